@@ -1,0 +1,3 @@
+//! Logic and arithmetic blocks: calculator, conditions, counting.
+
+pub mod calculator;

@@ -1,0 +1,106 @@
+//! Guards over the whole block list: every block file registered, ids valid and unique, schemas sane.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+fn block_files(dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            block_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines() {
+                let line = line.trim();
+                if let Some(rest) = line.strip_prefix("impl Block for ") {
+                    let ty = rest.trim_end_matches(" {").trim().to_string();
+                    out.push((path.display().to_string(), ty));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_block_file_is_registered() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+    let mut found = Vec::new();
+    block_files(&src, &mut found);
+    assert!(!found.is_empty());
+    let mut missing = Vec::new();
+    for (file, ty) in &found {
+        let needle = format!("::{ty})");
+        let needle2 = format!("::{ty} ");
+        let needle3 = format!("::{ty}::");
+        if !lib.contains(&needle) && !lib.contains(&needle2) && !lib.contains(&needle3) {
+            missing.push(format!(
+                "{file}: add `r.register(...::{ty});` to all() in lib.rs"
+            ));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "unregistered blocks:\n{}",
+        missing.join("\n")
+    );
+    assert_eq!(
+        found.len(),
+        super::registry().len(),
+        "every block type registered exactly once"
+    );
+}
+
+#[test]
+fn ids_are_uuids_and_schemas_are_objects() {
+    let registry = super::registry();
+    for block in registry.iter() {
+        let info = &block.info;
+        assert!(
+            uuid::Uuid::parse_str(info.id).is_ok(),
+            "{} has a bad id",
+            info.name
+        );
+        assert!(
+            info.name.ends_with("Block"),
+            "{} must end in Block",
+            info.name
+        );
+        assert_eq!(
+            info.input_schema["type"],
+            Value::from("object"),
+            "{}",
+            info.name
+        );
+        let outputs = info.output_schema["properties"].as_object().unwrap();
+        assert_eq!(
+            outputs.contains_key("error"),
+            info.block_type.has_error_pin(),
+            "{}: error pin as AutoGPT",
+            info.name
+        );
+        if !matches!(info.block_type, agentry_core::BlockType::Note) {
+            assert!(!outputs.is_empty(), "{} has no output pins", info.name);
+        }
+    }
+}
+
+#[test]
+fn calculator_schema_has_autogpt_pins() {
+    let registry = super::registry();
+    let info = registry
+        .info("b1ab9b19-67a6-406d-abf5-2dba76d00c79")
+        .unwrap();
+    let inputs = info.input_schema["properties"].as_object().unwrap();
+    for pin in ["operation", "a", "b", "round_result"] {
+        assert!(inputs.contains_key(pin), "missing input {pin}");
+    }
+    let required: Vec<&str> = info.required_inputs().collect();
+    assert_eq!(required, ["operation", "a", "b"]);
+    assert_eq!(info.output_schema["properties"]["result"]["type"], "number");
+    assert_eq!(
+        info.input_schema["properties"]["operation"]["enum"],
+        serde_json::json!(["Add", "Subtract", "Multiply", "Divide", "Power"])
+    );
+}

@@ -1,0 +1,198 @@
+//! The block contract: a typed `Block` trait, its metadata, and the `Cx` door to the world.
+
+use std::future::Future;
+use std::marker::PhantomData;
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What the UI and the engine treat specially, as AutoGPT's `BlockType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BlockType {
+    Standard,
+    Input,
+    Output,
+    Note,
+    Webhook,
+    WebhookManual,
+    Agent,
+    Ai,
+    HumanInTheLoop,
+}
+
+impl BlockType {
+    /// AutoGPT gives every block an `error` output pin except these.
+    pub fn has_error_pin(self) -> bool {
+        !matches!(
+            self,
+            BlockType::Input | BlockType::Output | BlockType::Agent
+        )
+    }
+}
+
+/// Block categories, as AutoGPT's `BlockCategory`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Category {
+    Ai,
+    Social,
+    Text,
+    Search,
+    Basic,
+    Input,
+    Output,
+    Logic,
+    Communication,
+    DeveloperTools,
+    Data,
+    Hardware,
+    Agent,
+    Crm,
+    Safety,
+    Productivity,
+    IssueTracking,
+    Multimedia,
+    Marketing,
+}
+
+/// The constant facts about a block. `id` and `name` are AutoGPT's and never change.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockMeta {
+    /// AutoGPT's block UUID.
+    pub id: &'static str,
+    /// AutoGPT's class name, e.g. `CalculatorBlock`.
+    pub name: &'static str,
+    pub description: &'static str,
+    pub categories: &'static [Category],
+    pub block_type: BlockType,
+    /// Links leaving this block are forced static (AutoGPT's `static_output`).
+    pub static_output: bool,
+}
+
+impl BlockMeta {
+    /// Metadata for an ordinary block; adjust fields with struct update syntax.
+    pub const fn standard(
+        id: &'static str,
+        name: &'static str,
+        description: &'static str,
+        categories: &'static [Category],
+    ) -> Self {
+        BlockMeta {
+            id,
+            name,
+            description,
+            categories,
+            block_type: BlockType::Standard,
+            static_output: false,
+        }
+    }
+}
+
+/// Why a block run failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BlockError {
+    /// The input is wrong: reported on the `error` pin, never retried.
+    #[error("{0}")]
+    Input(String),
+    /// The world failed (upstream 5xx, 429, timeout, internal): may be retried by policy.
+    #[error("{0}")]
+    System(String),
+}
+
+impl BlockError {
+    pub fn input(msg: impl Into<String>) -> Self {
+        BlockError::Input(msg.into())
+    }
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, BlockError::System(_))
+    }
+}
+
+/// Where a block runs: identifiers of the run and node, as AutoGPT passes them as kwargs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ExecutionInfo {
+    pub user_id: String,
+    pub graph_id: String,
+    pub graph_version: i32,
+    pub graph_exec_id: String,
+    pub node_id: String,
+    pub node_exec_id: String,
+    /// The user's IANA time zone, when known.
+    pub user_timezone: Option<String>,
+}
+
+/// What the engine provides to a running block. Implemented by the engine and by test fakes.
+pub trait Context: Send {
+    /// Hands one value on one output pin to the engine, which persists and routes it.
+    fn emit(&mut self, pin: &str, value: Value);
+    fn info(&self) -> &ExecutionInfo;
+    /// The current time; a swap point so that tests can fix it.
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// The typed door a block uses to talk to the world.
+pub struct Cx<'a, O> {
+    inner: &'a mut dyn Context,
+    _output: PhantomData<fn(O)>,
+}
+
+impl<'a, O: Serialize> Cx<'a, O> {
+    pub fn new(inner: &'a mut dyn Context) -> Self {
+        Cx {
+            inner,
+            _output: PhantomData,
+        }
+    }
+
+    /// Yields one output. A block may yield the same pin many times.
+    pub fn emit(&mut self, output: O) {
+        match serde_json::to_value(output) {
+            Ok(Value::Object(mut map)) => {
+                let pin = match map.remove("pin") {
+                    Some(Value::String(pin)) => pin,
+                    _ => return,
+                };
+                let value = map.remove("value").unwrap_or(Value::Null);
+                self.inner.emit(&pin, value);
+            }
+            _ => debug_assert!(false, "block outputs must be adjacently tagged enums"),
+        }
+    }
+
+    /// Yields a value on a pin named at run time (dynamic pins).
+    pub fn emit_raw(&mut self, pin: &str, value: Value) {
+        self.inner.emit(pin, value);
+    }
+
+    pub fn info(&self) -> &ExecutionInfo {
+        self.inner.info()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.now()
+    }
+}
+
+/// A block: typed input, typed output pins, and an async run that yields outputs as it goes.
+///
+/// `Input` is a struct (one field per input pin; `#[serde(default)]` fields are optional).
+/// `Output` is an enum tagged `#[serde(tag = "pin", content = "value", rename_all = "snake_case")]`,
+/// one variant per output pin. The `error` pin is added by the registry; return
+/// `Err(BlockError::Input(..))` to yield on it.
+pub trait Block: Send + Sync + 'static {
+    const META: BlockMeta;
+    type Input: DeserializeOwned + JsonSchema + Send + 'static;
+    type Output: Serialize + JsonSchema + Send + 'static;
+
+    fn run(
+        &self,
+        input: Self::Input,
+        cx: &mut Cx<'_, Self::Output>,
+    ) -> impl Future<Output = Result<(), BlockError>> + Send;
+}

@@ -1,0 +1,184 @@
+//! Value coercion: converts pin values to the JSON type the block's input schema asks for,
+//! as AutoGPT's `backend/util/type.py` does (strings to numbers, numbers to strings, …).
+
+use serde_json::{Map, Number, Value};
+
+/// The JSON types a schema allows, in the order given (`null` last).
+fn schema_types(schema: &Value) -> Vec<&str> {
+    let mut types = Vec::new();
+    match schema.get("type") {
+        Some(Value::String(t)) => types.push(t.as_str()),
+        Some(Value::Array(ts)) => types.extend(ts.iter().filter_map(Value::as_str)),
+        _ => {}
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(alts)) = schema.get(key) {
+            for alt in alts {
+                types.extend(schema_types(alt));
+            }
+        }
+    }
+    types
+}
+
+fn matches_type(value: &Value, ty: &str) -> bool {
+    match ty {
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.as_i64().is_some() || value.as_u64().is_some(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        "null" => value.is_null(),
+        _ => true,
+    }
+}
+
+/// Python's `str()` of a JSON value, which AutoGPT uses to turn values into text.
+pub fn to_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Null => "None".into(),
+        Value::Number(n) => n.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn convert(value: &Value, ty: &str) -> Option<Value> {
+    match (ty, value) {
+        ("string", v) if !v.is_null() => Some(Value::String(to_text(v))),
+        ("number", Value::String(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number),
+        ("number", Value::Bool(b)) => Some(Value::from(u8::from(*b))),
+        ("integer", Value::String(s)) => {
+            let f = s.trim().parse::<f64>().ok()?;
+            (f.fract() == 0.0).then(|| Value::from(f as i64))
+        }
+        ("integer", Value::Number(n)) => {
+            let f = n.as_f64()?;
+            (f.fract() == 0.0).then(|| Value::from(f as i64))
+        }
+        ("integer", Value::Bool(b)) => Some(Value::from(u8::from(*b))),
+        ("boolean", Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "y" | "on" => Some(Value::Bool(true)),
+            "false" | "0" | "no" | "n" | "off" | "" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        ("boolean", Value::Number(n)) => Some(Value::Bool(n.as_f64() != Some(0.0))),
+        ("array", Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(v @ Value::Array(_)) => Some(v),
+            _ => Some(Value::Array(vec![value.clone()])),
+        },
+        ("array", Value::Object(m)) => Some(Value::Array(
+            m.iter()
+                .map(|(k, v)| Value::Array(vec![Value::String(k.clone()), v.clone()]))
+                .collect(),
+        )),
+        ("array", v) if !v.is_null() => Some(Value::Array(vec![v.clone()])),
+        ("object", Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(v @ Value::Object(_)) => Some(v),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Coerces one value to a property schema; returns it unchanged when no rule applies.
+pub fn coerce_value(value: Value, schema: &Value) -> Value {
+    let types = schema_types(schema);
+    if types.is_empty() || types.iter().any(|t| matches_type(&value, t)) {
+        return coerce_items(value, schema);
+    }
+    for ty in types.iter().filter(|t| **t != "null") {
+        if let Some(converted) = convert(&value, ty) {
+            return coerce_items(converted, schema);
+        }
+    }
+    value
+}
+
+/// Recurses into array items when the schema says what they are.
+fn coerce_items(value: Value, schema: &Value) -> Value {
+    match (value, schema.get("items")) {
+        (Value::Array(items), Some(item_schema)) if item_schema.is_object() => Value::Array(
+            items
+                .into_iter()
+                .map(|v| coerce_value(v, item_schema))
+                .collect(),
+        ),
+        (v, _) => v,
+    }
+}
+
+/// Coerces every input whose pin the schema describes.
+pub fn coerce_inputs(input: &mut Map<String, Value>, input_schema: &Value) {
+    let Some(props) = input_schema.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    for (name, schema) in props {
+        if let Some(v) = input.remove(name) {
+            input.insert(name.clone(), coerce_value(v, schema));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_become_numbers_and_back() {
+        assert_eq!(
+            coerce_value(json!("8"), &json!({"type": "number"})),
+            json!(8.0)
+        );
+        assert_eq!(
+            coerce_value(json!(" 3 "), &json!({"type": "integer"})),
+            json!(3)
+        );
+        assert_eq!(
+            coerce_value(json!(42.5), &json!({"type": "string"})),
+            json!("42.5")
+        );
+        assert_eq!(
+            coerce_value(json!(true), &json!({"type": "string"})),
+            json!("True")
+        );
+        assert_eq!(
+            coerce_value(json!({"a": 1}), &json!({"type": "string"})),
+            json!("{\"a\":1}")
+        );
+    }
+
+    #[test]
+    fn optional_types_and_lists() {
+        let opt = json!({"type": ["integer", "null"]});
+        assert_eq!(coerce_value(json!(null), &opt), json!(null));
+        assert_eq!(coerce_value(json!("5"), &opt), json!(5));
+        let list = json!({"type": "array", "items": {"type": "string"}});
+        assert_eq!(coerce_value(json!("[1, 2]"), &list), json!(["1", "2"]));
+        assert_eq!(coerce_value(json!("x"), &list), json!(["x"]));
+        assert_eq!(
+            coerce_value(
+                json!("yes"),
+                &json!({"anyOf": [{"type": "boolean"}, {"type": "null"}]})
+            ),
+            json!(true)
+        );
+    }
+
+    #[test]
+    fn unconvertible_values_are_left_for_the_block_to_reject() {
+        assert_eq!(
+            coerce_value(json!("abc"), &json!({"type": "number"})),
+            json!("abc")
+        );
+    }
+}

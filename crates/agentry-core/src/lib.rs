@@ -1,0 +1,19 @@
+//! Agentry's core: the graph model, pins, the block contract, the registry and validation.
+//! It does no IO; the engine, store and server build on it.
+
+pub mod block;
+pub mod catalog;
+pub mod coerce;
+pub mod graph;
+pub mod io_schema;
+pub mod pin;
+pub mod prepare;
+pub mod registry;
+pub mod status;
+pub mod testing;
+pub mod validate;
+
+pub use block::{Block, BlockError, BlockMeta, BlockType, Category, Context, Cx, ExecutionInfo};
+pub use graph::{Graph, Link, Node};
+pub use registry::{BlockInfo, RegisteredBlock, Registry};
+pub use status::ExecutionStatus;

@@ -1,0 +1,210 @@
+//! The registry: every block by id, with its schemas generated once and an erased runner.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use schemars::generate::SchemaSettings;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::block::{Block, BlockError, BlockMeta, BlockType, Category, Context, Cx};
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A block with its input and output types erased to JSON.
+trait ErasedBlock: Send + Sync {
+    fn run<'a>(
+        &'a self,
+        input: Value,
+        cx: &'a mut dyn Context,
+    ) -> BoxFuture<'a, Result<(), BlockError>>;
+}
+
+struct Erased<B>(B);
+
+impl<B: Block> ErasedBlock for Erased<B> {
+    fn run<'a>(
+        &'a self,
+        input: Value,
+        cx: &'a mut dyn Context,
+    ) -> BoxFuture<'a, Result<(), BlockError>> {
+        Box::pin(async move {
+            let input: B::Input = serde_json::from_value(input)
+                .map_err(|e| BlockError::Input(format!("invalid input: {e}")))?;
+            let mut cx = Cx::<B::Output>::new(cx);
+            self.0.run(input, &mut cx).await
+        })
+    }
+}
+
+/// What the API and validation need to know about a block, schemas included.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockInfo {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub categories: &'static [Category],
+    pub block_type: BlockType,
+    pub static_output: bool,
+    /// JSON Schema (draft 2020-12, references inlined) of the input pins.
+    pub input_schema: Value,
+    /// `{"type":"object","properties":{pin: schema}}`, the `error` pin included where AutoGPT has it.
+    pub output_schema: Value,
+}
+
+impl BlockInfo {
+    pub fn input_pin(&self, name: &str) -> Option<&Value> {
+        self.input_schema.get("properties")?.get(name)
+    }
+    pub fn has_output_pin(&self, name: &str) -> bool {
+        self.output_schema
+            .get("properties")
+            .and_then(|p| p.get(name))
+            .is_some()
+    }
+    /// Input pins the schema marks required (no default).
+    pub fn required_inputs(&self) -> impl Iterator<Item = &str> {
+        self.input_schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+    }
+}
+
+/// One registered block: its facts and its runner.
+#[derive(Clone)]
+pub struct RegisteredBlock {
+    pub info: Arc<BlockInfo>,
+    runner: Arc<dyn ErasedBlock>,
+}
+
+impl RegisteredBlock {
+    /// Runs the block on an already merged and coerced input object.
+    pub async fn run(&self, input: Value, cx: &mut dyn Context) -> Result<(), BlockError> {
+        self.runner.run(input, cx).await
+    }
+}
+
+/// Every block the process knows, by AutoGPT id.
+#[derive(Clone, Default)]
+pub struct Registry {
+    blocks: HashMap<&'static str, RegisteredBlock>,
+    order: Vec<&'static str>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a block. Panics on a duplicate id or name: that is a programming error.
+    pub fn register<B: Block>(&mut self, block: B) {
+        let meta = B::META;
+        assert!(
+            !self.blocks.contains_key(meta.id),
+            "duplicate block id {}",
+            meta.id
+        );
+        assert!(
+            self.blocks.values().all(|b| b.info.name != meta.name),
+            "duplicate block name {}",
+            meta.name
+        );
+        let info = BlockInfo {
+            id: meta.id,
+            name: meta.name,
+            description: meta.description,
+            categories: meta.categories,
+            block_type: meta.block_type,
+            static_output: meta.static_output,
+            input_schema: input_schema::<B::Input>(),
+            output_schema: output_schema::<B::Output>(&meta),
+        };
+        self.order.push(meta.id);
+        self.blocks.insert(
+            meta.id,
+            RegisteredBlock {
+                info: Arc::new(info),
+                runner: Arc::new(Erased(block)),
+            },
+        );
+    }
+
+    pub fn get(&self, id: &str) -> Option<&RegisteredBlock> {
+        self.blocks.get(id)
+    }
+
+    pub fn info(&self, id: &str) -> Option<&BlockInfo> {
+        self.blocks.get(id).map(|b| &*b.info)
+    }
+
+    /// Blocks in registration order.
+    pub fn iter(&self) -> impl Iterator<Item = &RegisteredBlock> {
+        self.order.iter().map(|id| &self.blocks[id])
+    }
+
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+}
+
+fn generator() -> schemars::SchemaGenerator {
+    SchemaSettings::draft2020_12()
+        .with(|s| s.inline_subschemas = true)
+        .into_generator()
+}
+
+fn input_schema<I: JsonSchema>() -> Value {
+    let mut schema = generator().into_root_schema_for::<I>().to_value();
+    if let Value::Object(map) = &mut schema {
+        map.remove("$schema");
+        map.entry("properties").or_insert_with(|| json!({}));
+    }
+    schema
+}
+
+/// Turns the adjacently tagged output enum's schema into one property per pin.
+fn output_schema<O: JsonSchema>(meta: &BlockMeta) -> Value {
+    let schema = generator().into_root_schema_for::<O>().to_value();
+    let mut pins = Map::new();
+    let variants = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_else(|| vec![schema.clone()]);
+    for variant in variants {
+        let Some(props) = variant.get("properties") else {
+            continue;
+        };
+        let pin = props.get("pin").and_then(|p| {
+            p.get("const")
+                .or_else(|| p.get("enum").and_then(|e| e.get(0)))
+                .and_then(Value::as_str)
+        });
+        if let Some(pin) = pin {
+            let mut value_schema = props.get("value").cloned().unwrap_or(json!({}));
+            if let (Value::Object(m), Some(desc)) = (&mut value_schema, variant.get("description"))
+            {
+                m.entry("description").or_insert(desc.clone());
+            }
+            pins.insert(pin.to_string(), value_schema);
+        }
+    }
+    if meta.block_type.has_error_pin() {
+        pins.insert(
+            "error".into(),
+            json!({"type": "string", "description": "Error message if the block failed"}),
+        );
+    }
+    json!({"type": "object", "properties": pins})
+}

@@ -1,0 +1,60 @@
+//! Test support for blocks: a fake `Context` that records what a block yields.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use crate::block::{Block, BlockError, Context, ExecutionInfo};
+use crate::prepare::prepare_input;
+use crate::registry::Registry;
+
+/// Records every `(pin, value)` a block emits.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    pub info: ExecutionInfo,
+    pub outputs: Vec<(String, Value)>,
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl Context for Recorder {
+    fn emit(&mut self, pin: &str, value: Value) {
+        self.outputs.push((pin.to_string(), value));
+    }
+    fn info(&self) -> &ExecutionInfo {
+        &self.info
+    }
+    fn now(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_else(Utc::now)
+    }
+}
+
+/// Runs one block as the engine would (nested pins merged, types coerced) and returns what it
+/// yielded; an `Err` is reported as a final `("error", message)` pair, as the engine does.
+pub async fn run_block<B: Block>(block: B, input: Value) -> Vec<(String, Value)> {
+    run_block_with(block, input, Recorder::default()).await
+}
+
+/// As `run_block`, with a prepared recorder (fixed time, execution info).
+pub async fn run_block_with<B: Block>(
+    block: B,
+    input: Value,
+    mut recorder: Recorder,
+) -> Vec<(String, Value)> {
+    let mut registry = Registry::new();
+    registry.register(block);
+    let registered = registry.get(B::META.id).expect("just registered").clone();
+    let received: Map<String, Value> = match input {
+        Value::Object(m) => m,
+        other => panic!("block input must be an object, got {other}"),
+    };
+    let input = match prepare_input(&registered.info, &Map::new(), received) {
+        Ok(input) => input,
+        Err(e) => return vec![("error".into(), Value::String(e))],
+    };
+    let result: Result<(), BlockError> = registered.run(input, &mut recorder).await;
+    if let Err(e) = result {
+        recorder
+            .outputs
+            .push(("error".into(), Value::String(e.to_string())));
+    }
+    recorder.outputs
+}
