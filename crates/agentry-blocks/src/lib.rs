@@ -1,16 +1,27 @@
-//! Every built-in block, one file each, grouped by category. `all()` is the one list of them.
+//! Every built-in block, one file each, grouped by category folder. Each category's `mod.rs`
+//! has one `register` list; `all()` calls them.
 //!
 //! Adding a block: write its file (AutoGPT's id, class name, pins and defaults), add `pub mod`
-//! in its category's `mod.rs`, and one `r.register(..)` line below. `tests::every_block_file_is_registered`
+//! and one `r.register(..)` line in its category's `mod.rs`. `tests::every_block_file_is_registered`
 //! fails when a block file is not listed.
 
+pub mod basic;
+pub mod data;
+pub mod io;
 pub mod logic;
+pub mod text;
+pub mod time;
 
 use agentry_core::Registry;
 
 /// Registers every built-in block.
 pub fn all(r: &mut Registry) {
-    r.register(logic::calculator::Calculator);
+    basic::register(r);
+    data::register(r);
+    io::register(r);
+    logic::register(r);
+    text::register(r);
+    time::register(r);
 }
 
 /// A registry holding every built-in block.

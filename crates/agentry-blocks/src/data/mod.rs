@@ -1,0 +1,8 @@
+//! Data blocks: lists, dictionaries and iteration.
+
+use agentry_core::Registry;
+
+/// Registers this category's blocks.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

@@ -1,0 +1,8 @@
+//! Time blocks: current time and date, countdown timer.
+
+use agentry_core::Registry;
+
+/// Registers this category's blocks.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}
