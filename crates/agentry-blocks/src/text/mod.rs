@@ -1,8 +1,48 @@
-//! Text blocks: templates, combining, splitting, replacing and matching text.
+//! Text blocks: templates, joining, splitting, replacing and regex matching.
 
 use agentry_core::Registry;
 
+pub mod combine_texts;
+pub mod extract_text_information;
+pub mod fill_template;
+pub mod match_text_pattern;
+pub mod pattern;
+pub mod printf;
+pub mod python;
+pub mod template;
+pub mod text_replace;
+pub mod text_split;
+
 /// Registers this category's blocks.
 pub fn register(r: &mut Registry) {
-    let _ = r;
+    r.register(combine_texts::CombineTexts);
+    r.register(extract_text_information::ExtractTextInformation);
+    r.register(fill_template::FillTextTemplate);
+    r.register(match_text_pattern::MatchTextPattern);
+    r.register(text_replace::TextReplace);
+    r.register(text_split::TextSplit);
+}
+
+#[cfg(test)]
+mod tests {
+    /// Required pins and defaults exactly as AutoGPT's `(req)` marks.
+    #[test]
+    fn required_pins_match_autogpt() {
+        let mut r = agentry_core::Registry::new();
+        super::register(&mut r);
+        let expect: &[(&str, &[&str])] = &[
+            ("FillTextTemplateBlock", &["values", "format"]),
+            ("CombineTextsBlock", &["input"]),
+            ("TextReplaceBlock", &["text", "old", "new"]),
+            ("TextSplitBlock", &["text", "delimiter"]),
+            ("MatchTextPatternBlock", &["text", "match", "data"]),
+            ("ExtractTextInformationBlock", &["text", "pattern"]),
+        ];
+        for block in r.iter() {
+            let info = &block.info;
+            let (_, want) = expect.iter().find(|(n, _)| *n == info.name).unwrap();
+            let got: Vec<&str> = info.required_inputs().collect();
+            assert_eq!(&got, want, "{}", info.name);
+        }
+    }
 }
