@@ -1,0 +1,7 @@
+//! SeaORM entities, one per table. Every row carries the `user_id` that owns it.
+
+pub mod graph;
+pub mod graph_execution;
+pub mod node_execution;
+pub mod node_output;
+pub mod user;

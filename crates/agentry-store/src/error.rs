@@ -1,0 +1,16 @@
+//! The store's error type. `NotFound` and `Conflict` are the caller's to map to 404/409;
+//! `Db` is always a server error and is logged, never shown.
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Db(#[from] sea_orm::DbErr),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,286 @@
+//! Runs and node executions: creation, batched progress writes, and reads for the API.
+
+use agentry_core::ExecutionStatus;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
+use serde_json::Value;
+
+use crate::entity::{graph_execution, node_execution, node_output};
+use crate::{Error, Result, Store};
+
+/// A run to create, QUEUED.
+#[derive(Debug, Clone)]
+pub struct NewExecution {
+    pub id: String,
+    pub user_id: String,
+    pub graph_id: String,
+    pub graph_version: i32,
+    pub inputs: Value,
+    pub parent_id: Option<String>,
+}
+
+/// The latest state of one node execution; written as an upsert.
+#[derive(Debug, Clone)]
+pub struct NodeRow {
+    pub id: String,
+    pub graph_exec_id: String,
+    pub user_id: String,
+    pub node_id: String,
+    pub block_id: String,
+    pub status: ExecutionStatus,
+    pub input_data: Value,
+    pub stats: Option<Value>,
+    pub attempt: i32,
+    pub seq: i64,
+    pub add_time: DateTime<Utc>,
+    pub start_time: Option<DateTime<Utc>>,
+    pub end_time: Option<DateTime<Utc>>,
+}
+
+/// One value a node execution yielded.
+#[derive(Debug, Clone)]
+pub struct OutputRow {
+    pub node_exec_id: String,
+    pub graph_exec_id: String,
+    pub user_id: String,
+    pub name: String,
+    pub data: Value,
+    pub seq: i32,
+}
+
+/// A run's status change; applied only when AutoGPT's transition rules allow it.
+#[derive(Debug, Clone)]
+pub struct RunUpdate {
+    pub id: String,
+    pub status: ExecutionStatus,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub stats: Option<Value>,
+    pub error: Option<String>,
+}
+
+/// Everything to make durable in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub nodes: Vec<NodeRow>,
+    pub outputs: Vec<OutputRow>,
+    pub runs: Vec<RunUpdate>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.outputs.is_empty() && self.runs.is_empty()
+    }
+    pub fn extend(&mut self, other: Batch) {
+        self.nodes.extend(other.nodes);
+        self.outputs.extend(other.outputs);
+        self.runs.extend(other.runs);
+    }
+}
+
+/// A stored node execution with the values it yielded, in order.
+#[derive(Debug, Clone)]
+pub struct NodeExecutionRecord {
+    pub row: node_execution::Model,
+    pub outputs: Vec<(String, Value)>,
+}
+
+/// A stored run with its node executions in the order they were created.
+#[derive(Debug, Clone)]
+pub struct ExecutionRecord {
+    pub run: graph_execution::Model,
+    pub nodes: Vec<NodeExecutionRecord>,
+}
+
+impl Store {
+    /// Creates a run in QUEUED.
+    pub async fn create_execution(&self, new: NewExecution) -> Result<graph_execution::Model> {
+        let model = graph_execution::ActiveModel {
+            id: Set(new.id),
+            user_id: Set(new.user_id),
+            graph_id: Set(new.graph_id),
+            graph_version: Set(new.graph_version),
+            status: Set(ExecutionStatus::Queued.as_str().to_string()),
+            inputs: Set(new.inputs),
+            stats: Set(None),
+            error: Set(None),
+            parent_id: Set(new.parent_id),
+            created_at: Set(Utc::now()),
+            started_at: Set(None),
+            ended_at: Set(None),
+        };
+        Ok(graph_execution::Entity::insert(model)
+            .exec_with_returning(&self.db)
+            .await?)
+    }
+
+    /// Makes a batch durable in one transaction: node upserts, output inserts, run updates.
+    pub async fn apply_batch(&self, batch: &Batch) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin().await?;
+        if !batch.nodes.is_empty() {
+            let rows = batch.nodes.iter().map(|n| node_execution::ActiveModel {
+                id: Set(n.id.clone()),
+                graph_exec_id: Set(n.graph_exec_id.clone()),
+                user_id: Set(n.user_id.clone()),
+                node_id: Set(n.node_id.clone()),
+                block_id: Set(n.block_id.clone()),
+                status: Set(n.status.as_str().to_string()),
+                input_data: Set(n.input_data.clone()),
+                stats: Set(n.stats.clone()),
+                attempt: Set(n.attempt),
+                seq: Set(n.seq),
+                add_time: Set(n.add_time),
+                start_time: Set(n.start_time),
+                end_time: Set(n.end_time),
+            });
+            use node_execution::Column as C;
+            node_execution::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::column(C::Id)
+                        .update_columns([
+                            C::Status,
+                            C::InputData,
+                            C::Stats,
+                            C::Attempt,
+                            C::StartTime,
+                            C::EndTime,
+                        ])
+                        .to_owned(),
+                )
+                .exec(&txn)
+                .await?;
+        }
+        if !batch.outputs.is_empty() {
+            let now = Utc::now();
+            let rows = batch.outputs.iter().map(|o| node_output::ActiveModel {
+                node_exec_id: Set(o.node_exec_id.clone()),
+                graph_exec_id: Set(o.graph_exec_id.clone()),
+                user_id: Set(o.user_id.clone()),
+                name: Set(o.name.clone()),
+                data: Set(o.data.clone()),
+                seq: Set(o.seq),
+                created_at: Set(now),
+                ..Default::default()
+            });
+            node_output::Entity::insert_many(rows).exec(&txn).await?;
+        }
+        for run in &batch.runs {
+            update_run(&txn, run).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Applies one run status change on its own; returns false when the transition was not allowed.
+    pub async fn update_run(&self, run: &RunUpdate) -> Result<bool> {
+        update_run(&self.db, run).await
+    }
+
+    /// One run of this user, with its node executions and their outputs.
+    pub async fn get_execution(&self, user_id: &str, exec_id: &str) -> Result<ExecutionRecord> {
+        let run = graph_execution::Entity::find_by_id(exec_id.to_string())
+            .filter(graph_execution::Column::UserId.eq(user_id))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))?;
+        let nodes = node_execution::Entity::find()
+            .filter(node_execution::Column::GraphExecId.eq(exec_id))
+            .order_by_asc(node_execution::Column::Seq)
+            .all(&self.db)
+            .await?;
+        let outputs = node_output::Entity::find()
+            .filter(node_output::Column::GraphExecId.eq(exec_id))
+            .order_by_asc(node_output::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut by_node: std::collections::HashMap<String, Vec<(i32, String, Value)>> =
+            std::collections::HashMap::new();
+        for o in outputs {
+            by_node
+                .entry(o.node_exec_id)
+                .or_default()
+                .push((o.seq, o.name, o.data));
+        }
+        let nodes = nodes
+            .into_iter()
+            .map(|row| {
+                let mut outs = by_node.remove(&row.id).unwrap_or_default();
+                outs.sort_by_key(|(seq, _, _)| *seq);
+                NodeExecutionRecord {
+                    row,
+                    outputs: outs.into_iter().map(|(_, n, d)| (n, d)).collect(),
+                }
+            })
+            .collect();
+        Ok(ExecutionRecord { run, nodes })
+    }
+
+    /// The user's runs, newest first, optionally of one graph; `page` starts at 1.
+    pub async fn list_executions(
+        &self,
+        user_id: &str,
+        graph_id: Option<&str>,
+        page: u64,
+        page_size: u64,
+    ) -> Result<(Vec<graph_execution::Model>, u64)> {
+        let mut q =
+            graph_execution::Entity::find().filter(graph_execution::Column::UserId.eq(user_id));
+        if let Some(g) = graph_id {
+            q = q.filter(graph_execution::Column::GraphId.eq(g));
+        }
+        let total = q.clone().count(&self.db).await?;
+        let rows = q
+            .order_by_desc(graph_execution::Column::CreatedAt)
+            .order_by_desc(graph_execution::Column::Id)
+            .offset(page.saturating_sub(1) * page_size)
+            .limit(page_size)
+            .all(&self.db)
+            .await?;
+        Ok((rows, total))
+    }
+
+    /// The status of a run, whoever owns it (for the engine).
+    pub async fn run_status(&self, exec_id: &str) -> Result<ExecutionStatus> {
+        let run = graph_execution::Entity::find_by_id(exec_id.to_string())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))?;
+        ExecutionStatus::parse(&run.status)
+            .ok_or_else(|| Error::Corrupt(format!("execution {exec_id} has status {}", run.status)))
+    }
+}
+
+async fn update_run<C: sea_orm::ConnectionTrait>(db: &C, run: &RunUpdate) -> Result<bool> {
+    use graph_execution::Column as C;
+    use sea_orm::sea_query::Expr;
+    let from: Vec<&str> = run
+        .status
+        .allowed_from()
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let mut q = graph_execution::Entity::update_many()
+        .col_expr(C::Status, Expr::value(run.status.as_str()))
+        .filter(C::Id.eq(&run.id))
+        .filter(C::Status.is_in(from));
+    if let Some(t) = run.started_at {
+        q = q.col_expr(C::StartedAt, Expr::value(t));
+    }
+    if let Some(t) = run.ended_at {
+        q = q.col_expr(C::EndedAt, Expr::value(t));
+    }
+    if let Some(s) = &run.stats {
+        q = q.col_expr(C::Stats, Expr::value(s.clone()));
+    }
+    if let Some(e) = &run.error {
+        q = q.col_expr(C::Error, Expr::value(e.clone()));
+    }
+    Ok(q.exec(db).await?.rows_affected > 0)
+}

@@ -1,0 +1,129 @@
+//! Runs: creation, batched writes, status rules, and reading back after a restart.
+
+use agentry_core::ExecutionStatus;
+use agentry_store::{Batch, DEFAULT_USER_ID, NewExecution, NodeRow, OutputRow, RunUpdate, Store};
+use chrono::Utc;
+use serde_json::json;
+
+use crate::support::test_db;
+
+fn node_row(exec: &str, id: &str, status: ExecutionStatus, seq: i64) -> NodeRow {
+    NodeRow {
+        id: id.into(),
+        graph_exec_id: exec.into(),
+        user_id: DEFAULT_USER_ID.into(),
+        node_id: "n1".into(),
+        block_id: "b".into(),
+        status,
+        input_data: json!({"a": 1}),
+        stats: None,
+        attempt: 1,
+        seq,
+        add_time: Utc::now(),
+        start_time: Some(Utc::now()),
+        end_time: None,
+    }
+}
+
+#[tokio::test]
+async fn batches_persist_and_survive_a_restart() {
+    let db = test_db().await;
+    let exec = uuid::Uuid::new_v4().to_string();
+    let s = &db.store;
+    s.create_execution(NewExecution {
+        id: exec.clone(),
+        user_id: DEFAULT_USER_ID.into(),
+        graph_id: "g".into(),
+        graph_version: 1,
+        inputs: json!({"Input": 8}),
+        parent_id: None,
+    })
+    .await
+    .unwrap();
+    let ne = uuid::Uuid::new_v4().to_string();
+    let started = Batch {
+        nodes: vec![node_row(&exec, &ne, ExecutionStatus::Running, 0)],
+        runs: vec![RunUpdate {
+            id: exec.clone(),
+            status: ExecutionStatus::Running,
+            started_at: Some(Utc::now()),
+            ended_at: None,
+            stats: None,
+            error: None,
+        }],
+        ..Default::default()
+    };
+    s.apply_batch(&started).await.unwrap();
+    let mut done = node_row(&exec, &ne, ExecutionStatus::Completed, 0);
+    done.end_time = Some(Utc::now());
+    let outputs = (0..3)
+        .map(|i| OutputRow {
+            node_exec_id: ne.clone(),
+            graph_exec_id: exec.clone(),
+            user_id: DEFAULT_USER_ID.into(),
+            name: "result".into(),
+            data: json!(i),
+            seq: i,
+        })
+        .collect();
+    s.apply_batch(&Batch {
+        nodes: vec![done],
+        outputs,
+        runs: vec![],
+    })
+    .await
+    .unwrap();
+
+    // A transition AutoGPT forbids is refused and changes nothing.
+    let bad = RunUpdate {
+        id: exec.clone(),
+        status: ExecutionStatus::Review,
+        started_at: None,
+        ended_at: None,
+        stats: None,
+        error: None,
+    };
+    assert!(
+        s.update_run(&RunUpdate {
+            status: ExecutionStatus::Completed,
+            ..bad.clone()
+        })
+        .await
+        .unwrap()
+    );
+    assert!(
+        !s.update_run(&RunUpdate {
+            status: ExecutionStatus::Running,
+            ..bad
+        })
+        .await
+        .unwrap()
+    );
+
+    let url = db.url.clone();
+    if url.starts_with("sqlite") {
+        let reopened = Store::open(&url).await.unwrap();
+        let rec = reopened
+            .get_execution(DEFAULT_USER_ID, &exec)
+            .await
+            .unwrap();
+        assert_eq!(rec.run.status, "COMPLETED");
+        assert_eq!(rec.nodes.len(), 1);
+        assert_eq!(rec.nodes[0].row.status, "COMPLETED");
+        assert_eq!(
+            rec.nodes[0].outputs,
+            vec![
+                ("result".to_string(), json!(0)),
+                ("result".into(), json!(1)),
+                ("result".into(), json!(2))
+            ]
+        );
+        assert!(reopened.get_execution("someone-else", &exec).await.is_err());
+    }
+    let (runs, total) = s
+        .list_executions(DEFAULT_USER_ID, Some("g"), 1, 10)
+        .await
+        .unwrap();
+    assert!(total >= 1);
+    assert!(runs.iter().any(|r| r.id == exec));
+}
