@@ -154,9 +154,8 @@ impl<'a, O: Serialize> Cx<'a, O> {
     pub fn emit(&mut self, output: O) {
         match serde_json::to_value(output) {
             Ok(Value::Object(mut map)) => {
-                let pin = match map.remove("pin") {
-                    Some(Value::String(pin)) => pin,
-                    _ => return,
+                let Some(Value::String(pin)) = map.remove("pin") else {
+                    return;
                 };
                 let value = map.remove("value").unwrap_or(Value::Null);
                 self.inner.emit(&pin, value);

@@ -1,0 +1,21 @@
+//! The engine's error type: what a caller of `Engine` can get wrong, and what failed underneath.
+
+use agentry_core::validate;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The graph cannot run: unknown blocks, bad links, missing required pins.
+    #[error(transparent)]
+    Invalid(#[from] validate::Error),
+    /// A required graph input was not given.
+    #[error("missing required input(s): {}", .0.join(", "))]
+    MissingInputs(Vec<String>),
+    #[error("execution {0} not found")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] agentry_store::Error),
+    #[error("the engine is shutting down")]
+    ShuttingDown,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,72 @@
+//! Execution events, published after the change they describe is committed.
+//! In one process they travel on a `tokio::sync::broadcast` channel.
+
+use agentry_core::ExecutionStatus;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+/// What happened.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A node execution changed status.
+    NodeStatus {
+        node_exec_id: String,
+        node_id: String,
+        block_id: String,
+        status: ExecutionStatus,
+    },
+    /// A node execution yielded a value.
+    NodeOutput {
+        node_exec_id: String,
+        node_id: String,
+        pin: String,
+        value: Value,
+    },
+    /// An output node yielded a graph output.
+    GraphOutput { name: String, value: Value },
+    /// The run changed status.
+    RunStatus {
+        status: ExecutionStatus,
+        error: Option<String>,
+    },
+}
+
+/// One event of one run, with a per-run sequence number so that a client can resume.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub user_id: String,
+    pub graph_id: String,
+    pub graph_version: i32,
+    pub graph_exec_id: String,
+    pub seq: u64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// The in-process event bus.
+#[derive(Clone)]
+pub struct EventBus {
+    tx: broadcast::Sender<Event>,
+}
+
+impl EventBus {
+    pub fn new(capacity: usize) -> Self {
+        let (tx, _) = broadcast::channel(capacity);
+        EventBus { tx }
+    }
+
+    pub fn publish(&self, event: Event) {
+        // No subscriber is not an error: events are for whoever listens now.
+        let _ = self.tx.send(event);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.tx.subscribe()
+    }
+
+    pub fn has_subscribers(&self) -> bool {
+        self.tx.receiver_count() > 0
+    }
+}

@@ -1,0 +1,430 @@
+//! The run loop: one task per run that owns its state, starts nodes the moment their inputs are
+//! complete, makes every output durable before routing it, and ends the run with its status.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use agentry_core::pin::select_output;
+use agentry_core::prepare::prepare_input;
+use agentry_core::{BlockType, ExecutionInfo, ExecutionStatus};
+use agentry_store::{Batch, NodeRow, OutputRow, RunUpdate};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::event::{Event, EventBus, EventKind};
+use crate::inputs::Inputs;
+use crate::node_task::{self, Msg, NodeJob, Outcome};
+use crate::plan::Plan;
+use crate::writer::Writer;
+
+/// How long a just-started node's RUNNING row may wait to share a commit with its completion.
+const START_FLUSH_DELAY: Duration = Duration::from_millis(2);
+
+/// What a run is asked to do.
+pub struct RunSpec {
+    pub exec_id: String,
+    pub user_id: String,
+    pub plan: Arc<Plan>,
+    pub inputs: Map<String, Value>,
+    pub timeout: Option<Duration>,
+}
+
+/// How a run ended, with every graph output by name in the order yielded.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunResult {
+    pub status: ExecutionStatus,
+    pub outputs: Map<String, Value>,
+    pub error: Option<String>,
+}
+
+struct ExecState {
+    node: usize,
+    seq: i64,
+    input: Value,
+    add_time: DateTime<Utc>,
+    start_time: DateTime<Utc>,
+    outputs: i32,
+}
+
+struct Run {
+    spec: RunSpec,
+    writer: Writer,
+    bus: EventBus,
+    inputs: Inputs,
+    tx: mpsc::UnboundedSender<Msg>,
+    tasks: JoinSet<()>,
+    execs: HashMap<String, ExecState>,
+    next_seq: i64,
+    event_seq: u64,
+    batch: Batch,
+    events: Vec<EventKind>,
+    outputs: Map<String, Value>,
+    failure: Option<String>,
+    node_count: u64,
+    node_errors: u64,
+    started: Instant,
+}
+
+enum End {
+    Finished,
+    Cancelled,
+    TimedOut,
+    StoreFailed(String),
+}
+
+/// Drives one run to its end. The run row exists in QUEUED.
+pub async fn drive(
+    spec: RunSpec,
+    writer: Writer,
+    bus: EventBus,
+    cancel: CancellationToken,
+) -> RunResult {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut run = Run {
+        inputs: Inputs::new(spec.plan.nodes.len()),
+        spec,
+        writer,
+        bus,
+        tx,
+        tasks: JoinSet::new(),
+        execs: HashMap::new(),
+        next_seq: 0,
+        event_seq: 0,
+        batch: Batch::default(),
+        events: Vec::new(),
+        outputs: Map::new(),
+        failure: None,
+        node_count: 0,
+        node_errors: 0,
+        started: Instant::now(),
+    };
+    run.set_status(ExecutionStatus::Running, None);
+    for node in run.spec.plan.starting.clone() {
+        let mut received = Map::new();
+        let plan_node = &run.spec.plan.nodes[node];
+        if plan_node.kind == BlockType::Input
+            && let Some(value) = plan_node
+                .io_name
+                .as_ref()
+                .and_then(|name| run.spec.inputs.get(name))
+        {
+            received.insert("value".into(), value.clone());
+        }
+        run.dispatch(node, received);
+    }
+    let deadline = run.spec.timeout.map(|t| tokio::time::Instant::now() + t);
+    let end = loop {
+        if run.execs.is_empty() {
+            break End::Finished;
+        }
+        let first = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => break End::Cancelled,
+            _ = sleep_until(deadline) => break End::TimedOut,
+            msg = rx.recv() => msg,
+            _ = tokio::time::sleep(START_FLUSH_DELAY), if !run.batch.is_empty() => None,
+        };
+        let mut msgs: Vec<Msg> = first.into_iter().collect();
+        while let Ok(m) = rx.try_recv() {
+            msgs.push(m);
+        }
+        let mut to_route = Vec::new();
+        for msg in msgs {
+            run.record(msg, &mut to_route);
+        }
+        if let Err(e) = run.flush().await {
+            break End::StoreFailed(e);
+        }
+        for (node, pin, value) in to_route {
+            run.route(node, &pin, value);
+        }
+        while run.tasks.try_join_next().is_some() {}
+    };
+    run.finish(end).await
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Run {
+    fn set_status(&mut self, status: ExecutionStatus, error: Option<String>) {
+        let now = Utc::now();
+        let ended = status.is_final().then_some(now);
+        let stats = ended.map(|_| {
+            json!({
+                "walltime": self.started.elapsed().as_secs_f64(),
+                "node_count": self.node_count,
+                "node_error_count": self.node_errors,
+            })
+        });
+        self.batch.runs.push(RunUpdate {
+            id: self.spec.exec_id.clone(),
+            status,
+            started_at: (status == ExecutionStatus::Running).then_some(now),
+            ended_at: ended,
+            stats,
+            error: error.clone(),
+        });
+        self.events.push(EventKind::RunStatus { status, error });
+    }
+
+    fn node_row(&self, exec_id: &str, status: ExecutionStatus, stats: Option<Value>) -> NodeRow {
+        let st = &self.execs[exec_id];
+        let node = &self.spec.plan.nodes[st.node];
+        NodeRow {
+            id: exec_id.to_string(),
+            graph_exec_id: self.spec.exec_id.clone(),
+            user_id: self.spec.user_id.clone(),
+            node_id: node.id.clone(),
+            block_id: node.block.info.id.to_string(),
+            status,
+            input_data: st.input.clone(),
+            stats,
+            attempt: 1,
+            seq: st.seq,
+            add_time: st.add_time,
+            start_time: Some(st.start_time),
+            end_time: status.is_final().then(Utc::now),
+        }
+    }
+
+    fn node_status_event(&mut self, exec_id: &str, status: ExecutionStatus) {
+        let st = &self.execs[exec_id];
+        let node = &self.spec.plan.nodes[st.node];
+        self.events.push(EventKind::NodeStatus {
+            node_exec_id: exec_id.to_string(),
+            node_id: node.id.clone(),
+            block_id: node.block.info.id.to_string(),
+            status,
+        });
+    }
+
+    /// Starts one execution of `node` on the values it received.
+    fn dispatch(&mut self, node: usize, received: Map<String, Value>) {
+        let plan_node = &self.spec.plan.nodes[node];
+        let exec_id = uuid::Uuid::now_v7().to_string();
+        let now = Utc::now();
+        let prepared = prepare_input(&plan_node.block.info, &plan_node.defaults, received.clone());
+        let input = prepared.clone().unwrap_or(Value::Object(received));
+        self.execs.insert(
+            exec_id.clone(),
+            ExecState {
+                node,
+                seq: self.next_seq,
+                input,
+                add_time: now,
+                start_time: now,
+                outputs: 0,
+            },
+        );
+        self.next_seq += 1;
+        self.node_count += 1;
+        let row = self.node_row(&exec_id, ExecutionStatus::Running, None);
+        self.batch.nodes.push(row);
+        self.node_status_event(&exec_id, ExecutionStatus::Running);
+        let plan_node = &self.spec.plan.nodes[node];
+        match prepared {
+            Ok(input) => {
+                let job = NodeJob {
+                    exec_id: exec_id.clone(),
+                    block: plan_node.block.clone(),
+                    input,
+                    info: ExecutionInfo {
+                        user_id: self.spec.user_id.clone(),
+                        graph_id: self.spec.plan.graph_id.clone(),
+                        graph_version: self.spec.plan.graph_version,
+                        graph_exec_id: self.spec.exec_id.clone(),
+                        node_id: plan_node.id.clone(),
+                        node_exec_id: exec_id,
+                        user_timezone: None,
+                    },
+                    retry: plan_node.retry,
+                    timeout: plan_node.timeout,
+                    tx: self.tx.clone(),
+                };
+                self.tasks.spawn(node_task::run(job));
+            }
+            Err(message) => {
+                // A malformed nested pin: fail the node through the same path as a block error.
+                let _ = self.tx.send(Msg::Output {
+                    exec_id: exec_id.clone(),
+                    pin: "error".into(),
+                    value: Value::String(message.clone()),
+                });
+                let _ = self.tx.send(Msg::Done {
+                    exec_id,
+                    outcome: Outcome::Failed(message),
+                    stats: json!({}),
+                });
+            }
+        }
+    }
+
+    /// Adds a message's rows to the batch; outputs to route after commit go to `to_route`.
+    fn record(&mut self, msg: Msg, to_route: &mut Vec<(usize, String, Value)>) {
+        match msg {
+            Msg::Output {
+                exec_id,
+                pin,
+                value,
+            } => {
+                let Some(st) = self.execs.get_mut(&exec_id) else {
+                    return;
+                };
+                let seq = st.outputs;
+                st.outputs += 1;
+                let node_idx = st.node;
+                let node = &self.spec.plan.nodes[node_idx];
+                self.batch.outputs.push(OutputRow {
+                    node_exec_id: exec_id.clone(),
+                    graph_exec_id: self.spec.exec_id.clone(),
+                    user_id: self.spec.user_id.clone(),
+                    name: pin.clone(),
+                    data: value.clone(),
+                    seq,
+                });
+                if node.kind == BlockType::Output
+                    && pin == "output"
+                    && let Some(name) = &node.io_name
+                {
+                    let list = self
+                        .outputs
+                        .entry(name.clone())
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(items) = list {
+                        items.push(value.clone());
+                    }
+                    self.events.push(EventKind::GraphOutput {
+                        name: name.clone(),
+                        value: value.clone(),
+                    });
+                }
+                self.events.push(EventKind::NodeOutput {
+                    node_exec_id: exec_id,
+                    node_id: node.id.clone(),
+                    pin: pin.clone(),
+                    value: value.clone(),
+                });
+                to_route.push((node_idx, pin, value));
+            }
+            Msg::Done {
+                exec_id,
+                outcome,
+                stats,
+            } => {
+                let Some(st) = self.execs.get(&exec_id) else {
+                    return;
+                };
+                let node = &self.spec.plan.nodes[st.node];
+                let status = match &outcome {
+                    Outcome::Completed => ExecutionStatus::Completed,
+                    Outcome::Failed(message) => {
+                        self.node_errors += 1;
+                        if !node.has_error_link && self.failure.is_none() {
+                            self.failure = Some(format!(
+                                "node {} ({}) failed: {message}",
+                                node.id, node.block.info.name
+                            ));
+                        }
+                        ExecutionStatus::Failed
+                    }
+                };
+                let row = self.node_row(&exec_id, status, Some(stats));
+                self.batch.nodes.push(row);
+                self.node_status_event(&exec_id, status);
+                self.execs.remove(&exec_id);
+            }
+        }
+    }
+
+    /// Sends one committed output along every link that selects it, starting sinks that are ready.
+    fn route(&mut self, node: usize, pin: &str, value: Value) {
+        let plan = self.spec.plan.clone();
+        for edge in &plan.nodes[node].outgoing {
+            let Some(data) = select_output(pin, &value, &edge.source_name) else {
+                continue;
+            };
+            if plan.nodes[edge.sink].kind == BlockType::Note {
+                continue;
+            }
+            let ready = self.inputs.deliver(
+                &plan,
+                edge.sink,
+                &edge.sink_name,
+                data.clone(),
+                edge.is_static,
+            );
+            for received in ready {
+                self.dispatch(edge.sink, received);
+            }
+        }
+    }
+
+    /// Commits the batch, then publishes the events it made true.
+    async fn flush(&mut self) -> Result<(), String> {
+        let batch = std::mem::take(&mut self.batch);
+        self.writer.write(batch).await?;
+        let listening = self.bus.has_subscribers();
+        for kind in self.events.drain(..) {
+            self.event_seq += 1;
+            if listening {
+                self.bus.publish(Event {
+                    user_id: self.spec.user_id.clone(),
+                    graph_id: self.spec.plan.graph_id.clone(),
+                    graph_version: self.spec.plan.graph_version,
+                    graph_exec_id: self.spec.exec_id.clone(),
+                    seq: self.event_seq,
+                    kind,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self, end: End) -> RunResult {
+        let (status, error) = match end {
+            End::Finished => match self.failure.take() {
+                Some(e) => (ExecutionStatus::Failed, Some(e)),
+                None => (ExecutionStatus::Completed, None),
+            },
+            End::Cancelled => (ExecutionStatus::Terminated, None),
+            End::TimedOut => (
+                ExecutionStatus::Failed,
+                Some(format!(
+                    "the run timed out after {:.1} s",
+                    self.spec.timeout.unwrap_or_default().as_secs_f64()
+                )),
+            ),
+            End::StoreFailed(e) => (
+                ExecutionStatus::Failed,
+                Some(format!("could not persist progress: {e}")),
+            ),
+        };
+        self.tasks.abort_all();
+        let in_flight: Vec<String> = self.execs.keys().cloned().collect();
+        for exec_id in in_flight {
+            let row = self.node_row(&exec_id, ExecutionStatus::Terminated, None);
+            self.batch.nodes.push(row);
+            self.node_status_event(&exec_id, ExecutionStatus::Terminated);
+        }
+        self.set_status(status, error.clone());
+        if let Err(e) = self.flush().await {
+            tracing::error!(exec = %self.spec.exec_id, error = %e, "could not record the end of a run");
+        }
+        tracing::debug!(exec = %self.spec.exec_id, %status, waiting = self.inputs.waiting(), "run ended");
+        RunResult {
+            status,
+            outputs: self.outputs,
+            error,
+        }
+    }
+}

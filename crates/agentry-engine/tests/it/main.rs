@@ -1,0 +1,5 @@
+//! The engine's integration tests: real blocks, a real SQLite file, the real run loop.
+
+mod control;
+mod semantics;
+mod support;

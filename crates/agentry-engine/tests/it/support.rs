@@ -1,0 +1,96 @@
+//! Test fixtures: an engine on a fresh SQLite file, and a compact graph builder.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agentry_core::{Graph, Registry};
+use agentry_engine::{Config, Engine, ExecuteRequest, RunResult};
+use agentry_store::{DEFAULT_USER_ID, Store};
+use serde_json::{Map, Value, json};
+
+pub const OUTPUT: &str = "363ae599-353e-4804-937e-b2ee3cef3da4";
+pub const CALCULATOR: &str = "b1ab9b19-67a6-406d-abf5-2dba76d00c79";
+pub const STEP: &str = "f66a3543-28d3-4ab5-8945-9b336371e2ce";
+pub const STORE_VALUE: &str = "1ff065e9-88e8-4358-9d82-8dc91f622ba9";
+pub const COUNTDOWN: &str = "d67a9c52-5e4e-11e2-bcfd-0800200c9a71";
+pub const NOTE: &str = "cc10ff7b-7753-4ff2-9af6-9399b1a7eddc";
+
+pub struct TestEngine {
+    pub engine: Engine,
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub async fn engine_with(registry: Registry, config: Config) -> TestEngine {
+    let (url, dir) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) => (url, None),
+        Err(_) => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("e.db").display());
+            (url, Some(dir))
+        }
+    };
+    let store = Store::open(&url).await.unwrap();
+    let engine = Engine::new(store.clone(), Arc::new(registry), config);
+    TestEngine {
+        engine,
+        store,
+        _dir: dir,
+    }
+}
+
+pub async fn engine() -> TestEngine {
+    engine_with(agentry_blocks::registry(), Config::default()).await
+}
+
+/// Builds a graph: nodes as (id, block id, input_default), links as (source, pin, sink, pin).
+pub fn graph(nodes: &[(&str, &str, Value)], links: &[(&str, &str, &str, &str)]) -> Graph {
+    let registry = agentry_blocks::registry();
+    let nodes: Vec<Value> = nodes
+        .iter()
+        .map(
+            |(id, block, defaults)| json!({"id": id, "block_id": block, "input_default": defaults}),
+        )
+        .collect();
+    let links: Vec<Value> = links
+        .iter()
+        .enumerate()
+        .map(|(i, (src, sp, sink, kp))| {
+            json!({"id": format!("l{i}"), "source_id": src, "source_name": sp, "sink_id": sink, "sink_name": kp})
+        })
+        .collect();
+    let mut g: Graph = serde_json::from_value(json!({
+        "id": uuid::Uuid::new_v4().to_string(), "version": 1, "name": "test",
+        "nodes": nodes, "links": links
+    }))
+    .unwrap();
+    agentry_core::validate::force_static_links(&mut g, &registry);
+    g
+}
+
+pub fn inputs(v: Value) -> Map<String, Value> {
+    v.as_object().cloned().unwrap_or_default()
+}
+
+impl TestEngine {
+    pub async fn start(&self, g: &Graph, inputs: Map<String, Value>) -> String {
+        self.engine
+            .execute(ExecuteRequest {
+                user_id: DEFAULT_USER_ID,
+                graph: g,
+                inputs,
+            })
+            .await
+            .unwrap()
+    }
+
+    pub async fn run(&self, g: &Graph, inputs: Map<String, Value>) -> (String, RunResult) {
+        let id = self.start(g, inputs).await;
+        let result = self
+            .engine
+            .wait(&id, Duration::from_secs(30))
+            .await
+            .expect("run ends within 30 s");
+        (id, result)
+    }
+}
