@@ -4,6 +4,7 @@
 pub mod block;
 pub mod catalog;
 pub mod coerce;
+pub mod export;
 pub mod graph;
 pub mod io_schema;
 pub mod pin;

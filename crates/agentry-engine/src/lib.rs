@@ -2,8 +2,10 @@
 //! their inputs are complete, persists every output through the grouping writer before it
 //! travels, publishes events after commit, and honours cancel and timeouts.
 
+mod direct;
 mod error;
 pub mod event;
+pub mod graphs;
 mod inputs;
 mod node_task;
 pub mod plan;
@@ -16,12 +18,13 @@ use std::time::Duration;
 
 use agentry_core::validate::{self, Mode};
 use agentry_core::{ExecutionStatus, Graph, Registry, io_schema};
-use agentry_store::{NewExecution, RunUpdate, Store};
+use agentry_store::{GraphRecord, NewExecution, RunUpdate, Store};
 use chrono::Utc;
 use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+pub use direct::BlockRun;
 pub use error::{Error, Result};
 pub use event::{Event, EventBus, EventKind};
 pub use plan::RetryPolicy;
@@ -57,6 +60,8 @@ struct Inner {
     bus: EventBus,
     plans: plan::PlanCache,
     runs: Mutex<HashMap<String, RunHandle>>,
+    /// Graph versions are immutable: cache them by (id, version).
+    graphs: Mutex<HashMap<(String, i32), Arc<GraphRecord>>>,
     config: Config,
 }
 
@@ -84,6 +89,7 @@ impl Engine {
                 registry,
                 plans: plan::PlanCache::default(),
                 runs: Mutex::new(HashMap::new()),
+                graphs: Mutex::new(HashMap::new()),
                 config,
             }),
         }
@@ -99,6 +105,53 @@ impl Engine {
 
     pub fn events(&self) -> &EventBus {
         &self.inner.bus
+    }
+
+    /// One version of a user's graph, from the cache when possible.
+    pub async fn graph_version(
+        &self,
+        user_id: &str,
+        graph_id: &str,
+        version: i32,
+    ) -> Result<Arc<GraphRecord>> {
+        let key = (graph_id.to_string(), version);
+        let cached = self
+            .inner
+            .graphs
+            .lock()
+            .expect("graphs lock")
+            .get(&key)
+            .cloned();
+        if let Some(record) = cached {
+            if record.user_id == user_id {
+                return Ok(record);
+            }
+            return Err(agentry_store::Error::NotFound(format!(
+                "graph {graph_id} version {version}"
+            ))
+            .into());
+        }
+        let record = Arc::new(
+            self.inner
+                .store
+                .get_graph(user_id, graph_id, Some(version))
+                .await?,
+        );
+        self.inner
+            .graphs
+            .lock()
+            .expect("graphs lock")
+            .insert(key, record.clone());
+        Ok(record)
+    }
+
+    /// Drops cached versions of a graph (after it is deleted or its active version changes).
+    pub fn forget_graph(&self, graph_id: &str) {
+        self.inner
+            .graphs
+            .lock()
+            .expect("graphs lock")
+            .retain(|(id, _), _| id != graph_id);
     }
 
     /// Validates the graph for running, records the run in QUEUED and starts it.

@@ -1,0 +1,60 @@
+//! Running one block outside any graph, as AutoGPT's `POST /blocks/{id}/execute` does.
+
+use agentry_core::prepare::prepare_input;
+use agentry_core::{Context, ExecutionInfo};
+use serde_json::{Map, Value};
+
+use crate::Engine;
+
+/// What one direct block run yielded.
+#[derive(Debug, Clone)]
+pub struct BlockRun {
+    pub outputs: Vec<(String, Value)>,
+    /// Set when the block failed; its message is also the last `error` output.
+    pub error: Option<String>,
+}
+
+struct Collect {
+    info: ExecutionInfo,
+    outputs: Vec<(String, Value)>,
+}
+
+impl Context for Collect {
+    fn emit(&mut self, pin: &str, value: Value) {
+        self.outputs.push((pin.to_string(), value));
+    }
+    fn info(&self) -> &ExecutionInfo {
+        &self.info
+    }
+}
+
+impl Engine {
+    /// Runs a block on `input`; `None` when no block has that id.
+    pub async fn run_block(
+        &self,
+        block_id: &str,
+        user_id: &str,
+        input: Map<String, Value>,
+    ) -> Option<BlockRun> {
+        let block = self.registry().get(block_id)?.clone();
+        let mut cx = Collect {
+            info: ExecutionInfo {
+                user_id: user_id.to_string(),
+                ..ExecutionInfo::default()
+            },
+            outputs: Vec::new(),
+        };
+        let result = match prepare_input(&block.info, &Map::new(), input) {
+            Ok(input) => block.run(input, &mut cx).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        let error = result.err();
+        if let Some(e) = &error {
+            cx.outputs.push(("error".into(), Value::String(e.clone())));
+        }
+        Some(BlockRun {
+            outputs: cx.outputs,
+            error,
+        })
+    }
+}

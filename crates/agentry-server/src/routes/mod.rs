@@ -1,0 +1,6 @@
+//! Route areas, each owning its handlers and DTOs.
+
+pub mod blocks;
+pub mod executions;
+pub mod graphs;
+pub mod health;
