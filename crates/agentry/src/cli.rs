@@ -1,0 +1,60 @@
+//! The command line (clap).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "agentry", version, about = "Build, run and share AI agents.")]
+pub struct Cli {
+    /// Configuration file (default: ./agentry.toml when present).
+    #[arg(long, global = true, env = "AGENTRY_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE (default ./agentry.db) or postgres://…
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (every role in one process).
+    Serve {
+        /// Address to listen on (default 127.0.0.1).
+        #[arg(long)]
+        host: Option<String>,
+        /// Port to listen on (default 8006; 0 picks a free one).
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Import an agent file and run it, printing each graph output as it arrives.
+    Run {
+        /// An AutoGPT agent export (JSON).
+        file: PathBuf,
+        /// A graph input, `name=value`; the value is read as JSON when it parses, else as text.
+        #[arg(short, long = "input", value_name = "NAME=VALUE")]
+        inputs: Vec<String>,
+        /// Print machine-readable JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import an agent file (AutoGPT's export format) into the store.
+    Import { file: PathBuf },
+    /// Export a graph in AutoGPT's format.
+    Export {
+        graph_id: String,
+        /// A version (default: the active one).
+        #[arg(long)]
+        version: Option<i32>,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// List the blocks this build has.
+    Blocks {
+        /// Print the full catalogue as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}

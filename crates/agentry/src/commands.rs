@@ -1,0 +1,258 @@
+//! What each subcommand does, built from the library crates.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use agentry_core::{ExecutionStatus, Graph};
+use agentry_engine::{Engine, EventKind, ExecuteRequest, graphs};
+use agentry_store::{DEFAULT_USER_ID, Store};
+use anyhow::Context as _;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+
+use crate::cli::{Cli, Command};
+use crate::config::{Config, Overrides};
+
+pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut overrides = Overrides {
+        database_url: cli.database_url.clone(),
+        ..Overrides::default()
+    };
+    if let Command::Serve { host, port } = &cli.command {
+        overrides.host = host.clone();
+        overrides.port = *port;
+    }
+    let config = Config::load(cli.config.as_deref(), &overrides)?;
+    let quiet = !matches!(cli.command, Command::Serve { .. });
+    init_tracing(&config, quiet);
+    match cli.command {
+        Command::Serve { .. } => serve(config).await,
+        Command::Run { file, inputs, json } => run(config, &file, &inputs, json).await,
+        Command::Import { file } => import(config, &file).await,
+        Command::Export {
+            graph_id,
+            version,
+            output,
+        } => export(config, &graph_id, version, output.as_deref()).await,
+        Command::Blocks { json } => blocks(json),
+    }
+}
+
+fn init_tracing(config: &Config, quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(f) => f,
+        Err(_) if quiet && config.log == "info" => "warn".into(),
+        Err(_) => config.log.clone(),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn open(config: &Config) -> anyhow::Result<Engine> {
+    let url = config.database_url();
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    let registry = Arc::new(agentry_blocks::registry());
+    let engine_config = agentry_engine::Config {
+        run_timeout: config.run_timeout(),
+        ..agentry_engine::Config::default()
+    };
+    Ok(Engine::new(store, registry, engine_config))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    let engine = open(&config).await?;
+    let addr = format!("{}:{}", config.host, config.port);
+    let listener = TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        "Agentry is listening on http://{local} (database {})",
+        config.database_url
+    );
+    eprintln!("Agentry listening on http://{local}");
+    let state = agentry_server::AppState::new(engine.clone());
+    agentry_server::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("shutting down: letting runs finish for up to 10 s");
+    engine.shutdown(Duration::from_secs(10)).await;
+    engine.store().clone().close().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_graph(file: &Path) -> anyhow::Result<Graph> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not an agent file", file.display()))
+}
+
+/// Parses `name=value`; the value is JSON when it parses, else text.
+fn parse_inputs(pairs: &[String]) -> anyhow::Result<Map<String, Value>> {
+    let mut inputs = Map::new();
+    for pair in pairs {
+        let (name, value) = pair
+            .split_once('=')
+            .with_context(|| format!("input `{pair}` must look like name=value"))?;
+        let value =
+            serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()));
+        inputs.insert(name.to_string(), value);
+    }
+    Ok(inputs)
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+async fn run(
+    config: Config,
+    file: &Path,
+    pairs: &[String],
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let graph = read_graph(file)?;
+    let inputs = parse_inputs(pairs)?;
+    let engine = open(&config).await?;
+    let (record, _) =
+        graphs::import(engine.store(), engine.registry(), DEFAULT_USER_ID, graph).await?;
+    let mut events = engine.events().subscribe();
+    let exec_id = engine
+        .execute(ExecuteRequest {
+            user_id: DEFAULT_USER_ID,
+            graph: &record.graph,
+            inputs,
+        })
+        .await?;
+    let interrupted = shutdown_signal();
+    tokio::pin!(interrupted);
+    let (status, error) = loop {
+        let event = tokio::select! {
+            _ = &mut interrupted => {
+                eprintln!("stopping run {exec_id}");
+                engine.stop(DEFAULT_USER_ID, &exec_id).await?;
+                break (ExecutionStatus::Terminated, None);
+            }
+            event = events.recv() => event,
+        };
+        let event = match event {
+            Ok(e) if e.graph_exec_id == exec_id => e,
+            Ok(_) => continue,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                eprintln!("warning: {n} events were dropped; the stored run is complete");
+                continue;
+            }
+            Err(_) => anyhow::bail!("the engine stopped"),
+        };
+        match event.kind {
+            EventKind::GraphOutput { name, value } => {
+                if json {
+                    println!("{}", json!({"output": name, "value": value}));
+                } else {
+                    println!("{name}: {}", show(&value));
+                }
+            }
+            EventKind::RunStatus { status, error } if status.is_final() => break (status, error),
+            _ => {}
+        }
+    };
+    let _ = engine.wait(&exec_id, Duration::from_secs(5)).await;
+    if json {
+        println!(
+            "{}",
+            json!({"graph_exec_id": exec_id, "graph_id": record.id, "graph_version": record.version, "status": status, "error": error})
+        );
+    } else {
+        eprintln!("run {exec_id}: {status}");
+        if let Some(e) = &error {
+            eprintln!("error: {e}");
+        }
+    }
+    engine.store().clone().close().await?;
+    Ok(if status == ExecutionStatus::Completed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn import(config: Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let graph = read_graph(file)?;
+    let engine = open(&config).await?;
+    let (record, created) =
+        graphs::import(engine.store(), engine.registry(), DEFAULT_USER_ID, graph).await?;
+    if created {
+        println!("imported graph {} version {}", record.id, record.version);
+    } else {
+        println!(
+            "graph {} version {} already has this content",
+            record.id, record.version
+        );
+    }
+    engine.store().clone().close().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn export(
+    config: Config,
+    graph_id: &str,
+    version: Option<i32>,
+    output: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let engine = open(&config).await?;
+    let record = engine
+        .store()
+        .get_graph(DEFAULT_USER_ID, graph_id, version)
+        .await?;
+    let value = agentry_core::export::export(&record.graph, engine.registry());
+    let text = serde_json::to_string_pretty(&value)?;
+    match output {
+        Some(path) => std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => println!("{text}"),
+    }
+    engine.store().clone().close().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn blocks(json: bool) -> anyhow::Result<ExitCode> {
+    let registry = agentry_blocks::registry();
+    if json {
+        let all: Vec<Value> = registry
+            .iter()
+            .map(|b| agentry_server::routes::blocks::block_json(&b.info))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    } else {
+        for b in registry.iter() {
+            println!("{}  {}", b.info.id, b.info.name);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,127 @@
+//! Configuration: defaults, then `agentry.toml` (or `--config`), then `AGENTRY_*` environment
+//! variables, then command-line flags. Parsed once in `main` and passed down.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://…` (embedded, the default) or `postgres://…`.
+    pub database_url: String,
+    pub host: String,
+    pub port: u16,
+    /// A run still going after this many seconds is failed; 0 means no limit.
+    pub run_timeout_secs: u64,
+    /// Log filter, as `RUST_LOG` (e.g. `info`, `agentry_engine=debug`).
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://./agentry.db?mode=rwc".into(),
+            host: "127.0.0.1".into(),
+            port: 8006,
+            run_timeout_secs: 24 * 3600,
+            log: "info".into(),
+        }
+    }
+}
+
+/// Values given on the command line, which win over everything else.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Config> {
+        let path: PathBuf = file.map_or_else(|| PathBuf::from("agentry.toml"), Path::to_path_buf);
+        if file.is_some() && !path.exists() {
+            anyhow::bail!("config file {} does not exist", path.display());
+        }
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(&path))
+            .merge(Env::prefixed("AGENTRY_"))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .context("invalid configuration")
+    }
+
+    pub fn run_timeout(&self) -> Option<Duration> {
+        (self.run_timeout_secs > 0).then(|| Duration::from_secs(self.run_timeout_secs))
+    }
+
+    /// The database URL with `mode=rwc` added for SQLite files, so a fresh machine just works.
+    pub fn database_url(&self) -> String {
+        let url = &self.database_url;
+        if url.starts_with("sqlite:") && !url.contains(":memory:") && !url.contains("mode=") {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        } else {
+            url.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_env_then_flags() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "agentry.toml",
+                "port = 9000\nhost = \"0.0.0.0\"\nlog = \"debug\"",
+            )?;
+            jail.set_env("AGENTRY_PORT", "9100");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(
+                (c.host.as_str(), c.port, c.log.as_str()),
+                ("0.0.0.0", 9100, "debug")
+            );
+            let flags = Overrides {
+                port: Some(9200),
+                ..Overrides::default()
+            };
+            assert_eq!(Config::load(None, &flags).unwrap().port, 9200);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_and_missing_files_are_errors() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("agentry.toml", "prot = 1")?;
+            assert!(Config::load(None, &Overrides::default()).is_err());
+            assert!(Config::load(Some(Path::new("nope.toml")), &Overrides::default()).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let c = Config {
+            database_url: "sqlite://x.db".into(),
+            ..Config::default()
+        };
+        assert_eq!(c.database_url(), "sqlite://x.db?mode=rwc");
+        let c = Config {
+            database_url: "postgres://h/db".into(),
+            ..Config::default()
+        };
+        assert_eq!(c.database_url(), "postgres://h/db");
+    }
+}
