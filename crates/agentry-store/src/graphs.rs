@@ -165,7 +165,7 @@ impl Store {
             }
             out.push(record(m)?);
         }
-        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.sort_by_key(|r| std::cmp::Reverse(r.created_at));
         Ok(out)
     }
 

@@ -2,6 +2,7 @@
 
 mod agents;
 mod serve;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

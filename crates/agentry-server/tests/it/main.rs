@@ -1,0 +1,9 @@
+//! Integration tests of the HTTP API: the real server on 127.0.0.1 with a fresh database,
+//! exercised through HTTP only.
+
+mod blocks;
+mod errors;
+mod executions;
+mod graphs;
+mod service;
+mod support;

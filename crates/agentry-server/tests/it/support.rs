@@ -1,0 +1,260 @@
+//! Test fixtures: the real server (`agentry_server::serve`) on 127.0.0.1 with a fresh SQLite
+//! database, typed HTTP helpers, the saved AutoGPT agents and a compact graph builder.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agentry_engine::{Config, Engine};
+use agentry_server::AppState;
+use agentry_store::Store;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub const INPUT: &str = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b";
+pub const OUTPUT: &str = "363ae599-353e-4804-937e-b2ee3cef3da4";
+pub const CALCULATOR: &str = "b1ab9b19-67a6-406d-abf5-2dba76d00c79";
+pub const COUNTDOWN: &str = "d67a9c52-5e4e-11e2-bcfd-0800200c9a71";
+/// The graph id inside `calculator-agent.json`.
+pub const CALCULATOR_FILE_GRAPH_ID: &str = "858e2226-e047-4d19-a832-3be4a134d155";
+
+/// One answer: the status and the body as JSON (`Value::Null` when the body is not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts the status and returns the body.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        self.body
+    }
+
+    /// Asserts the error envelope with this status and code; returns the `error` object.
+    #[track_caller]
+    pub fn expect_error(self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        let error = self.body.get("error").unwrap_or_else(|| {
+            panic!("no error envelope in {}", self.body);
+        });
+        assert_eq!(error["code"], json!(code), "unexpected code in {}", self.body);
+        assert!(
+            error["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "the error has no message: {}",
+            self.body
+        );
+        error.clone()
+    }
+}
+
+/// The server, running on its own port with its own database until dropped.
+pub struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    /// Set when the database is `TEST_DATABASE_URL`, which other tests may write to as well.
+    pub shared_db: bool,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn start() -> TestApp {
+        let (url, dir) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) => (url, None),
+            Err(_) => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("api.db").display());
+                (url, Some(dir))
+            }
+        };
+        let shared_db = dir.is_none();
+        let store = Store::open(&url).await.unwrap();
+        let engine = Engine::new(
+            store,
+            Arc::new(agentry_blocks::registry()),
+            Config::default(),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            agentry_server::serve(listener, AppState::new(engine), async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(120))
+            .build()
+            .unwrap();
+        TestApp {
+            base: format!("http://{addr}"),
+            client,
+            shutdown: Some(tx),
+            shared_db,
+            _dir: dir,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.expect("a body");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply { status, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(self.client.get(self.url(path))).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(self.client.delete(self.url(path))).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.client.post(self.url(path)).json(body)).await
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.client.put(self.url(path)).json(body)).await
+    }
+
+    /// POSTs `body` as is, labelled with `content_type`.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Reply {
+        let request = self
+            .client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body.to_string());
+        self.send(request).await
+    }
+
+    /// Saves a graph (the body is `{"graph": …}` or a bare graph) and returns it.
+    pub async fn create_graph(&self, body: &Value) -> Value {
+        self.post_json("/api/graphs", body).await.expect(200)
+    }
+
+    /// The ids of the user's graphs.
+    pub async fn graph_ids(&self) -> Vec<String> {
+        let list = self.get("/api/graphs").await.expect(200);
+        list.as_array()
+            .expect("a list of graphs")
+            .iter()
+            .map(|g| g["id"].as_str().expect("a graph id").to_string())
+            .collect()
+    }
+
+    /// Asserts that no graph was saved since `before` was taken. On a shared database other
+    /// tests may save graphs meanwhile, so there only graphs named `name` count.
+    pub async fn assert_no_graph_saved(&self, before: &[String], name: &str) {
+        let list = self.get("/api/graphs").await.expect(200);
+        let added: Vec<&Value> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| !before.iter().any(|id| g["id"] == json!(id)))
+            .filter(|g| !self.shared_db || g["name"] == json!(name))
+            .collect();
+        assert!(added.is_empty(), "graphs were saved: {added:?}");
+    }
+
+    /// Starts a run without waiting and returns its id.
+    pub async fn start_run(&self, graph_id: &str, version: i64, inputs: Value) -> String {
+        let run = self
+            .post_json(
+                &format!("/api/graphs/{graph_id}/execute/{version}"),
+                &json!({ "inputs": inputs }),
+            )
+            .await
+            .expect(200);
+        run["id"].as_str().expect("a run id").to_string()
+    }
+
+    /// Polls a run until its status is one of `statuses` (bounded), and returns it.
+    pub async fn wait_for_status(&self, graph_id: &str, exec_id: &str, statuses: &[&str]) -> Value {
+        let path = format!("/api/graphs/{graph_id}/executions/{exec_id}");
+        let mut last = Value::Null;
+        for _ in 0..800 {
+            last = self.get(&path).await.expect(200);
+            if statuses.iter().any(|s| last["status"] == json!(s)) {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("run {exec_id} did not reach {statuses:?}; last seen: {last}");
+    }
+}
+
+/// A saved AutoGPT agent export from the shared folder.
+pub fn agent(file: &str) -> Value {
+    let path = format!(
+        "{}/../../../shared/autogpt-agents/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Every `agent_*.json` export (the ones using blocks Agentry does not have yet).
+pub fn store_agent_files() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/autogpt-agents");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("agent_") && n.ends_with(".json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A graph body: nodes as (id, block id, input_default), links as (source, pin, sink, pin).
+pub fn graph(name: &str, nodes: &[(&str, &str, Value)], links: &[(&str, &str, &str, &str)]) -> Value {
+    let nodes: Vec<Value> = nodes
+        .iter()
+        .map(|(id, block, defaults)| json!({"id": id, "block_id": block, "input_default": defaults}))
+        .collect();
+    let links: Vec<Value> = links
+        .iter()
+        .map(|(src, sp, sink, kp)| {
+            json!({"source_id": src, "source_name": sp, "sink_id": sink, "sink_name": kp})
+        })
+        .collect();
+    json!({"name": name, "description": "", "nodes": nodes, "links": links})
+}
+
+/// The node of a graph (or the node execution of a run) that runs `block_id`.
+#[track_caller]
+pub fn node_of<'a>(nodes: &'a Value, block_id: &str) -> &'a Value {
+    nodes
+        .as_array()
+        .expect("a list of nodes")
+        .iter()
+        .find(|n| n["block_id"] == json!(block_id))
+        .unwrap_or_else(|| panic!("no node runs {block_id} in {nodes}"))
+}
+
+/// Property names of a JSON schema.
+pub fn properties(schema: &Value) -> Vec<String> {
+    schema["properties"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
