@@ -11,15 +11,6 @@ use sha2::{Digest, Sha256};
 
 use crate::Result;
 
-/// How the graph's ids are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ids {
-    /// Keep the file's graph, node and link ids when they are free.
-    Keep,
-    /// New ids for the graph, its nodes and its links.
-    Fresh,
-}
-
 /// A stable hash of what the graph does (not of ids assigned on save or computed fields).
 pub fn content_hash(graph: &Graph) -> String {
     let content = serde_json::json!({
