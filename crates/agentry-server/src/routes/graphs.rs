@@ -43,6 +43,13 @@ fn graph_from_body(body: Value) -> ApiResult<Graph> {
         }
         other => other,
     };
+    // As AutoGPT's model, a graph has a name: `{}` or `{"foo": 1}` is not an empty graph.
+    if graph.as_object().is_some_and(|g| !g.contains_key("name")) {
+        return Err(ApiError::bad_request(
+            "invalid_graph",
+            "the body is not a graph: missing field `name`",
+        ));
+    }
     serde_json::from_value(graph).map_err(|e| {
         ApiError::bad_request("invalid_graph", format!("the body is not a graph: {e}"))
     })

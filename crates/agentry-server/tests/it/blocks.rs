@@ -23,11 +23,17 @@ async fn the_catalogue_lists_blocks_with_their_schemas() {
     assert_eq!(calculator["name"], json!("CalculatorBlock"));
     let inputs = properties(&calculator["inputSchema"]);
     for pin in ["operation", "a", "b", "round_result"] {
-        assert!(inputs.iter().any(|p| p == pin), "input pin {pin} in {inputs:?}");
+        assert!(
+            inputs.iter().any(|p| p == pin),
+            "input pin {pin} in {inputs:?}"
+        );
     }
     let outputs = properties(&calculator["outputSchema"]);
     for pin in ["result", "error"] {
-        assert!(outputs.iter().any(|p| p == pin), "output pin {pin} in {outputs:?}");
+        assert!(
+            outputs.iter().any(|p| p == pin),
+            "output pin {pin} in {outputs:?}"
+        );
     }
     assert!(blocks.iter().any(|b| b["id"] == json!(COUNTDOWN)));
 }

@@ -54,8 +54,12 @@ async fn a_body_that_is_not_a_graph_is_invalid_graph() {
     let app = TestApp::start().await;
     let before = app.graph_ids().await;
     for body in [
+        json!(null),
         json!([1, 2, 3]),
         json!("a graph"),
+        json!({}),
+        json!({"foo": 1}),
+        json!({"graph": {}}),
         json!({"graph": {"name": "not a graph", "nodes": "none"}}),
         json!({"name": "not a graph", "nodes": [{"block_id": CALCULATOR}]}),
         json!({"name": "not a graph", "links": [{"source_id": "x"}]}),
@@ -68,9 +72,12 @@ async fn a_body_that_is_not_a_graph_is_invalid_graph() {
 
     // The same on update, and the graph keeps its one version.
     let id = calculator(&app).await;
-    app.put_json(&format!("/api/graphs/{id}"), &json!({"graph": {"nodes": 7}}))
-        .await
-        .expect_error(400, "invalid_graph");
+    app.put_json(
+        &format!("/api/graphs/{id}"),
+        &json!({"graph": {"nodes": 7}}),
+    )
+    .await
+    .expect_error(400, "invalid_graph");
     let versions = app
         .get(&format!("/api/graphs/{id}/versions"))
         .await
@@ -213,12 +220,20 @@ async fn running_the_testing_agent_names_the_missing_calculator_inputs() {
 async fn running_without_required_inputs_is_missing_inputs() {
     let app = TestApp::start().await;
     let id = calculator(&app).await;
-    for body in [json!({}), json!({"inputs": {}}), json!({"inputs": {"Input": null}})] {
+    for body in [
+        json!({}),
+        json!({"inputs": {}}),
+        json!({"inputs": {"Input": null}}),
+    ] {
         let error = app
             .post_json(&format!("/api/graphs/{id}/execute/1"), &body)
             .await
             .expect_error(400, "missing_inputs");
-        assert_eq!(error["details"]["missing_inputs"], json!(["Input"]), "{error}");
+        assert_eq!(
+            error["details"]["missing_inputs"],
+            json!(["Input"]),
+            "{error}"
+        );
         assert!(error["message"].as_str().unwrap().contains("Input"));
     }
     assert_eq!(run_count(&app, &id).await, json!(0));
@@ -323,7 +338,10 @@ async fn bad_query_and_path_parameters_are_refused() {
 #[tokio::test]
 async fn a_wrong_method_is_refused_in_the_envelope() {
     let app = TestApp::start().await;
-    let reply = app.delete("/api/blocks").await;
-    println!("{reply:?}");
-    reply.expect_error(405, "method_not_allowed");
+    app.delete("/api/blocks")
+        .await
+        .expect_error(405, "method_not_allowed");
+    app.post_json("/api/executions", &json!({}))
+        .await
+        .expect_error(405, "method_not_allowed");
 }

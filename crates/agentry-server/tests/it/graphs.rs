@@ -2,9 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{
-    CALCULATOR, CALCULATOR_FILE_GRAPH_ID, TestApp, agent, node_of, properties,
-};
+use crate::support::{CALCULATOR, CALCULATOR_FILE_GRAPH_ID, TestApp, agent, node_of, properties};
 
 fn ids(list: &Value, key: &str) -> Vec<String> {
     list.as_array()
@@ -65,8 +63,14 @@ async fn a_graph_reads_back_with_nodes_links_and_io_schemas() {
     assert_eq!(graph["version"], json!(1));
     assert_eq!(graph["nodes"].as_array().unwrap().len(), 3);
     assert_eq!(graph["links"].as_array().unwrap().len(), 2);
-    assert_eq!(properties(&graph["input_schema"]), vec!["Input".to_string()]);
-    assert_eq!(properties(&graph["output_schema"]), vec!["Output".to_string()]);
+    assert_eq!(
+        properties(&graph["input_schema"]),
+        vec!["Input".to_string()]
+    );
+    assert_eq!(
+        properties(&graph["output_schema"]),
+        vec!["Output".to_string()]
+    );
     let calculator = node_of(&graph["nodes"], CALCULATOR);
     assert_eq!(calculator["input_default"]["b"], json!(34));
     assert_eq!(calculator["input_default"]["operation"], json!("Add"));
@@ -151,7 +155,10 @@ async fn updating_adds_versions_and_the_active_one_can_be_switched() {
         .get(&format!("/api/graphs/{id}/versions/2"))
         .await
         .expect(200);
-    assert_eq!(node_of(&v2["nodes"], CALCULATOR)["input_default"]["b"], json!(35));
+    assert_eq!(
+        node_of(&v2["nodes"], CALCULATOR)["input_default"]["b"],
+        json!(35)
+    );
 
     // Both versions run, each with its own constant.
     for (version, sum) in [(1, 42.0), (2, 43.0)] {

@@ -35,11 +35,17 @@ async fn openapi_document_is_3_1_and_lists_the_routes() {
         ("/api/executions", "get"),
         ("/api/graphs/{graph_id}/executions", "get"),
         ("/api/graphs/{graph_id}/executions/{graph_exec_id}", "get"),
-        ("/api/graphs/{graph_id}/executions/{graph_exec_id}/stop", "post"),
+        (
+            "/api/graphs/{graph_id}/executions/{graph_exec_id}/stop",
+            "post",
+        ),
     ] {
         let item = paths
             .get(path)
             .unwrap_or_else(|| panic!("{path} is not in the document"));
-        assert!(item.get(method).is_some(), "{method} {path} is not in the document");
+        assert!(
+            item.get(method).is_some(),
+            "{method} {path} is not in the document"
+        );
     }
 }

@@ -29,18 +29,31 @@ impl Reply {
     /// Asserts the status and returns the body.
     #[track_caller]
     pub fn expect(self, status: u16) -> Value {
-        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
         self.body
     }
 
     /// Asserts the error envelope with this status and code; returns the `error` object.
     #[track_caller]
     pub fn expect_error(self, status: u16, code: &str) -> Value {
-        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
         let error = self.body.get("error").unwrap_or_else(|| {
             panic!("no error envelope in {}", self.body);
         });
-        assert_eq!(error["code"], json!(code), "unexpected code in {}", self.body);
+        assert_eq!(
+            error["code"],
+            json!(code),
+            "unexpected code in {}",
+            self.body
+        );
         assert!(
             error["message"].as_str().is_some_and(|m| !m.is_empty()),
             "the error has no message: {}",
@@ -215,7 +228,10 @@ pub fn agent(file: &str) -> Value {
 
 /// Every `agent_*.json` export (the ones using blocks Agentry does not have yet).
 pub fn store_agent_files() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/autogpt-agents");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/autogpt-agents"
+    );
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -226,10 +242,16 @@ pub fn store_agent_files() -> Vec<String> {
 }
 
 /// A graph body: nodes as (id, block id, input_default), links as (source, pin, sink, pin).
-pub fn graph(name: &str, nodes: &[(&str, &str, Value)], links: &[(&str, &str, &str, &str)]) -> Value {
+pub fn graph(
+    name: &str,
+    nodes: &[(&str, &str, Value)],
+    links: &[(&str, &str, &str, &str)],
+) -> Value {
     let nodes: Vec<Value> = nodes
         .iter()
-        .map(|(id, block, defaults)| json!({"id": id, "block_id": block, "input_default": defaults}))
+        .map(
+            |(id, block, defaults)| json!({"id": id, "block_id": block, "input_default": defaults}),
+        )
         .collect();
     let links: Vec<Value> = links
         .iter()
