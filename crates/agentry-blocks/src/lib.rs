@@ -3,7 +3,8 @@
 //!
 //! Adding a block: write its file (AutoGPT's id, class name, pins and defaults), add `pub mod`
 //! and one `r.register(..)` line in its category's `mod.rs`. `tests::every_block_file_is_registered`
-//! fails when a block file is not listed.
+//! fails when a block file is not listed. Typed graph inputs are declared with
+//! `io::input::typed_input!`, which the guard test also reads.
 
 pub mod basic;
 pub mod data;

@@ -11,11 +11,20 @@ fn block_files(dir: &Path, out: &mut Vec<(String, String)>) {
             block_files(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            for line in text.lines() {
-                let line = line.trim();
-                if let Some(rest) = line.strip_prefix("impl Block for ") {
-                    let ty = rest.trim_end_matches(" {").trim().to_string();
-                    out.push((path.display().to_string(), ty));
+            let mut lines = text.lines().map(str::trim);
+            while let Some(line) = lines.next() {
+                let ty = if let Some(rest) = line.strip_prefix("impl Block for ") {
+                    rest.trim_end_matches(" {").trim()
+                } else if line == "typed_input! {" {
+                    // A typed input block: its type opens the invocation's first line.
+                    let next = lines.next().unwrap_or_default();
+                    next.split(':').next().unwrap_or_default().trim()
+                } else {
+                    continue;
+                };
+                // `$block` is the macro's own definition, not a block.
+                if !ty.starts_with('$') {
+                    out.push((path.display().to_string(), ty.to_string()));
                 }
             }
         }

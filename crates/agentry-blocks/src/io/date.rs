@@ -1,46 +1,20 @@
 //! AgentDateInputBlock: a date graph input (YYYY-MM-DD).
 
-use agentry_core::{Block, BlockError, BlockMeta, Cx};
 use chrono::NaiveDate;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
-use super::input::{Fields, input_meta};
+use super::input::{input_meta, typed_input};
 
-pub struct AgentDateInput;
-
-#[derive(Deserialize, JsonSchema)]
-pub struct Input {
-    #[serde(flatten)]
-    pub fields: Fields,
-    /// Date input (YYYY-MM-DD).
-    #[serde(default)]
-    #[schemars(title = "Default Value", extend("format" = "date"))]
-    pub value: Option<NaiveDate>,
-}
-
-#[derive(Serialize, JsonSchema)]
-#[serde(tag = "pin", content = "value", rename_all = "snake_case")]
-pub enum Output {
-    /// Date result.
-    Result(NaiveDate),
-}
-
-impl Block for AgentDateInput {
-    const META: BlockMeta = input_meta(
+typed_input! {
+    AgentDateInput: input_meta(
         "7e198b09-4994-47db-8b4d-952d98241817",
         "AgentDateInputBlock",
         "Block for date input.",
-    );
-    type Input = Input;
-    type Output = Output;
-
-    async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
-        if let Some(value) = input.value {
-            cx.emit(Output::Result(value));
-        }
-        Ok(())
-    }
+    ),
+    /// Date input (YYYY-MM-DD).
+    #[schemars(title = "Default Value", extend("format" = "date"))]
+    value: Option<NaiveDate>,
+    /// Date result.
+    result: NaiveDate,
 }
 
 #[cfg(test)]

@@ -1,53 +1,29 @@
 //! AgentFileInputBlock: a file graph input (a data URI, URL or stored file reference).
 
-use agentry_core::{Block, BlockError, BlockMeta, Cx};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use super::input::{input_meta, typed_input};
 
-use super::input::{Fields, input_meta};
-
-pub struct AgentFileInput;
-
-#[derive(Deserialize, JsonSchema)]
-pub struct Input {
-    #[serde(flatten)]
-    pub fields: Fields,
-    /// Path or reference to an uploaded file.
-    #[serde(default)]
-    #[schemars(title = "Default Value", extend("format" = "file"))]
-    pub value: Option<String>,
-    /// Whether to produce output in base64 format (not recommended; you can pass the file reference across blocks).
-    #[serde(default)]
-    #[schemars(title = "Produce Base64 Output")]
-    pub base_64: bool,
-}
-
-#[derive(Serialize, JsonSchema)]
-#[serde(tag = "pin", content = "value", rename_all = "snake_case")]
-pub enum Output {
-    /// File reference/path result.
-    Result(String),
-}
-
-impl Block for AgentFileInput {
-    const META: BlockMeta = input_meta(
+typed_input! {
+    AgentFileInput: input_meta(
         "95ead23f-8283-4654-aef3-10c053b74a31",
         "AgentFileInputBlock",
         "Block for file upload input (string path for example).",
-    );
-    type Input = Input;
-    type Output = Output;
+    ),
+    /// Path or reference to an uploaded file.
+    #[schemars(title = "Default Value", extend("format" = "file"))]
+    value: Option<String>,
+    /// File reference/path result.
+    result: String,
+    /// Whether to produce output in base64 format (not recommended; you can pass the file reference across blocks).
+    #[schemars(title = "Produce Base64 Output")]
+    pin base_64: bool,
+    given: stored,
+}
 
-    async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
-        // AutoGPT skips empty values too. It then stores the file (fetching URLs, turning it
-        // into a data URI when `base_64`); there is no file store yet, so the reference passes
-        // through as given.
-        match input.value {
-            Some(value) if !value.is_empty() => cx.emit(Output::Result(value)),
-            _ => {}
-        }
-        Ok(())
-    }
+/// AutoGPT skips empty values too. It then stores the file (fetching URLs, turning it into a
+/// data URI when `base_64`); there is no file store yet, so the reference passes through as
+/// given.
+fn stored(value: Option<String>) -> Option<String> {
+    value.filter(|value| !value.is_empty())
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
-//! AgentInputBlock, the graph's input, and the pins its typed variants share.
+//! AgentInputBlock, the graph's input, and what its typed variants share: the common pins,
+//! the metadata and the `typed_input!` macro that declares each variant.
 
-use agentry_core::{Block, BlockError, BlockMeta, BlockType, Category, Cx};
+use agentry_core::{BlockMeta, BlockType, Category};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 /// What every input block is: a graph input, shown in the Input and Basic categories, whose
@@ -43,40 +44,105 @@ pub struct Fields {
     pub secret: bool,
 }
 
-pub struct AgentInput;
-
-#[derive(Deserialize, JsonSchema)]
-pub struct Input {
-    #[serde(flatten)]
-    pub fields: Fields,
-    /// The value to be passed as input.
-    #[serde(default)]
-    pub value: Value,
+/// An input's `value` pin, and what of it reaches the `result` pin.
+pub trait Given {
+    type Result;
+    fn given(self) -> Option<Self::Result>;
 }
 
-#[derive(Serialize, JsonSchema)]
-#[serde(tag = "pin", content = "value", rename_all = "snake_case")]
-pub enum Output {
-    /// The value passed as input.
-    Result(Value),
+/// Typed inputs without a value yield nothing.
+impl<T> Given for Option<T> {
+    type Result = T;
+    fn given(self) -> Option<T> {
+        self
+    }
 }
 
-impl Block for AgentInput {
-    const META: BlockMeta = input_meta(
+/// The toggle defaults to false, never None, so it always yields.
+impl Given for bool {
+    type Result = bool;
+    fn given(self) -> Option<bool> {
+        Some(self)
+    }
+}
+
+/// No run input and no default: the untyped input yields nothing, as in AutoGPT.
+impl Given for Value {
+    type Result = Value;
+    fn given(self) -> Option<Value> {
+        (!self.is_null()).then_some(self)
+    }
+}
+
+/// Declares an input block: its type, metadata, `value` pin (doc and schema attributes, then
+/// type), `result` pin, any further pins, and optionally a `given` function in place of
+/// `Given::given`. Each invocation is a module of its own, as `Input` and `Output` are fixed
+/// names. `tests::every_block_file_is_registered` reads the first line after `typed_input! {`.
+macro_rules! typed_input {
+    (
+        $block:ident: $meta:expr,
+        $(#[$value_attr:meta])* value: $value:ty,
+        $(#[$result_attr:meta])* result: $result:ty,
+        $($(#[$pin_attr:meta])* pin $pin:ident: $pin_ty:ty,)*
+        $(given: $given:expr,)?
+    ) => {
+        pub struct $block;
+
+        #[derive(serde::Deserialize, schemars::JsonSchema)]
+        pub struct Input {
+            #[serde(flatten)]
+            pub fields: $crate::io::input::Fields,
+            $(#[$value_attr])*
+            #[serde(default)]
+            pub value: $value,
+            $($(#[$pin_attr])* #[serde(default)] pub $pin: $pin_ty,)*
+        }
+
+        #[derive(serde::Serialize, schemars::JsonSchema)]
+        #[serde(tag = "pin", content = "value", rename_all = "snake_case")]
+        pub enum Output {
+            $(#[$result_attr])*
+            Result($result),
+        }
+
+        impl agentry_core::Block for $block {
+            const META: agentry_core::BlockMeta = $meta;
+            type Input = Input;
+            type Output = Output;
+
+            async fn run(
+                &self,
+                input: Input,
+                cx: &mut agentry_core::Cx<'_, Output>,
+            ) -> Result<(), agentry_core::BlockError> {
+                let given = $crate::io::input::typed_input!(@given $($given)?);
+                if let Some(value) = given(input.value) {
+                    cx.emit(Output::Result(value));
+                }
+                Ok(())
+            }
+        }
+    };
+    (@given) => {
+        $crate::io::input::Given::given
+    };
+    (@given $given:expr) => {
+        $given
+    };
+}
+
+pub(crate) use typed_input;
+
+typed_input! {
+    AgentInput: input_meta(
         "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b",
         "AgentInputBlock",
         "A block that accepts and processes user input values within a workflow, supporting various input types and validation.",
-    );
-    type Input = Input;
-    type Output = Output;
-
-    async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
-        // No run input and no default: the input yields nothing, as in AutoGPT.
-        if !input.value.is_null() {
-            cx.emit(Output::Result(input.value));
-        }
-        Ok(())
-    }
+    ),
+    /// The value to be passed as input.
+    value: Value,
+    /// The value passed as input.
+    result: Value,
 }
 
 #[cfg(test)]

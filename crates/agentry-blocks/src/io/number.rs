@@ -1,45 +1,18 @@
 //! AgentNumberInputBlock: a whole-number graph input.
 
-use agentry_core::{Block, BlockError, BlockMeta, Cx};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use super::input::{input_meta, typed_input};
 
-use super::input::{Fields, input_meta};
-
-pub struct AgentNumberInput;
-
-#[derive(Deserialize, JsonSchema)]
-pub struct Input {
-    #[serde(flatten)]
-    pub fields: Fields,
-    /// Number input.
-    #[serde(default)]
-    #[schemars(title = "Default Value")]
-    pub value: Option<i64>,
-}
-
-#[derive(Serialize, JsonSchema)]
-#[serde(tag = "pin", content = "value", rename_all = "snake_case")]
-pub enum Output {
-    /// Number result.
-    Result(i64),
-}
-
-impl Block for AgentNumberInput {
-    const META: BlockMeta = input_meta(
+typed_input! {
+    AgentNumberInput: input_meta(
         "96dae2bb-97a2-41c2-bd2f-13a3b5a8ea98",
         "AgentNumberInputBlock",
         "Block for number input.",
-    );
-    type Input = Input;
-    type Output = Output;
-
-    async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
-        if let Some(value) = input.value {
-            cx.emit(Output::Result(value));
-        }
-        Ok(())
-    }
+    ),
+    /// Number input.
+    #[schemars(title = "Default Value")]
+    value: Option<i64>,
+    /// Number result.
+    result: i64,
 }
 
 #[cfg(test)]
