@@ -1,49 +1,24 @@
 //! GetCurrentDateBlock: today's date, shifted back by a number of days.
 
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta};
+use chrono_tz::Tz;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::format::{IntOrText, Timezone, now_in, strftime, zone};
+use super::format::IntOrText;
+use super::format_type::{FormatType, Style};
 
 pub struct GetCurrentDate;
 
-fn default_format() -> String {
-    "%Y-%m-%d".into()
-}
+// AutoGPT's `DateStrftimeFormat` default; `DateISO8601Format` has no pins of its own.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct DateStyle {}
 
-/// AutoGPT's `Union[DateStrftimeFormat, DateISO8601Format]`, told apart by `discriminator`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(tag = "discriminator")]
-pub enum DateFormat {
-    #[serde(rename = "strftime")]
-    Strftime {
-        #[serde(default = "default_format")]
-        format: String,
-        #[serde(default)]
-        timezone: Timezone,
-        /// When true, overrides timezone with the user's profile timezone.
-        #[serde(default)]
-        use_user_timezone: bool,
-    },
-    #[serde(rename = "iso8601")]
-    Iso8601 {
-        #[serde(default)]
-        timezone: Timezone,
-        /// When true, overrides timezone with the user's profile timezone.
-        #[serde(default)]
-        use_user_timezone: bool,
-    },
-}
-
-impl Default for DateFormat {
-    fn default() -> Self {
-        DateFormat::Strftime {
-            format: default_format(),
-            timezone: Timezone::default(),
-            use_user_timezone: false,
-        }
+impl Style for DateStyle {
+    const PATTERN: &'static str = "%Y-%m-%d";
+    fn iso(&self, dt: &DateTime<Tz>) -> String {
+        dt.format("%Y-%m-%d").to_string()
     }
 }
 
@@ -57,7 +32,7 @@ pub struct Input {
     pub offset: IntOrText,
     /// Format type for date output (strftime with custom format or ISO 8601)
     #[serde(default)]
-    pub format_type: DateFormat,
+    pub format_type: FormatType<DateStyle>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -81,23 +56,12 @@ impl Block for GetCurrentDate {
         // AutoGPT treats an unreadable offset as no offset.
         let offset = input.offset.to_int().unwrap_or(0);
         let user = cx.info().user_timezone.clone();
-        let (timezone, use_user, format) = match &input.format_type {
-            DateFormat::Strftime {
-                format,
-                timezone,
-                use_user_timezone,
-            } => (timezone, *use_user_timezone, format.as_str()),
-            DateFormat::Iso8601 {
-                timezone,
-                use_user_timezone,
-            } => (timezone, *use_user_timezone, "%Y-%m-%d"),
-        };
-        let tz = zone(timezone, use_user, user.as_deref())?;
+        let now = input.format_type.now_in_zone(cx.now(), user.as_deref())?;
         // A positive offset goes back in time, as in AutoGPT.
         let date = TimeDelta::try_days(offset)
-            .and_then(|delta| now_in(cx.now(), tz).checked_sub_signed(delta))
+            .and_then(|delta| now.checked_sub_signed(delta))
             .ok_or_else(|| BlockError::input(format!("Offset out of range: {offset} days")))?;
-        cx.emit(Output::Date(strftime(&date, format)?));
+        cx.emit(Output::Date(input.format_type.render(&date)?));
         Ok(())
     }
 }

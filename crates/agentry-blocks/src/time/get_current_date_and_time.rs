@@ -1,50 +1,27 @@
 //! GetCurrentDateAndTimeBlock: the current date and time, by `strftime` or as ISO 8601.
 
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use chrono::DateTime;
+use chrono_tz::Tz;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::format::{Timezone, isoformat, now_in, strftime, zone};
+use super::format::isoformat;
+use super::format_type::{FormatType, Style};
 
 pub struct GetCurrentDateAndTime;
 
-fn default_format() -> String {
-    "%Y-%m-%d %H:%M:%S".into()
+// AutoGPT's `StrftimeFormat` default and `ISO8601Format` pins.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct DateTimeStyle {
+    #[serde(default)]
+    include_microseconds: bool,
 }
 
-/// AutoGPT's `Union[StrftimeFormat, ISO8601Format]`, told apart by `discriminator`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(tag = "discriminator")]
-pub enum DateTimeFormat {
-    #[serde(rename = "strftime")]
-    Strftime {
-        #[serde(default = "default_format")]
-        format: String,
-        #[serde(default)]
-        timezone: Timezone,
-        /// When true, overrides timezone with the user's profile timezone.
-        #[serde(default)]
-        use_user_timezone: bool,
-    },
-    #[serde(rename = "iso8601")]
-    Iso8601 {
-        #[serde(default)]
-        timezone: Timezone,
-        /// When true, overrides timezone with the user's profile timezone.
-        #[serde(default)]
-        use_user_timezone: bool,
-        #[serde(default)]
-        include_microseconds: bool,
-    },
-}
-
-impl Default for DateTimeFormat {
-    fn default() -> Self {
-        DateTimeFormat::Strftime {
-            format: default_format(),
-            timezone: Timezone::default(),
-            use_user_timezone: false,
-        }
+impl Style for DateTimeStyle {
+    const PATTERN: &'static str = "%Y-%m-%d %H:%M:%S";
+    fn iso(&self, dt: &DateTime<Tz>) -> String {
+        isoformat(dt, self.include_microseconds)
     }
 }
 
@@ -54,7 +31,7 @@ pub struct Input {
     pub trigger: String,
     /// Format type for date and time output (strftime with custom format or ISO 8601/RFC 3339)
     #[serde(default)]
-    pub format_type: DateTimeFormat,
+    pub format_type: FormatType<DateTimeStyle>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -76,25 +53,8 @@ impl Block for GetCurrentDateAndTime {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let user = cx.info().user_timezone.clone();
-        let text = match &input.format_type {
-            DateTimeFormat::Strftime {
-                format,
-                timezone,
-                use_user_timezone,
-            } => {
-                let tz = zone(timezone, *use_user_timezone, user.as_deref())?;
-                strftime(&now_in(cx.now(), tz), format)?
-            }
-            DateTimeFormat::Iso8601 {
-                timezone,
-                use_user_timezone,
-                include_microseconds,
-            } => {
-                let tz = zone(timezone, *use_user_timezone, user.as_deref())?;
-                isoformat(&now_in(cx.now(), tz), *include_microseconds)
-            }
-        };
-        cx.emit(Output::DateTime(text));
+        let now = input.format_type.now_in_zone(cx.now(), user.as_deref())?;
+        cx.emit(Output::DateTime(input.format_type.render(&now)?));
         Ok(())
     }
 }

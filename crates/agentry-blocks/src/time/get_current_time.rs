@@ -1,50 +1,30 @@
 //! GetCurrentTimeBlock: the current time, by `strftime` or as an ISO 8601 time.
 
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use chrono::DateTime;
+use chrono_tz::Tz;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::format::{Timezone, isoformat, now_in, strftime, zone};
+use super::format::isoformat;
+use super::format_type::{FormatType, Style};
 
 pub struct GetCurrentTime;
 
-fn default_format() -> String {
-    "%H:%M:%S".into()
+// AutoGPT's `TimeStrftimeFormat` default and `TimeISO8601Format` pins.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct TimeStyle {
+    #[serde(default)]
+    include_microseconds: bool,
 }
 
-/// AutoGPT's `Union[TimeStrftimeFormat, TimeISO8601Format]`, told apart by `discriminator`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(tag = "discriminator")]
-pub enum TimeFormat {
-    #[serde(rename = "strftime")]
-    Strftime {
-        #[serde(default = "default_format")]
-        format: String,
-        #[serde(default)]
-        timezone: Timezone,
-        /// When true, overrides timezone with the user's profile timezone.
-        #[serde(default)]
-        use_user_timezone: bool,
-    },
-    #[serde(rename = "iso8601")]
-    Iso8601 {
-        #[serde(default)]
-        timezone: Timezone,
-        /// When true, overrides timezone with the user's profile timezone.
-        #[serde(default)]
-        use_user_timezone: bool,
-        #[serde(default)]
-        include_microseconds: bool,
-    },
-}
-
-impl Default for TimeFormat {
-    fn default() -> Self {
-        TimeFormat::Strftime {
-            format: default_format(),
-            timezone: Timezone::default(),
-            use_user_timezone: false,
-        }
+impl Style for TimeStyle {
+    const PATTERN: &'static str = "%H:%M:%S";
+    fn iso(&self, dt: &DateTime<Tz>) -> String {
+        let full = isoformat(dt, self.include_microseconds);
+        // AutoGPT keeps the part after the date, with its `T`.
+        let time = full.split_once('T').map_or(full.as_str(), |(_, t)| t);
+        format!("T{time}")
     }
 }
 
@@ -54,7 +34,7 @@ pub struct Input {
     pub trigger: String,
     /// Format type for time output (strftime with custom format or ISO 8601)
     #[serde(default)]
-    pub format_type: TimeFormat,
+    pub format_type: FormatType<TimeStyle>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -76,28 +56,8 @@ impl Block for GetCurrentTime {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let user = cx.info().user_timezone.clone();
-        let time = match &input.format_type {
-            TimeFormat::Strftime {
-                format,
-                timezone,
-                use_user_timezone,
-            } => {
-                let tz = zone(timezone, *use_user_timezone, user.as_deref())?;
-                strftime(&now_in(cx.now(), tz), format)?
-            }
-            TimeFormat::Iso8601 {
-                timezone,
-                use_user_timezone,
-                include_microseconds,
-            } => {
-                let tz = zone(timezone, *use_user_timezone, user.as_deref())?;
-                let full = isoformat(&now_in(cx.now(), tz), *include_microseconds);
-                // AutoGPT keeps the part after the date, with its `T`.
-                let time = full.split_once('T').map_or(full.as_str(), |(_, t)| t);
-                format!("T{time}")
-            }
-        };
-        cx.emit(Output::Time(time));
+        let now = input.format_type.now_in_zone(cx.now(), user.as_deref())?;
+        cx.emit(Output::Time(input.format_type.render(&now)?));
         Ok(())
     }
 }

@@ -4,6 +4,7 @@ use agentry_core::Registry;
 
 pub mod countdown_timer;
 pub mod format;
+pub mod format_type;
 pub mod get_current_date;
 pub mod get_current_date_and_time;
 pub mod get_current_time;
