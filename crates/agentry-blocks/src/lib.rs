@@ -10,6 +10,7 @@ pub mod basic;
 pub mod data;
 pub mod io;
 pub mod logic;
+pub mod python;
 pub mod text;
 pub mod time;
 

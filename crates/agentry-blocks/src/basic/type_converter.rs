@@ -4,9 +4,10 @@
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::text::python;
+use crate::python::convert::{dict_from_text, list_from_text, to_bool, wrap_value};
+use crate::python::python_dumps;
 
 pub struct UniversalTypeConverter;
 
@@ -63,13 +64,10 @@ fn convert(value: Value, target: TypeOptions) -> Value {
     match target {
         TypeOptions::String => match value {
             Value::String(s) => Value::String(s),
-            other => Value::String(python_json(&other)),
+            other => Value::String(python_dumps(&other)),
         },
         TypeOptions::Number => Value::from(to_float(&value)),
-        TypeOptions::Boolean => Value::Bool(match &value {
-            Value::String(s) => matches!(s.to_lowercase().as_str(), "true" | "1"),
-            other => python::truthy(other),
-        }),
+        TypeOptions::Boolean => Value::Bool(to_bool(&value)),
         TypeOptions::List => match value {
             Value::Array(items) => Value::Array(items),
             Value::Object(map) => Value::Array(
@@ -77,13 +75,7 @@ fn convert(value: Value, target: TypeOptions) -> Value {
                     .map(|(k, v)| Value::Array(vec![Value::String(k), v]))
                     .collect(),
             ),
-            Value::String(s) => {
-                let s = s.trim();
-                let parsed = (s.starts_with('[') && s.ends_with(']'))
-                    .then(|| serde_json::from_str::<Value>(s).ok())
-                    .flatten();
-                parsed.unwrap_or_else(|| Value::Array(vec![Value::String(s.to_string())]))
-            }
+            Value::String(s) => list_from_text(&s),
             other => Value::Array(vec![other]),
         },
         TypeOptions::Dictionary => match value {
@@ -95,20 +87,10 @@ fn convert(value: Value, target: TypeOptions) -> Value {
                     .map(|(i, v)| (i.to_string(), v))
                     .collect(),
             ),
-            Value::String(s) => match serde_json::from_str::<Value>(&s) {
-                Ok(Value::Object(map)) => Value::Object(map),
-                Ok(other) => wrap(other),
-                Err(_) => wrap(Value::String(s)),
-            },
-            other => wrap(other),
+            Value::String(s) => dict_from_text(&s),
+            other => wrap_value(other),
         },
     }
-}
-
-fn wrap(value: Value) -> Value {
-    let mut map = Map::new();
-    map.insert("value".into(), value);
-    Value::Object(map)
 }
 
 /// Python's `float(x)` with AutoGPT's fallbacks: collections give their length, anything
@@ -122,71 +104,6 @@ fn to_float(value: &Value) -> f64 {
         Value::String(s) => s.trim().replace('_', "").parse().unwrap_or(0.0),
         Value::Null => 0.0,
     }
-}
-
-/// Python's `json.dumps` with its defaults: `", "` and `": "` separators, ASCII-only output.
-fn python_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_json(&mut out, value);
-    out
-}
-
-fn write_json(out: &mut String, value: &Value) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) if n.is_f64() => match n.as_f64() {
-            Some(f) => out.push_str(&python::float(f)),
-            None => out.push_str(&n.to_string()),
-        },
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => write_json_string(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_json_string(out, k);
-                out.push_str(": ");
-                write_json(out, v);
-            }
-            out.push('}');
-        }
-    }
-}
-
-fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]

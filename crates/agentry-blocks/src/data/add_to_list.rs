@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::logic::python_values::truthy;
+use crate::python::truthy;
 
 pub struct AddToList;
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::get_list_item::python_index;
-use crate::logic::python_values::py_eq;
+use crate::python::py_eq;
 
 pub struct RemoveFromList;
 

@@ -76,7 +76,7 @@ fn step_str(text: &str, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         Value::String(s) => step_list(s.chars().map(|c| Value::from(c.to_string())).collect(), cx),
         other => Err(BlockError::input(format!(
             "'{}' object is not iterable",
-            crate::logic::python_values::type_name(&other)
+            crate::python::type_name(&other)
         ))),
     }
 }

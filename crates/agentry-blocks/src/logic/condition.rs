@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::python_values::{float_value, parse_float, py_eq, py_order};
+use crate::python::{float_value, parse_float, py_eq, py_order};
 
 pub struct Condition;
 

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::python_values::{convert_like, py_eq};
+use crate::python::{convert_like, py_eq};
 
 pub struct IfInputMatches;
 

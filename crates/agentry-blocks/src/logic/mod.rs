@@ -6,7 +6,6 @@ pub mod calculator;
 pub mod condition;
 pub mod count_items;
 pub mod if_input_matches;
-pub mod python_values;
 
 /// Registers this category's blocks.
 pub fn register(r: &mut Registry) {

@@ -5,7 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{pattern, python};
+use super::pattern;
+use crate::python;
 
 pub struct MatchTextPattern;
 

@@ -8,7 +8,6 @@ pub mod fill_template;
 pub mod match_text_pattern;
 pub mod pattern;
 pub mod printf;
-pub mod python;
 pub mod template;
 pub mod text_replace;
 pub mod text_split;

@@ -1,7 +1,7 @@
 //! Python's `fmt % float(x)` for one number: AutoGPT replaces Jinja's `format` filter with
 //! `{{ x | format("%.2f") }}`, which formats the value with a printf-style pattern.
 
-use super::python;
+use crate::python;
 
 /// One `%` conversion: flags, width, precision and the conversion letter.
 struct Spec {

@@ -10,7 +10,8 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State};
 use serde_json::{Map, Value as Json};
 
-use super::{printf, python};
+use super::printf;
+use crate::python;
 
 /// Work one render may do: about one fuel per instruction and per 64 bytes of data, so this
 /// bounds both time and memory of a template such as an endless or huge loop.

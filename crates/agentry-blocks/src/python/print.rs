@@ -1,7 +1,8 @@
-//! Python value semantics AutoGPT's blocks rely on: `str()` and `repr()` of template values, so
-//! that rendered text matches Jinja2's (`True`, `None`, `['a', 1]`, `1.0`), and truthiness.
+//! Python's printing of values AutoGPT's blocks show: `str()` and `repr()` of template values,
+//! so that rendered text matches Jinja2's (`True`, `None`, `['a', 1]`, `1.0`), and `json.dumps`.
 
 use minijinja::value::{Value, ValueKind};
+use serde_json::Value as Json;
 
 /// Python's `str()` of a template value: strings as they are, everything else as `repr()`.
 pub fn str_of(value: &Value) -> String {
@@ -59,20 +60,6 @@ fn write_repr(out: &mut String, value: &Value) {
     }
 }
 
-/// Python's truthiness of a JSON value (`data or input` in AutoGPT): null, false, zero and
-/// empty strings, lists and objects are false.
-pub fn truthy(value: &serde_json::Value) -> bool {
-    use serde_json::Value as Json;
-    match value {
-        Json::Null => false,
-        Json::Bool(b) => *b,
-        Json::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Json::String(s) => !s.is_empty(),
-        Json::Array(a) => !a.is_empty(),
-        Json::Object(o) => !o.is_empty(),
-    }
-}
-
 /// Python's `repr()` of a float: shortest round trip, `.0` on whole numbers, exponent outside
 /// `1e-4 <= |x| < 1e16`.
 pub fn float(f: f64) -> String {
@@ -127,9 +114,75 @@ pub fn string_repr(s: &str) -> String {
     out
 }
 
+/// Python's `json.dumps` with its defaults: `", "` and `": "` separators, ASCII-only output.
+pub fn python_dumps(value: &Json) -> String {
+    let mut out = String::new();
+    write_json(&mut out, value);
+    out
+}
+
+fn write_json(out: &mut String, value: &Json) {
+    match value {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) => out.push_str(&float(f)),
+            None => out.push_str(&n.to_string()),
+        },
+        Json::Number(n) => out.push_str(&n.to_string()),
+        Json::String(s) => write_json_string(out, s),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_json(out, item);
+            }
+            out.push(']');
+        }
+        Json::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_json_string(out, k);
+                out.push_str(": ");
+                write_json(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn floats_print_as_python() {
@@ -149,5 +202,13 @@ mod tests {
         assert_eq!(str_of(&v), "{'a': [True, None, \"it's\", 2, 2.5]}");
         assert_eq!(str_of(&Value::from("plain")), "plain");
         assert_eq!(string_repr("a'b\"c\n"), "'a\\'b\"c\\n'");
+    }
+
+    #[test]
+    fn dumps_like_python() {
+        assert_eq!(
+            python_dumps(&json!({"a": [1, "é"]})),
+            "{\"a\": [1, \"\\u00e9\"]}"
+        );
     }
 }
