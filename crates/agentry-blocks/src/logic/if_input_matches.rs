@@ -3,7 +3,7 @@
 
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::python::{convert_like, py_eq};
@@ -24,16 +24,8 @@ pub struct Input {
     pub no_value: Value,
 }
 
-#[derive(Serialize, JsonSchema)]
-#[serde(tag = "pin", content = "value", rename_all = "snake_case")]
-pub enum Output {
-    /// The result of the condition evaluation (True or False)
-    Result(bool),
-    /// The output value if the condition is true
-    YesOutput(Value),
-    /// The output value if the condition is false
-    NoOutput(Value),
-}
+// AutoGPT gives this block ConditionBlock's output pins, docs included.
+pub use super::condition::Output;
 
 /// Python's `input == value`, after converting `value` to `type(input)` when they differ.
 fn matches(input: &Value, value: &Value) -> bool {

@@ -4,8 +4,8 @@
 
 use std::fmt::Debug;
 
-use agentry_core::BlockError;
-use chrono::{DateTime, Utc};
+use agentry_core::{BlockError, Cx};
+use chrono::DateTime;
 use chrono_tz::Tz;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -64,12 +64,9 @@ impl<S: Style> Default for FormatType<S> {
 }
 
 impl<S: Style> FormatType<S> {
-    /// `now` in the zone this format names, or the user's when asked for and known.
-    pub fn now_in_zone(
-        &self,
-        now: DateTime<Utc>,
-        user_timezone: Option<&str>,
-    ) -> Result<DateTime<Tz>, BlockError> {
+    /// The run's current time in the zone this format names, or the user's when asked for
+    /// and known.
+    pub fn now_in_zone<O: Serialize>(&self, cx: &Cx<'_, O>) -> Result<DateTime<Tz>, BlockError> {
         let (timezone, use_user_timezone) = match self {
             FormatType::Strftime {
                 timezone,
@@ -82,10 +79,13 @@ impl<S: Style> FormatType<S> {
                 ..
             } => (timezone, *use_user_timezone),
         };
-        Ok(now_in(
-            now,
-            zone(timezone, use_user_timezone, user_timezone)?,
-        ))
+        let user = cx.info().user_timezone.as_deref();
+        Ok(now_in(cx.now(), zone(timezone, use_user_timezone, user)?))
+    }
+
+    /// The run's current time as this format asks.
+    pub fn render_now<O: Serialize>(&self, cx: &Cx<'_, O>) -> Result<String, BlockError> {
+        self.render(&self.now_in_zone(cx)?)
     }
 
     /// `dt` as this format asks.

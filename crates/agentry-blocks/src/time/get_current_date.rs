@@ -55,8 +55,7 @@ impl Block for GetCurrentDate {
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         // AutoGPT treats an unreadable offset as no offset.
         let offset = input.offset.to_int().unwrap_or(0);
-        let user = cx.info().user_timezone.clone();
-        let now = input.format_type.now_in_zone(cx.now(), user.as_deref())?;
+        let now = input.format_type.now_in_zone(cx)?;
         // A positive offset goes back in time, as in AutoGPT.
         let date = TimeDelta::try_days(offset)
             .and_then(|delta| now.checked_sub_signed(delta))

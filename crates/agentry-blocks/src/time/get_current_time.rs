@@ -55,9 +55,8 @@ impl Block for GetCurrentTime {
     type Output = Output;
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
-        let user = cx.info().user_timezone.clone();
-        let now = input.format_type.now_in_zone(cx.now(), user.as_deref())?;
-        cx.emit(Output::Time(input.format_type.render(&now)?));
+        let text = input.format_type.render_now(cx)?;
+        cx.emit(Output::Time(text));
         Ok(())
     }
 }
