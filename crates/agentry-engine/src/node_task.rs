@@ -1,6 +1,13 @@
 //! One node execution as a tokio task: runs the block, streams what it yields to the run loop,
 //! applies the node's timeout and retries system failures while nothing has been yielded.
+//!
+//! Values yielded during one poll of the block travel together, with the node's end attached
+//! when it finished in that poll: a quick node costs its run one message and one commit, while a
+//! block that awaits between yields still delivers each value as it goes.
 
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use agentry_core::{BlockError, Context, ExecutionInfo, RegisteredBlock};
@@ -16,19 +23,13 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// What node tasks tell their run loop, in the order it happened.
+/// What a node task tells its run loop: values yielded since the last message, in order, and
+/// the end of the execution once it has ended.
 #[derive(Debug)]
-pub enum Msg {
-    Output {
-        exec_id: String,
-        pin: String,
-        value: Value,
-    },
-    Done {
-        exec_id: String,
-        outcome: Outcome,
-        stats: Value,
-    },
+pub struct Msg {
+    pub exec_id: String,
+    pub outputs: Vec<(String, Value)>,
+    pub done: Option<(Outcome, Value)>,
 }
 
 pub struct NodeJob {
@@ -41,28 +42,59 @@ pub struct NodeJob {
     pub tx: UnboundedSender<Msg>,
 }
 
+type Buffer = Arc<Mutex<Vec<(String, Value)>>>;
+
 struct NodeContext<'a> {
-    job: &'a NodeJob,
+    info: &'a ExecutionInfo,
+    buffer: Buffer,
     emitted: usize,
 }
 
 impl Context for NodeContext<'_> {
     fn emit(&mut self, pin: &str, value: Value) {
         self.emitted += 1;
-        let _ = self.job.tx.send(Msg::Output {
-            exec_id: self.job.exec_id.clone(),
-            pin: pin.to_string(),
-            value,
-        });
+        self.buffer
+            .lock()
+            .expect("output buffer lock")
+            .push((pin.to_string(), value));
     }
     fn info(&self) -> &ExecutionInfo {
-        &self.job.info
+        self.info
     }
 }
 
-async fn attempt(job: &NodeJob, cx: &mut NodeContext<'_>) -> Result<(), BlockError> {
-    let run = job.block.run(job.input.clone(), cx);
-    match job.timeout {
+fn take(buffer: &Buffer) -> Vec<(String, Value)> {
+    std::mem::take(&mut *buffer.lock().expect("output buffer lock"))
+}
+
+/// Polls `fut`, sending what was yielded whenever it waits.
+async fn streaming<F: Future>(fut: F, job: &NodeJob, buffer: &Buffer) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    std::future::poll_fn(|cx| match fut.as_mut().poll(cx) {
+        Poll::Ready(out) => Poll::Ready(out),
+        Poll::Pending => {
+            let outputs = take(buffer);
+            if !outputs.is_empty() {
+                let _ = job.tx.send(Msg {
+                    exec_id: job.exec_id.clone(),
+                    outputs,
+                    done: None,
+                });
+            }
+            Poll::Pending
+        }
+    })
+    .await
+}
+
+async fn attempt(job: &NodeJob, buffer: &Buffer) -> (Result<(), BlockError>, usize) {
+    let mut cx = NodeContext {
+        info: &job.info,
+        buffer: buffer.clone(),
+        emitted: 0,
+    };
+    let run = streaming(job.block.run(job.input.clone(), &mut cx), job, buffer);
+    let result = match job.timeout {
         Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or_else(|_| {
             Err(BlockError::System(format!(
                 "timed out after {:.1} s",
@@ -70,33 +102,30 @@ async fn attempt(job: &NodeJob, cx: &mut NodeContext<'_>) -> Result<(), BlockErr
             )))
         }),
         None => run.await,
-    }
+    };
+    (result, cx.emitted)
 }
 
 /// Runs the node to its end and reports it; never panics the run loop.
 pub async fn run(job: NodeJob) {
     let started = Instant::now();
+    let buffer: Buffer = Arc::default();
     let mut attempts = 0u32;
     let outcome = loop {
         attempts += 1;
-        let mut cx = NodeContext {
-            job: &job,
-            emitted: 0,
-        };
-        match attempt(&job, &mut cx).await {
-            Ok(()) => break Outcome::Completed,
-            Err(e) if e.is_retryable() && cx.emitted == 0 && attempts < job.retry.attempts => {
+        match attempt(&job, &buffer).await {
+            (Ok(()), _) => break Outcome::Completed,
+            (Err(e), 0) if e.is_retryable() && attempts < job.retry.attempts => {
                 let backoff = job.retry.backoff * 2u32.saturating_pow(attempts - 1);
                 tracing::info!(node_exec = %job.exec_id, attempt = attempts, error = %e, "retrying node");
                 tokio::time::sleep(backoff).await;
             }
-            Err(e) => {
+            (Err(e), _) => {
                 let message = e.to_string();
-                let _ = job.tx.send(Msg::Output {
-                    exec_id: job.exec_id.clone(),
-                    pin: "error".into(),
-                    value: Value::String(message.clone()),
-                });
+                buffer
+                    .lock()
+                    .expect("output buffer lock")
+                    .push(("error".into(), Value::String(message.clone())));
                 break Outcome::Failed(message);
             }
         }
@@ -105,9 +134,9 @@ pub async fn run(job: NodeJob) {
         "walltime": started.elapsed().as_secs_f64(),
         "attempts": attempts,
     });
-    let _ = job.tx.send(Msg::Done {
-        exec_id: job.exec_id,
-        outcome,
-        stats,
+    let _ = job.tx.send(Msg {
+        exec_id: job.exec_id.clone(),
+        outputs: take(&buffer),
+        done: Some((outcome, stats)),
     });
 }

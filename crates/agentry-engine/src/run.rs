@@ -255,15 +255,10 @@ impl Run {
             }
             Err(message) => {
                 // A malformed nested pin: fail the node through the same path as a block error.
-                let _ = self.tx.send(Msg::Output {
-                    exec_id: exec_id.clone(),
-                    pin: "error".into(),
-                    value: Value::String(message.clone()),
-                });
-                let _ = self.tx.send(Msg::Done {
+                let _ = self.tx.send(Msg {
                     exec_id,
-                    outcome: Outcome::Failed(message),
-                    stats: json!({}),
+                    outputs: vec![("error".into(), Value::String(message.clone()))],
+                    done: Some((Outcome::Failed(message), json!({}))),
                 });
             }
         }
@@ -271,79 +266,83 @@ impl Run {
 
     /// Adds a message's rows to the batch; outputs to route after commit go to `to_route`.
     fn record(&mut self, msg: Msg, to_route: &mut Vec<(usize, String, Value)>) {
-        match msg {
-            Msg::Output {
-                exec_id,
-                pin,
-                value,
-            } => {
-                let Some(st) = self.execs.get_mut(&exec_id) else {
-                    return;
-                };
-                let seq = st.outputs;
-                st.outputs += 1;
-                let node_idx = st.node;
-                let node = &self.spec.plan.nodes[node_idx];
-                self.batch.outputs.push(OutputRow {
-                    node_exec_id: exec_id.clone(),
-                    graph_exec_id: self.spec.exec_id.clone(),
-                    user_id: self.spec.user_id.clone(),
-                    name: pin.clone(),
-                    data: value.clone(),
-                    seq,
-                });
-                if node.kind == BlockType::Output
-                    && pin == "output"
-                    && let Some(name) = &node.io_name
-                {
-                    let list = self
-                        .outputs
-                        .entry(name.clone())
-                        .or_insert_with(|| Value::Array(Vec::new()));
-                    if let Value::Array(items) = list {
-                        items.push(value.clone());
-                    }
-                    self.events.push(EventKind::GraphOutput {
-                        name: name.clone(),
-                        value: value.clone(),
-                    });
-                }
-                self.events.push(EventKind::NodeOutput {
-                    node_exec_id: exec_id,
-                    node_id: node.id.clone(),
-                    pin: pin.clone(),
-                    value: value.clone(),
-                });
-                to_route.push((node_idx, pin, value));
-            }
-            Msg::Done {
-                exec_id,
-                outcome,
-                stats,
-            } => {
-                let Some(st) = self.execs.get(&exec_id) else {
-                    return;
-                };
-                let node = &self.spec.plan.nodes[st.node];
-                let status = match &outcome {
-                    Outcome::Completed => ExecutionStatus::Completed,
-                    Outcome::Failed(message) => {
-                        self.node_errors += 1;
-                        if !node.has_error_link && self.failure.is_none() {
-                            self.failure = Some(format!(
-                                "node {} ({}) failed: {message}",
-                                node.id, node.block.info.name
-                            ));
-                        }
-                        ExecutionStatus::Failed
-                    }
-                };
-                let row = self.node_row(&exec_id, status, Some(stats));
-                self.batch.nodes.push(row);
-                self.node_status_event(&exec_id, status);
-                self.execs.remove(&exec_id);
-            }
+        for (pin, value) in msg.outputs {
+            self.record_output(&msg.exec_id, pin, value, to_route);
         }
+        if let Some((outcome, stats)) = msg.done {
+            self.record_done(&msg.exec_id, outcome, stats);
+        }
+    }
+
+    fn record_output(
+        &mut self,
+        exec_id: &str,
+        pin: String,
+        value: Value,
+        to_route: &mut Vec<(usize, String, Value)>,
+    ) {
+        let Some(st) = self.execs.get_mut(exec_id) else {
+            return;
+        };
+        let seq = st.outputs;
+        st.outputs += 1;
+        let node_idx = st.node;
+        let node = &self.spec.plan.nodes[node_idx];
+        self.batch.outputs.push(OutputRow {
+            node_exec_id: exec_id.to_string(),
+            graph_exec_id: self.spec.exec_id.clone(),
+            user_id: self.spec.user_id.clone(),
+            name: pin.clone(),
+            data: value.clone(),
+            seq,
+        });
+        if node.kind == BlockType::Output
+            && pin == "output"
+            && let Some(name) = &node.io_name
+        {
+            let list = self
+                .outputs
+                .entry(name.clone())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = list {
+                items.push(value.clone());
+            }
+            self.events.push(EventKind::GraphOutput {
+                name: name.clone(),
+                value: value.clone(),
+            });
+        }
+        self.events.push(EventKind::NodeOutput {
+            node_exec_id: exec_id.to_string(),
+            node_id: node.id.clone(),
+            pin: pin.clone(),
+            value: value.clone(),
+        });
+        to_route.push((node_idx, pin, value));
+    }
+
+    fn record_done(&mut self, exec_id: &str, outcome: Outcome, stats: Value) {
+        let Some(st) = self.execs.get(exec_id) else {
+            return;
+        };
+        let node = &self.spec.plan.nodes[st.node];
+        let status = match &outcome {
+            Outcome::Completed => ExecutionStatus::Completed,
+            Outcome::Failed(message) => {
+                self.node_errors += 1;
+                if !node.has_error_link && self.failure.is_none() {
+                    self.failure = Some(format!(
+                        "node {} ({}) failed: {message}",
+                        node.id, node.block.info.name
+                    ));
+                }
+                ExecutionStatus::Failed
+            }
+        };
+        let row = self.node_row(exec_id, status, Some(stats));
+        self.batch.nodes.push(row);
+        self.node_status_event(exec_id, status);
+        self.execs.remove(exec_id);
     }
 
     /// Sends one committed output along every link that selects it, starting sinks that are ready.

@@ -182,3 +182,36 @@ async fn events_arrive_after_commit_in_order() {
         Err(tokio::sync::broadcast::error::TryRecvError::Empty)
     ));
 }
+
+#[tokio::test]
+async fn values_travel_while_their_block_is_still_running() {
+    let t = engine().await;
+    let mut rx = t.engine.events().subscribe();
+    let g = graph(
+        &[
+            (
+                "tick",
+                COUNTDOWN,
+                json!({"seconds": 1, "repeat": 2, "input_message": "tick"}),
+            ),
+            ("out", OUTPUT, json!({"name": "ticks"})),
+        ],
+        &[("tick", "output_message", "out", "value")],
+    );
+    let (_, result) = t.run(&g, Default::default()).await;
+    assert_eq!(result.outputs["ticks"], json!(["tick", "tick"]));
+    let mut order = Vec::new();
+    while let Ok(ev) = rx.try_recv() {
+        match ev.kind {
+            agentry_engine::EventKind::GraphOutput { .. } => order.push("output"),
+            agentry_engine::EventKind::NodeStatus {
+                node_id, status, ..
+            } if node_id == "tick" && status == ExecutionStatus::Completed => {
+                order.push("tick completed")
+            }
+            _ => {}
+        }
+    }
+    // The first tick reached the output node a second before the timer block ended.
+    assert_eq!(order, ["output", "tick completed", "output"]);
+}
