@@ -50,8 +50,18 @@ pub fn parallel_waits(branches: usize, seconds: u64) -> Graph {
     let mut links = vec![link(0, "join", "dictionary", "out", "value")];
     for i in 0..branches {
         let id = format!("wait{i}");
-        nodes.push(node(&id, COUNTDOWN, json!({"seconds": seconds, "input_message": i})));
-        links.push(link(links.len(), &id, "output_message", "join", &format!("values_#_{i}")));
+        nodes.push(node(
+            &id,
+            COUNTDOWN,
+            json!({"seconds": seconds, "input_message": i}),
+        ));
+        links.push(link(
+            links.len(),
+            &id,
+            "output_message",
+            "join",
+            &format!("values_#_{i}"),
+        ));
     }
     graph("parallel-waits", nodes, links)
 }

@@ -20,9 +20,16 @@ struct Bench {
 
 async fn bench_engine() -> anyhow::Result<Bench> {
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
     let store = Store::open(&url).await?;
-    let engine = Engine::new(store, Arc::new(agentry_blocks::registry()), Config::default());
+    let engine = Engine::new(
+        store,
+        Arc::new(agentry_blocks::registry()),
+        Config::default(),
+    );
     Ok(Bench { engine, _dir: dir })
 }
 
@@ -30,12 +37,27 @@ fn inputs(x: f64) -> Map<String, Value> {
     json!({"x": x}).as_object().cloned().unwrap_or_default()
 }
 
-async fn run_once(engine: &Engine, graph: &Graph, input: Map<String, Value>) -> anyhow::Result<Value> {
+async fn run_once(
+    engine: &Engine,
+    graph: &Graph,
+    input: Map<String, Value>,
+) -> anyhow::Result<Value> {
     let id = engine
-        .execute(ExecuteRequest { user_id: DEFAULT_USER_ID, graph, inputs: input })
+        .execute(ExecuteRequest {
+            user_id: DEFAULT_USER_ID,
+            graph,
+            inputs: input,
+        })
         .await?;
-    let result = engine.wait(&id, Duration::from_secs(60)).await.context("run did not end")?;
-    ensure!(result.status == ExecutionStatus::Completed, "run {id} ended {:?}", result.status);
+    let result = engine
+        .wait(&id, Duration::from_secs(60))
+        .await
+        .context("run did not end")?;
+    ensure!(
+        result.status == ExecutionStatus::Completed,
+        "run {id} ended {:?}",
+        result.status
+    );
     Ok(Value::Object(result.outputs))
 }
 
@@ -80,7 +102,10 @@ async fn w1(report: &mut Vec<String>) -> anyhow::Result<()> {
     let b = bench_engine().await?;
     let (c0, c40) = (graphs::chain(0), graphs::chain(40));
     let out = run_once(&b.engine, &c40, inputs(2.0)).await?;
-    ensure!(out["y"] == json!([42.0]), "chain of 40 computes 2 + 40: {out}");
+    ensure!(
+        out["y"] == json!([42.0]),
+        "chain of 40 computes 2 + 40: {out}"
+    );
     for _ in 0..20 {
         run_once(&b.engine, &c0, inputs(0.0)).await?;
         run_once(&b.engine, &c40, inputs(0.0)).await?;
@@ -119,7 +144,11 @@ async fn w1(report: &mut Vec<String>) -> anyhow::Result<()> {
         let mut times = Vec::new();
         for _ in 0..n {
             let started = Instant::now();
-            client.get(format!("http://{addr}/health")).send().await?.error_for_status()?;
+            client
+                .get(format!("http://{addr}/health"))
+                .send()
+                .await?
+                .error_for_status()?;
             times.push(started.elapsed().as_secs_f64());
         }
         median(times)
@@ -138,7 +167,10 @@ async fn w2(report: &mut Vec<String>) -> anyhow::Result<()> {
     for _ in 0..3 {
         let started = Instant::now();
         let out = run_once(&b.engine, &g, Map::new()).await?;
-        ensure!(out["joined"][0].as_object().is_some_and(|m| m.len() == 10), "join got all 10: {out}");
+        ensure!(
+            out["joined"][0].as_object().is_some_and(|m| m.len() == 10),
+            "join got all 10: {out}"
+        );
         times.push(started.elapsed().as_secs_f64());
     }
     let t = median(times);
@@ -201,7 +233,12 @@ async fn post_graph(client: &reqwest::Client, addr: &str, graph: &Graph) -> anyh
     Ok(body["id"].as_str().context("graph id")?.to_string())
 }
 
-async fn execute_http(client: &reqwest::Client, addr: &str, id: &str, x: f64) -> anyhow::Result<()> {
+async fn execute_http(
+    client: &reqwest::Client,
+    addr: &str,
+    id: &str,
+    x: f64,
+) -> anyhow::Result<()> {
     let body: Value = client
         .post(format!("http://{addr}/api/graphs/{id}/execute/1?wait=true"))
         .json(&json!({"inputs": {"x": x}}))
@@ -217,7 +254,9 @@ async fn execute_http(client: &reqwest::Client, addr: &str, id: &str, x: f64) ->
 fn main() -> anyhow::Result<()> {
     let which: Vec<String> = std::env::args().skip(1).collect();
     let wants = |w: &str| which.is_empty() || which.iter().any(|a| a.eq_ignore_ascii_case(w));
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let mut report = vec![
             "| workload | measured | result | baseline (same run) |".to_string(),

@@ -25,7 +25,9 @@ fn every_rust_file_is_documented_small_and_clean() {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.display();
         if !text.starts_with("//!") {
-            problems.push(format!("{name}: start the file with a `//!` line saying what it is for"));
+            problems.push(format!(
+                "{name}: start the file with a `//!` line saying what it is for"
+            ));
         }
         let lines = text.lines().count();
         if lines > 800 {
@@ -37,5 +39,9 @@ fn every_rust_file_is_documented_small_and_clean() {
             }
         }
     }
-    assert!(problems.is_empty(), "tidy problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "tidy problems:\n{}",
+        problems.join("\n")
+    );
 }
