@@ -67,6 +67,7 @@ struct Run {
     failure: Option<String>,
     node_count: u64,
     node_errors: u64,
+    commits: u64,
     started: Instant,
 }
 
@@ -101,6 +102,7 @@ pub async fn drive(
         failure: None,
         node_count: 0,
         node_errors: 0,
+        commits: 0,
         started: Instant::now(),
     };
     run.set_status(ExecutionStatus::Running, None);
@@ -164,6 +166,7 @@ impl Run {
                 "walltime": self.started.elapsed().as_secs_f64(),
                 "node_count": self.node_count,
                 "node_error_count": self.node_errors,
+                "commits": self.commits + 1,
             })
         });
         self.batch.runs.push(RunUpdate {
@@ -371,6 +374,9 @@ impl Run {
     /// Commits the batch, then publishes the events it made true.
     async fn flush(&mut self) -> Result<(), String> {
         let batch = std::mem::take(&mut self.batch);
+        if !batch.is_empty() {
+            self.commits += 1;
+        }
         self.writer.write(batch).await?;
         let listening = self.bus.has_subscribers();
         for kind in self.events.drain(..) {

@@ -2,10 +2,9 @@
 
 use agentry_core::ExecutionStatus;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use serde_json::Value;
 
@@ -118,66 +117,6 @@ impl Store {
             .await?)
     }
 
-    /// Makes a batch durable in one transaction: node upserts, output inserts, run updates.
-    pub async fn apply_batch(&self, batch: &Batch) -> Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let txn = self.db.begin().await?;
-        if !batch.nodes.is_empty() {
-            let rows = batch.nodes.iter().map(|n| node_execution::ActiveModel {
-                id: Set(n.id.clone()),
-                graph_exec_id: Set(n.graph_exec_id.clone()),
-                user_id: Set(n.user_id.clone()),
-                node_id: Set(n.node_id.clone()),
-                block_id: Set(n.block_id.clone()),
-                status: Set(n.status.as_str().to_string()),
-                input_data: Set(n.input_data.clone()),
-                stats: Set(n.stats.clone()),
-                attempt: Set(n.attempt),
-                seq: Set(n.seq),
-                add_time: Set(n.add_time),
-                start_time: Set(n.start_time),
-                end_time: Set(n.end_time),
-            });
-            use node_execution::Column as C;
-            node_execution::Entity::insert_many(rows)
-                .on_conflict(
-                    OnConflict::column(C::Id)
-                        .update_columns([
-                            C::Status,
-                            C::InputData,
-                            C::Stats,
-                            C::Attempt,
-                            C::StartTime,
-                            C::EndTime,
-                        ])
-                        .to_owned(),
-                )
-                .exec(&txn)
-                .await?;
-        }
-        if !batch.outputs.is_empty() {
-            let now = Utc::now();
-            let rows = batch.outputs.iter().map(|o| node_output::ActiveModel {
-                node_exec_id: Set(o.node_exec_id.clone()),
-                graph_exec_id: Set(o.graph_exec_id.clone()),
-                user_id: Set(o.user_id.clone()),
-                name: Set(o.name.clone()),
-                data: Set(o.data.clone()),
-                seq: Set(o.seq),
-                created_at: Set(now),
-                ..Default::default()
-            });
-            node_output::Entity::insert_many(rows).exec(&txn).await?;
-        }
-        for run in &batch.runs {
-            update_run(&txn, run).await?;
-        }
-        txn.commit().await?;
-        Ok(())
-    }
-
     /// Applies one run status change on its own; returns false when the transition was not allowed.
     pub async fn update_run(&self, run: &RunUpdate) -> Result<bool> {
         update_run(&self.db, run).await
@@ -258,29 +197,8 @@ impl Store {
 }
 
 async fn update_run<C: sea_orm::ConnectionTrait>(db: &C, run: &RunUpdate) -> Result<bool> {
-    use graph_execution::Column as C;
-    use sea_orm::sea_query::Expr;
-    let from: Vec<&str> = run
-        .status
-        .allowed_from()
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
-    let mut q = graph_execution::Entity::update_many()
-        .col_expr(C::Status, Expr::value(run.status.as_str()))
-        .filter(C::Id.eq(&run.id))
-        .filter(C::Status.is_in(from));
-    if let Some(t) = run.started_at {
-        q = q.col_expr(C::StartedAt, Expr::value(t));
-    }
-    if let Some(t) = run.ended_at {
-        q = q.col_expr(C::EndedAt, Expr::value(t));
-    }
-    if let Some(s) = &run.stats {
-        q = q.col_expr(C::Stats, Expr::value(s.clone()));
-    }
-    if let Some(e) = &run.error {
-        q = q.col_expr(C::Error, Expr::value(e.clone()));
-    }
-    Ok(q.exec(db).await?.rows_affected > 0)
+    let statement = db
+        .get_database_backend()
+        .build(&crate::batch::run_update(run));
+    Ok(db.execute_raw(statement).await?.rows_affected() > 0)
 }

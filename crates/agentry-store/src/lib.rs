@@ -3,6 +3,7 @@
 //! and differ only in `backend.rs`.
 
 pub mod backend;
+mod batch;
 pub mod entity;
 mod error;
 pub mod executions;

@@ -127,3 +127,60 @@ async fn batches_persist_and_survive_a_restart() {
     assert!(total >= 1);
     assert!(runs.iter().any(|r| r.id == exec));
 }
+
+#[tokio::test]
+async fn hostile_values_round_trip_exactly() {
+    let db = test_db().await;
+    let s = &db.store;
+    let exec = uuid::Uuid::new_v4().to_string();
+    s.create_execution(NewExecution {
+        id: exec.clone(),
+        user_id: DEFAULT_USER_ID.into(),
+        graph_id: "g".into(),
+        graph_version: 1,
+        inputs: json!({}),
+        parent_id: None,
+    })
+    .await
+    .unwrap();
+    let nasty = json!({
+        "quote": "it's \"quoted\"",
+        "sql": "'); DROP TABLE node_outputs; --",
+        "backslash": "C:\\path\\n\\u0000",
+        "unicode": "héllo 世界 🎉",
+        "control": "line\nbreak\ttab\r",
+        "nul": "a\u{0}b",
+    });
+    let ne = uuid::Uuid::new_v4().to_string();
+    let mut row = node_row(&exec, &ne, ExecutionStatus::Completed, 0);
+    row.input_data = nasty.clone();
+    let batch = Batch {
+        nodes: vec![row],
+        outputs: vec![OutputRow {
+            node_exec_id: ne.clone(),
+            graph_exec_id: exec.clone(),
+            user_id: DEFAULT_USER_ID.into(),
+            name: "it's a pin".into(),
+            data: nasty.clone(),
+            seq: 0,
+        }],
+        runs: vec![RunUpdate {
+            id: exec.clone(),
+            status: ExecutionStatus::Failed,
+            started_at: None,
+            ended_at: Some(Utc::now()),
+            stats: None,
+            error: Some("failed: 'quoted' \\ text".into()),
+        }],
+    };
+    s.apply_batch(&batch).await.unwrap();
+    let rec = s.get_execution(DEFAULT_USER_ID, &exec).await.unwrap();
+    assert_eq!(rec.nodes[0].row.input_data, nasty);
+    assert_eq!(
+        rec.nodes[0].outputs,
+        vec![("it's a pin".to_string(), nasty)]
+    );
+    assert_eq!(rec.run.status, "FAILED");
+    assert_eq!(rec.run.error.as_deref(), Some("failed: 'quoted' \\ text"));
+    assert!(rec.run.ended_at.is_some());
+}

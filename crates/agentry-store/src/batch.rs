@@ -1,0 +1,149 @@
+//! Batch writes: a whole `Batch` made durable in a single round trip, as one script
+//! `BEGIN; …; COMMIT;` rendered by SeaQuery for the backend in use. Values are rendered by
+//! SeaQuery's escaping, never by string formatting of our own.
+
+use chrono::Utc;
+use sea_orm::sea_query::{
+    OnConflict, PostgresQueryBuilder, QueryStatementWriter, SqliteQueryBuilder,
+};
+use sea_orm::sqlx::{self, AssertSqlSafe};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+
+use crate::entity::{graph_execution, node_execution, node_output};
+use crate::executions::{Batch, RunUpdate};
+use crate::{Backend, Result, Store};
+
+fn render<S: QueryStatementWriter>(statement: &S, backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => statement.to_string(SqliteQueryBuilder),
+        Backend::Postgres => statement.to_string(PostgresQueryBuilder),
+    }
+}
+
+pub(crate) fn run_update(run: &RunUpdate) -> sea_orm::sea_query::UpdateStatement {
+    use graph_execution::Column as C;
+    use sea_orm::sea_query::Expr;
+    let from: Vec<&str> = run
+        .status
+        .allowed_from()
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let mut q = graph_execution::Entity::update_many()
+        .col_expr(C::Status, Expr::value(run.status.as_str()))
+        .filter(C::Id.eq(&run.id))
+        .filter(C::Status.is_in(from));
+    if let Some(t) = run.started_at {
+        q = q.col_expr(C::StartedAt, Expr::value(t));
+    }
+    if let Some(t) = run.ended_at {
+        q = q.col_expr(C::EndedAt, Expr::value(t));
+    }
+    if let Some(s) = &run.stats {
+        q = q.col_expr(C::Stats, Expr::value(s.clone()));
+    }
+    if let Some(e) = &run.error {
+        q = q.col_expr(C::Error, Expr::value(e.clone()));
+    }
+    q.into_query()
+}
+
+/// The batch as one script; `None` when there is nothing to write.
+pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
+    if batch.is_empty() {
+        return None;
+    }
+    let mut sql = String::from("BEGIN;\n");
+    if !batch.nodes.is_empty() {
+        use node_execution::Column as C;
+        let rows = batch.nodes.iter().map(|n| node_execution::ActiveModel {
+            id: Set(n.id.clone()),
+            graph_exec_id: Set(n.graph_exec_id.clone()),
+            user_id: Set(n.user_id.clone()),
+            node_id: Set(n.node_id.clone()),
+            block_id: Set(n.block_id.clone()),
+            status: Set(n.status.as_str().to_string()),
+            input_data: Set(n.input_data.clone()),
+            stats: Set(n.stats.clone()),
+            attempt: Set(n.attempt),
+            seq: Set(n.seq),
+            add_time: Set(n.add_time),
+            start_time: Set(n.start_time),
+            end_time: Set(n.end_time),
+        });
+        let q = node_execution::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(C::Id)
+                    .update_columns([
+                        C::Status,
+                        C::InputData,
+                        C::Stats,
+                        C::Attempt,
+                        C::StartTime,
+                        C::EndTime,
+                    ])
+                    .to_owned(),
+            )
+            .into_query();
+        sql.push_str(&render(&q, backend));
+        sql.push_str(";\n");
+    }
+    if !batch.outputs.is_empty() {
+        let now = Utc::now();
+        let rows = batch.outputs.iter().map(|o| node_output::ActiveModel {
+            node_exec_id: Set(o.node_exec_id.clone()),
+            graph_exec_id: Set(o.graph_exec_id.clone()),
+            user_id: Set(o.user_id.clone()),
+            name: Set(o.name.clone()),
+            data: Set(o.data.clone()),
+            seq: Set(o.seq),
+            created_at: Set(now),
+            ..Default::default()
+        });
+        let q = node_output::Entity::insert_many(rows).into_query();
+        sql.push_str(&render(&q, backend));
+        sql.push_str(";\n");
+    }
+    for run in &batch.runs {
+        sql.push_str(&render(&run_update(run), backend));
+        sql.push_str(";\n");
+    }
+    sql.push_str("COMMIT;");
+    Some(sql)
+}
+
+impl Store {
+    /// Makes a batch durable in one transaction and one round trip: node upserts, output
+    /// inserts, run status changes (applied only where AutoGPT's transition rules allow).
+    pub async fn apply_batch(&self, batch: &Batch) -> Result<()> {
+        let Some(sql) = script(batch, self.backend) else {
+            return Ok(());
+        };
+        let result = match self.backend {
+            Backend::Sqlite => run_script(self.db.get_sqlite_connection_pool(), sql).await,
+            Backend::Postgres => run_script(self.db.get_postgres_connection_pool(), sql).await,
+        };
+        result.map_err(|e| sea_orm::DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e.into())).into())
+    }
+}
+
+async fn run_script<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+    sql: String,
+) -> Result<(), sqlx::Error>
+where
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    let mut conn = pool.acquire().await?;
+    let result = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *conn).await;
+    if result.is_err() {
+        // A failed statement leaves the script's transaction open on this connection.
+        if let Err(e) = sqlx::raw_sql(AssertSqlSafe("ROLLBACK"))
+            .execute(&mut *conn)
+            .await
+        {
+            tracing::debug!(error = %e, "rollback after a failed batch");
+        }
+    }
+    result.map(|_| ())
+}
