@@ -1,15 +1,7 @@
-//! Schema migrations, append-only, written with portable column helpers for SQLite and PostgreSQL.
+//! The first migration: users, graph versions, runs, node executions and their outputs.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
-
-pub struct Migrator;
-
-impl MigratorTrait for Migrator {
-    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial)]
-    }
-}
 
 #[derive(DeriveIden)]
 enum Users {
@@ -83,7 +75,7 @@ enum NodeOutputs {
     CreatedAt,
 }
 
-struct Initial;
+pub struct Initial;
 
 impl MigrationName for Initial {
     fn name(&self) -> &str {

@@ -1,0 +1,15 @@
+//! Schema migrations: append-only, one file each, written with portable column helpers so that
+//! SQLite and PostgreSQL share them. Add a file and one line in `migrations()`, never edit one
+//! that has shipped.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_initial;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_initial::Initial)]
+    }
+}
