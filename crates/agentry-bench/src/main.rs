@@ -131,6 +131,7 @@ async fn step_batch_baseline(engine: &Engine, n: usize) -> anyhow::Result<f64> {
                 seq: 0,
             }],
             runs: vec![],
+            events: vec![],
         };
         let started = Instant::now();
         engine.store().apply_batch(&batch).await?;

@@ -65,8 +65,4 @@ impl EventBus {
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.tx.subscribe()
     }
-
-    pub fn has_subscribers(&self) -> bool {
-        self.tx.receiver_count() > 0
-    }
 }

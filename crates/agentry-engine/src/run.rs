@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use agentry_core::pin::select_output;
 use agentry_core::prepare::prepare_input;
 use agentry_core::{BlockType, ExecutionInfo, ExecutionStatus};
-use agentry_store::{Batch, NodeRow, OutputRow, RunUpdate};
+use agentry_store::{Batch, EventRow, NodeRow, OutputRow, RunUpdate};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -371,26 +371,39 @@ impl Run {
         }
     }
 
-    /// Commits the batch, then publishes the events it made true.
+    /// Commits the batch with the events it makes true, then publishes those events.
     async fn flush(&mut self) -> Result<(), String> {
-        let batch = std::mem::take(&mut self.batch);
-        if !batch.is_empty() {
-            self.commits += 1;
-        }
-        self.writer.write(batch).await?;
-        let listening = self.bus.has_subscribers();
-        for kind in self.events.drain(..) {
-            self.event_seq += 1;
-            if listening {
-                self.bus.publish(Event {
+        let mut batch = std::mem::take(&mut self.batch);
+        let events: Vec<Event> = self
+            .events
+            .drain(..)
+            .map(|kind| {
+                self.event_seq += 1;
+                Event {
                     user_id: self.spec.user_id.clone(),
                     graph_id: self.spec.plan.graph_id.clone(),
                     graph_version: self.spec.plan.graph_version,
                     graph_exec_id: self.spec.exec_id.clone(),
                     seq: self.event_seq,
                     kind,
-                });
-            }
+                }
+            })
+            .collect();
+        batch.events = events
+            .iter()
+            .map(|e| EventRow {
+                graph_exec_id: e.graph_exec_id.clone(),
+                user_id: e.user_id.clone(),
+                seq: e.seq as i64,
+                data: serde_json::to_value(e).unwrap_or(Value::Null),
+            })
+            .collect();
+        if !batch.is_empty() {
+            self.commits += 1;
+        }
+        self.writer.write(batch).await?;
+        for event in events {
+            self.bus.publish(event);
         }
         Ok(())
     }

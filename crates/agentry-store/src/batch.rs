@@ -9,7 +9,7 @@ use sea_orm::sea_query::{
 use sea_orm::sqlx::{self, AssertSqlSafe};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use crate::entity::{graph_execution, node_execution, node_output};
+use crate::entity::{execution_event, graph_execution, node_execution, node_output};
 use crate::executions::{Batch, RunUpdate};
 use crate::{Backend, Result, Store};
 
@@ -101,6 +101,20 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
             ..Default::default()
         });
         let q = node_output::Entity::insert_many(rows).into_query();
+        sql.push_str(&render(&q, backend));
+        sql.push_str(";\n");
+    }
+    if !batch.events.is_empty() {
+        let now = Utc::now();
+        let rows = batch.events.iter().map(|e| execution_event::ActiveModel {
+            graph_exec_id: Set(e.graph_exec_id.clone()),
+            user_id: Set(e.user_id.clone()),
+            seq: Set(e.seq),
+            data: Set(e.data.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        });
+        let q = execution_event::Entity::insert_many(rows).into_query();
         sql.push_str(&render(&q, backend));
         sql.push_str(";\n");
     }

@@ -51,6 +51,15 @@ pub struct OutputRow {
     pub seq: i32,
 }
 
+/// One published event of a run, kept for clients that resume.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub graph_exec_id: String,
+    pub user_id: String,
+    pub seq: i64,
+    pub data: Value,
+}
+
 /// A run's status change; applied only when AutoGPT's transition rules allow it.
 #[derive(Debug, Clone)]
 pub struct RunUpdate {
@@ -68,16 +77,21 @@ pub struct Batch {
     pub nodes: Vec<NodeRow>,
     pub outputs: Vec<OutputRow>,
     pub runs: Vec<RunUpdate>,
+    pub events: Vec<EventRow>,
 }
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty() && self.outputs.is_empty() && self.runs.is_empty()
+        self.nodes.is_empty()
+            && self.outputs.is_empty()
+            && self.runs.is_empty()
+            && self.events.is_empty()
     }
     pub fn extend(&mut self, other: Batch) {
         self.nodes.extend(other.nodes);
         self.outputs.extend(other.outputs);
         self.runs.extend(other.runs);
+        self.events.extend(other.events);
     }
 }
 
@@ -183,6 +197,24 @@ impl Store {
             .all(&self.db)
             .await?;
         Ok((rows, total))
+    }
+
+    /// The events of this user's run after `after_seq`, in order (for clients that resume).
+    pub async fn events_since(
+        &self,
+        user_id: &str,
+        exec_id: &str,
+        after_seq: i64,
+    ) -> Result<Vec<Value>> {
+        use crate::entity::execution_event::{Column, Entity};
+        let rows = Entity::find()
+            .filter(Column::GraphExecId.eq(exec_id))
+            .filter(Column::UserId.eq(user_id))
+            .filter(Column::Seq.gt(after_seq))
+            .order_by_asc(Column::Seq)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|r| r.data).collect())
     }
 
     /// The status of a run, whoever owns it (for the engine).

@@ -9,12 +9,15 @@ mod error;
 pub mod executions;
 pub mod graphs;
 pub mod migration;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod users;
 
 pub use backend::Backend;
 pub use error::{Error, Result};
 pub use executions::{
-    Batch, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow, RunUpdate,
+    Batch, EventRow, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow,
+    RunUpdate,
 };
 pub use graphs::GraphRecord;
 pub use users::DEFAULT_USER_ID;

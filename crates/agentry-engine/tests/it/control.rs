@@ -177,6 +177,19 @@ async fn events_arrive_after_commit_in_order() {
     }
     assert!(saw_output);
     assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "{seqs:?}");
+    // What was published is what a resuming client reads back from the store.
+    let stored = t.store.events_since(DEFAULT_USER_ID, &id, 0).await.unwrap();
+    let stored_seqs: Vec<u64> = stored.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert_eq!(stored_seqs, seqs);
+    let after = t.store.events_since(DEFAULT_USER_ID, &id, 3).await.unwrap();
+    assert_eq!(after.first().map(|e| e["seq"].clone()), Some(json!(4)));
+    assert!(
+        t.store
+            .events_since("someone-else", &id, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(matches!(
         rx.try_recv(),
         Err(tokio::sync::broadcast::error::TryRecvError::Empty)

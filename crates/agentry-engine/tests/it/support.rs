@@ -1,10 +1,12 @@
-//! Test fixtures: an engine on a fresh SQLite file, and a compact graph builder.
+//! Test fixtures: an engine on a fresh database (`agentry_store::testing`: SQLite, or
+//! PostgreSQL when `TEST_DATABASE_URL` is set), and a compact graph builder.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use agentry_core::{Graph, Registry};
 use agentry_engine::{Config, Engine, ExecuteRequest, RunResult};
+use agentry_store::testing::{TestDatabase, fresh_database};
 use agentry_store::{DEFAULT_USER_ID, Store};
 use serde_json::{Map, Value, json};
 
@@ -18,24 +20,17 @@ pub const NOTE: &str = "cc10ff7b-7753-4ff2-9af6-9399b1a7eddc";
 pub struct TestEngine {
     pub engine: Engine,
     pub store: Store,
-    _dir: Option<tempfile::TempDir>,
+    _db: TestDatabase,
 }
 
 pub async fn engine_with(registry: Registry, config: Config) -> TestEngine {
-    let (url, dir) = match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) => (url, None),
-        Err(_) => {
-            let dir = tempfile::tempdir().unwrap();
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("e.db").display());
-            (url, Some(dir))
-        }
-    };
-    let store = Store::open(&url).await.unwrap();
+    let db = fresh_database().await;
+    let store = Store::open(db.url()).await.unwrap();
     let engine = Engine::new(store.clone(), Arc::new(registry), config);
     TestEngine {
         engine,
         store,
-        _dir: dir,
+        _db: db,
     }
 }
 

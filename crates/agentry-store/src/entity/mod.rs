@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table. Every row carries the `user_id` that owns it.
 
+pub mod execution_event;
 pub mod graph;
 pub mod graph_execution;
 pub mod node_execution;

@@ -5,11 +5,15 @@
 use sea_orm_migration::prelude::*;
 
 mod m0001_initial;
+mod m0002_events;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Initial)]
+        vec![
+            Box::new(m0001_initial::Initial),
+            Box::new(m0002_events::Events),
+        ]
     }
 }

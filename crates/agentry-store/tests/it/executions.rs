@@ -69,7 +69,7 @@ async fn batches_persist_and_survive_a_restart() {
     s.apply_batch(&Batch {
         nodes: vec![done],
         outputs,
-        runs: vec![],
+        ..Default::default()
     })
     .await
     .unwrap();
@@ -100,26 +100,24 @@ async fn batches_persist_and_survive_a_restart() {
         .unwrap()
     );
 
-    let url = db.url.clone();
-    if url.starts_with("sqlite") {
-        let reopened = Store::open(&url).await.unwrap();
-        let rec = reopened
-            .get_execution(DEFAULT_USER_ID, &exec)
-            .await
-            .unwrap();
-        assert_eq!(rec.run.status, "COMPLETED");
-        assert_eq!(rec.nodes.len(), 1);
-        assert_eq!(rec.nodes[0].row.status, "COMPLETED");
-        assert_eq!(
-            rec.nodes[0].outputs,
-            vec![
-                ("result".to_string(), json!(0)),
-                ("result".into(), json!(1)),
-                ("result".into(), json!(2))
-            ]
-        );
-        assert!(reopened.get_execution("someone-else", &exec).await.is_err());
-    }
+    // Everything is durable: a second handle on the same database reads it back.
+    let reopened = Store::open(&db.url).await.unwrap();
+    let rec = reopened
+        .get_execution(DEFAULT_USER_ID, &exec)
+        .await
+        .unwrap();
+    assert_eq!(rec.run.status, "COMPLETED");
+    assert_eq!(rec.nodes.len(), 1);
+    assert_eq!(rec.nodes[0].row.status, "COMPLETED");
+    assert_eq!(
+        rec.nodes[0].outputs,
+        vec![
+            ("result".to_string(), json!(0)),
+            ("result".into(), json!(1)),
+            ("result".into(), json!(2))
+        ]
+    );
+    assert!(reopened.get_execution("someone-else", &exec).await.is_err());
     let (runs, total) = s
         .list_executions(DEFAULT_USER_ID, Some("g"), 1, 10)
         .await
@@ -172,6 +170,7 @@ async fn hostile_values_round_trip_exactly() {
             stats: None,
             error: Some("failed: 'quoted' \\ text".into()),
         }],
+        events: vec![],
     };
     s.apply_batch(&batch).await.unwrap();
     let rec = s.get_execution(DEFAULT_USER_ID, &exec).await.unwrap();

@@ -1,6 +1,7 @@
-//! The store's integration tests, against a real SQLite file (and PostgreSQL when
-//! `TEST_DATABASE_URL` is set).
+//! The store's integration tests, each on a fresh database: a SQLite file, or a PostgreSQL
+//! database of its own when `TEST_DATABASE_URL` names a server.
 
 mod executions;
 mod graphs;
+mod schema;
 mod support;

@@ -1,29 +1,22 @@
-//! Test databases: a fresh SQLite file per test, or the database `TEST_DATABASE_URL` names.
+//! Test databases: a fresh one per test (`agentry_store::testing`), SQLite or PostgreSQL.
 
 use agentry_store::Store;
+use agentry_store::testing::{TestDatabase, fresh_database};
 
 pub struct TestDb {
     pub store: Store,
     pub url: String,
-    _dir: Option<tempfile::TempDir>,
+    _db: TestDatabase,
 }
 
 pub async fn test_db() -> TestDb {
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
-        let store = Store::open(&url).await.expect("open TEST_DATABASE_URL");
-        return TestDb {
-            store,
-            url,
-            _dir: None,
-        };
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-    let store = Store::open(&url).await.expect("open sqlite");
+    let db = fresh_database().await;
+    let url = db.url().to_string();
+    let store = Store::open(&url).await.expect("open the test database");
     TestDb {
         store,
         url,
-        _dir: Some(dir),
+        _db: db,
     }
 }
 
