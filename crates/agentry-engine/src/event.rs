@@ -2,12 +2,12 @@
 //! In one process they travel on a `tokio::sync::broadcast` channel.
 
 use agentry_core::ExecutionStatus;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
 /// What happened.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     /// A node execution changed status.
@@ -33,8 +33,9 @@ pub enum EventKind {
     },
 }
 
-/// One event of one run, with a per-run sequence number so that a client can resume.
-#[derive(Debug, Clone, Serialize)]
+/// One event of one run, with a per-run sequence number so that a client can resume. Stored
+/// events (`Store::events_since`) deserialize back into it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub user_id: String,
     pub graph_id: String,
