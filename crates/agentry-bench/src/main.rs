@@ -131,7 +131,7 @@ async fn step_batch_baseline(engine: &Engine, n: usize) -> anyhow::Result<f64> {
                 seq: 0,
             }],
             runs: vec![],
-            events: vec![],
+            ..Default::default()
         };
         let started = Instant::now();
         engine.store().apply_batch(&batch).await?;

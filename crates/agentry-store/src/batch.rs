@@ -9,11 +9,11 @@ use sea_orm::sea_query::{
 use sea_orm::sqlx::{self, AssertSqlSafe};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use crate::entity::{execution_event, graph_execution, node_execution, node_output};
+use crate::entity::{execution_event, graph_execution, node_execution, node_output, queue_entry};
 use crate::executions::{Batch, RunUpdate};
 use crate::{Backend, Result, Store};
 
-fn render<S: QueryStatementWriter>(statement: &S, backend: Backend) -> String {
+pub(crate) fn render<S: QueryStatementWriter>(statement: &S, backend: Backend) -> String {
     match backend {
         Backend::Sqlite => statement.to_string(SqliteQueryBuilder),
         Backend::Postgres => statement.to_string(PostgresQueryBuilder),
@@ -122,6 +122,13 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
         sql.push_str(&render(&run_update(run), backend));
         sql.push_str(";\n");
     }
+    if !batch.dequeue.is_empty() {
+        let q = queue_entry::Entity::delete_many()
+            .filter(queue_entry::Column::ExecId.is_in(batch.dequeue.iter().cloned()))
+            .into_query();
+        sql.push_str(&render(&q, backend));
+        sql.push_str(";\n");
+    }
     sql.push_str("COMMIT;");
     Some(sql)
 }
@@ -133,6 +140,21 @@ impl Store {
         let Some(sql) = script(batch, self.backend) else {
             return Ok(());
         };
+        self.run_sql(sql).await
+    }
+
+    /// Runs statements in one transaction and one round trip.
+    pub(crate) async fn run_script(&self, statements: &[String]) -> Result<()> {
+        let mut sql = String::from("BEGIN;\n");
+        for s in statements {
+            sql.push_str(s);
+            sql.push_str(";\n");
+        }
+        sql.push_str("COMMIT;");
+        self.run_sql(sql).await
+    }
+
+    async fn run_sql(&self, sql: String) -> Result<()> {
         let result = match self.backend {
             Backend::Sqlite => run_script(self.db.get_sqlite_connection_pool(), sql).await,
             Backend::Postgres => run_script(self.db.get_postgres_connection_pool(), sql).await,

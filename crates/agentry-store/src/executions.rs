@@ -78,6 +78,8 @@ pub struct Batch {
     pub outputs: Vec<OutputRow>,
     pub runs: Vec<RunUpdate>,
     pub events: Vec<EventRow>,
+    /// Runs whose queue entries go: they have ended.
+    pub dequeue: Vec<String>,
 }
 
 impl Batch {
@@ -86,12 +88,14 @@ impl Batch {
             && self.outputs.is_empty()
             && self.runs.is_empty()
             && self.events.is_empty()
+            && self.dequeue.is_empty()
     }
     pub fn extend(&mut self, other: Batch) {
         self.nodes.extend(other.nodes);
         self.outputs.extend(other.outputs);
         self.runs.extend(other.runs);
         self.events.extend(other.events);
+        self.dequeue.extend(other.dequeue);
     }
 }
 

@@ -9,6 +9,7 @@ mod error;
 pub mod executions;
 pub mod graphs;
 pub mod migration;
+pub mod queue;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
@@ -20,6 +21,7 @@ pub use executions::{
     RunUpdate,
 };
 pub use graphs::GraphRecord;
+pub use queue::{Claim, Lease, ResumeState};
 pub use users::DEFAULT_USER_ID;
 
 use sea_orm::DatabaseConnection;

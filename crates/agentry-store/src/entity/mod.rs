@@ -5,4 +5,5 @@ pub mod graph;
 pub mod graph_execution;
 pub mod node_execution;
 pub mod node_output;
+pub mod queue_entry;
 pub mod user;

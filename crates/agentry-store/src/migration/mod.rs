@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_initial;
 mod m0002_events;
+mod m0003_queue;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_initial::Initial),
             Box::new(m0002_events::Events),
+            Box::new(m0003_queue::Queue),
         ]
     }
 }

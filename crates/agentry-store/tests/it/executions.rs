@@ -170,7 +170,7 @@ async fn hostile_values_round_trip_exactly() {
             stats: None,
             error: Some("failed: 'quoted' \\ text".into()),
         }],
-        events: vec![],
+        ..Default::default()
     };
     s.apply_batch(&batch).await.unwrap();
     let rec = s.get_execution(DEFAULT_USER_ID, &exec).await.unwrap();

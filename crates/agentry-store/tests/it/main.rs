@@ -3,5 +3,6 @@
 
 mod executions;
 mod graphs;
+mod queue;
 mod schema;
 mod support;

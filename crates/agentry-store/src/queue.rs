@@ -1,0 +1,184 @@
+//! The durable execution queue: a run request is written in the same transaction as its run
+//! row; workers claim with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises
+//! writers), renew it while running, and the run's final batch removes the entry.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, StatementBuilder,
+};
+use serde_json::Value;
+
+use crate::entity::{execution_event, graph_execution, node_execution, node_output, queue_entry};
+use crate::executions::NewExecution;
+use crate::{Result, Store};
+
+/// Epoch milliseconds now.
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// A run a worker holds the lease of.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub exec_id: String,
+    pub user_id: String,
+    pub attempts: i32,
+}
+
+/// Who holds a new run's lease from the start, when the enqueuing process runs it itself.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    pub worker_id: String,
+    pub until_ms: i64,
+}
+
+/// What a run had made durable, to resume it without running completed nodes again.
+#[derive(Debug, Clone, Default)]
+pub struct ResumeState {
+    /// Node executions in creation order: (id, node id, status, seq).
+    pub nodes: Vec<(String, String, String, i64)>,
+    /// Every committed output in commit order: (node execution id, pin, value).
+    pub outputs: Vec<(String, String, Value)>,
+    pub last_event_seq: i64,
+}
+
+impl Store {
+    /// Writes a QUEUED run and its queue entry in one transaction (one round trip).
+    pub async fn enqueue_execution(&self, new: NewExecution, lease: Option<Lease>) -> Result<()> {
+        let now = Utc::now();
+        let user_id = new.user_id.clone();
+        let run = graph_execution::ActiveModel {
+            id: Set(new.id.clone()),
+            user_id: Set(new.user_id),
+            graph_id: Set(new.graph_id),
+            graph_version: Set(new.graph_version),
+            status: Set(agentry_core::ExecutionStatus::Queued.as_str().to_string()),
+            inputs: Set(new.inputs),
+            stats: Set(None),
+            error: Set(None),
+            parent_id: Set(new.parent_id),
+            created_at: Set(now),
+            started_at: Set(None),
+            ended_at: Set(None),
+        };
+        let entry = queue_entry::ActiveModel {
+            exec_id: Set(new.id),
+            user_id: Set(user_id),
+            enqueued_at: Set(now.timestamp_millis()),
+            locked_by: Set(lease.as_ref().map(|l| l.worker_id.clone())),
+            locked_until: Set(lease.as_ref().map_or(0, |l| l.until_ms)),
+            attempts: Set(i32::from(lease.is_some())),
+        };
+        let script = [
+            crate::batch::render(
+                &graph_execution::Entity::insert(run).into_query(),
+                self.backend,
+            ),
+            crate::batch::render(
+                &queue_entry::Entity::insert(entry).into_query(),
+                self.backend,
+            ),
+        ];
+        self.run_script(&script).await
+    }
+
+    /// Claims the oldest run whose lease is free or expired, for `lease_ms` from now.
+    pub async fn claim_next(&self, worker_id: &str, lease_ms: i64) -> Result<Option<Claim>> {
+        use queue_entry::Column as C;
+        let now = now_ms();
+        let mut pick = Query::select();
+        pick.column(C::ExecId)
+            .from(queue_entry::Entity)
+            .and_where(Expr::col(C::LockedUntil).lt(now))
+            .order_by(C::LockedUntil, sea_orm::Order::Asc)
+            .order_by(C::EnqueuedAt, sea_orm::Order::Asc)
+            .limit(1);
+        if self.backend == crate::Backend::Postgres {
+            pick.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let mut claim = Query::update();
+        claim
+            .table(queue_entry::Entity)
+            .value(C::LockedBy, worker_id)
+            .value(C::LockedUntil, now + lease_ms)
+            .value(C::Attempts, Expr::col(C::Attempts).add(1))
+            .and_where(Expr::col(C::ExecId).in_subquery(pick))
+            .returning(Query::returning().columns([C::ExecId, C::UserId, C::Attempts]));
+        let statement = StatementBuilder::build(&claim, &self.db.get_database_backend());
+        let row = sea_orm::ConnectionTrait::query_one_raw(&self.db, statement).await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(Claim {
+            exec_id: row.try_get("", "exec_id")?,
+            user_id: row.try_get("", "user_id")?,
+            attempts: row.try_get("", "attempts")?,
+        }))
+    }
+
+    /// Extends the leases this worker holds on these runs; returns how many it still holds.
+    pub async fn renew_leases(
+        &self,
+        worker_id: &str,
+        exec_ids: &[String],
+        lease_ms: i64,
+    ) -> Result<u64> {
+        if exec_ids.is_empty() {
+            return Ok(0);
+        }
+        let res = queue_entry::Entity::update_many()
+            .col_expr(
+                queue_entry::Column::LockedUntil,
+                Expr::value(now_ms() + lease_ms),
+            )
+            .filter(queue_entry::Column::LockedBy.eq(worker_id))
+            .filter(queue_entry::Column::ExecId.is_in(exec_ids.iter().cloned()))
+            .exec(&self.db)
+            .await?;
+        Ok(res.rows_affected)
+    }
+
+    /// Removes a run's queue entry (the run has ended or cannot run).
+    pub async fn dequeue(&self, exec_id: &str) -> Result<()> {
+        queue_entry::Entity::delete_by_id(exec_id.to_string())
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs waiting for a worker and held by one.
+    pub async fn queue_len(&self) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(queue_entry::Entity::find().count(&self.db).await?)
+    }
+
+    /// What a run had made durable before its worker stopped.
+    pub async fn resume_state(&self, exec_id: &str) -> Result<ResumeState> {
+        use sea_orm::QueryOrder;
+        let nodes = node_execution::Entity::find()
+            .filter(node_execution::Column::GraphExecId.eq(exec_id))
+            .order_by_asc(node_execution::Column::Seq)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.node_id, n.status, n.seq))
+            .collect();
+        let outputs = node_output::Entity::find()
+            .filter(node_output::Column::GraphExecId.eq(exec_id))
+            .order_by_asc(node_output::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|o| (o.node_exec_id, o.name, o.data))
+            .collect();
+        let last = execution_event::Entity::find()
+            .filter(execution_event::Column::GraphExecId.eq(exec_id))
+            .order_by_desc(execution_event::Column::Seq)
+            .one(&self.db)
+            .await?;
+        Ok(ResumeState {
+            nodes,
+            outputs,
+            last_event_seq: last.map_or(0, |e| e.seq),
+        })
+    }
+}

@@ -1,0 +1,107 @@
+//! The execution queue: one claimant at a time, leases that expire, and removal with the run's end.
+
+use agentry_store::{Batch, DEFAULT_USER_ID, Lease, NewExecution, queue::now_ms};
+use serde_json::json;
+
+use crate::support::test_db;
+
+fn new_run() -> NewExecution {
+    NewExecution {
+        id: uuid::Uuid::now_v7().to_string(),
+        user_id: DEFAULT_USER_ID.into(),
+        graph_id: "g".into(),
+        graph_version: 1,
+        inputs: json!({"x": 1}),
+        parent_id: None,
+    }
+}
+
+#[tokio::test]
+async fn a_run_is_claimed_once_until_its_lease_expires() {
+    let db = test_db().await;
+    let s = &db.store;
+    let run = new_run();
+    s.enqueue_execution(run.clone(), None).await.unwrap();
+    let rec = s.get_execution(DEFAULT_USER_ID, &run.id).await.unwrap();
+    assert_eq!(rec.run.status, "QUEUED");
+    assert_eq!(rec.run.inputs, json!({"x": 1}));
+
+    let first = s
+        .claim_next("w1", 60_000)
+        .await
+        .unwrap()
+        .expect("claimable");
+    assert_eq!(
+        (first.exec_id.as_str(), first.attempts),
+        (run.id.as_str(), 1)
+    );
+    assert!(
+        s.claim_next("w2", 60_000).await.unwrap().is_none(),
+        "leased runs are not claimed twice"
+    );
+    assert_eq!(
+        s.renew_leases("w1", &[run.id.clone()], 60_000)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.renew_leases("w2", &[run.id.clone()], 60_000)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // The holder stops renewing: once the lease has run out another worker takes the run over.
+    assert_eq!(
+        s.renew_leases("w1", &[run.id.clone()], -1).await.unwrap(),
+        1
+    );
+    let second = s
+        .claim_next("w2", 60_000)
+        .await
+        .unwrap()
+        .expect("expired lease");
+    assert_eq!(
+        (second.exec_id.as_str(), second.attempts),
+        (run.id.as_str(), 2)
+    );
+    assert_eq!(
+        s.renew_leases("w1", &[run.id.clone()], 60_000)
+            .await
+            .unwrap(),
+        0,
+        "w1 lost it"
+    );
+
+    s.apply_batch(&Batch {
+        dequeue: vec![run.id.clone()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(s.queue_len().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_run_enqueued_with_a_lease_belongs_to_its_worker() {
+    let db = test_db().await;
+    let s = &db.store;
+    let run = new_run();
+    let lease = Lease {
+        worker_id: "local".into(),
+        until_ms: now_ms() + 60_000,
+    };
+    s.enqueue_execution(run.clone(), Some(lease)).await.unwrap();
+    assert!(s.claim_next("other", 60_000).await.unwrap().is_none());
+    let older = new_run();
+    s.enqueue_execution(older.clone(), None).await.unwrap();
+    assert_eq!(
+        s.claim_next("other", 60_000)
+            .await
+            .unwrap()
+            .unwrap()
+            .exec_id,
+        older.id
+    );
+}
