@@ -9,7 +9,9 @@ pub mod graphs;
 mod inputs;
 mod node_task;
 pub mod plan;
+mod resume;
 mod run;
+mod worker;
 mod writer;
 
 use std::collections::HashMap;
@@ -18,7 +20,8 @@ use std::time::Duration;
 
 use agentry_core::validate::{self, Mode};
 use agentry_core::{ExecutionStatus, Graph, Registry, io_schema};
-use agentry_store::{GraphRecord, NewExecution, RunUpdate, Store};
+use agentry_store::queue::now_ms;
+use agentry_store::{GraphRecord, Lease, NewExecution, RunUpdate, Store};
 use chrono::Utc;
 use serde_json::{Map, Value};
 use tokio::sync::watch;
@@ -37,6 +40,14 @@ pub struct Config {
     pub run_timeout: Option<Duration>,
     /// Events buffered per subscriber before a slow one starts missing them.
     pub event_capacity: usize,
+    /// Runs this process executes at once; 0 makes it an API-only process that only enqueues.
+    pub worker_concurrency: usize,
+    /// How long a worker's claim on a run holds without renewal.
+    pub lease: Duration,
+    /// How often an idle worker looks for runs enqueued by other processes.
+    pub poll_interval: Duration,
+    /// This process's name in leases.
+    pub worker_id: String,
 }
 
 impl Default for Config {
@@ -44,6 +55,10 @@ impl Default for Config {
         Config {
             run_timeout: Some(Duration::from_secs(24 * 3600)),
             event_capacity: 4096,
+            worker_concurrency: 100,
+            lease: Duration::from_secs(30),
+            poll_interval: Duration::from_secs(1),
+            worker_id: format!("worker-{}", uuid::Uuid::new_v4()),
         }
     }
 }
@@ -51,6 +66,7 @@ impl Default for Config {
 struct RunHandle {
     cancel: CancellationToken,
     done: watch::Receiver<Option<RunResult>>,
+    task: tokio::task::AbortHandle,
 }
 
 struct Inner {
@@ -62,6 +78,10 @@ struct Inner {
     runs: Mutex<HashMap<String, RunHandle>>,
     /// Graph versions are immutable: cache them by (id, version).
     graphs: Mutex<HashMap<(String, i32), Arc<GraphRecord>>>,
+    /// Free run slots of this process's worker.
+    slots: Arc<tokio::sync::Semaphore>,
+    /// Wakes the worker loop: a run was enqueued or a slot freed.
+    wake: tokio::sync::Notify,
     config: Config,
 }
 
@@ -90,6 +110,8 @@ impl Engine {
                 plans: plan::PlanCache::default(),
                 runs: Mutex::new(HashMap::new()),
                 graphs: Mutex::new(HashMap::new()),
+                slots: Arc::new(tokio::sync::Semaphore::new(config.worker_concurrency)),
+                wake: tokio::sync::Notify::new(),
                 config,
             }),
         }
@@ -171,55 +193,83 @@ impl Engine {
             .get_or_compile(req.graph, registry)
             .expect("validated graphs compile");
         let exec_id = uuid::Uuid::now_v7().to_string();
-        self.inner
-            .store
-            .create_execution(NewExecution {
-                id: exec_id.clone(),
-                user_id: req.user_id.to_string(),
-                graph_id: req.graph.id.clone(),
-                graph_version: req.graph.version,
-                inputs: Value::Object(req.inputs.clone()),
-                parent_id: None,
-            })
-            .await?;
-        let cancel = CancellationToken::new();
-        let (done_tx, done_rx) = watch::channel(None);
-        self.inner.runs.lock().expect("runs lock").insert(
-            exec_id.clone(),
-            RunHandle {
-                cancel: cancel.clone(),
-                done: done_rx,
-            },
-        );
-        let spec = run::RunSpec {
-            exec_id: exec_id.clone(),
+        let new = NewExecution {
+            id: exec_id.clone(),
             user_id: req.user_id.to_string(),
-            plan,
-            inputs: req.inputs,
-            timeout: self.inner.config.run_timeout,
+            graph_id: req.graph.id.clone(),
+            graph_version: req.graph.version,
+            inputs: Value::Object(req.inputs.clone()),
+            parent_id: None,
         };
-        let inner = self.inner.clone();
-        tokio::spawn(async move {
-            let id = spec.exec_id.clone();
-            let result = run::drive(spec, inner.writer.clone(), inner.bus.clone(), cancel).await;
-            let _ = done_tx.send(Some(result));
-            inner.runs.lock().expect("runs lock").remove(&id);
+        // With a free slot here the run is leased to this process from the start: no claim
+        // round trip, no wake-up. Otherwise any worker claims it from the queue.
+        let permit = if self.inner.config.worker_concurrency > 0 {
+            self.inner.slots.clone().try_acquire_owned().ok()
+        } else {
+            None
+        };
+        let lease = permit.as_ref().map(|_| Lease {
+            worker_id: self.inner.config.worker_id.clone(),
+            until_ms: now_ms() + self.inner.config.lease.as_millis() as i64,
         });
+        self.inner.store.enqueue_execution(new, lease).await?;
+        match permit {
+            Some(permit) => self.start_run(
+                exec_id.clone(),
+                req.user_id.to_string(),
+                plan,
+                req.inputs,
+                None,
+                permit,
+            ),
+            None => self.inner.wake.notify_one(),
+        }
         Ok(exec_id)
     }
 
-    /// Waits up to `limit` for a run started by this process to end. `None` when it is still
-    /// running then, or when this process is not running it.
+    /// Waits up to `limit` for a run to end, wherever it runs. `None` when it is still going then.
     pub async fn wait(&self, exec_id: &str, limit: Duration) -> Option<RunResult> {
-        let mut done = {
-            let runs = self.inner.runs.lock().expect("runs lock");
-            runs.get(exec_id)?.done.clone()
-        };
-        let result = tokio::time::timeout(limit, done.wait_for(Option::is_some)).await;
-        match result {
-            Ok(Ok(r)) => r.clone(),
-            _ => None,
+        let deadline = tokio::time::Instant::now() + limit;
+        let mut events = self.inner.bus.subscribe();
+        loop {
+            let local = {
+                let runs = self.inner.runs.lock().expect("runs lock");
+                runs.get(exec_id).map(|h| h.done.clone())
+            };
+            if let Some(mut done) = local {
+                return match tokio::time::timeout_at(deadline, done.wait_for(Option::is_some)).await
+                {
+                    Ok(Ok(r)) => r.clone(),
+                    _ => None,
+                };
+            }
+            if let Some(result) = self.stored_result(exec_id).await {
+                return Some(result);
+            }
+            // Queued, or running in another process: look again when something happens.
+            tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => return None,
+                _ = ended(&mut events, exec_id) => {}
+                _ = tokio::time::sleep(self.inner.config.poll_interval) => {}
+            }
         }
+    }
+
+    /// The result of a run that has ended, read from the store.
+    async fn stored_result(&self, exec_id: &str) -> Option<RunResult> {
+        let row = self.inner.store.run_row(exec_id).await.ok()??;
+        let status = ExecutionStatus::parse(&row.status).filter(|s| s.is_final())?;
+        let record = self
+            .inner
+            .store
+            .get_execution(&row.user_id, exec_id)
+            .await
+            .ok()?;
+        Some(RunResult {
+            status,
+            outputs: graph_outputs(&self.inner.registry, &record),
+            error: row.error,
+        })
     }
 
     /// Stops a run: a running one is cancelled (its nodes end TERMINATED); a queued one is
@@ -259,22 +309,75 @@ impl Engine {
         self.inner.runs.lock().expect("runs lock").len()
     }
 
-    /// Cancels every run in progress and waits for them to record their end.
+    /// Lets runs in progress finish for up to `grace`, then stops the rest without ending them
+    /// and gives up their leases: they stay RUNNING and the next worker resumes them.
     pub async fn shutdown(&self, grace: Duration) {
         let handles: Vec<_> = {
             let runs = self.inner.runs.lock().expect("runs lock");
             runs.values()
-                .map(|h| (h.cancel.clone(), h.done.clone()))
+                .map(|h| (h.done.clone(), h.task.clone()))
                 .collect()
         };
         let deadline = tokio::time::Instant::now() + grace;
-        for (_, mut done) in handles.iter().cloned() {
+        for (mut done, _) in handles.iter().cloned() {
             let _ = tokio::time::timeout_at(deadline, done.wait_for(Option::is_some)).await;
         }
-        for (cancel, mut done) in handles {
-            cancel.cancel();
-            let _ =
-                tokio::time::timeout(Duration::from_secs(5), done.wait_for(Option::is_some)).await;
+        for (_, task) in handles {
+            task.abort();
+        }
+        self.inner.runs.lock().expect("runs lock").clear();
+        if let Err(e) = self
+            .inner
+            .store
+            .release_leases(&self.inner.config.worker_id)
+            .await
+        {
+            tracing::warn!(error = %e, "releasing run leases on shutdown failed");
         }
     }
+}
+
+/// Resolves when the bus says `exec_id` reached a final status (or lagged: look again).
+async fn ended(events: &mut tokio::sync::broadcast::Receiver<Event>, exec_id: &str) {
+    loop {
+        match events.recv().await {
+            Ok(e) if e.graph_exec_id == exec_id => {
+                if let EventKind::RunStatus { status, .. } = e.kind
+                    && status.is_final()
+                {
+                    return;
+                }
+            }
+            Ok(_) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => return,
+            Err(_) => std::future::pending::<()>().await,
+        }
+    }
+}
+
+/// Graph outputs by name from a stored run: every `output` of every output node, in order.
+pub fn graph_outputs(
+    registry: &Registry,
+    record: &agentry_store::ExecutionRecord,
+) -> Map<String, Value> {
+    let mut outputs = Map::new();
+    for node in &record.nodes {
+        let is_output = registry
+            .info(&node.row.block_id)
+            .is_some_and(|b| b.block_type == agentry_core::BlockType::Output);
+        let name = node.row.input_data.get("name").and_then(Value::as_str);
+        let (true, Some(name)) = (is_output, name) else {
+            continue;
+        };
+        for (pin, value) in &node.outputs {
+            if pin == "output"
+                && let Value::Array(list) = outputs
+                    .entry(name.to_string())
+                    .or_insert_with(|| Value::Array(Vec::new()))
+            {
+                list.push(value.clone());
+            }
+        }
+    }
+    outputs
 }

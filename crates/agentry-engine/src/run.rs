@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use agentry_core::pin::select_output;
 use agentry_core::prepare::prepare_input;
 use agentry_core::{BlockType, ExecutionInfo, ExecutionStatus};
-use agentry_store::{Batch, EventRow, NodeRow, OutputRow, RunUpdate};
+use agentry_store::{Batch, EventRow, NodeRow, OutputRow, ResumeState, RunUpdate};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -20,6 +20,7 @@ use crate::event::{Event, EventBus, EventKind};
 use crate::inputs::Inputs;
 use crate::node_task::{self, Msg, NodeJob, Outcome};
 use crate::plan::Plan;
+use crate::resume::{Match, Replay};
 use crate::writer::Writer;
 
 /// How long a just-started node's RUNNING row may wait to share a commit with its completion.
@@ -32,6 +33,8 @@ pub struct RunSpec {
     pub plan: Arc<Plan>,
     pub inputs: Map<String, Value>,
     pub timeout: Option<Duration>,
+    /// What an earlier worker made durable, when this run is taken over.
+    pub resume: Option<ResumeState>,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -69,6 +72,7 @@ struct Run {
     node_errors: u64,
     commits: u64,
     started: Instant,
+    replay: Option<Replay>,
 }
 
 enum End {
@@ -86,6 +90,11 @@ pub async fn drive(
     cancel: CancellationToken,
 ) -> RunResult {
     let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut spec = spec;
+    let replay = spec
+        .resume
+        .take()
+        .map(|state| Replay::new(&spec.plan, state));
     let mut run = Run {
         inputs: Inputs::new(spec.plan.nodes.len()),
         spec,
@@ -104,7 +113,12 @@ pub async fn drive(
         node_errors: 0,
         commits: 0,
         started: Instant::now(),
+        replay,
     };
+    if let Some(replay) = &run.replay {
+        run.event_seq = replay.last_event_seq;
+        run.next_seq = replay.next_seq;
+    }
     run.set_status(ExecutionStatus::Running, None);
     for node in run.spec.plan.starting.clone() {
         let mut received = Map::new();
@@ -118,6 +132,11 @@ pub async fn drive(
             received.insert("value".into(), value.clone());
         }
         run.dispatch(node, received);
+    }
+    // Taking over: route what the earlier worker committed, adopting what already ran.
+    while let Some((node, pin, value)) = run.replay.as_mut().and_then(Replay::next_output) {
+        run.collect_graph_output(node, &pin, &value);
+        run.route(node, &pin, value);
     }
     let deadline = run.spec.timeout.map(|t| tokio::time::Instant::now() + t);
     let end = loop {
@@ -214,10 +233,46 @@ impl Run {
     /// Starts one execution of `node` on the values it received.
     fn dispatch(&mut self, node: usize, received: Map<String, Value>) {
         let plan_node = &self.spec.plan.nodes[node];
+        let rerun_of = match self.replay.as_mut().map(|r| r.next(node)) {
+            Some(Match::Adopt { exec_id, failed }) => {
+                self.node_count += 1;
+                if failed {
+                    self.node_errors += 1;
+                    if !plan_node.has_error_link && self.failure.is_none() {
+                        self.failure = Some(format!(
+                            "node {} ({}) failed (execution {exec_id})",
+                            plan_node.id, plan_node.block.info.name
+                        ));
+                    }
+                }
+                return;
+            }
+            Some(Match::Rerun { old_exec_id }) => Some(old_exec_id),
+            Some(Match::New) | None => None,
+        };
         let exec_id = uuid::Uuid::now_v7().to_string();
         let now = Utc::now();
         let prepared = prepare_input(&plan_node.block.info, &plan_node.defaults, received.clone());
         let input = prepared.clone().unwrap_or(Value::Object(received));
+        if let Some(old) = rerun_of {
+            // The earlier worker's attempt ends here; this node runs again under a new id.
+            self.batch.nodes.push(NodeRow {
+                id: old,
+                graph_exec_id: self.spec.exec_id.clone(),
+                user_id: self.spec.user_id.clone(),
+                node_id: plan_node.id.clone(),
+                block_id: plan_node.block.info.id.to_string(),
+                status: ExecutionStatus::Terminated,
+                input_data: input.clone(),
+                stats: None,
+                attempt: 1,
+                seq: self.next_seq,
+                add_time: now,
+                start_time: Some(now),
+                end_time: Some(now),
+            });
+            self.next_seq += 1;
+        }
         self.execs.insert(
             exec_id.clone(),
             ExecState {
@@ -290,7 +345,6 @@ impl Run {
         let seq = st.outputs;
         st.outputs += 1;
         let node_idx = st.node;
-        let node = &self.spec.plan.nodes[node_idx];
         self.batch.outputs.push(OutputRow {
             node_exec_id: exec_id.to_string(),
             graph_exec_id: self.spec.exec_id.clone(),
@@ -299,22 +353,13 @@ impl Run {
             data: value.clone(),
             seq,
         });
-        if node.kind == BlockType::Output
-            && pin == "output"
-            && let Some(name) = &node.io_name
-        {
-            let list = self
-                .outputs
-                .entry(name.clone())
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(items) = list {
-                items.push(value.clone());
-            }
+        if let Some(name) = self.collect_graph_output(node_idx, &pin, &value) {
             self.events.push(EventKind::GraphOutput {
-                name: name.clone(),
+                name,
                 value: value.clone(),
             });
         }
+        let node = &self.spec.plan.nodes[node_idx];
         self.events.push(EventKind::NodeOutput {
             node_exec_id: exec_id.to_string(),
             node_id: node.id.clone(),
@@ -322,6 +367,23 @@ impl Run {
             value: value.clone(),
         });
         to_route.push((node_idx, pin, value));
+    }
+
+    /// Adds an output node's `output` value to the run's graph outputs; returns its name.
+    fn collect_graph_output(&mut self, node: usize, pin: &str, value: &Value) -> Option<String> {
+        let node = &self.spec.plan.nodes[node];
+        if node.kind != BlockType::Output || pin != "output" {
+            return None;
+        }
+        let name = node.io_name.clone()?;
+        if let Value::Array(items) = self
+            .outputs
+            .entry(name.clone())
+            .or_insert_with(|| Value::Array(Vec::new()))
+        {
+            items.push(value.clone());
+        }
+        Some(name)
     }
 
     fn record_done(&mut self, exec_id: &str, outcome: Outcome, stats: Value) {
@@ -435,6 +497,7 @@ impl Run {
             self.node_status_event(&exec_id, ExecutionStatus::Terminated);
         }
         self.set_status(status, error.clone());
+        self.batch.dequeue.push(self.spec.exec_id.clone());
         if let Err(e) = self.flush().await {
             tracing::error!(exec = %self.spec.exec_id, error = %e, "could not record the end of a run");
         }

@@ -221,6 +221,13 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.data).collect())
     }
 
+    /// A run's row, whoever owns it (for the engine, which checks ownership before).
+    pub async fn run_row(&self, exec_id: &str) -> Result<Option<graph_execution::Model>> {
+        Ok(graph_execution::Entity::find_by_id(exec_id.to_string())
+            .one(&self.db)
+            .await?)
+    }
+
     /// The status of a run, whoever owns it (for the engine).
     pub async fn run_status(&self, exec_id: &str) -> Result<ExecutionStatus> {
         let run = graph_execution::Entity::find_by_id(exec_id.to_string())

@@ -137,6 +137,21 @@ impl Store {
         Ok(res.rows_affected)
     }
 
+    /// Gives up every lease this worker holds, so that another worker may take the runs over
+    /// at once (on a graceful shutdown).
+    pub async fn release_leases(&self, worker_id: &str) -> Result<u64> {
+        let res = queue_entry::Entity::update_many()
+            .col_expr(queue_entry::Column::LockedUntil, Expr::value(0))
+            .col_expr(
+                queue_entry::Column::LockedBy,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(queue_entry::Column::LockedBy.eq(worker_id))
+            .exec(&self.db)
+            .await?;
+        Ok(res.rows_affected)
+    }
+
     /// Removes a run's queue entry (the run has ended or cannot run).
     pub async fn dequeue(&self, exec_id: &str) -> Result<()> {
         queue_entry::Entity::delete_by_id(exec_id.to_string())

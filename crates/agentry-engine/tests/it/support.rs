@@ -20,6 +20,8 @@ pub const NOTE: &str = "cc10ff7b-7753-4ff2-9af6-9399b1a7eddc";
 pub struct TestEngine {
     pub engine: Engine,
     pub store: Store,
+    /// The database's URL, for a second engine on the same database.
+    pub url: String,
     _db: TestDatabase,
 }
 
@@ -30,6 +32,7 @@ pub async fn engine_with(registry: Registry, config: Config) -> TestEngine {
     TestEngine {
         engine,
         store,
+        url: db.url().to_string(),
         _db: db,
     }
 }

@@ -1,0 +1,206 @@
+//! The worker side of the engine: starting runs in this process, claiming queued runs (and runs
+//! whose worker died) from the durable queue, renewing leases, and resuming taken-over runs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agentry_core::ExecutionStatus;
+use agentry_store::{Claim, ResumeState, RunUpdate};
+use chrono::Utc;
+use serde_json::{Map, Value};
+use tokio::sync::{OwnedSemaphorePermit, watch};
+use tokio_util::sync::CancellationToken;
+
+use crate::plan::Plan;
+use crate::{Engine, RunHandle, run};
+
+impl Engine {
+    /// Runs `exec_id` in this process; the permit is its worker slot.
+    pub(crate) fn start_run(
+        &self,
+        exec_id: String,
+        user_id: String,
+        plan: Arc<Plan>,
+        inputs: Map<String, Value>,
+        resume: Option<ResumeState>,
+        permit: OwnedSemaphorePermit,
+    ) {
+        let cancel = CancellationToken::new();
+        let (done_tx, done_rx) = watch::channel(None);
+        let spec = run::RunSpec {
+            exec_id: exec_id.clone(),
+            user_id,
+            plan,
+            inputs,
+            timeout: self.inner.config.run_timeout,
+            resume,
+        };
+        let inner = self.inner.clone();
+        let run_cancel = cancel.clone();
+        let key = exec_id.clone();
+        // Registered before the task starts, so that `wait` and `stop` always find it.
+        let mut runs = self.inner.runs.lock().expect("runs lock");
+        let task = tokio::spawn(async move {
+            let result =
+                run::drive(spec, inner.writer.clone(), inner.bus.clone(), run_cancel).await;
+            let _ = done_tx.send(Some(result));
+            inner.runs.lock().expect("runs lock").remove(&exec_id);
+            drop(permit);
+            inner.wake.notify_one();
+        });
+        runs.insert(
+            key,
+            RunHandle {
+                cancel,
+                done: done_rx,
+                task: task.abort_handle(),
+            },
+        );
+    }
+
+    /// Starts the worker loop: claims runs from the queue while this process has free slots,
+    /// and renews the leases of the runs it holds. Ends when `shutdown` is cancelled.
+    pub fn spawn_worker(&self, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+        let engine = self.clone();
+        let heartbeat = self.clone();
+        let stop = shutdown.clone();
+        tokio::spawn(async move { heartbeat.renew_loop(stop).await });
+        tokio::spawn(async move { engine.claim_loop(shutdown).await })
+    }
+
+    async fn claim_loop(&self, shutdown: CancellationToken) {
+        let config = &self.inner.config;
+        let lease_ms = config.lease.as_millis() as i64;
+        loop {
+            let permit = tokio::select! {
+                _ = shutdown.cancelled() => return,
+                permit = self.inner.slots.clone().acquire_owned() => match permit {
+                    Ok(p) => p,
+                    Err(_) => return,
+                },
+            };
+            match self
+                .inner
+                .store
+                .claim_next(&config.worker_id, lease_ms)
+                .await
+            {
+                Ok(Some(claim)) => {
+                    let engine = self.clone();
+                    tokio::spawn(async move { engine.take_over(claim, permit).await });
+                    continue;
+                }
+                Ok(None) => drop(permit),
+                Err(e) => {
+                    drop(permit);
+                    tracing::error!(error = %e, "claiming a queued run failed");
+                }
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = self.inner.wake.notified() => {}
+                _ = tokio::time::sleep(config.poll_interval) => {}
+            }
+        }
+    }
+
+    async fn renew_loop(&self, shutdown: CancellationToken) {
+        let config = &self.inner.config;
+        let every = (config.lease / 3).max(Duration::from_millis(50));
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(every) => {}
+            }
+            let held: Vec<String> = self
+                .inner
+                .runs
+                .lock()
+                .expect("runs lock")
+                .keys()
+                .cloned()
+                .collect();
+            if let Err(e) = self
+                .inner
+                .store
+                .renew_leases(&config.worker_id, &held, config.lease.as_millis() as i64)
+                .await
+            {
+                tracing::warn!(error = %e, "renewing run leases failed");
+            }
+        }
+    }
+
+    /// Starts a claimed run: fresh when it never ran, resumed when a worker died running it.
+    async fn take_over(&self, claim: Claim, permit: OwnedSemaphorePermit) {
+        let store = &self.inner.store;
+        let row = match store.run_row(&claim.exec_id).await {
+            Ok(Some(row)) => row,
+            Ok(None) => {
+                let _ = store.dequeue(&claim.exec_id).await;
+                return;
+            }
+            Err(e) => {
+                tracing::error!(exec = %claim.exec_id, error = %e, "reading a claimed run failed");
+                return;
+            }
+        };
+        let status = ExecutionStatus::parse(&row.status);
+        if status.is_none_or(ExecutionStatus::is_final) {
+            let _ = store.dequeue(&claim.exec_id).await;
+            return;
+        }
+        let plan = match self
+            .graph_version(&row.user_id, &row.graph_id, row.graph_version)
+            .await
+        {
+            Ok(record) => self
+                .inner
+                .plans
+                .get_or_compile(&record.graph, &self.inner.registry),
+            Err(_) => None,
+        };
+        let Some(plan) = plan else {
+            self.fail_unrunnable(
+                &claim.exec_id,
+                "its graph version is gone or uses unknown blocks",
+            )
+            .await;
+            return;
+        };
+        let resume = if status == Some(ExecutionStatus::Running) {
+            match store.resume_state(&claim.exec_id).await {
+                Ok(state) => Some(state),
+                Err(e) => {
+                    tracing::error!(exec = %claim.exec_id, error = %e, "reading a run to resume failed");
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        if resume.is_some() {
+            tracing::info!(exec = %claim.exec_id, attempt = claim.attempts, "resuming a run taken over from another worker");
+        }
+        let inputs = match row.inputs {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        self.start_run(claim.exec_id, row.user_id, plan, inputs, resume, permit);
+    }
+
+    async fn fail_unrunnable(&self, exec_id: &str, why: &str) {
+        let update = RunUpdate {
+            id: exec_id.to_string(),
+            status: ExecutionStatus::Failed,
+            started_at: None,
+            ended_at: Some(Utc::now()),
+            stats: None,
+            error: Some(format!("the run cannot start: {why}")),
+        };
+        let store = &self.inner.store;
+        if store.update_run(&update).await.is_ok() {
+            let _ = store.dequeue(exec_id).await;
+        }
+    }
+}
