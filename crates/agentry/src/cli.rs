@@ -27,6 +27,9 @@ pub enum Command {
         /// Port to listen on (default 8006; 0 picks a free one).
         #[arg(long)]
         port: Option<u16>,
+        /// Which parts to run (default: all): `api`, `worker`, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        role: Vec<crate::config::Role>,
     },
     /// Import an agent file and run it, printing each graph output as it arrives.
     Run {

@@ -20,9 +20,10 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         database_url: cli.database_url.clone(),
         ..Overrides::default()
     };
-    if let Command::Serve { host, port } = &cli.command {
+    if let Command::Serve { host, port, role } = &cli.command {
         overrides.host = host.clone();
         overrides.port = *port;
+        overrides.roles = (!role.is_empty()).then(|| role.clone());
     }
     let config = Config::load(cli.config.as_deref(), &overrides)?;
     let quiet = !matches!(cli.command, Command::Serve { .. });
@@ -54,6 +55,10 @@ fn init_tracing(config: &Config, quiet: bool) {
 }
 
 async fn open(config: &Config) -> anyhow::Result<Engine> {
+    open_with_workers(config, config.worker_concurrency).await
+}
+
+async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow::Result<Engine> {
     let url = config.database_url();
     let store = Store::open(&url)
         .await
@@ -61,6 +66,9 @@ async fn open(config: &Config) -> anyhow::Result<Engine> {
     let registry = Arc::new(agentry_blocks::registry());
     let engine_config = agentry_engine::Config {
         run_timeout: config.run_timeout(),
+        worker_concurrency,
+        lease: Duration::from_millis(config.lease_ms.max(100)),
+        poll_interval: Duration::from_millis(config.poll_interval_ms.max(10)),
         ..agentry_engine::Config::default()
     };
     Ok(Engine::new(store, registry, engine_config))
@@ -85,19 +93,40 @@ async fn shutdown_signal() {
 }
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
-    let engine = open(&config).await?;
-    let addr = format!("{}:{}", config.host, config.port);
-    let listener = TcpListener::bind(&addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    let local = listener.local_addr()?;
-    tracing::info!(
-        "Agentry is listening on http://{local} (database {})",
-        config.database_url
+    use crate::config::Role;
+    anyhow::ensure!(
+        !config.roles.is_empty(),
+        "serve needs at least one role: api, worker"
     );
-    eprintln!("Agentry listening on http://{local}");
-    let state = agentry_server::AppState::new(engine.clone());
-    agentry_server::serve(listener, state, shutdown_signal()).await?;
+    let workers = if config.has_role(Role::Worker) {
+        config.worker_concurrency
+    } else {
+        0
+    };
+    let engine = open_with_workers(&config, workers).await?;
+    let stop = tokio_util::sync::CancellationToken::new();
+    if workers > 0 {
+        engine.spawn_worker(stop.clone());
+        tracing::info!("worker: up to {workers} runs at once");
+    }
+    if config.has_role(Role::Api) {
+        let addr = format!("{}:{}", config.host, config.port);
+        let listener = TcpListener::bind(&addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        tracing::info!(
+            "Agentry is listening on http://{local} (database {})",
+            config.database_url
+        );
+        eprintln!("Agentry listening on http://{local}");
+        let state = agentry_server::AppState::new(engine.clone());
+        agentry_server::serve(listener, state, shutdown_signal()).await?;
+    } else {
+        eprintln!("Agentry worker {} started", std::process::id());
+        shutdown_signal().await;
+    }
+    stop.cancel();
     tracing::info!("shutting down: letting runs finish for up to 10 s");
     engine.shutdown(Duration::from_secs(10)).await;
     engine.store().clone().close().await?;

@@ -20,6 +20,23 @@ pub struct Config {
     pub run_timeout_secs: u64,
     /// Log filter, as `RUST_LOG` (e.g. `info`, `agentry_engine=debug`).
     pub log: String,
+    /// What `serve` runs: `api` (REST), `worker` (runs graphs from the queue). Default: both.
+    pub roles: Vec<Role>,
+    /// Runs a worker executes at once.
+    pub worker_concurrency: usize,
+    /// Milliseconds a worker's claim on a run holds without renewal; another worker takes the
+    /// run over after that when its worker died.
+    pub lease_ms: u64,
+    /// Milliseconds between an idle worker's looks for runs enqueued by other processes.
+    pub poll_interval_ms: u64,
+}
+
+/// A part of `agentry serve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Api,
+    Worker,
 }
 
 impl Default for Config {
@@ -30,6 +47,10 @@ impl Default for Config {
             port: 8006,
             run_timeout_secs: 24 * 3600,
             log: "info".into(),
+            roles: vec![Role::Api, Role::Worker],
+            worker_concurrency: 100,
+            lease_ms: 30_000,
+            poll_interval_ms: 1_000,
         }
     }
 }
@@ -43,6 +64,8 @@ pub struct Overrides {
     pub host: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<Role>>,
 }
 
 impl Config {
@@ -57,6 +80,10 @@ impl Config {
             .merge(Serialized::defaults(overrides))
             .extract()
             .context("invalid configuration")
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
     }
 
     pub fn run_timeout(&self) -> Option<Duration> {

@@ -3,6 +3,7 @@
 mod agents;
 mod serve;
 mod tidy;
+mod workers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

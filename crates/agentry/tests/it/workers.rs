@@ -1,0 +1,180 @@
+//! Several real `agentry serve` processes on one database: an API process enqueues, a worker
+//! process runs, is killed with SIGKILL mid-run, and another worker resumes the run without
+//! running any completed step again.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `agentry serve` with these roles in `dir`; returns it and the line it announced.
+fn serve(dir: &Path, roles: &str) -> (Process, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agentry"))
+        .args(["serve", "--role", roles])
+        .current_dir(dir)
+        .env_remove("AGENTRY_PORT")
+        .env_remove("AGENTRY_DATABASE_URL")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let announced = loop {
+        let line = lines.next().expect("serve announces itself").unwrap();
+        if line.starts_with("Agentry ") {
+            break line;
+        }
+    };
+    // Keep draining stderr so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (Process(child), announced)
+}
+
+fn request(addr: &str, method: &str, path: &str, body: Option<&Value>) -> Value {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let body = body.map(Value::to_string).unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (_, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
+    serde_json::from_str(body).unwrap_or_else(|_| panic!("JSON body: {response}"))
+}
+
+fn chain_of_waits(steps: usize) -> Value {
+    let mut nodes = Vec::new();
+    let mut links = Vec::new();
+    for i in 0..steps {
+        nodes.push(
+            json!({"id": format!("s{i}"), "block_id": "d67a9c52-5e4e-11e2-bcfd-0800200c9a71",
+            "input_default": {"seconds": 1, "input_message": "token"}, "metadata": {}}),
+        );
+        if i > 0 {
+            links.push(
+                json!({"source_id": format!("s{}", i - 1), "source_name": "output_message",
+                "sink_id": format!("s{i}"), "sink_name": "input_message", "is_static": false}),
+            );
+        }
+    }
+    nodes.push(
+        json!({"id": "out", "block_id": "363ae599-353e-4804-937e-b2ee3cef3da4",
+        "input_default": {"name": "result"}, "metadata": {}}),
+    );
+    links.push(
+        json!({"source_id": format!("s{}", steps - 1), "source_name": "output_message",
+        "sink_id": "out", "sink_name": "value", "is_static": false}),
+    );
+    json!({"name": "chain of waits", "nodes": nodes, "links": links})
+}
+
+#[test]
+fn a_killed_worker_loses_no_completed_step() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("agentry.toml"),
+        "port = 0\nlog = \"warn\"\nlease_ms = 1000\npoll_interval_ms = 100\n",
+    )
+    .unwrap();
+    let (_api, line) = serve(dir.path(), "api");
+    let addr = line
+        .strip_prefix("Agentry listening on http://")
+        .expect("api address")
+        .to_string();
+    let graph = request(
+        &addr,
+        "POST",
+        "/api/graphs",
+        Some(&json!({"graph": chain_of_waits(6)})),
+    );
+    let graph_id = graph["id"].as_str().expect("graph saved").to_string();
+    let run = request(
+        &addr,
+        "POST",
+        &format!("/api/graphs/{graph_id}/execute/1"),
+        Some(&json!({"inputs": {}})),
+    );
+    let exec_id = run["id"].as_str().unwrap().to_string();
+    assert_eq!(run["status"], "QUEUED", "an API-only process only enqueues");
+
+    let (mut worker, _) = serve(dir.path(), "worker");
+    let path = format!("/api/graphs/{graph_id}/executions/{exec_id}");
+    let started = Instant::now();
+    // Kill the worker once two steps have completed.
+    loop {
+        let state = request(&addr, "GET", &path, None);
+        let done = state["node_executions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["status"] == "COMPLETED")
+            .count();
+        if done >= 2 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the worker never ran: {state}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    worker.0.kill().unwrap(); // SIGKILL: no chance to release anything
+    worker.0.wait().unwrap();
+    let before = request(&addr, "GET", &path, None);
+    assert_eq!(before["status"], "RUNNING");
+    let completed_before: Vec<String> = before["node_executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["status"] == "COMPLETED")
+        .map(|n| n["node_id"].as_str().unwrap().to_string())
+        .collect();
+
+    let (_second, _) = serve(dir.path(), "worker");
+    let final_state = loop {
+        let state = request(&addr, "GET", &path, None);
+        if state["status"] != "RUNNING" {
+            break state;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the run was not resumed: {state}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(final_state["status"], "COMPLETED", "{final_state}");
+    assert_eq!(final_state["outputs"]["result"], json!(["token"]));
+    let nodes = final_state["node_executions"].as_array().unwrap();
+    for node in &completed_before {
+        let runs = nodes.iter().filter(|n| &n["node_id"] == node).count();
+        assert_eq!(runs, 1, "completed step {node} ran again: {final_state}");
+    }
+    // Six steps and the output node each completed exactly once (POST gave them fresh ids).
+    let mut completed: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n["status"] == "COMPLETED")
+        .map(|n| n["node_id"].as_str().unwrap())
+        .collect();
+    completed.sort_unstable();
+    let total = completed.len();
+    completed.dedup();
+    assert_eq!((total, completed.len()), (7, 7), "{final_state}");
+}
