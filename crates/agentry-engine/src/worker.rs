@@ -12,6 +12,9 @@ use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::plan::Plan;
+
+/// How often a worker looks for runs it holds that were stopped elsewhere.
+const CANCEL_CHECK: Duration = Duration::from_millis(250);
 use crate::{Engine, RunHandle, run};
 
 impl Engine {
@@ -104,13 +107,16 @@ impl Engine {
         }
     }
 
+    /// Renews the leases of the runs this process holds, and stops those that another
+    /// process stopped (a stop is a row update; checking it here bounds its delay).
     async fn renew_loop(&self, shutdown: CancellationToken) {
         let config = &self.inner.config;
-        let every = (config.lease / 3).max(Duration::from_millis(50));
+        let renew_every = (config.lease / 3).max(Duration::from_millis(50));
+        let mut last_renew = tokio::time::Instant::now();
         loop {
             tokio::select! {
                 _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(every) => {}
+                _ = tokio::time::sleep(CANCEL_CHECK) => {}
             }
             let held: Vec<String> = self
                 .inner
@@ -120,13 +126,32 @@ impl Engine {
                 .keys()
                 .cloned()
                 .collect();
-            if let Err(e) = self
-                .inner
-                .store
-                .renew_leases(&config.worker_id, &held, config.lease.as_millis() as i64)
-                .await
-            {
-                tracing::warn!(error = %e, "renewing run leases failed");
+            if held.is_empty() {
+                continue;
+            }
+            match self.inner.store.terminated_among(&held).await {
+                Ok(stopped) => {
+                    let runs = self.inner.runs.lock().expect("runs lock");
+                    for id in stopped {
+                        if let Some(run) = runs.get(&id) {
+                            tracing::info!(exec = %id, "stopped by another process");
+                            run.cancel.cancel();
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "checking for stopped runs failed"),
+            }
+            if last_renew.elapsed() >= renew_every {
+                last_renew = tokio::time::Instant::now();
+                let lease_ms = config.lease.as_millis() as i64;
+                if let Err(e) = self
+                    .inner
+                    .store
+                    .renew_leases(&config.worker_id, &held, lease_ms)
+                    .await
+                {
+                    tracing::warn!(error = %e, "renewing run leases failed");
+                }
             }
         }
     }

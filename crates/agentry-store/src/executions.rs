@@ -228,6 +228,19 @@ impl Store {
             .await?)
     }
 
+    /// Which of these runs were stopped (TERMINATED), e.g. by another process.
+    pub async fn terminated_among(&self, exec_ids: &[String]) -> Result<Vec<String>> {
+        if exec_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = graph_execution::Entity::find()
+            .filter(graph_execution::Column::Id.is_in(exec_ids.iter().cloned()))
+            .filter(graph_execution::Column::Status.eq(ExecutionStatus::Terminated.as_str()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
     /// The status of a run, whoever owns it (for the engine).
     pub async fn run_status(&self, exec_id: &str) -> Result<ExecutionStatus> {
         let run = graph_execution::Entity::find_by_id(exec_id.to_string())

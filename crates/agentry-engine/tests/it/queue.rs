@@ -166,3 +166,42 @@ async fn a_run_is_resumed_by_another_worker_without_repeating_steps() {
     }
     stop.cancel();
 }
+
+#[tokio::test]
+async fn a_stop_from_another_process_reaches_the_worker() {
+    let worker = engine_with(agentry_blocks::registry(), quick_config()).await;
+    let stop = CancellationToken::new();
+    worker.engine.spawn_worker(stop.clone());
+    let g = graph(&[("wait", COUNTDOWN, json!({"seconds": 60}))], &[]);
+    let id = worker.start(&g, Default::default()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Another process (API only) stops it: it only has the database in common.
+    let api = second_engine(
+        &worker.url,
+        Config {
+            worker_concurrency: 0,
+            ..quick_config()
+        },
+    )
+    .await;
+    let status = api.stop(DEFAULT_USER_ID, &id).await.unwrap();
+    assert_eq!(status, ExecutionStatus::Terminated);
+    let result = worker
+        .engine
+        .wait(&id, Duration::from_secs(10))
+        .await
+        .expect("the worker stops it");
+    assert_eq!(result.status, ExecutionStatus::Terminated);
+    let rec = worker
+        .store
+        .get_execution(DEFAULT_USER_ID, &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        rec.nodes[0].row.status, "TERMINATED",
+        "its node was stopped, not left running"
+    );
+    assert_eq!(worker.store.queue_len().await.unwrap(), 0);
+    stop.cancel();
+}
