@@ -46,9 +46,7 @@ async fn creating_an_export_saves_version_1_with_fresh_ids() {
     let listed = app.graph_ids().await;
     assert!(listed.iter().any(|g| g == id), "{listed:?}");
     assert!(listed.iter().any(|g| json!(g) == bare["id"]), "{listed:?}");
-    if !app.shared_db {
-        assert_eq!(listed.len(), 2);
-    }
+    assert_eq!(listed.len(), 2);
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
-//! Test fixtures: the real server (`agentry_server::serve`) on 127.0.0.1 with a fresh SQLite
-//! database, typed HTTP helpers, the saved AutoGPT agents and a compact graph builder.
+//! Test fixtures: the real server (`agentry_server::serve`) on 127.0.0.1 with a fresh database
+//! (`agentry_store::testing`: SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set), typed HTTP helpers, the saved AutoGPT agents and a compact graph builder.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,6 +7,7 @@ use std::time::Duration;
 use agentry_engine::{Config, Engine};
 use agentry_server::AppState;
 use agentry_store::Store;
+use agentry_store::testing::{TestDatabase, fresh_database};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -68,9 +69,7 @@ pub struct TestApp {
     base: String,
     client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
-    /// Set when the database is `TEST_DATABASE_URL`, which other tests may write to as well.
-    pub shared_db: bool,
-    _dir: Option<tempfile::TempDir>,
+    _db: TestDatabase,
 }
 
 impl Drop for TestApp {
@@ -83,16 +82,8 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn start() -> TestApp {
-        let (url, dir) = match std::env::var("TEST_DATABASE_URL") {
-            Ok(url) => (url, None),
-            Err(_) => {
-                let dir = tempfile::tempdir().unwrap();
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("api.db").display());
-                (url, Some(dir))
-            }
-        };
-        let shared_db = dir.is_none();
-        let store = Store::open(&url).await.unwrap();
+        let db = fresh_database().await;
+        let store = Store::open(db.url()).await.unwrap();
         let engine = Engine::new(
             store,
             Arc::new(agentry_blocks::registry()),
@@ -117,8 +108,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             client,
             shutdown: Some(tx),
-            shared_db,
-            _dir: dir,
+            _db: db,
         }
     }
 
@@ -175,16 +165,14 @@ impl TestApp {
             .collect()
     }
 
-    /// Asserts that no graph was saved since `before` was taken. On a shared database other
-    /// tests may save graphs meanwhile, so there only graphs named `name` count.
-    pub async fn assert_no_graph_saved(&self, before: &[String], name: &str) {
+    /// Asserts that no graph was saved since `before` was taken.
+    pub async fn assert_no_graph_saved(&self, before: &[String]) {
         let list = self.get("/api/graphs").await.expect(200);
         let added: Vec<&Value> = list
             .as_array()
             .unwrap()
             .iter()
             .filter(|g| !before.iter().any(|id| g["id"] == json!(id)))
-            .filter(|g| !self.shared_db || g["name"] == json!(name))
             .collect();
         assert!(added.is_empty(), "graphs were saved: {added:?}");
     }
