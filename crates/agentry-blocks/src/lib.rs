@@ -6,6 +6,7 @@
 //! fails when a block file is not listed. Typed graph inputs are declared with
 //! `io::input::typed_input!`, which the guard test also reads.
 
+pub mod agent;
 pub mod basic;
 pub mod data;
 pub mod io;
@@ -18,6 +19,7 @@ use agentry_core::Registry;
 
 /// Registers every built-in block.
 pub fn all(r: &mut Registry) {
+    agent::register(r);
     basic::register(r);
     data::register(r);
     io::register(r);

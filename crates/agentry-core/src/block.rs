@@ -125,6 +125,32 @@ pub struct ExecutionInfo {
     pub user_timezone: Option<String>,
 }
 
+/// A child run's request: a graph version of the same user, and its inputs.
+#[derive(Debug, Clone)]
+pub struct SubRunRequest {
+    pub graph_id: String,
+    pub graph_version: i32,
+    pub inputs: serde_json::Map<String, Value>,
+}
+
+/// How a child run ended: its graph outputs by name, in the order they were yielded.
+#[derive(Debug, Clone)]
+pub struct SubRunResult {
+    pub exec_id: String,
+    pub status: crate::ExecutionStatus,
+    pub outputs: serde_json::Map<String, Value>,
+    pub error: Option<String>,
+}
+
+/// Runs graphs as children of the current run (for AgentExecutorBlock). Dropping the future
+/// before it resolves stops the child.
+pub trait SubAgents: Send + Sync {
+    fn run(
+        &self,
+        request: SubRunRequest,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<SubRunResult, BlockError>> + Send + '_>>;
+}
+
 /// What the engine provides to a running block. Implemented by the engine and by test fakes.
 pub trait Context: Send {
     /// Hands one value on one output pin to the engine, which persists and routes it.
@@ -133,6 +159,10 @@ pub trait Context: Send {
     /// The current time; a swap point so that tests can fix it.
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+    /// Running child graphs, where the engine offers it.
+    fn sub_agents(&self) -> Option<&dyn SubAgents> {
+        None
     }
 }
 
@@ -175,6 +205,10 @@ impl<'a, O: Serialize> Cx<'a, O> {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.inner.now()
+    }
+
+    pub fn sub_agents(&self) -> Option<&dyn SubAgents> {
+        self.inner.sub_agents()
     }
 }
 

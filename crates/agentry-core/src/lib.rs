@@ -14,7 +14,10 @@ pub mod status;
 pub mod testing;
 pub mod validate;
 
-pub use block::{Block, BlockError, BlockMeta, BlockType, Category, Context, Cx, ExecutionInfo};
+pub use block::{
+    Block, BlockError, BlockMeta, BlockType, Category, Context, Cx, ExecutionInfo, SubAgents,
+    SubRunRequest, SubRunResult,
+};
 pub use graph::{Graph, Link, Node};
 pub use registry::{BlockInfo, RegisteredBlock, Registry};
 pub use status::ExecutionStatus;

@@ -10,6 +10,7 @@ use agentry_store::{GraphRecord, Store};
 use sha2::{Digest, Sha256};
 
 use crate::Result;
+use crate::sub_graphs;
 
 /// A stable hash of what the graph does (not of ids assigned on save or computed fields).
 pub fn content_hash(graph: &Graph) -> String {
@@ -66,8 +67,90 @@ fn prepare(graph: &mut Graph, registry: &Registry) -> Result<()> {
     Ok(())
 }
 
+/// How a save chooses ids: AutoGPT's fresh ones, or the file's when they are free.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ids {
+    Fresh,
+    Keep,
+}
+
+/// Saves the sub-graphs the graph's AgentExecutorBlock nodes call (callees first) and points
+/// those nodes at what was saved; a call to a graph that is neither there nor saved is refused.
+async fn save_calls(
+    store: &Store,
+    registry: &Registry,
+    user_id: &str,
+    graph: &mut Graph,
+    ids: Ids,
+) -> Result<()> {
+    let subs = graph.sub_graphs.clone().unwrap_or_default();
+    let refs = sub_graphs::references(graph, &subs, registry);
+    let order = sub_graphs::save_order(&refs, subs.len())?;
+    let mut saved: Vec<Option<(String, i32)>> = vec![None; subs.len()];
+    for i in order {
+        let mut sub = subs[i].clone();
+        sub.sub_graphs = None;
+        point_calls(store, user_id, &mut sub, &refs[i + 1], &saved).await?;
+        let record = match ids {
+            Ids::Fresh => Box::pin(create_one(store, registry, user_id, sub)).await?,
+            Ids::Keep => Box::pin(import_one(store, registry, user_id, sub)).await?.0,
+        };
+        saved[i] = Some((record.id, record.version));
+    }
+    point_calls(store, user_id, graph, &refs[0], &saved).await
+}
+
+async fn point_calls(
+    store: &Store,
+    user_id: &str,
+    graph: &mut Graph,
+    refs: &std::collections::BTreeMap<usize, usize>,
+    saved: &[Option<(String, i32)>],
+) -> Result<()> {
+    for (i, node) in graph.nodes.iter_mut().enumerate() {
+        if node.block_id != sub_graphs::AGENT_EXECUTOR {
+            continue;
+        }
+        if let Some((id, version)) = refs.get(&i).and_then(|&callee| saved[callee].clone()) {
+            sub_graphs::point_at(node, user_id, &id, version);
+            continue;
+        }
+        let id = node
+            .input_default
+            .get("graph_id")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
+        let version = node
+            .input_default
+            .get("graph_version")
+            .and_then(serde_json::Value::as_i64);
+        let exists = match version {
+            Some(v) => store.get_graph(user_id, id, Some(v as i32)).await.is_ok(),
+            None => false,
+        };
+        if !exists {
+            return Err(sub_graphs::missing_reference(node).into());
+        }
+        node.input_default
+            .insert("user_id".into(), serde_json::json!(user_id));
+    }
+    Ok(())
+}
+
 /// Saves a graph for `user_id` as AutoGPT's POST /graphs does: fresh ids, version 1, active.
+/// The sub-graphs it calls are saved too.
 pub async fn create(
+    store: &Store,
+    registry: &Registry,
+    user_id: &str,
+    mut graph: Graph,
+) -> Result<GraphRecord> {
+    prepare(&mut graph, registry)?;
+    save_calls(store, registry, user_id, &mut graph, Ids::Fresh).await?;
+    create_one(store, registry, user_id, graph).await
+}
+
+async fn create_one(
     store: &Store,
     registry: &Registry,
     user_id: &str,
@@ -84,7 +167,19 @@ pub async fn create(
 
 /// Imports an exported file: keeps its ids when free, reuses an identical version, and
 /// otherwise saves the next version. Returns the record and whether it was newly saved.
+/// The sub-graphs it calls are imported the same way.
 pub async fn import(
+    store: &Store,
+    registry: &Registry,
+    user_id: &str,
+    mut graph: Graph,
+) -> Result<(GraphRecord, bool)> {
+    prepare(&mut graph, registry)?;
+    save_calls(store, registry, user_id, &mut graph, Ids::Keep).await?;
+    import_one(store, registry, user_id, graph).await
+}
+
+async fn import_one(
     store: &Store,
     registry: &Registry,
     user_id: &str,
@@ -129,6 +224,7 @@ pub async fn update(
     let current = store.get_graph(user_id, graph_id, None).await?;
     let latest = store.graph_versions(user_id, graph_id).await?[0].version;
     prepare(&mut graph, registry)?;
+    save_calls(store, registry, user_id, &mut graph, Ids::Fresh).await?;
     graph.id = current.id;
     graph.version = latest + 1;
     graph.is_active = true;

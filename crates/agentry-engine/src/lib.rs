@@ -2,6 +2,7 @@
 //! their inputs are complete, persists every output through the grouping writer before it
 //! travels, publishes events after commit, and honours cancel and timeouts.
 
+mod child;
 mod direct;
 mod error;
 pub mod event;
@@ -11,6 +12,7 @@ mod node_task;
 pub mod plan;
 mod resume;
 mod run;
+mod sub_graphs;
 mod worker;
 mod writer;
 
@@ -178,6 +180,23 @@ impl Engine {
 
     /// Validates the graph for running, records the run in QUEUED and starts it.
     pub async fn execute(&self, req: ExecuteRequest<'_>) -> Result<String> {
+        self.enqueue_run(req.user_id, req.graph, req.inputs, None)
+            .await
+    }
+
+    /// As `execute`, for a run that may be the child of another.
+    pub(crate) async fn enqueue_run(
+        &self,
+        user_id: &str,
+        graph: &Graph,
+        inputs: Map<String, Value>,
+        parent_id: Option<String>,
+    ) -> Result<String> {
+        let req = ExecuteRequest {
+            user_id,
+            graph,
+            inputs,
+        };
         let registry = &self.inner.registry;
         validate::validate(req.graph, registry, Mode::Run)?;
         let missing: Vec<String> = io_schema::required_inputs(req.graph, registry)
@@ -199,7 +218,7 @@ impl Engine {
             graph_id: req.graph.id.clone(),
             graph_version: req.graph.version,
             inputs: Value::Object(req.inputs.clone()),
-            parent_id: None,
+            parent_id,
         };
         // With a free slot here the run is leased to this process from the start: no claim
         // round trip, no wake-up. Otherwise any worker claims it from the queue.

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use agentry_core::{BlockError, Context, ExecutionInfo, RegisteredBlock};
+use agentry_core::{BlockError, Context, ExecutionInfo, RegisteredBlock, SubAgents};
 use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -40,6 +40,7 @@ pub struct NodeJob {
     pub retry: RetryPolicy,
     pub timeout: Option<Duration>,
     pub tx: UnboundedSender<Msg>,
+    pub sub_agents: Option<Arc<dyn SubAgents>>,
 }
 
 type Buffer = Arc<Mutex<Vec<(String, Value)>>>;
@@ -48,6 +49,7 @@ struct NodeContext<'a> {
     info: &'a ExecutionInfo,
     buffer: Buffer,
     emitted: usize,
+    sub_agents: Option<&'a dyn SubAgents>,
 }
 
 impl Context for NodeContext<'_> {
@@ -60,6 +62,9 @@ impl Context for NodeContext<'_> {
     }
     fn info(&self) -> &ExecutionInfo {
         self.info
+    }
+    fn sub_agents(&self) -> Option<&dyn SubAgents> {
+        self.sub_agents
     }
 }
 
@@ -92,6 +97,7 @@ async fn attempt(job: &NodeJob, buffer: &Buffer) -> (Result<(), BlockError>, usi
         info: &job.info,
         buffer: buffer.clone(),
         emitted: 0,
+        sub_agents: job.sub_agents.as_deref(),
     };
     let run = streaming(job.block.run(job.input.clone(), &mut cx), job, buffer);
     let result = match job.timeout {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use agentry_core::pin::select_output;
 use agentry_core::prepare::prepare_input;
-use agentry_core::{BlockType, ExecutionInfo, ExecutionStatus};
+use agentry_core::{BlockType, ExecutionInfo, ExecutionStatus, SubAgents};
 use agentry_store::{Batch, EventRow, NodeRow, OutputRow, ResumeState, RunUpdate};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -35,6 +35,8 @@ pub struct RunSpec {
     pub timeout: Option<Duration>,
     /// What an earlier worker made durable, when this run is taken over.
     pub resume: Option<ResumeState>,
+    /// Runs sub-graphs for AgentExecutorBlock nodes of this run.
+    pub sub_agents: Option<Arc<dyn SubAgents>>,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -308,6 +310,7 @@ impl Run {
                     retry: plan_node.retry,
                     timeout: plan_node.timeout,
                     tx: self.tx.clone(),
+                    sub_agents: self.spec.sub_agents.clone(),
                 };
                 self.tasks.spawn(node_task::run(job));
             }

@@ -32,11 +32,16 @@ impl Engine {
         let (done_tx, done_rx) = watch::channel(None);
         let spec = run::RunSpec {
             exec_id: exec_id.clone(),
-            user_id,
+            user_id: user_id.clone(),
             plan,
             inputs,
             timeout: self.inner.config.run_timeout,
             resume,
+            sub_agents: Some(Arc::new(crate::child::ChildRuns {
+                engine: self.clone(),
+                user_id: user_id.clone(),
+                parent_exec_id: exec_id.clone(),
+            })),
         };
         let inner = self.inner.clone();
         let run_cancel = cancel.clone();

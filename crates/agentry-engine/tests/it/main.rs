@@ -3,4 +3,5 @@
 mod control;
 mod queue;
 mod semantics;
+mod sub_agents;
 mod support;

@@ -10,6 +10,7 @@ use agentry_store::testing::{TestDatabase, fresh_database};
 use agentry_store::{DEFAULT_USER_ID, Store};
 use serde_json::{Map, Value, json};
 
+pub const INPUT: &str = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b";
 pub const OUTPUT: &str = "363ae599-353e-4804-937e-b2ee3cef3da4";
 pub const CALCULATOR: &str = "b1ab9b19-67a6-406d-abf5-2dba76d00c79";
 pub const STEP: &str = "f66a3543-28d3-4ab5-8945-9b336371e2ce";
