@@ -8,11 +8,15 @@ pub mod entity;
 mod error;
 pub mod executions;
 pub mod graphs;
+pub mod leader;
 pub mod migration;
+pub mod presets;
 pub mod queue;
+pub mod schedules;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
+pub mod webhooks;
 
 pub use backend::Backend;
 pub use error::{Error, Result};
@@ -21,7 +25,10 @@ pub use executions::{
     RunUpdate,
 };
 pub use graphs::GraphRecord;
+pub use leader::Leadership;
+pub use presets::{NewPreset, PresetChange};
 pub use queue::{Claim, Lease, ResumeState};
+pub use schedules::NewSchedule;
 pub use users::DEFAULT_USER_ID;
 
 use sea_orm::DatabaseConnection;

@@ -5,5 +5,8 @@ pub mod graph;
 pub mod graph_execution;
 pub mod node_execution;
 pub mod node_output;
+pub mod preset;
 pub mod queue_entry;
+pub mod schedule;
 pub mod user;
+pub mod webhook;

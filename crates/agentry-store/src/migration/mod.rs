@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_events;
 mod m0003_queue;
+mod m0004_triggers;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Initial),
             Box::new(m0002_events::Events),
             Box::new(m0003_queue::Queue),
+            Box::new(m0004_triggers::Triggers),
         ]
     }
 }

@@ -6,3 +6,4 @@ mod graphs;
 mod queue;
 mod schema;
 mod support;
+mod triggers;
