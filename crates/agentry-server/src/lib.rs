@@ -5,6 +5,7 @@
 pub mod error;
 mod extract;
 pub mod routes;
+mod ws;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             "/api/openapi.json",
             axum::routing::get(move || async move { axum::Json(doc.clone()) }),
         )
+        .route("/ws", axum::routing::get(ws::upgrade))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route")
         })

@@ -1,5 +1,5 @@
-//! Integration tests of the HTTP API: the real server on 127.0.0.1 with a fresh database,
-//! exercised through HTTP only.
+//! Integration tests of the HTTP and WebSocket API: the real server on 127.0.0.1 with a fresh
+//! database, exercised through HTTP and a real WebSocket client only.
 
 mod blocks;
 mod errors;
@@ -7,3 +7,4 @@ mod executions;
 mod graphs;
 mod service;
 mod support;
+mod ws;

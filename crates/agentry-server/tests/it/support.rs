@@ -112,6 +112,11 @@ impl TestApp {
         }
     }
 
+    /// The server's address, `127.0.0.1:PORT` (for WebSocket clients).
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

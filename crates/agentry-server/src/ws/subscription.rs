@@ -1,0 +1,288 @@
+//! What a connection follows: one run (`subscribe_graph_execution`) or every run of one graph
+//! (`subscribe_graph_executions`). Each folds a run's events, in `seq` order and each once, into
+//! the state AutoGPT's messages carry (a node's outputs so far, the graph outputs so far).
+
+use std::collections::HashMap;
+
+use agentry_core::ExecutionStatus;
+use agentry_engine::{Event, EventKind};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use super::protocol;
+
+/// One run as its events describe it so far.
+#[derive(Default)]
+pub struct RunView {
+    /// The last event folded (0: none).
+    pub seq: u64,
+    /// Node executions not yet ended, by id.
+    nodes: HashMap<String, NodeView>,
+    /// Graph outputs by name; emptied when the run ends.
+    outputs: Map<String, Value>,
+    pub finished: bool,
+}
+
+#[derive(Default)]
+struct NodeView {
+    block_id: String,
+    status: Option<ExecutionStatus>,
+    output_data: Map<String, Value>,
+}
+
+/// What one event tells a client.
+pub enum Update {
+    Node(Value),
+    Graph(Value),
+}
+
+fn push_value(map: &mut Map<String, Value>, key: &str, value: &Value) {
+    if let Value::Array(list) = map
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Array(Vec::new()))
+    {
+        list.push(value.clone());
+    }
+}
+
+impl RunView {
+    /// Folds `event`. `None` when it was folded before or tells nothing (a graph output, which
+    /// reaches clients in the output node's event and in the run's final event).
+    pub fn apply(&mut self, event: &Event) -> Option<Update> {
+        if event.seq <= self.seq {
+            return None;
+        }
+        self.seq = event.seq;
+        match &event.kind {
+            EventKind::NodeStatus {
+                node_exec_id,
+                node_id,
+                block_id,
+                status,
+            } => {
+                let node = self.nodes.entry(node_exec_id.clone()).or_default();
+                node.status = Some(*status);
+                node.block_id.clone_from(block_id);
+                let data = protocol::node_data(
+                    event,
+                    node_exec_id,
+                    node_id,
+                    block_id,
+                    *status,
+                    &node.output_data,
+                );
+                if status.is_final() {
+                    self.nodes.remove(node_exec_id);
+                }
+                Some(Update::Node(data))
+            }
+            EventKind::NodeOutput {
+                node_exec_id,
+                node_id,
+                pin,
+                value,
+            } => {
+                let node = self.nodes.entry(node_exec_id.clone()).or_default();
+                push_value(&mut node.output_data, pin, value);
+                let status = node.status.unwrap_or(ExecutionStatus::Running);
+                Some(Update::Node(protocol::node_data(
+                    event,
+                    node_exec_id,
+                    node_id,
+                    &node.block_id,
+                    status,
+                    &node.output_data,
+                )))
+            }
+            EventKind::GraphOutput { name, value } => {
+                push_value(&mut self.outputs, name, value);
+                None
+            }
+            EventKind::RunStatus { status, error } => {
+                let data = protocol::graph_data(event, *status, error.as_deref(), &self.outputs);
+                if status.is_final() {
+                    self.finished = true;
+                    self.nodes.clear();
+                    self.outputs = Map::new();
+                }
+                Some(Update::Graph(data))
+            }
+        }
+    }
+}
+
+/// A `subscribe_graph_execution`: every event of one run after the client's `last_seq`.
+pub struct RunSubscription {
+    pub view: RunView,
+    channel: String,
+    after: u64,
+}
+
+impl RunSubscription {
+    pub fn new(channel: String, after: u64) -> Self {
+        RunSubscription {
+            view: RunView::default(),
+            channel,
+            after,
+        }
+    }
+
+    /// Folds `event`; the message to send, if the client does not have it yet.
+    pub fn apply(&mut self, event: &Event) -> Option<String> {
+        let update = self.view.apply(event)?;
+        if event.seq <= self.after {
+            return None;
+        }
+        Some(match update {
+            Update::Node(data) => protocol::push(protocol::NODE_EVENT, &self.channel, data),
+            Update::Graph(data) => protocol::push(protocol::GRAPH_EVENT, &self.channel, data),
+        })
+    }
+}
+
+/// A `subscribe_graph_executions`: the graph-level events of every run of one graph.
+pub struct GraphSubscription {
+    pub runs: HashMap<String, RunView>,
+    channel: String,
+    /// When the subscription began: a run created since is wholly the client's concern.
+    pub since: DateTime<Utc>,
+}
+
+impl GraphSubscription {
+    pub fn new(channel: String) -> Self {
+        GraphSubscription {
+            runs: HashMap::new(),
+            channel,
+            since: Utc::now(),
+        }
+    }
+
+    /// Folds `event` into its run's view (created if new); the message to send, if any.
+    pub fn apply(&mut self, event: &Event) -> Option<String> {
+        let view = self.runs.entry(event.graph_exec_id.clone()).or_default();
+        match view.apply(event)? {
+            Update::Graph(data) => Some(protocol::push(protocol::GRAPH_EVENT, &self.channel, data)),
+            Update::Node(_) => None,
+        }
+    }
+
+    /// Folds `event` without telling the client (history from before the subscription).
+    pub fn absorb(&mut self, event: &Event) {
+        let view = self.runs.entry(event.graph_exec_id.clone()).or_default();
+        view.apply(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn event(seq: u64, kind: EventKind) -> Event {
+        Event {
+            user_id: "u".into(),
+            graph_id: "g".into(),
+            graph_version: 1,
+            graph_exec_id: "e".into(),
+            seq,
+            kind,
+        }
+    }
+
+    fn status(seq: u64, status: ExecutionStatus) -> Event {
+        event(
+            seq,
+            EventKind::NodeStatus {
+                node_exec_id: "n1".into(),
+                node_id: "node".into(),
+                block_id: "block".into(),
+                status,
+            },
+        )
+    }
+
+    fn run_events() -> Vec<Event> {
+        vec![
+            event(
+                1,
+                EventKind::RunStatus {
+                    status: ExecutionStatus::Running,
+                    error: None,
+                },
+            ),
+            status(2, ExecutionStatus::Running),
+            event(
+                3,
+                EventKind::NodeOutput {
+                    node_exec_id: "n1".into(),
+                    node_id: "node".into(),
+                    pin: "result".into(),
+                    value: json!(42.0),
+                },
+            ),
+            event(
+                4,
+                EventKind::GraphOutput {
+                    name: "Output".into(),
+                    value: json!(42.0),
+                },
+            ),
+            status(5, ExecutionStatus::Completed),
+            event(
+                6,
+                EventKind::RunStatus {
+                    status: ExecutionStatus::Completed,
+                    error: None,
+                },
+            ),
+        ]
+    }
+
+    fn data(message: &str) -> Value {
+        serde_json::from_str::<Value>(message).unwrap()["data"].clone()
+    }
+
+    #[test]
+    fn a_run_folds_outputs_into_autogpt_shapes() {
+        let mut sub = RunSubscription::new("c".into(), 0);
+        let sent: Vec<String> = run_events().iter().filter_map(|e| sub.apply(e)).collect();
+        assert_eq!(
+            sent.len(),
+            5,
+            "the graph output is not a message of its own"
+        );
+        let done = data(&sent[3]);
+        assert_eq!(done["status"], json!("COMPLETED"));
+        assert_eq!(done["block_id"], json!("block"));
+        assert_eq!(done["output_data"], json!({"result": [42.0]}));
+        let run = data(&sent[4]);
+        assert_eq!(run["outputs"], json!({"Output": [42.0]}));
+        assert_eq!(run["seq"], json!(6));
+        assert!(sub.view.finished);
+    }
+
+    #[test]
+    fn each_event_is_told_once_and_only_after_last_seq() {
+        let mut sub = RunSubscription::new("c".into(), 3);
+        let events = run_events();
+        let first: Vec<String> = events.iter().filter_map(|e| sub.apply(e)).collect();
+        let again: Vec<String> = events.iter().filter_map(|e| sub.apply(e)).collect();
+        let seqs: Vec<Value> = first.iter().map(|m| data(m)["seq"].clone()).collect();
+        assert_eq!(seqs, vec![json!(5), json!(6)]);
+        assert!(again.is_empty());
+        // Outputs folded before `last_seq` still count.
+        assert_eq!(data(&first[0])["output_data"], json!({"result": [42.0]}));
+    }
+
+    #[test]
+    fn a_graph_subscription_tells_graph_level_events_only() {
+        let mut sub = GraphSubscription::new("c".into());
+        let sent: Vec<String> = run_events().iter().filter_map(|e| sub.apply(e)).collect();
+        assert_eq!(sent.len(), 2);
+        assert!(
+            sent.iter()
+                .all(|m| m.contains(protocol::GRAPH_EVENT) && !m.contains(protocol::NODE_EVENT))
+        );
+    }
+}
