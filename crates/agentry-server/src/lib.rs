@@ -1,6 +1,6 @@
 //! Agentry's HTTP API: AutoGPT's REST routes on axum, described by an OpenAPI document at
-//! `/api/openapi.json`, with one error envelope. It gets the engine (and its block registry)
-//! passed in and never calls blocks itself.
+//! `/api/openapi.json`, with one error envelope, and AutoGPT's WebSocket API at `/ws` (`ws`).
+//! It gets the engine (and its block registry) passed in and never calls blocks itself.
 
 pub mod error;
 mod extract;
