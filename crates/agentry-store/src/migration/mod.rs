@@ -8,6 +8,7 @@ mod m0001_initial;
 mod m0002_events;
 mod m0003_queue;
 mod m0004_triggers;
+mod m0005_json_text;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_events::Events),
             Box::new(m0003_queue::Queue),
             Box::new(m0004_triggers::Triggers),
+            Box::new(m0005_json_text::JsonText),
         ]
     }
 }

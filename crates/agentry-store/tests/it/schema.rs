@@ -22,8 +22,9 @@ async fn schema(url: &str) -> BTreeSet<String> {
              WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'",
         ),
         Backend::Postgres => (
-            "SELECT table_name::text AS t, column_name::text AS c, is_nullable = 'NO' AS not_null \
-             FROM information_schema.columns WHERE table_schema = current_schema()",
+            "SELECT table_name::text AS t, column_name::text AS c, is_nullable = 'NO' AS not_null, \
+             data_type::text AS type FROM information_schema.columns \
+             WHERE table_schema = current_schema()",
             "SELECT indexname::text AS i FROM pg_indexes \
              WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey'",
         ),
@@ -34,6 +35,13 @@ async fn schema(url: &str) -> BTreeSet<String> {
         let column: String = row.try_get("", "c").unwrap();
         let not_null: bool = row.try_get("", "not_null").unwrap();
         let null = if not_null { "NOT NULL" } else { "NULL" };
+        if let Ok(data_type) = row.try_get::<String>("", "type") {
+            // jsonb refuses "\u0000" in strings and reorders keys: JSON columns are `json()`.
+            assert_ne!(
+                data_type, "jsonb",
+                "{table}.{column} is jsonb on PostgreSQL"
+            );
+        }
         out.insert(format!("{table}.{column} {null}"));
     }
     for row in query(&db, indexes).await {
