@@ -14,6 +14,7 @@ pub mod logic;
 pub mod python;
 pub mod text;
 pub mod time;
+pub mod trigger;
 
 use agentry_core::Registry;
 
@@ -26,6 +27,7 @@ pub fn all(r: &mut Registry) {
     logic::register(r);
     text::register(r);
     time::register(r);
+    trigger::register(r);
 }
 
 /// A registry holding every built-in block.
