@@ -63,6 +63,7 @@ impl SubAgents for ChildRuns {
                     &record.graph,
                     request.inputs,
                     Some(self.parent_exec_id.clone()),
+                    crate::NodeInputs::new(),
                 )
                 .await
                 .map_err(|e| BlockError::Input(format!("the sub-agent cannot run: {e}")))?;

@@ -12,6 +12,7 @@ mod node_task;
 pub mod plan;
 mod resume;
 mod run;
+pub mod scheduler;
 mod sub_graphs;
 mod worker;
 mod writer;
@@ -92,6 +93,9 @@ struct Inner {
 pub struct Engine {
     inner: Arc<Inner>,
 }
+
+/// Inputs for single nodes of a run, by node id, given at its start.
+pub type NodeInputs = HashMap<String, Map<String, Value>>;
 
 /// A request to run a graph version.
 pub struct ExecuteRequest<'a> {
@@ -180,7 +184,19 @@ impl Engine {
 
     /// Validates the graph for running, records the run in QUEUED and starts it.
     pub async fn execute(&self, req: ExecuteRequest<'_>) -> Result<String> {
-        self.enqueue_run(req.user_id, req.graph, req.inputs, None)
+        self.enqueue_run(req.user_id, req.graph, req.inputs, None, NodeInputs::new())
+            .await
+    }
+
+    /// As `execute`, with inputs for given starting nodes by node id (a webhook's payload for
+    /// its trigger node). They travel with the run in this process only: a run taken over by
+    /// another worker starts its nodes with their own defaults.
+    pub async fn execute_with_node_inputs(
+        &self,
+        req: ExecuteRequest<'_>,
+        node_inputs: NodeInputs,
+    ) -> Result<String> {
+        self.enqueue_run(req.user_id, req.graph, req.inputs, None, node_inputs)
             .await
     }
 
@@ -191,6 +207,7 @@ impl Engine {
         graph: &Graph,
         inputs: Map<String, Value>,
         parent_id: Option<String>,
+        node_inputs: NodeInputs,
     ) -> Result<String> {
         let req = ExecuteRequest {
             user_id,
@@ -238,6 +255,7 @@ impl Engine {
                 req.user_id.to_string(),
                 plan,
                 req.inputs,
+                node_inputs,
                 None,
                 permit,
             ),

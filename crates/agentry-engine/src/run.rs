@@ -32,6 +32,8 @@ pub struct RunSpec {
     pub user_id: String,
     pub plan: Arc<Plan>,
     pub inputs: Map<String, Value>,
+    /// Inputs for single starting nodes, by node id (a webhook trigger's payload).
+    pub node_inputs: crate::NodeInputs,
     pub timeout: Option<Duration>,
     /// What an earlier worker made durable, when this run is taken over.
     pub resume: Option<ResumeState>,
@@ -132,6 +134,9 @@ pub async fn drive(
                 .and_then(|name| run.spec.inputs.get(name))
         {
             received.insert("value".into(), value.clone());
+        }
+        if let Some(given) = run.spec.node_inputs.get(&plan_node.id) {
+            received.extend(given.clone());
         }
         run.dispatch(node, received);
     }

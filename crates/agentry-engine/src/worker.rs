@@ -25,6 +25,7 @@ impl Engine {
         user_id: String,
         plan: Arc<Plan>,
         inputs: Map<String, Value>,
+        node_inputs: crate::NodeInputs,
         resume: Option<ResumeState>,
         permit: OwnedSemaphorePermit,
     ) {
@@ -35,6 +36,7 @@ impl Engine {
             user_id: user_id.clone(),
             plan,
             inputs,
+            node_inputs,
             timeout: self.inner.config.run_timeout,
             resume,
             sub_agents: Some(Arc::new(crate::child::ChildRuns {
@@ -216,7 +218,16 @@ impl Engine {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        self.start_run(claim.exec_id, row.user_id, plan, inputs, resume, permit);
+        let node_inputs = crate::NodeInputs::new();
+        self.start_run(
+            claim.exec_id,
+            row.user_id,
+            plan,
+            inputs,
+            node_inputs,
+            resume,
+            permit,
+        );
     }
 
     async fn fail_unrunnable(&self, exec_id: &str, why: &str) {

@@ -2,6 +2,7 @@
 
 mod control;
 mod queue;
+mod schedules;
 mod semantics;
 mod sub_agents;
 mod support;
