@@ -63,6 +63,9 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .merge(routes::blocks::router())
         .merge(routes::graphs::router())
         .merge(routes::executions::router())
+        .merge(routes::schedules::router())
+        .merge(routes::presets::router())
+        .merge(routes::webhooks::router())
         .split_for_parts();
     let doc = api.clone();
     let router = router

@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// AutoGPT's `GraphExecutionMeta`.
-fn meta_json(run: &graph_execution::Model) -> Value {
+pub(crate) fn meta_json(run: &graph_execution::Model) -> Value {
     let mut stats = run.stats.clone().unwrap_or(Value::Null);
     if let (Value::Object(s), Some(e)) = (&mut stats, &run.error) {
         s.insert("error".into(), json!(e));

@@ -4,3 +4,6 @@ pub mod blocks;
 pub mod executions;
 pub mod graphs;
 pub mod health;
+pub mod presets;
+pub mod schedules;
+pub mod webhooks;
