@@ -27,7 +27,7 @@ pub enum Command {
         /// Port to listen on (default 8006; 0 picks a free one).
         #[arg(long)]
         port: Option<u16>,
-        /// Which parts to run (default: all): `api`, `worker`, comma-separated.
+        /// Which parts to run (default: all): `api`, `worker`, `scheduler`, comma-separated.
         #[arg(long, value_delimiter = ',')]
         role: Vec<crate::config::Role>,
     },

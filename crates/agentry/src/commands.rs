@@ -96,7 +96,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     use crate::config::Role;
     anyhow::ensure!(
         !config.roles.is_empty(),
-        "serve needs at least one role: api, worker"
+        "serve needs at least one role: api, worker, scheduler"
     );
     let workers = if config.has_role(Role::Worker) {
         config.worker_concurrency
@@ -108,6 +108,10 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     if workers > 0 {
         engine.spawn_worker(stop.clone());
         tracing::info!("worker: up to {workers} runs at once");
+    }
+    if config.has_role(Role::Scheduler) {
+        engine.spawn_scheduler(stop.clone());
+        tracing::info!("scheduler: fires cron schedules while this process leads");
     }
     if config.has_role(Role::Api) {
         let addr = format!("{}:{}", config.host, config.port);

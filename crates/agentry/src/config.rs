@@ -20,7 +20,8 @@ pub struct Config {
     pub run_timeout_secs: u64,
     /// Log filter, as `RUST_LOG` (e.g. `info`, `agentry_engine=debug`).
     pub log: String,
-    /// What `serve` runs: `api` (REST), `worker` (runs graphs from the queue). Default: both.
+    /// What `serve` runs: `api` (REST), `worker` (runs graphs from the queue), `scheduler`
+    /// (fires cron schedules; one process leads at a time). Default: all three.
     pub roles: Vec<Role>,
     /// Runs a worker executes at once.
     pub worker_concurrency: usize,
@@ -37,6 +38,7 @@ pub struct Config {
 pub enum Role {
     Api,
     Worker,
+    Scheduler,
 }
 
 impl Default for Config {
@@ -47,7 +49,7 @@ impl Default for Config {
             port: 8006,
             run_timeout_secs: 24 * 3600,
             log: "info".into(),
-            roles: vec![Role::Api, Role::Worker],
+            roles: vec![Role::Api, Role::Worker, Role::Scheduler],
             worker_concurrency: 100,
             lease_ms: 30_000,
             poll_interval_ms: 1_000,
