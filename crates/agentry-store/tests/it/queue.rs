@@ -40,13 +40,13 @@ async fn a_run_is_claimed_once_until_its_lease_expires() {
         "leased runs are not claimed twice"
     );
     assert_eq!(
-        s.renew_leases("w1", &[run.id.clone()], 60_000)
+        s.renew_leases("w1", std::slice::from_ref(&run.id), 60_000)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        s.renew_leases("w2", &[run.id.clone()], 60_000)
+        s.renew_leases("w2", std::slice::from_ref(&run.id), 60_000)
             .await
             .unwrap(),
         0
@@ -54,7 +54,7 @@ async fn a_run_is_claimed_once_until_its_lease_expires() {
 
     // The holder stops renewing: once the lease has run out another worker takes the run over.
     assert_eq!(
-        s.renew_leases("w1", &[run.id.clone()], -1).await.unwrap(),
+        s.renew_leases("w1", std::slice::from_ref(&run.id), -1).await.unwrap(),
         1
     );
     let second = s
@@ -67,7 +67,7 @@ async fn a_run_is_claimed_once_until_its_lease_expires() {
         (run.id.as_str(), 2)
     );
     assert_eq!(
-        s.renew_leases("w1", &[run.id.clone()], 60_000)
+        s.renew_leases("w1", std::slice::from_ref(&run.id), 60_000)
             .await
             .unwrap(),
         0,

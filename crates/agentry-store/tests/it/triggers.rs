@@ -48,7 +48,7 @@ async fn schedules_are_user_scoped_and_advance_once() {
         .into_iter()
         .map(|m| m.id)
         .collect();
-    assert_eq!(ids, [due.id.clone()]);
+    assert_eq!(ids, vec![due.id.clone()]);
     assert!(s.advance_schedule(&due.id, 1_000, 60_000).await.unwrap());
     assert!(
         !s.advance_schedule(&due.id, 1_000, 60_000).await.unwrap(),
