@@ -54,7 +54,9 @@ async fn a_run_is_claimed_once_until_its_lease_expires() {
 
     // The holder stops renewing: once the lease has run out another worker takes the run over.
     assert_eq!(
-        s.renew_leases("w1", std::slice::from_ref(&run.id), -1).await.unwrap(),
+        s.renew_leases("w1", std::slice::from_ref(&run.id), -1)
+            .await
+            .unwrap(),
         1
     );
     let second = s
