@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use agentry_core::BlockType;
 use agentry_engine::ExecuteRequest;
 use agentry_store::ExecutionRecord;
 use agentry_store::entity::graph_execution;
@@ -51,37 +50,10 @@ pub(crate) fn meta_json(run: &graph_execution::Model) -> Value {
     })
 }
 
-/// Graph outputs by name: every `output` value of every output node, in order.
-fn outputs_json(state: &AppState, record: &ExecutionRecord) -> Map<String, Value> {
-    let registry = state.engine.registry();
-    let mut outputs = Map::new();
-    for node in &record.nodes {
-        let is_output = registry
-            .info(&node.row.block_id)
-            .is_some_and(|b| b.block_type == BlockType::Output);
-        let Some(name) = node.row.input_data.get("name").and_then(Value::as_str) else {
-            continue;
-        };
-        if !is_output {
-            continue;
-        }
-        for (pin, value) in &node.outputs {
-            if pin == "output"
-                && let Value::Array(list) = outputs
-                    .entry(name.to_string())
-                    .or_insert_with(|| Value::Array(Vec::new()))
-            {
-                list.push(value.clone());
-            }
-        }
-    }
-    outputs
-}
-
 /// AutoGPT's `GraphExecutionWithNodes`: the meta, outputs, and every node execution.
 fn execution_json(state: &AppState, record: &ExecutionRecord) -> Value {
     let mut value = meta_json(&record.run);
-    value["outputs"] = Value::Object(outputs_json(state, record));
+    value["outputs"] = Value::Object(agentry_engine::graph_outputs(state.engine.registry(), record));
     let nodes: Vec<Value> = record
         .nodes
         .iter()
