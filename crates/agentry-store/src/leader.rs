@@ -7,20 +7,21 @@ use sea_orm::sqlx::{self, Connection, PgConnection};
 
 use crate::{Backend, Result, Store};
 
-/// The advisory lock key of the scheduler ("agentry scheduler", as a constant).
-pub const SCHEDULER_LOCK: i64 = 0x6167_656e_7472_7901;
+/// The advisory lock class of the scheduler. The lock is taken per database (the second key is
+/// the database name's hash), so deployments sharing one server do not share a leader.
+pub const SCHEDULER_LOCK: i32 = 0x6167_7401;
 
 /// One process's claim to lead, for one lock key. Keep it for the process's lifetime and call
 /// [`Leadership::check`] before each unit of leader-only work.
 pub struct Leadership {
     store: Store,
-    key: i64,
+    key: i32,
     /// The dedicated connection holding the lock, while this process leads (PostgreSQL).
     held: Option<PgConnection>,
 }
 
 impl Store {
-    pub fn leadership(&self, key: i64) -> Leadership {
+    pub fn leadership(&self, key: i32) -> Leadership {
         Leadership {
             store: self.clone(),
             key,
@@ -46,11 +47,12 @@ impl Leadership {
         }
         let pool = self.store.db.get_postgres_connection_pool();
         let mut conn = pool.acquire().await.map_err(db_err)?.detach();
-        let won: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-            .bind(self.key)
-            .fetch_one(&mut conn)
-            .await
-            .map_err(db_err)?;
+        let won: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext(current_database()))")
+                .bind(self.key)
+                .fetch_one(&mut conn)
+                .await
+                .map_err(db_err)?;
         if won {
             tracing::info!(key = self.key, "became the leader");
             self.held = Some(conn);
