@@ -3,6 +3,7 @@
 //! beside baselines measured in the same run, because this machine is shared and noisy.
 
 mod graphs;
+mod live;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -325,6 +326,9 @@ fn main() -> anyhow::Result<()> {
         }
         if wants("w3") {
             w3(&mut report).await?;
+        }
+        if wants("w6") {
+            live::w6(&mut report).await?;
         }
         println!("{}", report.join("\n"));
         anyhow::Ok(())

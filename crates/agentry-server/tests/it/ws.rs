@@ -187,7 +187,11 @@ async fn a_graph_subscription_receives_graph_level_events_of_its_runs() {
     let exec_id = app.start_run(&graph_id, 1, json!({"Input": 8})).await;
     let messages = client.until_run_ends().await;
     for message in &messages {
-        assert_eq!(message["method"], json!("graph_execution_event"), "{message}");
+        assert_eq!(
+            message["method"],
+            json!("graph_execution_event"),
+            "{message}"
+        );
         assert_eq!(message["channel"], json!(channel));
         assert_eq!(message["data"]["id"], json!(exec_id));
     }
