@@ -4,6 +4,7 @@
 
 mod graphs;
 mod live;
+mod queue;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -326,6 +327,12 @@ fn main() -> anyhow::Result<()> {
         }
         if wants("w3") {
             w3(&mut report).await?;
+        }
+        if wants("w4") {
+            queue::w4(&mut report).await?;
+        }
+        if wants("w5") {
+            queue::w5(&mut report).await?;
         }
         if wants("w6") {
             live::w6(&mut report).await?;

@@ -53,7 +53,10 @@ pub(crate) fn meta_json(run: &graph_execution::Model) -> Value {
 /// AutoGPT's `GraphExecutionWithNodes`: the meta, outputs, and every node execution.
 fn execution_json(state: &AppState, record: &ExecutionRecord) -> Value {
     let mut value = meta_json(&record.run);
-    value["outputs"] = Value::Object(agentry_engine::graph_outputs(state.engine.registry(), record));
+    value["outputs"] = Value::Object(agentry_engine::graph_outputs(
+        state.engine.registry(),
+        record,
+    ));
     let nodes: Vec<Value> = record
         .nodes
         .iter()
