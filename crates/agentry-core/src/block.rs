@@ -164,6 +164,27 @@ pub trait Context: Send {
     fn sub_agents(&self) -> Option<&dyn SubAgents> {
         None
     }
+    /// The services the process was started with.
+    fn resources(&self) -> &crate::Resources {
+        crate::resources::none()
+    }
+    /// Adds to the node execution's stats: numbers are summed, other values replace.
+    fn add_stats(&mut self, _stats: serde_json::Map<String, Value>) {}
+}
+
+/// Merges `add` into `into`: numbers are summed, other values replace (token counts and costs
+/// of several LLM calls in one node add up).
+pub fn merge_stats(into: &mut serde_json::Map<String, Value>, add: serde_json::Map<String, Value>) {
+    for (key, value) in add {
+        let merged = match (into.get(&key), &value) {
+            (Some(Value::Number(a)), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
+                (Some(a), Some(b)) => Value::from(a.saturating_add(b)),
+                _ => Value::from(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0)),
+            },
+            _ => value,
+        };
+        into.insert(key, merged);
+    }
 }
 
 /// The typed door a block uses to talk to the world.
@@ -209,6 +230,21 @@ impl<'a, O: Serialize> Cx<'a, O> {
 
     pub fn sub_agents(&self) -> Option<&dyn SubAgents> {
         self.inner.sub_agents()
+    }
+
+    /// The service of type `T`, or a system error naming it when the process has none.
+    pub fn resource<T: Send + Sync + 'static>(&self) -> Result<&T, BlockError> {
+        self.inner.resources().get::<T>().ok_or_else(|| {
+            BlockError::System(format!(
+                "this process has no {} configured",
+                std::any::type_name::<T>()
+            ))
+        })
+    }
+
+    /// Records usage in the node execution's stats (token counts, cost); numbers add up.
+    pub fn add_stats(&mut self, stats: serde_json::Map<String, Value>) {
+        self.inner.add_stats(stats);
     }
 }
 

@@ -10,6 +10,7 @@ pub mod io_schema;
 pub mod pin;
 pub mod prepare;
 pub mod registry;
+pub mod resources;
 pub mod status;
 pub mod testing;
 pub mod validate;
@@ -20,4 +21,5 @@ pub use block::{
 };
 pub use graph::{Graph, Link, Node};
 pub use registry::{BlockInfo, RegisteredBlock, Registry};
+pub use resources::Resources;
 pub use status::ExecutionStatus;

@@ -13,6 +13,9 @@ pub struct Recorder {
     pub info: ExecutionInfo,
     pub outputs: Vec<(String, Value)>,
     pub now: Option<DateTime<Utc>>,
+    pub resources: crate::Resources,
+    /// What the block recorded with `add_stats`.
+    pub stats: Map<String, Value>,
 }
 
 impl Context for Recorder {
@@ -25,6 +28,12 @@ impl Context for Recorder {
     fn now(&self) -> DateTime<Utc> {
         self.now.unwrap_or_else(Utc::now)
     }
+    fn resources(&self) -> &crate::Resources {
+        &self.resources
+    }
+    fn add_stats(&mut self, stats: Map<String, Value>) {
+        crate::block::merge_stats(&mut self.stats, stats);
+    }
 }
 
 /// Runs one block as the engine would (nested pins merged, types coerced) and returns what it
@@ -33,12 +42,17 @@ pub async fn run_block<B: Block>(block: B, input: Value) -> Vec<(String, Value)>
     run_block_with(block, input, Recorder::default()).await
 }
 
-/// As `run_block`, with a prepared recorder (fixed time, execution info).
+/// As `run_block`, with a prepared recorder (fixed time, execution info, resources).
 pub async fn run_block_with<B: Block>(
     block: B,
     input: Value,
-    mut recorder: Recorder,
+    recorder: Recorder,
 ) -> Vec<(String, Value)> {
+    run_recorded(block, input, recorder).await.outputs
+}
+
+/// As `run_block_with`, returning the whole recorder (outputs and stats).
+pub async fn run_recorded<B: Block>(block: B, input: Value, mut recorder: Recorder) -> Recorder {
     let mut registry = Registry::new();
     registry.register(block);
     let registered = registry.get(B::META.id).expect("just registered").clone();
@@ -48,7 +62,10 @@ pub async fn run_block_with<B: Block>(
     };
     let input = match prepare_input(&registered.info, &Map::new(), received) {
         Ok(input) => input,
-        Err(e) => return vec![("error".into(), Value::String(e))],
+        Err(e) => {
+            recorder.outputs.push(("error".into(), Value::String(e)));
+            return recorder;
+        }
     };
     let result: Result<(), BlockError> = registered.run(input, &mut recorder).await;
     if let Err(e) = result {
@@ -56,5 +73,5 @@ pub async fn run_block_with<B: Block>(
             .outputs
             .push(("error".into(), Value::String(e.to_string())));
     }
-    recorder.outputs
+    recorder
 }

@@ -14,17 +14,21 @@ pub struct BlockRun {
     pub error: Option<String>,
 }
 
-struct Collect {
+struct Collect<'a> {
     info: ExecutionInfo,
     outputs: Vec<(String, Value)>,
+    resources: &'a agentry_core::Resources,
 }
 
-impl Context for Collect {
+impl Context for Collect<'_> {
     fn emit(&mut self, pin: &str, value: Value) {
         self.outputs.push((pin.to_string(), value));
     }
     fn info(&self) -> &ExecutionInfo {
         &self.info
+    }
+    fn resources(&self) -> &agentry_core::Resources {
+        self.resources
     }
 }
 
@@ -43,6 +47,7 @@ impl Engine {
                 ..ExecutionInfo::default()
             },
             outputs: Vec::new(),
+            resources: &self.inner.config.resources,
         };
         let result = match prepare_input(&block.info, &Map::new(), input) {
             Ok(input) => block.run(input, &mut cx).await.map_err(|e| e.to_string()),

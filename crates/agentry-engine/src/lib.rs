@@ -51,6 +51,8 @@ pub struct Config {
     pub poll_interval: Duration,
     /// This process's name in leases.
     pub worker_id: String,
+    /// The services blocks may use (HTTP client, LLM providers), built by the binary.
+    pub resources: Arc<agentry_core::Resources>,
 }
 
 impl Default for Config {
@@ -62,6 +64,7 @@ impl Default for Config {
             lease: Duration::from_secs(30),
             poll_interval: Duration::from_secs(1),
             worker_id: format!("worker-{}", uuid::Uuid::new_v4()),
+            resources: Arc::default(),
         }
     }
 }

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use agentry_core::{BlockError, Context, ExecutionInfo, RegisteredBlock, SubAgents};
-use serde_json::{Value, json};
+use agentry_core::{BlockError, Context, ExecutionInfo, RegisteredBlock, Resources, SubAgents};
+use serde_json::{Map, Value, json};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::plan::RetryPolicy;
@@ -41,6 +41,7 @@ pub struct NodeJob {
     pub timeout: Option<Duration>,
     pub tx: UnboundedSender<Msg>,
     pub sub_agents: Option<Arc<dyn SubAgents>>,
+    pub resources: Arc<Resources>,
 }
 
 type Buffer = Arc<Mutex<Vec<(String, Value)>>>;
@@ -50,6 +51,8 @@ struct NodeContext<'a> {
     buffer: Buffer,
     emitted: usize,
     sub_agents: Option<&'a dyn SubAgents>,
+    resources: &'a Resources,
+    stats: &'a mut Map<String, Value>,
 }
 
 impl Context for NodeContext<'_> {
@@ -65,6 +68,12 @@ impl Context for NodeContext<'_> {
     }
     fn sub_agents(&self) -> Option<&dyn SubAgents> {
         self.sub_agents
+    }
+    fn resources(&self) -> &Resources {
+        self.resources
+    }
+    fn add_stats(&mut self, stats: Map<String, Value>) {
+        agentry_core::block::merge_stats(self.stats, stats);
     }
 }
 
@@ -92,12 +101,18 @@ async fn streaming<F: Future>(fut: F, job: &NodeJob, buffer: &Buffer) -> F::Outp
     .await
 }
 
-async fn attempt(job: &NodeJob, buffer: &Buffer) -> (Result<(), BlockError>, usize) {
+async fn attempt(
+    job: &NodeJob,
+    buffer: &Buffer,
+    stats: &mut Map<String, Value>,
+) -> (Result<(), BlockError>, usize) {
     let mut cx = NodeContext {
         info: &job.info,
         buffer: buffer.clone(),
         emitted: 0,
         sub_agents: job.sub_agents.as_deref(),
+        resources: &job.resources,
+        stats,
     };
     let run = streaming(job.block.run(job.input.clone(), &mut cx), job, buffer);
     let result = match job.timeout {
@@ -117,9 +132,11 @@ pub async fn run(job: NodeJob) {
     let started = Instant::now();
     let buffer: Buffer = Arc::default();
     let mut attempts = 0u32;
+    // What the block recorded (token counts, cost), over every attempt.
+    let mut stats = Map::new();
     let outcome = loop {
         attempts += 1;
-        match attempt(&job, &buffer).await {
+        match attempt(&job, &buffer, &mut stats).await {
             (Ok(()), _) => break Outcome::Completed,
             (Err(e), 0) if e.is_retryable() && attempts < job.retry.attempts => {
                 let backoff = job.retry.backoff * 2u32.saturating_pow(attempts - 1);
@@ -136,10 +153,9 @@ pub async fn run(job: NodeJob) {
             }
         }
     };
-    let stats = json!({
-        "walltime": started.elapsed().as_secs_f64(),
-        "attempts": attempts,
-    });
+    stats.insert("walltime".into(), json!(started.elapsed().as_secs_f64()));
+    stats.insert("attempts".into(), json!(attempts));
+    let stats = Value::Object(stats);
     let _ = job.tx.send(Msg {
         exec_id: job.exec_id.clone(),
         outputs: take(&buffer),

@@ -39,6 +39,7 @@ pub struct RunSpec {
     pub resume: Option<ResumeState>,
     /// Runs sub-graphs for AgentExecutorBlock nodes of this run.
     pub sub_agents: Option<Arc<dyn SubAgents>>,
+    pub resources: Arc<agentry_core::Resources>,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -316,6 +317,7 @@ impl Run {
                     timeout: plan_node.timeout,
                     tx: self.tx.clone(),
                     sub_agents: self.spec.sub_agents.clone(),
+                    resources: self.spec.resources.clone(),
                 };
                 self.tasks.spawn(node_task::run(job));
             }

@@ -46,6 +46,7 @@ impl Engine {
                 user_id: user_id.clone(),
                 parent_exec_id: exec_id.clone(),
             })),
+            resources: self.inner.config.resources.clone(),
         };
         let inner = self.inner.clone();
         let run_cancel = cancel.clone();
