@@ -78,10 +78,23 @@ impl Config {
         }
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
-            .merge(Env::prefixed("AGENTRY_"))
+            .merge(Env::prefixed("AGENTRY_").filter(Self::is_setting))
             .merge(Serialized::defaults(overrides))
             .extract()
             .context("invalid configuration")
+    }
+
+    /// Whether an `AGENTRY_*` variable names a setting: others (such as the test suite's
+    /// `AGENTRY_TEST_POSTGRES`) belong to other programs and are left alone, while the config
+    /// file stays strict about unknown keys. A nested setting's variable is `AGENTRY_A__B`.
+    fn is_setting(key: &figment::value::UncasedStr) -> bool {
+        let top = key.as_str().split("__").next().unwrap_or_default();
+        match serde_json::to_value(Config::default()) {
+            Ok(serde_json::Value::Object(fields)) => {
+                fields.keys().any(|name| name.eq_ignore_ascii_case(top))
+            }
+            _ => false,
+        }
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -118,6 +131,7 @@ mod tests {
                 "port = 9000\nhost = \"0.0.0.0\"\nlog = \"debug\"",
             )?;
             jail.set_env("AGENTRY_PORT", "9100");
+            jail.set_env("AGENTRY_TEST_POSTGRES", "required");
             let c = Config::load(None, &Overrides::default()).unwrap();
             assert_eq!(
                 (c.host.as_str(), c.port, c.log.as_str()),
