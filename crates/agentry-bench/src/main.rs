@@ -93,6 +93,7 @@ async fn commit_baseline(engine: &Engine, n: usize) -> anyhow::Result<f64> {
                 graph_version: 1,
                 inputs: json!({}),
                 parent_id: None,
+                node_inputs: None,
             })
             .await?;
         times.push(started.elapsed().as_secs_f64());

@@ -14,6 +14,9 @@ pub enum Error {
     NotFound(String),
     #[error(transparent)]
     Store(#[from] agentry_store::Error),
+    /// The user already has this many runs queued or running.
+    #[error("too many runs waiting: {0} are queued or running; try again when some have ended")]
+    TooManyRuns(u64),
     #[error("the engine is shutting down")]
     ShuttingDown,
 }

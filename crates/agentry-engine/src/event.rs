@@ -1,9 +1,12 @@
 //! Execution events, published after the change they describe is committed.
-//! In one process they travel on a `tokio::sync::broadcast` channel.
+//! In one process they travel on a `tokio::sync::broadcast` channel; `relay` carries them to
+//! other processes.
 
 use agentry_core::ExecutionStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::{Arc, OnceLock};
+
 use tokio::sync::broadcast;
 
 /// What happened.
@@ -46,21 +49,41 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// The in-process event bus.
+/// The in-process event bus; with a relay attached, events also go to the other processes.
 #[derive(Clone)]
 pub struct EventBus {
     tx: broadcast::Sender<Event>,
+    remote: Arc<OnceLock<crate::relay::Outbox>>,
 }
 
 impl EventBus {
     pub fn new(capacity: usize) -> Self {
         let (tx, _) = broadcast::channel(capacity);
-        EventBus { tx }
+        EventBus {
+            tx,
+            remote: Arc::default(),
+        }
     }
 
+    /// Publishes an event of this process: here, and to the other processes.
     pub fn publish(&self, event: Event) {
+        if let Some(remote) = self.remote.get() {
+            let _ = remote.send(crate::relay::Signal::Event(event.clone()));
+        }
+        self.publish_local(event);
+    }
+
+    /// Publishes an event here only (one that came from another process).
+    pub fn publish_local(&self, event: Event) {
         // No subscriber is not an error: events are for whoever listens now.
         let _ = self.tx.send(event);
+    }
+
+    /// Sends every later event to the other processes as well.
+    pub(crate) fn forward_to(&self, outbox: Option<crate::relay::Outbox>) {
+        if let Some(outbox) = outbox {
+            let _ = self.remote.set(outbox);
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

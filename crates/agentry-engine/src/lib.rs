@@ -10,6 +10,8 @@ pub mod graphs;
 mod inputs;
 mod node_task;
 pub mod plan;
+pub mod reaper;
+pub mod relay;
 mod resume;
 mod run;
 pub mod scheduler;
@@ -24,8 +26,7 @@ use std::time::Duration;
 use agentry_core::validate::{self, Mode};
 use agentry_core::{ExecutionStatus, Graph, Registry, io_schema};
 use agentry_store::queue::now_ms;
-use agentry_store::{GraphRecord, Lease, NewExecution, RunUpdate, Store};
-use chrono::Utc;
+use agentry_store::{GraphRecord, Lease, NewExecution, Store};
 use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -51,6 +52,14 @@ pub struct Config {
     pub poll_interval: Duration,
     /// This process's name in leases.
     pub worker_id: String,
+    /// How many runs may be leased at once per user and per graph (0: no cap). With a cap,
+    /// every run goes through the queue's claim, which enforces it.
+    pub claim_limits: agentry_store::ClaimLimits,
+    /// Runs a user may have queued or running before `execute` answers `TooManyRuns` (0: no
+    /// limit): back-pressure at the door instead of an unbounded queue.
+    pub max_queued_per_user: u64,
+    /// The stuck-run sweep of the scheduler leader.
+    pub reaper: reaper::ReaperPolicy,
     /// The services blocks may use (HTTP client, LLM providers), built by the binary.
     pub resources: Arc<agentry_core::Resources>,
 }
@@ -64,6 +73,9 @@ impl Default for Config {
             lease: Duration::from_secs(30),
             poll_interval: Duration::from_secs(1),
             worker_id: format!("worker-{}", uuid::Uuid::new_v4()),
+            claim_limits: agentry_store::ClaimLimits::default(),
+            max_queued_per_user: 0,
+            reaper: reaper::ReaperPolicy::default(),
             resources: Arc::default(),
         }
     }
@@ -88,6 +100,8 @@ struct Inner {
     slots: Arc<tokio::sync::Semaphore>,
     /// Wakes the worker loop: a run was enqueued or a slot freed.
     wake: tokio::sync::Notify,
+    /// Signals for the other processes, once a relay is attached.
+    outbox: std::sync::OnceLock<relay::Outbox>,
     config: Config,
 }
 
@@ -99,6 +113,30 @@ pub struct Engine {
 
 /// Inputs for single nodes of a run, by node id, given at its start.
 pub type NodeInputs = HashMap<String, Map<String, Value>>;
+
+/// Node inputs as stored with the run.
+fn node_inputs_json(node_inputs: &NodeInputs) -> Value {
+    Value::Object(
+        node_inputs
+            .iter()
+            .map(|(node, inputs)| (node.clone(), Value::Object(inputs.clone())))
+            .collect(),
+    )
+}
+
+/// Node inputs read back from the run's row; anything but an object of objects is ignored.
+pub(crate) fn node_inputs_from(stored: Option<Value>) -> NodeInputs {
+    let Some(Value::Object(nodes)) = stored else {
+        return NodeInputs::new();
+    };
+    nodes
+        .into_iter()
+        .filter_map(|(node, inputs)| match inputs {
+            Value::Object(map) => Some((node, map)),
+            _ => None,
+        })
+        .collect()
+}
 
 /// A request to run a graph version.
 pub struct ExecuteRequest<'a> {
@@ -121,6 +159,7 @@ impl Engine {
                 graphs: Mutex::new(HashMap::new()),
                 slots: Arc::new(tokio::sync::Semaphore::new(config.worker_concurrency)),
                 wake: tokio::sync::Notify::new(),
+                outbox: std::sync::OnceLock::new(),
                 config,
             }),
         }
@@ -192,8 +231,7 @@ impl Engine {
     }
 
     /// As `execute`, with inputs for given starting nodes by node id (a webhook's payload for
-    /// its trigger node). They travel with the run in this process only: a run taken over by
-    /// another worker starts its nodes with their own defaults.
+    /// its trigger node). They are stored with the run, so any worker can start or resume it.
     pub async fn execute_with_node_inputs(
         &self,
         req: ExecuteRequest<'_>,
@@ -239,10 +277,18 @@ impl Engine {
             graph_version: req.graph.version,
             inputs: Value::Object(req.inputs.clone()),
             parent_id,
+            node_inputs: (!node_inputs.is_empty()).then(|| node_inputs_json(&node_inputs)),
         };
-        // With a free slot here the run is leased to this process from the start: no claim
-        // round trip, no wake-up. Otherwise any worker claims it from the queue.
-        let permit = if self.inner.config.worker_concurrency > 0 {
+        let config = &self.inner.config;
+        if config.max_queued_per_user > 0 {
+            let queued = self.inner.store.queued_for_user(req.user_id).await?;
+            if queued >= config.max_queued_per_user {
+                return Err(Error::TooManyRuns(config.max_queued_per_user));
+            }
+        }
+        // With a free slot here (and no caps to check) the run is leased to this process from
+        // the start: no claim round trip, no wake-up. Otherwise any worker claims it.
+        let permit = if config.worker_concurrency > 0 && !config.claim_limits.is_capped() {
             self.inner.slots.clone().try_acquire_owned().ok()
         } else {
             None
@@ -262,7 +308,10 @@ impl Engine {
                 None,
                 permit,
             ),
-            None => self.inner.wake.notify_one(),
+            None => {
+                self.inner.wake.notify_one();
+                self.signal(relay::Signal::Enqueued);
+            }
         }
         Ok(exec_id)
     }
@@ -328,16 +377,9 @@ impl Engine {
         } else {
             let status = ExecutionStatus::parse(&record.run.status);
             if status.is_some_and(|s| !s.is_final()) {
-                self.inner
-                    .store
-                    .update_run(&RunUpdate {
-                        id: exec_id.to_string(),
-                        status: ExecutionStatus::Terminated,
-                        started_at: None,
-                        ended_at: Some(Utc::now()),
-                        stats: None,
-                        error: None,
-                    })
+                // Queued, or running in another process, which sees the status and stops it.
+                let holder = reaper::Holder::MaybeAlive;
+                self.end_elsewhere(exec_id, ExecutionStatus::Terminated, None, holder)
                     .await?;
             }
         }

@@ -84,11 +84,19 @@ impl Engine {
         let engine = self.clone();
         tokio::spawn(async move {
             let mut leadership = engine.store().leadership(SCHEDULER_LOCK);
+            let mut last_reap: Option<tokio::time::Instant> = None;
             loop {
                 let wait = match leadership.check().await {
                     Ok(true) => {
                         if let Err(e) = engine.fire_due_schedules(Utc::now()).await {
                             tracing::error!(error = %e, "firing due schedules failed");
+                        }
+                        let every = engine.inner.config.reaper.every;
+                        if last_reap.is_none_or(|t| t.elapsed() >= every) {
+                            last_reap = Some(tokio::time::Instant::now());
+                            if let Err(e) = engine.reap().await {
+                                tracing::error!(error = %e, "the reaper's sweep failed");
+                            }
                         }
                         TICK
                     }

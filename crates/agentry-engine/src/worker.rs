@@ -95,7 +95,7 @@ impl Engine {
             match self
                 .inner
                 .store
-                .claim_next(&config.worker_id, lease_ms)
+                .claim_next(&config.worker_id, lease_ms, config.claim_limits)
                 .await
             {
                 Ok(Some(claim)) => {
@@ -139,7 +139,7 @@ impl Engine {
             if held.is_empty() {
                 continue;
             }
-            match self.inner.store.terminated_among(&held).await {
+            match self.inner.store.ended_among(&held).await {
                 Ok(stopped) => {
                     let runs = self.inner.runs.lock().expect("runs lock");
                     for id in stopped {
@@ -221,7 +221,7 @@ impl Engine {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        let node_inputs = crate::NodeInputs::new();
+        let node_inputs = crate::node_inputs_from(row.node_inputs);
         self.start_run(
             claim.exec_id,
             row.user_id,

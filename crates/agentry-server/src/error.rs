@@ -121,6 +121,11 @@ impl From<agentry_engine::Error> for ApiError {
             .with_details(json!({ "missing_inputs": missing })),
             E::NotFound(id) => ApiError::not_found(format!("execution {id} not found")),
             E::Store(s) => s.into(),
+            too_many @ E::TooManyRuns(_) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_runs",
+                too_many.to_string(),
+            ),
             E::ShuttingDown => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "shutting_down",

@@ -9,6 +9,9 @@ pub enum Error {
     Conflict(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The backend cannot do what was asked (LISTEN/NOTIFY on SQLite, an oversized payload).
+    #[error("unsupported: {0}")]
+    Unsupported(String),
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
 }

@@ -20,6 +20,8 @@ pub struct NewExecution {
     pub graph_version: i32,
     pub inputs: Value,
     pub parent_id: Option<String>,
+    /// Inputs for single starting nodes by node id (a webhook's payload); `None` when none.
+    pub node_inputs: Option<Value>,
 }
 
 /// The latest state of one node execution; written as an upsert.
@@ -126,6 +128,7 @@ impl Store {
             stats: Set(None),
             error: Set(None),
             parent_id: Set(new.parent_id),
+            node_inputs: Set(new.node_inputs),
             created_at: Set(Utc::now()),
             started_at: Set(None),
             ended_at: Set(None),
@@ -228,14 +231,18 @@ impl Store {
             .await?)
     }
 
-    /// Which of these runs were stopped (TERMINATED), e.g. by another process.
-    pub async fn terminated_among(&self, exec_ids: &[String]) -> Result<Vec<String>> {
+    /// Which of these runs have ended in the store: stopped by another process (TERMINATED) or
+    /// failed by the reaper.
+    pub async fn ended_among(&self, exec_ids: &[String]) -> Result<Vec<String>> {
         if exec_ids.is_empty() {
             return Ok(Vec::new());
         }
         let rows = graph_execution::Entity::find()
             .filter(graph_execution::Column::Id.is_in(exec_ids.iter().cloned()))
-            .filter(graph_execution::Column::Status.eq(ExecutionStatus::Terminated.as_str()))
+            .filter(graph_execution::Column::Status.is_in([
+                ExecutionStatus::Terminated.as_str(),
+                ExecutionStatus::Failed.as_str(),
+            ]))
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|r| r.id).collect())

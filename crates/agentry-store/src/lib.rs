@@ -10,8 +10,10 @@ pub mod executions;
 pub mod graphs;
 pub mod leader;
 pub mod migration;
+pub mod notify;
 pub mod presets;
 pub mod queue;
+pub mod reaper;
 pub mod schedules;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -27,7 +29,7 @@ pub use executions::{
 pub use graphs::GraphRecord;
 pub use leader::Leadership;
 pub use presets::{NewPreset, PresetChange};
-pub use queue::{Claim, Lease, ResumeState};
+pub use queue::{Claim, ClaimLimits, Lease, ResumeState};
 pub use schedules::NewSchedule;
 pub use users::DEFAULT_USER_ID;
 

@@ -3,9 +3,10 @@
 //! writers), renew it while running, and the run's final batch removes the entry.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LockBehavior, LockType, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, StatementBuilder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
+    StatementBuilder, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -16,6 +17,22 @@ use crate::{Result, Store};
 /// Epoch milliseconds now.
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
+}
+
+/// The advisory lock key (first half) that serialises capped claims on PostgreSQL.
+const CLAIM_LOCK_KEY: i32 = 0x4167_4351;
+
+/// How many runs may hold a lease at once per user and per graph; 0 means no cap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClaimLimits {
+    pub per_user: u32,
+    pub per_graph: u32,
+}
+
+impl ClaimLimits {
+    pub fn is_capped(self) -> bool {
+        self.per_user > 0 || self.per_graph > 0
+    }
 }
 
 /// A run a worker holds the lease of.
@@ -48,6 +65,7 @@ impl Store {
     pub async fn enqueue_execution(&self, new: NewExecution, lease: Option<Lease>) -> Result<()> {
         let now = Utc::now();
         let user_id = new.user_id.clone();
+        let graph_id = new.graph_id.clone();
         let run = graph_execution::ActiveModel {
             id: Set(new.id.clone()),
             user_id: Set(new.user_id),
@@ -58,6 +76,7 @@ impl Store {
             stats: Set(None),
             error: Set(None),
             parent_id: Set(new.parent_id),
+            node_inputs: Set(new.node_inputs),
             created_at: Set(now),
             started_at: Set(None),
             ended_at: Set(None),
@@ -65,6 +84,7 @@ impl Store {
         let entry = queue_entry::ActiveModel {
             exec_id: Set(new.id),
             user_id: Set(user_id),
+            graph_id: Set(graph_id),
             enqueued_at: Set(now.timestamp_millis()),
             locked_by: Set(lease.as_ref().map(|l| l.worker_id.clone())),
             locked_until: Set(lease.as_ref().map_or(0, |l| l.until_ms)),
@@ -83,18 +103,49 @@ impl Store {
         self.run_script(&script).await
     }
 
-    /// Claims the oldest run whose lease is free or expired, for `lease_ms` from now.
-    pub async fn claim_next(&self, worker_id: &str, lease_ms: i64) -> Result<Option<Claim>> {
+    /// Claims the next run whose lease is free or expired, for `lease_ms` from now.
+    ///
+    /// Fair share: expired leases (take-overs) first, then the runs of the users who hold the
+    /// fewest leased runs, oldest first; a user or graph at its cap is passed over, so one
+    /// user's backlog waits without starving the others. With caps on PostgreSQL the claim
+    /// holds a transaction-level advisory lock, so that concurrent claimers cannot both admit
+    /// the last run under a cap.
+    pub async fn claim_next(
+        &self,
+        worker_id: &str,
+        lease_ms: i64,
+        limits: ClaimLimits,
+    ) -> Result<Option<Claim>> {
         use queue_entry::Column as C;
         let now = now_ms();
+        let q = Alias::new("q");
+        // Runs leased now that share `column` with the candidate row.
+        let held_alike = |column: C| {
+            let r = Alias::new("r");
+            let mut count = Query::select();
+            count
+                .expr(Func::count(Expr::col((r.clone(), C::ExecId))))
+                .from_as(queue_entry::Entity, r.clone())
+                .and_where(Expr::col((r.clone(), column)).equals((q.clone(), column)))
+                .and_where(Expr::col((r, C::LockedUntil)).gte(now));
+            Expr::SubQuery(None, Box::new(count.into()))
+        };
         let mut pick = Query::select();
-        pick.column(C::ExecId)
-            .from(queue_entry::Entity)
-            .and_where(Expr::col(C::LockedUntil).lt(now))
-            .order_by(C::LockedUntil, sea_orm::Order::Asc)
-            .order_by(C::EnqueuedAt, sea_orm::Order::Asc)
+        pick.column((q.clone(), C::ExecId))
+            .from_as(queue_entry::Entity, q.clone())
+            .and_where(Expr::col((q.clone(), C::LockedUntil)).lt(now));
+        if limits.per_user > 0 {
+            pick.and_where(held_alike(C::UserId).lt(i64::from(limits.per_user)));
+        }
+        if limits.per_graph > 0 {
+            pick.and_where(held_alike(C::GraphId).lt(i64::from(limits.per_graph)));
+        }
+        pick.order_by((q.clone(), C::LockedUntil), sea_orm::Order::Asc)
+            .order_by_expr(held_alike(C::UserId), sea_orm::Order::Asc)
+            .order_by((q.clone(), C::EnqueuedAt), sea_orm::Order::Asc)
             .limit(1);
-        if self.backend == crate::Backend::Postgres {
+        let postgres = self.backend == crate::Backend::Postgres;
+        if postgres {
             pick.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
         let mut claim = Query::update();
@@ -106,7 +157,18 @@ impl Store {
             .and_where(Expr::col(C::ExecId).in_subquery(pick))
             .returning(Query::returning().columns([C::ExecId, C::UserId, C::Attempts]));
         let statement = StatementBuilder::build(&claim, &self.db.get_database_backend());
-        let row = sea_orm::ConnectionTrait::query_one_raw(&self.db, statement).await?;
+        let row = if postgres && limits.is_capped() {
+            let tx = self.db.begin().await?;
+            tx.execute_unprepared(&format!(
+                "SELECT pg_advisory_xact_lock({CLAIM_LOCK_KEY}, hashtext(current_database()))"
+            ))
+            .await?;
+            let row = tx.query_one_raw(statement).await?;
+            tx.commit().await?;
+            row
+        } else {
+            self.db.query_one_raw(statement).await?
+        };
         let Some(row) = row else { return Ok(None) };
         Ok(Some(Claim {
             exec_id: row.try_get("", "exec_id")?,
@@ -158,6 +220,15 @@ impl Store {
             .exec(&self.db)
             .await?;
         Ok(())
+    }
+
+    /// The runs of one user waiting for a worker or held by one.
+    pub async fn queued_for_user(&self, user_id: &str) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(queue_entry::Entity::find()
+            .filter(queue_entry::Column::UserId.eq(user_id))
+            .count(&self.db)
+            .await?)
     }
 
     /// Runs waiting for a worker and held by one.

@@ -69,6 +69,18 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
         worker_concurrency,
         lease: Duration::from_millis(config.lease_ms.max(100)),
         poll_interval: Duration::from_millis(config.poll_interval_ms.max(10)),
+        claim_limits: agentry_store::ClaimLimits {
+            per_user: config.max_running_per_user,
+            per_graph: config.max_running_per_graph,
+        },
+        max_queued_per_user: config.max_queued_per_user,
+        reaper: agentry_engine::reaper::ReaperPolicy {
+            every: Duration::from_secs(config.reaper_interval_secs.max(1)),
+            grace: Duration::from_secs(config.reaper_grace_secs),
+            max_attempts: config.reaper_max_attempts.max(1),
+            max_queued: (config.max_queued_secs > 0)
+                .then(|| Duration::from_secs(config.max_queued_secs)),
+        },
         ..agentry_engine::Config::default()
     };
     Ok(Engine::new(store, registry, engine_config))
@@ -104,6 +116,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         0
     };
     let engine = open_with_workers(&config, workers).await?;
+    attach_relay(&config, &engine)?;
     let stop = tokio_util::sync::CancellationToken::new();
     if workers > 0 {
         engine.spawn_worker(stop.clone());
@@ -135,6 +148,21 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     engine.shutdown(Duration::from_secs(10)).await;
     engine.store().clone().close().await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Connects `serve` to the deployment's other processes: Redis pub/sub when `redis_url` is set,
+/// else PostgreSQL LISTEN/NOTIFY; one SQLite process needs neither.
+fn attach_relay(config: &Config, engine: &Engine) -> anyhow::Result<()> {
+    use agentry_engine::relay::{postgres::PostgresRelay, redis::RedisRelay};
+    if let Some(url) = config.redis_url.as_deref().filter(|u| !u.is_empty()) {
+        let relay = RedisRelay::new(url, &config.redis_channel).map_err(anyhow::Error::msg)?;
+        engine.attach_relay(Arc::new(relay));
+        tracing::info!("signals between processes: Redis pub/sub");
+    } else if engine.store().backend() == agentry_store::Backend::Postgres {
+        engine.attach_relay(Arc::new(PostgresRelay::new(engine.store().clone())));
+        tracing::info!("signals between processes: PostgreSQL LISTEN/NOTIFY");
+    }
+    Ok(())
 }
 
 fn read_graph(file: &Path) -> anyhow::Result<Graph> {

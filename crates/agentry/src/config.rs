@@ -30,6 +30,25 @@ pub struct Config {
     pub lease_ms: u64,
     /// Milliseconds between an idle worker's looks for runs enqueued by other processes.
     pub poll_interval_ms: u64,
+    /// Runs of one user that may run at once, across all workers (0: no cap).
+    pub max_running_per_user: u32,
+    /// Runs of one graph that may run at once, across all workers (0: no cap).
+    pub max_running_per_graph: u32,
+    /// Runs one user may have queued or running; past it, execute answers 429 (0: no limit).
+    pub max_queued_per_user: u64,
+    /// Seconds between the reaper's sweeps for stuck runs (scheduler leader only).
+    pub reaper_interval_secs: u64,
+    /// Seconds a run may lack a queue entry, or outlive the run timeout, before it is reaped.
+    pub reaper_grace_secs: u64,
+    /// Claims after which a run whose lease expires again is failed.
+    pub reaper_max_attempts: i32,
+    /// Seconds a run may wait in the queue before the reaper fails it (0: for ever).
+    pub max_queued_secs: u64,
+    /// `redis://host:port/db`: events, wake-ups and stops between processes go through Redis
+    /// pub/sub. Unset: through PostgreSQL LISTEN/NOTIFY (on SQLite, one process needs none).
+    pub redis_url: Option<String>,
+    /// The Redis channel of this deployment, for several deployments on one Redis.
+    pub redis_channel: String,
 }
 
 /// A part of `agentry serve`.
@@ -53,6 +72,15 @@ impl Default for Config {
             worker_concurrency: 100,
             lease_ms: 30_000,
             poll_interval_ms: 1_000,
+            max_running_per_user: 0,
+            max_running_per_graph: 0,
+            max_queued_per_user: 0,
+            reaper_interval_secs: 60,
+            reaper_grace_secs: 300,
+            reaper_max_attempts: 5,
+            max_queued_secs: 24 * 3600,
+            redis_url: None,
+            redis_channel: "agentry:signals".into(),
         }
     }
 }

@@ -2,6 +2,8 @@
 
 mod control;
 mod queue;
+mod reaper;
+mod relay;
 mod schedules;
 mod semantics;
 mod sub_agents;

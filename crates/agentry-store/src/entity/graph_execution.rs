@@ -15,6 +15,8 @@ pub struct Model {
     pub stats: Option<Json>,
     pub error: Option<String>,
     pub parent_id: Option<String>,
+    /// Inputs given to single starting nodes by node id (a webhook trigger's payload).
+    pub node_inputs: Option<Json>,
     pub created_at: DateTimeUtc,
     pub started_at: Option<DateTimeUtc>,
     pub ended_at: Option<DateTimeUtc>,

@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub exec_id: String,
     pub user_id: String,
+    /// The run's graph, for per-graph caps.
+    pub graph_id: String,
     /// Epoch milliseconds; older entries are claimed first.
     pub enqueued_at: i64,
     pub locked_by: Option<String>,

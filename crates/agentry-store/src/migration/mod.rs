@@ -9,6 +9,7 @@ mod m0002_events;
 mod m0003_queue;
 mod m0004_triggers;
 mod m0005_json_text;
+mod m0006_queue_fairness;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_queue::Queue),
             Box::new(m0004_triggers::Triggers),
             Box::new(m0005_json_text::JsonText),
+            Box::new(m0006_queue_fairness::QueueFairness),
         ]
     }
 }

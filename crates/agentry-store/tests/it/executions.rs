@@ -37,6 +37,7 @@ async fn batches_persist_and_survive_a_restart() {
         graph_version: 1,
         inputs: json!({"Input": 8}),
         parent_id: None,
+        node_inputs: None,
     })
     .await
     .unwrap();
@@ -138,6 +139,7 @@ async fn hostile_values_round_trip_exactly() {
         graph_version: 1,
         inputs: json!({}),
         parent_id: None,
+        node_inputs: None,
     })
     .await
     .unwrap();

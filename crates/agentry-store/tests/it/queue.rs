@@ -1,6 +1,6 @@
 //! The execution queue: one claimant at a time, leases that expire, and removal with the run's end.
 
-use agentry_store::{Batch, DEFAULT_USER_ID, Lease, NewExecution, queue::now_ms};
+use agentry_store::{Batch, ClaimLimits, DEFAULT_USER_ID, Lease, NewExecution, queue::now_ms};
 use serde_json::json;
 
 use crate::support::test_db;
@@ -13,6 +13,7 @@ fn new_run() -> NewExecution {
         graph_version: 1,
         inputs: json!({"x": 1}),
         parent_id: None,
+        node_inputs: None,
     }
 }
 
@@ -27,7 +28,7 @@ async fn a_run_is_claimed_once_until_its_lease_expires() {
     assert_eq!(rec.run.inputs, json!({"x": 1}));
 
     let first = s
-        .claim_next("w1", 60_000)
+        .claim_next("w1", 60_000, ClaimLimits::default())
         .await
         .unwrap()
         .expect("claimable");
@@ -36,7 +37,10 @@ async fn a_run_is_claimed_once_until_its_lease_expires() {
         (run.id.as_str(), 1)
     );
     assert!(
-        s.claim_next("w2", 60_000).await.unwrap().is_none(),
+        s.claim_next("w2", 60_000, ClaimLimits::default())
+            .await
+            .unwrap()
+            .is_none(),
         "leased runs are not claimed twice"
     );
     assert_eq!(
@@ -60,7 +64,7 @@ async fn a_run_is_claimed_once_until_its_lease_expires() {
         1
     );
     let second = s
-        .claim_next("w2", 60_000)
+        .claim_next("w2", 60_000, ClaimLimits::default())
         .await
         .unwrap()
         .expect("expired lease");
@@ -95,11 +99,16 @@ async fn a_run_enqueued_with_a_lease_belongs_to_its_worker() {
         until_ms: now_ms() + 60_000,
     };
     s.enqueue_execution(run.clone(), Some(lease)).await.unwrap();
-    assert!(s.claim_next("other", 60_000).await.unwrap().is_none());
+    assert!(
+        s.claim_next("other", 60_000, ClaimLimits::default())
+            .await
+            .unwrap()
+            .is_none()
+    );
     let older = new_run();
     s.enqueue_execution(older.clone(), None).await.unwrap();
     assert_eq!(
-        s.claim_next("other", 60_000)
+        s.claim_next("other", 60_000, ClaimLimits::default())
             .await
             .unwrap()
             .unwrap()

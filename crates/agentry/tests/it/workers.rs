@@ -1,6 +1,8 @@
 //! Several real `agentry serve` processes on one database: an API process enqueues, a worker
 //! process runs, is killed with SIGKILL mid-run, and another worker resumes the run without
-//! running any completed step again.
+//! running any completed step again. On a fresh SQLite file, or on a fresh PostgreSQL database
+//! when `TEST_DATABASE_URL` is set (then the processes signal each other with LISTEN/NOTIFY, or
+//! through Redis when `TEST_REDIS_URL` is set too).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -19,13 +21,31 @@ impl Drop for Process {
     }
 }
 
-/// Starts `agentry serve` with these roles in `dir`; returns it and the line it announced.
-fn serve(dir: &Path, roles: &str) -> (Process, String) {
+/// The environment of every process of one test: its database, and on PostgreSQL with a test
+/// Redis, that Redis and a channel of the test's own.
+fn deployment_env(database: &str) -> Vec<(&'static str, String)> {
+    let mut env = vec![("AGENTRY_DATABASE_URL", database.to_string())];
+    if database.starts_with("postgres")
+        && let Ok(redis) = std::env::var("TEST_REDIS_URL")
+    {
+        env.push(("AGENTRY_REDIS_URL", redis));
+        env.push((
+            "AGENTRY_REDIS_CHANNEL",
+            format!("workers-{}", uuid::Uuid::new_v4()),
+        ));
+    }
+    env
+}
+
+/// Starts `agentry serve` with these roles in `dir` with `env`; returns it and the line it
+/// announced.
+fn serve(dir: &Path, env: &[(&str, String)], roles: &str) -> (Process, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agentry"))
         .args(["serve", "--role", roles])
         .current_dir(dir)
         .env_remove("AGENTRY_PORT")
-        .env_remove("AGENTRY_DATABASE_URL")
+        .env_remove("AGENTRY_REDIS_URL")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -94,7 +114,10 @@ fn a_killed_worker_loses_no_completed_step() {
         "port = 0\nlog = \"warn\"\nlease_ms = 1000\npoll_interval_ms = 100\n",
     )
     .unwrap();
-    let (_api, line) = serve(dir.path(), "api");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(agentry_store::testing::fresh_database());
+    let env = deployment_env(db.url());
+    let (_api, line) = serve(dir.path(), &env, "api");
     let addr = line
         .strip_prefix("Agentry listening on http://")
         .expect("api address")
@@ -115,7 +138,7 @@ fn a_killed_worker_loses_no_completed_step() {
     let exec_id = run["id"].as_str().unwrap().to_string();
     assert_eq!(run["status"], "QUEUED", "an API-only process only enqueues");
 
-    let (mut worker, _) = serve(dir.path(), "worker");
+    let (mut worker, _) = serve(dir.path(), &env, "worker");
     let path = format!("/api/graphs/{graph_id}/executions/{exec_id}");
     let started = Instant::now();
     // Kill the worker once two steps have completed.
@@ -148,7 +171,7 @@ fn a_killed_worker_loses_no_completed_step() {
         .map(|n| n["node_id"].as_str().unwrap().to_string())
         .collect();
 
-    let (_second, _) = serve(dir.path(), "worker");
+    let (_second, _) = serve(dir.path(), &env, "worker");
     let final_state = loop {
         let state = request(&addr, "GET", &path, None);
         if state["status"] != "RUNNING" {

@@ -1,0 +1,129 @@
+//! Signals between processes: two engines on one database, one only enqueuing and one only
+//! running, with polling slowed to 60 s so that only the relay can wake the worker and tell the
+//! API engine that the run ended. Runs over PostgreSQL LISTEN/NOTIFY when the tests use
+//! PostgreSQL, and over Redis pub/sub when `TEST_REDIS_URL` names a server.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agentry_core::ExecutionStatus;
+use agentry_engine::relay::{Relay, postgres::PostgresRelay, redis::RedisRelay};
+use agentry_engine::{Config, Engine, EventKind};
+use agentry_store::{Backend, DEFAULT_USER_ID, Store};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use crate::support::*;
+
+/// Slower than any bound below: a test that passes did not rely on polling.
+fn slow_poll(worker_concurrency: usize) -> Config {
+    Config {
+        worker_concurrency,
+        poll_interval: Duration::from_secs(60),
+        ..Config::default()
+    }
+}
+
+/// API engine `a` enqueues; worker engine `b` runs; each has its own relay.
+async fn a_run_crosses_processes(make_relay: impl Fn(&Store) -> Arc<dyn Relay>) {
+    let a = engine_with(agentry_blocks::registry(), slow_poll(0)).await;
+    let b_store = Store::open(&a.url).await.unwrap();
+    let b = Engine::new(
+        b_store.clone(),
+        Arc::new(agentry_blocks::registry()),
+        slow_poll(4),
+    );
+    a.engine.attach_relay(make_relay(&a.store));
+    b.attach_relay(make_relay(&b_store));
+    let stop = CancellationToken::new();
+    b.spawn_worker(stop.clone());
+    // Both subscriptions are open and the worker's first look found nothing.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    // An output larger than PostgreSQL's NOTIFY limit travels by reference to its row.
+    let long = "x".repeat(10_000);
+    let g = graph(
+        &[
+            ("in", INPUT, json!({"name": "text"})),
+            ("out", OUTPUT, json!({"name": "echo"})),
+        ],
+        &[("in", "result", "out", "value")],
+    );
+    agentry_engine::graphs::import(&a.store, a.engine.registry(), DEFAULT_USER_ID, g.clone())
+        .await
+        .unwrap();
+    let mut events = a.engine.events().subscribe();
+    let id = a.start(&g, inputs(json!({"text": long}))).await;
+    let result = a
+        .engine
+        .wait(&id, Duration::from_secs(15))
+        .await
+        .expect("woken by the relay, the worker ran it, and its end came back");
+    assert_eq!(result.status, ExecutionStatus::Completed);
+
+    let mut relayed_output = None;
+    while let Ok(event) = events.try_recv() {
+        if let EventKind::GraphOutput { name, value } = event.kind
+            && event.graph_exec_id == id
+        {
+            relayed_output = Some((name, value));
+        }
+    }
+    assert_eq!(
+        relayed_output,
+        Some(("echo".to_string(), json!(long))),
+        "the worker's event reached the API engine's bus"
+    );
+    stop.cancel();
+}
+
+#[tokio::test]
+async fn postgres_notify_carries_wake_ups_and_events() {
+    if std::env::var(agentry_store::testing::TEST_DATABASE_URL).is_err() {
+        eprintln!("skipped: LISTEN/NOTIFY needs PostgreSQL (TEST_DATABASE_URL)");
+        return;
+    }
+    a_run_crosses_processes(|store| {
+        assert_eq!(store.backend(), Backend::Postgres);
+        Arc::new(PostgresRelay::new(store.clone()))
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn redis_pubsub_carries_wake_ups_and_events() {
+    let Ok(url) = std::env::var("TEST_REDIS_URL") else {
+        assert_ne!(
+            std::env::var("AGENTRY_TEST_REDIS").as_deref(),
+            Ok("required"),
+            "Redis is required (AGENTRY_TEST_REDIS=required) but TEST_REDIS_URL is not set"
+        );
+        eprintln!("skipped: no Redis (TEST_REDIS_URL)");
+        return;
+    };
+    // A channel of this test's own: tests share the server.
+    let channel = format!("agentry-test-{}", uuid::Uuid::new_v4());
+    a_run_crosses_processes(|_| Arc::new(RedisRelay::new(&url, &channel).unwrap())).await;
+}
+
+#[tokio::test]
+async fn an_unreachable_redis_delays_nothing_in_one_process() {
+    // Nothing listens on port 9 of loopback: sends fail, and the local run is unaffected.
+    let t = engine().await;
+    t.engine.attach_relay(Arc::new(
+        RedisRelay::new("redis://127.0.0.1:9/", "x").unwrap(),
+    ));
+    let g = graph(
+        &[
+            ("in", INPUT, json!({"name": "n"})),
+            ("out", OUTPUT, json!({"name": "o"})),
+        ],
+        &[("in", "result", "out", "value")],
+    );
+    agentry_engine::graphs::import(&t.store, t.engine.registry(), DEFAULT_USER_ID, g.clone())
+        .await
+        .unwrap();
+    let (_, result) = t.run(&g, inputs(json!({"n": 1}))).await;
+    assert_eq!(result.status, ExecutionStatus::Completed);
+    assert_eq!(result.outputs["o"], json!([1]));
+}
