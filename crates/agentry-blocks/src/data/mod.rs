@@ -1,17 +1,26 @@
-//! Data blocks: lists, dictionaries and iteration.
+//! Data blocks: lists, dictionaries, iteration, sampling, CSV and XML.
 
 use agentry_core::Registry;
 
 pub mod add_to_dictionary;
 pub mod add_to_list;
+pub mod concatenate_lists;
 pub mod create_dictionary;
 pub mod create_list;
+pub mod data_sampling;
+pub mod dictionary_is_empty;
 pub mod find_in_dictionary;
 pub mod find_in_list;
 pub mod get_list_item;
 pub mod list_is_empty;
+pub mod read_spreadsheet;
+pub mod remove_from_dictionary;
 pub mod remove_from_list;
+pub mod replace_dictionary_value;
+pub mod replace_list_item;
+pub mod reverse_list_order;
 pub mod step_through_items;
+pub mod xml_parser;
 
 /// Registers this category's blocks.
 pub fn register(r: &mut Registry) {
@@ -25,6 +34,15 @@ pub fn register(r: &mut Registry) {
     r.register(list_is_empty::ListIsEmpty);
     r.register(remove_from_list::RemoveFromList);
     r.register(step_through_items::StepThroughItems);
+    r.register(concatenate_lists::ConcatenateLists);
+    r.register(data_sampling::DataSampling);
+    r.register(dictionary_is_empty::DictionaryIsEmpty);
+    r.register(read_spreadsheet::ReadSpreadsheet);
+    r.register(remove_from_dictionary::RemoveFromDictionary);
+    r.register(replace_dictionary_value::ReplaceDictionaryValue);
+    r.register(replace_list_item::ReplaceListItem);
+    r.register(reverse_list_order::ReverseListOrder);
+    r.register(xml_parser::XmlParser);
 }
 
 #[cfg(test)]
