@@ -118,6 +118,51 @@ pub(crate) mod tests {
                 &[],
                 &["item", "key", "error"],
             ),
+            (
+                "3cf9298b-5817-4141-9d80-7c2cc5199c8e",
+                &["lists"],
+                &["concatenated_list", "length", "error"],
+            ),
+            (
+                "4a448883-71fa-49cf-91cf-70d793bd7d87",
+                &["data"],
+                &["sampled_data", "sample_indices", "error"],
+            ),
+            (
+                "a3cf3f64-6bb9-4cc6-9900-608a0b3359b0",
+                &["dictionary"],
+                &["is_empty", "error"],
+            ),
+            (
+                "acf7625e-d2cb-4941-bfeb-2819fc6fc015",
+                &[],
+                &["row", "rows", "error"],
+            ),
+            (
+                "46afe2ea-c613-43f8-95ff-6692c3ef6876",
+                &["dictionary", "key"],
+                &["updated_dictionary", "removed_value", "error"],
+            ),
+            (
+                "27e31876-18b6-44f3-ab97-f6226d8b3889",
+                &["dictionary", "key", "value"],
+                &["updated_dictionary", "old_value", "error"],
+            ),
+            (
+                "fbf62922-bea1-4a3d-8bac-23587f810b38",
+                &["list", "index", "value"],
+                &["updated_list", "old_item", "error"],
+            ),
+            (
+                "422cb708-3109-4277-bfe3-bc2ae5812777",
+                &["input_list"],
+                &["reversed_list", "error"],
+            ),
+            (
+                "286380af-9529-4b55-8be0-1d7c854abdb5",
+                &["input_xml"],
+                &["parsed_xml", "error"],
+            ),
         ];
         for (id, required, outputs) in cases {
             assert_pins(&r, id, required, outputs);

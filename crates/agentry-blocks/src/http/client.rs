@@ -73,18 +73,8 @@ pub struct OutboundHttp {
     settings: Arc<HttpSettings>,
 }
 
-/// rustls needs one crypto provider per process; we use ring (no C toolchain beyond cc).
-fn ensure_crypto_provider() {
-    static ONCE: OnceLock<()> = OnceLock::new();
-    ONCE.get_or_init(|| {
-        // Another part of the process may have installed one first; that one is kept.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
-
 impl OutboundHttp {
     pub fn new(settings: HttpSettings) -> Result<Self, String> {
-        ensure_crypto_provider();
         let policy = Arc::new(AddressPolicy {
             allow_private_networks: settings.allow_private_networks,
             allowed_networks: settings.allowed_networks.clone(),
