@@ -9,12 +9,14 @@
 pub mod agent;
 pub mod basic;
 pub mod data;
+pub mod http;
 pub mod io;
 pub mod logic;
 pub mod python;
 pub mod text;
 pub mod time;
 pub mod trigger;
+pub mod web;
 
 use agentry_core::Registry;
 
@@ -28,6 +30,7 @@ pub fn all(r: &mut Registry) {
     text::register(r);
     time::register(r);
     trigger::register(r);
+    web::register(r);
 }
 
 /// A registry holding every built-in block.

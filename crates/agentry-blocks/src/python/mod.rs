@@ -12,7 +12,7 @@ pub mod convert;
 pub mod print;
 
 pub use convert::convert_like;
-pub use print::{float, python_dumps, repr_of, str_of, string_repr};
+pub use print::{float, json_repr, json_str, python_dumps, repr_of, str_of, string_repr};
 
 /// Python's name for the type a JSON value deserialises to, as used in `TypeError` messages.
 pub fn type_name(value: &Value) -> &'static str {

@@ -12,6 +12,16 @@ pub fn str_of(value: &Value) -> String {
     }
 }
 
+/// Python's `str()` of a JSON value.
+pub fn json_str(value: &Json) -> String {
+    str_of(&crate::text::template::to_value(value))
+}
+
+/// Python's `repr()` of a JSON value.
+pub fn json_repr(value: &Json) -> String {
+    repr_of(&crate::text::template::to_value(value))
+}
+
 /// Python's `repr()` of a template value.
 pub fn repr_of(value: &Value) -> String {
     let mut out = String::new();

@@ -2,6 +2,7 @@
 
 use agentry_core::Registry;
 
+pub mod code_extraction;
 pub mod combine_texts;
 pub mod extract_text_information;
 pub mod fill_template;
@@ -9,8 +10,10 @@ pub mod match_text_pattern;
 pub mod pattern;
 pub mod printf;
 pub mod template;
+pub mod text_decoder;
 pub mod text_replace;
 pub mod text_split;
+pub mod word_character_count;
 
 /// Registers this category's blocks.
 pub fn register(r: &mut Registry) {
@@ -20,6 +23,9 @@ pub fn register(r: &mut Registry) {
     r.register(match_text_pattern::MatchTextPattern);
     r.register(text_replace::TextReplace);
     r.register(text_split::TextSplit);
+    r.register(code_extraction::CodeExtraction);
+    r.register(text_decoder::TextDecoder);
+    r.register(word_character_count::WordCharacterCount);
 }
 
 #[cfg(test)]
@@ -36,6 +42,9 @@ mod tests {
             ("TextSplitBlock", &["text", "delimiter"]),
             ("MatchTextPatternBlock", &["text", "match", "data"]),
             ("ExtractTextInformationBlock", &["text", "pattern"]),
+            ("CodeExtractionBlock", &["text"]),
+            ("TextDecoderBlock", &["text"]),
+            ("WordCharacterCountBlock", &["text"]),
         ];
         for block in r.iter() {
             let info = &block.info;
