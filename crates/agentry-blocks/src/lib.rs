@@ -10,6 +10,7 @@ pub mod agent;
 pub mod basic;
 pub mod data;
 pub mod io;
+pub mod llm;
 pub mod logic;
 pub mod python;
 pub mod text;
@@ -24,6 +25,7 @@ pub fn all(r: &mut Registry) {
     basic::register(r);
     data::register(r);
     io::register(r);
+    llm::register(r);
     logic::register(r);
     text::register(r);
     time::register(r);
