@@ -4,6 +4,9 @@
 //! and while the answer does not parse or misses keys, append it and the complaint to the
 //! conversation and ask again, `retry` times in all. With no `expected_format` the first
 //! answer is returned as `{"response": text}`.
+//!
+//! A provider error ends the loop at once: `LlmProviders` has already retried what a retry
+//! can fix (AutoGPT's loop also spends its `retry` answers on such errors).
 
 use std::collections::BTreeMap;
 
