@@ -40,3 +40,6 @@ pub(crate) fn default_ollama_host() -> String {
 pub(crate) fn default_retry() -> i64 {
     3
 }
+
+#[cfg(test)]
+mod exports_tests;
