@@ -11,6 +11,7 @@ pub mod basic;
 pub mod data;
 pub mod http;
 pub mod io;
+pub mod llm;
 pub mod logic;
 pub mod python;
 pub mod text;
@@ -26,6 +27,7 @@ pub fn all(r: &mut Registry) {
     basic::register(r);
     data::register(r);
     io::register(r);
+    llm::register(r);
     logic::register(r);
     text::register(r);
     time::register(r);

@@ -1,0 +1,144 @@
+//! How a block calls a model: the `LlmProviders` resource, usage stats on the node
+//! execution, and the inputs every LLM block shares (prompt values, conversation history).
+
+use std::collections::BTreeMap;
+
+use agentry_core::{BlockError, Cx};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::provider::{ChatRequest, ChatResponse, LlmProviders, Message, Role};
+use crate::text::template;
+
+/// Calls `model` through the process's `LlmProviders` and records `input_token_count`,
+/// `output_token_count`, `llm_call_count`, `llm_retry_count` and `cost` (USD, when known).
+pub async fn chat<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    model: &str,
+    request: ChatRequest,
+) -> Result<ChatResponse, BlockError> {
+    let providers = cx.resource::<LlmProviders>()?.clone();
+    match providers.chat(model, request).await {
+        Ok(done) => {
+            let usage = done.response.usage;
+            let mut stats = Map::new();
+            stats.insert("input_token_count".into(), json!(usage.prompt_tokens));
+            stats.insert("output_token_count".into(), json!(usage.completion_tokens));
+            stats.insert("llm_call_count".into(), json!(1));
+            stats.insert("llm_retry_count".into(), json!(done.attempts - 1));
+            if let Some(cost) = done.cost {
+                stats.insert("cost".into(), json!(cost));
+            }
+            cx.add_stats(stats);
+            Ok(done.response)
+        }
+        Err(failed) => {
+            if failed.attempts > 1 {
+                let mut stats = Map::new();
+                stats.insert("llm_retry_count".into(), json!(failed.attempts - 1));
+                cx.add_stats(stats);
+            }
+            Err(failed.error)
+        }
+    }
+}
+
+/// Adds `n` to the node's `llm_retry_count` (answers asked for again).
+pub fn count_retry<O: Serialize>(cx: &mut Cx<'_, O>, n: u64) {
+    let mut stats = Map::new();
+    stats.insert("llm_retry_count".into(), json!(n));
+    cx.add_stats(stats);
+}
+
+/// Fills `{{ name }}` placeholders as AutoGPT's `TextFormatter` does.
+pub fn fill(text: &str, values: &BTreeMap<String, String>) -> Result<String, BlockError> {
+    let values: Map<String, Value> = values
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    template::render(text, &values, false)
+        .map_err(|e| BlockError::Input(format!("cannot fill the prompt: {e}")))
+}
+
+/// A `max_tokens` input: absent, zero or negative means "no limit of ours".
+pub fn max_tokens(value: Option<i64>) -> Option<u32> {
+    value
+        .filter(|n| *n > 0)
+        .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// One message of a conversation input (`{"role": …, "content": …}`); empty entries are
+/// skipped, as AutoGPT does.
+pub fn history_message(value: &Value) -> Result<Option<Message>, BlockError> {
+    let Value::Object(map) = value else {
+        return match value {
+            Value::Null => Ok(None),
+            Value::String(s) if s.is_empty() => Ok(None),
+            other => Err(BlockError::Input(format!(
+                "a conversation message must be an object with role and content, got {other}"
+            ))),
+        };
+    };
+    if map.is_empty() {
+        return Ok(None);
+    }
+    let role = match map.get("role").and_then(Value::as_str) {
+        Some("system" | "developer") => Role::System,
+        Some("user") => Role::User,
+        Some("assistant") => Role::Assistant,
+        Some("tool") => Role::Tool,
+        other => {
+            return Err(BlockError::Input(format!(
+                "a conversation message needs a role of system, user, assistant or tool, got {other:?}"
+            )));
+        }
+    };
+    let content = match map.get("content") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let mut message = Message::new(role, content);
+    message.tool_call_id = map
+        .get("tool_call_id")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Ok(Some(message))
+}
+
+/// The `prompt` output pin: the messages sent, as `{"role", "content"}` objects.
+pub fn prompt_pin(messages: &[Message]) -> Vec<Value> {
+    messages
+        .iter()
+        .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_messages_are_read_and_checked() {
+        let m = history_message(&json!({"role": "user", "content": "hi"}))
+            .unwrap()
+            .unwrap();
+        assert_eq!(m, Message::user("hi"));
+        let m = history_message(&json!({"role": "assistant", "content": {"a": 1}}))
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.content, r#"{"a":1}"#);
+        assert_eq!(history_message(&json!({})).unwrap(), None);
+        assert!(history_message(&json!({"content": "x"})).is_err());
+        assert!(history_message(&json!(3)).is_err());
+    }
+
+    #[test]
+    fn max_tokens_and_fill() {
+        assert_eq!(max_tokens(None), None);
+        assert_eq!(max_tokens(Some(0)), None);
+        assert_eq!(max_tokens(Some(100)), Some(100));
+        let values = BTreeMap::from([("name".to_string(), "Ada".to_string())]);
+        assert_eq!(fill("Hi {{ name }}!", &values).unwrap(), "Hi Ada!");
+    }
+}

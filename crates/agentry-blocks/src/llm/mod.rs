@@ -1,0 +1,45 @@
+//! AutoGPT's LLM blocks (`llm.py`, `ai_condition.py`) over our own provider layer
+//! (`provider/`). The blocks share one structured-answer loop (`structured.rs`) and one way
+//! to call a model and record its usage (`call.rs`).
+
+pub mod call;
+pub mod condition;
+pub mod conversation;
+pub mod list_generator;
+pub mod provider;
+pub mod structured;
+pub mod structured_response;
+pub mod summarizer;
+pub mod text_generator;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+use agentry_core::Registry;
+
+pub fn register(r: &mut Registry) {
+    r.register(condition::AiCondition);
+    r.register(conversation::AiConversation);
+    r.register(list_generator::AiListGenerator);
+    r.register(structured_response::AiStructuredResponseGenerator);
+    r.register(summarizer::AiTextSummarizer);
+    r.register(text_generator::AiTextGenerator);
+}
+
+/// AutoGPT's `DEFAULT_LLM_MODEL`, the `model` pin's default.
+pub(crate) fn default_model() -> String {
+    provider::models::DEFAULT_MODEL.to_string()
+}
+
+/// The `ollama_host` pin's default. The pin is accepted and ignored: the operator's
+/// `OLLAMA_HOST` is used, never a host named by a graph.
+pub(crate) fn default_ollama_host() -> String {
+    "localhost:11434".to_string()
+}
+
+pub(crate) fn default_retry() -> i64 {
+    3
+}
+
+#[cfg(test)]
+mod exports_tests;

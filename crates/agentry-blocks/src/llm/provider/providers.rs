@@ -1,0 +1,436 @@
+//! `LlmProviders`: the process-wide set of configured providers (a `Resources` entry), the
+//! model-to-provider routing and the retry policy described in `provider/mod.rs`.
+//!
+//! Base URLs and keys come from the operator (configuration or the standard environment
+//! variables) and are trusted. A block's `credentials` input is ignored for now: the
+//! platform's keys serve every user until a credential store exists.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use agentry_core::BlockError;
+
+use super::anthropic::Anthropic;
+use super::models::{self, ModelInfo};
+use super::openai::{JsonStyle, OpenAiCompatible};
+use super::{CallError, ChatRequest, ChatResponse, LlmProvider};
+
+/// How often and how patiently a call is tried again.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// The wait before the second attempt; it doubles for each further one.
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    /// The longest `retry-after` we honour.
+    pub retry_after_cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(16),
+            retry_after_cap: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    fn wait(&self, attempt: u32, error: &CallError) -> Duration {
+        let backoff = self
+            .base_backoff
+            .saturating_mul(1 << attempt.saturating_sub(1).min(16))
+            .min(self.max_backoff);
+        match error {
+            CallError::RateLimited {
+                retry_after: Some(after),
+                ..
+            } => (*after).min(self.retry_after_cap),
+            _ => backoff,
+        }
+    }
+}
+
+/// The wire protocol of a configured provider.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wire {
+    OpenAi {
+        json_style: JsonStyle,
+        max_tokens_field: &'static str,
+    },
+    Anthropic,
+}
+
+/// One provider's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderConfig {
+    pub wire: Wire,
+    pub base_url: String,
+    pub api_key: Option<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl ProviderConfig {
+    /// An OpenAI-compatible endpoint (`base_url` up to `/v1`), sending `max_tokens`.
+    pub fn openai_compatible(base_url: &str, api_key: Option<&str>, json_style: JsonStyle) -> Self {
+        ProviderConfig {
+            wire: Wire::OpenAi {
+                json_style,
+                max_tokens_field: "max_tokens",
+            },
+            base_url: base_url.to_string(),
+            api_key: api_key.map(str::to_string),
+            headers: Vec::new(),
+        }
+    }
+
+    /// Anthropic's Messages API (`base_url` without `/v1`).
+    pub fn anthropic(base_url: &str, api_key: Option<&str>) -> Self {
+        ProviderConfig {
+            wire: Wire::Anthropic,
+            base_url: base_url.to_string(),
+            api_key: api_key.map(str::to_string),
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// Where a model's calls go: the provider, its name, the wire model name, the table entry.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub provider: Arc<dyn LlmProvider>,
+    pub name: String,
+    pub wire_model: String,
+    pub model: Option<&'static ModelInfo>,
+}
+
+/// A successful call and what it cost.
+#[derive(Debug, Clone)]
+pub struct Completion {
+    pub response: ChatResponse,
+    pub provider: String,
+    pub model: Option<&'static ModelInfo>,
+    /// HTTP attempts made, the successful one included.
+    pub attempts: u32,
+    /// USD: the provider's own figure, else the table's list price.
+    pub cost: Option<f64>,
+}
+
+/// A failed call: the error and how many attempts were made.
+#[derive(Debug, Clone)]
+pub struct CallFailure {
+    pub error: BlockError,
+    pub attempts: u32,
+}
+
+/// Every configured provider, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct LlmProviders {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    providers: HashMap<String, Arc<dyn LlmProvider>>,
+    default_provider: String,
+    retry: RetryPolicy,
+}
+
+/// Builds an `LlmProviders`; `from_env` starts one from the standard variables.
+#[derive(Debug)]
+pub struct LlmProvidersBuilder {
+    configs: Vec<(String, ProviderConfig)>,
+    custom: Vec<(String, Arc<dyn LlmProvider>)>,
+    default_provider: String,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+}
+
+impl LlmProvidersBuilder {
+    /// Adds or replaces the provider `name`.
+    pub fn provider(mut self, name: &str, config: ProviderConfig) -> Self {
+        self.configs.retain(|(n, _)| n != name);
+        self.configs.push((name.to_string(), config));
+        self
+    }
+    /// Adds a provider implemented elsewhere.
+    pub fn custom(mut self, name: &str, provider: Arc<dyn LlmProvider>) -> Self {
+        self.custom.push((name.to_string(), provider));
+        self
+    }
+    /// The provider for model names not in the table.
+    pub fn default_provider(mut self, name: &str) -> Self {
+        self.default_provider = name.to_string();
+        self
+    }
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+    /// The whole-request timeout (default 600 s: long answers are slow).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn build(self) -> Result<LlmProviders, String> {
+        let client = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout.min(self.timeout))
+            .build()
+            .map_err(|e| format!("cannot build the LLM HTTP client: {e}"))?;
+        let mut providers: HashMap<String, Arc<dyn LlmProvider>> = HashMap::new();
+        for (name, c) in self.configs {
+            let provider: Arc<dyn LlmProvider> = match c.wire {
+                Wire::OpenAi {
+                    json_style,
+                    max_tokens_field,
+                } => Arc::new(OpenAiCompatible {
+                    client: client.clone(),
+                    base_url: c.base_url,
+                    api_key: c.api_key,
+                    json_style,
+                    max_tokens_field,
+                    headers: c.headers,
+                }),
+                Wire::Anthropic => Arc::new(Anthropic {
+                    client: client.clone(),
+                    base_url: c.base_url,
+                    api_key: c.api_key,
+                }),
+            };
+            providers.insert(name, provider);
+        }
+        providers.extend(self.custom);
+        Ok(LlmProviders {
+            inner: Arc::new(Inner {
+                providers,
+                default_provider: self.default_provider,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+impl LlmProviders {
+    /// An empty builder: no providers, default provider `openai`, default retry policy.
+    pub fn builder() -> LlmProvidersBuilder {
+        LlmProvidersBuilder {
+            configs: Vec::new(),
+            custom: Vec::new(),
+            default_provider: models::OPENAI.to_string(),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(600),
+            connect_timeout: Duration::from_secs(15),
+        }
+    }
+
+    /// Every provider AutoGPT knows, from the standard environment variables.
+    pub fn from_env() -> Result<Self, String> {
+        Self::builder_from(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty())).build()
+    }
+
+    /// As `from_env`, reading variables through `var`, and returning the builder.
+    pub fn builder_from(var: impl Fn(&str) -> Option<String>) -> LlmProvidersBuilder {
+        let key = |name: &str| var(name);
+        let openai_base = var("OPENAI_BASE_URL");
+        let mut openai = ProviderConfig::openai_compatible(
+            openai_base
+                .as_deref()
+                .unwrap_or("https://api.openai.com/v1"),
+            key("OPENAI_API_KEY").as_deref(),
+            JsonStyle::JsonSchema,
+        );
+        if openai_base.is_none() {
+            // OpenAI's reasoning models refuse `max_tokens`; other servers may not know the new name.
+            openai.wire = Wire::OpenAi {
+                json_style: JsonStyle::JsonSchema,
+                max_tokens_field: "max_completion_tokens",
+            };
+        }
+        let anthropic = ProviderConfig::anthropic(
+            var("ANTHROPIC_BASE_URL")
+                .as_deref()
+                .unwrap_or("https://api.anthropic.com"),
+            key("ANTHROPIC_API_KEY").as_deref(),
+        );
+        let compatible = |base_var: &str, default: &str, key_var: &str, style| {
+            ProviderConfig::openai_compatible(
+                var(base_var).as_deref().unwrap_or(default),
+                key(key_var).as_deref(),
+                style,
+            )
+        };
+        let ollama_host = var("OLLAMA_HOST").unwrap_or_else(|| "localhost:11434".into());
+        let ollama_base = if ollama_host.contains("://") {
+            format!("{}/v1", ollama_host.trim_end_matches('/'))
+        } else {
+            format!("http://{}/v1", ollama_host.trim_end_matches('/'))
+        };
+        let mut open_router = compatible(
+            "OPENROUTER_BASE_URL",
+            "https://openrouter.ai/api/v1",
+            "OPENROUTER_API_KEY",
+            JsonStyle::JsonSchema,
+        );
+        open_router
+            .headers
+            .push(("X-Title".into(), "Agentry".into()));
+        Self::builder()
+            .provider(models::OPENAI, openai)
+            .provider(models::ANTHROPIC, anthropic)
+            .provider(
+                models::GROQ,
+                compatible(
+                    "GROQ_BASE_URL",
+                    "https://api.groq.com/openai/v1",
+                    "GROQ_API_KEY",
+                    JsonStyle::JsonObject,
+                ),
+            )
+            .provider(models::OPEN_ROUTER, open_router)
+            .provider(
+                models::OLLAMA,
+                ProviderConfig::openai_compatible(&ollama_base, None, JsonStyle::JsonSchema),
+            )
+            .provider(
+                models::AIML_API,
+                compatible(
+                    "AIML_API_BASE_URL",
+                    "https://api.aimlapi.com/v2",
+                    "AIML_API_KEY",
+                    JsonStyle::JsonObject,
+                ),
+            )
+            .provider(
+                models::LLAMA_API,
+                compatible(
+                    "LLAMA_API_BASE_URL",
+                    "https://api.llama.com/compat/v1",
+                    "LLAMA_API_KEY",
+                    JsonStyle::JsonObject,
+                ),
+            )
+            .provider(
+                models::V0,
+                compatible(
+                    "V0_BASE_URL",
+                    "https://api.v0.dev/v1",
+                    "V0_API_KEY",
+                    JsonStyle::JsonObject,
+                ),
+            )
+    }
+
+    /// Where a call to `model` goes.
+    pub fn resolve(&self, model: &str) -> Result<Route, BlockError> {
+        let info = models::lookup(model);
+        let (name, wire) = match info {
+            Some(info) => (info.provider, info.wire_name.to_string()),
+            None => (self.inner.default_provider.as_str(), model.to_string()),
+        };
+        let provider = self.inner.providers.get(name).ok_or_else(|| {
+            BlockError::Input(format!(
+                "model {model:?} needs the LLM provider {name:?}, which this server has not configured"
+            ))
+        })?;
+        Ok(Route {
+            provider: provider.clone(),
+            name: name.to_string(),
+            wire_model: wire,
+            model: info,
+        })
+    }
+
+    /// Sends `request` to the model `model` (AutoGPT's name), retrying as the policy says.
+    /// `request.model` is replaced by the wire name.
+    pub async fn chat(&self, model: &str, request: ChatRequest) -> Result<Completion, CallFailure> {
+        self.call(model, request, None).await
+    }
+
+    /// As `chat`, streamed: `on_delta` gets each piece of text as it arrives (a retried
+    /// attempt starts over, so it may see a prefix twice).
+    pub async fn stream(
+        &self,
+        model: &str,
+        request: ChatRequest,
+        on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
+    ) -> Result<Completion, CallFailure> {
+        self.call(model, request, Some(on_delta)).await
+    }
+
+    async fn call(
+        &self,
+        model: &str,
+        mut request: ChatRequest,
+        mut on_delta: Option<&mut (dyn for<'s> FnMut(&'s str) + Send)>,
+    ) -> Result<Completion, CallFailure> {
+        let fail = |error, attempts| CallFailure { error, attempts };
+        let Route {
+            provider,
+            name,
+            wire_model,
+            model: info,
+        } = self.resolve(model).map_err(|e| fail(e, 0))?;
+        request.model = wire_model;
+        if let (Some(asked), Some(limit)) =
+            (request.max_tokens, info.and_then(|i| i.max_output_tokens))
+        {
+            request.max_tokens = Some(asked.min(limit));
+        }
+        let policy = self.inner.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = match on_delta.as_deref_mut() {
+                Some(f) => provider.stream(&request, f).await,
+                None => provider.chat(&request).await,
+            };
+            let error = match result {
+                Ok(response) => {
+                    let usage = response.usage;
+                    let cost = response.provider_cost.or_else(|| {
+                        info.and_then(|i| i.cost(usage.prompt_tokens, usage.completion_tokens))
+                    });
+                    return Ok(Completion {
+                        response,
+                        provider: name,
+                        model: info,
+                        attempts: attempt,
+                        cost,
+                    });
+                }
+                Err(e) => e,
+            };
+            if !error.is_retryable() {
+                let block_error = match &error {
+                    CallError::Client { status, message } => BlockError::Input(format!(
+                        "{name} rejected the request for model {model:?} (HTTP {status}): {message}"
+                    )),
+                    other => BlockError::System(format!("{name}: {other}")),
+                };
+                return Err(fail(block_error, attempt));
+            }
+            if attempt >= policy.max_attempts.max(1) {
+                return Err(fail(
+                    BlockError::System(format!(
+                        "{name}: {error} (gave up after {attempt} attempts)"
+                    )),
+                    attempt,
+                ));
+            }
+            let wait = policy.wait(attempt, &error);
+            tracing::warn!(provider = %name, %model, attempt, ?wait, "LLM call failed, retrying: {error}");
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "providers_tests.rs"]
+mod tests;

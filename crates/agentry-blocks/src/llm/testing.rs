@@ -1,0 +1,140 @@
+//! Test support for the LLM layer: a wiremock server on 127.0.0.1 speaking OpenAI's chat
+//! completions (and Anthropic's messages), and an `LlmProviders` pointing at it.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use agentry_core::Resources;
+use agentry_core::testing::Recorder;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
+
+use super::provider::openai::JsonStyle;
+use super::provider::providers::ProviderConfig;
+use super::provider::{LlmProviders, RetryPolicy};
+
+/// Retries without waiting, so tests stay fast.
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        base_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        retry_after_cap: Duration::from_millis(300),
+    }
+}
+
+pub struct Mock {
+    pub server: MockServer,
+}
+
+impl Mock {
+    pub async fn start() -> Self {
+        Mock {
+            server: MockServer::start().await,
+        }
+    }
+
+    /// `openai` (and every unknown model) and `anthropic` on this server.
+    pub fn providers(&self) -> LlmProviders {
+        let uri = self.server.uri();
+        LlmProviders::builder()
+            .provider(
+                "openai",
+                ProviderConfig::openai_compatible(
+                    &format!("{uri}/v1"),
+                    Some("sk-test"),
+                    JsonStyle::JsonSchema,
+                ),
+            )
+            .provider(
+                "anthropic",
+                ProviderConfig::anthropic(&uri, Some("ak-test")),
+            )
+            .retry(fast_retry())
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap()
+    }
+
+    pub fn recorder(&self) -> Recorder {
+        Recorder {
+            resources: Resources::new().with(self.providers()),
+            ..Recorder::default()
+        }
+    }
+
+    /// Answers the next chat completion with `body`.
+    pub async fn reply_once(&self, body: Value) {
+        wiremock::Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .up_to_n_times(1)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// Answers chat completions with `responder`.
+    pub async fn reply_with(&self, responder: impl Respond + 'static) {
+        wiremock::Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .respond_with(responder)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// The JSON bodies received, in order.
+    pub async fn bodies(&self) -> Vec<Value> {
+        self.server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|r| serde_json::from_slice(&r.body).unwrap())
+            .collect()
+    }
+}
+
+/// A chat completion answering `text`.
+pub fn openai_reply(text: &str, prompt_tokens: u64, completion_tokens: u64) -> Value {
+    json!({
+        "id": "chatcmpl-1", "object": "chat.completion", "model": "m",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": text}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens}
+    })
+}
+
+/// Answers with `replies` in turn (the last one repeats), `{TAG}` replaced by the
+/// `<json_output id="…">` tag found in the request's messages.
+pub struct Script {
+    replies: Vec<String>,
+    next: AtomicUsize,
+}
+
+impl Script {
+    pub fn new(replies: &[&str]) -> Self {
+        Script {
+            replies: replies.iter().map(|s| s.to_string()).collect(),
+            next: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Respond for Script {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        let re = regex::Regex::new(r#"<json_output id="[0-9a-f]+">"#).unwrap();
+        let tag = body["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["content"].as_str())
+            .find_map(|c| re.find(c).map(|m| m.as_str().to_string()))
+            .unwrap_or_default();
+        let i = self.next.fetch_add(1, Ordering::SeqCst);
+        let text = self.replies[i.min(self.replies.len() - 1)].replace("{TAG}", &tag);
+        ResponseTemplate::new(200).set_body_json(openai_reply(&text, 10, 5))
+    }
+}
