@@ -49,6 +49,11 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// The Redis channel of this deployment, for several deployments on one Redis.
     pub redis_channel: String,
+    /// Let blocks' HTTP requests (URLs from users and graphs) reach private and loopback
+    /// addresses. Off: only public addresses are reached (SSRF guard).
+    pub allow_private_networks: bool,
+    /// Private networks (CIDR, e.g. `10.1.2.0/24`) blocks may reach even so: named LAN services.
+    pub allowed_networks: Vec<String>,
 }
 
 /// A part of `agentry serve`.
@@ -81,6 +86,8 @@ impl Default for Config {
             max_queued_secs: 24 * 3600,
             redis_url: None,
             redis_channel: "agentry:signals".into(),
+            allow_private_networks: false,
+            allowed_networks: Vec::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The binary's integration tests: the real `agentry` executable on real agent files.
 
 mod agents;
+mod llm_agents;
 mod serve;
 mod tidy;
 mod workers;
@@ -17,11 +18,25 @@ pub fn agent(name: &str) -> PathBuf {
 
 /// Runs `agentry` in `dir` (where its default `./agentry.db` lives).
 pub fn agentry(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_agentry"))
+    agentry_with_env(dir, args, &[])
+}
+
+/// As `agentry`, with these environment variables set (LLM provider variables of the machine
+/// are removed first, so that only the test's reach the process).
+pub fn agentry_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_agentry"));
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("AGENTRY_DATABASE_URL")
-        .env_remove("RUST_LOG")
+        .env_remove("RUST_LOG");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("OPENAI_") || key.starts_with("ANTHROPIC_") {
+            command.env_remove(key);
+        }
+    }
+    command
+        .envs(env.iter().copied())
         .output()
         .expect("agentry runs")
 }

@@ -281,50 +281,65 @@ impl LlmProviders {
         open_router
             .headers
             .push(("X-Title".into(), "Agentry".into()));
-        Self::builder()
-            .provider(models::OPENAI, openai)
-            .provider(models::ANTHROPIC, anthropic)
-            .provider(
+        // A hosted provider with neither a key nor a base URL of the operator's cannot answer:
+        // leaving it out makes a run fail at once, naming the variable to set.
+        let configured =
+            |base_var: &str, key_var: &str| var(base_var).is_some() || var(key_var).is_some();
+        let mut builder = Self::builder().provider(
+            models::OLLAMA,
+            ProviderConfig::openai_compatible(&ollama_base, None, JsonStyle::JsonSchema),
+        );
+        let hosted = [
+            (models::OPENAI, "OPENAI_BASE_URL", openai),
+            (models::ANTHROPIC, "ANTHROPIC_BASE_URL", anthropic),
+            (
                 models::GROQ,
+                "GROQ_BASE_URL",
                 compatible(
                     "GROQ_BASE_URL",
                     "https://api.groq.com/openai/v1",
                     "GROQ_API_KEY",
                     JsonStyle::JsonObject,
                 ),
-            )
-            .provider(models::OPEN_ROUTER, open_router)
-            .provider(
-                models::OLLAMA,
-                ProviderConfig::openai_compatible(&ollama_base, None, JsonStyle::JsonSchema),
-            )
-            .provider(
+            ),
+            (models::OPEN_ROUTER, "OPENROUTER_BASE_URL", open_router),
+            (
                 models::AIML_API,
+                "AIML_API_BASE_URL",
                 compatible(
                     "AIML_API_BASE_URL",
                     "https://api.aimlapi.com/v2",
                     "AIML_API_KEY",
                     JsonStyle::JsonObject,
                 ),
-            )
-            .provider(
+            ),
+            (
                 models::LLAMA_API,
+                "LLAMA_API_BASE_URL",
                 compatible(
                     "LLAMA_API_BASE_URL",
                     "https://api.llama.com/compat/v1",
                     "LLAMA_API_KEY",
                     JsonStyle::JsonObject,
                 ),
-            )
-            .provider(
+            ),
+            (
                 models::V0,
+                "V0_BASE_URL",
                 compatible(
                     "V0_BASE_URL",
                     "https://api.v0.dev/v1",
                     "V0_API_KEY",
                     JsonStyle::JsonObject,
                 ),
-            )
+            ),
+        ];
+        for (name, base_var, config) in hosted {
+            if configured(base_var, key_variable(name).unwrap_or_default()) {
+                builder = builder.provider(name, config);
+            }
+        }
+        builder
     }
 
     /// Where a call to `model` goes.
@@ -335,8 +350,11 @@ impl LlmProviders {
             None => (self.inner.default_provider.as_str(), model.to_string()),
         };
         let provider = self.inner.providers.get(name).ok_or_else(|| {
+            let hint = key_variable(name)
+                .map(|var| format!(": set {var} (an API key) in its environment"))
+                .unwrap_or_default();
             BlockError::Input(format!(
-                "model {model:?} needs the LLM provider {name:?}, which this server has not configured"
+                "model {model:?} needs the LLM provider {name:?}, which this server has not configured{hint}"
             ))
         })?;
         Ok(Route {
@@ -429,6 +447,20 @@ impl LlmProviders {
             tokio::time::sleep(wait).await;
         }
     }
+}
+
+/// The environment variable holding a hosted provider's API key.
+pub fn key_variable(provider: &str) -> Option<&'static str> {
+    Some(match provider {
+        models::OPENAI => "OPENAI_API_KEY",
+        models::ANTHROPIC => "ANTHROPIC_API_KEY",
+        models::GROQ => "GROQ_API_KEY",
+        models::OPEN_ROUTER => "OPENROUTER_API_KEY",
+        models::AIML_API => "AIML_API_KEY",
+        models::LLAMA_API => "LLAMA_API_KEY",
+        models::V0 => "V0_API_KEY",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ fn the_environment_names_every_provider() {
         ("OPENAI_API_KEY", "sk-1"),
         ("ANTHROPIC_BASE_URL", "http://claude.internal"),
         ("OLLAMA_HOST", "gpu-box:11434"),
+        ("GROQ_API_KEY", "gsk-1"),
+        ("OPENROUTER_API_KEY", "or-1"),
     ]));
     let get = |name: &str| {
         b.configs
@@ -43,6 +45,9 @@ fn the_environment_names_every_provider() {
     );
     // A local OpenAI-compatible server gets the classic field name.
     let b = LlmProviders::builder_from(vars(&[("OPENAI_BASE_URL", "http://127.0.0.1:8080/v1")]));
+    // Hosted providers with neither key nor base URL are left out; Ollama needs neither.
+    let names: Vec<&str> = b.configs.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["ollama", "openai"]);
     let (_, c) = b.configs.iter().find(|(n, _)| n == "openai").unwrap();
     assert!(matches!(
         c.wire,
@@ -56,7 +61,14 @@ fn the_environment_names_every_provider() {
 
 #[test]
 fn models_route_to_their_provider_and_unknown_ones_to_the_default() {
-    let p = LlmProviders::builder_from(vars(&[])).build().unwrap();
+    let p = LlmProviders::builder_from(vars(&[
+        ("OPENAI_API_KEY", "k"),
+        ("ANTHROPIC_API_KEY", "k"),
+        ("GROQ_API_KEY", "k"),
+        ("OPENROUTER_API_KEY", "k"),
+    ]))
+    .build()
+    .unwrap();
     let route = |m: &str| p.resolve(m).map(|r| (r.name, r.wire_model)).unwrap();
     assert_eq!(route("gpt-4o"), ("openai".into(), "gpt-4o".into()));
     assert_eq!(route("claude-sonnet-4-20250514").0, "anthropic");
@@ -78,7 +90,7 @@ fn models_route_to_their_provider_and_unknown_ones_to_the_default() {
     assert_eq!(only_local.resolve("anything").unwrap().name, "local");
     let err = only_local.resolve("gpt-4o").unwrap_err();
     assert!(
-        matches!(&err, BlockError::Input(m) if m.contains("\"openai\"")),
+        matches!(&err, BlockError::Input(m) if m.contains("\"openai\"") && m.contains("OPENAI_API_KEY")),
         "{err:?}"
     );
 }
