@@ -14,6 +14,7 @@ pub mod io;
 pub mod llm;
 pub mod logic;
 pub mod python;
+pub mod reference;
 pub mod text;
 pub mod time;
 pub mod trigger;

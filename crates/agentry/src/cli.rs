@@ -59,5 +59,8 @@ pub enum Command {
         /// Print the full catalogue as JSON.
         #[arg(long)]
         json: bool,
+        /// Print the block reference in Markdown (docs/blocks.md).
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
     },
 }

@@ -37,7 +37,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             version,
             output,
         } => export(config, &graph_id, version, output.as_deref()).await,
-        Command::Blocks { json } => blocks(json),
+        Command::Blocks { json, markdown } => blocks(json, markdown),
     }
 }
 
@@ -327,9 +327,11 @@ async fn export(
     Ok(ExitCode::SUCCESS)
 }
 
-fn blocks(json: bool) -> anyhow::Result<ExitCode> {
+fn blocks(json: bool, markdown: bool) -> anyhow::Result<ExitCode> {
     let registry = agentry_blocks::registry();
-    if json {
+    if markdown {
+        print!("{}", agentry_blocks::reference::markdown(&registry));
+    } else if json {
         let all: Vec<Value> = registry
             .iter()
             .map(|b| agentry_server::routes::blocks::block_json(&b.info))
