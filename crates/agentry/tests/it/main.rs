@@ -1,6 +1,7 @@
 //! The binary's integration tests: the real `agentry` executable on real agent files.
 
 mod agents;
+mod examples;
 mod llm_agents;
 mod serve;
 mod tidy;
