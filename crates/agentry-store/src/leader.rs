@@ -62,9 +62,14 @@ impl Leadership {
         Ok(won)
     }
 
-    /// Gives the lock up (closing its connection releases it).
+    /// Gives the lock up: unlocked explicitly, so that another process can take it at once
+    /// (closing the connection alone releases it only when the server ends the session).
     pub async fn release(&mut self) {
-        if let Some(conn) = self.held.take() {
+        if let Some(mut conn) = self.held.take() {
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1, hashtext(current_database()))")
+                .bind(self.key)
+                .execute(&mut conn)
+                .await;
             let _ = conn.close().await;
         }
     }
