@@ -10,6 +10,7 @@ pub mod agent;
 pub mod basic;
 pub mod data;
 pub mod email;
+pub mod files;
 pub mod http;
 pub mod io;
 pub mod llm;
