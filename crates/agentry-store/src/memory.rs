@@ -4,7 +4,7 @@
 use agentry_core::memory::{VectorEntry, VectorHit, rank};
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait};
 use serde_json::{Map, Value};
 
 use crate::entity::{memory_entry, memory_vector};
@@ -14,6 +14,18 @@ use crate::{Error, Result, Store};
 pub const MAX_SEARCHED_VECTORS: u64 = 100_000;
 
 impl Store {
+    /// Runs a statement rendered with inline values, as the batch writer does: sqlx binds JSON
+    /// as `jsonb`, which refuses `\u0000` in strings, while a `json` literal keeps it.
+    async fn execute_rendered<S: sea_orm::sea_query::QueryStatementWriter>(
+        &self,
+        statement: &S,
+    ) -> Result<()> {
+        use sea_orm::ConnectionTrait;
+        let sql = crate::batch::render(statement, self.backend);
+        self.db.execute_unprepared(&sql).await?;
+        Ok(())
+    }
+
     /// The user's value under (`scope`, `key`).
     pub async fn memory_get(&self, user_id: &str, scope: &str, key: &str) -> Result<Option<Value>> {
         use memory_entry::{Column, Entity};
@@ -45,15 +57,14 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
         };
-        Entity::insert(row)
+        let q = Entity::insert(row)
             .on_conflict(
                 OnConflict::columns([Column::UserId, Column::Scope, Column::Key])
                     .update_columns([Column::Value, Column::UpdatedAt])
                     .to_owned(),
             )
-            .exec_without_returning(&self.db)
-            .await?;
-        Ok(())
+            .into_query();
+        self.execute_rendered(&q).await
     }
 
     /// Adds an entry to the user's `collection`; returns its id.
@@ -75,9 +86,8 @@ impl Store {
             embedding: Set(embedding),
             created_at: Set(Utc::now()),
         };
-        memory_vector::Entity::insert(row)
-            .exec_without_returning(&self.db)
-            .await?;
+        let q = memory_vector::Entity::insert(row).into_query();
+        self.execute_rendered(&q).await?;
         Ok(id)
     }
 

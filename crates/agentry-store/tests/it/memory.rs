@@ -20,6 +20,9 @@ async fn values_are_upserted_per_user_scope_and_key() {
     let db = test_db().await;
     let s = &db.store;
     assert_eq!(s.memory_get("alice", "global", "k").await.unwrap(), None);
+    s.memory_put("alice", "global", "nul", json!("a\u{0}b"))
+        .await
+        .unwrap();
     s.memory_put("alice", "global", "k", json!({"n": 1}))
         .await
         .unwrap();
