@@ -9,10 +9,13 @@
 pub mod agent;
 pub mod basic;
 pub mod data;
+pub mod email;
+pub mod files;
 pub mod http;
 pub mod io;
 pub mod llm;
 pub mod logic;
+pub mod memory;
 pub mod python;
 pub mod reference;
 pub mod text;
@@ -27,9 +30,11 @@ pub fn all(r: &mut Registry) {
     agent::register(r);
     basic::register(r);
     data::register(r);
+    email::register(r);
     io::register(r);
     llm::register(r);
     logic::register(r);
+    memory::register(r);
     text::register(r);
     time::register(r);
     trigger::register(r);

@@ -164,6 +164,10 @@ pub trait Context: Send {
     fn sub_agents(&self) -> Option<&dyn SubAgents> {
         None
     }
+    /// Durable memory of the user the block runs for, where the engine offers it.
+    fn memory(&self) -> Option<&dyn crate::memory::Memory> {
+        None
+    }
     /// The services the process was started with.
     fn resources(&self) -> &crate::Resources {
         crate::resources::none()
@@ -230,6 +234,13 @@ impl<'a, O: Serialize> Cx<'a, O> {
 
     pub fn sub_agents(&self) -> Option<&dyn SubAgents> {
         self.inner.sub_agents()
+    }
+
+    /// The user's durable memory, or a system error when this context offers none.
+    pub fn memory(&self) -> Result<&dyn crate::memory::Memory, BlockError> {
+        self.inner
+            .memory()
+            .ok_or_else(|| BlockError::System("this context offers no memory store".into()))
     }
 
     /// The service of type `T`, or a system error naming it when the process has none.

@@ -7,6 +7,7 @@ pub mod coerce;
 pub mod export;
 pub mod graph;
 pub mod io_schema;
+pub mod memory;
 pub mod pin;
 pub mod prepare;
 pub mod registry;
@@ -20,6 +21,7 @@ pub use block::{
     SubRunRequest, SubRunResult,
 };
 pub use graph::{Graph, Link, Node};
+pub use memory::{Memory, VectorEntry, VectorHit};
 pub use registry::{BlockInfo, RegisteredBlock, Registry};
 pub use resources::Resources;
 pub use status::ExecutionStatus;

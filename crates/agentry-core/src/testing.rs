@@ -8,7 +8,7 @@ use crate::prepare::prepare_input;
 use crate::registry::Registry;
 
 /// Records every `(pin, value)` a block emits.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Recorder {
     pub info: ExecutionInfo,
     pub outputs: Vec<(String, Value)>,
@@ -16,6 +16,19 @@ pub struct Recorder {
     pub resources: crate::Resources,
     /// What the block recorded with `add_stats`.
     pub stats: Map<String, Value>,
+    /// The memory offered to the block (`None`: no memory, as outside the engine).
+    pub memory: Option<std::sync::Arc<dyn crate::memory::Memory>>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("info", &self.info)
+            .field("outputs", &self.outputs)
+            .field("stats", &self.stats)
+            .field("memory", &self.memory.is_some())
+            .finish()
+    }
 }
 
 impl Context for Recorder {
@@ -30,6 +43,9 @@ impl Context for Recorder {
     }
     fn resources(&self) -> &crate::Resources {
         &self.resources
+    }
+    fn memory(&self) -> Option<&dyn crate::memory::Memory> {
+        self.memory.as_deref()
     }
     fn add_stats(&mut self, stats: Map<String, Value>) {
         crate::block::merge_stats(&mut self.stats, stats);

@@ -18,6 +18,7 @@ struct Collect<'a> {
     info: ExecutionInfo,
     outputs: Vec<(String, Value)>,
     resources: &'a agentry_core::Resources,
+    memory: crate::memory::StoreMemory,
 }
 
 impl Context for Collect<'_> {
@@ -29,6 +30,9 @@ impl Context for Collect<'_> {
     }
     fn resources(&self) -> &agentry_core::Resources {
         self.resources
+    }
+    fn memory(&self) -> Option<&dyn agentry_core::Memory> {
+        Some(&self.memory)
     }
 }
 
@@ -48,6 +52,7 @@ impl Engine {
             },
             outputs: Vec::new(),
             resources: &self.inner.config.resources,
+            memory: crate::memory::StoreMemory::new(self.inner.store.clone(), user_id),
         };
         let result = match prepare_input(&block.info, &Map::new(), input) {
             Ok(input) => block.run(input, &mut cx).await.map_err(|e| e.to_string()),

@@ -8,6 +8,7 @@ mod error;
 pub mod event;
 pub mod graphs;
 mod inputs;
+mod memory;
 mod node_task;
 pub mod plan;
 pub mod reaper;

@@ -41,6 +41,7 @@ pub struct NodeJob {
     pub timeout: Option<Duration>,
     pub tx: UnboundedSender<Msg>,
     pub sub_agents: Option<Arc<dyn SubAgents>>,
+    pub memory: Option<Arc<dyn agentry_core::Memory>>,
     pub resources: Arc<Resources>,
 }
 
@@ -51,6 +52,7 @@ struct NodeContext<'a> {
     buffer: Buffer,
     emitted: usize,
     sub_agents: Option<&'a dyn SubAgents>,
+    memory: Option<&'a dyn agentry_core::Memory>,
     resources: &'a Resources,
     stats: &'a mut Map<String, Value>,
 }
@@ -71,6 +73,9 @@ impl Context for NodeContext<'_> {
     }
     fn resources(&self) -> &Resources {
         self.resources
+    }
+    fn memory(&self) -> Option<&dyn agentry_core::Memory> {
+        self.memory
     }
     fn add_stats(&mut self, stats: Map<String, Value>) {
         agentry_core::block::merge_stats(self.stats, stats);
@@ -111,6 +116,7 @@ async fn attempt(
         buffer: buffer.clone(),
         emitted: 0,
         sub_agents: job.sub_agents.as_deref(),
+        memory: job.memory.as_deref(),
         resources: &job.resources,
         stats,
     };

@@ -39,6 +39,8 @@ pub struct RunSpec {
     pub resume: Option<ResumeState>,
     /// Runs sub-graphs for AgentExecutorBlock nodes of this run.
     pub sub_agents: Option<Arc<dyn SubAgents>>,
+    /// The durable memory of the run's user.
+    pub memory: Option<Arc<dyn agentry_core::Memory>>,
     pub resources: Arc<agentry_core::Resources>,
 }
 
@@ -317,6 +319,7 @@ impl Run {
                     timeout: plan_node.timeout,
                     tx: self.tx.clone(),
                     sub_agents: self.spec.sub_agents.clone(),
+                    memory: self.spec.memory.clone(),
                     resources: self.spec.resources.clone(),
                 };
                 self.tasks.spawn(node_task::run(job));

@@ -46,6 +46,10 @@ impl Engine {
                 user_id: user_id.clone(),
                 parent_exec_id: exec_id.clone(),
             })),
+            memory: Some(Arc::new(crate::memory::StoreMemory::new(
+                self.inner.store.clone(),
+                user_id.clone(),
+            ))),
             resources: self.inner.config.resources.clone(),
         };
         let inner = self.inner.clone();

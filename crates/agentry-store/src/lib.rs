@@ -9,6 +9,7 @@ mod error;
 pub mod executions;
 pub mod graphs;
 pub mod leader;
+pub mod memory;
 pub mod migration;
 pub mod notify;
 pub mod presets;

@@ -2,6 +2,7 @@
 
 use agentry_core::Registry;
 
+pub mod file_store;
 pub mod note;
 pub mod print_to_console;
 pub mod store_value;
@@ -13,6 +14,7 @@ pub fn register(r: &mut Registry) {
     r.register(print_to_console::PrintToConsole);
     r.register(note::Note);
     r.register(type_converter::UniversalTypeConverter);
+    r.register(file_store::FileStore);
 }
 
 #[cfg(test)]
@@ -26,6 +28,7 @@ mod tests {
             ("StoreValueBlock", &["input"]),
             ("PrintToConsoleBlock", &["text"]),
             ("NoteBlock", &["text"]),
+            ("FileStoreBlock", &["file_in"]),
             ("UniversalTypeConverterBlock", &["value", "type"]),
         ];
         for block in r.iter() {

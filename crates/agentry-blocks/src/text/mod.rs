@@ -5,6 +5,7 @@ use agentry_core::Registry;
 pub mod code_extraction;
 pub mod combine_texts;
 pub mod extract_text_information;
+pub mod file_read;
 pub mod fill_template;
 pub mod match_text_pattern;
 pub mod pattern;
@@ -26,6 +27,7 @@ pub fn register(r: &mut Registry) {
     r.register(code_extraction::CodeExtraction);
     r.register(text_decoder::TextDecoder);
     r.register(word_character_count::WordCharacterCount);
+    r.register(file_read::FileRead);
 }
 
 #[cfg(test)]
@@ -38,6 +40,7 @@ mod tests {
         let expect: &[(&str, &[&str])] = &[
             ("FillTextTemplateBlock", &["values", "format"]),
             ("CombineTextsBlock", &["input"]),
+            ("FileReadBlock", &["file_input"]),
             ("TextReplaceBlock", &["text", "old", "new"]),
             ("TextSplitBlock", &["text", "delimiter"]),
             ("MatchTextPatternBlock", &["text", "match", "data"]),

@@ -3,6 +3,8 @@
 pub mod execution_event;
 pub mod graph;
 pub mod graph_execution;
+pub mod memory_entry;
+pub mod memory_vector;
 pub mod node_execution;
 pub mod node_output;
 pub mod preset;

@@ -4,6 +4,7 @@
 mod executions;
 mod fairness;
 mod graphs;
+mod memory;
 mod queue;
 mod schema;
 mod support;

@@ -16,6 +16,7 @@
 //!   `BlockError::System` saying what was wrong.
 
 pub mod anthropic;
+pub mod embeddings;
 pub mod models;
 pub mod openai;
 pub mod providers;
@@ -190,4 +191,15 @@ pub trait LlmProvider: Send + Sync + std::fmt::Debug {
         request: &ChatRequest,
         on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
     ) -> Result<ChatResponse, CallError>;
+
+    /// Embeds texts (one attempt). Providers without an embeddings API refuse.
+    async fn embed(
+        &self,
+        _request: &embeddings::EmbedRequest,
+    ) -> Result<embeddings::Embeddings, CallError> {
+        Err(CallError::Client {
+            status: 400,
+            message: "this provider offers no embeddings".into(),
+        })
+    }
 }

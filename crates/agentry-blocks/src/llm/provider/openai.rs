@@ -187,6 +187,13 @@ fn provider_cost(response: &reqwest::Response) -> Option<f64> {
 
 #[async_trait::async_trait]
 impl LlmProvider for OpenAiCompatible {
+    async fn embed(
+        &self,
+        request: &super::embeddings::EmbedRequest,
+    ) -> Result<super::embeddings::Embeddings, CallError> {
+        self.embed_once(request).await
+    }
+
     async fn chat(&self, request: &ChatRequest) -> Result<ChatResponse, CallError> {
         let response = wire::send(self.request(&self.body(request, false))).await?;
         let cost = provider_cost(&response);

@@ -40,7 +40,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    fn wait(&self, attempt: u32, error: &CallError) -> Duration {
+    pub(crate) fn wait(&self, attempt: u32, error: &CallError) -> Duration {
         let backoff = self
             .base_backoff
             .saturating_mul(1 << attempt.saturating_sub(1).min(16))
@@ -340,6 +340,11 @@ impl LlmProviders {
             }
         }
         builder
+    }
+
+    /// The retry policy every call follows.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
     }
 
     /// Where a call to `model` goes.
