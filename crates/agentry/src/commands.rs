@@ -151,8 +151,8 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The services blocks use: the guarded HTTP client for URLs from users and graphs, and the LLM
-/// providers with the operator's keys and base URLs (the standard variables: `OPENAI_API_KEY`,
+/// The services blocks use: the guarded HTTP client for URLs from users and graphs, the run
+/// file store, SMTP settings, and the LLM providers with the operator's keys and base URLs (the standard variables: `OPENAI_API_KEY`,
 /// `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY`, `OLLAMA_HOST`, …), which serve every user.
 fn resources(config: &Config) -> anyhow::Result<agentry_core::Resources> {
     use agentry_blocks::http::{HttpSettings, OutboundHttp};
@@ -172,7 +172,16 @@ fn resources(config: &Config) -> anyhow::Result<agentry_core::Resources> {
     })
     .map_err(anyhow::Error::msg)?;
     let llm = LlmProviders::from_env().map_err(anyhow::Error::msg)?;
-    Ok(agentry_core::Resources::new().with(http).with(llm))
+    let files = agentry_blocks::files::FileStore::new(&config.files_dir);
+    let smtp = agentry_blocks::email::smtp::SmtpSettings {
+        from_address: config.smtp_from.clone(),
+        ..Default::default()
+    };
+    Ok(agentry_core::Resources::new()
+        .with(http)
+        .with(llm)
+        .with(files)
+        .with(smtp))
 }
 
 /// Connects `serve` to the deployment's other processes: Redis pub/sub when `redis_url` is set,

@@ -54,6 +54,10 @@ pub struct Config {
     pub allow_private_networks: bool,
     /// Private networks (CIDR, e.g. `10.1.2.0/24`) blocks may reach even so: named LAN services.
     pub allowed_networks: Vec<String>,
+    /// Where file blocks keep run files: `{files_dir}/{user}/{run}/`.
+    pub files_dir: String,
+    /// The `From` address of SendEmailBlock's messages (default: the SMTP login name).
+    pub smtp_from: Option<String>,
 }
 
 /// A part of `agentry serve`.
@@ -88,6 +92,8 @@ impl Default for Config {
             redis_channel: "agentry:signals".into(),
             allow_private_networks: false,
             allowed_networks: Vec::new(),
+            files_dir: "./agentry-files".into(),
+            smtp_from: None,
         }
     }
 }
