@@ -126,7 +126,7 @@ fn base_rules() -> Result<Rules, String> {
     );
     let mut ioctls = Vec::new();
     for request in [libc::TCGETS, libc::TIOCGWINSZ] {
-        ioctls.push(rule(vec![cond(1, Len::Dword, Op::Eq, request as u64)?])?);
+        ioctls.push(rule(vec![cond(1, Len::Dword, Op::Eq, request as _)?])?);
     }
     rules.insert(libc::SYS_ioctl, ioctls);
     Ok(rules)
