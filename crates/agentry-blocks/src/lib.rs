@@ -8,6 +8,7 @@
 
 pub mod agent;
 pub mod basic;
+pub mod code;
 pub mod data;
 pub mod http;
 pub mod io;
@@ -25,6 +26,7 @@ use agentry_core::Registry;
 pub fn all(r: &mut Registry) {
     agent::register(r);
     basic::register(r);
+    code::register(r);
     data::register(r);
     io::register(r);
     llm::register(r);

@@ -66,10 +66,7 @@ async fn there_is_no_module_process_file_or_network_api() {
     )
     .await;
     assert_eq!(out.error, None, "{out:?}");
-    assert_eq!(
-        out.result.as_deref(),
-        Some(&*vec!["undefined"; 11].join(","))
-    );
+    assert_eq!(out.result.as_deref(), Some(&*["undefined"; 11].join(",")));
     let out = js("import * as std from 'std';").await;
     assert!(out.error.unwrap().starts_with("SyntaxError"));
     let out = js("let seen = 'pending'; import('os').then(() => { seen = 'loaded' }, e => { seen = String(e) }); seen").await;
