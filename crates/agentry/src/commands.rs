@@ -81,9 +81,26 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
             max_queued: (config.max_queued_secs > 0)
                 .then(|| Duration::from_secs(config.max_queued_secs)),
         },
+        resources: Arc::new(resources()?),
         ..agentry_engine::Config::default()
     };
     Ok(Engine::new(store, registry, engine_config))
+}
+
+/// The services blocks find through `Cx::resource`: the local code sandbox (this binary,
+/// re-executed as its runner) and E2B when `E2B_API_KEY` is set.
+fn resources() -> anyhow::Result<agentry_core::Resources> {
+    let mut resources = agentry_core::Resources::new();
+    let exe =
+        std::env::current_exe().context("cannot find this executable for the code sandbox")?;
+    let mut sandbox =
+        agentry_sandbox::CodeSandbox::new(exe, agentry_sandbox::CodeSandbox::default_python());
+    sandbox.runner_args = vec![crate::SANDBOX_RUNNER.into()];
+    resources.insert(sandbox);
+    if let Some(e2b) = agentry_blocks::code::e2b::E2b::from_env() {
+        resources.insert(e2b);
+    }
+    Ok(resources)
 }
 
 async fn shutdown_signal() {
