@@ -200,20 +200,41 @@ async fn collect(task: tokio::task::JoinHandle<Vec<u8>>, grace: Duration) -> Str
     }
 }
 
-/// Reads everything, keeping the first `cap` bytes, so that a chatty child never blocks.
+/// How much of the end of a long output is kept to find the runner's report in.
+const TAIL: usize = 64 * 1024;
+
+/// Reads everything, keeping the first `cap` bytes, so that a chatty child never blocks. When
+/// the output was longer, the runner's report is found in the last bytes and kept too.
 async fn read_capped<R: AsyncRead + Unpin>(reader: Option<R>, cap: usize) -> Vec<u8> {
     let Some(mut reader) = reader else {
         return Vec::new();
     };
     let mut kept = Vec::new();
+    let mut tail: Vec<u8> = Vec::new();
+    let mut truncated = false;
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         match reader.read(&mut buf).await {
-            Ok(0) | Err(_) => return kept,
+            Ok(0) | Err(_) => break,
             Ok(n) => {
                 let room = cap.saturating_sub(kept.len());
                 kept.extend_from_slice(&buf[..n.min(room)]);
+                if n > room {
+                    truncated = true;
+                    tail.extend_from_slice(&buf[room..n]);
+                    if tail.len() > 2 * TAIL {
+                        tail.drain(..tail.len() - TAIL);
+                    }
+                }
             }
         }
     }
+    if truncated {
+        kept.extend_from_slice(b"\n[output truncated]\n");
+        let marker = protocol::MARKER.as_bytes();
+        if let Some(at) = tail.windows(marker.len()).rposition(|w| w == marker) {
+            kept.extend_from_slice(&tail[at..]);
+        }
+    }
+    kept
 }

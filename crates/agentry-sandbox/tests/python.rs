@@ -104,11 +104,13 @@ async fn files_cannot_be_written_created_or_removed() {
     std::fs::write(&victim, "original").unwrap();
     std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o666)).unwrap();
     let created = dir.path().join("created.txt");
+    let in_tmp = format!("/tmp/agentry-sandbox-probe-{}", std::process::id());
+    let _ = std::fs::remove_file(&in_tmp);
     let code = format!(
         r#"
 import os
 for name, attempt in [
-    ("tmp", lambda: open("/tmp/agentry-sandbox-x", "w").write("x")),
+    ("tmp", lambda: open({in_tmp:?}, "w").write("x")),
     ("append", lambda: open({victim:?}, "a").write("x")),
     ("rw", lambda: open({victim:?}, "r+").write("x")),
     ("create", lambda: os.open({created:?}, os.O_CREAT | os.O_WRONLY)),
@@ -132,7 +134,7 @@ print(open({victim:?}).read())
     assert!(out.stdout.ends_with("original\n"), "reading stays allowed");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "original");
     assert!(!created.exists());
-    assert!(!std::path::Path::new("/tmp/agentry-sandbox-x").exists());
+    assert!(!std::path::Path::new(&in_tmp).exists());
 }
 
 #[tokio::test]
@@ -212,4 +214,14 @@ async fn threads_still_work() {
     let out = python("import threading\nt = threading.Thread(target=lambda: print('in thread'))\nt.start(); t.join()").await;
     assert_eq!(out.error, None, "{out:?}");
     assert_eq!(out.stdout, "in thread\n");
+}
+
+#[tokio::test]
+async fn a_flood_of_output_is_capped_and_the_error_still_arrives() {
+    let out =
+        python("import sys\nfor _ in range(20000):\n    print('x' * 99)\nraise KeyError('late')")
+            .await;
+    assert_eq!(out.error.as_deref(), Some("KeyError: 'late'"));
+    assert!(out.stdout.len() < 70 * 1024, "{}", out.stdout.len());
+    assert!(out.stdout.ends_with("[output truncated]\n"));
 }
