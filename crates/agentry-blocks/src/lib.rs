@@ -8,6 +8,7 @@
 
 pub mod agent;
 pub mod basic;
+pub mod code;
 pub mod data;
 pub mod email;
 pub mod files;
@@ -29,6 +30,7 @@ use agentry_core::Registry;
 pub fn all(r: &mut Registry) {
     agent::register(r);
     basic::register(r);
+    code::register(r);
     data::register(r);
     email::register(r);
     io::register(r);

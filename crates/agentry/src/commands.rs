@@ -81,7 +81,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
             max_queued: (config.max_queued_secs > 0)
                 .then(|| Duration::from_secs(config.max_queued_secs)),
         },
-        resources: Arc::new(resources(config)?),
+        resources: Arc::new(crate::resources::build(config)?),
         ..agentry_engine::Config::default()
     };
     Ok(Engine::new(store, registry, engine_config))
@@ -149,39 +149,6 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     engine.shutdown(Duration::from_secs(10)).await;
     engine.store().clone().close().await?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The services blocks use: the guarded HTTP client for URLs from users and graphs, the run
-/// file store, SMTP settings, and the LLM providers with the operator's keys and base URLs (the standard variables: `OPENAI_API_KEY`,
-/// `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY`, `OLLAMA_HOST`, …), which serve every user.
-fn resources(config: &Config) -> anyhow::Result<agentry_core::Resources> {
-    use agentry_blocks::http::{HttpSettings, OutboundHttp};
-    use agentry_blocks::llm::provider::LlmProviders;
-    let allowed_networks = config
-        .allowed_networks
-        .iter()
-        .map(|net| {
-            net.parse()
-                .with_context(|| format!("allowed_networks: `{net}` is not a CIDR network"))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let http = OutboundHttp::new(HttpSettings {
-        allow_private_networks: config.allow_private_networks,
-        allowed_networks,
-        ..HttpSettings::default()
-    })
-    .map_err(anyhow::Error::msg)?;
-    let llm = LlmProviders::from_env().map_err(anyhow::Error::msg)?;
-    let files = agentry_blocks::files::FileStore::new(&config.files_dir);
-    let smtp = agentry_blocks::email::smtp::SmtpSettings {
-        from_address: config.smtp_from.clone(),
-        ..Default::default()
-    };
-    Ok(agentry_core::Resources::new()
-        .with(http)
-        .with(llm)
-        .with(files)
-        .with(smtp))
 }
 
 /// Connects `serve` to the deployment's other processes: Redis pub/sub when `redis_url` is set,

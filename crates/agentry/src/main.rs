@@ -4,10 +4,18 @@
 mod cli;
 mod commands;
 mod config;
+mod resources;
 
 use clap::Parser;
 
+/// The hidden first argument that makes this binary the code sandbox's runner.
+pub const SANDBOX_RUNNER: &str = "sandbox-runner";
+
 fn main() -> std::process::ExitCode {
+    // Before anything else, and before any thread exists: the runner drops privileges per thread.
+    if std::env::args().nth(1).as_deref() == Some(SANDBOX_RUNNER) {
+        agentry_sandbox::runner::main(std::env::args().skip(2));
+    }
     let cli = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

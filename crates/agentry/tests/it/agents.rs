@@ -111,8 +111,9 @@ fn every_export_imports_or_is_refused_naming_its_missing_blocks() {
         "every file whose blocks we have imports"
     );
     assert!(
-        imported >= 3,
-        "calculator-agent, testing_agent and agent_516d813b use only blocks we have"
+        imported >= 4,
+        "calculator-agent, testing_agent, 516d813b (LLM blocks) and b6f6f0d3 (ExecuteCodeBlock) \
+         use only blocks we have"
     );
     // Nothing of a refused file was saved: a second import of an imported one is a no-op.
     let calc = agent("calculator-agent.json");

@@ -1,0 +1,51 @@
+//! The services blocks find through `Cx::resource`, built once from the configuration and the
+//! environment: wiring only.
+
+use agentry_blocks::http::{HttpSettings, OutboundHttp};
+use agentry_blocks::llm::provider::LlmProviders;
+use anyhow::Context as _;
+
+use crate::config::Config;
+
+/// The guarded HTTP client for URLs from users and graphs, the run file store, SMTP settings,
+/// the LLM providers with the operator's keys and base URLs (the standard variables:
+/// `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY`, `OLLAMA_HOST`, …, serving every
+/// user), the local code sandbox (this binary, re-executed as its runner) and E2B when
+/// `E2B_API_KEY` is set.
+pub fn build(config: &Config) -> anyhow::Result<agentry_core::Resources> {
+    let allowed_networks = config
+        .allowed_networks
+        .iter()
+        .map(|net| {
+            net.parse()
+                .with_context(|| format!("allowed_networks: `{net}` is not a CIDR network"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let http = OutboundHttp::new(HttpSettings {
+        allow_private_networks: config.allow_private_networks,
+        allowed_networks,
+        ..HttpSettings::default()
+    })
+    .map_err(anyhow::Error::msg)?;
+    let llm = LlmProviders::from_env().map_err(anyhow::Error::msg)?;
+    let files = agentry_blocks::files::FileStore::new(&config.files_dir);
+    let smtp = agentry_blocks::email::smtp::SmtpSettings {
+        from_address: config.smtp_from.clone(),
+        ..Default::default()
+    };
+    let exe =
+        std::env::current_exe().context("cannot find this executable for the code sandbox")?;
+    let mut sandbox =
+        agentry_sandbox::CodeSandbox::new(exe, agentry_sandbox::CodeSandbox::default_python());
+    sandbox.runner_args = vec![crate::SANDBOX_RUNNER.into()];
+    let mut resources = agentry_core::Resources::new()
+        .with(http)
+        .with(llm)
+        .with(files)
+        .with(smtp)
+        .with(sandbox);
+    if let Some(e2b) = agentry_blocks::code::e2b::E2b::from_env() {
+        resources.insert(e2b);
+    }
+    Ok(resources)
+}
