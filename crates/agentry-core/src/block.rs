@@ -164,6 +164,10 @@ pub trait Context: Send {
     fn sub_agents(&self) -> Option<&dyn SubAgents> {
         None
     }
+    /// Running the tool nodes linked from this node's `tools` pin, where the engine offers it.
+    fn tool_nodes(&self) -> Option<&dyn crate::tool_nodes::ToolNodes> {
+        None
+    }
     /// The services the process was started with.
     fn resources(&self) -> &crate::Resources {
         crate::resources::none()
@@ -230,6 +234,10 @@ impl<'a, O: Serialize> Cx<'a, O> {
 
     pub fn sub_agents(&self) -> Option<&dyn SubAgents> {
         self.inner.sub_agents()
+    }
+
+    pub fn tool_nodes(&self) -> Option<&dyn crate::tool_nodes::ToolNodes> {
+        self.inner.tool_nodes()
     }
 
     /// The service of type `T`, or a system error naming it when the process has none.

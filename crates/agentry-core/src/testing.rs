@@ -8,7 +8,7 @@ use crate::prepare::prepare_input;
 use crate::registry::Registry;
 
 /// Records every `(pin, value)` a block emits.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Recorder {
     pub info: ExecutionInfo,
     pub outputs: Vec<(String, Value)>,
@@ -16,6 +16,8 @@ pub struct Recorder {
     pub resources: crate::Resources,
     /// What the block recorded with `add_stats`.
     pub stats: Map<String, Value>,
+    /// The tool nodes a SmartDecisionMaker under test may call.
+    pub tool_nodes: Option<std::sync::Arc<dyn crate::tool_nodes::ToolNodes>>,
 }
 
 impl Context for Recorder {
@@ -33,6 +35,9 @@ impl Context for Recorder {
     }
     fn add_stats(&mut self, stats: Map<String, Value>) {
         crate::block::merge_stats(&mut self.stats, stats);
+    }
+    fn tool_nodes(&self) -> Option<&dyn crate::tool_nodes::ToolNodes> {
+        self.tool_nodes.as_deref()
     }
 }
 
