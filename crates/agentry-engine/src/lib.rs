@@ -16,6 +16,7 @@ mod resume;
 mod run;
 pub mod scheduler;
 mod sub_graphs;
+mod tool_nodes;
 mod worker;
 mod writer;
 
