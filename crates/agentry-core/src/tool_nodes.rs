@@ -45,7 +45,12 @@ impl ToolFunction {
         }
         self.fields
             .iter()
-            .map(|(arg, pin)| (pin.clone(), arguments.get(arg).cloned().unwrap_or(Value::Null)))
+            .map(|(arg, pin)| {
+                (
+                    pin.clone(),
+                    arguments.get(arg).cloned().unwrap_or(Value::Null),
+                )
+            })
             .collect()
     }
 
@@ -107,7 +112,8 @@ pub fn tool_pin(sink_node_id: &str, sink_pin: &str) -> String {
 
 /// True when a link leaving a node is one of its tool links.
 pub fn is_tool_link(source_name: &str) -> bool {
-    base_name(source_name) == "tools" && (source_name == "tools" || source_name.contains(TOOL_SPLIT))
+    base_name(source_name) == "tools"
+        && (source_name == "tools" || source_name.contains(TOOL_SPLIT))
 }
 
 /// Which value a link takes from output `(pin, value)`. A routed tool pin
@@ -136,9 +142,12 @@ pub fn optional_link(block_id: &str, sink_name: &str) -> bool {
         && matches!(sink_name, "conversation_history" | "last_tool_output")
 }
 
+/// A rule on a waiting execution's received inputs: `false` keeps it waiting.
+pub type ReadyRule = fn(&Map<String, Value>) -> bool;
+
 /// The extra readiness rule of `block_id`'s received inputs, when it has one.
-pub fn readiness(block_id: &str) -> Option<fn(&Map<String, Value>) -> bool> {
-    (block_id == SMART_DECISION_MAKER_ID).then_some(decision_ready as fn(&_) -> bool)
+pub fn readiness(block_id: &str) -> Option<ReadyRule> {
+    (block_id == SMART_DECISION_MAKER_ID).then_some(decision_ready as ReadyRule)
 }
 
 /// A SmartDecisionMaker execution waits for `last_tool_output` while its history has a tool
@@ -224,7 +233,10 @@ mod tests {
             assert_eq!(select_for_link(&pin, &v, selector, "n1", "country"), None);
         }
         // Ordinary pins are untouched; a tool pin never leaks onto another link.
-        assert_eq!(select_for_link("finished", &v, "finished", "x", "y"), Some(&v));
+        assert_eq!(
+            select_for_link("finished", &v, "finished", "x", "y"),
+            Some(&v)
+        );
         assert_eq!(select_for_link(&pin, &v, "finished", "n1", "city"), None);
     }
 
@@ -234,15 +246,21 @@ mod tests {
             "tool_calls": [{"id": "call_1", "type": "function",
                             "function": {"name": "f", "arguments": "{}"}}]});
         let answered = json!({"role": "tool", "tool_call_id": "call_1", "content": "ok"});
-        assert_eq!(pending_tool_calls(&[asked.clone()]), vec!["call_1"]);
+        assert_eq!(
+            pending_tool_calls(std::slice::from_ref(&asked)),
+            vec!["call_1"]
+        );
         assert!(pending_tool_calls(&[asked.clone(), answered.clone()]).is_empty());
-        let anthropic = json!({"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1"}]});
+        let anthropic =
+            json!({"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1"}]});
         assert_eq!(pending_tool_calls(&[anthropic]), vec!["toolu_1"]);
 
         let ready = readiness(SMART_DECISION_MAKER_ID).unwrap();
         let received = |v: Value| v.as_object().cloned().unwrap();
         assert!(ready(&received(json!({"prompt": "p"}))));
-        assert!(!ready(&received(json!({"conversation_history": [asked.clone()]}))));
+        assert!(!ready(&received(
+            json!({"conversation_history": [asked.clone()]})
+        )));
         assert!(ready(&received(
             json!({"conversation_history": [asked], "last_tool_output": 3})
         )));

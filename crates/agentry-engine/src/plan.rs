@@ -52,7 +52,7 @@ pub struct PlanNode {
     /// The node's `metadata.customized_name` (a tool's function name).
     pub title: Option<String>,
     /// A block's extra readiness rule on the received inputs (SmartDecisionMaker's).
-    pub ready: Option<fn(&Map<String, Value>) -> bool>,
+    pub ready: Option<agentry_core::tool_nodes::ReadyRule>,
 }
 
 pub struct Plan {

@@ -21,7 +21,7 @@ use crate::inputs::Inputs;
 use crate::node_task::{self, Msg, NodeJob, Outcome};
 use crate::plan::Plan;
 use crate::resume::{Match, Replay};
-use crate::tool_nodes::{RunTools, ToolRequest};
+use crate::tool_nodes::{RunTools, ToolRequest, ToolWaiter};
 use crate::writer::Writer;
 
 /// How long a just-started node's RUNNING row may wait to share a commit with its completion.
@@ -60,7 +60,7 @@ struct ExecState {
     outputs: i32,
     /// Set when a node asked for this execution as a tool call: who waits for it, and what
     /// it yielded so far.
-    tool: Option<(tokio::sync::oneshot::Sender<ToolRun>, Vec<(String, Value)>)>,
+    tool: Option<ToolWaiter>,
 }
 
 struct Run {
@@ -271,7 +271,7 @@ impl Run {
         &mut self,
         node: usize,
         received: Map<String, Value>,
-        tool: Option<(tokio::sync::oneshot::Sender<ToolRun>, Vec<(String, Value)>)>,
+        tool: Option<ToolWaiter>,
     ) {
         let plan_node = &self.spec.plan.nodes[node];
         let replay = self.replay.as_mut().filter(|_| tool.is_none());

@@ -8,9 +8,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use agentry_core::BlockError;
 use agentry_core::pin::{base_name, is_nested};
 use agentry_core::tool_nodes::{ToolFunction, ToolNodes, ToolRun, clean_name, is_tool_link};
-use agentry_core::BlockError;
 use serde_json::{Map, Value, json};
 use tokio::sync::{mpsc, oneshot};
 
@@ -20,6 +20,9 @@ use crate::plan::{Plan, PlanNode};
 const AGENT_EXECUTOR_ID: &str = "e189baac-8c20-45a1-94a7-55177ea42565";
 /// AutoGPT's MCPToolBlock: an MCP tool takes the selected tool's arguments as one object.
 const MCP_TOOL_ID: &str = "a0a4b1c2-d3e4-4f56-a7b8-c9d0e1f2a3b4";
+
+/// Who waits for a tool execution, and what it yielded so far.
+pub type ToolWaiter = (oneshot::Sender<ToolRun>, Vec<(String, Value)>);
 
 /// A node task's request to run a tool node of its run.
 pub struct ToolRequest {
@@ -61,7 +64,12 @@ pub fn describe(plan: &Plan, node: usize) -> Vec<(usize, ToolFunction)> {
 fn function_of(node: &PlanNode, pins: &[&str]) -> ToolFunction {
     let info = &node.block.info;
     let defaults = &node.defaults;
-    let text = |key: &str| defaults.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let text = |key: &str| {
+        defaults
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
     let mut properties = Map::new();
     let mut required = BTreeSet::new();
     let mut fields = Vec::new();
@@ -106,7 +114,12 @@ fn function_of(node: &PlanNode, pins: &[&str]) -> ToolFunction {
             let tool = text("selected_tool").unwrap_or("mcp_tool");
             let name = node.title.clone().unwrap_or_else(|| tool.to_string());
             let description = text("tool_description").map_or_else(
-                || format!("The MCP tool `{tool}` of {}", text("server_url").unwrap_or("an MCP server")),
+                || {
+                    format!(
+                        "The MCP tool `{tool}` of {}",
+                        text("server_url").unwrap_or("an MCP server")
+                    )
+                },
                 str::to_string,
             );
             let schema = defaults
