@@ -8,3 +8,4 @@ mod schedules;
 mod semantics;
 mod sub_agents;
 mod support;
+mod tool_calls;
