@@ -13,6 +13,7 @@ pub mod http;
 pub mod io;
 pub mod llm;
 pub mod logic;
+pub mod mcp;
 pub mod python;
 pub mod text;
 pub mod time;
@@ -29,6 +30,7 @@ pub fn all(r: &mut Registry) {
     io::register(r);
     llm::register(r);
     logic::register(r);
+    mcp::register(r);
     text::register(r);
     time::register(r);
     trigger::register(r);
