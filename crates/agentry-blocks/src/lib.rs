@@ -16,6 +16,7 @@ pub mod http;
 pub mod io;
 pub mod llm;
 pub mod logic;
+pub mod mcp;
 pub mod memory;
 pub mod python;
 pub mod reference;
@@ -37,6 +38,7 @@ pub fn all(r: &mut Registry) {
     llm::register(r);
     logic::register(r);
     memory::register(r);
+    mcp::register(r);
     text::register(r);
     time::register(r);
     trigger::register(r);

@@ -168,6 +168,10 @@ pub trait Context: Send {
     fn memory(&self) -> Option<&dyn crate::memory::Memory> {
         None
     }
+    /// Running the tool nodes linked from this node's `tools` pin, where the engine offers it.
+    fn tool_nodes(&self) -> Option<&dyn crate::tool_nodes::ToolNodes> {
+        None
+    }
     /// The services the process was started with.
     fn resources(&self) -> &crate::Resources {
         crate::resources::none()
@@ -241,6 +245,10 @@ impl<'a, O: Serialize> Cx<'a, O> {
         self.inner
             .memory()
             .ok_or_else(|| BlockError::System("this context offers no memory store".into()))
+    }
+
+    pub fn tool_nodes(&self) -> Option<&dyn crate::tool_nodes::ToolNodes> {
+        self.inner.tool_nodes()
     }
 
     /// The service of type `T`, or a system error naming it when the process has none.

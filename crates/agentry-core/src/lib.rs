@@ -14,6 +14,7 @@ pub mod registry;
 pub mod resources;
 pub mod status;
 pub mod testing;
+pub mod tool_nodes;
 pub mod validate;
 
 pub use block::{

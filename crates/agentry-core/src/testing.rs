@@ -18,6 +18,8 @@ pub struct Recorder {
     pub stats: Map<String, Value>,
     /// The memory offered to the block (`None`: no memory, as outside the engine).
     pub memory: Option<std::sync::Arc<dyn crate::memory::Memory>>,
+    /// The tool nodes a SmartDecisionMaker under test may call.
+    pub tool_nodes: Option<std::sync::Arc<dyn crate::tool_nodes::ToolNodes>>,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -27,6 +29,7 @@ impl std::fmt::Debug for Recorder {
             .field("outputs", &self.outputs)
             .field("stats", &self.stats)
             .field("memory", &self.memory.is_some())
+            .field("tool_nodes", &self.tool_nodes.is_some())
             .finish()
     }
 }
@@ -49,6 +52,9 @@ impl Context for Recorder {
     }
     fn add_stats(&mut self, stats: Map<String, Value>) {
         crate::block::merge_stats(&mut self.stats, stats);
+    }
+    fn tool_nodes(&self) -> Option<&dyn crate::tool_nodes::ToolNodes> {
+        self.tool_nodes.as_deref()
     }
 }
 

@@ -79,7 +79,8 @@ impl Inputs {
                     p.received.insert(pin.clone(), v.clone());
                 }
             }
-            if linked.iter().all(|pin| p.received.contains_key(pin)) {
+            let allowed = plan.nodes[node].ready.is_none_or(|rule| rule(&p.received));
+            if allowed && linked.iter().all(|pin| p.received.contains_key(pin)) {
                 let p = queue.remove(i).expect("index in bounds");
                 ready.push(p.received);
             } else {

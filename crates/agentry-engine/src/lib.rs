@@ -17,6 +17,7 @@ mod resume;
 mod run;
 pub mod scheduler;
 mod sub_graphs;
+mod tool_nodes;
 mod worker;
 mod writer;
 

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
+use agentry_core::tool_nodes::ToolNodes;
 use agentry_core::{BlockError, Context, ExecutionInfo, RegisteredBlock, Resources, SubAgents};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc::UnboundedSender;
@@ -42,6 +43,8 @@ pub struct NodeJob {
     pub tx: UnboundedSender<Msg>,
     pub sub_agents: Option<Arc<dyn SubAgents>>,
     pub memory: Option<Arc<dyn agentry_core::Memory>>,
+    /// The tool nodes linked from this node's `tools` pin, when it has any.
+    pub tool_nodes: Option<Arc<dyn ToolNodes>>,
     pub resources: Arc<Resources>,
 }
 
@@ -53,6 +56,7 @@ struct NodeContext<'a> {
     emitted: usize,
     sub_agents: Option<&'a dyn SubAgents>,
     memory: Option<&'a dyn agentry_core::Memory>,
+    tool_nodes: Option<&'a dyn ToolNodes>,
     resources: &'a Resources,
     stats: &'a mut Map<String, Value>,
 }
@@ -70,6 +74,9 @@ impl Context for NodeContext<'_> {
     }
     fn sub_agents(&self) -> Option<&dyn SubAgents> {
         self.sub_agents
+    }
+    fn tool_nodes(&self) -> Option<&dyn ToolNodes> {
+        self.tool_nodes
     }
     fn resources(&self) -> &Resources {
         self.resources
@@ -117,6 +124,7 @@ async fn attempt(
         emitted: 0,
         sub_agents: job.sub_agents.as_deref(),
         memory: job.memory.as_deref(),
+        tool_nodes: job.tool_nodes.as_deref(),
         resources: &job.resources,
         stats,
     };

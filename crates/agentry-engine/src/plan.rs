@@ -49,6 +49,10 @@ pub struct PlanNode {
     pub has_error_link: bool,
     pub retry: RetryPolicy,
     pub timeout: Option<Duration>,
+    /// The node's `metadata.customized_name` (a tool's function name).
+    pub title: Option<String>,
+    /// A block's extra readiness rule on the received inputs (SmartDecisionMaker's).
+    pub ready: Option<agentry_core::tool_nodes::ReadyRule>,
 }
 
 pub struct Plan {
@@ -106,6 +110,13 @@ impl Plan {
                 has_error_link: false,
                 retry,
                 timeout,
+                title: node
+                    .metadata
+                    .get("customized_name")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                ready: agentry_core::tool_nodes::readiness(&node.block_id),
             });
         }
         let mut has_inbound = HashSet::new();
@@ -126,7 +137,9 @@ impl Plan {
                 sink_name: link.sink_name.clone(),
                 is_static: link.is_static,
             });
-            if !nodes[sink].linked_pins.contains(&link.sink_name) {
+            let optional =
+                agentry_core::tool_nodes::optional_link(nodes[sink].block.info.id, &link.sink_name);
+            if !optional && !nodes[sink].linked_pins.contains(&link.sink_name) {
                 nodes[sink].linked_pins.push(link.sink_name.clone());
             }
         }

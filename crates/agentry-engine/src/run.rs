@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use agentry_core::pin::select_output;
 use agentry_core::prepare::prepare_input;
+use agentry_core::tool_nodes::{ToolRun, select_for_link};
 use agentry_core::{BlockType, ExecutionInfo, ExecutionStatus, SubAgents};
 use agentry_store::{Batch, EventRow, NodeRow, OutputRow, ResumeState, RunUpdate};
 use chrono::{DateTime, Utc};
@@ -21,6 +21,7 @@ use crate::inputs::Inputs;
 use crate::node_task::{self, Msg, NodeJob, Outcome};
 use crate::plan::Plan;
 use crate::resume::{Match, Replay};
+use crate::tool_nodes::{RunTools, ToolRequest, ToolWaiter};
 use crate::writer::Writer;
 
 /// How long a just-started node's RUNNING row may wait to share a commit with its completion.
@@ -59,6 +60,9 @@ struct ExecState {
     add_time: DateTime<Utc>,
     start_time: DateTime<Utc>,
     outputs: i32,
+    /// Set when a node asked for this execution as a tool call: who waits for it, and what
+    /// it yielded so far.
+    tool: Option<ToolWaiter>,
 }
 
 struct Run {
@@ -67,6 +71,9 @@ struct Run {
     bus: EventBus,
     inputs: Inputs,
     tx: mpsc::UnboundedSender<Msg>,
+    tool_tx: mpsc::UnboundedSender<ToolRequest>,
+    /// Tool executions that ended, answered once their end is committed.
+    tool_replies: Vec<(tokio::sync::oneshot::Sender<ToolRun>, ToolRun)>,
     tasks: JoinSet<()>,
     execs: HashMap<String, ExecState>,
     next_seq: i64,
@@ -97,6 +104,7 @@ pub async fn drive(
     cancel: CancellationToken,
 ) -> RunResult {
     let (tx, mut rx) = mpsc::unbounded_channel();
+    let (tool_tx, mut tool_rx) = mpsc::unbounded_channel();
     let mut spec = spec;
     let replay = spec
         .resume
@@ -108,6 +116,8 @@ pub async fn drive(
         writer,
         bus,
         tx,
+        tool_tx,
+        tool_replies: Vec::new(),
         tasks: JoinSet::new(),
         execs: HashMap::new(),
         next_seq: 0,
@@ -158,6 +168,10 @@ pub async fn drive(
             _ = cancel.cancelled() => break End::Cancelled,
             _ = sleep_until(deadline) => break End::TimedOut,
             msg = rx.recv() => msg,
+            Some(request) = tool_rx.recv() => {
+                run.start_tool(request);
+                None
+            }
             _ = tokio::time::sleep(START_FLUSH_DELAY), if !run.batch.is_empty() => None,
         };
         let mut msgs: Vec<Msg> = first.into_iter().collect();
@@ -170,6 +184,9 @@ pub async fn drive(
         }
         if let Err(e) = run.flush().await {
             break End::StoreFailed(e);
+        }
+        for (reply, tool_run) in run.tool_replies.drain(..) {
+            let _ = reply.send(tool_run);
         }
         for (node, pin, value) in to_route {
             run.route(node, &pin, value);
@@ -242,8 +259,25 @@ impl Run {
 
     /// Starts one execution of `node` on the values it received.
     fn dispatch(&mut self, node: usize, received: Map<String, Value>) {
+        self.dispatch_with(node, received, None);
+    }
+
+    /// Starts a tool node on a node's request (SmartDecisionMaker's agent mode). It is not
+    /// matched against an earlier worker's executions: the requesting node runs again whole.
+    fn start_tool(&mut self, request: ToolRequest) {
+        let waiter = (request.reply, Vec::new());
+        self.dispatch_with(request.node, request.inputs, Some(waiter));
+    }
+
+    fn dispatch_with(
+        &mut self,
+        node: usize,
+        received: Map<String, Value>,
+        tool: Option<ToolWaiter>,
+    ) {
         let plan_node = &self.spec.plan.nodes[node];
-        let rerun_of = match self.replay.as_mut().map(|r| r.next(node)) {
+        let replay = self.replay.as_mut().filter(|_| tool.is_none());
+        let rerun_of = match replay.map(|r| r.next(node)) {
             Some(Match::Adopt { exec_id, failed }) => {
                 self.node_count += 1;
                 if failed {
@@ -292,6 +326,7 @@ impl Run {
                 add_time: now,
                 start_time: now,
                 outputs: 0,
+                tool,
             },
         );
         self.next_seq += 1;
@@ -320,6 +355,7 @@ impl Run {
                     tx: self.tx.clone(),
                     sub_agents: self.spec.sub_agents.clone(),
                     memory: self.spec.memory.clone(),
+                    tool_nodes: RunTools::for_node(&self.spec.plan, node, &self.tool_tx),
                     resources: self.spec.resources.clone(),
                 };
                 self.tasks.spawn(node_task::run(job));
@@ -357,6 +393,9 @@ impl Run {
         };
         let seq = st.outputs;
         st.outputs += 1;
+        if let Some((_, yielded)) = &mut st.tool {
+            yielded.push((pin.clone(), value.clone()));
+        }
         let node_idx = st.node;
         self.batch.outputs.push(OutputRow {
             node_exec_id: exec_id.to_string(),
@@ -408,7 +447,8 @@ impl Run {
             Outcome::Completed => ExecutionStatus::Completed,
             Outcome::Failed(message) => {
                 self.node_errors += 1;
-                if !node.has_error_link && self.failure.is_none() {
+                // A failed tool call is the calling node's to handle, not the run's.
+                if !node.has_error_link && self.failure.is_none() && st.tool.is_none() {
                     self.failure = Some(format!(
                         "node {} ({}) failed: {message}",
                         node.id, node.block.info.name
@@ -420,14 +460,28 @@ impl Run {
         let row = self.node_row(exec_id, status, Some(stats));
         self.batch.nodes.push(row);
         self.node_status_event(exec_id, status);
-        self.execs.remove(exec_id);
+        if let Some(ExecState {
+            tool: Some((reply, outputs)),
+            ..
+        }) = self.execs.remove(exec_id)
+        {
+            let done = ToolRun {
+                node_exec_id: exec_id.to_string(),
+                status,
+                outputs,
+            };
+            self.tool_replies.push((reply, done));
+        }
     }
 
     /// Sends one committed output along every link that selects it, starting sinks that are ready.
     fn route(&mut self, node: usize, pin: &str, value: Value) {
         let plan = self.spec.plan.clone();
         for edge in &plan.nodes[node].outgoing {
-            let Some(data) = select_output(pin, &value, &edge.source_name) else {
+            let sink = &plan.nodes[edge.sink];
+            let Some(data) =
+                select_for_link(pin, &value, &edge.source_name, &sink.id, &edge.sink_name)
+            else {
                 continue;
             };
             if plan.nodes[edge.sink].kind == BlockType::Note {

@@ -75,8 +75,14 @@ async fn every_llm_node_in_the_shared_exports_is_accepted() {
                 let err = result
                     .expect_err("no providers in this process")
                     .to_string();
+                // SmartDecisionMaker reads its input, then needs the engine's tool nodes.
+                let expected = if block.info.name == "SmartDecisionMakerBlock" {
+                    "There is no next node to execute."
+                } else {
+                    "LlmProviders"
+                };
                 assert!(
-                    err.contains("LlmProviders"),
+                    err.contains(expected),
                     "{file}: node {} ({}): {err}",
                     node.id,
                     block.info.name
@@ -100,4 +106,53 @@ fn an_export_whose_blocks_we_now_have_validates() {
         .unwrap();
     assert!(validate::unknown_blocks(&graph, &registry).is_empty());
     validate::validate(&graph, &registry, Mode::Save).unwrap();
+}
+
+/// The SmartDecisionMaker of agent b8ceb480's sub-agent, with its tool links in the
+/// block-name form (`tools_^_firecrawlextractblock_~_prompt`, `tools_^_agentoutputblock_~_value`)
+/// and its `conversations` → `conversation_history` loop: with the nodes of blocks we lack
+/// left out, the graph validates.
+#[test]
+fn the_decision_maker_of_b8ceb480_validates() {
+    let registry = crate::registry();
+    let (_, top) = exports()
+        .into_iter()
+        .find(|(f, _)| f.contains("b8ceb480"))
+        .unwrap();
+    let mut sub = top
+        .sub_graphs
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| g.nodes.iter().any(|n| n.block_id.starts_with("3b191d9f")))
+        .expect("a sub-agent with a SmartDecisionMaker");
+    let tool_links = sub
+        .links
+        .iter()
+        .filter(|l| l.source_name.starts_with("tools_^_"))
+        .count();
+    assert_eq!(tool_links, 4);
+    let known: Vec<String> = sub
+        .nodes
+        .iter()
+        .filter(|n| registry.get(&n.block_id).is_some())
+        .map(|n| n.id.clone())
+        .collect();
+    sub.nodes.retain(|n| known.contains(&n.id));
+    sub.links
+        .retain(|l| known.contains(&l.source_id) && known.contains(&l.sink_id));
+    let kept_tool_links: Vec<&str> = sub
+        .links
+        .iter()
+        .filter(|l| l.source_name.starts_with("tools_^_"))
+        .map(|l| l.source_name.as_str())
+        .collect();
+    assert_eq!(kept_tool_links, vec!["tools_^_agentoutputblock_~_value"]);
+    assert!(
+        sub.links
+            .iter()
+            .any(|l| l.source_name == "conversations" && l.sink_name == "conversation_history")
+    );
+    validate::validate(&sub, &registry, Mode::Save).unwrap();
+    validate::validate(&sub, &registry, Mode::Run).unwrap();
 }

@@ -7,10 +7,12 @@ pub mod condition;
 pub mod conversation;
 pub mod list_generator;
 pub mod provider;
+pub mod smart_decision_maker;
 pub mod structured;
 pub mod structured_response;
 pub mod summarizer;
 pub mod text_generator;
+pub mod tool_conversation;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -24,6 +26,7 @@ pub fn register(r: &mut Registry) {
     r.register(structured_response::AiStructuredResponseGenerator);
     r.register(summarizer::AiTextSummarizer);
     r.register(text_generator::AiTextGenerator);
+    r.register(smart_decision_maker::SmartDecisionMaker);
 }
 
 /// AutoGPT's `DEFAULT_LLM_MODEL`, the `model` pin's default.

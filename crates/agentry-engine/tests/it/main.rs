@@ -9,3 +9,4 @@ mod schedules;
 mod semantics;
 mod sub_agents;
 mod support;
+mod tool_calls;
