@@ -3,9 +3,9 @@
 use agentry_core::Graph;
 use serde_json::{Value, json};
 
-const INPUT: &str = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b";
-const OUTPUT: &str = "363ae599-353e-4804-937e-b2ee3cef3da4";
-const CALCULATOR: &str = "b1ab9b19-67a6-406d-abf5-2dba76d00c79";
+pub const INPUT: &str = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b";
+pub const OUTPUT: &str = "363ae599-353e-4804-937e-b2ee3cef3da4";
+pub const CALCULATOR: &str = "b1ab9b19-67a6-406d-abf5-2dba76d00c79";
 const COUNTDOWN: &str = "d67a9c52-5e4e-11e2-bcfd-0800200c9a71";
 const CREATE_DICT: &str = "b924ddf4-de4f-4b56-9a85-358930dcbc91";
 
