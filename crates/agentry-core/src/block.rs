@@ -164,6 +164,10 @@ pub trait Context: Send {
     fn sub_agents(&self) -> Option<&dyn SubAgents> {
         None
     }
+    /// Human review of this node execution's data, where the engine offers it.
+    fn reviews(&self) -> Option<&dyn crate::Reviews> {
+        None
+    }
     /// The services the process was started with.
     fn resources(&self) -> &crate::Resources {
         crate::resources::none()
@@ -230,6 +234,11 @@ impl<'a, O: Serialize> Cx<'a, O> {
 
     pub fn sub_agents(&self) -> Option<&dyn SubAgents> {
         self.inner.sub_agents()
+    }
+
+    /// Human review of this node execution's data, where the engine offers it.
+    pub fn reviews(&self) -> Option<&dyn crate::Reviews> {
+        self.inner.reviews()
     }
 
     /// The service of type `T`, or a system error naming it when the process has none.

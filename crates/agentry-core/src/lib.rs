@@ -11,6 +11,7 @@ pub mod pin;
 pub mod prepare;
 pub mod registry;
 pub mod resources;
+pub mod review;
 pub mod status;
 pub mod testing;
 pub mod validate;
@@ -22,4 +23,5 @@ pub use block::{
 pub use graph::{Graph, Link, Node};
 pub use registry::{BlockInfo, RegisteredBlock, Registry};
 pub use resources::Resources;
+pub use review::{ReviewDecision, ReviewRequest, ReviewStatus, Reviews};
 pub use status::ExecutionStatus;

@@ -14,6 +14,7 @@ pub mod notify;
 pub mod presets;
 pub mod queue;
 pub mod reaper;
+pub mod reviews;
 pub mod schedules;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -30,6 +31,7 @@ pub use graphs::GraphRecord;
 pub use leader::Leadership;
 pub use presets::{NewPreset, PresetChange};
 pub use queue::{Claim, ClaimLimits, Lease, ResumeState};
+pub use reviews::{NewReview, Verdict};
 pub use schedules::NewSchedule;
 pub use users::DEFAULT_USER_ID;
 

@@ -1,7 +1,8 @@
-//! Basic blocks: store a value, print to the console, notes, type conversion.
+//! Basic blocks: store a value, print to the console, notes, type conversion, human review.
 
 use agentry_core::Registry;
 
+pub mod human_in_the_loop;
 pub mod note;
 pub mod print_to_console;
 pub mod store_value;
@@ -13,6 +14,7 @@ pub fn register(r: &mut Registry) {
     r.register(print_to_console::PrintToConsole);
     r.register(note::Note);
     r.register(type_converter::UniversalTypeConverter);
+    r.register(human_in_the_loop::HumanInTheLoop);
 }
 
 #[cfg(test)]
@@ -27,6 +29,7 @@ mod tests {
             ("PrintToConsoleBlock", &["text"]),
             ("NoteBlock", &["text"]),
             ("UniversalTypeConverterBlock", &["value", "type"]),
+            ("HumanInTheLoopBlock", &["data", "name"]),
         ];
         for block in r.iter() {
             let info = &block.info;

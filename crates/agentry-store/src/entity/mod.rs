@@ -5,6 +5,7 @@ pub mod graph;
 pub mod graph_execution;
 pub mod node_execution;
 pub mod node_output;
+pub mod pending_review;
 pub mod preset;
 pub mod queue_entry;
 pub mod schedule;

@@ -10,6 +10,7 @@ mod m0003_queue;
 mod m0004_triggers;
 mod m0005_json_text;
 mod m0006_queue_fairness;
+mod m0007_reviews;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_triggers::Triggers),
             Box::new(m0005_json_text::JsonText),
             Box::new(m0006_queue_fairness::QueueFairness),
+            Box::new(m0007_reviews::Reviews),
         ]
     }
 }
