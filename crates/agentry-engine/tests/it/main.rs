@@ -4,6 +4,7 @@ mod control;
 mod queue;
 mod reaper;
 mod relay;
+mod review;
 mod schedules;
 mod semantics;
 mod sub_agents;
