@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use agentry_core::{BlockError, ReviewDecision, ReviewRequest, ReviewStatus, Reviews};
 use agentry_store::entity::pending_review;
-use agentry_store::{Store, Verdict};
+use agentry_store::{Decided, Store, Verdict};
 use serde_json::Value;
 
 use crate::Engine;
@@ -109,8 +109,12 @@ pub enum ReviewError {
     NotFound(Vec<String>),
     #[error("review {0} is not editable: its data cannot be changed")]
     NotEditable(String),
-    #[error("{0}")]
-    Conflict(String),
+    #[error("review {0} has already been decided")]
+    AlreadyDecided(String),
+    #[error("execution {0} is not waiting for a review")]
+    NotInReview(String),
+    #[error("all reviews in a single request must belong to the same execution")]
+    MixedExecutions,
     #[error(transparent)]
     Store(agentry_store::Error),
 }
@@ -191,9 +195,7 @@ impl Engine {
         }
         let runs: HashSet<&str> = rows.iter().map(|r| r.graph_exec_id.as_str()).collect();
         if runs.len() > 1 {
-            return Err(ReviewError::Conflict(
-                "all reviews in a single request must belong to the same execution".into(),
-            ));
+            return Err(ReviewError::MixedExecutions);
         }
         let graph_exec_id = rows[0].graph_exec_id.clone();
         let mut verdicts = Vec::with_capacity(actions.len());
@@ -206,10 +208,7 @@ impl Engine {
                 return Err(ReviewError::NotEditable(action.node_exec_id));
             }
             if row.status != ReviewStatus::Waiting.as_str() {
-                return Err(ReviewError::Conflict(format!(
-                    "review {} has already been decided ({})",
-                    row.node_exec_id, row.status
-                )));
+                return Err(ReviewError::AlreadyDecided(action.node_exec_id));
             }
             verdicts.push(Verdict {
                 node_exec_id: action.node_exec_id,
@@ -219,13 +218,15 @@ impl Engine {
                 message: action.message.filter(|m| !m.trim().is_empty()),
             });
         }
-        let resumed = match store
+        let decided = store
             .decide_reviews(user_id, &graph_exec_id, &verdicts)
             .await
-        {
-            Ok(resumed) => resumed,
-            Err(agentry_store::Error::Conflict(why)) => return Err(ReviewError::Conflict(why)),
-            Err(e) => return Err(ReviewError::Store(e)),
+            .map_err(ReviewError::Store)?;
+        let resumed = match decided {
+            Decided::Requeued => true,
+            Decided::Waiting => false,
+            Decided::RunNotInReview => return Err(ReviewError::NotInReview(graph_exec_id)),
+            Decided::AlreadyDecided(id) => return Err(ReviewError::AlreadyDecided(id)),
         };
         if resumed {
             tracing::info!(exec = %graph_exec_id, "reviews decided: the run is queued again");

@@ -31,7 +31,7 @@ pub use graphs::GraphRecord;
 pub use leader::Leadership;
 pub use presets::{NewPreset, PresetChange};
 pub use queue::{Claim, ClaimLimits, Lease, ResumeState};
-pub use reviews::{NewReview, Verdict};
+pub use reviews::{Decided, NewReview, Verdict};
 pub use schedules::NewSchedule;
 pub use users::DEFAULT_USER_ID;
 

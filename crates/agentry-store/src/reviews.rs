@@ -39,6 +39,19 @@ pub struct Verdict {
     pub message: Option<String>,
 }
 
+/// What recording decisions did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decided {
+    /// No review of the run waits any more: it is QUEUED again with a free queue entry.
+    Requeued,
+    /// Recorded; other reviews of the run still wait.
+    Waiting,
+    /// Nothing changed: the run is not in REVIEW (or not this user's).
+    RunNotInReview,
+    /// Nothing changed: this review is no longer WAITING.
+    AlreadyDecided(String),
+}
+
 /// Runs whose waiting reviews are shown: those that have not ended.
 const OPEN_RUNS: [ExecutionStatus; 3] = [
     ExecutionStatus::Queued,
@@ -150,14 +163,14 @@ impl Store {
 
     /// Records decisions on reviews of one run in REVIEW, in one transaction. When no review of
     /// the run waits any more, the run goes back to QUEUED with a free queue entry, for any
-    /// worker to resume; returns whether it did. `Conflict` when the run is not in REVIEW or a
-    /// review is not WAITING (then nothing changes).
+    /// worker to resume. Nothing changes when the run is not in REVIEW or a review is no
+    /// longer WAITING.
     pub async fn decide_reviews(
         &self,
         user_id: &str,
         graph_exec_id: &str,
         verdicts: &[Verdict],
-    ) -> Result<bool> {
+    ) -> Result<Decided> {
         use pending_review::Column as R;
         let tx = self.db.begin().await?;
         // Touching the run row first serialises deciders of one run (a row lock on
@@ -173,9 +186,7 @@ impl Store {
             .exec(&tx)
             .await?;
         if locked.rows_affected == 0 {
-            return Err(Error::Conflict(format!(
-                "execution {graph_exec_id} is not waiting for a review"
-            )));
+            return Ok(Decided::RunNotInReview);
         }
         let now = Utc::now();
         for verdict in verdicts {
@@ -198,10 +209,8 @@ impl Store {
                 .exec(&tx)
                 .await?;
             if updated.rows_affected == 0 {
-                return Err(Error::Conflict(format!(
-                    "review {} has already been decided",
-                    verdict.node_exec_id
-                )));
+                // Dropping the transaction rolls it back.
+                return Ok(Decided::AlreadyDecided(verdict.node_exec_id.clone()));
             }
         }
         let waiting = pending_review::Entity::find()
@@ -211,7 +220,7 @@ impl Store {
             .await?;
         if waiting > 0 {
             tx.commit().await?;
-            return Ok(false);
+            return Ok(Decided::Waiting);
         }
         let run = graph_execution::Entity::find_by_id(graph_exec_id.to_string())
             .one(&tx)
@@ -243,6 +252,6 @@ impl Store {
             .exec(&tx)
             .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Decided::Requeued)
     }
 }

@@ -118,12 +118,15 @@ async fn approving_with_edits_resumes_the_run_without_running_earlier_nodes_agai
     let mut saw = (false, false);
     while let Ok(e) = events.try_recv() {
         match e.kind {
-            EventKind::RunStatus { status, .. } if status == ExecutionStatus::Review => {
-                saw.0 = true
-            }
+            EventKind::RunStatus {
+                status: ExecutionStatus::Review,
+                ..
+            } => saw.0 = true,
             EventKind::NodeStatus {
-                status, node_id, ..
-            } if status == ExecutionStatus::Review && node_id == "review" => saw.1 = true,
+                status: ExecutionStatus::Review,
+                node_id,
+                ..
+            } if node_id == "review" => saw.1 = true,
             _ => {}
         }
     }
@@ -197,7 +200,10 @@ async fn approving_with_edits_resumes_the_run_without_running_earlier_nodes_agai
         .engine
         .decide_reviews(DEFAULT_USER_ID, vec![approve(&review_exec[0].0, None, "")])
         .await;
-    assert!(matches!(again, Err(ReviewError::Conflict(_))), "{again:?}");
+    assert!(
+        matches!(again, Err(ReviewError::AlreadyDecided(_))),
+        "{again:?}"
+    );
     stop.cancel();
 }
 
@@ -339,7 +345,7 @@ async fn stopping_a_run_in_review_terminates_it_and_closes_its_reviews() {
             vec![approve(&review.node_exec_id, None, "")],
         )
         .await;
-    assert!(matches!(late, Err(ReviewError::Conflict(_))), "{late:?}");
+    assert!(matches!(late, Err(ReviewError::NotInReview(_))), "{late:?}");
     assert_eq!(
         t.store.run_status(&id).await.unwrap(),
         ExecutionStatus::Terminated
