@@ -172,6 +172,10 @@ pub trait Context: Send {
     fn tool_nodes(&self) -> Option<&dyn crate::tool_nodes::ToolNodes> {
         None
     }
+    /// Human review of this node execution's data, where the engine offers it.
+    fn reviews(&self) -> Option<&dyn crate::Reviews> {
+        None
+    }
     /// The services the process was started with.
     fn resources(&self) -> &crate::Resources {
         crate::resources::none()
@@ -249,6 +253,11 @@ impl<'a, O: Serialize> Cx<'a, O> {
 
     pub fn tool_nodes(&self) -> Option<&dyn crate::tool_nodes::ToolNodes> {
         self.inner.tool_nodes()
+    }
+
+    /// Human review of this node execution's data, where the engine offers it.
+    pub fn reviews(&self) -> Option<&dyn crate::Reviews> {
+        self.inner.reviews()
     }
 
     /// The service of type `T`, or a system error naming it when the process has none.

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod reaper;
 pub mod relay;
 mod resume;
+pub mod review;
 mod run;
 pub mod scheduler;
 mod sub_graphs;
@@ -37,6 +38,7 @@ pub use direct::BlockRun;
 pub use error::{Error, Result};
 pub use event::{Event, EventBus, EventKind};
 pub use plan::RetryPolicy;
+pub use review::{ReviewAction, ReviewError, ReviewTally};
 pub use run::RunResult;
 
 /// Engine settings.
@@ -318,7 +320,8 @@ impl Engine {
         Ok(exec_id)
     }
 
-    /// Waits up to `limit` for a run to end, wherever it runs. `None` when it is still going then.
+    /// Waits up to `limit` for a run to end, or to pause in REVIEW, wherever it runs. `None`
+    /// when it is still going then.
     pub async fn wait(&self, exec_id: &str, limit: Duration) -> Option<RunResult> {
         let deadline = tokio::time::Instant::now() + limit;
         let mut events = self.inner.bus.subscribe();
@@ -349,7 +352,7 @@ impl Engine {
     /// The result of a run that has ended, read from the store.
     async fn stored_result(&self, exec_id: &str) -> Option<RunResult> {
         let row = self.inner.store.run_row(exec_id).await.ok()??;
-        let status = ExecutionStatus::parse(&row.status).filter(|s| s.is_final())?;
+        let status = ExecutionStatus::parse(&row.status).filter(|s| pauses_or_ends(*s))?;
         let record = self
             .inner
             .store
@@ -421,13 +424,18 @@ impl Engine {
     }
 }
 
+/// A run in this status has ended, or waits for a human review with no worker holding it.
+fn pauses_or_ends(status: ExecutionStatus) -> bool {
+    status.is_final() || status == ExecutionStatus::Review
+}
+
 /// Resolves when the bus says `exec_id` reached a final status (or lagged: look again).
 async fn ended(events: &mut tokio::sync::broadcast::Receiver<Event>, exec_id: &str) {
     loop {
         match events.recv().await {
             Ok(e) if e.graph_exec_id == exec_id => {
                 if let EventKind::RunStatus { status, .. } = e.kind
-                    && status.is_final()
+                    && pauses_or_ends(status)
                 {
                     return;
                 }

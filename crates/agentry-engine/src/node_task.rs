@@ -16,12 +16,15 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::plan::RetryPolicy;
+use crate::review::NodeReviews;
 
 /// How a node execution ended.
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Completed,
     Failed(String),
+    /// The block asked for a human review that has no decision yet: the node waits in REVIEW.
+    Review(agentry_core::ReviewRequest),
 }
 
 /// What a node task tells its run loop: values yielded since the last message, in order, and
@@ -46,6 +49,8 @@ pub struct NodeJob {
     /// The tool nodes linked from this node's `tools` pin, when it has any.
     pub tool_nodes: Option<Arc<dyn ToolNodes>>,
     pub resources: Arc<Resources>,
+    /// Where this node's human reviews are found (`review.rs`).
+    pub reviews: Option<agentry_store::Store>,
 }
 
 type Buffer = Arc<Mutex<Vec<(String, Value)>>>;
@@ -59,6 +64,7 @@ struct NodeContext<'a> {
     tool_nodes: Option<&'a dyn ToolNodes>,
     resources: &'a Resources,
     stats: &'a mut Map<String, Value>,
+    reviews: Option<&'a NodeReviews>,
 }
 
 impl Context for NodeContext<'_> {
@@ -83,6 +89,9 @@ impl Context for NodeContext<'_> {
     }
     fn memory(&self) -> Option<&dyn agentry_core::Memory> {
         self.memory
+    }
+    fn reviews(&self) -> Option<&dyn agentry_core::Reviews> {
+        self.reviews.map(|r| r as &dyn agentry_core::Reviews)
     }
     fn add_stats(&mut self, stats: Map<String, Value>) {
         agentry_core::block::merge_stats(self.stats, stats);
@@ -117,6 +126,7 @@ async fn attempt(
     job: &NodeJob,
     buffer: &Buffer,
     stats: &mut Map<String, Value>,
+    reviews: Option<&NodeReviews>,
 ) -> (Result<(), BlockError>, usize) {
     let mut cx = NodeContext {
         info: &job.info,
@@ -127,6 +137,7 @@ async fn attempt(
         tool_nodes: job.tool_nodes.as_deref(),
         resources: &job.resources,
         stats,
+        reviews,
     };
     let run = streaming(job.block.run(job.input.clone(), &mut cx), job, buffer);
     let result = match job.timeout {
@@ -148,10 +159,17 @@ pub async fn run(job: NodeJob) {
     let mut attempts = 0u32;
     // What the block recorded (token counts, cost), over every attempt.
     let mut stats = Map::new();
+    let reviews = job
+        .reviews
+        .clone()
+        .map(|store| NodeReviews::new(store, job.info.user_id.clone(), job.exec_id.clone()));
     let outcome = loop {
         attempts += 1;
-        match attempt(&job, &buffer, &mut stats).await {
-            (Ok(()), _) => break Outcome::Completed,
+        match attempt(&job, &buffer, &mut stats, reviews.as_ref()).await {
+            (Ok(()), _) => match reviews.as_ref().and_then(NodeReviews::take_request) {
+                Some(request) => break Outcome::Review(request),
+                None => break Outcome::Completed,
+            },
             (Err(e), 0) if e.is_retryable() && attempts < job.retry.attempts => {
                 let backoff = job.retry.backoff * 2u32.saturating_pow(attempts - 1);
                 tracing::info!(node_exec = %job.exec_id, attempt = attempts, error = %e, "retrying node");

@@ -1,7 +1,8 @@
 //! Resuming a run another worker started: replaying its committed outputs in commit order
 //! rebuilds the same input queues, so each node execution that becomes ready again is matched
 //! to the one that existed. Completed and failed ones are adopted (never run again); one that
-//! was in flight is marked TERMINATED and runs again under a new id (at-least-once).
+//! was in flight is marked TERMINATED and runs again under a new id (at-least-once); one that
+//! waited for a human review runs again under its own id, where its decision is found.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -17,12 +18,14 @@ pub enum Match {
     Adopt { exec_id: String, failed: bool },
     /// It was in flight: run it again under a new id; this old id ends TERMINATED.
     Rerun { old_exec_id: String },
+    /// It waited for a human review: run it again under the same id and sequence number.
+    Resume { exec_id: String, seq: i64 },
     /// The node had no more executions: a new one.
     New,
 }
 
 pub struct Replay {
-    existing: Vec<VecDeque<(String, ExecutionStatus)>>,
+    existing: Vec<VecDeque<(String, ExecutionStatus, i64)>>,
     adopted: HashMap<String, usize>,
     /// Outputs in commit order, consumed by `next_output`.
     outputs: VecDeque<(String, String, Value)>,
@@ -45,7 +48,7 @@ impl Replay {
             if let (Some(&i), Some(status)) =
                 (index.get(node_id.as_str()), ExecutionStatus::parse(&status))
             {
-                existing[i].push_back((exec_id, status));
+                existing[i].push_back((exec_id, status, seq));
             }
         }
         Replay {
@@ -60,14 +63,15 @@ impl Replay {
     /// Matches the next ready execution of `node` to the one the earlier worker made.
     pub fn next(&mut self, node: usize) -> Match {
         match self.existing[node].pop_front() {
-            Some((exec_id, status @ (ExecutionStatus::Completed | ExecutionStatus::Failed))) => {
+            Some((exec_id, status @ (ExecutionStatus::Completed | ExecutionStatus::Failed), _)) => {
                 self.adopted.insert(exec_id.clone(), node);
                 Match::Adopt {
                     exec_id,
                     failed: status == ExecutionStatus::Failed,
                 }
             }
-            Some((old_exec_id, _)) => Match::Rerun { old_exec_id },
+            Some((exec_id, ExecutionStatus::Review, seq)) => Match::Resume { exec_id, seq },
+            Some((old_exec_id, _, _)) => Match::Rerun { old_exec_id },
             None => Match::New,
         }
     }

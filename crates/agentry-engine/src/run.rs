@@ -43,6 +43,8 @@ pub struct RunSpec {
     /// The durable memory of the run's user.
     pub memory: Option<Arc<dyn agentry_core::Memory>>,
     pub resources: Arc<agentry_core::Resources>,
+    /// Where nodes find their human reviews; `None` offers no review.
+    pub reviews: Option<agentry_store::Store>,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -87,6 +89,8 @@ struct Run {
     commits: u64,
     started: Instant,
     replay: Option<Replay>,
+    /// Node executions waiting for a human review.
+    reviewing: usize,
 }
 
 enum End {
@@ -131,6 +135,7 @@ pub async fn drive(
         commits: 0,
         started: Instant::now(),
         replay,
+        reviewing: 0,
     };
     if let Some(replay) = &run.replay {
         run.event_seq = replay.last_event_seq;
@@ -276,6 +281,7 @@ impl Run {
         tool: Option<ToolWaiter>,
     ) {
         let plan_node = &self.spec.plan.nodes[node];
+        let mut resumed = None;
         let replay = self.replay.as_mut().filter(|_| tool.is_none());
         let rerun_of = match replay.map(|r| r.next(node)) {
             Some(Match::Adopt { exec_id, failed }) => {
@@ -292,9 +298,12 @@ impl Run {
                 return;
             }
             Some(Match::Rerun { old_exec_id }) => Some(old_exec_id),
+            Some(Match::Resume { exec_id, seq }) => {
+                resumed = Some((exec_id, seq));
+                None
+            }
             Some(Match::New) | None => None,
         };
-        let exec_id = uuid::Uuid::now_v7().to_string();
         let now = Utc::now();
         let prepared = prepare_input(&plan_node.block.info, &plan_node.defaults, received.clone());
         let input = prepared.clone().unwrap_or(Value::Object(received));
@@ -317,11 +326,19 @@ impl Run {
             });
             self.next_seq += 1;
         }
+        // A node that waited for review runs again under its own id, where its review is.
+        let (exec_id, seq) = match resumed {
+            Some(known) => known,
+            None => {
+                self.next_seq += 1;
+                (uuid::Uuid::now_v7().to_string(), self.next_seq - 1)
+            }
+        };
         self.execs.insert(
             exec_id.clone(),
             ExecState {
                 node,
-                seq: self.next_seq,
+                seq,
                 input,
                 add_time: now,
                 start_time: now,
@@ -329,7 +346,6 @@ impl Run {
                 tool,
             },
         );
-        self.next_seq += 1;
         self.node_count += 1;
         let row = self.node_row(&exec_id, ExecutionStatus::Running, None);
         self.batch.nodes.push(row);
@@ -357,6 +373,7 @@ impl Run {
                     memory: self.spec.memory.clone(),
                     tool_nodes: RunTools::for_node(&self.spec.plan, node, &self.tool_tx),
                     resources: self.spec.resources.clone(),
+                    reviews: self.spec.reviews.clone(),
                 };
                 self.tasks.spawn(node_task::run(job));
             }
@@ -456,6 +473,21 @@ impl Run {
                 }
                 ExecutionStatus::Failed
             }
+            Outcome::Review(request) => {
+                self.reviewing += 1;
+                self.batch.reviews.push(agentry_store::NewReview {
+                    node_exec_id: exec_id.to_string(),
+                    user_id: self.spec.user_id.clone(),
+                    graph_exec_id: self.spec.exec_id.clone(),
+                    graph_id: self.spec.plan.graph_id.clone(),
+                    graph_version: self.spec.plan.graph_version,
+                    node_id: node.id.clone(),
+                    payload: request.data.clone(),
+                    instructions: Some(request.name.clone()),
+                    editable: request.editable,
+                });
+                ExecutionStatus::Review
+            }
         };
         let row = self.node_row(exec_id, status, Some(stats));
         self.batch.nodes.push(row);
@@ -541,6 +573,8 @@ impl Run {
         let (status, error) = match end {
             End::Finished => match self.failure.take() {
                 Some(e) => (ExecutionStatus::Failed, Some(e)),
+                // Nothing else can run: the run pauses, no worker holds it until a decision.
+                None if self.reviewing > 0 => (ExecutionStatus::Review, None),
                 None => (ExecutionStatus::Completed, None),
             },
             End::Cancelled => (ExecutionStatus::Terminated, None),

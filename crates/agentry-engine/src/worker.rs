@@ -51,6 +51,7 @@ impl Engine {
                 user_id.clone(),
             ))),
             resources: self.inner.config.resources.clone(),
+            reviews: Some(self.inner.store.clone()),
         };
         let inner = self.inner.clone();
         let run_cancel = cancel.clone();
@@ -207,7 +208,10 @@ impl Engine {
             .await;
             return;
         };
-        let resume = if status == Some(ExecutionStatus::Running) {
+        // A run that started before (its worker died, or its reviews were decided and it was
+        // queued again) resumes from what it made durable.
+        let started_before = status == Some(ExecutionStatus::Running) || row.started_at.is_some();
+        let resume = if started_before {
             match store.resume_state(&claim.exec_id).await {
                 Ok(state) => Some(state),
                 Err(e) => {

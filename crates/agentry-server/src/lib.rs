@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .merge(routes::executions::router())
         .merge(routes::schedules::router())
         .merge(routes::presets::router())
+        .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
         .split_for_parts();
     let doc = api.clone();

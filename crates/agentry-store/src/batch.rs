@@ -118,6 +118,10 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
         sql.push_str(&render(&q, backend));
         sql.push_str(";\n");
     }
+    if !batch.reviews.is_empty() {
+        sql.push_str(&crate::reviews::insert(&batch.reviews, backend));
+        sql.push_str(";\n");
+    }
     for run in &batch.runs {
         sql.push_str(&render(&run_update(run), backend));
         sql.push_str(";\n");

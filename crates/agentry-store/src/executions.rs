@@ -82,6 +82,8 @@ pub struct Batch {
     pub events: Vec<EventRow>,
     /// Runs whose queue entries go: they have ended.
     pub dequeue: Vec<String>,
+    /// Human reviews asked for (an existing one is kept as it is).
+    pub reviews: Vec<crate::reviews::NewReview>,
 }
 
 impl Batch {
@@ -91,6 +93,7 @@ impl Batch {
             && self.runs.is_empty()
             && self.events.is_empty()
             && self.dequeue.is_empty()
+            && self.reviews.is_empty()
     }
     pub fn extend(&mut self, other: Batch) {
         self.nodes.extend(other.nodes);
@@ -98,6 +101,7 @@ impl Batch {
         self.runs.extend(other.runs);
         self.events.extend(other.events);
         self.dequeue.extend(other.dequeue);
+        self.reviews.extend(other.reviews);
     }
 }
 

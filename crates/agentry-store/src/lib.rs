@@ -15,6 +15,7 @@ pub mod notify;
 pub mod presets;
 pub mod queue;
 pub mod reaper;
+pub mod reviews;
 pub mod schedules;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -31,6 +32,7 @@ pub use graphs::GraphRecord;
 pub use leader::Leadership;
 pub use presets::{NewPreset, PresetChange};
 pub use queue::{Claim, ClaimLimits, Lease, ResumeState};
+pub use reviews::{Decided, NewReview, Verdict};
 pub use schedules::NewSchedule;
 pub use users::DEFAULT_USER_ID;
 

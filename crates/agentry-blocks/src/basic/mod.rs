@@ -1,8 +1,9 @@
-//! Basic blocks: store a value, print to the console, notes, type conversion.
+//! Basic blocks: store a value, print to the console, notes, type conversion, human review.
 
 use agentry_core::Registry;
 
 pub mod file_store;
+pub mod human_in_the_loop;
 pub mod note;
 pub mod print_to_console;
 pub mod store_value;
@@ -15,6 +16,7 @@ pub fn register(r: &mut Registry) {
     r.register(note::Note);
     r.register(type_converter::UniversalTypeConverter);
     r.register(file_store::FileStore);
+    r.register(human_in_the_loop::HumanInTheLoop);
 }
 
 #[cfg(test)]
@@ -30,6 +32,7 @@ mod tests {
             ("NoteBlock", &["text"]),
             ("FileStoreBlock", &["file_in"]),
             ("UniversalTypeConverterBlock", &["value", "type"]),
+            ("HumanInTheLoopBlock", &["data", "name"]),
         ];
         for block in r.iter() {
             let info = &block.info;

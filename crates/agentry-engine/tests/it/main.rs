@@ -5,6 +5,7 @@ mod memory;
 mod queue;
 mod reaper;
 mod relay;
+mod review;
 mod schedules;
 mod semantics;
 mod sub_agents;

@@ -5,5 +5,6 @@ pub mod executions;
 pub mod graphs;
 pub mod health;
 pub mod presets;
+pub mod reviews;
 pub mod schedules;
 pub mod webhooks;

@@ -6,6 +6,7 @@ mod errors;
 mod executions;
 mod graphs;
 mod presets;
+mod reviews;
 mod schedules;
 mod service;
 mod support;

@@ -82,6 +82,16 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn start() -> TestApp {
+        Self::start_with(false).await
+    }
+
+    /// As `start`, with the engine's worker loop claiming queued runs (runs queued again
+    /// after a review decision).
+    pub async fn start_with_worker() -> TestApp {
+        Self::start_with(true).await
+    }
+
+    async fn start_with(worker: bool) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
         let engine = Engine::new(
@@ -89,6 +99,10 @@ impl TestApp {
             Arc::new(agentry_blocks::registry()),
             Config::default(),
         );
+        if worker {
+            // Ends with the test's runtime.
+            engine.spawn_worker(tokio_util::sync::CancellationToken::new());
+        }
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();

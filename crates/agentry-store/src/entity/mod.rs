@@ -7,6 +7,7 @@ pub mod memory_entry;
 pub mod memory_vector;
 pub mod node_execution;
 pub mod node_output;
+pub mod pending_review;
 pub mod preset;
 pub mod queue_entry;
 pub mod schedule;

@@ -11,6 +11,7 @@ mod m0004_triggers;
 mod m0005_json_text;
 mod m0006_queue_fairness;
 mod m0007_memory;
+mod m0008_reviews;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_json_text::JsonText),
             Box::new(m0006_queue_fairness::QueueFairness),
             Box::new(m0007_memory::Memory),
+            Box::new(m0008_reviews::Reviews),
         ]
     }
 }
