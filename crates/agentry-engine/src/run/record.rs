@@ -1,0 +1,136 @@
+//! Recording what node tasks report: output rows, graph outputs, node ends (failures, reviews,
+//! tool replies) and their events, added to the batch the run commits next.
+
+use agentry_core::tool_nodes::ToolRun;
+use agentry_core::{BlockType, ExecutionStatus};
+use agentry_store::OutputRow;
+use serde_json::Value;
+
+use super::{ExecState, Run};
+use crate::event::EventKind;
+use crate::node_task::{Msg, Outcome};
+
+impl Run {
+    /// Adds a message's rows to the batch; outputs to route after commit go to `to_route`.
+    pub(super) fn record(&mut self, msg: Msg, to_route: &mut Vec<(usize, String, Value)>) {
+        for (pin, value) in msg.outputs {
+            self.record_output(&msg.exec_id, pin, value, to_route);
+        }
+        if let Some((outcome, stats)) = msg.done {
+            self.record_done(&msg.exec_id, outcome, stats);
+        }
+    }
+
+    fn record_output(
+        &mut self,
+        exec_id: &str,
+        pin: String,
+        value: Value,
+        to_route: &mut Vec<(usize, String, Value)>,
+    ) {
+        let Some(st) = self.execs.get_mut(exec_id) else {
+            return;
+        };
+        let seq = st.outputs;
+        st.outputs += 1;
+        if let Some((_, yielded)) = &mut st.tool {
+            yielded.push((pin.clone(), value.clone()));
+        }
+        let node_idx = st.node;
+        self.batch.outputs.push(OutputRow {
+            node_exec_id: exec_id.to_string(),
+            graph_exec_id: self.spec.exec_id.clone(),
+            user_id: self.spec.user_id.clone(),
+            name: pin.clone(),
+            data: value.clone(),
+            seq,
+        });
+        if let Some(name) = self.collect_graph_output(node_idx, &pin, &value) {
+            self.events.push(EventKind::GraphOutput {
+                name,
+                value: value.clone(),
+            });
+        }
+        let node = &self.spec.plan.nodes[node_idx];
+        self.events.push(EventKind::NodeOutput {
+            node_exec_id: exec_id.to_string(),
+            node_id: node.id.clone(),
+            pin: pin.clone(),
+            value: value.clone(),
+        });
+        to_route.push((node_idx, pin, value));
+    }
+
+    /// Adds an output node's `output` value to the run's graph outputs; returns its name.
+    pub(super) fn collect_graph_output(
+        &mut self,
+        node: usize,
+        pin: &str,
+        value: &Value,
+    ) -> Option<String> {
+        let node = &self.spec.plan.nodes[node];
+        if node.kind != BlockType::Output || pin != "output" {
+            return None;
+        }
+        let name = node.io_name.clone()?;
+        if let Value::Array(items) = self
+            .outputs
+            .entry(name.clone())
+            .or_insert_with(|| Value::Array(Vec::new()))
+        {
+            items.push(value.clone());
+        }
+        Some(name)
+    }
+
+    fn record_done(&mut self, exec_id: &str, outcome: Outcome, stats: Value) {
+        let Some(st) = self.execs.get(exec_id) else {
+            return;
+        };
+        let node = &self.spec.plan.nodes[st.node];
+        let status = match &outcome {
+            Outcome::Completed => ExecutionStatus::Completed,
+            Outcome::Failed(message) => {
+                self.node_errors += 1;
+                // A failed tool call is the calling node's to handle, not the run's.
+                if !node.has_error_link && self.failure.is_none() && st.tool.is_none() {
+                    self.failure = Some(format!(
+                        "node {} ({}) failed: {message}",
+                        node.id, node.block.info.name
+                    ));
+                }
+                ExecutionStatus::Failed
+            }
+            Outcome::Review(request) => {
+                self.reviewing += 1;
+                self.batch.reviews.push(agentry_store::NewReview {
+                    node_exec_id: exec_id.to_string(),
+                    user_id: self.spec.user_id.clone(),
+                    graph_exec_id: self.spec.exec_id.clone(),
+                    graph_id: self.spec.plan.graph_id.clone(),
+                    graph_version: self.spec.plan.graph_version,
+                    node_id: node.id.clone(),
+                    payload: request.data.clone(),
+                    instructions: Some(request.name.clone()),
+                    editable: request.editable,
+                });
+                ExecutionStatus::Review
+            }
+        };
+        let row = self.node_row(exec_id, status, Some(stats));
+        self.batch.nodes.push(row);
+        self.node_status_event(exec_id, status);
+        if let Some(ExecState {
+            tool: Some((reply, outputs)),
+            ..
+        }) = self.execs.remove(exec_id)
+        {
+            let done = ToolRun {
+                node_exec_id: exec_id.to_string(),
+                status,
+                outputs,
+            };
+            self.tool_replies.push((reply, done));
+        }
+    }
+}
