@@ -69,6 +69,8 @@ impl Fetched {
 #[derive(Clone, Debug)]
 pub struct OutboundHttp {
     client: reqwest::Client,
+    /// The same client but for redirects, which stay on the first URL's origin; built on first use.
+    same_origin: Arc<OnceLock<reqwest::Client>>,
     policy: Arc<AddressPolicy>,
     settings: Arc<HttpSettings>,
 }
@@ -79,22 +81,29 @@ impl OutboundHttp {
             allow_private_networks: settings.allow_private_networks,
             allowed_networks: settings.allowed_networks.clone(),
         });
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .dns_resolver(Arc::new(GuardedResolver {
-                policy: policy.clone(),
-            }))
-            .redirect(redirect_policy(policy.clone(), settings.max_redirects))
-            .referer(false)
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.timeout)
-            .user_agent(concat!("agentry/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let client = build_client(&settings, &policy, false)?;
         Ok(OutboundHttp {
             client,
+            same_origin: Arc::new(OnceLock::new()),
             policy,
             settings: Arc::new(settings),
+        })
+    }
+
+    /// This client, except that a redirect to another origin is not followed (the 3xx response
+    /// is returned instead): for requests that carry secrets meant for one host.
+    pub fn same_origin_redirects(&self) -> Result<OutboundHttp, BlockError> {
+        let client = match self.same_origin.get() {
+            Some(client) => client.clone(),
+            None => {
+                let built =
+                    build_client(&self.settings, &self.policy, true).map_err(BlockError::System)?;
+                self.same_origin.get_or_init(|| built).clone()
+            }
+        };
+        Ok(OutboundHttp {
+            client,
+            ..self.clone()
         })
     }
 
@@ -172,6 +181,29 @@ impl OutboundHttp {
         }
         BlockError::System(format!("the request failed: {}", chain(e)))
     }
+}
+
+fn build_client(
+    settings: &HttpSettings,
+    policy: &Arc<AddressPolicy>,
+    same_origin: bool,
+) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .dns_resolver(Arc::new(GuardedResolver {
+            policy: policy.clone(),
+        }))
+        .redirect(redirect_policy(
+            policy.clone(),
+            settings.max_redirects,
+            same_origin,
+        ))
+        .referer(false)
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.timeout)
+        .user_agent(concat!("agentry/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
 
 /// An error and its causes, joined: reqwest's own message is often just "error sending request".

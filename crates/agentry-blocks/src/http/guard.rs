@@ -191,11 +191,27 @@ impl Resolve for GuardedResolver {
 /// Follows at most `max_hops` redirects, checking each target URL as the first one was.
 /// Host names are checked again by the resolver when the hop connects. reqwest itself drops
 /// `Authorization`, `Cookie` and `Proxy-Authorization` when a hop changes scheme, host or port.
-pub fn redirect_policy(policy: Arc<AddressPolicy>, max_hops: usize) -> reqwest::redirect::Policy {
+///
+/// With `same_origin`, a hop to another origin (scheme, host or port) is not followed: the
+/// redirect response itself is returned, so headers set for the first host (reqwest strips only
+/// `Authorization` and cookies on such hops) never reach another one.
+pub fn redirect_policy(
+    policy: Arc<AddressPolicy>,
+    max_hops: usize,
+    same_origin: bool,
+) -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
         if attempt.previous().len() > max_hops {
             let refused = Refused(format!("more than {max_hops} redirects"));
             return attempt.error(refused);
+        }
+        if same_origin
+            && attempt
+                .previous()
+                .first()
+                .is_some_and(|first| first.origin() != attempt.url().origin())
+        {
+            return attempt.stop();
         }
         match policy.check_url(attempt.url()) {
             Ok(()) => attempt.follow(),

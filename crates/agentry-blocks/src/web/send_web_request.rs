@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
-use reqwest::Method;
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{Method, RequestBuilder};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -149,42 +150,65 @@ impl Block for SendWebRequest {
     type Output = Output;
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
-        let body = prepare_body(input.body, input.json_format)?;
-        if !input.files.is_empty() {
-            // Files are media references (paths, URLs, data URIs) resolved by a file store,
-            // which agentry does not have yet.
-            return Err(BlockError::input(format!(
-                "file uploads ('{}') are not supported yet; send the data in body instead",
-                input.files_name
-            )));
-        }
         let http = OutboundHttp::from_cx(cx);
-        let mut request = http.request(input.method.method(), &input.url)?;
-        for (name, value) in &input.headers {
-            request = request.header(name.as_str(), value.as_str());
-        }
-        request = match body {
-            Body::None => request,
-            Body::Json(value) => request.json(&value),
-            Body::Form(fields) => {
-                let encoded = url::form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(fields)
-                    .finish();
-                request
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(encoded)
-            }
-            Body::Text(text) => request.body(text),
-        };
+        let request = build_request(&http, input, &[])?;
         let fetched = http.send(request).await?;
-        let result = response_value(&fetched);
-        cx.emit(match fetched.status {
-            200..=299 => Output::Response(result),
-            400..=499 => Output::ClientError(result),
-            _ => Output::ServerError(result),
-        });
+        emit_response(&fetched, cx);
         Ok(())
     }
+}
+
+/// The request `input` describes, started on `http`. `secret_headers` (from host-scoped
+/// credentials) replace the user's headers of the same name, compared case-insensitively.
+pub(crate) fn build_request(
+    http: &OutboundHttp,
+    input: Input,
+    secret_headers: &[(HeaderName, HeaderValue)],
+) -> Result<RequestBuilder, BlockError> {
+    let body = prepare_body(input.body, input.json_format)?;
+    if !input.files.is_empty() {
+        // Files are media references (paths, URLs, data URIs) resolved by a file store,
+        // which agentry does not have yet.
+        return Err(BlockError::input(format!(
+            "file uploads ('{}') are not supported yet; send the data in body instead",
+            input.files_name
+        )));
+    }
+    let mut request = http.request(input.method.method(), &input.url)?;
+    for (name, value) in &input.headers {
+        let replaced = secret_headers
+            .iter()
+            .any(|(secret, _)| secret.as_str().eq_ignore_ascii_case(name.trim()));
+        if !replaced {
+            request = request.header(name.as_str(), value.as_str());
+        }
+    }
+    for (name, value) in secret_headers {
+        request = request.header(name.clone(), value.clone());
+    }
+    Ok(match body {
+        Body::None => request,
+        Body::Json(value) => request.json(&value),
+        Body::Form(fields) => {
+            let encoded = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(fields)
+                .finish();
+            request
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(encoded)
+        }
+        Body::Text(text) => request.body(text),
+    })
+}
+
+/// Emits the response on the pin its status class picks.
+pub(crate) fn emit_response(fetched: &Fetched, cx: &mut Cx<'_, Output>) {
+    let result = response_value(fetched);
+    cx.emit(match fetched.status {
+        200..=299 => Output::Response(result),
+        400..=499 => Output::ClientError(result),
+        _ => Output::ServerError(result),
+    });
 }
 
 #[cfg(test)]

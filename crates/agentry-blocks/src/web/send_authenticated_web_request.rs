@@ -1,0 +1,129 @@
+//! SendAuthenticatedWebRequestBlock: SendWebRequestBlock plus host-scoped credential headers.
+//!
+//! The credentials come from the operator's `HostCredentials` (no credential store yet): the one
+//! the `credentials` input names by id, or with no id the one whose host matches the URL. As in
+//! AutoGPT, a named credential whose host does not match the URL is not applied: the request goes
+//! out without its headers and a warning is logged. Unlike AutoGPT (where the user's headers win),
+//! the credential's headers replace the user's of the same name. While credential headers are
+//! attached, redirects to another origin are not followed.
+
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use url::Url;
+
+use super::host_credentials::{HostCredential, HostCredentials};
+use super::send_web_request::{self, Output, build_request, emit_response};
+use crate::http::OutboundHttp;
+
+pub struct SendAuthenticatedWebRequest;
+
+/// AutoGPT's `CredentialsMetaInput` for provider `http`, type `host_scoped`. Stripped from
+/// exported graphs, so optional; `id` names one of the operator's host-scoped credentials.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct CredentialsMeta {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub provider: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Input {
+    #[serde(flatten)]
+    pub request: send_web_request::Input,
+    /// HTTP host-scoped credentials for automatic header injection
+    #[serde(default)]
+    pub credentials: Option<CredentialsMeta>,
+}
+
+/// The credential to use for `url`; an unknown id or no credential for the host is an error.
+fn resolve<'a>(
+    configured: Option<&'a HostCredentials>,
+    meta: Option<&CredentialsMeta>,
+    url: &Url,
+) -> Result<&'a HostCredential, BlockError> {
+    if let Some(kind) = meta.and_then(|m| m.kind.as_deref())
+        && kind != "host_scoped"
+    {
+        return Err(BlockError::input(format!(
+            "credentials of type '{kind}' cannot be used here; host_scoped credentials are required"
+        )));
+    }
+    let id = meta
+        .and_then(|m| m.id.as_deref())
+        .filter(|id| !id.is_empty());
+    match id {
+        Some(id) => configured.and_then(|c| c.by_id(id)).ok_or_else(|| {
+            BlockError::input(format!(
+                "host-scoped credentials '{id}' are not configured on this server"
+            ))
+        }),
+        None => configured.and_then(|c| c.for_url(url)).ok_or_else(|| {
+            BlockError::input(format!(
+                "no host-scoped credentials are configured for host '{}'",
+                url.host_str().unwrap_or_default()
+            ))
+        }),
+    }
+}
+
+impl Block for SendAuthenticatedWebRequest {
+    const META: BlockMeta = BlockMeta::standard(
+        "fff86bcd-e001-4bad-a7f6-2eae4720c8dc",
+        "SendAuthenticatedWebRequestBlock",
+        "Make an authenticated HTTP request with host-scoped credentials (JSON / form / multipart).",
+        &[Category::Output],
+    );
+    type Input = Input;
+    type Output = Output;
+
+    async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
+        let url = Url::parse(input.request.url.trim())
+            .map_err(|e| BlockError::Input(format!("invalid URL '{}': {e}", input.request.url)))?;
+        let configured = cx.resource::<HostCredentials>().ok();
+        let credential = resolve(configured, input.credentials.as_ref(), &url)?;
+        let secret_headers = if credential.matches_url(&url) {
+            credential.header_values()?
+        } else {
+            tracing::warn!(
+                credentials = %credential.id,
+                host = url.host_str().unwrap_or_default(),
+                "host-scoped credentials do not match the URL's host; sending without them"
+            );
+            Vec::new()
+        };
+        let mut http = OutboundHttp::from_cx(cx);
+        if !secret_headers.is_empty() {
+            http = http.same_origin_redirects()?;
+        }
+        let request = build_request(&http, input.request, &secret_headers)?;
+        let fetched = http.send(request).await?;
+        // The same-origin client hands back a redirect it would not follow.
+        if !secret_headers.is_empty()
+            && (300..=399).contains(&fetched.status)
+            && let Some(target) = fetched
+                .headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| fetched.url.join(l).ok())
+            && target.origin() != fetched.url.origin()
+        {
+            return Err(BlockError::input(format!(
+                "not following the redirect to {}: it leaves the origin the host-scoped \
+                 credentials were sent to",
+                target.origin().ascii_serialization()
+            )));
+        }
+        emit_response(&fetched, cx);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "send_authenticated_web_request_tests.rs"]
+mod tests;
