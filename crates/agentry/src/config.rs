@@ -58,6 +58,31 @@ pub struct Config {
     pub files_dir: String,
     /// The `From` address of SendEmailBlock's messages (default: the SMTP login name).
     pub smtp_from: Option<String>,
+    /// Host-scoped credentials for SendAuthenticatedWebRequestBlock: headers sent only to URLs
+    /// whose host matches (`api.example.com` or `*.example.com`).
+    pub host_credentials: Vec<HostCredentialConfig>,
+}
+
+/// One `[[host_credentials]]` entry of the configuration.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostCredentialConfig {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    pub host: String,
+    pub headers: std::collections::BTreeMap<String, String>,
+}
+
+/// Header values are secrets: a printed configuration shows their names only.
+impl std::fmt::Debug for HostCredentialConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostCredentialConfig")
+            .field("id", &self.id)
+            .field("host", &self.host)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// A part of `agentry serve`.
@@ -94,6 +119,7 @@ impl Default for Config {
             allowed_networks: Vec::new(),
             files_dir: "./agentry-files".into(),
             smtp_from: None,
+            host_credentials: Vec::new(),
         }
     }
 }
@@ -183,6 +209,27 @@ mod tests {
                 ..Overrides::default()
             };
             assert_eq!(Config::load(None, &flags).unwrap().port, 9200);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn host_credentials_are_read_and_never_printed() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "agentry.toml",
+                "[[host_credentials]]\nid = \"gh\"\nhost = \"api.github.com\"\n\
+                 headers = { Authorization = \"Bearer s3cret\" }\n",
+            )?;
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.host_credentials.len(), 1);
+            assert_eq!(c.host_credentials[0].host, "api.github.com");
+            assert_eq!(
+                c.host_credentials[0].headers["Authorization"],
+                "Bearer s3cret"
+            );
+            let printed = format!("{c:?}");
+            assert!(printed.contains("Authorization") && !printed.contains("s3cret"));
             Ok(())
         });
     }

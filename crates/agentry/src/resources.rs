@@ -7,7 +7,8 @@ use anyhow::Context as _;
 
 use crate::config::Config;
 
-/// The guarded HTTP client for URLs from users and graphs, the run file store, SMTP settings,
+/// The guarded HTTP client for URLs from users and graphs, the operator's host-scoped
+/// credentials, the run file store, SMTP settings,
 /// the LLM providers with the operator's keys and base URLs (the standard variables:
 /// `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY`, `OLLAMA_HOST`, …, serving every
 /// user), the local code sandbox (this binary, re-executed as its runner) and E2B when
@@ -38,7 +39,20 @@ pub fn build(config: &Config) -> anyhow::Result<agentry_core::Resources> {
     let mut sandbox =
         agentry_sandbox::CodeSandbox::new(exe, agentry_sandbox::CodeSandbox::default_python());
     sandbox.runner_args = vec![crate::SANDBOX_RUNNER.into()];
+    let host_credentials = agentry_blocks::web::HostCredentials::new(
+        config
+            .host_credentials
+            .iter()
+            .map(|c| agentry_blocks::web::HostCredential {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                host: c.host.clone(),
+                headers: c.headers.clone(),
+            })
+            .collect(),
+    );
     let mut resources = agentry_core::Resources::new()
+        .with(host_credentials)
         .with(http)
         .with(llm)
         .with(files)

@@ -61,11 +61,11 @@ async fn echo_server() -> MockServer {
 }
 
 #[tokio::test]
-async fn headers_are_injected_on_a_matching_host_and_replace_the_users() {
+async fn headers_are_injected_on_a_matching_host_and_the_users_own_win() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api"))
-        .and(header("authorization", SECRET))
+        .and(header("authorization", "Bearer user-given"))
         .and(header("x-api-key", "k-s3cret"))
         .and(header("x-user", "mine"))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1})))
@@ -83,7 +83,12 @@ async fn headers_are_injected_on_a_matching_host_and_replace_the_users() {
     )
     .await;
     assert_eq!(out, vec![("response".into(), json!({"id": 1}))]);
-    assert_eq!(seen(&server, 0, "authorization").await, [SECRET]);
+    // As AutoGPT: the graph's own header of that name wins; the others are injected.
+    assert_eq!(
+        seen(&server, 0, "authorization").await,
+        ["Bearer user-given"]
+    );
+    assert_eq!(seen(&server, 0, "x-api-key").await, ["k-s3cret"]);
     no_secrets(&out);
 }
 

@@ -158,8 +158,9 @@ impl Block for SendWebRequest {
     }
 }
 
-/// The request `input` describes, started on `http`. `secret_headers` (from host-scoped
-/// credentials) replace the user's headers of the same name, compared case-insensitively.
+/// The request `input` describes, started on `http`, with `secret_headers` (from host-scoped
+/// credentials) added. As in AutoGPT, a header the user set wins over a credential header of the
+/// same name (compared case-insensitively).
 pub(crate) fn build_request(
     http: &OutboundHttp,
     input: Input,
@@ -175,16 +176,17 @@ pub(crate) fn build_request(
         )));
     }
     let mut request = http.request(input.method.method(), &input.url)?;
-    for (name, value) in &input.headers {
-        let replaced = secret_headers
-            .iter()
-            .any(|(secret, _)| secret.as_str().eq_ignore_ascii_case(name.trim()));
-        if !replaced {
-            request = request.header(name.as_str(), value.as_str());
+    for (name, value) in secret_headers {
+        let user_set = input
+            .headers
+            .keys()
+            .any(|user| user.trim().eq_ignore_ascii_case(name.as_str()));
+        if !user_set {
+            request = request.header(name.clone(), value.clone());
         }
     }
-    for (name, value) in secret_headers {
-        request = request.header(name.clone(), value.clone());
+    for (name, value) in &input.headers {
+        request = request.header(name.as_str(), value.as_str());
     }
     Ok(match body {
         Body::None => request,
