@@ -1,7 +1,9 @@
 //! W7: an agent loop. SmartDecisionMaker in agent mode against a mock OpenAI-compatible server
 //! on 127.0.0.1 that asks for three calculator tool calls and then answers; each tool call is a
-//! real node execution, persisted before its result goes back to the model. Engine time per
-//! tool call = (run − the same four model calls made directly through `LlmProviders`) / 3.
+//! real node execution, persisted before its result goes back to the model. The same agent
+//! asked for no tool call gives the run's fixed cost; engine time per tool call =
+//! ((run₃ − model₃) − (run₀ − model₀)) / 3, where model_n is the run's model calls made directly
+//! through `LlmProviders`, so the mock's own time and the run's fixed cost are both left out.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,25 +23,37 @@ use crate::{median, run_once};
 const SDM: &str = "3b191d9f-356f-482d-8238-ba04b6d18381";
 const TOOL_CALLS: usize = 3;
 
-/// The mock model: while fewer than three tool results are in the conversation it asks for one
-/// more addition; then it answers. Stateless, so runs may overlap.
+/// The prompt asking for `n` additions; the mock reads `n` back from it.
+fn prompt(n: usize) -> String {
+    format!("Add one, {n} times.")
+}
+
+/// The mock model: while fewer tool results are in the conversation than the prompt asks for
+/// additions, it asks for one more; then it answers. Stateless, so runs may overlap.
 async fn model(Json(body): Json<Value>) -> Json<Value> {
-    let answered = body["messages"]
-        .as_array()
-        .map_or(0, |m| m.iter().filter(|m| m["role"] == "tool").count());
+    let messages = body["messages"].as_array().cloned().unwrap_or_default();
+    let wanted = messages
+        .iter()
+        .filter_map(|m| m["content"].as_str())
+        .find_map(|text| {
+            let rest = text.split("Add one, ").nth(1)?;
+            rest.split(' ').next()?.parse::<usize>().ok()
+        })
+        .unwrap_or(TOOL_CALLS);
+    let answered = messages.iter().filter(|m| m["role"] == "tool").count();
     let usage = json!({"prompt_tokens": 40, "completion_tokens": 8, "total_tokens": 48});
-    let message = if answered < TOOL_CALLS {
+    let message = if answered < wanted {
         json!({"role": "assistant", "content": null, "tool_calls": [{
             "id": format!("call_{answered}"), "type": "function",
             "function": {"name": "calculatorblock",
                          "arguments": json!({"a": answered, "b": 1}).to_string()}}]})
     } else {
-        json!({"role": "assistant", "content": "Done: three additions."})
+        json!({"role": "assistant", "content": format!("Done: {wanted} additions.")})
     };
     Json(
         json!({"id": "c", "object": "chat.completion", "model": body["model"],
         "choices": [{"index": 0, "message": message,
-                     "finish_reason": if answered < TOOL_CALLS { "tool_calls" } else { "stop" }}],
+                     "finish_reason": if answered < wanted { "tool_calls" } else { "stop" }}],
         "usage": usage}),
     )
 }
@@ -95,11 +109,11 @@ fn agent_graph() -> Graph {
     .unwrap_or_else(|e: anyhow::Error| panic!("the W7 graph is valid: {e}"))
 }
 
-/// The baseline: the run's four model calls, made directly, with the conversation growing as
-/// the agent's does (a tool call and its result per round).
-async fn direct_calls(llm: &LlmProviders) -> anyhow::Result<()> {
-    let mut messages = vec![Message::user("Add one, three times.")];
-    for round in 0..=TOOL_CALLS {
+/// The baseline: a run's model calls (`tools` tool calls, then the answer), made directly, with
+/// the conversation growing as the agent's does (a tool call and its result per round).
+async fn direct_calls(llm: &LlmProviders, tools: usize) -> anyhow::Result<()> {
+    let mut messages = vec![Message::user(prompt(tools))];
+    for round in 0..=tools {
         let request = ChatRequest {
             messages: messages.clone(),
             ..ChatRequest::default()
@@ -108,7 +122,7 @@ async fn direct_calls(llm: &LlmProviders) -> anyhow::Result<()> {
             .chat("gpt-4o", request)
             .await
             .map_err(|f| anyhow::anyhow!("{}", f.error))?;
-        if round < TOOL_CALLS {
+        if round < tools {
             let call = done
                 .response
                 .tool_calls
@@ -125,6 +139,31 @@ async fn direct_calls(llm: &LlmProviders) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Median wall times of `n` runs of the agent asked for `tools` tool calls, and of the same
+/// model calls made directly, interleaved so that both see the same machine.
+async fn timed(
+    engine: &Engine,
+    graph: &Graph,
+    llm: &LlmProviders,
+    tools: usize,
+    n: usize,
+) -> anyhow::Result<(f64, f64)> {
+    let input = json!({"x": prompt(tools)})
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let (mut runs, mut calls) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
+        let started = Instant::now();
+        run_once(engine, graph, input.clone()).await?;
+        runs.push(started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        direct_calls(llm, tools).await?;
+        calls.push(started.elapsed().as_secs_f64());
+    }
+    Ok((median(runs), median(calls)))
+}
+
 pub async fn w7(report: &mut Vec<String>) -> anyhow::Result<()> {
     let base = start_model().await?;
     let llm = providers(&base)?;
@@ -139,42 +178,35 @@ pub async fn w7(report: &mut Vec<String>) -> anyhow::Result<()> {
         },
     );
     let graph = agent_graph();
-    let input = json!({"x": "Add one, three times."})
+    let input = json!({"x": prompt(TOOL_CALLS)})
         .as_object()
         .cloned()
         .unwrap_or_default();
-    let out = run_once(&engine, &graph, input.clone()).await?;
+    let out = run_once(&engine, &graph, input).await?;
     ensure!(
-        out["answer"] == json!(["Done: three additions."]),
+        out["answer"] == json!([format!("Done: {TOOL_CALLS} additions.")]),
         "the agent finished: {out}"
     );
     let tool_runs = tool_node_runs(&engine).await?;
     ensure!(
         tool_runs == TOOL_CALLS,
-        "three tool node executions, got {tool_runs}"
+        "{TOOL_CALLS} tool node executions, got {tool_runs}"
     );
 
+    timed(&engine, &graph, &llm, TOOL_CALLS, 10).await?;
+    timed(&engine, &graph, &llm, 0, 10).await?;
     let n = 100;
-    for _ in 0..10 {
-        run_once(&engine, &graph, input.clone()).await?;
-        direct_calls(&llm).await?;
-    }
-    let (mut runs, mut calls) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for _ in 0..n {
-        let started = Instant::now();
-        run_once(&engine, &graph, input.clone()).await?;
-        runs.push(started.elapsed().as_secs_f64());
-        let started = Instant::now();
-        direct_calls(&llm).await?;
-        calls.push(started.elapsed().as_secs_f64());
-    }
-    let (run, call) = (median(runs), median(calls));
-    let per_tool = (run - call) / TOOL_CALLS as f64;
+    let (run3, model3) = timed(&engine, &graph, &llm, TOOL_CALLS, n).await?;
+    let (run0, model0) = timed(&engine, &graph, &llm, 0, n).await?;
+    let per_tool = ((run3 - model3) - (run0 - model0)) / TOOL_CALLS as f64;
     report.push(format!(
-        "| W7 agent loop | SmartDecisionMaker, {TOOL_CALLS} tool calls + answer, median of {n} runs: {:.3} ms | engine time per tool call **{:.1} µs** | the same 4 model calls made directly: {:.3} ms |",
-        run * 1e3,
+        "| W7 agent loop | SmartDecisionMaker, median of {n} runs: {TOOL_CALLS} tool calls + answer {:.3} ms, answer only {:.3} ms | engine time per tool call **{:.1} µs** | the runs' model calls made directly: {:.3} ms and {:.3} ms; engine time of a run without tool calls {:.3} ms |",
+        run3 * 1e3,
+        run0 * 1e3,
         per_tool * 1e6,
-        call * 1e3
+        model3 * 1e3,
+        model0 * 1e3,
+        (run0 - model0) * 1e3
     ));
     Ok(())
 }
