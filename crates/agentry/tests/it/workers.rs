@@ -201,3 +201,96 @@ fn a_killed_worker_loses_no_completed_step() {
     completed.dedup();
     assert_eq!((total, completed.len()), (7, 7), "{final_state}");
 }
+
+/// A WebSocket client of the API process sees the run that a worker process runs, live: events
+/// cross processes through the relay (LISTEN/NOTIFY, or Redis when the test has one). SQLite
+/// deployments of several processes have no relay, so this runs on PostgreSQL only.
+#[tokio::test(flavor = "multi_thread")]
+async fn live_events_reach_the_api_process_from_a_worker_process() {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let db = agentry_store::testing::fresh_database().await;
+    if db.backend() != agentry_store::Backend::Postgres {
+        eprintln!("skipped: several processes relay events on PostgreSQL or Redis only");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("agentry.toml"),
+        // Idle workers would look for work every minute: only the relay wakes them in time.
+        "port = 0\nlog = \"warn\"\npoll_interval_ms = 60000\n",
+    )
+    .unwrap();
+    let env = deployment_env(db.url());
+    let (dir_path, api_env) = (dir.path().to_path_buf(), env.clone());
+    let (_api, line) = tokio::task::spawn_blocking(move || serve(&dir_path, &api_env, "api"))
+        .await
+        .unwrap();
+    let addr = line
+        .strip_prefix("Agentry listening on http://")
+        .expect("api address")
+        .to_string();
+    let (dir_path, worker_env) = (dir.path().to_path_buf(), env.clone());
+    let (_worker, _) = tokio::task::spawn_blocking(move || serve(&dir_path, &worker_env, "worker"))
+        .await
+        .unwrap();
+    let request_addr = addr.clone();
+    let graph = tokio::task::spawn_blocking(move || {
+        request(
+            &request_addr,
+            "POST",
+            "/api/graphs",
+            Some(&json!({"graph": chain_of_waits(2)})),
+        )
+    })
+    .await
+    .unwrap();
+    let graph_id = graph["id"].as_str().expect("graph saved").to_string();
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .unwrap();
+    let subscribe = json!({"method": "subscribe_graph_executions", "data": {"graph_id": graph_id}});
+    ws.send(Message::text(subscribe.to_string())).await.unwrap();
+    // The worker process has had time to subscribe to the relay too.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (request_addr, id) = (addr.clone(), graph_id.clone());
+    let run = tokio::task::spawn_blocking(move || {
+        request(
+            &request_addr,
+            "POST",
+            &format!("/api/graphs/{id}/execute/1"),
+            Some(&json!({"inputs": {}})),
+        )
+    })
+    .await
+    .unwrap();
+    let exec_id = run["id"].as_str().unwrap().to_string();
+
+    let mut statuses = Vec::new();
+    let ended = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(message) = ws.next().await {
+            let Ok(Message::Text(text)) = message else {
+                continue;
+            };
+            let message: Value = serde_json::from_str(&text).unwrap();
+            if message["method"] != "graph_execution_event" || message["data"]["id"] != exec_id {
+                continue;
+            }
+            let status = message["data"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            statuses.push(status.clone());
+            if status == "COMPLETED" || status == "FAILED" {
+                return message;
+            }
+        }
+        panic!("the socket closed; statuses seen: {statuses:?}");
+    })
+    .await
+    .expect("the run's end reached the API process's WebSocket client");
+    assert_eq!(ended["data"]["status"], "COMPLETED", "{ended}");
+    assert_eq!(ended["data"]["outputs"]["result"], json!(["token"]));
+}
