@@ -1,9 +1,15 @@
-//! ReadSpreadsheetBlock: CSV text to rows, each a dictionary keyed by header or column index.
+//! ReadSpreadsheetBlock: CSV text, or a CSV or Excel file from the run's file store, to rows,
+//! each a dictionary keyed by header or column index.
 
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::files::media;
+
+#[path = "read_spreadsheet_excel.rs"]
+mod excel;
 
 pub struct ReadSpreadsheet;
 
@@ -158,6 +164,28 @@ fn rows(input: &Input, text: &str) -> Result<Vec<Map<String, Value>>, BlockError
         .collect())
 }
 
+/// The CSV text of a file pin, stored in the run's folder first: an `.xlsx` or `.xls` file is
+/// converted from its chosen sheet, any other is read as UTF-8 text.
+async fn file_text(
+    input: &Input,
+    file: &str,
+    cx: &mut Cx<'_, Output>,
+) -> Result<String, BlockError> {
+    let stored = media::store(cx, file).await?;
+    let bytes = stored.bytes().await?;
+    let name = stored.name();
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if matches!(extension.as_deref(), Some("xlsx" | "xls")) {
+        let delimiter = one_byte("delimiter", &input.delimiter)?;
+        return excel::to_csv(bytes, &input.sheet_name, delimiter);
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        BlockError::Input(format!(
+            "cannot read {name} as UTF-8 CSV text (Excel files need an .xlsx or .xls name)"
+        ))
+    })
+}
+
 impl Block for ReadSpreadsheet {
     const META: BlockMeta = BlockMeta::standard(
         "acf7625e-d2cb-4941-bfeb-2819fc6fc015",
@@ -169,20 +197,16 @@ impl Block for ReadSpreadsheet {
     type Output = Output;
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
-        let text = if input.file_input.as_deref().is_some_and(|f| !f.is_empty()) {
-            // Media references (paths, URLs, data URIs) need the file store, not built yet.
-            return Err(BlockError::input(
-                "file_input is not supported yet; pass the CSV text in contents",
-            ));
-        } else {
-            match input.contents.as_deref() {
+        let text = match input.file_input.as_deref().filter(|f| !f.trim().is_empty()) {
+            Some(file) => file_text(&input, file, cx).await?,
+            None => match input.contents.as_deref() {
                 Some(text) if !text.is_empty() => text.to_string(),
                 _ => {
                     return Err(BlockError::input(
                         "Either 'contents' or 'file_input' must be provided",
                     ));
                 }
-            }
+            },
         };
         let rows = rows(&input, &text)?;
         if input.produce_singular_result {
@@ -195,6 +219,10 @@ impl Block for ReadSpreadsheet {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "read_spreadsheet_file_tests.rs"]
+mod file_tests;
 
 #[cfg(test)]
 mod tests {

@@ -30,6 +30,11 @@ const TYPES: &[(&str, &str)] = &[
     ("wav", "audio/wav"),
     ("mp4", "video/mp4"),
     ("zip", "application/zip"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("xls", "application/vnd.ms-excel"),
 ];
 
 /// The MIME type of a file name, `application/octet-stream` when unknown.
@@ -60,15 +65,42 @@ impl Stored {
         self.dir.join(&self.relative)
     }
 
+    /// The file's name (the last part of its relative path).
+    pub fn name(&self) -> &str {
+        self.relative
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&self.relative)
+    }
+
+    /// The file's bytes; a file over `MAX_FILE_BYTES` is refused before it is read.
+    pub async fn bytes(&self) -> Result<Vec<u8>, BlockError> {
+        let path = self.path();
+        let size = tokio::fs::metadata(&path)
+            .await
+            .map_err(|e| BlockError::System(format!("cannot read the stored file: {e}")))?
+            .len();
+        if size > MAX_FILE_BYTES as u64 {
+            return Err(too_large(size));
+        }
+        read(&path).await
+    }
+
     /// The file as `data:<mime>;base64,…`.
     pub async fn data_uri(&self) -> Result<String, BlockError> {
-        let bytes = read(&self.path()).await?;
+        let bytes = self.bytes().await?;
         let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
         Ok(format!("data:{};base64,{b64}", mime_of(&self.relative)))
     }
 }
 
-pub async fn read(path: &Path) -> Result<Vec<u8>, BlockError> {
+fn too_large(size: u64) -> BlockError {
+    BlockError::Input(format!(
+        "File too large: {size} bytes > {MAX_FILE_BYTES} bytes"
+    ))
+}
+
+async fn read(path: &Path) -> Result<Vec<u8>, BlockError> {
     tokio::fs::read(path)
         .await
         .map_err(|e| BlockError::System(format!("cannot read the stored file: {e}")))
@@ -76,10 +108,7 @@ pub async fn read(path: &Path) -> Result<Vec<u8>, BlockError> {
 
 async fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<String, BlockError> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(BlockError::Input(format!(
-            "File too large: {} bytes > {MAX_FILE_BYTES} bytes",
-            bytes.len()
-        )));
+        return Err(too_large(bytes.len() as u64));
     }
     let path = inside(dir, name)?;
     tokio::fs::write(&path, bytes)

@@ -79,7 +79,7 @@ impl Block for FileRead {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let stored = media::store(cx, &input.file_input).await?;
-        let bytes = media::read(&stored.path()).await?;
+        let bytes = stored.bytes().await?;
         // UTF-8, else Latin-1 (every byte is a character), as AutoGPT falls back.
         let content = match String::from_utf8(bytes) {
             Ok(text) => text,

@@ -101,7 +101,7 @@ impl Block for SendAuthenticatedWebRequest {
         if !secret_headers.is_empty() {
             http = http.same_origin_redirects()?;
         }
-        let request = build_request(&http, input.request, &secret_headers)?;
+        let request = build_request(cx, &http, input.request, &secret_headers).await?;
         let fetched = http.send(request).await?;
         // The same-origin client hands back a redirect it would not follow.
         if !secret_headers.is_empty()

@@ -1,14 +1,17 @@
-//! SendWebRequestBlock: one HTTP request through the guarded client, answered by status class.
+//! SendWebRequestBlock: one HTTP request through the guarded client (JSON, form, text or
+//! multipart with files from the run's file store), answered by status class.
 
 use std::collections::BTreeMap;
 
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
 use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use crate::files::media;
 use crate::http::{Fetched, OutboundHttp};
 use crate::python::json_str;
 
@@ -87,34 +90,62 @@ pub enum Output {
     ServerError(Value),
 }
 
-/// The body as AutoGPT sends it: JSON, url-encoded form fields, or raw text.
+/// The body as AutoGPT sends it: JSON, url-encoded form fields, raw text, or multipart form
+/// fields and files.
 enum Body {
     None,
     Json(Value),
     Form(Vec<(String, String)>),
     Text(String),
+    Multipart(Vec<(String, String)>),
 }
 
-fn prepare_body(body: Option<Value>, json_format: bool) -> Result<Body, BlockError> {
-    let mut json_format = json_format;
-    let body = match body {
-        // A text body that parses as JSON is sent as that JSON; any other text goes as it is.
+/// One file to upload: its name, MIME type and content.
+struct Upload {
+    name: String,
+    mime: &'static str,
+    bytes: Vec<u8>,
+}
+
+/// The body and JSON flag as AutoGPT reads them: a text body that parses as JSON is that JSON;
+/// any other text is sent as it is, with JSON turned off.
+fn parse_body(body: Option<Value>, json_format: bool) -> (Value, bool) {
+    match body {
         Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
-            Ok(parsed) if text.len() <= MAX_JSON_TEXT => parsed,
-            _ => {
-                json_format = false;
-                Value::String(text)
-            }
+            Ok(parsed) if text.len() <= MAX_JSON_TEXT => (parsed, json_format),
+            _ => (Value::String(text), false),
         },
-        Some(other) => other,
-        None => Value::Null,
-    };
+        Some(other) => (other, json_format),
+        None => (Value::Null, json_format),
+    }
+}
+
+/// Form fields with Python's `str()` of each value, as AutoGPT's form encoders write them.
+fn form_fields(fields: Map<String, Value>) -> Vec<(String, String)> {
+    fields.into_iter().map(|(k, v)| (k, json_str(&v))).collect()
+}
+
+fn prepare_body(body: Value, json_format: bool, with_files: bool) -> Result<Body, BlockError> {
+    if with_files {
+        if json_format {
+            return Err(BlockError::input(
+                "json_format=True cannot be combined with file uploads; set json_format=False \
+                 and put form fields in `body`.",
+            ));
+        }
+        return match body {
+            Value::Null => Ok(Body::Multipart(Vec::new())),
+            Value::Object(fields) => Ok(Body::Multipart(form_fields(fields))),
+            other => Err(BlockError::input(format!(
+                "When uploading files, the body must be a dictionary of form fields, not {}",
+                crate::python::type_name(&other)
+            ))),
+        };
+    }
     Ok(match (body, json_format) {
         (Value::Null, _) => Body::None,
         (body, true) => Body::Json(body),
-        (Value::Object(fields), false) => {
-            Body::Form(fields.into_iter().map(|(k, v)| (k, json_str(&v))).collect())
-        }
+        (Value::Object(fields), false) => Body::Form(form_fields(fields)),
         (Value::String(text), false) => Body::Text(text),
         (other, false) => {
             return Err(BlockError::input(format!(
@@ -123,6 +154,22 @@ fn prepare_body(body: Option<Value>, json_format: bool) -> Result<Body, BlockErr
             )));
         }
     })
+}
+
+/// Stores each file pin in the run's folder (AutoGPT's `store_media_file`) and reads it back.
+async fn uploads(cx: &mut Cx<'_, Output>, files: &[String]) -> Result<Vec<Upload>, BlockError> {
+    let mut out = Vec::with_capacity(files.len());
+    for file in files {
+        let stored = media::store(cx, file).await?;
+        let bytes = stored.bytes().await?;
+        let name = stored.name().to_string();
+        out.push(Upload {
+            mime: media::mime_of(&name),
+            name,
+            bytes,
+        });
+    }
+    Ok(out)
 }
 
 /// The response body: JSON when the server says so (`null` for 204), else text.
@@ -151,7 +198,7 @@ impl Block for SendWebRequest {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let http = OutboundHttp::from_cx(cx);
-        let request = build_request(&http, input, &[])?;
+        let request = build_request(cx, &http, input, &[]).await?;
         let fetched = http.send(request).await?;
         emit_response(&fetched, cx);
         Ok(())
@@ -160,21 +207,16 @@ impl Block for SendWebRequest {
 
 /// The request `input` describes, started on `http`, with `secret_headers` (from host-scoped
 /// credentials) added. As in AutoGPT, a header the user set wins over a credential header of the
-/// same name (compared case-insensitively).
-pub(crate) fn build_request(
+/// same name (compared case-insensitively). Files are stored in the run's folder first and sent
+/// as multipart parts named `files_name`, after the body's form fields.
+pub(crate) async fn build_request(
+    cx: &mut Cx<'_, Output>,
     http: &OutboundHttp,
     input: Input,
     secret_headers: &[(HeaderName, HeaderValue)],
 ) -> Result<RequestBuilder, BlockError> {
-    let body = prepare_body(input.body, input.json_format)?;
-    if !input.files.is_empty() {
-        // Files are media references (paths, URLs, data URIs) resolved by a file store,
-        // which agentry does not have yet.
-        return Err(BlockError::input(format!(
-            "file uploads ('{}') are not supported yet; send the data in body instead",
-            input.files_name
-        )));
-    }
+    let (body, json_format) = parse_body(input.body, input.json_format);
+    let body = prepare_body(body, json_format, !input.files.is_empty())?;
     let mut request = http.request(input.method.method(), &input.url)?;
     for (name, value) in secret_headers {
         let user_set = input
@@ -200,6 +242,20 @@ pub(crate) fn build_request(
                 .body(encoded)
         }
         Body::Text(text) => request.body(text),
+        Body::Multipart(fields) => {
+            let mut form = Form::new();
+            for (name, value) in fields {
+                form = form.text(name, value);
+            }
+            for upload in uploads(cx, &input.files).await? {
+                let part = Part::bytes(upload.bytes)
+                    .file_name(upload.name)
+                    .mime_str(upload.mime)
+                    .map_err(|e| BlockError::System(format!("bad MIME type: {e}")))?;
+                form = form.part(input.files_name.clone(), part);
+            }
+            request.multipart(form)
+        }
     })
 }
 

@@ -1,4 +1,5 @@
-//! SendWebRequestBlock against wiremock on 127.0.0.1.
+//! SendWebRequestBlock against wiremock on 127.0.0.1, multipart uploads from a temporary file
+//! store included.
 
 use agentry_core::Resources;
 use agentry_core::testing::{Recorder, run_block, run_block_with};
@@ -7,6 +8,7 @@ use wiremock::matchers::{body_json, body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
+use crate::files::FileStore;
 use crate::http::HttpSettings;
 
 /// A run whose process allows private networks, so wiremock on 127.0.0.1 is reachable.
@@ -166,11 +168,7 @@ async fn redirect_to_a_private_address_is_refused() {
 }
 
 #[tokio::test]
-async fn files_are_not_supported_yet_and_pins_match_autogpt() {
-    let out =
-        send(json!({"url": "http://127.0.0.1:9/", "files": ["data:text/plain;base64,aGk="]})).await;
-    assert_eq!(out[0].0, "error");
-    assert!(out[0].1.as_str().unwrap().contains("not supported"));
+async fn pins_match_autogpt() {
     let mut r = agentry_core::Registry::new();
     r.register(SendWebRequest);
     let info = r.info("6595ae1f-b924-42cb-9a41-551a0611c4b4").unwrap();
@@ -189,4 +187,119 @@ async fn files_are_not_supported_yet_and_pins_match_autogpt() {
         outputs,
         ["response", "client_error", "server_error", "error"]
     );
+}
+
+/// `permissive()` with a file store under `root`, for user `u1` and run `r1`.
+fn with_files(root: &std::path::Path) -> Recorder {
+    let mut r = permissive();
+    r.resources = r.resources.with(FileStore::new(root));
+    r.info.user_id = "u1".into();
+    r.info.graph_exec_id = "r1".into();
+    r
+}
+
+/// The parts of a multipart body: each part's header lines and content.
+fn parts(content_type: &str, body: &[u8]) -> Vec<(String, String)> {
+    let boundary = content_type
+        .split_once("boundary=")
+        .expect("a multipart boundary")
+        .1;
+    let body = String::from_utf8_lossy(body);
+    body.split(&format!("--{boundary}"))
+        .filter_map(|part| part.strip_prefix("\r\n"))
+        .filter_map(|part| part.split_once("\r\n\r\n"))
+        .map(|(head, content)| {
+            let content = content.strip_suffix("\r\n").unwrap_or(content);
+            (head.to_string(), content.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn files_go_as_multipart_parts_after_the_form_fields() {
+    let root = tempfile::tempdir().unwrap();
+    let run_dir = root.path().join("u1").join("r1");
+    std::fs::create_dir_all(&run_dir).unwrap();
+    std::fs::write(run_dir.join("notes.csv"), "a,b\n1,2\n").unwrap();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/upload"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = run_block_with(
+        SendWebRequest,
+        json!({"url": format!("{}/upload", server.uri()), "json_format": false,
+            "body": {"title": "Hello", "n": 3}, "files_name": "doc",
+            "files": ["data:text/plain;base64,aGVsbG8gZmlsZQ==", "notes.csv"]}),
+        with_files(root.path()),
+    )
+    .await;
+    assert_eq!(out, vec![("response".into(), json!({"ok": true}))]);
+
+    let request = &server.received_requests().await.unwrap()[0];
+    let content_type = request.headers["content-type"].to_str().unwrap();
+    assert!(
+        content_type.starts_with("multipart/form-data"),
+        "{content_type}"
+    );
+    let parts = parts(content_type, &request.body);
+    assert_eq!(parts.len(), 4, "{parts:?}");
+    assert!(parts[0].0.contains(r#"name="title""#) && parts[0].1 == "Hello");
+    assert!(parts[1].0.contains(r#"name="n""#) && parts[1].1 == "3");
+    // The data URI was stored under a new name with the extension of its MIME type.
+    let (head, content) = &parts[2];
+    assert!(head.contains(r#"name="doc"; filename=""#), "{head}");
+    assert!(
+        head.contains(".txt\"") && head.contains("text/plain"),
+        "{head}"
+    );
+    assert_eq!(content, "hello file");
+    let (head, content) = &parts[3];
+    assert!(
+        head.contains(r#"name="doc"; filename="notes.csv""#),
+        "{head}"
+    );
+    assert!(head.contains("text/csv"), "{head}");
+    assert_eq!(content, "a,b\n1,2\n");
+}
+
+#[tokio::test]
+async fn file_uploads_refuse_json_bad_bodies_and_paths_outside_the_run() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("secret.txt"), "no").unwrap();
+    let server = MockServer::start().await;
+    let url = format!("{}/upload", server.uri());
+    let file = "data:text/plain;base64,aGk=";
+    let cases = [
+        (
+            json!({"url": url, "files": [file]}),
+            "json_format=True cannot be combined with file uploads",
+        ),
+        (
+            json!({"url": url, "json_format": false, "body": [1], "files": [file]}),
+            "must be a dictionary of form fields",
+        ),
+        (
+            json!({"url": url, "json_format": false, "files": ["../../secret.txt"]}),
+            "outside",
+        ),
+        (
+            json!({"url": url, "json_format": false, "files": ["/etc/passwd"]}),
+            "outside",
+        ),
+        (
+            json!({"url": url, "json_format": false, "files": ["missing.txt"]}),
+            "does not exist",
+        ),
+    ];
+    for (input, expected) in cases {
+        let out = run_block_with(SendWebRequest, input, with_files(root.path())).await;
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].0, "error", "{out:?}");
+        let message = out[0].1.as_str().unwrap();
+        assert!(message.contains(expected), "{message}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
 }
