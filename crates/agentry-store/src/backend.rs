@@ -36,6 +36,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     match backend {
         Backend::Sqlite => {
             let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            // A file connection cannot go stale: pinging it before each use would cost a
+            // round trip to the driver's thread per batch.
+            opts.test_before_acquire(false);
             opts.max_connections(if in_memory { 1 } else { 8 })
                 .min_connections(1)
                 .map_sqlx_sqlite_opts(|o| {
@@ -47,6 +50,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 });
         }
         Backend::Postgres => {
+            // Ping only connections idle long enough for the server or a proxy to have dropped
+            // them, not every connection on every use.
+            opts.test_before_acquire_if_idle_for(Duration::from_secs(30));
             opts.max_connections(16).min_connections(1);
         }
     }
