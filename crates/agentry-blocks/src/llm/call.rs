@@ -34,9 +34,7 @@ pub async fn chat<O: Serialize>(
         }
         Err(failed) => {
             if failed.attempts > 1 {
-                let mut stats = Map::new();
-                stats.insert("llm_retry_count".into(), json!(failed.attempts - 1));
-                cx.add_stats(stats);
+                count_retry(cx, u64::from(failed.attempts - 1));
             }
             Err(failed.error)
         }

@@ -42,6 +42,16 @@ pub struct Answer {
     pub prompt: Vec<Message>,
 }
 
+impl Answer {
+    /// The plain-text answer of a call made without `expected_format`.
+    pub fn text(&self) -> String {
+        self.response["response"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
 /// A tag id no user or model text will contain by chance.
 pub fn tag_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..16].to_string()

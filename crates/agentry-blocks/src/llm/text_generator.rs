@@ -72,11 +72,7 @@ impl Block for AiTextGenerator {
             },
         )
         .await?;
-        let text = answer.response["response"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        cx.emit(Output::Response(text));
+        cx.emit(Output::Response(answer.text()));
         cx.emit(Output::Prompt(call::prompt_pin(&answer.prompt)));
         Ok(())
     }

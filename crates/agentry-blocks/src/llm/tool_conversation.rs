@@ -64,23 +64,10 @@ fn text_of(v: &Value, key: &str) -> String {
 
 /// The model's answer as a history entry, in OpenAI's shape.
 pub fn assistant_entry(reply: &ChatResponse) -> Value {
-    if reply.tool_calls.is_empty() {
-        return json!({"role": "assistant", "content": reply.text});
-    }
-    let calls: Vec<Value> = reply
-        .tool_calls
-        .iter()
-        .map(|c| {
-            json!({"id": c.id, "type": "function",
-                   "function": {"name": c.name, "arguments": c.arguments}})
-        })
-        .collect();
-    let content = if reply.text.is_empty() {
-        Value::Null
-    } else {
-        Value::String(reply.text.clone())
-    };
-    json!({"role": "assistant", "content": content, "tool_calls": calls})
+    super::provider::openai::message(&Message {
+        tool_calls: reply.tool_calls.clone(),
+        ..Message::assistant(reply.text.clone())
+    })
 }
 
 /// The answer to tool call `call_id`: text as is, anything else as JSON.

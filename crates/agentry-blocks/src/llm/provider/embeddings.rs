@@ -94,20 +94,8 @@ impl LlmProviders {
                 Ok(done) => return Ok(done),
                 Err(e) => e,
             };
-            if !error.is_retryable() {
-                return Err(match &error {
-                    CallError::Client { status, message } => BlockError::Input(format!(
-                        "{name} rejected the embedding request for model {model:?} (HTTP {status}): {message}"
-                    )),
-                    other => BlockError::System(format!("{name}: {other}")),
-                });
-            }
-            if attempt >= policy.max_attempts.max(1) {
-                return Err(BlockError::System(format!(
-                    "{name}: {error} (gave up after {attempt} attempts)"
-                )));
-            }
-            tokio::time::sleep(policy.wait(attempt, &error)).await;
+            let wait = policy.after_failure(&name, model, "embedding request", attempt, &error)?;
+            tokio::time::sleep(wait).await;
         }
     }
 }

@@ -95,7 +95,8 @@ impl OpenAiCompatible {
     }
 }
 
-fn message(m: &super::Message) -> Value {
+/// A message in OpenAI's chat shape (also how conversation history pins carry it).
+pub fn message(m: &super::Message) -> Value {
     match m.role {
         Role::System => json!({"role": "system", "content": m.content}),
         Role::User => json!({"role": "user", "content": m.content}),

@@ -40,6 +40,35 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// After attempt `attempt` of a `what` (e.g. "request") to provider `name` for `model`
+    /// failed with `error`: how long to wait before the next attempt, or the error the block
+    /// reports when the failure is final (not retryable, or the attempts are used up).
+    pub(crate) fn after_failure(
+        &self,
+        name: &str,
+        model: &str,
+        what: &str,
+        attempt: u32,
+        error: &CallError,
+    ) -> Result<Duration, BlockError> {
+        if !error.is_retryable() {
+            return Err(match error {
+                CallError::Client { status, message } => BlockError::Input(format!(
+                    "{name} rejected the {what} for model {model:?} (HTTP {status}): {message}"
+                )),
+                other => BlockError::System(format!("{name}: {other}")),
+            });
+        }
+        if attempt >= self.max_attempts.max(1) {
+            return Err(BlockError::System(format!(
+                "{name}: {error} (gave up after {attempt} attempts)"
+            )));
+        }
+        let wait = self.wait(attempt, error);
+        tracing::warn!(provider = %name, %model, attempt, ?wait, "LLM {what} failed, retrying: {error}");
+        Ok(wait)
+    }
+
     pub(crate) fn wait(&self, attempt: u32, error: &CallError) -> Duration {
         let backoff = self
             .base_backoff
@@ -430,26 +459,10 @@ impl LlmProviders {
                 }
                 Err(e) => e,
             };
-            if !error.is_retryable() {
-                let block_error = match &error {
-                    CallError::Client { status, message } => BlockError::Input(format!(
-                        "{name} rejected the request for model {model:?} (HTTP {status}): {message}"
-                    )),
-                    other => BlockError::System(format!("{name}: {other}")),
-                };
-                return Err(fail(block_error, attempt));
+            match policy.after_failure(&name, model, "request", attempt, &error) {
+                Ok(wait) => tokio::time::sleep(wait).await,
+                Err(final_error) => return Err(fail(final_error, attempt)),
             }
-            if attempt >= policy.max_attempts.max(1) {
-                return Err(fail(
-                    BlockError::System(format!(
-                        "{name}: {error} (gave up after {attempt} attempts)"
-                    )),
-                    attempt,
-                ));
-            }
-            let wait = policy.wait(attempt, &error);
-            tracing::warn!(provider = %name, %model, attempt, ?wait, "LLM call failed, retrying: {error}");
-            tokio::time::sleep(wait).await;
         }
     }
 }
