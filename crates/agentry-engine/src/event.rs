@@ -67,8 +67,8 @@ impl EventBus {
 
     /// Publishes an event of this process: here, and to the other processes.
     pub fn publish(&self, event: Event) {
-        if let Some(remote) = self.remote.get() {
-            let _ = remote.send(crate::relay::Signal::Event(event.clone()));
+        if self.remote.get().is_some() {
+            self.signal(crate::relay::Signal::Event(event.clone()));
         }
         self.publish_local(event);
     }
@@ -79,10 +79,16 @@ impl EventBus {
         let _ = self.tx.send(event);
     }
 
-    /// Sends every later event to the other processes as well.
-    pub(crate) fn forward_to(&self, outbox: Option<crate::relay::Outbox>) {
-        if let Some(outbox) = outbox {
-            let _ = self.remote.set(outbox);
+    /// Sends every later event, and every signal, to the other processes as well; `false`
+    /// when a relay was attached already.
+    pub(crate) fn forward_to(&self, outbox: crate::relay::Outbox) -> bool {
+        self.remote.set(outbox).is_ok()
+    }
+
+    /// Tells the other processes, when a relay is attached.
+    pub(crate) fn signal(&self, signal: crate::relay::Signal) {
+        if let Some(remote) = self.remote.get() {
+            let _ = remote.send(signal);
         }
     }
 

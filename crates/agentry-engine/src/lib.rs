@@ -104,8 +104,6 @@ struct Inner {
     slots: Arc<tokio::sync::Semaphore>,
     /// Wakes the worker loop: a run was enqueued or a slot freed.
     wake: tokio::sync::Notify,
-    /// Signals for the other processes, once a relay is attached.
-    outbox: std::sync::OnceLock<relay::Outbox>,
     config: Config,
 }
 
@@ -163,7 +161,6 @@ impl Engine {
                 graphs: Mutex::new(HashMap::new()),
                 slots: Arc::new(tokio::sync::Semaphore::new(config.worker_concurrency)),
                 wake: tokio::sync::Notify::new(),
-                outbox: std::sync::OnceLock::new(),
                 config,
             }),
         }

@@ -60,7 +60,7 @@ struct Envelope {
     signal: Signal,
 }
 
-/// The sending side, held by the engine once a relay is attached.
+/// The sending side, held by the event bus once a relay is attached.
 pub(crate) type Outbox = mpsc::UnboundedSender<Signal>;
 
 /// How long to wait before reconnecting a lost relay.
@@ -71,21 +71,18 @@ impl Engine {
     /// events, enqueues and stops go out, theirs come in. Call once, at start-up.
     pub fn attach_relay(&self, relay: Arc<dyn Relay>) {
         let (tx, rx) = mpsc::unbounded_channel();
-        if self.inner.outbox.set(tx).is_err() {
+        if !self.inner.bus.forward_to(tx) {
             tracing::warn!("a relay is already attached; ignoring another");
             return;
         }
         let origin = self.inner.config.worker_id.clone();
-        self.inner.bus.forward_to(self.inner.outbox.get().cloned());
         tokio::spawn(send_loop(relay.clone(), origin.clone(), rx));
         tokio::spawn(self.clone().receive_loop(relay, origin));
     }
 
     /// Tells the other processes, when a relay is attached.
     pub(crate) fn signal(&self, signal: Signal) {
-        if let Some(outbox) = self.inner.outbox.get() {
-            let _ = outbox.send(signal);
-        }
+        self.inner.bus.signal(signal);
     }
 
     async fn receive_loop(self, relay: Arc<dyn Relay>, origin: String) {
