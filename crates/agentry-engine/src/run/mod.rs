@@ -375,7 +375,10 @@ impl Run {
                     memory: self.spec.memory.clone(),
                     tool_nodes: RunTools::for_node(&self.spec.plan, node, &self.tool_tx),
                     resources: self.spec.resources.clone(),
-                    reviews: self.spec.reviews.clone(),
+                    // Only human-review blocks ask for a decision; others get no review desk.
+                    reviews: (plan_node.kind == BlockType::HumanInTheLoop)
+                        .then(|| self.spec.reviews.clone())
+                        .flatten(),
                 };
                 self.tasks.spawn(node_task::run(job));
             }
