@@ -176,6 +176,10 @@ pub trait Context: Send {
     fn reviews(&self) -> Option<&dyn crate::Reviews> {
         None
     }
+    /// The run's user's stored credentials, where the engine offers them.
+    fn credentials(&self) -> Option<&dyn crate::credentials::Credentials> {
+        None
+    }
     /// The services the process was started with.
     fn resources(&self) -> &crate::Resources {
         crate::resources::none()
@@ -258,6 +262,33 @@ impl<'a, O: Serialize> Cx<'a, O> {
     /// Human review of this node execution's data, where the engine offers it.
     pub fn reviews(&self) -> Option<&dyn crate::Reviews> {
         self.inner.reviews()
+    }
+
+    /// The user's credential that a `credentials` input names, decrypted for this node only.
+    /// An input error naming the provider when the context has no credential store or the user
+    /// has no such credential.
+    pub async fn credential(
+        &self,
+        meta: &crate::credentials::CredentialsMeta,
+    ) -> Result<crate::credentials::Credential, BlockError> {
+        let store = self.inner.credentials().ok_or_else(|| {
+            BlockError::Input(format!(
+                "{} credentials are needed, and this run has no credential store",
+                meta.provider.as_deref().unwrap_or("the block's")
+            ))
+        })?;
+        store.get(meta).await
+    }
+
+    /// After the provider refused a token (401): the refreshed credential (OAuth2).
+    pub async fn refresh_credential(
+        &self,
+        meta: &crate::credentials::CredentialsMeta,
+    ) -> Result<crate::credentials::Credential, BlockError> {
+        let store = self.inner.credentials().ok_or_else(|| {
+            BlockError::Input("this run has no credential store to refresh from".into())
+        })?;
+        store.refresh(meta).await
     }
 
     /// The service of type `T`, or a system error naming it when the process has none.

@@ -4,6 +4,7 @@
 pub mod block;
 pub mod catalog;
 pub mod coerce;
+pub mod credentials;
 pub mod export;
 pub mod graph;
 pub mod io_schema;
@@ -21,6 +22,9 @@ pub mod validate;
 pub use block::{
     Block, BlockError, BlockMeta, BlockType, Category, Context, Cx, ExecutionInfo, SubAgents,
     SubRunRequest, SubRunResult,
+};
+pub use credentials::{
+    Credential, CredentialKind, CredentialSecret, Credentials, CredentialsMeta, SecretString,
 };
 pub use graph::{Graph, Link, Node};
 pub use memory::{Memory, VectorEntry, VectorHit};
