@@ -2,6 +2,7 @@
 //! `/api/openapi.json`, with one error envelope, and AutoGPT's WebSocket API at `/ws` (`ws`).
 //! It gets the engine (and its block registry) passed in and never calls blocks itself.
 
+pub mod auth;
 pub mod error;
 mod extract;
 pub mod routes;
@@ -11,16 +12,27 @@ use std::future::Future;
 use std::sync::Arc;
 
 use agentry_engine::Engine;
-use agentry_store::DEFAULT_USER_ID;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
 use serde_json::Value;
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::auth::Accounts;
+use crate::auth::middleware::HostPolicy;
 use crate::error::ApiError;
+
+/// How requests are authenticated.
+#[derive(Clone)]
+pub enum AuthMode {
+    /// `--no-auth`: every request is the local user. Loopback listeners only.
+    Local,
+    /// Accounts: bearer tokens, API keys and session cookies.
+    Accounts(Arc<Accounts>),
+}
 
 /// Everything a handler needs; cheap to clone.
 #[derive(Clone)]
@@ -28,9 +40,16 @@ pub struct AppState {
     pub engine: Engine,
     /// The block catalogue, rendered once.
     blocks: Arc<Value>,
+    pub auth: AuthMode,
+    /// The configured `allowed_hosts` (host names the server answers to beside loopback).
+    allowed_hosts: Arc<Vec<String>>,
+    /// Set by `serve` from the listening address.
+    hosts: HostPolicy,
+    loopback: bool,
 }
 
 impl AppState {
+    /// Local mode (`--no-auth`): every request acts as the local user.
     pub fn new(engine: Engine) -> Self {
         let blocks = engine
             .registry()
@@ -40,12 +59,42 @@ impl AppState {
         AppState {
             engine,
             blocks: Arc::new(Value::Array(blocks)),
+            auth: AuthMode::Local,
+            allowed_hosts: Arc::new(Vec::new()),
+            hosts: HostPolicy::default(),
+            loopback: true,
         }
     }
 
-    /// The user a request acts as. Until sign-in exists, the local default user.
-    pub fn user_id(&self) -> &str {
-        DEFAULT_USER_ID
+    /// Accounts mode: requests sign in.
+    pub fn with_accounts(engine: Engine, accounts: Accounts) -> Self {
+        AppState {
+            auth: AuthMode::Accounts(Arc::new(accounts)),
+            ..AppState::new(engine)
+        }
+    }
+
+    /// Host names (`name` or `name:port`) the server answers to besides its loopback names.
+    pub fn allowed_hosts(mut self, hosts: Vec<String>) -> Self {
+        self.allowed_hosts = Arc::new(hosts);
+        self
+    }
+
+    /// Whether the server listens on a loopback address only.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+
+    /// The accounts of accounts mode, or 404 in local mode (there are none to manage).
+    pub fn accounts(&self) -> Result<&Arc<Accounts>, ApiError> {
+        match &self.auth {
+            AuthMode::Accounts(accounts) => Ok(accounts),
+            AuthMode::Local => Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "auth_disabled",
+                "this server runs without sign-in (--no-auth)",
+            )),
+        }
     }
 }
 
@@ -85,6 +134,11 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
                 "this route does not accept that method",
             )
         })
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::middleware::authenticate,
+        ))
+        .layer(from_fn_with_state(state.clone(), auth::middleware::guard))
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state);
@@ -96,12 +150,22 @@ pub fn openapi(state: AppState) -> utoipa::openapi::OpenApi {
     router(state).1
 }
 
-/// Serves until `shutdown` resolves, then finishes in-flight requests.
+/// Serves until `shutdown` resolves, then finishes in-flight requests. Refuses to serve a
+/// non-loopback address without sign-in.
 pub async fn serve(
     listener: TcpListener,
-    state: AppState,
+    mut state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    state.loopback = addr.ip().is_loopback();
+    if !state.loopback && matches!(state.auth, AuthMode::Local) {
+        return Err(std::io::Error::other(format!(
+            "refusing to listen on {addr} without sign-in: anyone who can reach it could run \
+             anything as the local user. Listen on 127.0.0.1, or drop --no-auth"
+        )));
+    }
+    state.hosts = HostPolicy::new(addr, &state.allowed_hosts);
     let (app, _) = router(state);
     // Small writes go out at once: WebSocket events are small frames, and Nagle's algorithm
     // would hold each one behind the peer's delayed ACK (about 40 ms).

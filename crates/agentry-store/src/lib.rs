@@ -2,6 +2,7 @@
 //! The only crate that speaks SQL; SQLite and PostgreSQL share every query and migration,
 //! and differ only in `backend.rs`.
 
+pub mod accounts;
 pub mod backend;
 mod batch;
 pub mod entity;
@@ -22,6 +23,7 @@ pub mod testing;
 pub mod users;
 pub mod webhooks;
 
+pub use accounts::NewAccount;
 pub use backend::Backend;
 pub use error::{Error, Result};
 pub use executions::{

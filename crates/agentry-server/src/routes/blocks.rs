@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 
@@ -46,7 +47,7 @@ pub fn block_json(info: &agentry_core::BlockInfo) -> Value {
 /// Every block with its input and output schemas.
 #[utoipa::path(get, path = "/api/blocks", tag = "blocks",
     responses((status = 200, description = "the block catalogue", body = Vec<Object>)))]
-async fn list_blocks(State(state): State<AppState>) -> Json<Value> {
+async fn list_blocks(State(state): State<AppState>, _signed_in: Principal) -> Json<Value> {
     Json((*state.blocks).clone())
 }
 
@@ -59,12 +60,13 @@ async fn list_blocks(State(state): State<AppState>) -> Json<Value> {
                (status = 404, description = "no such block")))]
 async fn execute_block(
     State(state): State<AppState>,
+    principal: Principal,
     Path(block_id): Path<String>,
     Json(input): Json<Map<String, Value>>,
 ) -> ApiResult<Json<Value>> {
     let run = state
         .engine
-        .run_block(&block_id, state.user_id(), input)
+        .run_block(&block_id, &principal.user_id, input)
         .await
         .ok_or_else(|| ApiError::not_found(format!("block {block_id} not found")))?;
     let mut out = Map::new();

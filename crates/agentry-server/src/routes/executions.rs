@@ -13,6 +13,7 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 
@@ -120,6 +121,7 @@ struct ExecuteQuery {
               (status = 404, description = "no such graph version")))]
 async fn execute_graph(
     State(state): State<AppState>,
+    principal: Principal,
     Path((graph_id, version)): Path<(String, i32)>,
     Query(q): Query<ExecuteQuery>,
     body: axum::body::Bytes,
@@ -134,12 +136,12 @@ async fn execute_graph(
     };
     let record = state
         .engine
-        .graph_version(state.user_id(), &graph_id, version)
+        .graph_version(&principal.user_id, &graph_id, version)
         .await?;
     let exec_id = state
         .engine
         .execute(ExecuteRequest {
-            user_id: state.user_id(),
+            user_id: &principal.user_id,
             graph: &record.graph,
             inputs: body.inputs,
         })
@@ -152,7 +154,7 @@ async fn execute_graph(
             let run = state
                 .engine
                 .store()
-                .get_execution(state.user_id(), &exec_id)
+                .get_execution(&principal.user_id, &exec_id)
                 .await?;
             let mut value = meta_json(&run.run);
             value["outputs"] = Value::Object(result.outputs);
@@ -162,7 +164,7 @@ async fn execute_graph(
     let run = state
         .engine
         .store()
-        .get_execution(state.user_id(), &exec_id)
+        .get_execution(&principal.user_id, &exec_id)
         .await?;
     Ok(Json(meta_json(&run.run)))
 }
@@ -194,13 +196,14 @@ impl PageQuery {
     responses((status = 200, description = "runs", body = Vec<Object>)))]
 async fn list_executions(
     State(state): State<AppState>,
+    principal: Principal,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let (page, size) = q.resolve()?;
     let (runs, _) = state
         .engine
         .store()
-        .list_executions(state.user_id(), None, page, size)
+        .list_executions(&principal.user_id, None, page, size)
         .await?;
     Ok(Json(runs.iter().map(meta_json).collect()))
 }
@@ -211,6 +214,7 @@ async fn list_executions(
     responses((status = 200, description = "runs and pagination", body = Object)))]
 async fn list_graph_executions(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Value>> {
@@ -218,7 +222,7 @@ async fn list_graph_executions(
     let (runs, total) = state
         .engine
         .store()
-        .list_executions(state.user_id(), Some(&graph_id), page, size)
+        .list_executions(&principal.user_id, Some(&graph_id), page, size)
         .await?;
     Ok(Json(json!({
         "executions": runs.iter().map(meta_json).collect::<Vec<_>>(),
@@ -231,12 +235,13 @@ async fn list_graph_executions(
     })))
 }
 
-async fn load(state: &AppState, graph_id: &str, exec_id: &str) -> ApiResult<ExecutionRecord> {
-    let record = state
-        .engine
-        .store()
-        .get_execution(state.user_id(), exec_id)
-        .await?;
+async fn load(
+    state: &AppState,
+    user_id: &str,
+    graph_id: &str,
+    exec_id: &str,
+) -> ApiResult<ExecutionRecord> {
+    let record = state.engine.store().get_execution(user_id, exec_id).await?;
     if record.run.graph_id != graph_id {
         return Err(ApiError::not_found(format!(
             "execution {exec_id} of graph {graph_id} not found"
@@ -251,9 +256,10 @@ async fn load(state: &AppState, graph_id: &str, exec_id: &str) -> ApiResult<Exec
     responses((status = 200, description = "the run", body = Object), (status = 404, description = "not found")))]
 async fn get_execution(
     State(state): State<AppState>,
+    principal: Principal,
     Path((graph_id, exec_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    let record = load(&state, &graph_id, &exec_id).await?;
+    let record = load(&state, &principal.user_id, &graph_id, &exec_id).await?;
     Ok(Json(execution_json(&state, &record)))
 }
 
@@ -263,10 +269,11 @@ async fn get_execution(
     responses((status = 200, description = "the run after stopping", body = Object), (status = 404, description = "not found")))]
 async fn stop_execution(
     State(state): State<AppState>,
+    principal: Principal,
     Path((graph_id, exec_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    load(&state, &graph_id, &exec_id).await?;
-    state.engine.stop(state.user_id(), &exec_id).await?;
-    let record = load(&state, &graph_id, &exec_id).await?;
+    load(&state, &principal.user_id, &graph_id, &exec_id).await?;
+    state.engine.stop(&principal.user_id, &exec_id).await?;
+    let record = load(&state, &principal.user_id, &graph_id, &exec_id).await?;
     Ok(Json(execution_json(&state, &record)))
 }

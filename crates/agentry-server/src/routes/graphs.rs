@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 
@@ -58,8 +59,11 @@ fn graph_from_body(body: Value) -> ApiResult<Graph> {
 /// The user's graphs, each at its active version.
 #[utoipa::path(get, path = "/api/graphs", tag = "graphs",
     responses((status = 200, description = "graphs", body = Vec<Object>)))]
-async fn list_graphs(State(state): State<AppState>) -> ApiResult<Json<Vec<Value>>> {
-    let records = state.engine.store().list_graphs(state.user_id()).await?;
+async fn list_graphs(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> ApiResult<Json<Vec<Value>>> {
+    let records = state.engine.store().list_graphs(&principal.user_id).await?;
     Ok(Json(
         records
             .iter()
@@ -82,13 +86,14 @@ async fn list_graphs(State(state): State<AppState>) -> ApiResult<Json<Vec<Value>
               (status = 400, description = "invalid graph or unknown blocks")))]
 async fn create_graph(
     State(state): State<AppState>,
+    principal: Principal,
     Json(body): Json<Value>,
 ) -> ApiResult<Json<Value>> {
     let graph = graph_from_body(body)?;
     let record = graphs::create(
         state.engine.store(),
         state.engine.registry(),
-        state.user_id(),
+        &principal.user_id,
         graph,
     )
     .await?;
@@ -109,13 +114,14 @@ struct GetGraphQuery {
     responses((status = 200, description = "the graph", body = Object), (status = 404, description = "not found")))]
 async fn get_graph(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     Query(q): Query<GetGraphQuery>,
 ) -> ApiResult<Json<Value>> {
     let record = state
         .engine
         .store()
-        .get_graph(state.user_id(), &graph_id, q.version)
+        .get_graph(&principal.user_id, &graph_id, q.version)
         .await?;
     Ok(Json(graph_json(&state, &record, q.for_export)))
 }
@@ -126,6 +132,7 @@ async fn get_graph(
     responses((status = 200, description = "the new version", body = Object), (status = 404, description = "not found")))]
 async fn update_graph(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<Json<Value>> {
@@ -133,7 +140,7 @@ async fn update_graph(
     let record = graphs::update(
         state.engine.store(),
         state.engine.registry(),
-        state.user_id(),
+        &principal.user_id,
         &graph_id,
         graph,
     )
@@ -148,12 +155,13 @@ async fn update_graph(
               (status = 404, description = "not found")))]
 async fn delete_graph(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let count = state
         .engine
         .store()
-        .delete_graph(state.user_id(), &graph_id)
+        .delete_graph(&principal.user_id, &graph_id)
         .await?;
     state.engine.forget_graph(&graph_id);
     Ok(Json(json!({ "version_counts": count })))
@@ -164,12 +172,13 @@ async fn delete_graph(
     responses((status = 200, description = "versions", body = Vec<Object>), (status = 404, description = "not found")))]
 async fn list_versions(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let records = state
         .engine
         .store()
-        .graph_versions(state.user_id(), &graph_id)
+        .graph_versions(&principal.user_id, &graph_id)
         .await?;
     Ok(Json(
         records
@@ -185,12 +194,13 @@ async fn list_versions(
     responses((status = 200, description = "the version", body = Object), (status = 404, description = "not found")))]
 async fn get_version(
     State(state): State<AppState>,
+    principal: Principal,
     Path((graph_id, version)): Path<(String, i32)>,
 ) -> ApiResult<Json<Value>> {
     let record = state
         .engine
         .store()
-        .get_graph(state.user_id(), &graph_id, Some(version))
+        .get_graph(&principal.user_id, &graph_id, Some(version))
         .await?;
     Ok(Json(graph_json(&state, &record, false)))
 }
@@ -207,13 +217,14 @@ struct SetActiveVersion {
     responses((status = 200, description = "the active version", body = Object), (status = 404, description = "not found")))]
 async fn set_active_version(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     Json(body): Json<SetActiveVersion>,
 ) -> ApiResult<Json<Value>> {
     let record = state
         .engine
         .store()
-        .set_active_graph_version(state.user_id(), &graph_id, body.active_graph_version)
+        .set_active_graph_version(&principal.user_id, &graph_id, body.active_graph_version)
         .await?;
     state.engine.forget_graph(&graph_id);
     Ok(Json(graph_json(&state, &record, false)))

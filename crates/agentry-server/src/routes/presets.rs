@@ -12,6 +12,7 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::routes::executions::meta_json;
@@ -57,6 +58,7 @@ struct ListQuery {
     responses((status = 200, description = "presets and pagination", body = Object)))]
 async fn list_presets(
     State(state): State<AppState>,
+    principal: Principal,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Value>> {
     let page = q.page.unwrap_or(1);
@@ -70,7 +72,7 @@ async fn list_presets(
     let (rows, total) = state
         .engine
         .store()
-        .list_presets(state.user_id(), q.graph_id.as_deref(), page, size)
+        .list_presets(&principal.user_id, q.graph_id.as_deref(), page, size)
         .await?;
     Ok(Json(json!({
         "presets": rows.iter().map(preset_json).collect::<Vec<_>>(),
@@ -111,17 +113,18 @@ fn yes() -> bool {
               (status = 404, description = "no such graph version")))]
 async fn create_preset(
     State(state): State<AppState>,
+    principal: Principal,
     Json(body): Json<CreateBody>,
 ) -> ApiResult<Json<Value>> {
     state
         .engine
-        .graph_version(state.user_id(), &body.graph_id, body.graph_version)
+        .graph_version(&principal.user_id, &body.graph_id, body.graph_version)
         .await?;
     let created = state
         .engine
         .store()
         .create_preset(NewPreset {
-            user_id: state.user_id().to_string(),
+            user_id: principal.user_id.clone(),
             graph_id: body.graph_id,
             graph_version: body.graph_version,
             name: body.name,
@@ -140,12 +143,13 @@ async fn create_preset(
               (status = 404, description = "no such preset")))]
 async fn get_preset(
     State(state): State<AppState>,
+    principal: Principal,
     Path(preset_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let p = state
         .engine
         .store()
-        .get_preset(state.user_id(), &preset_id)
+        .get_preset(&principal.user_id, &preset_id)
         .await?;
     Ok(Json(preset_json(&p)))
 }
@@ -169,6 +173,7 @@ struct UpdateBody {
               (status = 404, description = "no such preset")))]
 async fn update_preset(
     State(state): State<AppState>,
+    principal: Principal,
     Path(preset_id): Path<String>,
     Json(body): Json<UpdateBody>,
 ) -> ApiResult<Json<Value>> {
@@ -181,7 +186,7 @@ async fn update_preset(
     let p = state
         .engine
         .store()
-        .update_preset(state.user_id(), &preset_id, change)
+        .update_preset(&principal.user_id, &preset_id, change)
         .await?;
     Ok(Json(preset_json(&p)))
 }
@@ -193,12 +198,13 @@ async fn update_preset(
               (status = 404, description = "no such preset")))]
 async fn delete_preset(
     State(state): State<AppState>,
+    principal: Principal,
     Path(preset_id): Path<String>,
 ) -> ApiResult<StatusCode> {
     state
         .engine
         .store()
-        .delete_preset(state.user_id(), &preset_id)
+        .delete_preset(&principal.user_id, &preset_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -221,6 +227,7 @@ struct ExecuteBody {
               (status = 404, description = "no such preset")))]
 async fn execute_preset(
     State(state): State<AppState>,
+    principal: Principal,
     Path(preset_id): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
@@ -232,7 +239,7 @@ async fn execute_preset(
         })?
     };
     let store = state.engine.store();
-    let p = store.get_preset(state.user_id(), &preset_id).await?;
+    let p = store.get_preset(&principal.user_id, &preset_id).await?;
     let mut inputs = match p.inputs {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -240,17 +247,17 @@ async fn execute_preset(
     inputs.extend(body.inputs);
     let record = state
         .engine
-        .graph_version(state.user_id(), &p.graph_id, p.graph_version)
+        .graph_version(&principal.user_id, &p.graph_id, p.graph_version)
         .await?;
     let exec_id = state
         .engine
         .execute(ExecuteRequest {
-            user_id: state.user_id(),
+            user_id: &principal.user_id,
             graph: &record.graph,
             inputs,
         })
         .await?;
-    let run = store.get_execution(state.user_id(), &exec_id).await?;
+    let run = store.get_execution(&principal.user_id, &exec_id).await?;
     let mut meta = meta_json(&run.run);
     meta["preset_id"] = json!(preset_id);
     Ok(Json(meta))

@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 
@@ -84,6 +85,7 @@ struct PageQuery {
               (status = 400, description = "bad page or page size")))]
 async fn list_pending_reviews(
     State(state): State<AppState>,
+    principal: Principal,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let page = q.page.unwrap_or(1);
@@ -96,7 +98,7 @@ async fn list_pending_reviews(
     }
     let rows = state
         .engine
-        .waiting_reviews(state.user_id(), page, size)
+        .waiting_reviews(&principal.user_id, page, size)
         .await?;
     Ok(Json(rows.iter().map(review_json).collect()))
 }
@@ -108,9 +110,13 @@ async fn list_pending_reviews(
               (status = 404, description = "no such run")))]
 async fn list_execution_reviews(
     State(state): State<AppState>,
+    principal: Principal,
     Path(exec_id): Path<String>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let rows = state.engine.run_reviews(state.user_id(), &exec_id).await?;
+    let rows = state
+        .engine
+        .run_reviews(&principal.user_id, &exec_id)
+        .await?;
     Ok(Json(rows.iter().map(review_json).collect()))
 }
 
@@ -157,6 +163,7 @@ struct ReviewResponse {
               (status = 409, description = "already decided, or the run does not wait for review")))]
 async fn review_action(
     State(state): State<AppState>,
+    principal: Principal,
     Json(body): Json<ReviewRequestBody>,
 ) -> ApiResult<Json<ReviewResponse>> {
     if body.reviews.iter().any(|r| r.auto_approve_future) {
@@ -177,7 +184,7 @@ async fn review_action(
         .collect();
     let tally = state
         .engine
-        .decide_reviews(state.user_id(), actions)
+        .decide_reviews(&principal.user_id, actions)
         .await?;
     Ok(Json(ReviewResponse {
         approved_count: tally.approved,

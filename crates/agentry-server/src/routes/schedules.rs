@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 
@@ -69,6 +70,7 @@ fn schedule_json(s: &schedule::Model) -> Value {
               (status = 404, description = "no such graph version")))]
 async fn create_schedule(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     Json(body): Json<ScheduleBody>,
 ) -> ApiResult<Json<Value>> {
@@ -77,7 +79,7 @@ async fn create_schedule(
     let record = state
         .engine
         .store()
-        .get_graph(state.user_id(), &graph_id, body.graph_version)
+        .get_graph(&principal.user_id, &graph_id, body.graph_version)
         .await?;
     // As AutoGPT, the graph is checked when the schedule is made, not only when it fires.
     let registry = state.engine.registry();
@@ -99,7 +101,7 @@ async fn create_schedule(
         .engine
         .store()
         .create_schedule(NewSchedule {
-            user_id: state.user_id().to_string(),
+            user_id: principal.user_id.clone(),
             graph_id,
             graph_version: record.version,
             name: body.name,
@@ -118,12 +120,13 @@ async fn create_schedule(
     responses((status = 200, description = "schedules", body = Vec<Object>)))]
 async fn list_graph_schedules(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let rows = state
         .engine
         .store()
-        .list_schedules(state.user_id(), Some(&graph_id))
+        .list_schedules(&principal.user_id, Some(&graph_id))
         .await?;
     Ok(Json(rows.iter().map(schedule_json).collect()))
 }
@@ -131,11 +134,14 @@ async fn list_graph_schedules(
 /// Every schedule of the user.
 #[utoipa::path(get, path = "/api/schedules", tag = "schedules",
     responses((status = 200, description = "schedules", body = Vec<Object>)))]
-async fn list_schedules(State(state): State<AppState>) -> ApiResult<Json<Vec<Value>>> {
+async fn list_schedules(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> ApiResult<Json<Vec<Value>>> {
     let rows = state
         .engine
         .store()
-        .list_schedules(state.user_id(), None)
+        .list_schedules(&principal.user_id, None)
         .await?;
     Ok(Json(rows.iter().map(schedule_json).collect()))
 }
@@ -147,12 +153,13 @@ async fn list_schedules(State(state): State<AppState>) -> ApiResult<Json<Vec<Val
               (status = 404, description = "no such schedule")))]
 async fn delete_schedule(
     State(state): State<AppState>,
+    principal: Principal,
     Path(schedule_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     state
         .engine
         .store()
-        .delete_schedule(state.user_id(), &schedule_id)
+        .delete_schedule(&principal.user_id, &schedule_id)
         .await?;
     Ok(Json(json!({ "id": schedule_id })))
 }

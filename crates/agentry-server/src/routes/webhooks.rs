@@ -16,6 +16,7 @@ use sha2::Sha256;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::routes::executions::meta_json;
@@ -45,11 +46,12 @@ fn ingress_path(webhook_id: &str) -> String {
               (status = 404, description = "no such graph")))]
 async fn graph_webhooks(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Vec<Value>>> {
     let store = state.engine.store();
-    let record = store.get_graph(state.user_id(), &graph_id, None).await?;
+    let record = store.get_graph(&principal.user_id, &graph_id, None).await?;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -60,7 +62,7 @@ async fn graph_webhooks(
             continue;
         }
         let hook = store
-            .ensure_webhook(state.user_id(), &graph_id, &node.id)
+            .ensure_webhook(&principal.user_id, &graph_id, &node.id)
             .await?;
         let path = ingress_path(&hook.id);
         out.push(json!({

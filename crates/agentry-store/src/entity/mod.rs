@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table. Every row carries the `user_id` that owns it.
 
+pub mod api_key;
 pub mod execution_event;
 pub mod graph;
 pub mod graph_execution;
@@ -10,6 +11,8 @@ pub mod node_output;
 pub mod pending_review;
 pub mod preset;
 pub mod queue_entry;
+pub mod refresh_token;
 pub mod schedule;
+pub mod server_secret;
 pub mod user;
 pub mod webhook;
