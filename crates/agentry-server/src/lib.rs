@@ -74,9 +74,7 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             axum::routing::get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/ws", axum::routing::get(ws::upgrade))
-        .fallback(|| async {
-            ApiError::new(Code::RouteNotFound, "no such route")
-        })
+        .fallback(|| async { ApiError::new(Code::RouteNotFound, "no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 Code::MethodNotAllowed,

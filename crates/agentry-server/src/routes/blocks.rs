@@ -75,9 +75,8 @@ async fn execute_block(
     }
     match run.error {
         None => Ok(Json(Value::Object(out))),
-        Some(message) => Err(
-            ApiError::new(Code::BlockFailed, message)
-                .with_details(json!({ "outputs": out })),
-        ),
+        Some(message) => {
+            Err(ApiError::new(Code::BlockFailed, message).with_details(json!({ "outputs": out })))
+        }
     }
 }

@@ -128,9 +128,8 @@ async fn execute_graph(
     let body: ExecuteBody = if body.iter().all(u8::is_ascii_whitespace) {
         ExecuteBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            ApiError::new(Code::InvalidJson, format!("invalid execute body: {e}"))
-        })?
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::new(Code::InvalidJson, format!("invalid execute body: {e}")))?
     };
     let record = state
         .engine

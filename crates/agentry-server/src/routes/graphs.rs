@@ -50,9 +50,8 @@ fn graph_from_body(body: Value) -> ApiResult<Graph> {
             "the body is not a graph: missing field `name`",
         ));
     }
-    serde_json::from_value(graph).map_err(|e| {
-        ApiError::new(Code::InvalidGraph, format!("the body is not a graph: {e}"))
-    })
+    serde_json::from_value(graph)
+        .map_err(|e| ApiError::new(Code::InvalidGraph, format!("the body is not a graph: {e}")))
 }
 
 /// The user's graphs, each at its active version.

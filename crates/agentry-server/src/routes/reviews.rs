@@ -49,20 +49,13 @@ impl From<ReviewError> for ApiError {
         match e {
             ReviewError::Invalid(_) => ApiError::new(Code::InvalidReview, message),
             ReviewError::NotEditable(_) => ApiError::new(Code::ReviewNotEditable, message),
-            ReviewError::NotFound(ids) => {
-                ApiError::new(Code::ReviewNotFound, message)
-                    .with_details(json!({ "node_exec_ids": ids }))
+            ReviewError::NotFound(ids) => ApiError::new(Code::ReviewNotFound, message)
+                .with_details(json!({ "node_exec_ids": ids })),
+            ReviewError::AlreadyDecided(_) => ApiError::new(Code::ReviewAlreadyDecided, message),
+            ReviewError::NotInReview(_) => ApiError::new(Code::ExecutionNotInReview, message),
+            ReviewError::MixedExecutions => {
+                ApiError::new(Code::ReviewsOfSeveralExecutions, message)
             }
-            ReviewError::AlreadyDecided(_) => {
-                ApiError::new(Code::ReviewAlreadyDecided, message)
-            }
-            ReviewError::NotInReview(_) => {
-                ApiError::new(Code::ExecutionNotInReview, message)
-            }
-            ReviewError::MixedExecutions => ApiError::new(
-                Code::ReviewsOfSeveralExecutions,
-                message,
-            ),
             ReviewError::Store(s) => s.into(),
         }
     }
