@@ -14,7 +14,6 @@ use std::sync::Arc;
 use agentry_engine::Engine;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -23,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::Accounts;
 use crate::auth::middleware::HostPolicy;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// How requests are authenticated.
 #[derive(Clone)]
@@ -90,8 +89,7 @@ impl AppState {
         match &self.auth {
             AuthMode::Accounts(accounts) => Ok(accounts),
             AuthMode::Local => Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "auth_disabled",
+                Code::AuthDisabled,
                 "this server runs without sign-in (--no-auth)",
             )),
         }
@@ -124,13 +122,10 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             axum::routing::get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/ws", axum::routing::get(ws::upgrade))
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route")
-        })
+        .fallback(|| async { ApiError::new(Code::RouteNotFound, "no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                Code::MethodNotAllowed,
                 "this route does not accept that method",
             )
         })

@@ -10,14 +10,13 @@ use std::time::{Duration, Instant};
 
 use agentry_store::Store;
 use agentry_store::entity::user;
-use axum::http::StatusCode;
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use super::secret;
 use super::{Permission, Principal, Role, Via};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// How long a cached user state or API key is trusted before it is read again.
 const CACHE_TTL: Duration = Duration::from_secs(5);
@@ -103,8 +102,8 @@ pub struct Accounts {
     touched: Mutex<HashMap<String, Instant>>,
 }
 
-fn refused(code: &'static str, message: &str) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+fn refused(code: Code, message: &str) -> ApiError {
+    ApiError::new(code, message)
 }
 
 impl Accounts {
@@ -225,16 +224,17 @@ impl Accounts {
         }
         let claims = jsonwebtoken::decode::<Claims>(credential, &self.decoding, &self.validation)
             .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                    refused("token_expired", "the access token has expired: refresh it")
-                }
-                _ => refused("invalid_token", "the access token is not valid"),
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => refused(
+                    Code::TokenExpired,
+                    "the access token has expired: refresh it",
+                ),
+                _ => refused(Code::InvalidToken, "the access token is not valid"),
             })?
             .claims;
         let state = self.live_user(&claims.sub).await?;
         if state.token_version != claims.tv {
             return Err(refused(
-                "session_ended",
+                Code::SessionEnded,
                 "this session has ended (signed out or password changed): sign in again",
             ));
         }
@@ -249,13 +249,13 @@ impl Accounts {
     async fn live_user(&self, user_id: &str) -> Result<UserState, ApiError> {
         match self.user_state(user_id).await? {
             Some(state) if !state.disabled => Ok(state),
-            Some(_) => Err(refused("account_disabled", "this account is disabled")),
-            None => Err(refused("invalid_token", "the access token is not valid")),
+            Some(_) => Err(refused(Code::AccountDisabled, "this account is disabled")),
+            None => Err(refused(Code::InvalidToken, "the access token is not valid")),
         }
     }
 
     async fn api_key_principal(&self, key: &str) -> Result<Principal, ApiError> {
-        let invalid = || refused("invalid_api_key", "the API key is not valid");
+        let invalid = || refused(Code::InvalidApiKey, "the API key is not valid");
         let key_id = secret::api_key_id(key).ok_or_else(invalid)?;
         let state = self.key_state(key_id).await?.ok_or_else(invalid)?;
         if !secret::same(&self.api_key_hash(key), &state.key_hash) || state.revoked {

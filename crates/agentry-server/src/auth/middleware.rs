@@ -12,12 +12,12 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::{Principal, secret};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::{AppState, AuthMode};
 
 pub const SESSION_COOKIE: &str = "agentry_session";
@@ -90,11 +90,11 @@ fn has_port(name: &str) -> bool {
     tail.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn forbidden(code: &'static str, message: impl Into<String>) -> Response {
-    ApiError::new(StatusCode::FORBIDDEN, code, message).into_response()
+fn forbidden(code: Code, message: impl Into<String>) -> Response {
+    ApiError::new(code, message).into_response()
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: impl header::AsHeaderName) -> Option<&'a str> {
+fn header_str(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -120,7 +120,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         .to_ascii_lowercase();
     if !state.hosts.host_ok(&host) {
         return forbidden(
-            "host_not_allowed",
+            Code::HostNotAllowed,
             format!("this server does not answer to the host `{host}`; add it to `allowed_hosts`"),
         );
     }
@@ -128,7 +128,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         && !state.hosts.origin_ok(origin, &host)
     {
         return forbidden(
-            "origin_not_allowed",
+            Code::OriginNotAllowed,
             format!("requests from the origin `{origin}` are not accepted"),
         );
     }
@@ -149,8 +149,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
 
 fn unsupported(content_type: &str) -> Response {
     ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
+        Code::UnsupportedMediaType,
         format!("this route takes `application/json` bodies, not `{content_type}`"),
     )
     .into_response()
@@ -214,7 +213,7 @@ pub async fn authenticate(
                 Some(Credential::Cookie(token)) => {
                     if is_unsafe(request.method()) && !csrf_ok(request.headers()) {
                         return forbidden(
-                            "csrf_failed",
+                            Code::CsrfFailed,
                             format!(
                                 "a cookie session must send the `{CSRF_COOKIE}` cookie's value in `X-CSRF-Token`"
                             ),

@@ -16,14 +16,13 @@ pub mod permission;
 pub mod secret;
 
 use axum::extract::{FromRequestParts, MatchedPath};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use self::accounts::{Accounts, AuthSettings};
 pub use self::permission::Permission;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// A user's role. The first account is an admin; admins manage users.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -100,10 +99,10 @@ impl Principal {
         match &self.via {
             Via::ApiKey { permissions, .. } if !permissions.contains(&permission) => {
                 Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "permission_denied",
+                    Code::PermissionDenied,
                     format!("this API key lacks the {} permission", permission.as_str()),
-                ))
+                )
+                .with_details(serde_json::json!({"permission": permission.as_str()})))
             }
             _ => Ok(()),
         }
@@ -112,8 +111,7 @@ impl Principal {
 
 pub(crate) fn unauthenticated() -> ApiError {
     ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
+        Code::Unauthenticated,
         "sign in first: send `Authorization: Bearer <access token or API key>`",
     )
 }
@@ -138,8 +136,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
                 permission::Need::Permission(p) => principal.require(p)?,
                 permission::Need::Session => {
                     return Err(ApiError::new(
-                        StatusCode::FORBIDDEN,
-                        "session_required",
+                        Code::SessionRequired,
                         "this route takes a signed-in session, not an API key",
                     ));
                 }
@@ -159,8 +156,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Admin {
         let principal = Principal::from_request_parts(parts, state).await?;
         if !principal.is_admin() {
             return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "admin_required",
+                Code::AdminRequired,
                 "this route is for administrators",
             ));
         }

@@ -46,7 +46,7 @@ use self::protocol::Request;
 use self::subscription::{GraphSubscription, RunSubscription};
 use crate::AppState;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// How many of a graph's newest runs a lagging connection looks at for runs it never saw.
 const RECENT_RUNS: u64 = 100;
@@ -80,8 +80,7 @@ pub async fn upgrade(
         Ok(upgrade) => upgrade,
         Err(rejection) => {
             return ApiError::new(
-                rejection.status(),
-                "websocket_upgrade_required",
+                Code::WebsocketUpgradeRequired,
                 format!("/ws speaks WebSocket only: {rejection}"),
             )
             .into_response();
