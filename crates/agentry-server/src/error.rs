@@ -126,6 +126,11 @@ impl From<agentry_engine::Error> for ApiError {
                 "too_many_runs",
                 too_many.to_string(),
             ),
+            too_large @ E::InputTooLarge { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "inputs_too_large",
+                too_large.to_string(),
+            ),
             E::ShuttingDown => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "shutting_down",
