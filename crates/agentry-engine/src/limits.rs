@@ -175,11 +175,7 @@ mod tests {
             "max_depth": 0, "wall_time_secs": 2.5, "unknown": 1
         }}}});
         let graph = GraphLimits::from_graph(extra.as_object().unwrap());
-        let bounds = Bounds::for_graph(
-            RunLimits::default(),
-            Some(Duration::from_secs(60)),
-            &graph,
-        );
+        let bounds = Bounds::for_graph(RunLimits::default(), Some(Duration::from_secs(60)), &graph);
         assert_eq!(bounds.caps.max_node_executions, 50);
         assert_eq!(
             bounds.caps.max_output_bytes,

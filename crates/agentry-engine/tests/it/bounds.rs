@@ -231,7 +231,10 @@ async fn a_huge_value_ends_at_max_value_bytes() {
     let (id, error) = hostile_run(&t, &g, json!({})).await;
     assert!(error.contains("max_value_bytes"), "{error}");
     let record = t.store.get_execution(DEFAULT_USER_ID, &id).await.unwrap();
-    assert!(record.nodes[0].outputs.is_empty(), "the value is not stored");
+    assert!(
+        record.nodes[0].outputs.is_empty(),
+        "the value is not stored"
+    );
 }
 
 #[tokio::test]
@@ -265,15 +268,20 @@ async fn inputs_over_max_input_bytes_are_refused_before_anything_is_written() {
 /// save-time check sees the recursion), `fan` times per run.
 fn recursive(fan: usize) -> Graph {
     let id = uuid::Uuid::new_v4().to_string();
-    let mut nodes = vec![json!({"id": "v", "block_id": STORE_VALUE, "input_default": {"input": 1}})];
+    let mut nodes =
+        vec![json!({"id": "v", "block_id": STORE_VALUE, "input_default": {"input": 1}})];
     let mut links = Vec::new();
     for i in 0..fan {
-        nodes.push(json!({"id": format!("call{i}"), "block_id": EXECUTOR, "input_default": {
-            "user_id": DEFAULT_USER_ID, "graph_id": id, "inputs": {},
-            "input_schema": {}, "output_schema": {},
-        }}));
-        links.push(json!({"id": format!("l{i}"), "source_id": "v", "source_name": "output",
-            "sink_id": format!("call{i}"), "sink_name": "graph_version", "is_static": true}));
+        nodes.push(
+            json!({"id": format!("call{i}"), "block_id": EXECUTOR, "input_default": {
+                "user_id": DEFAULT_USER_ID, "graph_id": id, "inputs": {},
+                "input_schema": {}, "output_schema": {},
+            }}),
+        );
+        links.push(
+            json!({"id": format!("l{i}"), "source_id": "v", "source_name": "output",
+            "sink_id": format!("call{i}"), "sink_name": "graph_version", "is_static": true}),
+        );
     }
     let g: Graph = serde_json::from_value(json!({
         "id": id, "version": 1, "name": "recursive", "nodes": nodes, "links": links,
@@ -303,7 +311,10 @@ async fn a_recursive_agent_ends_at_max_depth_without_starving_anyone() {
         .await
         .unwrap();
     assert_eq!(runs.len(), 6, "the top run and five nested children");
-    assert!(runs.iter().all(|r| r.status == "FAILED"), "every level fails");
+    assert!(
+        runs.iter().all(|r| r.status == "FAILED"),
+        "every level fails"
+    );
     assert!(runs.iter().any(|r| r.id == id));
 }
 
