@@ -1,10 +1,12 @@
 //! Agentry's HTTP API: AutoGPT's REST routes on axum, described by an OpenAPI document at
 //! `/api/openapi.json`, with one error envelope, and AutoGPT's WebSocket API at `/ws` (`ws`).
-//! It gets the engine (and its block registry) passed in and never calls blocks itself.
+//! It gets the engine (and its block registry) passed in and never calls blocks itself. Given a
+//! `web_app::WebApp`, it also serves the web app at `/` (`web_app`).
 
 pub mod error;
 mod extract;
 pub mod routes;
+pub mod web_app;
 mod ws;
 
 use std::future::Future;
@@ -14,7 +16,8 @@ use agentry_engine::Engine;
 use agentry_store::DEFAULT_USER_ID;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
@@ -28,6 +31,8 @@ pub struct AppState {
     pub engine: Engine,
     /// The block catalogue, rendered once.
     blocks: Arc<Value>,
+    /// The web app served at `/`; none: only the API answers.
+    web_app: Option<web_app::WebApp>,
 }
 
 impl AppState {
@@ -40,7 +45,14 @@ impl AppState {
         AppState {
             engine,
             blocks: Arc::new(Value::Array(blocks)),
+            web_app: None,
         }
+    }
+
+    /// Serves `app` at `/`, with its client-side routes.
+    pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
+        self.web_app = Some(app);
+        self
     }
 
     /// The user a request acts as. Until sign-in exists, the local default user.
@@ -75,9 +87,11 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             axum::routing::get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/ws", axum::routing::get(ws::upgrade))
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route")
-        })
+        .fallback(
+            |State(state): State<AppState>, method: Method, uri: Uri| async move {
+                web_app::answer(state.web_app.as_ref(), &method, &uri)
+            },
+        )
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
