@@ -26,7 +26,10 @@ fn main() {
     for source in SOURCES {
         println!("cargo:rerun-if-changed={}", ui.join(source).display());
     }
-    println!("cargo:rerun-if-changed={}", dist.join("index.html").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        dist.join("index.html").display()
+    );
     println!("cargo:rerun-if-env-changed=AGENTRY_SKIP_UI_BUILD");
 
     let skip = std::env::var_os("AGENTRY_SKIP_UI_BUILD").is_some_and(|v| v != "0");
@@ -71,7 +74,9 @@ fn npm(ui: &Path, args: &[&str]) -> Result<(), String> {
         .args(args)
         .current_dir(ui)
         .status()
-        .map_err(|e| format!("npm could not be started ({e}): Node.js 20 and npm are not installed"))?;
+        .map_err(|e| {
+            format!("npm could not be started ({e}): Node.js 20 and npm are not installed")
+        })?;
     if status.success() {
         Ok(())
     } else {
@@ -91,7 +96,8 @@ fn build(ui: &Path) -> Result<(), String> {
 
 /// A one-page app that says why the real one is missing and how to build it.
 fn placeholder(why: &str) -> PathBuf {
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("ui-placeholder");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("ui-placeholder");
     fs::create_dir_all(&out).expect("OUT_DIR is writable");
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Agentry: the web app is not built</title></head>\

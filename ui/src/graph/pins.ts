@@ -143,11 +143,21 @@ export function pinsOf(schema: JsonSchema | undefined): PinSpec[] {
     kind: pinKind(name, s),
     title: s.title ?? name,
     required: required.has(name),
-    advanced: !!s.advanced,
+    advanced: isAdvanced(s, required.has(name)),
     hidden: !!s.hidden,
   }));
   pins.sort((a, b) => Number(a.name === "error") - Number(b.name === "error"));
   return pins;
+}
+
+/** Folded on the node: marked advanced, or optional with a default or a null. Most blocks do
+ * not mark their fields, and a node that shows every optional field is too tall to work with. */
+function isAdvanced(s: JsonSchema, required: boolean): boolean {
+  if (s.advanced !== undefined) return !!s.advanced;
+  if (required) return false;
+  const nullable =
+    (Array.isArray(s.type) && s.type.includes("null")) || !!s.anyOf?.some((b) => b.type === "null");
+  return s.default !== undefined || nullable;
 }
 
 /** The kind of any pin name (nested or not) against a block side's schema. */

@@ -21,8 +21,14 @@ impl AppFiles for Files {
 
 fn app() -> WebApp {
     WebApp::new(Files(HashMap::from([
-        ("index.html", ("text/html", "<!doctype html><title>Agentry</title>")),
-        ("assets/index-abc123.js", ("text/javascript", "console.log(1)")),
+        (
+            "index.html",
+            ("text/html", "<!doctype html><title>Agentry</title>"),
+        ),
+        (
+            "assets/index-abc123.js",
+            ("text/javascript", "console.log(1)"),
+        ),
         ("favicon.svg", ("image/svg+xml", "<svg/>")),
     ])))
 }
@@ -53,12 +59,23 @@ async fn pages_get_the_app_and_assets_are_cached_for_good() {
     assert_eq!(root.status(), 200);
     assert_eq!(header(&root, "content-type"), "text/html");
     assert_eq!(header(&root, "cache-control"), "no-cache");
-    assert!(root.text().await.unwrap().contains("<title>Agentry</title>"));
+    assert!(
+        root.text()
+            .await
+            .unwrap()
+            .contains("<title>Agentry</title>")
+    );
 
     // A client-side route reloads into the app.
     let route = get(&server, "/build/some-graph?version=2").await;
     assert_eq!(route.status(), 200);
-    assert!(route.text().await.unwrap().contains("<title>Agentry</title>"));
+    assert!(
+        route
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>Agentry</title>")
+    );
 
     let asset = get(&server, "/assets/index-abc123.js").await;
     assert_eq!(asset.status(), 200);
@@ -84,7 +101,10 @@ async fn the_api_keeps_its_own_answers() {
         .get("/api/no-such-route")
         .await
         .expect_error(404, "route_not_found");
-    server.get("/api").await.expect_error(404, "route_not_found");
+    server
+        .get("/api")
+        .await
+        .expect_error(404, "route_not_found");
     server.get("/health").await.expect(200);
     server.get("/api/blocks").await.expect(200);
     server

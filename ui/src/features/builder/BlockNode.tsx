@@ -137,7 +137,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
             </button>
           </div>
         ))}
-        {!linked.has(p.name) && (
+        {!linked.has(p.name) && (!p.advanced || advanced) && (
           <div className="ml-3 mt-0.5">
             <SchemaField
               name={p.name}
@@ -193,9 +193,10 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
                 aria-expanded={advanced}
                 onClick={() => setAdvanced((v) => !v)}
               >
-                {advanced ? "▾ Hide advanced" : "▸ Advanced"}
+                {advanced ? "▾ Hide optional fields" : "▸ Optional fields"}
               </button>
-              {advanced && inputs.filter((p) => p.advanced).map(renderInput)}
+              {/* Folded fields keep their pins: only the widgets wait for the toggle. */}
+              {inputs.filter((p) => p.advanced).map(renderInput)}
             </>
           )}
         </div>
