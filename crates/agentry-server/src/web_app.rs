@@ -8,10 +8,10 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// One file of the app.
 pub struct AppFile {
@@ -51,7 +51,7 @@ fn is_api_path(path: &str) -> bool {
 }
 
 fn not_found() -> Response {
-    ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route").into_response()
+    ApiError::new(Code::RouteNotFound, "no such route").into_response()
 }
 
 fn file_response(file: AppFile, cache: &'static str, head: bool) -> Response {
