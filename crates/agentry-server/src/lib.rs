@@ -1,11 +1,13 @@
 //! Agentry's HTTP API: AutoGPT's REST routes on axum, described by an OpenAPI document at
 //! `/api/openapi.json`, with one error envelope, and AutoGPT's WebSocket API at `/ws` (`ws`).
-//! It gets the engine (and its block registry) passed in and never calls blocks itself.
+//! It gets the engine (and its block registry) passed in and never calls blocks itself. Given a
+//! `web_app::WebApp`, it also serves the web app at `/` (`web_app`).
 
 pub mod auth;
 pub mod error;
 mod extract;
 pub mod routes;
+pub mod web_app;
 mod ws;
 
 use std::future::Future;
@@ -14,6 +16,8 @@ use std::sync::Arc;
 use agentry_engine::Engine;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::State;
+use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -45,6 +49,8 @@ pub struct AppState {
     /// Set by `serve` from the listening address.
     hosts: HostPolicy,
     loopback: bool,
+    /// The web app served at `/`; none: only the API answers.
+    web_app: Option<web_app::WebApp>,
 }
 
 impl AppState {
@@ -59,6 +65,7 @@ impl AppState {
             engine,
             blocks: Arc::new(Value::Array(blocks)),
             auth: AuthMode::Local,
+            web_app: None,
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
@@ -94,6 +101,12 @@ impl AppState {
             )),
         }
     }
+
+    /// Serves `app` at `/`, with its client-side routes.
+    pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
+        self.web_app = Some(app);
+        self
+    }
 }
 
 #[derive(OpenApi)]
@@ -122,7 +135,11 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             axum::routing::get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/ws", axum::routing::get(ws::upgrade))
-        .fallback(|| async { ApiError::new(Code::RouteNotFound, "no such route") })
+        .fallback(
+            |State(state): State<AppState>, method: Method, uri: Uri| async move {
+                web_app::answer(state.web_app.as_ref(), &method, &uri)
+            },
+        )
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 Code::MethodNotAllowed,
