@@ -2,12 +2,16 @@
 //! `/api/openapi.json`, with one error envelope, and AutoGPT's WebSocket API at `/ws` (`ws`).
 //! It gets the engine (and its block registry) passed in and never calls blocks itself.
 
+pub mod audit;
 pub mod error;
 mod extract;
+pub mod oidc;
+pub mod perimeter;
 pub mod routes;
 mod ws;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use agentry_engine::Engine;
@@ -20,7 +24,9 @@ use tokio::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::audit::AuditLog;
 use crate::error::ApiError;
+use crate::perimeter::Perimeter;
 
 /// Everything a handler needs; cheap to clone.
 #[derive(Clone)]
@@ -28,6 +34,7 @@ pub struct AppState {
     pub engine: Engine,
     /// The block catalogue, rendered once.
     blocks: Arc<Value>,
+    perimeter: Arc<Perimeter>,
 }
 
 impl AppState {
@@ -40,7 +47,24 @@ impl AppState {
         AppState {
             engine,
             blocks: Arc::new(Value::Array(blocks)),
+            perimeter: Arc::new(Perimeter::default()),
         }
+    }
+
+    /// With the operator's rate limits, CORS origins and OIDC issuer (default: rate limits
+    /// on at their defaults, no CORS, no OIDC).
+    pub fn with_perimeter(mut self, perimeter: Perimeter) -> Self {
+        self.perimeter = Arc::new(perimeter);
+        self
+    }
+
+    pub fn perimeter(&self) -> &Perimeter {
+        &self.perimeter
+    }
+
+    /// Where handlers record sign-ins, key and credential changes and admin actions.
+    pub fn audit(&self) -> AuditLog {
+        AuditLog::new(self.engine.store().clone())
     }
 
     /// The user a request acts as. Until sign-in exists, the local default user.
@@ -86,6 +110,21 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             )
         })
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            perimeter::layer::by_ip,
+        ));
+    // Outside the limits, so a 429 still carries CORS headers (a page may read Retry-After).
+    let router = match perimeter::cors::layer(state.perimeter().settings()) {
+        Ok(Some(cors)) => router.layer(cors),
+        Ok(None) => router,
+        // Perimeter::new checked them; a state built otherwise gets no CORS at all.
+        Err(e) => {
+            tracing::error!(error = %e, "CORS is off");
+            router
+        }
+    };
+    let router = perimeter::headers::apply(router)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state);
     (router, api)
@@ -110,7 +149,11 @@ pub async fn serve(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+    // The peer's address feeds per-IP rate limits and the audit log.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
         .await
 }
