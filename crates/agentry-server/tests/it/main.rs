@@ -5,6 +5,7 @@ mod blocks;
 mod errors;
 mod executions;
 mod graphs;
+mod oidc;
 mod perimeter;
 mod presets;
 mod reviews;
