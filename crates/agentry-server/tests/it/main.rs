@@ -5,7 +5,6 @@ mod blocks;
 mod errors;
 mod executions;
 mod graphs;
-mod oidc;
 mod perimeter;
 mod presets;
 mod reviews;
