@@ -18,14 +18,13 @@ use agentry_engine::Engine;
 use agentry_store::DEFAULT_USER_ID;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use serde_json::Value;
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::audit::AuditLog;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::perimeter::Perimeter;
 
 /// Everything a handler needs; cheap to clone.
@@ -99,13 +98,10 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             axum::routing::get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/ws", axum::routing::get(ws::upgrade))
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route")
-        })
+        .fallback(|| async { ApiError::new(Code::RouteNotFound, "no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                Code::MethodNotAllowed,
                 "this route does not accept that method",
             )
         })
@@ -155,5 +151,5 @@ pub async fn serve(
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-        .await
+    .await
 }

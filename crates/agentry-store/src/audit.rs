@@ -172,7 +172,9 @@ impl Store {
             ip: Set(event.ip),
             details: Set(without_nul(event.details)),
         };
-        Entity::insert(model).exec_without_returning(&self.db).await?;
+        Entity::insert(model)
+            .exec_without_returning(&self.db)
+            .await?;
         Ok(id)
     }
 

@@ -161,10 +161,12 @@ impl OidcProvider {
         let metadata = match fresh {
             Some(m) => m,
             None => {
-                let m =
-                    CoreProviderMetadata::discover_async(self.inner.issuer.clone(), &self.inner.http)
-                        .await
-                        .map_err(|e| OidcError::Issuer(format!("discovery: {e}")))?;
+                let m = CoreProviderMetadata::discover_async(
+                    self.inner.issuer.clone(),
+                    &self.inner.http,
+                )
+                .await
+                .map_err(|e| OidcError::Issuer(format!("discovery: {e}")))?;
                 *held = Some((Instant::now(), m.clone()));
                 m
             }

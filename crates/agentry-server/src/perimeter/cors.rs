@@ -84,10 +84,17 @@ mod tests {
     #[test]
     fn none_by_default_and_bad_origins_are_named() {
         assert!(layer(&settings(&[], false)).unwrap().is_none());
-        assert!(layer(&settings(&["https://app.example.com"], true)).unwrap().is_some());
+        assert!(
+            layer(&settings(&["https://app.example.com"], true))
+                .unwrap()
+                .is_some()
+        );
         assert!(layer(&settings(&["*"], false)).unwrap().is_some());
         for (bad, fragment) in [
-            (&["https://app.example.com/path"][..], "did you mean https://app.example.com"),
+            (
+                &["https://app.example.com/path"][..],
+                "did you mean https://app.example.com",
+            ),
             (&["ftp://x.example"][..], "not an http(s) origin"),
             (&["app.example.com"][..], "not a URL"),
             (&["*", "https://a.example"][..], "alone"),

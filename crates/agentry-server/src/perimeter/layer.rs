@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -13,7 +13,7 @@ use serde_json::json;
 use super::ClientIp;
 use super::rate_limit::{Bucket, RetryAfter};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// The routes that take a password, a refresh token or an identity provider's answer: limited
 /// per address far below everything else.
@@ -56,8 +56,7 @@ pub async fn by_ip(State(state): State<AppState>, mut request: Request, next: Ne
 pub fn too_many(bucket: Bucket<'_>, retry: RetryAfter) -> Response {
     let secs = retry.secs();
     let mut response = ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        Code::RateLimited,
         format!("too many requests: try again in {secs} s"),
     )
     .with_details(json!({ "limit": bucket.name(), "retry_after_secs": secs }))

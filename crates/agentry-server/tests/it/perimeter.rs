@@ -28,7 +28,11 @@ async fn every_answer_carries_the_security_headers() {
             assert_eq!(headers[name], value, "{name} on {path}");
         }
         let csp = headers["content-security-policy"].to_str().unwrap();
-        for directive in ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'"] {
+        for directive in [
+            "default-src 'self'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        ] {
             assert!(csp.contains(directive), "{csp} on {path}");
         }
     }
@@ -39,7 +43,10 @@ async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
         .request(reqwest::Method::OPTIONS, app.url("/api/graphs"))
         .header("origin", origin)
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "authorization, content-type")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
         .send()
         .await
         .unwrap()
@@ -49,7 +56,12 @@ async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
 async fn no_cors_by_default() {
     let app = TestApp::start().await;
     let answer = preflight(&app, "https://evil.example").await;
-    assert!(answer.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        answer
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
     let answer = app
         .http()
         .get(app.url("/api/graphs"))
@@ -57,7 +69,12 @@ async fn no_cors_by_default() {
         .send()
         .await
         .unwrap();
-    assert!(answer.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        answer
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -81,7 +98,12 @@ async fn cors_answers_configured_origins_only() {
     let methods = headers["access-control-allow-methods"].to_str().unwrap();
     assert!(methods.contains("POST"), "{methods}");
     let answer = preflight(&app, "https://evil.example").await;
-    assert!(answer.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        answer
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
 }
 
 #[test]

@@ -30,7 +30,11 @@ async fn entries_are_filtered_and_paged_newest_first() {
     let mut failed = event(None, AuditAction::SignIn, AuditOutcome::Failure);
     failed.details = json!({ "email": "a\u{0}b@example.com" });
     let failed_id = s.record_audit(failed).await.unwrap();
-    let mut role = event(Some("admin"), AuditAction::RoleChange, AuditOutcome::Success);
+    let mut role = event(
+        Some("admin"),
+        AuditAction::RoleChange,
+        AuditOutcome::Success,
+    );
     role.target = Some(("user".into(), "alice".into()));
     let role_id = s.record_audit(role).await.unwrap();
 
@@ -41,7 +45,10 @@ async fn entries_are_filtered_and_paged_newest_first() {
     };
     let first = s.audit_events(&page(None, 3)).await.unwrap();
     let got: Vec<_> = first.iter().map(|e| e.id.clone()).collect();
-    assert_eq!(got, vec![role_id.clone(), failed_id.clone(), ids[4].clone()]);
+    assert_eq!(
+        got,
+        vec![role_id.clone(), failed_id.clone(), ids[4].clone()]
+    );
     let second = s
         .audit_events(&page(Some(got[2].clone()), 3))
         .await
@@ -120,11 +127,15 @@ async fn oidc_logins_are_taken_once_and_identities_linked_once() {
         .await
         .unwrap();
     assert_eq!(
-        s.oidc_identity_user(issuer, "sub-1").await.unwrap().as_deref(),
+        s.oidc_identity_user(issuer, "sub-1")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("alice")
     );
     assert!(matches!(
-        s.link_oidc_identity("bob", issuer, "sub-1", "b@example.com").await,
+        s.link_oidc_identity("bob", issuer, "sub-1", "b@example.com")
+            .await,
         Err(agentry_store::Error::Conflict(_))
     ));
     assert_eq!(
