@@ -43,10 +43,10 @@ pub async fn by_ip(State(state): State<AppState>, mut request: Request, next: Ne
         if let Err(retry) = limiter.check(Bucket::Ip(ip)).await {
             return too_many(Bucket::Ip(ip), retry);
         }
-        if SIGN_IN_PATHS.contains(&request.uri().path()) {
-            if let Err(retry) = limiter.check(Bucket::SignIn(ip)).await {
-                return too_many(Bucket::SignIn(ip), retry);
-            }
+        if SIGN_IN_PATHS.contains(&request.uri().path())
+            && let Err(retry) = limiter.check(Bucket::SignIn(ip)).await
+        {
+            return too_many(Bucket::SignIn(ip), retry);
         }
     }
     next.run(request).await

@@ -108,8 +108,10 @@ async fn cors_answers_configured_origins_only() {
 
 #[test]
 fn bad_cors_settings_are_refused_with_their_name() {
-    let mut settings = PerimeterSettings::default();
-    settings.cors_origins = vec!["https://app.example.com/ui".into()];
+    let settings = PerimeterSettings {
+        cors_origins: vec!["https://app.example.com/ui".into()],
+        ..PerimeterSettings::default()
+    };
     let Err(e) = Perimeter::new(settings, None, None, "test") else {
         panic!("accepted an origin with a path");
     };
