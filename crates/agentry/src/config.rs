@@ -154,7 +154,11 @@ impl Config {
         }
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
-            .merge(Env::prefixed("AGENTRY_").filter(Self::is_setting))
+            .merge(
+                Env::prefixed("AGENTRY_")
+                    .filter(Self::is_setting)
+                    .split("__"),
+            )
             .merge(Serialized::defaults(overrides))
             .extract()
             .context("invalid configuration")
