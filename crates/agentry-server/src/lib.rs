@@ -1,6 +1,7 @@
 //! Agentry's HTTP API: AutoGPT's REST routes on axum, described by an OpenAPI document at
 //! `/api/openapi.json`, with one error envelope, and AutoGPT's WebSocket API at `/ws` (`ws`).
-//! It gets the engine (and its block registry) passed in and never calls blocks itself.
+//! It gets the engine (and its block registry) passed in and never calls blocks itself. Given a
+//! `web_app::WebApp`, it also serves the web app at `/` (`web_app`).
 
 pub mod audit;
 pub mod error;
@@ -8,6 +9,7 @@ mod extract;
 pub mod oidc;
 pub mod perimeter;
 pub mod routes;
+pub mod web_app;
 mod ws;
 
 use std::future::Future;
@@ -18,6 +20,8 @@ use agentry_engine::Engine;
 use agentry_store::DEFAULT_USER_ID;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::State;
+use axum::http::{Method, Uri};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
@@ -34,6 +38,8 @@ pub struct AppState {
     /// The block catalogue, rendered once.
     blocks: Arc<Value>,
     perimeter: Arc<Perimeter>,
+    /// The web app served at `/`; none: only the API answers.
+    web_app: Option<web_app::WebApp>,
 }
 
 impl AppState {
@@ -47,6 +53,7 @@ impl AppState {
             engine,
             blocks: Arc::new(Value::Array(blocks)),
             perimeter: Arc::new(Perimeter::default()),
+            web_app: None,
         }
     }
 
@@ -64,6 +71,12 @@ impl AppState {
     /// Where handlers record sign-ins, key and credential changes and admin actions.
     pub fn audit(&self) -> AuditLog {
         AuditLog::new(self.engine.store().clone())
+    }
+
+    /// Serves `app` at `/`, with its client-side routes.
+    pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
+        self.web_app = Some(app);
+        self
     }
 
     /// The user a request acts as. Until sign-in exists, the local default user.
@@ -98,7 +111,11 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             axum::routing::get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/ws", axum::routing::get(ws::upgrade))
-        .fallback(|| async { ApiError::new(Code::RouteNotFound, "no such route") })
+        .fallback(
+            |State(state): State<AppState>, method: Method, uri: Uri| async move {
+                web_app::answer(state.web_app.as_ref(), &method, &uri)
+            },
+        )
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 Code::MethodNotAllowed,

@@ -83,21 +83,34 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn start() -> TestApp {
-        Self::start_with(false).await
+        Self::start_with(false, None).await
+    }
+
+    /// As `start`, serving `app` at `/`.
+    pub async fn start_with_web_app(app: agentry_server::web_app::WebApp) -> TestApp {
+        Self::start_with(false, Some(app)).await
     }
 
     /// As `start`, with the engine's worker loop claiming queued runs (runs queued again
     /// after a review decision).
     pub async fn start_with_worker() -> TestApp {
-        Self::start_with(true).await
+        Self::start_with(true, None).await
     }
 
-    async fn start_with(worker: bool) -> TestApp {
-        Self::start_with_perimeter(worker, unlimited()).await
+    async fn start_with(worker: bool, web_app: Option<agentry_server::web_app::WebApp>) -> TestApp {
+        Self::start_with_everything(worker, web_app, unlimited()).await
     }
 
     /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
     pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
+        Self::start_with_everything(worker, None, perimeter).await
+    }
+
+    async fn start_with_everything(
+        worker: bool,
+        web_app: Option<agentry_server::web_app::WebApp>,
+        perimeter: Perimeter,
+    ) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
         let engine = Engine::new(
@@ -112,8 +125,11 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
+        let mut state = AppState::new(engine).with_perimeter(perimeter);
+        if let Some(app) = web_app {
+            state = state.with_web_app(app);
+        }
         tokio::spawn(async move {
-            let state = AppState::new(engine).with_perimeter(perimeter);
             agentry_server::serve(listener, state, async {
                 let _ = rx.await;
             })
