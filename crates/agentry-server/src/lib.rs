@@ -3,14 +3,18 @@
 //! It gets the engine (and its block registry) passed in and never calls blocks itself. Given a
 //! `web_app::WebApp`, it also serves the web app at `/` (`web_app`).
 
+pub mod audit;
 pub mod auth;
 pub mod error;
 mod extract;
+pub mod oidc;
+pub mod perimeter;
 pub mod routes;
 pub mod web_app;
 mod ws;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use agentry_engine::Engine;
@@ -24,9 +28,11 @@ use tokio::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::audit::AuditLog;
 use crate::auth::Accounts;
 use crate::auth::middleware::HostPolicy;
 use crate::error::{ApiError, Code};
+use crate::perimeter::Perimeter;
 
 /// How requests are authenticated.
 #[derive(Clone)]
@@ -49,6 +55,7 @@ pub struct AppState {
     /// Set by `serve` from the listening address.
     hosts: HostPolicy,
     loopback: bool,
+    perimeter: Arc<Perimeter>,
     /// The web app served at `/`; none: only the API answers.
     web_app: Option<web_app::WebApp>,
 }
@@ -65,6 +72,7 @@ impl AppState {
             engine,
             blocks: Arc::new(Value::Array(blocks)),
             auth: AuthMode::Local,
+            perimeter: Arc::new(Perimeter::default()),
             web_app: None,
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
@@ -100,6 +108,22 @@ impl AppState {
                 "this server runs without sign-in (--no-auth)",
             )),
         }
+    }
+
+    /// With the operator's rate limits, CORS origins and OIDC issuer (default: rate limits
+    /// on at their defaults, no CORS, no OIDC).
+    pub fn with_perimeter(mut self, perimeter: Perimeter) -> Self {
+        self.perimeter = Arc::new(perimeter);
+        self
+    }
+
+    pub fn perimeter(&self) -> &Perimeter {
+        &self.perimeter
+    }
+
+    /// Where handlers record sign-ins, key and credential changes and admin actions.
+    pub fn audit(&self) -> AuditLog {
+        AuditLog::new(self.engine.store().clone())
     }
 
     /// Serves `app` at `/`, with its client-side routes.
@@ -152,6 +176,21 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         ))
         .layer(from_fn_with_state(state.clone(), auth::middleware::guard))
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            perimeter::layer::by_ip,
+        ));
+    // Outside the limits, so a 429 still carries CORS headers (a page may read Retry-After).
+    let router = match perimeter::cors::layer(state.perimeter().settings()) {
+        Ok(Some(cors)) => router.layer(cors),
+        Ok(None) => router,
+        // Perimeter::new checked them; a state built otherwise gets no CORS at all.
+        Err(e) => {
+            tracing::error!(error = %e, "CORS is off");
+            router
+        }
+    };
+    let router = perimeter::headers::apply(router)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state);
     (router, api)
@@ -186,7 +225,11 @@ pub async fn serve(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer's address feeds per-IP rate limits and the audit log.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

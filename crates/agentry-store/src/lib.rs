@@ -3,6 +3,7 @@
 //! and differ only in `backend.rs`.
 
 pub mod accounts;
+pub mod audit;
 pub mod backend;
 mod batch;
 pub mod entity;
@@ -13,6 +14,7 @@ pub mod leader;
 pub mod memory;
 pub mod migration;
 pub mod notify;
+pub mod oidc;
 pub mod presets;
 pub mod queue;
 pub mod reaper;
@@ -24,6 +26,7 @@ pub mod users;
 pub mod webhooks;
 
 pub use accounts::NewAccount;
+pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, NewAuditEvent};
 pub use backend::Backend;
 pub use error::{Error, Result};
 pub use executions::{
@@ -32,6 +35,7 @@ pub use executions::{
 };
 pub use graphs::GraphRecord;
 pub use leader::Leadership;
+pub use oidc::OidcLogin;
 pub use presets::{NewPreset, PresetChange};
 pub use queue::{Claim, ClaimLimits, Lease, ResumeState};
 pub use reviews::{Decided, NewReview, Verdict};

@@ -13,6 +13,7 @@ mod m0006_queue_fairness;
 mod m0007_memory;
 mod m0008_reviews;
 mod m0009_accounts;
+mod m0011_audit;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_memory::Memory),
             Box::new(m0008_reviews::Reviews),
             Box::new(m0009_accounts::Accounts),
+            Box::new(m0011_audit::Audit),
         ]
     }
 }
