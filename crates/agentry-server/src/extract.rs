@@ -85,7 +85,10 @@ fn require_json_content_type(headers: &HeaderMap) -> ApiResult<()> {
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase());
     match essence {
-        Some(t) if t == "application/json" || (t.starts_with("application/") && t.ends_with("+json")) => {
+        Some(t)
+            if t == "application/json"
+                || (t.starts_with("application/") && t.ends_with("+json")) =>
+        {
             Ok(())
         }
         _ => Err(ApiError::new(

@@ -10,8 +10,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
-use crate::model::{JsonObject, PinValues};
 use crate::extract::{Json, Path};
+use crate::model::{JsonObject, PinValues};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

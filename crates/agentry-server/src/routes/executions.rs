@@ -15,8 +15,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
-use crate::model::{JsonObject, Pagination, PinValues};
 use crate::extract::{Json, OptionalJson, Path, Query};
+use crate::model::{JsonObject, Pagination, PinValues};
 
 /// The longest a `?wait=true` request waits for a run to end.
 const MAX_WAIT: Duration = Duration::from_secs(300);

@@ -14,8 +14,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
-use crate::model::{JsonObject, Pagination};
 use crate::extract::{Json, OptionalJson, Path, Query};
+use crate::model::{JsonObject, Pagination};
 use crate::routes::executions::ExecutionMeta;
 
 pub fn router() -> OpenApiRouter<AppState> {

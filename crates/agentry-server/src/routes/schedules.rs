@@ -15,8 +15,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
-use crate::model::JsonObject;
 use crate::extract::{Json, Path};
+use crate::model::JsonObject;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

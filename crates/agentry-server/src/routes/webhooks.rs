@@ -10,18 +10,18 @@
 use agentry_engine::{ExecuteRequest, NodeInputs};
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
-use hmac::{Hmac, Mac};
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use utoipa::ToSchema;
 use sha2::Sha256;
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
-use crate::model::JsonObject;
 use crate::extract::{Json, Path, RawBody};
+use crate::model::JsonObject;
 use crate::routes::executions::ExecutionMeta;
 
 /// AutoGPT's `GenericWebhookTriggerBlock`.

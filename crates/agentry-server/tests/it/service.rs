@@ -83,9 +83,9 @@ fn the_ui_openapi_document_is_fresh() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/openapi.json");
     let committed = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let committed: serde_json::Value = serde_json::from_str(&committed).expect("ui/openapi.json is JSON");
-    let current: serde_json::Value =
-        serde_json::from_str(&agentry_server::openapi_json()).unwrap();
+    let committed: serde_json::Value =
+        serde_json::from_str(&committed).expect("ui/openapi.json is JSON");
+    let current: serde_json::Value = serde_json::from_str(&agentry_server::openapi_json()).unwrap();
     assert!(
         committed == current,
         "ui/openapi.json is stale: run `cargo run -p agentry -- openapi -o ui/openapi.json`, \
