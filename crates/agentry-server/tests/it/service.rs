@@ -77,10 +77,14 @@ fn the_error_code_table_changes_only_deliberately() {
 }
 
 /// The UI's typed client is generated from `ui/openapi.json`; it must be what the server
-/// describes now. Refresh it with `cargo run -p agentry -- openapi -o ui/openapi.json`.
+/// describes now. Refresh it with `agentry openapi -o ui/openapi.json` (or run this test with
+/// `AGENTRY_UPDATE_OPENAPI=1`), then `npm run gen:api` in ui/.
 #[test]
 fn the_ui_openapi_document_is_fresh() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/openapi.json");
+    if std::env::var_os("AGENTRY_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, agentry_server::openapi_json()).unwrap();
+    }
     let committed = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let committed: serde_json::Value =
