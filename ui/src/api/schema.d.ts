@@ -462,7 +462,7 @@ export interface components {
          * @description Every error code the API answers. The JSON form is the snake_case code.
          * @enum {string}
          */
-        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InvalidSignature" | "TriggerGone" | "Internal" | "ShuttingDown";
+        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InvalidSignature" | "TriggerGone" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
         /** @description AutoGPT's `LibraryAgentPresetCreatable`. */
         CreatePresetBody: {
             graph_id: string;
