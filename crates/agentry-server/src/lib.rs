@@ -7,6 +7,9 @@ mod extract;
 pub mod routes;
 mod ws;
 
+/// The WebSocket protocol's parser of a client's text frame, for the fuzz target.
+pub use ws::{Request as WsRequest, parse as parse_ws_message};
+
 use std::future::Future;
 use std::sync::Arc;
 
