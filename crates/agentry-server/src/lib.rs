@@ -1,10 +1,12 @@
 //! Agentry's HTTP API: AutoGPT's REST routes on axum, described by an OpenAPI document at
 //! `/api/openapi.json`, with one error envelope, and AutoGPT's WebSocket API at `/ws` (`ws`).
-//! It gets the engine (and its block registry) passed in and never calls blocks itself.
+//! It gets the engine (and its block registry) passed in and never calls blocks itself. Given a
+//! `web_app::WebApp`, it also serves the web app at `/` (`web_app`).
 
 pub mod error;
 mod extract;
 pub mod routes;
+pub mod web_app;
 mod ws;
 
 /// The WebSocket protocol's parser of a client's text frame, for the fuzz target.
@@ -17,6 +19,8 @@ use agentry_engine::Engine;
 use agentry_store::DEFAULT_USER_ID;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::State;
+use axum::http::{Method, Uri};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
@@ -30,6 +34,8 @@ pub struct AppState {
     pub engine: Engine,
     /// The block catalogue, rendered once.
     blocks: Arc<Value>,
+    /// The web app served at `/`; none: only the API answers.
+    web_app: Option<web_app::WebApp>,
 }
 
 impl AppState {
@@ -42,7 +48,14 @@ impl AppState {
         AppState {
             engine,
             blocks: Arc::new(Value::Array(blocks)),
+            web_app: None,
         }
+    }
+
+    /// Serves `app` at `/`, with its client-side routes.
+    pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
+        self.web_app = Some(app);
+        self
     }
 
     /// The user a request acts as. Until sign-in exists, the local default user.
@@ -77,7 +90,11 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             axum::routing::get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/ws", axum::routing::get(ws::upgrade))
-        .fallback(|| async { ApiError::new(Code::RouteNotFound, "no such route") })
+        .fallback(
+            |State(state): State<AppState>, method: Method, uri: Uri| async move {
+                web_app::answer(state.web_app.as_ref(), &method, &uri)
+            },
+        )
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 Code::MethodNotAllowed,

@@ -143,7 +143,8 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
             config.database_url
         );
         eprintln!("Agentry listening on http://{local}");
-        let state = agentry_server::AppState::new(engine.clone());
+        let state =
+            agentry_server::AppState::new(engine.clone()).with_web_app(crate::web_app::embedded());
         agentry_server::serve(listener, state, shutdown_signal()).await?;
     } else {
         eprintln!("Agentry worker {} started", std::process::id());

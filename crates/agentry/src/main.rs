@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod config;
 mod resources;
+mod web_app;
 
 use clap::Parser;
 

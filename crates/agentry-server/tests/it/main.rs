@@ -10,5 +10,6 @@ mod reviews;
 mod schedules;
 mod service;
 mod support;
+mod web_app;
 mod webhooks;
 mod ws;

@@ -82,16 +82,21 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn start() -> TestApp {
-        Self::start_with(false).await
+        Self::start_with(false, None).await
+    }
+
+    /// As `start`, serving `app` at `/`.
+    pub async fn start_with_web_app(app: agentry_server::web_app::WebApp) -> TestApp {
+        Self::start_with(false, Some(app)).await
     }
 
     /// As `start`, with the engine's worker loop claiming queued runs (runs queued again
     /// after a review decision).
     pub async fn start_with_worker() -> TestApp {
-        Self::start_with(true).await
+        Self::start_with(true, None).await
     }
 
-    async fn start_with(worker: bool) -> TestApp {
+    async fn start_with(worker: bool, web_app: Option<agentry_server::web_app::WebApp>) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
         let engine = Engine::new(
@@ -106,8 +111,12 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
+        let mut state = AppState::new(engine);
+        if let Some(app) = web_app {
+            state = state.with_web_app(app);
+        }
         tokio::spawn(async move {
-            agentry_server::serve(listener, AppState::new(engine), async {
+            agentry_server::serve(listener, state, async {
                 let _ = rx.await;
             })
             .await
@@ -131,7 +140,7 @@ impl TestApp {
         self.base.trim_start_matches("http://")
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
