@@ -132,6 +132,26 @@ export const scenarios = {
     await page.waitForTimeout(500);
     assert((await page.locator("[data-testid=run-outputs] dd").count()) === 1, "one output, shown once");
 
+    // Undo and redo an edit, save it as version 2, compare with version 1 and restore it.
+    const b = await field(node(page, "CalculatorBlock"), "b");
+    const before = await b.inputValue();
+    await b.fill("35");
+    await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("Control+z");
+    assert((await b.inputValue()) === before, "undo brings the old value back");
+    await page.keyboard.press("Control+Shift+z");
+    assert((await b.inputValue()) === "35", "redo applies the edit again");
+    await page.keyboard.press("Control+s");
+    await page.getByText("Saved · version 2").waitFor();
+    await page.getByRole("button", { name: "Versions" }).click();
+    const history = page.getByRole("dialog", { name: "Version history" });
+    await history.getByTestId("version-diff").waitFor();
+    assert(!(await history.getByText("The two versions are the same.").count()), "the diff shows the change");
+    await assertAccessible(page, "the version history");
+    await history.getByRole("button", { name: "Restore" }).nth(1).click();
+    await page.getByText("Saved · version 1").waitFor();
+    assert((await (await field(node(page, "CalculatorBlock"), "b")).inputValue()) === before, "version 1 is back");
+
     await page.locator("#block-search").fill("Fill Text Template");
     await page.locator("#block-search").press("Enter");
     await page.keyboard.press("Escape");

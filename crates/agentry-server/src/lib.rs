@@ -3,8 +3,11 @@
 //! It gets the engine (and its block registry) passed in and never calls blocks itself. Given a
 //! `web_app::WebApp`, it also serves the web app at `/` (`web_app`).
 
+pub mod audit;
 pub mod error;
 mod extract;
+pub mod oidc;
+pub mod perimeter;
 pub mod routes;
 pub mod web_app;
 mod ws;
@@ -13,6 +16,7 @@ mod ws;
 pub use ws::{Request as WsRequest, parse as parse_ws_message};
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use agentry_engine::Engine;
@@ -26,7 +30,9 @@ use tokio::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::audit::AuditLog;
 use crate::error::{ApiError, Code};
+use crate::perimeter::Perimeter;
 
 /// Everything a handler needs; cheap to clone.
 #[derive(Clone)]
@@ -34,6 +40,7 @@ pub struct AppState {
     pub engine: Engine,
     /// The block catalogue, rendered once.
     blocks: Arc<Value>,
+    perimeter: Arc<Perimeter>,
     /// The web app served at `/`; none: only the API answers.
     web_app: Option<web_app::WebApp>,
 }
@@ -48,8 +55,25 @@ impl AppState {
         AppState {
             engine,
             blocks: Arc::new(Value::Array(blocks)),
+            perimeter: Arc::new(Perimeter::default()),
             web_app: None,
         }
+    }
+
+    /// With the operator's rate limits, CORS origins and OIDC issuer (default: rate limits
+    /// on at their defaults, no CORS, no OIDC).
+    pub fn with_perimeter(mut self, perimeter: Perimeter) -> Self {
+        self.perimeter = Arc::new(perimeter);
+        self
+    }
+
+    pub fn perimeter(&self) -> &Perimeter {
+        &self.perimeter
+    }
+
+    /// Where handlers record sign-ins, key and credential changes and admin actions.
+    pub fn audit(&self) -> AuditLog {
+        AuditLog::new(self.engine.store().clone())
     }
 
     /// Serves `app` at `/`, with its client-side routes.
@@ -102,6 +126,21 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             )
         })
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            perimeter::layer::by_ip,
+        ));
+    // Outside the limits, so a 429 still carries CORS headers (a page may read Retry-After).
+    let router = match perimeter::cors::layer(state.perimeter().settings()) {
+        Ok(Some(cors)) => router.layer(cors),
+        Ok(None) => router,
+        // Perimeter::new checked them; a state built otherwise gets no CORS at all.
+        Err(e) => {
+            tracing::error!(error = %e, "CORS is off");
+            router
+        }
+    };
+    let router = perimeter::headers::apply(router)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state);
     (router, api)
@@ -126,7 +165,11 @@ pub async fn serve(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer's address feeds per-IP rate limits and the audit log.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -121,6 +121,13 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     } else {
         0
     };
+    // Settings are checked before anything starts, so a bad one stops the process at once.
+    let perimeter = agentry_server::perimeter::Perimeter::new(
+        config.perimeter.clone(),
+        config.oidc.clone(),
+        config.redis_url.as_deref(),
+        &config.redis_channel,
+    )?;
     let engine = open_with_workers(&config, workers).await?;
     attach_relay(&config, &engine)?;
     let stop = tokio_util::sync::CancellationToken::new();
@@ -143,8 +150,9 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
             config.database_url
         );
         eprintln!("Agentry listening on http://{local}");
-        let state =
-            agentry_server::AppState::new(engine.clone()).with_web_app(crate::web_app::embedded());
+        let state = agentry_server::AppState::new(engine.clone())
+            .with_perimeter(perimeter)
+            .with_web_app(crate::web_app::embedded());
         agentry_server::serve(listener, state, shutdown_signal()).await?;
     } else {
         eprintln!("Agentry worker {} started", std::process::id());

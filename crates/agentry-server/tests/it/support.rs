@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use agentry_engine::{Config, Engine};
 use agentry_server::AppState;
+use agentry_server::perimeter::{Perimeter, PerimeterSettings};
 use agentry_store::Store;
 use agentry_store::testing::{TestDatabase, fresh_database};
 use serde_json::{Value, json};
@@ -97,6 +98,19 @@ impl TestApp {
     }
 
     async fn start_with(worker: bool, web_app: Option<agentry_server::web_app::WebApp>) -> TestApp {
+        Self::start_with_everything(worker, web_app, unlimited()).await
+    }
+
+    /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
+    pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
+        Self::start_with_everything(worker, None, perimeter).await
+    }
+
+    async fn start_with_everything(
+        worker: bool,
+        web_app: Option<agentry_server::web_app::WebApp>,
+        perimeter: Perimeter,
+    ) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
         let engine = Engine::new(
@@ -111,7 +125,7 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
-        let mut state = AppState::new(engine);
+        let mut state = AppState::new(engine).with_perimeter(perimeter);
         if let Some(app) = web_app {
             state = state.with_web_app(app);
         }
@@ -138,6 +152,11 @@ impl TestApp {
     /// The server's address, `127.0.0.1:PORT` (for WebSocket clients).
     pub fn addr(&self) -> &str {
         self.base.trim_start_matches("http://")
+    }
+
+    /// The HTTP client, for requests the typed helpers do not make.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -232,6 +251,14 @@ impl TestApp {
     }
 }
 
+/// The perimeter of most tests: rate limits off, since their polling loops would otherwise
+/// meet them (the perimeter tests turn them on).
+pub fn unlimited() -> Perimeter {
+    let mut settings = PerimeterSettings::default();
+    settings.rate_limits.enabled = false;
+    Perimeter::new(settings, None, None, "test").unwrap()
+}
+
 /// A saved AutoGPT agent export from the shared folder.
 pub fn agent(file: &str) -> Value {
     let path = format!(
@@ -295,4 +322,20 @@ pub fn properties(schema: &Value) -> Vec<String> {
         .as_object()
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
+}
+
+/// The Redis of the shared-state tests (`TEST_REDIS_URL`); None skips them, unless
+/// `AGENTRY_TEST_REDIS=required` (CI), which makes a missing server a failure.
+pub fn redis_url() -> Option<String> {
+    match std::env::var("TEST_REDIS_URL") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            assert!(
+                std::env::var("AGENTRY_TEST_REDIS").as_deref() != Ok("required"),
+                "Redis is required (AGENTRY_TEST_REDIS=required) but TEST_REDIS_URL is not set"
+            );
+            eprintln!("skipped: no Redis (TEST_REDIS_URL)");
+            None
+        }
+    }
 }
