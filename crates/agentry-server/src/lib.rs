@@ -13,6 +13,9 @@ pub mod routes;
 pub mod web_app;
 mod ws;
 
+/// The WebSocket protocol's parser of a client's text frame, for the fuzz target.
+pub use ws::{Request as WsRequest, parse as parse_ws_message};
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
