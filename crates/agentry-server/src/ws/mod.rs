@@ -33,6 +33,8 @@
 mod protocol;
 mod subscription;
 
+pub use protocol::parse;
+
 use std::collections::HashMap;
 
 use agentry_engine::Event;
@@ -42,7 +44,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast::error::RecvError;
 
-use self::protocol::Request;
+pub use self::protocol::Request;
 use self::subscription::{GraphSubscription, RunSubscription};
 use crate::AppState;
 use crate::auth::Principal;
