@@ -61,6 +61,10 @@ pub struct Config {
     /// Host-scoped credentials for SendAuthenticatedWebRequestBlock: headers sent only to URLs
     /// whose host matches (`api.example.com` or `*.example.com`).
     pub host_credentials: Vec<HostCredentialConfig>,
+    /// Integration services' base URLs by key (`gmail`, `google_calendar`, `google_maps`,
+    /// `jina_search`, `jina_reader`, `firecrawl`, `airtable`, `youtube`): self-hosted variants
+    /// or mocks. Trusted: the user's credentials for that provider are sent there.
+    pub integration_base_urls: std::collections::BTreeMap<String, String>,
 }
 
 /// One `[[host_credentials]]` entry of the configuration.
@@ -120,6 +124,7 @@ impl Default for Config {
             files_dir: "./agentry-files".into(),
             smtp_from: None,
             host_credentials: Vec::new(),
+            integration_base_urls: Default::default(),
         }
     }
 }

@@ -6,6 +6,13 @@ mod commands;
 mod config;
 mod resources;
 
+/// Every block this build has: the built-in ones and the integrations.
+pub(crate) fn registry() -> agentry_core::Registry {
+    let mut registry = agentry_blocks::registry();
+    agentry_integrations::register(&mut registry);
+    registry
+}
+
 use clap::Parser;
 
 /// The hidden first argument that makes this binary the code sandbox's runner.
