@@ -62,6 +62,7 @@ codes! {
     MissingInputs = (BAD_REQUEST, "missing_inputs", "Required graph inputs were not given (`details.missing_inputs`)."),
     BlockFailed = (BAD_REQUEST, "block_failed", "The block ran and failed on this input (`details.outputs` holds what it yielded)."),
     TooManyRuns = (TOO_MANY_REQUESTS, "too_many_runs", "The caller has as many runs queued or running as allowed."),
+    InputsTooLarge = (PAYLOAD_TOO_LARGE, "inputs_too_large", "The run's inputs are larger than `max_input_bytes` (README, Limits); nothing was recorded."),
     // Schedules, reviews and webhooks.
     InvalidSchedule = (BAD_REQUEST, "invalid_schedule", "The cron expression or time zone is invalid, or the schedule never fires."),
     InvalidReview = (BAD_REQUEST, "invalid_review", "The review decision is malformed."),
@@ -218,6 +219,9 @@ impl From<agentry_engine::Error> for ApiError {
             E::NotFound(id) => ApiError::not_found(format!("execution {id} not found")),
             E::Store(s) => s.into(),
             too_many @ E::TooManyRuns(_) => ApiError::new(Code::TooManyRuns, too_many.to_string()),
+            too_large @ E::InputTooLarge { .. } => {
+                ApiError::new(Code::InputsTooLarge, too_large.to_string())
+            }
             E::ShuttingDown => ApiError::new(Code::ShuttingDown, "the server is shutting down"),
         }
     }

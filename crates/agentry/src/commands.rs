@@ -66,6 +66,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
     let registry = Arc::new(crate::registry());
     let engine_config = agentry_engine::Config {
         run_timeout: config.run_timeout(),
+        limits: config.limits,
         worker_concurrency,
         lease: Duration::from_millis(config.lease_ms.max(100)),
         poll_interval: Duration::from_millis(config.poll_interval_ms.max(10)),
@@ -107,6 +108,10 @@ async fn shutdown_signal() {
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     use crate::config::Role;
+    // First thing the server does: code of the same user (sandboxed or not) must not read its
+    // environment (the platform's keys) or heap through /proc.
+    agentry_sandbox::make_non_dumpable()
+        .map_err(|e| anyhow::anyhow!("cannot make the server non-dumpable: {e}"))?;
     anyhow::ensure!(
         !config.roles.is_empty(),
         "serve needs at least one role: api, worker, scheduler"
