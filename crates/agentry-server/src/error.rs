@@ -73,6 +73,16 @@ codes! {
     ReviewsOfSeveralExecutions = (CONFLICT, "reviews_of_several_executions", "One request decided reviews of more than one run."),
     InvalidSignature = (UNAUTHORIZED, "invalid_signature", "The webhook call lacks the trigger's secret or a valid signature of the body."),
     TriggerGone = (GONE, "trigger_gone", "The graph's active version no longer has this webhook's trigger node."),
+    // The perimeter.
+    RateLimited = (TOO_MANY_REQUESTS, "rate_limited", "Too many requests from this address, user or API key (`details.limit`); `Retry-After` says when to try again."),
+    // OIDC sign-in.
+    OidcNotConfigured = (NOT_FOUND, "oidc_not_configured", "Sign-in through an OpenID Connect provider is not configured on this server."),
+    OidcStateUnknown = (BAD_REQUEST, "oidc_state_unknown", "The sign-in's `state` is unknown, expired or already used: start the sign-in again."),
+    OidcRefused = (BAD_REQUEST, "oidc_refused", "The identity provider refused the sign-in or the code."),
+    OidcInvalidIdToken = (BAD_REQUEST, "oidc_invalid_id_token", "The identity provider's ID token failed its checks (signature, issuer, audience, expiry or nonce)."),
+    OidcNoVerifiedEmail = (BAD_REQUEST, "oidc_no_verified_email", "The identity provider gave no email it has verified."),
+    OidcNoAccount = (FORBIDDEN, "oidc_no_account", "No account has this email and the server does not create accounts at OIDC sign-in."),
+    OidcUnavailable = (BAD_GATEWAY, "oidc_unavailable", "The identity provider could not be reached or answered badly."),
     // The server.
     Internal = (INTERNAL_SERVER_ERROR, "internal", "The server failed; the cause is in its log under the request id."),
     ShuttingDown = (SERVICE_UNAVAILABLE, "shutting_down", "The server is shutting down and takes no new work."),

@@ -2,6 +2,7 @@
 //! The only crate that speaks SQL; SQLite and PostgreSQL share every query and migration,
 //! and differ only in `backend.rs`.
 
+pub mod audit;
 pub mod backend;
 mod batch;
 pub mod entity;
@@ -12,6 +13,7 @@ pub mod leader;
 pub mod memory;
 pub mod migration;
 pub mod notify;
+pub mod oidc;
 pub mod presets;
 pub mod queue;
 pub mod reaper;
@@ -22,6 +24,7 @@ pub mod testing;
 pub mod users;
 pub mod webhooks;
 
+pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, NewAuditEvent};
 pub use backend::Backend;
 pub use error::{Error, Result};
 pub use executions::{
@@ -30,6 +33,7 @@ pub use executions::{
 };
 pub use graphs::GraphRecord;
 pub use leader::Leadership;
+pub use oidc::OidcLogin;
 pub use presets::{NewPreset, PresetChange};
 pub use queue::{Claim, ClaimLimits, Lease, ResumeState};
 pub use reviews::{Decided, NewReview, Verdict};

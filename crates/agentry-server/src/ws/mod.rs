@@ -33,6 +33,8 @@
 mod protocol;
 mod subscription;
 
+pub use protocol::parse;
+
 use std::collections::HashMap;
 
 use agentry_engine::Event;
@@ -43,7 +45,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
-use self::protocol::Request;
+pub use self::protocol::Request;
 use self::subscription::{GraphSubscription, RunSubscription};
 use crate::AppState;
 use crate::error::{ApiError, Code};
