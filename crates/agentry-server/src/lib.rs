@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod error;
 mod extract;
+pub mod model;
 pub mod oidc;
 pub mod perimeter;
 pub mod routes;
@@ -25,7 +26,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{Method, Uri};
-use serde_json::Value;
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -38,8 +38,8 @@ use crate::perimeter::Perimeter;
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Engine,
-    /// The block catalogue, rendered once.
-    blocks: Arc<Value>,
+    /// The block catalogue, serialized once.
+    blocks: axum::body::Bytes,
     perimeter: Arc<Perimeter>,
     /// The web app served at `/`; none: only the API answers.
     web_app: Option<web_app::WebApp>,
@@ -47,14 +47,15 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(engine: Engine) -> Self {
-        let blocks = engine
+        let blocks: Vec<_> = engine
             .registry()
             .iter()
-            .map(|b| routes::blocks::block_json(&b.info))
+            .map(|b| routes::blocks::BlockModel::new(&b.info))
             .collect();
+        let blocks = serde_json::to_vec(&blocks).unwrap_or_else(|_| b"[]".to_vec());
         AppState {
             engine,
-            blocks: Arc::new(Value::Array(blocks)),
+            blocks: blocks.into(),
             perimeter: Arc::new(Perimeter::default()),
             web_app: None,
         }
@@ -89,15 +90,20 @@ impl AppState {
 }
 
 #[derive(OpenApi)]
-#[openapi(info(
-    title = "Agentry API",
-    description = "Build, run and share AI agents. AutoGPT-compatible routes."
-))]
+#[openapi(
+    info(
+        title = "Agentry API",
+        description = "Build, run and share AI agents. AutoGPT-compatible routes. Every error \
+            answers `{\"error\":{\"code\",\"message\",\"details\"}}` (`ErrorEnvelope`); the codes \
+            are the `Code` enum."
+    ),
+    components(schemas(error::ErrorEnvelope, error::Code))
+)]
 struct ApiDoc;
 
-/// The router and its OpenAPI document.
-pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// Every documented route; the OpenAPI document comes from here.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::health::router())
         .merge(routes::blocks::router())
         .merge(routes::graphs::router())
@@ -106,7 +112,11 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .merge(routes::presets::router())
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
-        .split_for_parts();
+}
+
+/// The router and its OpenAPI document.
+pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
+    let (router, api) = api_routes().split_for_parts();
     let doc = api.clone();
     let router = router
         .route(
@@ -146,9 +156,18 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
     (router, api)
 }
 
-/// The OpenAPI document alone (for generating clients and checking it in).
-pub fn openapi(state: AppState) -> utoipa::openapi::OpenApi {
-    router(state).1
+/// The OpenAPI document alone, without a server or database (for generating clients and
+/// checking it in: `agentry openapi`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+/// The document as `agentry openapi` writes it and `ui/openapi.json` holds it: pretty JSON
+/// with a final newline, so a change reads as a diff.
+pub fn openapi_json() -> String {
+    let mut text = openapi().to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests.

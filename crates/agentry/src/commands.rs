@@ -38,6 +38,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
         } => export(config, &graph_id, version, output.as_deref()).await,
         Command::Blocks { json, markdown } => blocks(json, markdown),
+        Command::Openapi { output } => openapi(output.as_deref()),
     }
 }
 
@@ -317,14 +318,25 @@ async fn export(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the OpenAPI document; needs no database and no server.
+fn openapi(output: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let text = agentry_server::openapi_json();
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn blocks(json: bool, markdown: bool) -> anyhow::Result<ExitCode> {
     let registry = agentry_blocks::registry();
     if markdown {
         print!("{}", agentry_blocks::reference::markdown(&registry));
     } else if json {
-        let all: Vec<Value> = registry
+        let all: Vec<_> = registry
             .iter()
-            .map(|b| agentry_server::routes::blocks::block_json(&b.info))
+            .map(|b| agentry_server::routes::blocks::BlockModel::new(&b.info))
             .collect();
         println!("{}", serde_json::to_string_pretty(&all)?);
     } else {

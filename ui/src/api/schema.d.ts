@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every block with its input and output schemas. */
+        /** Every block with its input and output schemas (rendered once, at start). */
         get: operations["list_blocks"];
         put?: never;
         post?: never;
@@ -435,6 +435,228 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A block category with its description. */
+        BlockCategory: {
+            /** @description AutoGPT's category name, such as `BASIC` or `AI`. */
+            category: string;
+            description: string;
+        };
+        /** @description One block as AutoGPT's `Block.to_dict()` describes it. */
+        BlockModel: {
+            id: string;
+            name: string;
+            description: string;
+            /** @description The JSON Schema of the block's inputs. */
+            inputSchema: Record<string, never>;
+            /** @description The JSON Schema of the block's outputs. */
+            outputSchema: Record<string, never>;
+            categories: components["schemas"]["BlockCategory"][];
+            contributors: Record<string, never>[];
+            staticOutput: boolean;
+            /** @description `Standard`, `Input`, `Output`, `Agent`, `Ai`, `Webhook`, … */
+            uiType: string;
+            costs: Record<string, never>[];
+            disabled: boolean;
+        };
+        /**
+         * @description Every error code the API answers. The JSON form is the snake_case code.
+         * @enum {string}
+         */
+        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InvalidSignature" | "TriggerGone" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
+        /** @description AutoGPT's `LibraryAgentPresetCreatable`. */
+        CreatePresetBody: {
+            graph_id: string;
+            /** Format: int32 */
+            graph_version: number;
+            inputs?: components["schemas"]["JsonObject"];
+            /** @description Accepted for AutoGPT compatibility; credentials arrive with the credentials work. */
+            credentials?: components["schemas"]["JsonObject"];
+            name: string;
+            description?: string;
+            is_active?: boolean;
+        };
+        /** @description AutoGPT's answer to a graph delete. */
+        DeleteGraphResponse: {
+            /**
+             * Format: int64
+             * @description How many versions were deleted.
+             */
+            version_counts: number;
+        };
+        /** @description AutoGPT's answer to a schedule delete. */
+        DeletedSchedule: {
+            id: string;
+        };
+        /** @description The error envelope's inner object, as the OpenAPI document describes it. */
+        ErrorBody: {
+            code: components["schemas"]["Code"];
+            message: string;
+            details?: Record<string, never> | null;
+        };
+        /** @description `{"error": {...}}`: every non-2xx answer of the API. */
+        ErrorEnvelope: {
+            error: components["schemas"]["ErrorBody"];
+        };
+        /** @description AutoGPT's execute body (`inputs`, `credentials_inputs`); it may be empty or absent. */
+        ExecuteBody: {
+            inputs?: components["schemas"]["JsonObject"];
+            /** @description Accepted for AutoGPT compatibility; credentials arrive with the credentials work. */
+            credentials_inputs?: components["schemas"]["JsonObject"];
+        };
+        /** @description AutoGPT's `GraphExecutionMeta`; `outputs` only when the run was waited for. */
+        ExecutionMeta: {
+            id: string;
+            user_id: string;
+            graph_id: string;
+            /** Format: int32 */
+            graph_version: number;
+            inputs: components["schemas"]["JsonObject"];
+            preset_id?: string | null;
+            /** @description `QUEUED`, `RUNNING`, `REVIEW`, `COMPLETED`, `TERMINATED` or `FAILED`. */
+            status: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** @description Counters of the run (node executions, durations, cost), with its `error` if any. */
+            stats?: Record<string, never> | null;
+            error?: string | null;
+            outputs?: components["schemas"]["PinValues"] | null;
+        };
+        /** @description AutoGPT's `GraphExecutionWithNodes`: the meta, outputs, and every node execution. */
+        ExecutionWithNodes: components["schemas"]["ExecutionMeta"] & {
+            node_executions: components["schemas"]["NodeExecutionModel"][];
+        };
+        /** @description AutoGPT's `GraphExecutionsPaginated`. */
+        ExecutionsPage: {
+            executions: components["schemas"]["ExecutionMeta"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /**
+         * @description A graph to save: AutoGPT's `{"graph": {...}}` (`CreateGraph`), or a bare exported graph
+         *     (an AutoGPT agent file).
+         */
+        GraphBody: Record<string, never>;
+        /**
+         * @description A graph version as the API answers it: AutoGPT's `GraphModel` (the export shape, with
+         *     `user_id`, `created_at` and `is_active` unless exported).
+         */
+        GraphModel: {
+            id: string;
+            /** Format: int32 */
+            version: number;
+            is_active: boolean;
+            name: string;
+            description: string;
+            /** @description Absent in the graph list, which answers metadata only. */
+            nodes?: components["schemas"]["NodeModel"][] | null;
+            links?: components["schemas"]["LinkModel"][] | null;
+            /** @description The graphs this one runs as sub-agents (export shape of each). */
+            sub_graphs?: Record<string, never>[] | null;
+            /** @description JSON Schema of the graph's inputs. */
+            input_schema: Record<string, never>;
+            /** @description JSON Schema of the graph's outputs. */
+            output_schema: Record<string, never>;
+            /** @description Kept as JSON: an imported file may carry its own `user_id` and `created_at` in any form. */
+            user_id?: string | null;
+            /** Format: date-time */
+            created_at?: string | null;
+        };
+        /** @description The health check's answer. */
+        Health: {
+            /** @description Always `healthy`. */
+            status: string;
+        };
+        /** @description A JSON object whose keys are pin or input names and whose values are any JSON. */
+        JsonObject: Record<string, never>;
+        /** @description A link between two pins (AutoGPT's `Link`). */
+        LinkModel: {
+            id?: string;
+            source_id: string;
+            sink_id: string;
+            source_name: string;
+            sink_name: string;
+            is_static?: boolean;
+        };
+        /** @description One node execution (AutoGPT's `NodeExecutionResult`). */
+        NodeExecutionModel: {
+            user_id: string;
+            graph_id: string;
+            /** Format: int32 */
+            graph_version: number;
+            graph_exec_id: string;
+            node_exec_id: string;
+            node_id: string;
+            block_id: string;
+            status: string;
+            input_data: Record<string, never>;
+            output_data: components["schemas"]["PinValues"];
+            /** Format: date-time */
+            add_time: string;
+            /** Format: date-time */
+            queue_time: string;
+            /** Format: date-time */
+            start_time?: string | null;
+            /** Format: date-time */
+            end_time?: string | null;
+            stats?: Record<string, never> | null;
+        };
+        /** @description One node (AutoGPT's `Node`), with copies of its links. */
+        NodeModel: {
+            id: string;
+            block_id: string;
+            input_default: Record<string, never>;
+            metadata: Record<string, never>;
+            input_links?: components["schemas"]["LinkModel"][];
+            output_links?: components["schemas"]["LinkModel"][];
+        };
+        /** @description AutoGPT's `Pagination`. */
+        Pagination: {
+            /** Format: int64 */
+            total_items: number;
+            /** Format: int64 */
+            total_pages: number;
+            /** Format: int64 */
+            current_page: number;
+            /** Format: int64 */
+            page_size: number;
+        };
+        /** @description Every value each output pin yielded, in order: `{"pin": [v1, v2, …]}`. */
+        PinValues: {
+            [key: string]: unknown[];
+        };
+        /** @description Inputs that override the preset's; the body may be empty or absent. */
+        PresetExecuteBody: {
+            inputs?: components["schemas"]["JsonObject"];
+            /** @description Accepted for AutoGPT compatibility. */
+            credential_inputs?: components["schemas"]["JsonObject"];
+        };
+        /** @description AutoGPT's `LibraryAgentPreset`. */
+        PresetModel: {
+            id: string;
+            user_id: string;
+            graph_id: string;
+            /** Format: int32 */
+            graph_version: number;
+            name: string;
+            description: string;
+            is_active: boolean;
+            inputs: Record<string, never>;
+            credentials: components["schemas"]["JsonObject"];
+            webhook_id?: string | null;
+            webhook?: Record<string, never> | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description AutoGPT's `LibraryAgentPresetResponse`. */
+        PresetsPage: {
+            presets: components["schemas"]["PresetModel"][];
+            pagination: components["schemas"]["Pagination"];
+        };
         /** @description One decision (AutoGPT's `ReviewItem`). */
         ReviewItem: {
             /** @description The node execution whose review is decided. */
@@ -448,6 +670,31 @@ export interface components {
             /** @description AutoGPT's auto-approval of the node's future reviews; not supported yet, must be false. */
             auto_approve_future?: boolean;
         };
+        /** @description AutoGPT's `PendingHumanReviewModel`. */
+        ReviewModel: {
+            node_exec_id: string;
+            node_id: string;
+            user_id: string;
+            graph_exec_id: string;
+            graph_id: string;
+            /** Format: int32 */
+            graph_version: number;
+            /** @description The data under review. */
+            payload: unknown;
+            instructions?: string | null;
+            editable: boolean;
+            /** @description `WAITING`, `APPROVED` or `REJECTED`. */
+            status: string;
+            review_message?: string | null;
+            was_edited?: boolean | null;
+            processed: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at?: string | null;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+        };
         /** @description Decisions on reviews of one run (AutoGPT's `ReviewRequest`). */
         ReviewRequestBody: {
             reviews: components["schemas"]["ReviewItem"][];
@@ -459,9 +706,67 @@ export interface components {
             failed_count: number;
             error?: string | null;
         };
+        /** @description AutoGPT's `ScheduleCreationRequest`. */
+        ScheduleBody: {
+            /**
+             * Format: int32
+             * @description The active version when absent.
+             */
+            graph_version?: number | null;
+            name: string;
+            /** @description A five-field cron pattern. */
+            cron: string;
+            inputs?: components["schemas"]["JsonObject"];
+            /** @description Accepted for AutoGPT compatibility; credentials arrive with the credentials work. */
+            credentials?: components["schemas"]["JsonObject"];
+            /** @description An IANA time zone; UTC when absent. */
+            timezone?: string | null;
+        };
+        /** @description AutoGPT's `GraphExecutionJobInfo`. */
+        ScheduleModel: {
+            id: string;
+            schedule_id: string;
+            name: string;
+            user_id: string;
+            graph_id: string;
+            /** Format: int32 */
+            graph_version: number;
+            cron: string;
+            timezone: string;
+            input_data: Record<string, never>;
+            input_credentials: components["schemas"]["JsonObject"];
+            /** @description RFC 3339; empty when the pattern never fires again. */
+            next_run_time: string;
+            /** Format: date-time */
+            created_at: string;
+        };
         SetActiveVersion: {
             /** Format: int32 */
             active_graph_version: number;
+        };
+        /** @description AutoGPT's `LibraryAgentPresetUpdatable`: absent fields keep their value. */
+        UpdatePresetBody: {
+            inputs?: components["schemas"]["JsonObject"] | null;
+            credentials?: components["schemas"]["JsonObject"] | null;
+            name?: string | null;
+            description?: string | null;
+            is_active?: boolean | null;
+        };
+        /** @description A trigger node's webhook and where to call it. */
+        WebhookModel: {
+            id: string;
+            /** @description Always `generic_webhook`. */
+            provider: string;
+            graph_id: string;
+            /** Format: int32 */
+            graph_version: number;
+            node_id: string;
+            ingress_path: string;
+            url: string;
+            /** @description Whether calls must carry the trigger's secret or a signature made with it. */
+            has_secret: boolean;
+            /** Format: date-time */
+            created_at: string;
         };
     };
     responses: never;
@@ -487,7 +792,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": components["schemas"]["BlockModel"][];
                 };
             };
         };
@@ -504,7 +809,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["JsonObject"];
             };
         };
         responses: {
@@ -514,7 +819,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PinValues"];
                 };
             };
             /** @description the block failed on this input */
@@ -522,14 +827,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description no such block */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -553,7 +862,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": components["schemas"]["ExecutionMeta"][];
+                };
+            };
+            /** @description bad page or page size */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -567,13 +885,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description graphs */
+            /** @description graphs, without nodes, links and sub-graphs */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": components["schemas"]["GraphModel"][];
                 };
             };
         };
@@ -587,7 +905,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["GraphBody"];
             };
         };
         responses: {
@@ -597,7 +915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["GraphModel"];
                 };
             };
             /** @description invalid graph or unknown blocks */
@@ -605,7 +923,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -630,7 +950,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["GraphModel"];
                 };
             };
             /** @description not found */
@@ -638,7 +958,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -653,7 +975,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["GraphBody"];
             };
         };
         responses: {
@@ -663,7 +985,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["GraphModel"];
+                };
+            };
+            /** @description invalid graph or unknown blocks */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description not found */
@@ -671,7 +1002,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -692,7 +1025,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["DeleteGraphResponse"];
                 };
             };
             /** @description not found */
@@ -700,7 +1033,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -718,9 +1053,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description may be empty */
+        requestBody?: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["ExecuteBody"] | null;
             };
         };
         responses: {
@@ -730,7 +1066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ExecutionMeta"];
                 };
             };
             /** @description invalid graph or missing inputs */
@@ -738,14 +1074,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description no such graph version */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -770,7 +1110,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ExecutionsPage"];
+                };
+            };
+            /** @description bad page or page size */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such graph */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -793,7 +1151,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ExecutionWithNodes"];
                 };
             };
             /** @description not found */
@@ -801,7 +1159,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -823,7 +1183,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ExecutionWithNodes"];
                 };
             };
             /** @description not found */
@@ -831,7 +1191,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -852,7 +1214,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": components["schemas"]["ScheduleModel"][];
+                };
+            };
+            /** @description no such graph */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -868,7 +1239,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["ScheduleBody"];
             };
         };
         responses: {
@@ -878,7 +1249,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ScheduleModel"];
                 };
             };
             /** @description invalid cron expression, time zone, graph or inputs */
@@ -886,14 +1257,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description no such graph version */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -914,7 +1289,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": components["schemas"]["GraphModel"][];
                 };
             };
             /** @description not found */
@@ -922,7 +1297,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -947,7 +1324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["GraphModel"];
                 };
             };
             /** @description not found */
@@ -955,7 +1332,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -977,7 +1356,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["GraphModel"];
                 };
             };
             /** @description not found */
@@ -985,7 +1364,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1006,7 +1387,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": components["schemas"]["WebhookModel"][];
                 };
             };
             /** @description no such graph */
@@ -1014,7 +1395,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1028,9 +1411,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description the payload; may be empty */
+        requestBody?: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["JsonObject"] | null;
             };
         };
         responses: {
@@ -1040,7 +1424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ExecutionMeta"];
                 };
             };
             /** @description the body is not a JSON object */
@@ -1048,28 +1432,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description missing or wrong secret or signature */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description no such webhook */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description the graph's active version has no such trigger */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1095,7 +1496,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PresetsPage"];
+                };
+            };
+            /** @description bad page or page size */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1109,7 +1519,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["CreatePresetBody"];
             };
         };
         responses: {
@@ -1119,7 +1529,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PresetModel"];
                 };
             };
             /** @description no such graph version */
@@ -1127,7 +1537,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1148,7 +1560,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PresetModel"];
                 };
             };
             /** @description no such preset */
@@ -1156,7 +1568,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1183,7 +1597,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1198,7 +1614,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["UpdatePresetBody"];
             };
         };
         responses: {
@@ -1208,7 +1624,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PresetModel"];
                 };
             };
             /** @description no such preset */
@@ -1216,7 +1632,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1229,9 +1647,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description may be empty */
+        requestBody?: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["PresetExecuteBody"] | null;
             };
         };
         responses: {
@@ -1241,7 +1660,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ExecutionMeta"];
                 };
             };
             /** @description invalid graph or missing inputs */
@@ -1249,14 +1668,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description no such preset */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1287,21 +1710,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description no such review */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description already decided, or the run does not wait for review */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1322,7 +1751,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": components["schemas"]["ReviewModel"][];
                 };
             };
             /** @description no such run */
@@ -1330,7 +1759,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1354,7 +1785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": components["schemas"]["ReviewModel"][];
                 };
             };
             /** @description bad page or page size */
@@ -1362,7 +1793,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1381,7 +1814,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>[];
+                    "application/json": components["schemas"]["ScheduleModel"][];
                 };
             };
         };
@@ -1403,7 +1836,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["DeletedSchedule"];
                 };
             };
             /** @description no such schedule */
@@ -1411,7 +1844,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1430,7 +1865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Health"];
                 };
             };
         };

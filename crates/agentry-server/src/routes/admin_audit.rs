@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{Json, Query};
 
 const DEFAULT_PAGE: u64 = 50;
@@ -82,7 +82,7 @@ pub struct AuditPage {
 
 impl AuditParams {
     fn query(self) -> ApiResult<AuditQuery> {
-        let invalid = |message: String| ApiError::bad_request("invalid_query", message);
+        let invalid = |message: String| ApiError::new(Code::InvalidQuery, message);
         let action = self
             .action
             .map(|a| {
