@@ -30,6 +30,10 @@ impl PinValues {
     }
 }
 
+/// The highest page number a list accepts; past it a request is refused before any query, so
+/// no offset arithmetic downstream can overflow.
+pub const MAX_PAGE: u64 = 1_000_000;
+
 /// AutoGPT's `Pagination`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Pagination {

@@ -45,6 +45,14 @@ pub use users::DEFAULT_USER_ID;
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
 
+/// The row offset of a page (from 1): saturating, and within what SQL's signed 64-bit
+/// OFFSET takes, so a huge page number reads an empty page instead of overflowing.
+pub(crate) fn page_offset(page: u64, page_size: u64) -> u64 {
+    page.saturating_sub(1)
+        .saturating_mul(page_size)
+        .min(i64::MAX as u64)
+}
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {

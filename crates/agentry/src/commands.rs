@@ -64,7 +64,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
     let store = Store::open(&url)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
-    let registry = Arc::new(agentry_blocks::registry());
+    let registry = Arc::new(crate::registry());
     let engine_config = agentry_engine::Config {
         run_timeout: config.run_timeout(),
         limits: config.limits,
@@ -330,7 +330,7 @@ fn openapi(output: Option<&Path>) -> anyhow::Result<ExitCode> {
 }
 
 fn blocks(json: bool, markdown: bool) -> anyhow::Result<ExitCode> {
-    let registry = agentry_blocks::registry();
+    let registry = crate::registry();
     if markdown {
         print!("{}", agentry_blocks::reference::markdown(&registry));
     } else if json {

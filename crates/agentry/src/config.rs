@@ -63,6 +63,10 @@ pub struct Config {
     /// Host-scoped credentials for SendAuthenticatedWebRequestBlock: headers sent only to URLs
     /// whose host matches (`api.example.com` or `*.example.com`).
     pub host_credentials: Vec<HostCredentialConfig>,
+    /// Integration services' base URLs by key (`gmail`, `google_calendar`, `google_maps`,
+    /// `jina_search`, `jina_reader`, `firecrawl`, `airtable`, `youtube`): self-hosted variants
+    /// or mocks. Trusted: the user's credentials for that provider are sent there.
+    pub integration_base_urls: std::collections::BTreeMap<String, String>,
     /// Rate limits, CORS origins and trusted proxies (`[perimeter]`,
     /// `[perimeter.rate_limits]`). With `redis_url` set, rate limits are counted in Redis
     /// across processes (keys prefixed with `redis_channel`).
@@ -130,6 +134,7 @@ impl Default for Config {
             files_dir: "./agentry-files".into(),
             smtp_from: None,
             host_credentials: Vec::new(),
+            integration_base_urls: Default::default(),
             perimeter: agentry_server::perimeter::PerimeterSettings::default(),
             oidc: None,
         }

@@ -171,6 +171,22 @@ struct ExecuteQuery {
     wait_timeout: Option<f64>,
 }
 
+impl ExecuteQuery {
+    /// The wait: `wait_timeout` seconds, finite, from 0 to 300; 300 when absent.
+    fn wait_limit(&self) -> ApiResult<Duration> {
+        match self.wait_timeout {
+            None => Ok(MAX_WAIT),
+            Some(s) if s.is_finite() && (0.0..=MAX_WAIT.as_secs_f64()).contains(&s) => {
+                Ok(Duration::from_secs_f64(s))
+            }
+            Some(s) => Err(ApiError::new(
+                Code::InvalidQuery,
+                format!("wait_timeout is {s}; it must be a number of seconds from 0 to 300"),
+            )),
+        }
+    }
+}
+
 /// Starts a run of one graph version. With `?wait=true` the answer comes when it has ended.
 #[utoipa::path(post, path = "/api/graphs/{graph_id}/execute/{graph_version}", tag = "executions",
     params(("graph_id" = String, Path), ("graph_version" = i32, Path), ExecuteQuery),
@@ -185,6 +201,8 @@ async fn execute_graph(
     Query(q): Query<ExecuteQuery>,
     OptionalJson(body): OptionalJson<ExecuteBody>,
 ) -> ApiResult<Json<ExecutionMeta>> {
+    // Checked before anything happens: a bad value must not leave a started run behind.
+    let wait_limit = q.wait_limit()?;
     let record = state
         .engine
         .graph_version(&principal.user_id, &graph_id, version)
@@ -198,10 +216,7 @@ async fn execute_graph(
         })
         .await?;
     if q.wait {
-        let limit = q.wait_timeout.map_or(MAX_WAIT, |s| {
-            Duration::from_secs_f64(s.clamp(0.0, MAX_WAIT.as_secs_f64()))
-        });
-        if let Some(result) = state.engine.wait(&exec_id, limit).await {
+        if let Some(result) = state.engine.wait(&exec_id, wait_limit).await {
             let run = state
                 .engine
                 .store()
@@ -232,10 +247,10 @@ impl PageQuery {
     fn resolve(&self) -> ApiResult<(u64, u64)> {
         let page = self.page.unwrap_or(1);
         let size = self.page_size.unwrap_or(25);
-        if page == 0 || !(1..=100).contains(&size) {
+        if !(1..=crate::model::MAX_PAGE).contains(&page) || !(1..=100).contains(&size) {
             return Err(ApiError::new(
                 Code::InvalidQuery,
-                "page starts at 1 and page_size is between 1 and 100",
+                "page is between 1 and 1000000 and page_size between 1 and 100",
             ));
         }
         Ok((page, size))
@@ -280,6 +295,12 @@ async fn list_graph_executions(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<ExecutionsPage>> {
     let (page, size) = q.resolve()?;
+    // An unknown graph is a 404, not an empty list.
+    state
+        .engine
+        .store()
+        .get_graph(state.user_id(), &graph_id, None)
+        .await?;
     let (runs, total) = state
         .engine
         .store()

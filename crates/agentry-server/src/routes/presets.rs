@@ -94,10 +94,10 @@ async fn list_presets(
 ) -> ApiResult<Json<PresetsPage>> {
     let page = q.page.unwrap_or(1);
     let size = q.page_size.unwrap_or(10);
-    if page == 0 || !(1..=100).contains(&size) {
+    if !(1..=crate::model::MAX_PAGE).contains(&page) || !(1..=100).contains(&size) {
         return Err(ApiError::new(
             Code::InvalidQuery,
-            "page starts at 1 and page_size is between 1 and 100",
+            "page is between 1 and 1000000 and page_size between 1 and 100",
         ));
     }
     let (rows, total) = state

@@ -155,6 +155,12 @@ async fn list_graph_schedules(
     principal: Principal,
     Path(graph_id): Path<String>,
 ) -> ApiResult<Json<Vec<ScheduleModel>>> {
+    // An unknown graph is a 404, not an empty list.
+    state
+        .engine
+        .store()
+        .get_graph(state.user_id(), &graph_id, None)
+        .await?;
     let rows = state
         .engine
         .store()
