@@ -299,7 +299,7 @@ async fn list_graph_executions(
     state
         .engine
         .store()
-        .get_graph(state.user_id(), &graph_id, None)
+        .get_graph(&principal.user_id, &graph_id, None)
         .await?;
     let (runs, total) = state
         .engine

@@ -159,7 +159,7 @@ async fn list_graph_schedules(
     state
         .engine
         .store()
-        .get_graph(state.user_id(), &graph_id, None)
+        .get_graph(&principal.user_id, &graph_id, None)
         .await?;
     let rows = state
         .engine
