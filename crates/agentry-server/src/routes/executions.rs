@@ -215,17 +215,17 @@ async fn execute_graph(
             inputs: body.inputs.0,
         })
         .await?;
-    if q.wait {
-        if let Some(result) = state.engine.wait(&exec_id, wait_limit).await {
-            let run = state
-                .engine
-                .store()
-                .get_execution(&principal.user_id, &exec_id)
-                .await?;
-            let mut meta = ExecutionMeta::new(&run.run);
-            meta.outputs = Some(PinValues(result.outputs));
-            return Ok(Json(meta));
-        }
+    if q.wait
+        && let Some(result) = state.engine.wait(&exec_id, wait_limit).await
+    {
+        let run = state
+            .engine
+            .store()
+            .get_execution(&principal.user_id, &exec_id)
+            .await?;
+        let mut meta = ExecutionMeta::new(&run.run);
+        meta.outputs = Some(PinValues(result.outputs));
+        return Ok(Json(meta));
     }
     let run = state
         .engine
