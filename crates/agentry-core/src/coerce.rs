@@ -1,5 +1,9 @@
 //! Value coercion: converts pin values to the JSON type the block's input schema asks for,
 //! as AutoGPT's `backend/util/type.py` does (strings to numbers, numbers to strings, …).
+//!
+//! The one port of type.py's converters (`to_bool`, `list_from_text`, `dict_from_text`,
+//! `wrap_value`): the engine's input coercion here and the blocks that convert values
+//! (UniversalTypeConverterBlock, IfInputMatchesBlock) call the same functions.
 
 use serde_json::{Map, Number, Value};
 
@@ -46,6 +50,46 @@ pub fn to_text(value: &Value) -> String {
     }
 }
 
+/// type.py's `__convert_bool`: a text is true only when it reads "true" or "1" in any case
+/// ("yes" is false); any other value by Python's truthiness.
+pub fn to_bool(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => matches!(s.to_lowercase().as_str(), "true" | "1"),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// type.py's `__convert_list` of a text: parsed when it looks like a JSON list, else the
+/// trimmed text alone in a list.
+pub fn list_from_text(s: &str) -> Value {
+    let s = s.trim();
+    let parsed = (s.starts_with('[') && s.ends_with(']'))
+        .then(|| serde_json::from_str::<Value>(s).ok())
+        .flatten();
+    parsed.unwrap_or_else(|| Value::Array(vec![Value::String(s.to_string())]))
+}
+
+/// type.py's `__convert_dict` of a text: the JSON object it holds, else its value (or the
+/// text itself) under `value`.
+pub fn dict_from_text(s: &str) -> Value {
+    match serde_json::from_str::<Value>(s) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(other) => wrap_value(other),
+        Err(_) => wrap_value(Value::String(s.to_string())),
+    }
+}
+
+/// `{"value": v}`, how type.py turns a non-mapping into a dict.
+pub fn wrap_value(v: Value) -> Value {
+    let mut map = Map::new();
+    map.insert("value".into(), v);
+    Value::Object(map)
+}
+
 fn convert(value: &Value, ty: &str) -> Option<Value> {
     match (ty, value) {
         ("string", v) if !v.is_null() => Some(Value::String(to_text(v))),
@@ -65,26 +109,15 @@ fn convert(value: &Value, ty: &str) -> Option<Value> {
             (f.fract() == 0.0).then(|| Value::from(f as i64))
         }
         ("integer", Value::Bool(b)) => Some(Value::from(u8::from(*b))),
-        ("boolean", Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "1" | "yes" | "y" | "on" => Some(Value::Bool(true)),
-            "false" | "0" | "no" | "n" | "off" | "" => Some(Value::Bool(false)),
-            _ => None,
-        },
-        ("boolean", Value::Number(n)) => Some(Value::Bool(n.as_f64() != Some(0.0))),
-        ("array", Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(v @ Value::Array(_)) => Some(v),
-            _ => Some(Value::Array(vec![value.clone()])),
-        },
+        ("boolean", v @ (Value::String(_) | Value::Number(_))) => Some(Value::Bool(to_bool(v))),
+        ("array", Value::String(s)) => Some(list_from_text(s)),
         ("array", Value::Object(m)) => Some(Value::Array(
             m.iter()
                 .map(|(k, v)| Value::Array(vec![Value::String(k.clone()), v.clone()]))
                 .collect(),
         )),
         ("array", v) if !v.is_null() => Some(Value::Array(vec![v.clone()])),
-        ("object", Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(v @ Value::Object(_)) => Some(v),
-            _ => None,
-        },
+        ("object", Value::String(s)) => Some(dict_from_text(s)),
         _ => None,
     }
 }
@@ -165,12 +198,14 @@ mod tests {
         let list = json!({"type": "array", "items": {"type": "string"}});
         assert_eq!(coerce_value(json!("[1, 2]"), &list), json!(["1", "2"]));
         assert_eq!(coerce_value(json!("x"), &list), json!(["x"]));
+        // As type.py: only "true" and "1" are true.
+        let flag = json!({"anyOf": [{"type": "boolean"}, {"type": "null"}]});
+        assert_eq!(coerce_value(json!("yes"), &flag), json!(false));
+        assert_eq!(coerce_value(json!("TRUE"), &flag), json!(true));
+        assert_eq!(coerce_value(json!("1"), &flag), json!(true));
         assert_eq!(
-            coerce_value(
-                json!("yes"),
-                &json!({"anyOf": [{"type": "boolean"}, {"type": "null"}]})
-            ),
-            json!(true)
+            coerce_value(json!("x"), &json!({"type": "object"})),
+            json!({"value": "x"})
         );
     }
 

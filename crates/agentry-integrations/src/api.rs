@@ -43,6 +43,9 @@ pub enum AuthStyle {
     Bearer,
     /// A query parameter (Google Maps' `key`).
     Query(&'static str),
+    /// Nothing is sent: the credential is the user's, but not for this API (YouTube's pages
+    /// with a Webshare proxy login).
+    Nothing,
 }
 
 /// One provider API: what AutoGPT calls the provider, the credential kinds it accepts, where it
@@ -104,7 +107,10 @@ impl Client {
                 kind.as_str()
             )));
         }
-        let secret = bearer(&credential.secret, service.provider)?;
+        let secret = match service.auth {
+            AuthStyle::Nothing => SecretString::new(""),
+            _ => bearer(&credential.secret, service.provider)?,
+        };
         let settings = IntegrationSettings::from_cx(cx);
         Ok(Client {
             base: settings.base(service.key, service.default_base),
@@ -286,6 +292,20 @@ impl Client {
             }
         })
     }
+}
+
+/// `text` as one URL path segment: everything but RFC 3986's unreserved characters
+/// percent-encoded as UTF-8 (ids and names a user typed: `a@b.com`, `My table`).
+pub fn segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"_.-~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// A key sent as a query parameter can appear in a transport error's URL: never let it out.

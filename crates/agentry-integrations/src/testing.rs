@@ -40,7 +40,6 @@ pub fn api_key(provider: &str, key: &str) -> Credential {
     }
 }
 
-#[allow(dead_code)] // Google's tests use it.
 pub fn oauth2(provider: &str, token: &str, scopes: &[&str]) -> Credential {
     Credential {
         id: CRED_ID.into(),
@@ -85,4 +84,38 @@ pub fn error_of(outputs: &[(String, Value)]) -> String {
         .find(|(p, _)| p == "error")
         .and_then(|(_, v)| v.as_str().map(str::to_string))
         .unwrap_or_else(|| panic!("expected an error, got {outputs:?}"))
+}
+
+/// A credential store whose `refresh` answers a new OAuth2 token, as the engine's does after a
+/// provider refused the old one.
+pub struct Refreshing {
+    pub stale: Credential,
+    pub fresh: Credential,
+}
+
+impl agentry_core::credentials::Credentials for Refreshing {
+    fn get<'a>(
+        &'a self,
+        _meta: &'a agentry_core::CredentialsMeta,
+    ) -> agentry_core::credentials::CredentialFuture<'a> {
+        Box::pin(async move { Ok(self.stale.clone()) })
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        _meta: &'a agentry_core::CredentialsMeta,
+    ) -> agentry_core::credentials::CredentialFuture<'a> {
+        Box::pin(async move { Ok(self.fresh.clone()) })
+    }
+}
+
+/// URL-safe base64 of `text`, as Gmail sends bodies.
+pub fn b64(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+}
+
+/// A request's JSON body.
+pub fn json_body(request: &wiremock::Request) -> Value {
+    serde_json::from_slice(&request.body).unwrap()
 }

@@ -1,20 +1,19 @@
 //! DataSamplingBlock: picks a sample of records by one of eight methods.
 //!
-//! Seeds make runs repeatable, but the picks differ from AutoGPT's for the same seed: Python's
-//! Mersenne Twister and `random.sample` are not reproduced. `accumulate` keeps data per run and
-//! node (AutoGPT keeps it on the block object, shared by every graph in the process).
+//! A `random_seed` picks what AutoGPT picks for that seed: the draws go through a port of
+//! CPython's `random` (`python::random`), call for call as AutoGPT makes them. `accumulate`
+//! keeps data per run and node (AutoGPT keeps it on the block object, shared by every graph in
+//! the process).
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
-use rand::rngs::StdRng;
-use rand::seq::{IndexedRandom, index};
-use rand::{Rng, SeedableRng};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::python::random::PyRandom;
 use crate::python::{json_repr, json_str, numeric, parse_float};
 
 pub struct DataSampling;
@@ -52,7 +51,7 @@ pub struct Input {
     pub accumulate: bool,
     /// Seed for random number generator (optional).
     #[serde(default)]
-    pub random_seed: Option<u64>,
+    pub random_seed: Option<i64>,
     /// Key to use for stratified sampling (required for stratified sampling).
     #[serde(default)]
     pub stratify_key: Option<String>,
@@ -120,24 +119,27 @@ fn groups(
     Ok(out)
 }
 
-fn sample(input: &Input, data: &[Value], rng: &mut StdRng) -> Result<Vec<usize>, BlockError> {
+fn sample(input: &Input, data: &[Value], rng: &mut PyRandom) -> Result<Vec<usize>, BlockError> {
     let n = data.len();
     let k = usize::try_from(input.sample_size)
         .map_err(|_| BlockError::input("sample_size must not be negative"))?;
     if k > n {
         return Err(BlockError::Input(format!(
-            "Sample size ({k}) cannot be greater than the dataset size ({n})."
+            "Sample size ({k}) cannot be larger than the dataset size ({n})."
         )));
     }
     Ok(match input.sampling_method {
-        SamplingMethod::Random => index::sample(rng, n, k).into_vec(),
+        SamplingMethod::Random => {
+            let population: Vec<usize> = (0..n).collect();
+            rng.sample(&population, k).unwrap_or_default()
+        }
         SamplingMethod::Systematic => {
             let step = n.checked_div(k).filter(|s| *s > 0).ok_or_else(|| {
                 BlockError::input(
                     "systematic sampling needs a sample size between 1 and the dataset size",
                 )
             })?;
-            let start = rng.random_range(0..step);
+            let start = rng.randint(0, step - 1);
             (start..n).step_by(step).take(k).collect()
         }
         SamplingMethod::Top => (0..k).collect(),
@@ -165,12 +167,9 @@ fn sample(input: &Input, data: &[Value], rng: &mut StdRng) -> Result<Vec<usize>,
             }
             let mut picked = Vec::new();
             for ((_, members), size) in strata.iter().zip(sizes) {
-                if size > members.len() {
-                    return Err(BlockError::input(
-                        "Sample larger than population or is negative",
-                    ));
-                }
-                picked.extend(members.choose_multiple(rng, size).copied());
+                picked.extend(rng.sample(members, size).ok_or_else(|| {
+                    BlockError::input("Sample larger than population or is negative")
+                })?);
             }
             picked
         }
@@ -202,23 +201,12 @@ fn sample(input: &Input, data: &[Value], rng: &mut StdRng) -> Result<Vec<usize>,
                 ));
             }
             // With replacement, as Python's `random.choices`.
-            (0..k)
-                .map(|_| {
-                    let mut target = rng.random_range(0.0..total);
-                    weights
-                        .iter()
-                        .position(|w| {
-                            target -= w;
-                            target < 0.0
-                        })
-                        .unwrap_or(n - 1)
-                })
-                .collect()
+            rng.choices(&weights, k)
         }
         SamplingMethod::Reservoir => {
             let mut reservoir: Vec<usize> = (0..k).collect();
             for i in k..n {
-                let j = rng.random_range(0..=i);
+                let j = rng.randint(0, i);
                 if j < k {
                     reservoir[j] = i;
                 }
@@ -227,14 +215,15 @@ fn sample(input: &Input, data: &[Value], rng: &mut StdRng) -> Result<Vec<usize>,
         }
         SamplingMethod::Cluster => {
             let key = require(&input.cluster_key, "Cluster")?;
+            // The clusters not yet chosen stay in first-seen order, as AutoGPT lists them.
             let mut clusters = groups(data, key, "Cluster", false)?;
             let mut picked = Vec::new();
             while picked.len() < k && !clusters.is_empty() {
-                let at = rng.random_range(0..clusters.len());
-                picked.extend(clusters.swap_remove(at).1);
+                let at = rng.choice(clusters.len());
+                picked.extend(clusters.remove(at).1);
             }
             if picked.len() > k {
-                picked = picked.choose_multiple(rng, k).copied().collect();
+                picked = rng.sample(&picked, k).unwrap_or_default();
             }
             picked
         }
@@ -276,8 +265,8 @@ impl Block for DataSampling {
             incoming
         };
         let mut rng = match input.random_seed {
-            Some(seed) => StdRng::seed_from_u64(seed),
-            None => StdRng::from_os_rng(),
+            Some(seed) => PyRandom::seeded(seed),
+            None => PyRandom::from_os(),
         };
         let indices = sample(&input, &data, &mut rng)?;
         let sampled = indices.iter().map(|&i| data[i].clone()).collect();

@@ -81,7 +81,7 @@ async fn errors() {
         too_many,
         vec![(
             "error".into(),
-            json!("Sample size (2) cannot be greater than the dataset size (1).")
+            json!("Sample size (2) cannot be larger than the dataset size (1).")
         )]
     );
     let no_key = run_block(
@@ -123,3 +123,63 @@ async fn accumulate_waits_for_enough_data_per_node() {
             .is_empty()
     );
 }
+
+/// The picks AutoGPT makes for the same seed, printed by CPython 3.11 running AutoGPT's
+/// algorithm (`random.seed(seed)` then the method's calls) on the same data.
+#[tokio::test]
+async fn seeded_picks_are_autogpts() {
+    let data: Vec<Value> = (0..10)
+        .map(|i| json!({"id": i, "value": char::from(b'a' + i as u8).to_string(), "group": i % 3}))
+        .collect();
+    // AutoGPT's own test_input/test_output.
+    let out = run_block(
+        DataSampling,
+        json!({"data": data, "sample_size": 3, "sampling_method": "stratified",
+               "accumulate": false, "random_seed": 42, "stratify_key": "group"}),
+    )
+    .await;
+    assert_eq!(
+        out,
+        vec![
+            (
+                "sampled_data".into(),
+                json!([{"id": 0, "value": "a", "group": 0}, {"id": 1, "value": "b", "group": 1},
+                       {"id": 8, "value": "i", "group": 2}])
+            ),
+            ("sample_indices".into(), json!([0, 1, 8])),
+        ]
+    );
+    for (method, seed, expected) in SEEDED {
+        let got = indices(json!({"data": records(), "sample_size": 4, "sampling_method": method,
+            "random_seed": seed, "stratify_key": "group", "cluster_key": "group",
+            "weight_key": "id"}))
+        .await;
+        assert_eq!(got, expected, "{method} with seed {seed}");
+    }
+}
+const SEEDED: [(&str, i64, [usize; 4]); 24] = [
+    ("random", 0, [6, 9, 0, 2]),
+    ("random", 42, [1, 0, 4, 9]),
+    ("random", -7, [5, 2, 6, 9]),
+    ("random", 8589934593, [9, 1, 4, 3]),
+    ("systematic", 0, [1, 3, 5, 7]),
+    ("systematic", 42, [0, 2, 4, 6]),
+    ("systematic", -7, [1, 3, 5, 7]),
+    ("systematic", 8589934593, [0, 2, 4, 6]),
+    ("stratified", 0, [9, 3, 1, 5]),
+    ("stratified", 42, [0, 9, 7, 5]),
+    ("stratified", -7, [6, 0, 4, 8]),
+    ("stratified", 8589934593, [0, 3, 4, 5]),
+    ("weighted", 0, [9, 8, 6, 5]),
+    ("weighted", 42, [8, 2, 5, 5]),
+    ("weighted", -7, [5, 4, 8, 3]),
+    ("weighted", 8589934593, [7, 5, 6, 8]),
+    ("reservoir", 0, [6, 1, 2, 5]),
+    ("reservoir", 42, [5, 1, 2, 9]),
+    ("reservoir", -7, [7, 8, 4, 6]),
+    ("reservoir", 8589934593, [5, 1, 6, 3]),
+    ("cluster", 0, [1, 7, 2, 4]),
+    ("cluster", 42, [2, 6, 8, 5]),
+    ("cluster", -7, [0, 6, 1, 3]),
+    ("cluster", 8589934593, [8, 0, 6, 9]),
+];

@@ -1,9 +1,12 @@
-//! AutoGPT's `convert(value, type)` (backend/util/type.py) over JSON values, and the rules
-//! UniversalTypeConverterBlock shares with it.
+//! AutoGPT's `convert(value, type)` (backend/util/type.py) over JSON values: the target type is
+//! the type of a value (`like`). The converters themselves are `agentry_core::coerce`'s, the
+//! one port of type.py, which the engine's input coercion uses too.
 
 use serde_json::{Map, Value};
 
-use super::{float_value, numeric, parse_float, python_dumps, truthy};
+pub use agentry_core::coerce::{dict_from_text, list_from_text, to_bool, wrap_value};
+
+use super::{float_value, numeric, parse_float, python_dumps};
 
 /// AutoGPT's `convert(value, type(like))`. `None` means the result is a Python value no JSON
 /// value equals (a list of tuples, a dict with int keys).
@@ -32,41 +35,6 @@ pub fn convert_like(value: &Value, like: &Value) -> Option<Value> {
         },
     };
     Some(converted)
-}
-
-/// AutoGPT's `__convert_bool`: the text "true" or "1" in any case, else Python's `bool()`.
-pub fn to_bool(value: &Value) -> bool {
-    match value {
-        Value::String(s) => matches!(s.to_lowercase().as_str(), "true" | "1"),
-        other => truthy(other),
-    }
-}
-
-/// A text converted to a list: parsed when it looks like a JSON list, else the trimmed text
-/// alone in a list.
-pub fn list_from_text(s: &str) -> Value {
-    let s = s.trim();
-    let parsed = (s.starts_with('[') && s.ends_with(']'))
-        .then(|| serde_json::from_str::<Value>(s).ok())
-        .flatten();
-    parsed.unwrap_or_else(|| Value::Array(vec![Value::String(s.to_string())]))
-}
-
-/// A text converted to a dict: the JSON object it holds, else its value (or the text itself)
-/// under `value`.
-pub fn dict_from_text(s: &str) -> Value {
-    match serde_json::from_str::<Value>(s) {
-        Ok(v @ Value::Object(_)) => v,
-        Ok(other) => wrap_value(other),
-        Err(_) => wrap_value(Value::String(s.to_string())),
-    }
-}
-
-/// `{"value": v}`, how AutoGPT turns a non-mapping into a dict.
-pub fn wrap_value(v: Value) -> Value {
-    let mut map = Map::new();
-    map.insert("value".into(), v);
-    Value::Object(map)
 }
 
 /// AutoGPT's `__convert_num`: collections count, numbers keep, the rest go through `float()`.

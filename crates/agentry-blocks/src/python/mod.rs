@@ -10,6 +10,7 @@ use serde_json::{Number, Value};
 
 pub mod convert;
 pub mod print;
+pub mod random;
 
 pub use convert::convert_like;
 pub use print::{float, json_repr, json_str, python_dumps, repr_of, str_of, string_repr};

@@ -1,5 +1,122 @@
-//! airtable blocks.
+//! Airtable (AutoGPT's `airtable/`): bases and records over the REST API
+//! (`https://api.airtable.com/v0/…`). Credentials: provider `airtable`, type `api_key` (a
+//! personal access token) or `oauth2`, both sent as a bearer token.
+//!
+//! Shared here: AutoGPT's `_convert_bools` on every request body, the table schema lookup and
+//! `normalize_records` (every field of the table present, empty ones with the empty value of
+//! their type).
 
-use agentry_core::Registry;
+pub mod create_base;
+pub mod create_records;
 
-pub fn register(_r: &mut Registry) {}
+use agentry_core::credentials::CredentialKind;
+use agentry_core::{BlockError, Cx, Registry};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::api::{AuthStyle, Client, Service, segment};
+
+pub const PROVIDER: &str = "airtable";
+
+pub const API: Service = Service {
+    provider: PROVIDER,
+    key: "airtable",
+    default_base: "https://api.airtable.com",
+    kinds: &[CredentialKind::ApiKey, CredentialKind::Oauth2],
+    auth: AuthStyle::Bearer,
+};
+
+pub fn register(r: &mut Registry) {
+    r.register(create_base::AirtableCreateBase);
+    r.register(create_records::AirtableCreateRecords);
+}
+
+/// AutoGPT's `_convert_bools`: the strings "true" and "false" (any case) become booleans,
+/// at any depth.
+pub fn convert_bools(value: Value) -> Value {
+    match value {
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Value::Bool(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Value::Bool(false),
+        Value::Array(items) => Value::Array(items.into_iter().map(convert_bools).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, convert_bools(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// A base's tables (`GET /v0/meta/bases/{base}/tables`).
+pub async fn base_tables<O: Serialize>(
+    client: &Client,
+    cx: &Cx<'_, O>,
+    base_id: &str,
+) -> Result<Vec<Value>, BlockError> {
+    let path = format!("/v0/meta/bases/{}/tables", segment(base_id));
+    let answer = client.get_json(cx, &path, &[]).await?;
+    Ok(answer["tables"].as_array().cloned().unwrap_or_default())
+}
+
+/// The table named or identified by `table`, with its fields.
+pub async fn table_schema<O: Serialize>(
+    client: &Client,
+    cx: &Cx<'_, O>,
+    base_id: &str,
+    table: &str,
+) -> Result<Value, BlockError> {
+    base_tables(client, cx, base_id)
+        .await?
+        .into_iter()
+        .find(|t| t["id"] == table || t["name"] == table)
+        .ok_or_else(|| {
+            BlockError::Input(format!("Table '{table}' not found in base '{base_id}'"))
+        })
+}
+
+/// AutoGPT's `get_empty_value_for_field`.
+pub fn empty_value(field_type: &str) -> Value {
+    match field_type {
+        "checkbox" => Value::Bool(false),
+        "multipleSelects"
+        | "multipleRecordLinks"
+        | "multipleAttachments"
+        | "multipleLookupValues"
+        | "multipleCollaborators" => json!([]),
+        "number" | "percent" | "currency" | "rating" | "duration" | "count" | "autoNumber" => {
+            json!(0)
+        }
+        "singleLineText" | "multilineText" | "email" | "url" | "phoneNumber" | "richText"
+        | "barcode" => json!(""),
+        _ => Value::Null,
+    }
+}
+
+/// AutoGPT's `normalize_records` without field metadata: `id`, `createdTime` and every field
+/// of the table, in the table's order.
+pub fn normalize_records(records: &[Value], table: &Value) -> Vec<Value> {
+    let fields = table["fields"].as_array().cloned().unwrap_or_default();
+    records
+        .iter()
+        .map(|record| {
+            let mut values = Map::new();
+            for field in &fields {
+                let name = field["name"].as_str().unwrap_or_default();
+                let value = record["fields"]
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| empty_value(field["type"].as_str().unwrap_or_default()));
+                values.insert(name.to_string(), value);
+            }
+            json!({
+                "id": record.get("id").cloned().unwrap_or(Value::Null),
+                "createdTime": record.get("createdTime").cloned().unwrap_or(Value::Null),
+                "fields": values,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "airtable_tests.rs"]
+mod tests;

@@ -1,5 +1,51 @@
-//! google blocks.
+//! Google (`google/` and `google_maps.py` in AutoGPT): Gmail (API v1), Calendar (API v3) and
+//! Maps (Places text search and details).
+//!
+//! Gmail and Calendar take provider `google`, type `oauth2` (a bearer access token, refreshed
+//! once after a 401), with the scopes each block declares; Maps takes provider `google_maps`,
+//! type `api_key`, sent as the `key` query parameter as the googlemaps client does.
+
+pub mod calendar_read_events;
+pub mod gmail;
+pub mod maps_search;
 
 use agentry_core::Registry;
+use agentry_core::credentials::CredentialKind;
 
-pub fn register(_r: &mut Registry) {}
+use crate::api::{AuthStyle, Service};
+
+pub const PROVIDER: &str = "google";
+pub const MAPS_PROVIDER: &str = "google_maps";
+
+/// `https://gmail.googleapis.com/gmail/v1/users/me/…`
+pub const GMAIL: Service = Service {
+    provider: PROVIDER,
+    key: "gmail",
+    default_base: "https://gmail.googleapis.com",
+    kinds: &[CredentialKind::Oauth2],
+    auth: AuthStyle::Bearer,
+};
+
+/// `https://www.googleapis.com/calendar/v3/…`
+pub const CALENDAR: Service = Service {
+    provider: PROVIDER,
+    key: "google_calendar",
+    default_base: "https://www.googleapis.com",
+    kinds: &[CredentialKind::Oauth2],
+    auth: AuthStyle::Bearer,
+};
+
+/// `https://maps.googleapis.com/maps/api/place/…`
+pub const MAPS: Service = Service {
+    provider: MAPS_PROVIDER,
+    key: "google_maps",
+    default_base: "https://maps.googleapis.com",
+    kinds: &[CredentialKind::ApiKey],
+    auth: AuthStyle::Query("key"),
+};
+
+pub fn register(r: &mut Registry) {
+    gmail::register(r);
+    r.register(calendar_read_events::GoogleCalendarReadEvents);
+    r.register(maps_search::GoogleMapsSearch);
+}
