@@ -119,7 +119,7 @@ impl Block for AirtableCreateBase {
 /// The id of the user's base named `name`, following `offset` pages.
 async fn find_base<O: Serialize>(
     client: &Client,
-    cx: &Cx<'_, O>,
+    cx: &mut Cx<'_, O>,
     name: &str,
 ) -> Result<Option<String>, BlockError> {
     let mut offset: Option<String> = None;

@@ -50,7 +50,7 @@ pub fn convert_bools(value: Value) -> Value {
 /// A base's tables (`GET /v0/meta/bases/{base}/tables`).
 pub async fn base_tables<O: Serialize>(
     client: &Client,
-    cx: &Cx<'_, O>,
+    cx: &mut Cx<'_, O>,
     base_id: &str,
 ) -> Result<Vec<Value>, BlockError> {
     let path = format!("/v0/meta/bases/{}/tables", segment(base_id));
@@ -61,7 +61,7 @@ pub async fn base_tables<O: Serialize>(
 /// The table named or identified by `table`, with its fields.
 pub async fn table_schema<O: Serialize>(
     client: &Client,
-    cx: &Cx<'_, O>,
+    cx: &mut Cx<'_, O>,
     base_id: &str,
     table: &str,
 ) -> Result<Value, BlockError> {

@@ -90,7 +90,7 @@ async fn the_window_starts_now_by_default() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut rec = recorder(&server, oauth2("google", "t", &[]));
+    let mut rec = recorder(&server, oauth2("google", "ya29.test-token", &[]));
     rec.now = Some(Utc.with_ymd_and_hms(2026, 12, 2, 8, 30, 0).unwrap());
     let out = run_block_with(
         GoogleCalendarReadEvents,
@@ -113,7 +113,7 @@ async fn a_missing_calendar_is_the_providers_message() {
     let out = run_block_with(
         GoogleCalendarReadEvents,
         json!({"credentials": meta("google", "oauth2"), "calendar_id": "nope"}),
-        recorder(&server, oauth2("google", "t", &[])),
+        recorder(&server, oauth2("google", "ya29.test-token", &[])),
     )
     .await;
     assert_eq!(

@@ -66,7 +66,7 @@ pub enum Output {
 /// One Places call, its `status` checked.
 async fn call<O: Serialize>(
     client: &Client,
-    cx: &Cx<'_, O>,
+    cx: &mut Cx<'_, O>,
     path: &str,
     query: &[(&str, String)],
 ) -> Result<Value, BlockError> {

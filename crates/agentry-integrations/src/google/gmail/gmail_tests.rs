@@ -120,7 +120,7 @@ async fn read_with_only_the_metadata_scope_asks_for_metadata_without_a_query() {
     let out = run_block_with(
         GmailRead,
         json!({"credentials": creds()}),
-        recorder(&server, oauth2("google", "t", &[SCOPE_METADATA])),
+        recorder(&server, oauth2("google", "ya29.test-token", &[SCOPE_METADATA])),
     )
     .await;
     assert_eq!(out, vec![("emails".into(), json!([]))]);
@@ -150,7 +150,7 @@ async fn send_posts_a_raw_mime_message() {
         GmailSend,
         json!({"credentials": creds(), "to": ["bob@example.com"], "cc": ["cy@example.com"],
                "subject": "Report", "body": "<h1>Weekly</h1>"}),
-        recorder(&server, oauth2("google", "t", &[super::SCOPE_SEND])),
+        recorder(&server, oauth2("google", "ya29.test-token", &[super::SCOPE_SEND])),
     )
     .await;
     assert_eq!(out, vec![("result".into(), json!({"id": "s1", "status": "sent"}))]);
@@ -168,7 +168,7 @@ async fn send_needs_a_recipient_subject_and_body() {
     let out = run_block_with(
         GmailSend,
         json!({"credentials": creds(), "to": [], "subject": "s", "body": "b"}),
-        recorder(&server, oauth2("google", "t", &[])),
+        recorder(&server, oauth2("google", "ya29.test-token", &[])),
     )
     .await;
     assert!(error_of(&out).starts_with("At least one recipient"));
@@ -198,7 +198,7 @@ async fn reply_answers_the_sender_in_the_thread() {
         GmailReply,
         json!({"credentials": creds(), "threadId": "t1", "parentMessageId": "m1",
                "body": "Thanks"}),
-        recorder(&server, oauth2("google", "t", &[])),
+        recorder(&server, oauth2("google", "ya29.test-token", &[])),
     )
     .await;
     let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
@@ -250,7 +250,7 @@ async fn forward_includes_the_original_and_its_attachments() {
         GmailForward,
         json!({"credentials": creds(), "messageId": "m1", "to": ["zoe@example.com"],
                "forwardMessage": "FYI"}),
-        recorder(&server, oauth2("google", "t", &[])),
+        recorder(&server, oauth2("google", "ya29.test-token", &[])),
     )
     .await;
     assert_eq!(
@@ -299,7 +299,7 @@ async fn add_label_creates_a_missing_label_then_applies_it() {
     let out = run_block_with(
         GmailAddLabel,
         json!({"credentials": creds(), "message_id": "m1", "label_name": "Support"}),
-        recorder(&server, oauth2("google", "t", &[super::SCOPE_MODIFY])),
+        recorder(&server, oauth2("google", "ya29.test-token", &[super::SCOPE_MODIFY])),
     )
     .await;
     assert_eq!(
@@ -389,7 +389,7 @@ async fn refused_rate_limited_and_failing_answers_are_mapped() {
     let out = run_block_with(
         GmailRead,
         json!({"credentials": creds()}),
-        recorder(&server, oauth2("google", "t", &[])),
+        recorder(&server, oauth2("google", "ya29.test-token", &[])),
     )
     .await;
     assert_eq!(out, vec![("emails".into(), json!([]))]);
@@ -406,7 +406,7 @@ async fn refused_rate_limited_and_failing_answers_are_mapped() {
     let out = run_block_with(
         GmailRead,
         json!({"credentials": creds()}),
-        recorder(&server, oauth2("google", "t", &[])),
+        recorder(&server, oauth2("google", "ya29.test-token", &[])),
     )
     .await;
     assert_eq!(

@@ -128,7 +128,7 @@ mod tests {
         let text = decoded(&raw);
         assert!(text.contains("To: a@example.com, b@example.com\r\n"), "{text}");
         assert!(text.contains("Bcc: c@example.com\r\n"), "{text}");
-        assert!(text.contains("Subject: =?utf-8?"), "{text}");
+        assert!(text.contains("Subject: Hello =?utf-8?b?w6k=?=\r\n"), "{text}");
         assert!(text.contains("In-Reply-To: <m1@mail.gmail.com>"), "{text}");
         assert!(text.contains("multipart/mixed"), "{text}");
         assert!(text.contains("Content-Type: text/plain"), "{text}");

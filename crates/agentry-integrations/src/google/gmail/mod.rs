@@ -38,7 +38,7 @@ pub fn path(rest: &str) -> String {
 
 /// The Gmail client for the user's credential that `credentials` names.
 pub async fn client<O: Serialize>(
-    cx: &Cx<'_, O>,
+    cx: &mut Cx<'_, O>,
     credentials: &CredentialsMeta,
 ) -> Result<(Client, Vec<String>), BlockError> {
     let meta = meta_for(credentials, super::PROVIDER);
@@ -148,7 +148,7 @@ pub fn decode_text(data: &str) -> Option<String> {
 /// The message's readable body: the first `text/plain` or `text/html` part with data, or a
 /// part whose body is stored as an attachment, depth first (AutoGPT's `_walk_for_body`);
 /// HTML is passed on as it is (AutoGPT's fallback without html2text).
-pub async fn body<O: Serialize>(client: &Client, cx: &Cx<'_, O>, msg: &Value) -> String {
+pub async fn body<O: Serialize>(client: &Client, cx: &mut Cx<'_, O>, msg: &Value) -> String {
     let id = msg["id"].as_str().unwrap_or_default();
     let mut parts = Vec::new();
     flatten(&msg["payload"], 0, &mut parts);
@@ -209,7 +209,7 @@ pub fn attachments(msg: &Value) -> Vec<Attachment> {
 }
 
 /// A message as AutoGPT's `Email`.
-pub async fn email<O: Serialize>(client: &Client, cx: &Cx<'_, O>, msg: &Value) -> Email {
+pub async fn email<O: Serialize>(client: &Client, cx: &mut Cx<'_, O>, msg: &Value) -> Email {
     let h = headers(msg, false);
     let get = |k: &str| h.get(k).cloned().unwrap_or_default();
     Email {
@@ -245,7 +245,7 @@ pub fn strings(value: &Value) -> Vec<String> {
 /// The id of the user's label named `name`, if there is one (`users.labels.list`).
 pub async fn label_id<O: Serialize>(
     client: &Client,
-    cx: &Cx<'_, O>,
+    cx: &mut Cx<'_, O>,
     name: &str,
 ) -> Result<Option<String>, BlockError> {
     let list = client.get_json(cx, &path("labels"), &[]).await?;
