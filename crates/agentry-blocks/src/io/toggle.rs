@@ -26,7 +26,10 @@ mod tests {
         for (value, expected) in [
             (json!(true), true),
             (json!(false), false),
-            (json!("yes"), true),
+            // Text converts as AutoGPT's type.py does: only "true" and "1" are true.
+            (json!("True"), true),
+            (json!("1"), true),
+            (json!("yes"), false),
         ] {
             let out = run_block(AgentToggleInput, json!({"value": value, "name": "t"})).await;
             assert_eq!(out, vec![("result".into(), json!(expected))]);
