@@ -80,6 +80,23 @@ pub fn meta_for(meta: &CredentialsMeta, provider: &str) -> CredentialsMeta {
     meta
 }
 
+/// The credential a node's `credentials` input names (filled in with `provider`), or, when it
+/// names none (exports strip them) and the operator configured one, the platform credential
+/// of that provider, as AutoGPT's system credentials serve every user.
+pub async fn credential<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    meta: &CredentialsMeta,
+) -> Result<Credential, BlockError> {
+    let chosen = meta.id.as_deref().is_some_and(|id| !id.is_empty());
+    if !chosen
+        && let Some(provider) = meta.provider.as_deref()
+        && let Some(platform) = IntegrationSettings::from_cx(cx).platform_credential(provider)
+    {
+        return Ok(platform.clone());
+    }
+    cx.credential(meta).await
+}
+
 /// A boxed future that holds no borrow of the block's context (which is not `Sync`), so the
 /// block's own future stays `Send`.
 pub type Call<'s, T> = Pin<Box<dyn Future<Output = Result<T, IntegrationError>> + Send + 's>>;

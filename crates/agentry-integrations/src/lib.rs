@@ -1,5 +1,5 @@
 //! Blocks that talk to third-party services, a folder per provider (`google/`, `jina/`,
-//! `firecrawl/`, `airtable/`, `youtube/`), registered into the same `Registry` as the built-in
+//! `firecrawl/`, `airtable/`, `youtube/`, `github/`), registered into the same `Registry` as the built-in
 //! blocks (`register`; the binary wires it).
 //!
 //! Every provider call goes through `api::Client`: the user's credential from the block's
@@ -10,6 +10,7 @@ pub mod airtable;
 pub mod api;
 pub mod error;
 pub mod firecrawl;
+pub mod github;
 pub mod google;
 pub mod jina;
 pub mod settings;
@@ -27,6 +28,7 @@ pub use settings::IntegrationSettings;
 pub fn register(r: &mut Registry) {
     airtable::register(r);
     firecrawl::register(r);
+    github::register(r);
     google::register(r);
     jina::register(r);
     youtube::register(r);

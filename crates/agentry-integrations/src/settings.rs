@@ -1,7 +1,8 @@
 //! Operator configuration of the integrations: each service's base URL (so tests and self-hosted
-//! variants such as GitHub Enterprise point elsewhere; these URLs are trusted), the retry policy
-//! and how long to wait for providers' asynchronous jobs. A `Resources` entry; defaults apply
-//! when the process configured none.
+//! variants such as GitHub Enterprise point elsewhere; these URLs are trusted), the platform
+//! credentials (AutoGPT's system credentials: the operator's key for a provider, used by a node
+//! that names no credentials of its own), the retry policy and how long to wait for providers'
+//! asynchronous jobs. A `Resources` entry; defaults apply when the process configured none.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use agentry_core::Cx;
+use agentry_core::credentials::Credential;
 
 /// How provider calls are retried: 429 after `Retry-After` (capped), 5xx and broken connections
 /// with doubling backoff, `max_attempts` attempts in all.
@@ -45,6 +47,8 @@ impl Retry {
 pub struct IntegrationSettings {
     /// Base URL by service key (`gmail`, `jina_search`, `firecrawl`, …), without a trailing `/`.
     bases: BTreeMap<String, String>,
+    /// The operator's credential by provider (`jina`, `google_maps`, …).
+    platform: BTreeMap<String, Credential>,
     pub retry: Retry,
     /// Between two polls of a provider's job (Firecrawl crawls and extractions).
     pub poll_interval: Duration,
@@ -56,6 +60,7 @@ impl Default for IntegrationSettings {
     fn default() -> Self {
         IntegrationSettings {
             bases: BTreeMap::new(),
+            platform: BTreeMap::new(),
             retry: Retry::default(),
             poll_interval: Duration::from_secs(2),
             poll_timeout: Duration::from_secs(600),
@@ -77,6 +82,17 @@ impl IntegrationSettings {
             self = self.with_base(key, url);
         }
         self
+    }
+
+    /// Serves `credential` to every node of its provider that names no credentials.
+    pub fn with_platform_credential(mut self, credential: Credential) -> Self {
+        self.platform.insert(credential.provider.clone(), credential);
+        self
+    }
+
+    /// The operator's credential for `provider`, if configured.
+    pub fn platform_credential(&self, provider: &str) -> Option<&Credential> {
+        self.platform.get(provider)
     }
 
     /// The base URL of service `key`, or `default`.

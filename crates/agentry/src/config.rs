@@ -67,6 +67,10 @@ pub struct Config {
     /// `jina_search`, `jina_reader`, `firecrawl`, `airtable`, `youtube`): self-hosted variants
     /// or mocks. Trusted: the user's credentials for that provider are sent there.
     pub integration_base_urls: std::collections::BTreeMap<String, String>,
+    /// Platform credentials by provider (`jina`, `firecrawl`, `google_maps`, `airtable`, …;
+    /// `google`: an OAuth2 access token; `webshare_proxy`: `username:password`), AutoGPT's
+    /// system credentials: used by every user's nodes that name no credentials of their own.
+    pub integration_keys: IntegrationKeys,
     /// Rate limits, CORS origins and trusted proxies (`[perimeter]`,
     /// `[perimeter.rate_limits]`). With `redis_url` set, rate limits are counted in Redis
     /// across processes (keys prefixed with `redis_channel`).
@@ -74,6 +78,17 @@ pub struct Config {
     /// Sign-in through an OpenID Connect issuer (`[oidc]`: issuer, client_id, client_secret,
     /// redirect_url). Absent: none.
     pub oidc: Option<agentry_server::oidc::OidcSettings>,
+}
+
+/// `integration_keys`: secrets by provider; a printed configuration shows the providers only.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IntegrationKeys(pub std::collections::BTreeMap<String, String>);
+
+impl std::fmt::Debug for IntegrationKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
 }
 
 /// One `[[host_credentials]]` entry of the configuration.
@@ -135,6 +150,7 @@ impl Default for Config {
             smtp_from: None,
             host_credentials: Vec::new(),
             integration_base_urls: Default::default(),
+            integration_keys: Default::default(),
             perimeter: agentry_server::perimeter::PerimeterSettings::default(),
             oidc: None,
         }
@@ -270,6 +286,10 @@ mod tests {
             );
             let printed = format!("{c:?}");
             assert!(printed.contains("Authorization") && !printed.contains("s3cret"));
+            jail.set_env("AGENTRY_INTEGRATION_KEYS__JINA", "jina_s3cret");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.integration_keys.0["jina"], "jina_s3cret");
+            assert!(!format!("{c:?}").contains("jina_s3cret"));
             Ok(())
         });
     }

@@ -63,6 +63,9 @@ pub fn build(config: &Config) -> anyhow::Result<agentry_core::Resources> {
             .with_context(|| format!("integration_base_urls.{key}: `{url}` is not a URL"))?;
         integrations = integrations.with_base(key, url);
     }
+    for (provider, secret) in &config.integration_keys.0 {
+        integrations = integrations.with_platform_credential(platform_credential(provider, secret));
+    }
     let mut resources = agentry_core::Resources::new()
         .with(integrations)
         .with(host_credentials)
@@ -75,4 +78,31 @@ pub fn build(config: &Config) -> anyhow::Result<agentry_core::Resources> {
         resources.insert(e2b);
     }
     Ok(resources)
+}
+
+/// An `integration_keys` entry as the credential kind its provider takes.
+fn platform_credential(provider: &str, secret: &str) -> agentry_core::credentials::Credential {
+    use agentry_core::SecretString;
+    use agentry_core::credentials::{Credential, CredentialSecret};
+    let secret = match (provider, secret.split_once(':')) {
+        ("google", _) => CredentialSecret::Oauth2 {
+            access_token: SecretString::new(secret),
+            scopes: Vec::new(),
+            access_token_expires_at: None,
+            username: None,
+        },
+        ("webshare_proxy", Some((username, password))) => CredentialSecret::UserPassword {
+            username: username.to_string(),
+            password: SecretString::new(password),
+        },
+        _ => CredentialSecret::ApiKey {
+            api_key: SecretString::new(secret),
+        },
+    };
+    Credential {
+        id: format!("platform-{provider}"),
+        provider: provider.to_string(),
+        title: Some(format!("{provider} (platform)")),
+        secret,
+    }
 }

@@ -10,6 +10,7 @@ pub mod long_text;
 pub mod number;
 pub mod output;
 pub mod short_text;
+pub mod table;
 pub mod time;
 pub mod toggle;
 
@@ -25,6 +26,7 @@ pub fn register(r: &mut Registry) {
     r.register(date::AgentDateInput);
     r.register(time::AgentTimeInput);
     r.register(file::AgentFileInput);
+    r.register(table::AgentTableInput);
 }
 
 #[cfg(test)]
@@ -36,7 +38,7 @@ mod tests {
     fn schemas_match_autogpt() {
         let mut r = agentry_core::Registry::new();
         super::register(&mut r);
-        assert_eq!(r.len(), 10);
+        assert_eq!(r.len(), 11);
         for block in r.iter() {
             let info = &block.info;
             let required: Vec<&str> = info.required_inputs().collect();

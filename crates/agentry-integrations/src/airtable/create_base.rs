@@ -80,7 +80,7 @@ impl Block for AirtableCreateBase {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let meta = meta_for(&input.credentials, super::PROVIDER);
-        let credential = cx.credential(&meta).await?;
+        let credential = crate::api::credential(cx, &meta).await?;
         let client = Client::new(cx, super::API, &meta, credential)?;
         if input.find_existing
             && let Some(base_id) = find_base(&client, cx, &input.name).await?

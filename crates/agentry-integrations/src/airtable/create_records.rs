@@ -69,7 +69,7 @@ impl Block for AirtableCreateRecords {
             ));
         }
         let meta = meta_for(&input.credentials, super::PROVIDER);
-        let credential = cx.credential(&meta).await?;
+        let credential = crate::api::credential(cx, &meta).await?;
         let client = Client::new(cx, super::API, &meta, credential)?;
         let records: Vec<Value> = input
             .records

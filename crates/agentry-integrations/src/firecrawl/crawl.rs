@@ -30,6 +30,7 @@ fn formats() -> Vec<ScrapeFormat> {
 pub struct Input {
     /// The Firecrawl integration can be used with an API Key.
     #[serde(default)]
+    #[schemars(extend("credentials_provider" = ["firecrawl"], "credentials_types" = ["api_key"]))]
     pub credentials: CredentialsMeta,
     /// The URL to crawl
     pub url: String,
@@ -85,7 +86,7 @@ impl Block for FirecrawlCrawl {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let meta = meta_for(&input.credentials, super::PROVIDER);
-        let credential = cx.credential(&meta).await?;
+        let credential = crate::api::credential(cx, &meta).await?;
         let client = Client::new(cx, super::API, &meta, credential)?;
         let body = json!({
             "url": input.url,

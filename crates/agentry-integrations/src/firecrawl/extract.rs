@@ -15,6 +15,7 @@ pub struct FirecrawlExtract;
 pub struct Input {
     /// The Firecrawl integration can be used with an API Key.
     #[serde(default)]
+    #[schemars(extend("credentials_provider" = ["firecrawl"], "credentials_types" = ["api_key"]))]
     pub credentials: CredentialsMeta,
     /// The URLs to crawl - at least one is required. Wildcards are supported. (/*)
     pub urls: Vec<String>,
@@ -51,7 +52,7 @@ impl Block for FirecrawlExtract {
             return Err(BlockError::input("at least one URL is required"));
         }
         let meta = meta_for(&input.credentials, super::PROVIDER);
-        let credential = cx.credential(&meta).await?;
+        let credential = crate::api::credential(cx, &meta).await?;
         let client = Client::new(cx, super::API, &meta, credential)?;
         let mut body = json!({"urls": input.urls, "enableWebSearch": input.enable_web_search});
         if let Some(prompt) = &input.prompt {

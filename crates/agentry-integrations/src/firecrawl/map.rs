@@ -15,6 +15,7 @@ pub struct FirecrawlMapWebsite;
 pub struct Input {
     /// The Firecrawl integration can be used with an API Key.
     #[serde(default)]
+    #[schemars(extend("credentials_provider" = ["firecrawl"], "credentials_types" = ["api_key"]))]
     pub credentials: CredentialsMeta,
     /// The website url to map
     pub url: String,
@@ -41,7 +42,7 @@ impl Block for FirecrawlMapWebsite {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let meta = meta_for(&input.credentials, super::PROVIDER);
-        let credential = cx.credential(&meta).await?;
+        let credential = crate::api::credential(cx, &meta).await?;
         let client = Client::new(cx, super::API, &meta, credential)?;
         let body = json!({"url": input.url});
         let answer = client.send_json(cx, Method::POST, "/v2/map", &body).await?;

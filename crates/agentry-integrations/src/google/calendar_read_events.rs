@@ -183,7 +183,7 @@ impl Block for GoogleCalendarReadEvents {
         };
         let end = start + TimeDelta::days(input.time_range_days);
         let meta = meta_for(&input.credentials, super::PROVIDER);
-        let credential = cx.credential(&meta).await?;
+        let credential = crate::api::credential(cx, &meta).await?;
         let client = Client::new(cx, super::CALENDAR, &meta, credential)?;
         let mut query = vec![
             ("timeMin", isoformat(&start)),

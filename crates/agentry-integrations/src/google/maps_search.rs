@@ -120,7 +120,7 @@ impl Block for GoogleMapsSearch {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let meta = meta_for(&input.credentials, super::MAPS_PROVIDER);
-        let credential = cx.credential(&meta).await?;
+        let credential = crate::api::credential(cx, &meta).await?;
         let client = Client::new(cx, super::MAPS, &meta, credential)?;
         let max = usize::try_from(input.max_results).unwrap_or(0);
         let mut places = Vec::new();

@@ -15,6 +15,7 @@ pub struct ExtractWebsiteContent;
 pub struct Input {
     /// The Jina integration can be used with an API Key.
     #[serde(default)]
+    #[schemars(extend("credentials_provider" = ["jina"], "credentials_types" = ["api_key"]))]
     pub credentials: CredentialsMeta,
     /// The URL to scrape the content from
     pub url: String,
@@ -55,7 +56,7 @@ impl Block for ExtractWebsiteContent {
             fetched.text()
         } else {
             let meta = meta_for(&input.credentials, super::PROVIDER);
-            let credential = cx.credential(&meta).await?;
+            let credential = crate::api::credential(cx, &meta).await?;
             let client = Client::new(cx, super::READER, &meta, credential)?;
             // The Reader takes the target URL as it is, after its own slash.
             let path = format!("/{}", input.url);

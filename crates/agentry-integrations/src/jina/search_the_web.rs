@@ -13,6 +13,7 @@ pub struct SearchTheWeb;
 pub struct Input {
     /// The Jina integration can be used with an API Key.
     #[serde(default)]
+    #[schemars(extend("credentials_provider" = ["jina"], "credentials_types" = ["api_key"]))]
     pub credentials: CredentialsMeta,
     /// The search query to search the web for
     pub query: String,
@@ -37,7 +38,7 @@ impl Block for SearchTheWeb {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let meta = meta_for(&input.credentials, super::PROVIDER);
-        let credential = cx.credential(&meta).await?;
+        let credential = crate::api::credential(cx, &meta).await?;
         let client = Client::new(cx, super::SEARCH, &meta, credential)?;
         let path = format!("/{}", encode_path(&input.query));
         let results = client

@@ -117,7 +117,7 @@ impl Block for TranscribeYoutubeVideo {
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         // Credentials first: AutoGPT resolves them before the block runs.
         let meta = meta_for(&input.credentials, super::PROVIDER);
-        let credential = cx.credential(&meta).await?;
+        let credential = crate::api::credential(cx, &meta).await?;
         let client = Client::new(cx, super::YOUTUBE, &meta, credential)?;
         let id = video_id(&input.youtube_url)?;
         cx.emit(Output::VideoId(id.clone()));

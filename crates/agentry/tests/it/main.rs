@@ -2,6 +2,7 @@
 
 mod agents;
 mod examples;
+mod exports_e2e;
 mod llm_agents;
 mod serve;
 mod tidy;

@@ -42,7 +42,7 @@ pub async fn client<O: Serialize>(
     credentials: &CredentialsMeta,
 ) -> Result<(Client, Vec<String>), BlockError> {
     let meta = meta_for(credentials, super::PROVIDER);
-    let credential = cx.credential(&meta).await?;
+    let credential = crate::api::credential(cx, &meta).await?;
     let scopes = match &credential.secret {
         agentry_core::credentials::CredentialSecret::Oauth2 { scopes, .. } => {
             scopes.iter().map(|s| s.to_lowercase()).collect()
