@@ -54,8 +54,44 @@ fn render_block(out: &mut String, info: &BlockInfo) {
         out.push_str(" · static output");
     }
     let _ = writeln!(out, "\n\n{}\n", one_line(info.description));
+    credentials(out, &info.input_schema);
     pins(out, "Input", &info.input_schema, true);
     pins(out, "Output", &info.output_schema, false);
+}
+
+/// The provider, credential kinds and OAuth2 scopes a block's credentials pin declares.
+fn credentials(out: &mut String, schema: &Value) {
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    let list = |pin: &Value, key: &str| -> Vec<String> {
+        pin.get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| format!("`{s}`"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (name, pin) in props {
+        let providers = list(pin, "credentials_provider");
+        if providers.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "Credentials (`{name}`): {} ({})",
+            providers.join(", "),
+            list(pin, "credentials_types").join(" or ")
+        );
+        let scopes = list(pin, "credentials_scopes");
+        if !scopes.is_empty() {
+            let _ = write!(out, "; scopes {}", scopes.join(", "));
+        }
+        out.push_str(".\n\n");
+    }
 }
 
 fn pins(out: &mut String, title: &str, schema: &Value, inputs: bool) {
@@ -174,7 +210,10 @@ mod tests {
 
     #[test]
     fn the_checked_in_reference_is_fresh() {
-        let fresh = markdown(&crate::registry());
+        // The binary's registry: the built-in blocks and the integrations.
+        let mut registry = crate::registry();
+        agentry_integrations::register(&mut registry);
+        let fresh = markdown(&registry);
         if std::env::var_os("AGENTRY_BLESS").is_some() {
             std::fs::write(DOC, &fresh).unwrap();
             return;

@@ -86,7 +86,8 @@ impl IntegrationSettings {
 
     /// Serves `credential` to every node of its provider that names no credentials.
     pub fn with_platform_credential(mut self, credential: Credential) -> Self {
-        self.platform.insert(credential.provider.clone(), credential);
+        self.platform
+            .insert(credential.provider.clone(), credential);
         self
     }
 

@@ -150,9 +150,11 @@ async fn seeded_picks_are_autogpts() {
         ]
     );
     for (method, seed, expected) in SEEDED {
-        let got = indices(json!({"data": records(), "sample_size": 4, "sampling_method": method,
+        let got = indices(
+            json!({"data": records(), "sample_size": 4, "sampling_method": method,
             "random_seed": seed, "stratify_key": "group", "cluster_key": "group",
-            "weight_key": "id"}))
+            "weight_key": "id"}),
+        )
         .await;
         assert_eq!(got, expected, "{method} with seed {seed}");
     }

@@ -74,7 +74,10 @@ mod tests {
             r.register(AgentTableInput);
             r
         };
-        let schema = &r.info("5603b273-f41e-4020-af7d-fbc9c6a8d928").unwrap().input_schema;
+        let schema = &r
+            .info("5603b273-f41e-4020-af7d-fbc9c6a8d928")
+            .unwrap()
+            .input_schema;
         assert_eq!(
             schema["properties"]["column_headers"]["default"],
             json!(["Column 1", "Column 2", "Column 3"])

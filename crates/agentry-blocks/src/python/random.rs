@@ -145,7 +145,11 @@ mod tests {
         let got: Vec<f64> = (0..3).map(|_| r.random()).collect();
         assert_eq!(
             got,
-            [0.6394267984578837, 0.025010755222666936, 0.27502931836911926]
+            [
+                0.6394267984578837,
+                0.025010755222666936,
+                0.27502931836911926
+            ]
         );
     }
 
@@ -153,7 +157,10 @@ mod tests {
     fn sample_matches_cpython_in_both_algorithms() {
         // random.seed(42); random.sample(range(10), 3)
         let mut r = PyRandom::seeded(42);
-        assert_eq!(r.sample(&(0..10).collect::<Vec<_>>(), 3).unwrap(), [1, 0, 4]);
+        assert_eq!(
+            r.sample(&(0..10).collect::<Vec<_>>(), 3).unwrap(),
+            [1, 0, 4]
+        );
         // random.seed(7); random.sample(range(1000), 5)  (the set algorithm)
         let mut r = PyRandom::seeded(7);
         assert_eq!(

@@ -243,6 +243,9 @@ async fn airtable_errors_are_mapped() {
         recorder(&server, api_key("airtable", "k")),
     )
     .await;
-    assert!(error_of(&out).starts_with("airtable failed (503)"), "{out:?}");
+    assert!(
+        error_of(&out).starts_with("airtable failed (503)"),
+        "{out:?}"
+    );
     assert!(normalize_records(&[], &json!({})).is_empty());
 }

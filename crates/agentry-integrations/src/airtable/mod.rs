@@ -69,9 +69,7 @@ pub async fn table_schema<O: Serialize>(
         .await?
         .into_iter()
         .find(|t| t["id"] == table || t["name"] == table)
-        .ok_or_else(|| {
-            BlockError::Input(format!("Table '{table}' not found in base '{base_id}'"))
-        })
+        .ok_or_else(|| BlockError::Input(format!("Table '{table}' not found in base '{base_id}'")))
 }
 
 /// AutoGPT's `get_empty_value_for_field`.

@@ -121,7 +121,9 @@ pub fn format_event(event: &Value) -> Result<CalendarEvent, BlockError> {
         let when = |v: &Value| -> Result<String, BlockError> {
             let raw = v["dateTime"].as_str().unwrap_or_default();
             let t = DateTime::parse_from_rfc3339(raw).map_err(|_| {
-                BlockError::System(format!("Google Calendar sent a time that is not ISO: `{raw}`"))
+                BlockError::System(format!(
+                    "Google Calendar sent a time that is not ISO: `{raw}`"
+                ))
             })?;
             Ok(t.format("%Y-%m-%d %H:%M").to_string())
         };
@@ -136,7 +138,10 @@ pub fn format_event(event: &Value) -> Result<CalendarEvent, BlockError> {
         .collect();
     let mut video_link = None;
     if let Some(conference) = event.get("conferenceData").filter(|c| c.is_object()) {
-        if let Some(url) = conference["conferenceUrl"].as_str().filter(|u| !u.is_empty()) {
+        if let Some(url) = conference["conferenceUrl"]
+            .as_str()
+            .filter(|u| !u.is_empty())
+        {
             video_link = Some(url.to_string());
         } else if let Some(entry) = conference["entryPoints"]
             .as_array()

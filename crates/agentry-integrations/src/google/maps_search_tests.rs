@@ -63,7 +63,10 @@ async fn searches_follows_pages_and_reads_each_place() {
         recorder(&server, api_key("google_maps", "maps-key")),
     )
     .await;
-    let names: Vec<_> = out.iter().map(|(p, v)| (p.as_str(), v["name"].clone())).collect();
+    let names: Vec<_> = out
+        .iter()
+        .map(|(p, v)| (p.as_str(), v["name"].clone()))
+        .collect();
     assert_eq!(names, [("place", json!("One")), ("place", json!("Two"))]);
     assert_eq!(
         out[0].1,

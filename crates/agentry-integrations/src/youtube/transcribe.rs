@@ -44,7 +44,12 @@ pub fn video_id(url: &str) -> Result<String, BlockError> {
     let parsed = Url::parse(url).map_err(|_| invalid())?;
     let host = parsed.host_str().unwrap_or_default();
     let path = parsed.path();
-    let second = || path.split('/').nth(2).map(str::to_string).ok_or_else(invalid);
+    let second = || {
+        path.split('/')
+            .nth(2)
+            .map(str::to_string)
+            .ok_or_else(invalid)
+    };
     if host == "youtu.be" {
         return Ok(path.trim_start_matches('/').to_string());
     }
@@ -56,8 +61,7 @@ pub fn video_id(url: &str) -> Result<String, BlockError> {
                 .map(|(_, v)| v.into_owned())
                 .ok_or_else(invalid);
         }
-        if path.starts_with("/embed/") || path.starts_with("/v/") || path.starts_with("/shorts/")
-        {
+        if path.starts_with("/embed/") || path.starts_with("/v/") || path.starts_with("/shorts/") {
             return second();
         }
     }
@@ -99,7 +103,10 @@ pub fn transcript_text(xml: &str) -> String {
             .unwrap_or_else(|_| s.to_string())
     };
     LINE.captures_iter(xml)
-        .map(|c| TAG.replace_all(&unescape(&unescape(&c[1])), "").into_owned())
+        .map(|c| {
+            TAG.replace_all(&unescape(&unescape(&c[1])), "")
+                .into_owned()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -1,9 +1,9 @@
 //! TranscribeYoutubeVideoBlock against a wiremock YouTube: the watch page, the InnerTube player
 //! answer and the timed-text XML, as youtube-transcript-api reads them.
 
+use agentry_core::SecretString;
 use agentry_core::credentials::{Credential, CredentialSecret};
 use agentry_core::testing::run_block_with;
-use agentry_core::SecretString;
 use serde_json::json;
 use wiremock::matchers::{body_partial_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -168,5 +168,8 @@ async fn blocked_and_failing_answers_are_mapped() {
         recorder(&server, webshare()),
     )
     .await;
-    assert!(error_of(&out).starts_with("webshare_proxy failed (502)"), "{out:?}");
+    assert!(
+        error_of(&out).starts_with("webshare_proxy failed (502)"),
+        "{out:?}"
+    );
 }

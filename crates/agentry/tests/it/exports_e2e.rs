@@ -22,17 +22,29 @@ const RULES: &[(&str, &str)] = &[
     // 516d813b AI Function.
     ("first n positive integers", "[1, 2, 3]"),
     // f2cc74bb: the rewrite first (its prompt quotes the analysis), then the analysis.
-    ("Based on the following analysis", "IMPROVED COPY: Build agents that work."),
-    ("Analyze the following webpage content", "ANALYSIS: clear headline, weak call to action."),
+    (
+        "Based on the following analysis",
+        "IMPROVED COPY: Build agents that work.",
+    ),
+    (
+        "Analyze the following webpage content",
+        "ANALYSIS: clear headline, weak call to action.",
+    ),
     // fc2c9976 Email finder.
-    ("Extract the Contact Email", "Found it: <email>tim@apple.example</email>"),
+    (
+        "Extract the Contact Email",
+        "Found it: <email>tim@apple.example</email>",
+    ),
     // e437cc95 YouTube to blog: the blog (o1) first, then the transcript analysis (gpt-4o).
     (
         "Create a well-structured blog post",
         "<title>Agents in 2026</title>\n<blog_post>Agents are here.</blog_post>\n\
          <keywords>agents, automation</keywords>",
     ),
-    ("expert content analyst", "<transcript_analysis_output>Topic A: agents</transcript_analysis_output>"),
+    (
+        "expert content analyst",
+        "<transcript_analysis_output>Topic A: agents</transcript_analysis_output>",
+    ),
 ];
 
 fn answer(text: &str) -> String {
@@ -106,9 +118,11 @@ async fn provider_server() -> MockServer {
     // YouTube: watch page, InnerTube player, timed text.
     Mock::given(method("GET"))
         .and(path("/watch"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(
-            r#"<script>ytcfg.set({"INNERTUBE_API_KEY": "AIzaTest"})</script>"#,
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(
+                r#"<script>ytcfg.set({"INNERTUBE_API_KEY": "AIzaTest"})</script>"#,
+            ),
+        )
         .mount(&s)
         .await;
     Mock::given(method("POST"))
@@ -182,7 +196,11 @@ fn run(file: &Path, inputs: &[(&str, &str)], model: &str, providers: &str) -> Ru
             .join("\n")
     );
     std::fs::write(dir.path().join("agentry.toml"), config).unwrap();
-    let mut args = vec!["run".to_string(), file.to_str().unwrap().to_string(), "--json".into()];
+    let mut args = vec![
+        "run".to_string(),
+        file.to_str().unwrap().to_string(),
+        "--json".into(),
+    ];
     for (k, v) in inputs {
         args.push("--input".into());
         args.push(format!("{k}={v}"));
@@ -262,7 +280,10 @@ async fn llm_and_search_exports_run_to_their_outputs() {
 
     let r = in_thread(
         "agent_516d813b-d1bc-470f-add7-c63a4b2c2bad.json",
-        &[("Arguments", "3"), ("Description", "The first n positive integers.")],
+        &[
+            ("Arguments", "3"),
+            ("Description", "The first n positive integers."),
+        ],
         &model,
         &providers,
     )

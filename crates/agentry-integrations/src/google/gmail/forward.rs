@@ -142,7 +142,9 @@ impl Block for GmailForward {
                 let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
                     .decode(data.trim_end_matches('='))
                     .map_err(|e| {
-                        BlockError::System(format!("Gmail sent an attachment that is not base64: {e}"))
+                        BlockError::System(format!(
+                            "Gmail sent an attachment that is not base64: {e}"
+                        ))
                     })?;
                 attached.push((a.filename, bytes));
             }
@@ -160,7 +162,12 @@ impl Block for GmailForward {
         }
         .raw()?;
         let sent = client
-            .send_json(cx, Method::POST, &path("messages/send"), &json!({"raw": raw}))
+            .send_json(
+                cx,
+                Method::POST,
+                &path("messages/send"),
+                &json!({"raw": raw}),
+            )
             .await?;
         cx.emit(Output::MessageId(
             sent["id"].as_str().unwrap_or_default().into(),

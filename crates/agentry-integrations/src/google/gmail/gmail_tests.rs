@@ -105,7 +105,10 @@ async fn read_lists_then_gets_each_message() {
     });
     assert_eq!(
         out,
-        vec![("email".into(), email.clone()), ("emails".into(), json!([email]))]
+        vec![
+            ("email".into(), email.clone()),
+            ("emails".into(), json!([email]))
+        ]
     );
 }
 
@@ -120,7 +123,10 @@ async fn read_with_only_the_metadata_scope_asks_for_metadata_without_a_query() {
     let out = run_block_with(
         GmailRead,
         json!({"credentials": creds()}),
-        recorder(&server, oauth2("google", "ya29.test-token", &[SCOPE_METADATA])),
+        recorder(
+            &server,
+            oauth2("google", "ya29.test-token", &[SCOPE_METADATA]),
+        ),
     )
     .await;
     assert_eq!(out, vec![("emails".into(), json!([]))]);
@@ -131,7 +137,9 @@ async fn read_with_only_the_metadata_scope_asks_for_metadata_without_a_query() {
 
 fn raw_of(request: &wiremock::Request) -> String {
     let raw = json_body(request)["raw"].as_str().unwrap().to_string();
-    let bytes = base64::engine::general_purpose::URL_SAFE.decode(raw).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE
+        .decode(raw)
+        .unwrap();
     String::from_utf8(bytes).unwrap()
 }
 
@@ -150,10 +158,16 @@ async fn send_posts_a_raw_mime_message() {
         GmailSend,
         json!({"credentials": creds(), "to": ["bob@example.com"], "cc": ["cy@example.com"],
                "subject": "Report", "body": "<h1>Weekly</h1>"}),
-        recorder(&server, oauth2("google", "ya29.test-token", &[super::SCOPE_SEND])),
+        recorder(
+            &server,
+            oauth2("google", "ya29.test-token", &[super::SCOPE_SEND]),
+        ),
     )
     .await;
-    assert_eq!(out, vec![("result".into(), json!({"id": "s1", "status": "sent"}))]);
+    assert_eq!(
+        out,
+        vec![("result".into(), json!({"id": "s1", "status": "sent"}))]
+    );
     let requests = server.received_requests().await.unwrap();
     let mime = raw_of(&requests[0]);
     assert!(mime.contains("To: bob@example.com\r\n"), "{mime}");
@@ -202,9 +216,16 @@ async fn reply_answers_the_sender_in_the_thread() {
     )
     .await;
     let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
-    assert_eq!(pins, ["messageId", "threadId", "message", "email"], "{out:?}");
+    assert_eq!(
+        pins,
+        ["messageId", "threadId", "message", "email"],
+        "{out:?}"
+    );
     assert_eq!(out[0].1, "m2");
-    assert_eq!(out[2].1, json!({"id": "m2", "threadId": "t1", "labelIds": ["SENT"]}));
+    assert_eq!(
+        out[2].1,
+        json!({"id": "m2", "threadId": "t1", "labelIds": ["SENT"]})
+    );
     assert_eq!(out[3].1["body"], "Thanks");
     assert_eq!(out[3].1["to"], json!(["ada@example.com"]));
     let requests = server.received_requests().await.unwrap();
@@ -218,8 +239,14 @@ async fn reply_answers_the_sender_in_the_thread() {
     let mime = raw_of(&requests[1]);
     assert!(mime.contains("To: ada@example.com\r\n"), "{mime}");
     assert!(mime.contains("Subject: Re: Plans\r\n"), "{mime}");
-    assert!(mime.contains("In-Reply-To: <m1@mail.example.com>\r\n"), "{mime}");
-    assert!(mime.contains("References: <m1@mail.example.com>\r\n"), "{mime}");
+    assert!(
+        mime.contains("In-Reply-To: <m1@mail.example.com>\r\n"),
+        "{mime}"
+    );
+    assert!(
+        mime.contains("References: <m1@mail.example.com>\r\n"),
+        "{mime}"
+    );
 }
 
 #[tokio::test]
@@ -265,7 +292,10 @@ async fn forward_includes_the_original_and_its_attachments() {
     let mime = raw_of(requests.last().unwrap());
     assert!(mime.contains("Subject: Fwd: Plans\r\n"), "{mime}");
     assert!(mime.contains("filename=\"plan.pdf\""), "{mime}");
-    assert!(mime.contains("---------- Forwarded message ---------"), "{mime}");
+    assert!(
+        mime.contains("---------- Forwarded message ---------"),
+        "{mime}"
+    );
 }
 
 #[tokio::test]
@@ -299,7 +329,10 @@ async fn add_label_creates_a_missing_label_then_applies_it() {
     let out = run_block_with(
         GmailAddLabel,
         json!({"credentials": creds(), "message_id": "m1", "label_name": "Support"}),
-        recorder(&server, oauth2("google", "ya29.test-token", &[super::SCOPE_MODIFY])),
+        recorder(
+            &server,
+            oauth2("google", "ya29.test-token", &[super::SCOPE_MODIFY]),
+        ),
     )
     .await;
     assert_eq!(

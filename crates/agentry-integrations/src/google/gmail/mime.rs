@@ -47,7 +47,10 @@ pub fn is_html(body: &str, body_type: Option<BodyType>) -> bool {
 }
 
 fn raw_header(headers: &mut Headers, name: &'static str, value: String) {
-    headers.insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str(name), value));
+    headers.insert_raw(HeaderValue::new(
+        HeaderName::new_from_ascii_str(name),
+        value,
+    ));
 }
 
 impl Draft {
@@ -126,9 +129,15 @@ mod tests {
         .raw()
         .unwrap();
         let text = decoded(&raw);
-        assert!(text.contains("To: a@example.com, b@example.com\r\n"), "{text}");
+        assert!(
+            text.contains("To: a@example.com, b@example.com\r\n"),
+            "{text}"
+        );
         assert!(text.contains("Bcc: c@example.com\r\n"), "{text}");
-        assert!(text.contains("Subject: Hello =?utf-8?b?w6k=?=\r\n"), "{text}");
+        assert!(
+            text.contains("Subject: Hello =?utf-8?b?w6k=?=\r\n"),
+            "{text}"
+        );
         assert!(text.contains("In-Reply-To: <m1@mail.gmail.com>"), "{text}");
         assert!(text.contains("multipart/mixed"), "{text}");
         assert!(text.contains("Content-Type: text/plain"), "{text}");

@@ -100,7 +100,11 @@ impl Block for GmailReply {
         let attachments = files(cx, &input.attachments).await?;
         let (client, _) = client(cx, &input.credentials).await?;
         let mut query = vec![("format", "metadata".to_string())];
-        query.extend(PARENT_HEADERS.iter().map(|h| ("metadataHeaders", h.to_string())));
+        query.extend(
+            PARENT_HEADERS
+                .iter()
+                .map(|h| ("metadataHeaders", h.to_string())),
+        );
         let parent = client
             .get_json(
                 cx,

@@ -102,7 +102,12 @@ impl Block for GmailSend {
         }
         .raw()?;
         let sent = client
-            .send_json(cx, Method::POST, &path("messages/send"), &json!({"raw": raw}))
+            .send_json(
+                cx,
+                Method::POST,
+                &path("messages/send"),
+                &json!({"raw": raw}),
+            )
             .await?;
         cx.emit(Output::Result(SendResult {
             id: sent["id"].as_str().unwrap_or_default().into(),
