@@ -160,6 +160,94 @@ async fn provider_server() -> MockServer {
         }})))
         .mount(&s)
         .await;
+    // Google Calendar: one meeting with two attendees.
+    Mock::given(method("GET"))
+        .and(path_regex(r"^/calendar/v3/calendars/[^/]+/events$"))
+        .respond_with(ok(json!({"kind": "calendar#events", "items": [{
+            "id": "ev1", "summary": "Roadmap review", "htmlLink": "https://calendar.example/ev1",
+            "start": {"dateTime": "2026-12-03T15:00:00Z"}, "end": {"dateTime": "2026-12-03T16:00:00Z"},
+            "organizer": {"email": "me@example.com"},
+            "attendees": [{"email": "me@example.com"}, {"email": "ada@partner.example"}]
+        }]})))
+        .mount(&s)
+        .await;
+    // Gmail: one unread support message, sends, labels.
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/messages"))
+        .respond_with(ok(json!({"messages": [{"id": "m1", "threadId": "t1"}], "resultSizeEstimate": 1})))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex(r"^/gmail/v1/users/me/messages/[^/]+$"))
+        .respond_with(ok(json!({
+            "id": "m1", "threadId": "t1", "labelIds": ["INBOX", "UNREAD"], "snippet": "Help",
+            "sizeEstimate": 100,
+            "payload": {"mimeType": "text/plain", "headers": [
+                {"name": "From", "value": "Ada <ada@partner.example>"},
+                {"name": "To", "value": "support@example.com"},
+                {"name": "Subject", "value": "How do I export an agent?"},
+                {"name": "Message-ID", "value": "<m1@mail.example>"}
+            ], "body": {"size": 20, "data": "SG93IGRvIEkgZXhwb3J0PyA"}}
+        })))
+        .mount(&s)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/gmail/v1/users/me/messages/send"))
+        .respond_with(ok(json!({"id": "sent1", "threadId": "t1", "labelIds": ["SENT"]})))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/gmail/v1/users/me/labels"))
+        .respond_with(ok(json!({"labels": [{"id": "Label_1", "name": "Support"}]})))
+        .mount(&s)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex(r"^/gmail/v1/users/me/(labels|messages/[^/]+/modify)$"))
+        .respond_with(ok(json!({"id": "Label_2", "labelIds": ["Label_2"]})))
+        .mount(&s)
+        .await;
+    // Airtable: no bases yet, a new one, records created.
+    Mock::given(method("GET"))
+        .and(path("/v0/meta/bases"))
+        .respond_with(ok(json!({"bases": []})))
+        .mount(&s)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v0/meta/bases"))
+        .respond_with(ok(json!({"id": "appNew", "tables": [
+            {"id": "tbl1", "name": "Support Tickets", "fields": [{"id": "f1", "name": "Email ID", "type": "singleLineText"}]}
+        ]})))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex(r"^/v0/meta/bases/[^/]+/tables$"))
+        .respond_with(ok(json!({"tables": [
+            {"id": "tbl1", "name": "Support Tickets", "fields": [{"id": "f1", "name": "Email ID", "type": "singleLineText"}]}
+        ]})))
+        .mount(&s)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex(r"^/v0/app[^/]*/[^/]+$"))
+        .respond_with(ok(json!({"records": [{"id": "rec1", "createdTime": "2026-12-03T10:00:00.000Z", "fields": {"Email ID": "m1"}}]})))
+        .mount(&s)
+        .await;
+    // Firecrawl: jobs complete at once.
+    Mock::given(method("POST"))
+        .and(path_regex(r"^/v2/(crawl|extract)$"))
+        .respond_with(ok(json!({"success": true, "id": "job1"})))
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex(r"^/v2/(crawl|extract)/job1$"))
+        .respond_with(ok(json!({"success": true, "status": "completed", "total": 1, "completed": 1,
+            "data": [{"markdown": "# Docs\nExport with agentry export.", "metadata": {"sourceURL": "https://docs.example"}}]})))
+        .mount(&s)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/map"))
+        .respond_with(ok(json!({"success": true, "links": [{"url": "https://docs.example"}]})))
+        .mount(&s)
+        .await;
     // Jina: search and reader answer text for any path (the query or URL is the path).
     Mock::given(method("GET"))
         .and(path_regex(r"^/"))
@@ -361,4 +449,46 @@ async fn youtube_and_maps_exports_run_to_their_outputs() {
     .await;
     eprintln!("c775f60d: {} {:?}\n{}", r.status, r.all, r.stderr);
     assert_eq!(r.status, "COMPLETED", "{}", r.stderr);
+}
+
+/// The four largest exports (sub-graphs, Gmail, Calendar, Airtable, Firecrawl tools, the code
+/// sandbox): each run gets its inputs and credentials and reaches a final status; what each
+/// yields is printed. Their outputs depend on long model conversations this mock does not
+/// script yet.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_largest_exports_run_to_a_final_status() {
+    let model = model_server().await;
+    let providers = provider_server().await;
+    let cases: &[(&'static str, &'static [(&'static str, &'static str)])] = &[
+        (
+            "agent_b6f6f0d3-49f4-4e3b-8155-ffe9141b32c0.json",
+            &[("Product Pitch", "An agent platform in one binary")],
+        ),
+        (
+            "agent_00fdd42c-a14c-4d19-a567-65374ea0e87f.json",
+            &[
+                ("Your Email Address", "me@example.com"),
+                (
+                    "What time range would you like each newsletter edition to cover?",
+                    "Past week",
+                ),
+            ],
+        ),
+        (
+            "agent_415b7352-0dc6-4214-9d87-0ad3751b711d.json",
+            &[("Your email address", "me@example.com")],
+        ),
+        ("agent_b8ceb480-a7a2-4c90-8513-181a49f7071f.json", &[]),
+    ];
+    for (file, inputs) in cases {
+        let r = in_thread(file, inputs, &model, &providers).await;
+        eprintln!("{file}: {} {:?}", r.status, r.all);
+        assert!(
+            ["COMPLETED", "FAILED"].contains(&r.status.as_str()),
+            "{file}: {} {}",
+            r.status,
+            r.stderr
+        );
+        assert!(!r.stderr.contains("does not have"), "{file}: {}", r.stderr);
+    }
 }
