@@ -34,6 +34,7 @@ pub const SERVICE_KEYS: &[&str] = &[
     "firecrawl",
     "airtable",
     "youtube",
+    "github",
 ];
 
 /// How the secret travels with each request.

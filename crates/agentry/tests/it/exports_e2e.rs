@@ -174,7 +174,9 @@ async fn provider_server() -> MockServer {
     // Gmail: one unread support message, sends, labels.
     Mock::given(method("GET"))
         .and(path("/gmail/v1/users/me/messages"))
-        .respond_with(ok(json!({"messages": [{"id": "m1", "threadId": "t1"}], "resultSizeEstimate": 1})))
+        .respond_with(ok(
+            json!({"messages": [{"id": "m1", "threadId": "t1"}], "resultSizeEstimate": 1}),
+        ))
         .mount(&s)
         .await;
     Mock::given(method("GET"))
@@ -193,16 +195,22 @@ async fn provider_server() -> MockServer {
         .await;
     Mock::given(method("POST"))
         .and(path("/gmail/v1/users/me/messages/send"))
-        .respond_with(ok(json!({"id": "sent1", "threadId": "t1", "labelIds": ["SENT"]})))
+        .respond_with(ok(
+            json!({"id": "sent1", "threadId": "t1", "labelIds": ["SENT"]}),
+        ))
         .mount(&s)
         .await;
     Mock::given(method("GET"))
         .and(path("/gmail/v1/users/me/labels"))
-        .respond_with(ok(json!({"labels": [{"id": "Label_1", "name": "Support"}]})))
+        .respond_with(ok(
+            json!({"labels": [{"id": "Label_1", "name": "Support"}]}),
+        ))
         .mount(&s)
         .await;
     Mock::given(method("POST"))
-        .and(path_regex(r"^/gmail/v1/users/me/(labels|messages/[^/]+/modify)$"))
+        .and(path_regex(
+            r"^/gmail/v1/users/me/(labels|messages/[^/]+/modify)$",
+        ))
         .respond_with(ok(json!({"id": "Label_2", "labelIds": ["Label_2"]})))
         .mount(&s)
         .await;
@@ -245,7 +253,9 @@ async fn provider_server() -> MockServer {
         .await;
     Mock::given(method("POST"))
         .and(path("/v2/map"))
-        .respond_with(ok(json!({"success": true, "links": [{"url": "https://docs.example"}]})))
+        .respond_with(ok(
+            json!({"success": true, "links": [{"url": "https://docs.example"}]}),
+        ))
         .mount(&s)
         .await;
     // Jina: search and reader answer text for any path (the query or URL is the path).
