@@ -50,6 +50,16 @@ pub fn to_text(value: &Value) -> String {
     }
 }
 
+/// Python's `float(text)` for the texts JSON carries: surrounding whitespace allowed, `inf` and
+/// `nan` refused (JSON has no place for them).
+fn py_float(text: &str) -> Option<f64> {
+    text.trim()
+        .replace('_', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+}
+
 /// type.py's `__convert_bool`: a text is true only when it reads "true" or "1" in any case
 /// ("yes" is false); any other value by Python's truthiness.
 pub fn to_bool(value: &Value) -> bool {
@@ -93,21 +103,17 @@ pub fn wrap_value(v: Value) -> Value {
 fn convert(value: &Value, ty: &str) -> Option<Value> {
     match (ty, value) {
         ("string", v) if !v.is_null() => Some(Value::String(to_text(v))),
-        ("number", Value::String(s)) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map(Value::Number),
+        // type.py's `__convert_num`: `float(value)`, and 0 when that fails ("Fallback
+        // conversion"), so an empty or wordy text reaches a number pin as 0.
+        ("number", Value::String(s)) => {
+            Number::from_f64(py_float(s).unwrap_or(0.0)).map(Value::Number)
+        }
         ("number", Value::Bool(b)) => Some(Value::from(u8::from(*b))),
+        // `int(float(value))`: truncated, 0 when the text is no number.
         ("integer", Value::String(s)) => {
-            let f = s.trim().parse::<f64>().ok()?;
-            (f.fract() == 0.0).then(|| Value::from(f as i64))
+            Some(Value::from(py_float(s).unwrap_or(0.0).trunc() as i64))
         }
-        ("integer", Value::Number(n)) => {
-            let f = n.as_f64()?;
-            (f.fract() == 0.0).then(|| Value::from(f as i64))
-        }
+        ("integer", Value::Number(n)) => Some(Value::from(n.as_f64()?.trunc() as i64)),
         ("integer", Value::Bool(b)) => Some(Value::from(u8::from(*b))),
         ("boolean", v @ (Value::String(_) | Value::Number(_))) => Some(Value::Bool(to_bool(v))),
         ("array", Value::String(s)) => Some(list_from_text(s)),
@@ -210,10 +216,17 @@ mod tests {
     }
 
     #[test]
-    fn unconvertible_values_are_left_for_the_block_to_reject() {
+    fn unconvertible_numbers_fall_back_to_zero_as_type_py() {
         assert_eq!(
             coerce_value(json!("abc"), &json!({"type": "number"})),
-            json!("abc")
+            json!(0.0)
+        );
+        let optional_int = json!({"anyOf": [{"type": "integer"}, {"type": "null"}]});
+        assert_eq!(coerce_value(json!(""), &optional_int), json!(0));
+        assert_eq!(coerce_value(json!("3.7"), &optional_int), json!(3));
+        assert_eq!(
+            coerce_value(json!(2.9), &json!({"type": "integer"})),
+            json!(2)
         );
     }
 }

@@ -65,6 +65,7 @@ impl Block for ExtractTextInformation {
         let mut matches: Vec<Value> = Vec::new();
         if group < regex.captures_len() {
             for caps in regex.captures_iter(&text) {
+                let caps = caps.map_err(|e| BlockError::input(format!("pattern failed: {e}")))?;
                 matches.push(match caps.get(group) {
                     Some(m) => Value::from(m.as_str()),
                     None => Value::Null,
@@ -158,6 +159,30 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(run_block(ExtractTextInformation, input).await, expected);
         }
+    }
+
+    /// Python patterns from the shared exports: look-ahead (Lead Finder) and look-behind
+    /// (Smart Meeting Prep).
+    #[tokio::test]
+    async fn python_look_around_patterns_work() {
+        let out = run_block(
+            ExtractTextInformation,
+            json!({"text": "Roast One", "pattern": "^(?!\\s*$).+"}),
+        )
+        .await;
+        assert_eq!(out[0], ("positive".into(), json!("Roast One")));
+        let out = run_block(
+            ExtractTextInformation,
+            json!({"text": "   ", "pattern": "^(?!\\s*$).+"}),
+        )
+        .await;
+        assert_eq!(out[0], ("negative".into(), json!("   ")));
+        let out = run_block(
+            ExtractTextInformation,
+            json!({"text": "ada@partner.example", "pattern": "(?<=@)[^@\\s]+"}),
+        )
+        .await;
+        assert_eq!(out[0], ("positive".into(), json!("partner.example")));
     }
 
     #[tokio::test]

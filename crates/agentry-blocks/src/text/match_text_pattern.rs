@@ -52,7 +52,9 @@ impl Block for MatchTextPattern {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let regex = pattern::compile(&input.pattern, input.case_sensitive, input.dot_all)?;
-        let found = regex.is_match(&pattern::subject(&input.text));
+        let found = regex
+            .is_match(&pattern::subject(&input.text))
+            .map_err(|e| BlockError::input(format!("pattern failed: {e}")))?;
         // AutoGPT forwards `data or text`: falsy data (empty, zero, null) forwards the text.
         let output = if python::truthy(&input.data) {
             input.data

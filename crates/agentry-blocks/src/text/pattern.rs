@@ -1,8 +1,9 @@
 //! What the regex blocks share: Python `re` flags mapped to a `Regex`, and non-text input turned
-//! into JSON text as AutoGPT does before matching.
+//! into JSON text as AutoGPT does before matching. fancy-regex, because AutoGPT's patterns are
+//! Python's: look-ahead (`^(?!\s*$).+` in the Lead Finder export), look-behind, backreferences.
 
 use agentry_core::BlockError;
-use regex::{Regex, RegexBuilder};
+use fancy_regex::{Regex, RegexBuilder};
 use serde_json::Value;
 
 /// Compiles `pattern` with Python's `re.IGNORECASE` / `re.DOTALL` equivalents.

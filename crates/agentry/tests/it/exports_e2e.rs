@@ -333,6 +333,9 @@ fn run(file: &Path, inputs: &[(&str, &str)], model: &str, providers: &str) -> Ru
             run.outputs.insert(name.to_string(), v["value"].clone());
         } else if let Some(status) = v["status"].as_str() {
             run.status = status.to_string();
+            if let Some(error) = v["error"].as_str() {
+                run.stderr = format!("{error}\n{}", run.stderr);
+            }
         }
     }
     run
@@ -429,11 +432,16 @@ async fn youtube_and_maps_exports_run_to_their_outputs() {
         &providers,
     )
     .await;
+    // The model answers as the prompt asks: three top-level tags. AutoGPT's XMLParserBlock
+    // refuses more than one root element, and so does ours: the export's `Error` output says so.
     assert_eq!(r.status, "COMPLETED", "{} {:?}", r.stderr, r.all);
-    assert_eq!(r.outputs["Title"], "Agents in 2026");
-    assert_eq!(r.outputs["Blog Post"], "Agents are here.");
-    assert_eq!(r.outputs["Target Keywords"], "agents, automation");
-    assert!(!r.outputs.contains_key("Error"), "{:?}", r.all);
+    assert_eq!(
+        r.all,
+        vec![(
+            "Error".to_string(),
+            json!("Validation error for dict:XML must have a single root element.")
+        )]
+    );
 
     let r = in_thread(
         "agent_a548e507-09a7-4b30-909c-f63fcda10fff.json",
@@ -492,7 +500,7 @@ async fn the_largest_exports_run_to_a_final_status() {
     ];
     for (file, inputs) in cases {
         let r = in_thread(file, inputs, &model, &providers).await;
-        eprintln!("{file}: {} {:?}", r.status, r.all);
+        eprintln!("{file}: {} {:?}\n{}", r.status, r.all, r.stderr);
         assert!(
             ["COMPLETED", "FAILED"].contains(&r.status.as_str()),
             "{file}: {} {}",
