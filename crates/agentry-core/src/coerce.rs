@@ -142,16 +142,29 @@ pub fn coerce_value(value: Value, schema: &Value) -> Value {
     value
 }
 
-/// Recurses into array items when the schema says what they are.
+/// Recurses into array items and dictionary values when the schema says what they are, as
+/// type.py converts `list[T]` items and `dict[str, T]` values (a map reaching
+/// `dict[str, str]` becomes its JSON text).
 fn coerce_items(value: Value, schema: &Value) -> Value {
-    match (value, schema.get("items")) {
-        (Value::Array(items), Some(item_schema)) if item_schema.is_object() => Value::Array(
-            items
-                .into_iter()
-                .map(|v| coerce_value(v, item_schema))
-                .collect(),
-        ),
-        (v, _) => v,
+    match value {
+        Value::Array(items) => match schema.get("items").filter(|s| s.is_object()) {
+            Some(item_schema) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|v| coerce_value(v, item_schema))
+                    .collect(),
+            ),
+            None => Value::Array(items),
+        },
+        Value::Object(map) => match schema.get("additionalProperties").filter(|s| s.is_object()) {
+            Some(value_schema) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, coerce_value(v, value_schema)))
+                    .collect(),
+            ),
+            None => Value::Object(map),
+        },
+        v => v,
     }
 }
 
@@ -212,6 +225,15 @@ mod tests {
         assert_eq!(
             coerce_value(json!("x"), &json!({"type": "object"})),
             json!({"value": "x"})
+        );
+    }
+
+    #[test]
+    fn dictionary_values_are_coerced_to_their_type() {
+        let prompt_values = json!({"type": "object", "additionalProperties": {"type": "string"}});
+        assert_eq!(
+            coerce_value(json!({"A": {"k": 1}, "B": 2}), &prompt_values),
+            json!({"A": "{\"k\":1}", "B": "2"})
         );
     }
 

@@ -52,7 +52,11 @@ fn answer(text: &str) -> String {
         .unwrap()
         .captures(text)
     {
-        let body = if text.contains("YouTube video urls") {
+        let body = if text.contains("should_auto_reply") {
+            // b8ceb480's support-ticket triage (AIStructuredResponseGenerator).
+            json!({"reasoning": "The docs answer it.", "email_response": "Use agentry export.",
+                   "confidence_score": 0.92, "should_auto_reply": true})
+        } else if text.contains("YouTube video urls") {
             json!({"list": [
                 "https://www.youtube.com/watch?v=AAAAAAAAAAA",
                 "https://www.youtube.com/watch?v=BBBBBBBBBBB",
@@ -470,9 +474,8 @@ async fn youtube_and_maps_exports_run_to_their_outputs() {
 }
 
 /// The four largest exports (sub-graphs, Gmail, Calendar, Airtable, Firecrawl tools, the code
-/// sandbox): each run gets its inputs and credentials and reaches a final status; what each
-/// yields is printed. Their outputs depend on long model conversations this mock does not
-/// script yet.
+/// sandbox) run to completion. The support agent's outputs are checked; the other three stop
+/// at their first XML-answer prompt, which this mock does not script yet.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_largest_exports_run_to_a_final_status() {
     let model = model_server().await;
@@ -501,12 +504,16 @@ async fn the_largest_exports_run_to_a_final_status() {
     for (file, inputs) in cases {
         let r = in_thread(file, inputs, &model, &providers).await;
         eprintln!("{file}: {} {:?}\n{}", r.status, r.all, r.stderr);
-        assert!(
-            ["COMPLETED", "FAILED"].contains(&r.status.as_str()),
-            "{file}: {} {}",
-            r.status,
-            r.stderr
-        );
-        assert!(!r.stderr.contains("does not have"), "{file}: {}", r.stderr);
+        assert_eq!(r.status, "COMPLETED", "{file}: {}", r.stderr);
+        if file.starts_with("agent_b8ceb480") {
+            // The support agent reads the ticket, crawls the docs, triages with a structured
+            // answer, replies, labels and records it in Airtable.
+            assert_eq!(r.all, vec![("Success".to_string(), json!("OK"))]);
+        } else {
+            // Their XML-answer prompts get plain text from this mock: the parse error reaches
+            // the export's own `Error` output, as AutoGPT's parser reports it.
+            assert_eq!(r.all.len(), 1, "{file}: {:?}", r.all);
+            assert_eq!(r.all[0].0, "Error", "{file}: {:?}", r.all);
+        }
     }
 }
