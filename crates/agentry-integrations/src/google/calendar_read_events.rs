@@ -80,7 +80,7 @@ pub enum Output {
     /// List of calendar events in the requested time range
     Events(Vec<CalendarEvent>),
     /// One of the calendar events in the requested time range
-    Event(CalendarEvent),
+    Event(Box<CalendarEvent>),
     /// Token for retrieving the next page of events if more exist
     NextPageToken(Option<String>),
 }
@@ -223,7 +223,7 @@ impl Block for GoogleCalendarReadEvents {
             cx.emit(Output::NextPageToken(Some(token.to_string())));
         }
         for event in &events {
-            cx.emit(Output::Event(event.clone()));
+            cx.emit(Output::Event(Box::new(event.clone())));
         }
         cx.emit(Output::Events(events));
         Ok(())

@@ -82,7 +82,7 @@ fn failed(video: &str, why: &str) -> BlockError {
 
 /// The caption track youtube-transcript-api's `fetch` picks: English, manual tracks before
 /// generated ones; AutoGPT then falls back to the first manual, else the first generated.
-fn pick_track<'t>(tracks: &'t [Value]) -> Option<&'t Value> {
+fn pick_track(tracks: &[Value]) -> Option<&Value> {
     let generated = |t: &&Value| t["kind"] == "asr";
     let manual = tracks.iter().filter(|t| !generated(t));
     let auto = tracks.iter().filter(generated);

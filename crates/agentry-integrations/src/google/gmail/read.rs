@@ -39,7 +39,7 @@ pub struct Input {
 #[serde(tag = "pin", content = "value", rename_all = "snake_case")]
 pub enum Output {
     /// Email data
-    Email(Email),
+    Email(Box<Email>),
     /// List of email data
     Emails(Vec<Email>),
 }
@@ -82,7 +82,7 @@ impl Block for GmailRead {
             emails.push(email(&client, cx, &msg).await);
         }
         for e in &emails {
-            cx.emit(Output::Email(e.clone()));
+            cx.emit(Output::Email(Box::new(e.clone())));
         }
         cx.emit(Output::Emails(emails));
         Ok(())

@@ -71,7 +71,7 @@ pub enum Output {
     Message(serde_json::Map<String, Value>),
     /// Parsed email object with decoded body and attachments
     #[serde(rename = "email")]
-    Email(Email),
+    Email(Box<Email>),
 }
 
 const PARENT_HEADERS: &[&str] = &[
@@ -187,7 +187,7 @@ impl Block for GmailReply {
             sent.as_object().cloned().unwrap_or_default(),
         ));
         // What the send answer and the inputs tell; the rest is not in the answer.
-        cx.emit(Output::Email(Email {
+        cx.emit(Output::Email(Box::new(Email {
             thread_id: thread,
             label_ids: strings(&sent["labelIds"]),
             id,
@@ -201,7 +201,7 @@ impl Block for GmailReply {
             body: input.body,
             size_estimate: sent["sizeEstimate"].as_i64().unwrap_or(0),
             attachments: Vec::new(),
-        }));
+        })));
         Ok(())
     }
 }
