@@ -153,6 +153,10 @@ struct ApiDoc;
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::health::router())
+        .merge(routes::auth::router())
+        .merge(routes::admin::router())
+        .merge(routes::api_keys::router())
+        .merge(routes::external::router())
         .merge(routes::blocks::router())
         .merge(routes::graphs::router())
         .merge(routes::executions::router())

@@ -30,6 +30,14 @@ pub enum Command {
         /// Which parts to run (default: all): `api`, `worker`, `scheduler`, comma-separated.
         #[arg(long, value_delimiter = ',')]
         role: Vec<crate::config::Role>,
+        /// Serve without sign-in: every request is the local user. Loopback addresses only.
+        #[arg(long)]
+        no_auth: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Import an agent file and run it, printing each graph output as it arrives.
     Run {
@@ -68,5 +76,17 @@ pub enum Command {
         /// Print the block reference in Markdown (docs/blocks.md).
         #[arg(long, conflicts_with = "json")]
         markdown: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (one line), or asked for
+    /// without echo when standard input is a terminal.
+    Create {
+        email: String,
+        /// Make the account an administrator (the server's first account always is).
+        #[arg(long)]
+        admin: bool,
     },
 }

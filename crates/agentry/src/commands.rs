@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, UserCommand};
 use crate::config::{Config, Overrides};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -20,7 +20,10 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         database_url: cli.database_url.clone(),
         ..Overrides::default()
     };
-    if let Command::Serve { host, port, role } = &cli.command {
+    if let Command::Serve {
+        host, port, role, ..
+    } = &cli.command
+    {
         overrides.host = host.clone();
         overrides.port = *port;
         overrides.roles = (!role.is_empty()).then(|| role.clone());
@@ -29,7 +32,10 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let quiet = !matches!(cli.command, Command::Serve { .. });
     init_tracing(&config, quiet);
     match cli.command {
-        Command::Serve { .. } => serve(config).await,
+        Command::Serve { no_auth, .. } => serve(config, no_auth).await,
+        Command::User {
+            command: UserCommand::Create { email, admin },
+        } => crate::users::create(config, &email, admin).await,
         Command::Run { file, inputs, json } => run(config, &file, &inputs, json).await,
         Command::Import { file } => import(config, &file).await,
         Command::Export {
@@ -107,7 +113,7 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
     use crate::config::Role;
     // First thing the server does: code of the same user (sandboxed or not) must not read its
     // environment (the platform's keys) or heap through /proc.
@@ -129,6 +135,13 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         config.redis_url.as_deref(),
         &config.redis_channel,
     )?;
+    let addr = format!("{}:{}", config.host, config.port);
+    if no_auth && config.has_role(Role::Api) && !is_loopback(&config.host) {
+        anyhow::bail!(
+            "refusing --no-auth on {addr}: without sign-in anyone who can reach that address \
+             could run anything as the local user. Listen on 127.0.0.1, or drop --no-auth"
+        );
+    }
     let engine = open_with_workers(&config, workers).await?;
     attach_relay(&config, &engine)?;
     let stop = tokio_util::sync::CancellationToken::new();
@@ -141,7 +154,6 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         tracing::info!("scheduler: fires cron schedules while this process leads");
     }
     if config.has_role(Role::Api) {
-        let addr = format!("{}:{}", config.host, config.port);
         let listener = TcpListener::bind(&addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
@@ -151,7 +163,16 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
             config.database_url
         );
         eprintln!("Agentry listening on http://{local}");
-        let state = agentry_server::AppState::new(engine.clone())
+        let state = if no_auth {
+            agentry_server::AppState::new(engine.clone())
+        } else {
+            let accounts =
+                agentry_server::auth::Accounts::new(engine.store().clone(), config.auth.settings())
+                    .await?;
+            agentry_server::AppState::with_accounts(engine.clone(), accounts)
+        };
+        let state = state
+            .allowed_hosts(config.allowed_hosts.clone())
             .with_perimeter(perimeter)
             .with_web_app(crate::web_app::embedded());
         agentry_server::serve(listener, state, shutdown_signal()).await?;
@@ -164,6 +185,15 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     engine.shutdown(Duration::from_secs(10)).await;
     engine.store().clone().close().await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `host` (an address or `localhost`) is a loopback one.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Connects `serve` to the deployment's other processes: Redis pub/sub when `redis_url` is set,

@@ -74,6 +74,66 @@ pub struct Config {
     /// Sign-in through an OpenID Connect issuer (`[oidc]`: issuer, client_id, client_secret,
     /// redirect_url). Absent: none.
     pub oidc: Option<agentry_server::oidc::OidcSettings>,
+    /// Sign-in (`[auth]`): open sign-up, token lifetimes, the cookie's `Secure` flag.
+    pub auth: AuthConfig,
+    /// Host names (`name` or `name:port`) the server answers to besides its loopback names;
+    /// requests naming another `Host` are refused (DNS rebinding). Empty on a non-loopback
+    /// address: any host.
+    pub allowed_hosts: Vec<String>,
+}
+
+/// The `[auth]` table.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Anyone may create an account once the first (admin) exists. Off: admins make accounts
+    /// with `agentry user create`.
+    pub allow_signup: bool,
+    /// The access token signing key. Unset: one is generated and kept in the database.
+    pub jwt_secret: Option<String>,
+    /// Minutes an access token is valid.
+    pub access_token_minutes: u64,
+    /// Days a refresh token is valid.
+    pub refresh_token_days: u64,
+    /// Mark the session cookies `Secure` (serve over HTTPS).
+    pub cookie_secure: bool,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        let defaults = agentry_server::auth::AuthSettings::default();
+        AuthConfig {
+            allow_signup: defaults.allow_signup,
+            jwt_secret: None,
+            access_token_minutes: defaults.access_ttl.as_secs() / 60,
+            refresh_token_days: defaults.refresh_ttl.as_secs() / 86_400,
+            cookie_secure: defaults.cookie_secure,
+        }
+    }
+}
+
+/// The signing key never prints.
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("allow_signup", &self.allow_signup)
+            .field("access_token_minutes", &self.access_token_minutes)
+            .field("refresh_token_days", &self.refresh_token_days)
+            .field("cookie_secure", &self.cookie_secure)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthConfig {
+    pub fn settings(&self) -> agentry_server::auth::AuthSettings {
+        agentry_server::auth::AuthSettings {
+            allow_signup: self.allow_signup,
+            jwt_secret: self.jwt_secret.clone(),
+            access_ttl: Duration::from_secs(self.access_token_minutes.max(1) * 60),
+            refresh_ttl: Duration::from_secs(self.refresh_token_days.max(1) * 86_400),
+            cookie_secure: self.cookie_secure,
+        }
+    }
 }
 
 /// One `[[host_credentials]]` entry of the configuration.
@@ -137,6 +197,8 @@ impl Default for Config {
             integration_base_urls: Default::default(),
             perimeter: agentry_server::perimeter::PerimeterSettings::default(),
             oidc: None,
+            auth: AuthConfig::default(),
+            allowed_hosts: Vec::new(),
         }
     }
 }

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod config;
 mod resources;
+mod users;
 mod web_app;
 
 /// Every block this build has: the built-in ones and the integrations.

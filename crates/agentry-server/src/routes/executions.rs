@@ -163,7 +163,7 @@ pub struct ExecuteBody {
 }
 
 #[derive(Deserialize, IntoParams)]
-struct ExecuteQuery {
+pub(crate) struct ExecuteQuery {
     /// Answer when the run has ended, with its outputs (bounded wait).
     #[serde(default)]
     wait: bool,
@@ -194,7 +194,7 @@ impl ExecuteQuery {
     responses((status = 200, description = "the run (with outputs when waited for)", body = ExecutionMeta),
               (status = 400, description = "invalid graph or missing inputs", body = ErrorEnvelope),
               (status = 404, description = "no such graph version", body = ErrorEnvelope)))]
-async fn execute_graph(
+pub(crate) async fn execute_graph(
     State(state): State<AppState>,
     principal: Principal,
     Path((graph_id, version)): Path<(String, i32)>,
@@ -331,7 +331,7 @@ async fn load(
 #[utoipa::path(get, path = "/api/graphs/{graph_id}/executions/{graph_exec_id}", tag = "executions",
     params(("graph_id" = String, Path), ("graph_exec_id" = String, Path)),
     responses((status = 200, description = "the run", body = ExecutionWithNodes), (status = 404, description = "not found", body = ErrorEnvelope)))]
-async fn get_execution(
+pub(crate) async fn get_execution(
     State(state): State<AppState>,
     principal: Principal,
     Path((graph_id, exec_id)): Path<(String, String)>,

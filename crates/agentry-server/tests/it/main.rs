@@ -1,10 +1,15 @@
 //! Integration tests of the HTTP and WebSocket API: the real server on 127.0.0.1 with a fresh
 //! database, exercised through HTTP and a real WebSocket client only.
 
+mod accounts;
+mod admin;
+mod api_keys;
 mod blocks;
 mod errors;
 mod executions;
 mod graphs;
+mod isolation;
+mod oidc;
 mod perimeter;
 mod presets;
 mod reviews;

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, open_signup};
 
 /// Test-only RSA keys (PKCS#1), made for these tests and used nowhere else.
 const KEY_PEM: &str = include_str!("fixtures/oidc-issuer-test-key.pem");
@@ -172,7 +172,7 @@ async fn app_with(issuer: &Issuer, create_accounts: bool) -> TestApp {
         create_accounts,
     };
     let perimeter = Perimeter::new(settings, Some(oidc), None, "test").unwrap();
-    TestApp::start_with_perimeter(false, perimeter).await
+    TestApp::start_with_accounts_and(false, open_signup(), perimeter).await
 }
 
 /// Follows the server's redirect to the issuer; returns the query of the issuer's URL.
@@ -339,7 +339,7 @@ async fn bad_id_tokens_and_unverified_emails_are_refused() {
 
 #[tokio::test]
 async fn without_oidc_settings_the_routes_say_so() {
-    let app = TestApp::start().await;
+    let app = TestApp::start_with_accounts(open_signup()).await;
     app.get("/api/auth/oidc/login")
         .await
         .expect_error(404, "oidc_not_configured");
