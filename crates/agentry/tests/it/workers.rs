@@ -41,7 +41,7 @@ fn deployment_env(database: &str) -> Vec<(&'static str, String)> {
 /// announced.
 fn serve(dir: &Path, env: &[(&str, String)], roles: &str) -> (Process, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agentry"))
-        .args(["serve", "--role", roles])
+        .args(["serve", "--no-auth", "--role", roles])
         .current_dir(dir)
         .env_remove("AGENTRY_PORT")
         .env_remove("AGENTRY_REDIS_URL")
