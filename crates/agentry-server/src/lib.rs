@@ -187,6 +187,11 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
                 "this route does not accept that method",
             )
         })
+        // Inside `authenticate`: counts the principal it found.
+        .layer(from_fn_with_state(
+            state.clone(),
+            perimeter::layer::by_principal,
+        ))
         .layer(from_fn_with_state(
             state.clone(),
             auth::middleware::authenticate,

@@ -92,7 +92,13 @@ mod tests {
             normalise_email("  Ada@Example.COM ").unwrap(),
             "ada@example.com"
         );
-        for bad in ["ada", "@example.com", "ada@example", "a b@example.com", "ada@.com"] {
+        for bad in [
+            "ada",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "ada@.com",
+        ] {
             assert!(normalise_email(bad).is_err(), "{bad}");
         }
     }

@@ -119,9 +119,9 @@ impl AuditParams {
 #[utoipa::path(get, path = "/api/admin/audit", tag = "admin", params(AuditParams),
     responses(
         (status = 200, body = AuditPage),
-        (status = 400, description = "a filter is not valid"),
-        (status = 401, description = "not signed in"),
-        (status = 403, description = "not an admin"),
+        (status = 400, description = "a filter is not valid", body = crate::error::ErrorEnvelope),
+        (status = 401, description = "not signed in", body = crate::error::ErrorEnvelope),
+        (status = 403, description = "not an admin", body = crate::error::ErrorEnvelope),
     ))]
 async fn list_audit_events(
     State(state): State<AppState>,

@@ -26,7 +26,10 @@ async fn the_first_account_is_the_admin_and_sessions_have_autogpt_shape() {
     let ada = app.sign_up("Ada@Example.com").await;
     let grace = app.sign_up("grace@example.com").await;
     let me = ada.get("/api/auth/user").await.expect(200);
-    assert_eq!(me, json!({"id": ada.id(), "email": "ada@example.com", "role": "admin"}));
+    assert_eq!(
+        me,
+        json!({"id": ada.id(), "email": "ada@example.com", "role": "admin"})
+    );
     let me = grace.get("/api/auth/user").await.expect(200);
     assert_eq!(me["role"], "user");
 
@@ -35,7 +38,12 @@ async fn the_first_account_is_the_admin_and_sessions_have_autogpt_shape() {
         assert!(session.get(field).is_some(), "{field} missing in {session}");
     }
     assert_eq!(session["user"]["id"], json!(ada.id()));
-    assert!(session["refresh_token"].as_str().unwrap().starts_with("agr_"));
+    assert!(
+        session["refresh_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("agr_")
+    );
 
     // An unknown email and a wrong password are told apart by nothing.
     let unknown = login(&app, "nobody@example.com", PASSWORD)
@@ -112,9 +120,12 @@ async fn refresh_tokens_are_spent_once_and_sign_out_ends_sessions() {
         .get("/api/graphs")
         .await
         .expect_error(401, "session_ended");
-    app.post_json("/api/auth/refresh", &json!({"refresh_token": b["refresh_token"]}))
-        .await
-        .expect_error(401, "invalid_refresh_token");
+    app.post_json(
+        "/api/auth/refresh",
+        &json!({"refresh_token": b["refresh_token"]}),
+    )
+    .await
+    .expect_error(401, "invalid_refresh_token");
 }
 
 #[tokio::test]
@@ -135,10 +146,15 @@ async fn a_password_change_ends_other_sessions() {
         )
         .await
         .expect(200);
-    ada.get("/api/graphs").await.expect_error(401, "session_ended");
-    app.post_json("/api/auth/refresh", &json!({"refresh_token": other["refresh_token"]}))
+    ada.get("/api/graphs")
         .await
-        .expect_error(401, "invalid_refresh_token");
+        .expect_error(401, "session_ended");
+    app.post_json(
+        "/api/auth/refresh",
+        &json!({"refresh_token": other["refresh_token"]}),
+    )
+    .await
+    .expect_error(401, "invalid_refresh_token");
     app.as_token(fresh["access_token"].as_str().unwrap())
         .get("/api/graphs")
         .await
@@ -155,7 +171,10 @@ async fn a_password_change_ends_other_sessions() {
 async fn sign_up_is_closed_after_the_first_account_unless_allowed() {
     let app = TestApp::start_with_accounts(Auth::Accounts(Default::default())).await;
     let admin = app.sign_up("root@example.com").await;
-    assert_eq!(admin.get("/api/auth/user").await.expect(200)["role"], "admin");
+    assert_eq!(
+        admin.get("/api/auth/user").await.expect(200)["role"],
+        "admin"
+    );
     app.post_json(
         "/api/auth/signup",
         &json!({"email": "eve@example.com", "password": PASSWORD}),
@@ -192,12 +211,18 @@ async fn cookie_sessions_need_the_csrf_header_to_change_anything() {
         .unwrap();
     assert_eq!(answer.status().as_u16(), 200);
     let session = set_cookie(&answer, "agentry_session").expect("a session cookie");
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"), "{session}");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+        "{session}"
+    );
     let csrf_cookie = set_cookie(&answer, "agentry_csrf").expect("a CSRF cookie");
     let refresh = set_cookie(&answer, "agentry_refresh").expect("a refresh cookie");
     assert!(refresh.contains("Path=/api/auth"), "{refresh}");
     let body: Value = answer.json().await.unwrap();
-    assert!(body.get("access_token").is_none(), "tokens stay in cookies: {body}");
+    assert!(
+        body.get("access_token").is_none(),
+        "tokens stay in cookies: {body}"
+    );
     let csrf = body["csrf_token"].as_str().unwrap().to_string();
     assert_eq!(value_of(&csrf_cookie), csrf);
 
@@ -259,6 +284,9 @@ async fn sign_ins_and_their_failures_are_audited() {
     // The failure names the email tried, never the password.
     let text = page.to_string();
     assert!(text.contains("root@example.com") && !text.contains("a wrong password here"));
-    let signups = admin.get("/api/admin/audit?action=sign_up").await.expect(200);
+    let signups = admin
+        .get("/api/admin/audit?action=sign_up")
+        .await
+        .expect(200);
     assert_eq!(signups["events"].as_array().unwrap().len(), 1);
 }

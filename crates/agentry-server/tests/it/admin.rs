@@ -25,7 +25,10 @@ async fn admins_list_and_change_accounts_and_others_may_not() {
         .await
         .expect_error(403, "admin_required");
     grace
-        .patch_json(&format!("/api/admin/users/{}", grace.id()), &json!({"role": "admin"}))
+        .patch_json(
+            &format!("/api/admin/users/{}", grace.id()),
+            &json!({"role": "admin"}),
+        )
         .await
         .expect_error(403, "admin_required");
     grace
@@ -35,16 +38,25 @@ async fn admins_list_and_change_accounts_and_others_may_not() {
 
     // The only admin cannot demote or disable itself.
     admin
-        .patch_json(&format!("/api/admin/users/{}", admin.id()), &json!({"role": "user"}))
+        .patch_json(
+            &format!("/api/admin/users/{}", admin.id()),
+            &json!({"role": "user"}),
+        )
         .await
         .expect_error(409, "last_admin");
     admin
-        .patch_json(&format!("/api/admin/users/{}", admin.id()), &json!({"disabled": true}))
+        .patch_json(
+            &format!("/api/admin/users/{}", admin.id()),
+            &json!({"disabled": true}),
+        )
         .await
         .expect_error(409, "last_admin");
 
     let promoted = admin
-        .patch_json(&format!("/api/admin/users/{}", grace.id()), &json!({"role": "admin"}))
+        .patch_json(
+            &format!("/api/admin/users/{}", grace.id()),
+            &json!({"role": "admin"}),
+        )
         .await
         .expect(200);
     assert_eq!(promoted["role"], "admin");
@@ -82,7 +94,10 @@ async fn a_disabled_account_stops_at_once_tokens_and_keys_alike() {
     grace.get("/api/graphs").await.expect(200);
 
     admin
-        .patch_json(&format!("/api/admin/users/{}", grace.id()), &json!({"disabled": true}))
+        .patch_json(
+            &format!("/api/admin/users/{}", grace.id()),
+            &json!({"disabled": true}),
+        )
         .await
         .expect(200);
     grace
@@ -102,11 +117,17 @@ async fn a_disabled_account_stops_at_once_tokens_and_keys_alike() {
 
     // Enabled again: the key works again; sessions ended by the disable stay ended.
     admin
-        .patch_json(&format!("/api/admin/users/{}", grace.id()), &json!({"disabled": false}))
+        .patch_json(
+            &format!("/api/admin/users/{}", grace.id()),
+            &json!({"disabled": false}),
+        )
         .await
         .expect(200);
     by_key.get("/api/graphs").await.expect(200);
-    grace.get("/api/graphs").await.expect_error(401, "session_ended");
+    grace
+        .get("/api/graphs")
+        .await
+        .expect_error(401, "session_ended");
 
     let audit = admin.get("/api/admin/audit").await.expect(200);
     let actions: Vec<&str> = audit["events"]

@@ -85,7 +85,10 @@ async fn each_route_checks_the_key_permission_and_keys_cannot_manage_accounts() 
         .expect_error(403, "permission_denied");
     assert_eq!(error["details"]["permission"], "EXECUTE_GRAPH");
     reader
-        .post_json("/api/graphs", &json!({ "graph": agent("calculator-agent.json") }))
+        .post_json(
+            "/api/graphs",
+            &json!({ "graph": agent("calculator-agent.json") }),
+        )
         .await
         .expect_error(403, "permission_denied");
     reader
@@ -132,7 +135,12 @@ async fn the_external_api_takes_keys_in_x_api_key() {
             .header("x-api-key", &key)
             .send()
     };
-    let me: Value = get("/external-api/v1/me").await.unwrap().json().await.unwrap();
+    let me: Value = get("/external-api/v1/me")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["user_id"], json!(ada.id()));
     assert_eq!(me["permissions"].as_array().unwrap().len(), 4);
     let blocks = get("/external-api/v1/blocks").await.unwrap();

@@ -87,9 +87,10 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
         ("GET", "/api/admin/users" | "/api/admin/audit") => Admin(Value::Null),
         ("PATCH", "/api/admin/users/{user_id}") => Admin(json!({"role": "user"})),
         ("GET", "/api/blocks" | "/external-api/v1/blocks") => List,
-        ("POST", "/api/blocks/{block_id}/execute" | "/external-api/v1/blocks/{block_id}/execute") => {
-            Own(json!({"operation": "Add", "a": 1, "b": 2}))
-        }
+        (
+            "POST",
+            "/api/blocks/{block_id}/execute" | "/external-api/v1/blocks/{block_id}/execute",
+        ) => Own(json!({"operation": "Add", "a": 1, "b": 2})),
         ("GET", "/external-api/v1/me") => Own(Value::Null),
         ("GET", "/api/graphs" | "/api/executions" | "/api/schedules" | "/api/library/presets") => {
             List
@@ -108,9 +109,10 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
         ("GET", "/api/graphs/{graph_id}/executions" | "/api/graphs/{graph_id}/versions") => {
             Foreign(Value::Null)
         }
-        ("GET", "/api/graphs/{graph_id}/versions/{version}" | "/api/graphs/{graph_id}/webhooks") => {
-            Foreign(Value::Null)
-        }
+        (
+            "GET",
+            "/api/graphs/{graph_id}/versions/{version}" | "/api/graphs/{graph_id}/webhooks",
+        ) => Foreign(Value::Null),
         (
             "GET",
             "/api/graphs/{graph_id}/executions/{graph_exec_id}"
@@ -172,7 +174,9 @@ fn fill(path: &str, a: &Owned) -> String {
 
 /// Makes one of each object as the first user.
 async fn make_objects(a: &Caller) -> Owned {
-    let saved = a.create_graph(&json!({ "graph": agent("calculator-agent.json") })).await;
+    let saved = a
+        .create_graph(&json!({ "graph": agent("calculator-agent.json") }))
+        .await;
     let graph_id = saved["id"].as_str().unwrap().to_string();
     let run = a
         .post_json(
@@ -194,7 +198,9 @@ async fn make_objects(a: &Caller) -> Owned {
         )}))
         .await;
     let review_graph_id = review_graph["id"].as_str().unwrap();
-    let review_exec_id = a.start_run(review_graph_id, 1, json!({"draft": "hi"})).await;
+    let review_exec_id = a
+        .start_run(review_graph_id, 1, json!({"draft": "hi"}))
+        .await;
     let paused = a
         .wait_for_status(review_graph_id, &review_exec_id, &["REVIEW"])
         .await;
@@ -205,7 +211,10 @@ async fn make_objects(a: &Caller) -> Owned {
     let hook = a
         .create_graph(&graph(
             "hook",
-            &[("t", WEBHOOK, json!({})), ("o", OUTPUT, json!({"name": "body"}))],
+            &[
+                ("t", WEBHOOK, json!({})),
+                ("o", OUTPUT, json!({"name": "body"})),
+            ],
             &[("t", "payload", "o", "value")],
         ))
         .await;
@@ -353,7 +362,11 @@ async fn a_second_user_reaches_nothing_of_the_first_on_any_route() {
     );
     assert!(walked >= 30, "only {walked} routes walked");
     eprintln!("not sent as the second user:\n{}", skipped.join("\n"));
-    assert_eq!(snapshot(&a, &owned).await, before, "the first user's objects changed");
+    assert_eq!(
+        snapshot(&a, &owned).await,
+        before,
+        "the first user's objects changed"
+    );
 }
 
 #[tokio::test]
@@ -361,7 +374,9 @@ async fn a_second_users_subscription_to_the_first_users_run_gets_nothing() {
     let app = TestApp::start_with_accounts(open_signup()).await;
     let a = app.sign_up("ada@example.com").await;
     let b = app.sign_up("bob@example.com").await;
-    let saved = a.create_graph(&json!({ "graph": agent("calculator-agent.json") })).await;
+    let saved = a
+        .create_graph(&json!({ "graph": agent("calculator-agent.json") }))
+        .await;
     let graph_id = saved["id"].as_str().unwrap().to_string();
 
     let connect = |caller: &Caller| {
@@ -375,10 +390,15 @@ async fn a_second_users_subscription_to_the_first_users_run_gets_nothing() {
     let mut bob = connect(&b).await;
     // The run does not exist for Bob yet: he subscribes to the graph's runs, then to the run.
     let subscribe = json!({"method": "subscribe_graph_executions", "data": {"graph_id": graph_id}});
-    bob.send(Message::Text(subscribe.to_string().into())).await.unwrap();
+    bob.send(Message::Text(subscribe.to_string().into()))
+        .await
+        .unwrap();
     let exec_id = a.start_run(&graph_id, 1, json!({"Input": 8})).await;
-    let subscribe = json!({"method": "subscribe_graph_execution", "data": {"graph_exec_id": exec_id}});
-    bob.send(Message::Text(subscribe.to_string().into())).await.unwrap();
+    let subscribe =
+        json!({"method": "subscribe_graph_execution", "data": {"graph_exec_id": exec_id}});
+    bob.send(Message::Text(subscribe.to_string().into()))
+        .await
+        .unwrap();
     a.wait_for_status(&graph_id, &exec_id, &["COMPLETED"]).await;
 
     // Whatever Bob hears in the next moments is an acknowledgement or an error, never an event
@@ -399,10 +419,14 @@ async fn a_second_users_subscription_to_the_first_users_run_gets_nothing() {
     // Ada, on her own socket, gets her run's events (the check above is not vacuous).
     let mut ada = connect(&a).await;
     let subscribe = json!({"method": "subscribe_graph_execution", "data": {"graph_exec_id": exec_id, "last_seq": 0}});
-    ada.send(Message::Text(subscribe.to_string().into())).await.unwrap();
+    ada.send(Message::Text(subscribe.to_string().into()))
+        .await
+        .unwrap();
     let mut heard_event = false;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while let Ok(Some(Ok(Message::Text(text)))) = tokio::time::timeout_at(deadline, ada.next()).await {
+    while let Ok(Some(Ok(Message::Text(text)))) =
+        tokio::time::timeout_at(deadline, ada.next()).await
+    {
         if text.as_str().contains("graph_execution_event") {
             heard_event = true;
             break;

@@ -59,7 +59,9 @@ impl Respond for TokenEndpoint {
             return refuse("no sign-in expected");
         };
         let form: std::collections::HashMap<String, String> =
-            url::form_urlencoded::parse(&request.body).into_owned().collect();
+            url::form_urlencoded::parse(&request.body)
+                .into_owned()
+                .collect();
         if form.get("grant_type").map(String::as_str) != Some("authorization_code") {
             return refuse("grant_type");
         }
@@ -218,8 +220,10 @@ fn claims(subject: &str, email: &str) -> Expected {
 }
 
 async fn callback(app: &TestApp, state: &str) -> crate::support::Reply {
-    app.get(&format!("/api/auth/oidc/callback?code=the-code&state={state}"))
-        .await
+    app.get(&format!(
+        "/api/auth/oidc/callback?code=the-code&state={state}"
+    ))
+    .await
 }
 
 #[tokio::test]
@@ -231,7 +235,10 @@ async fn a_verified_email_signs_in_and_gets_an_account_once() {
     assert_eq!(query["client_id"], CLIENT_ID);
     assert_eq!(query["code_challenge_method"], "S256");
     let scopes: Vec<&str> = query["scope"].split(' ').collect();
-    assert!(scopes.contains(&"openid") && scopes.contains(&"email"), "{scopes:?}");
+    assert!(
+        scopes.contains(&"openid") && scopes.contains(&"email"),
+        "{scopes:?}"
+    );
 
     expect(&issuer, &query, claims("sub-ada", "Ada@Example.com"));
     let session = callback(&app, &query["state"]).await.expect(200);
@@ -257,7 +264,11 @@ async fn a_verified_email_signs_in_and_gets_an_account_once() {
 
     // A second sign-in finds the same account through the link, whatever the email now says.
     let query = begin(&app, &issuer).await;
-    expect(&issuer, &query, claims("sub-ada", "ada.lovelace@example.com"));
+    expect(
+        &issuer,
+        &query,
+        claims("sub-ada", "ada.lovelace@example.com"),
+    );
     let again = callback(&app, &query["state"]).await.expect(200);
     assert_eq!(again["user"]["id"], json!(user_id));
 
@@ -331,7 +342,9 @@ async fn bad_id_tokens_and_unverified_emails_are_refused() {
         .expect_error(400, "oidc_refused");
 
     // An unknown state never reaches the issuer.
-    callback(&app, "made-up").await.expect_error(400, "oidc_state_unknown");
+    callback(&app, "made-up")
+        .await
+        .expect_error(400, "oidc_state_unknown");
 
     // None of these made an account.
     // (`a_verified_email_signs_in_and_gets_an_account_once` shows what one looks like.)

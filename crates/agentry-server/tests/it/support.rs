@@ -293,7 +293,8 @@ impl Caller {
     }
 
     pub async fn patch_json(&self, path: &str, body: &Value) -> Reply {
-        self.send(self.client.patch(self.url(path)).json(body)).await
+        self.send(self.client.patch(self.url(path)).json(body))
+            .await
     }
 
     /// POSTs `body` as is, labelled with `content_type`.

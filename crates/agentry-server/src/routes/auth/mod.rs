@@ -19,8 +19,8 @@ use self::session::{
 };
 use crate::AppState;
 use crate::audit::Audit;
-use crate::auth::middleware::{REFRESH_COOKIE, cookie};
 use crate::auth::enrol::{self, check_password};
+use crate::auth::middleware::{REFRESH_COOKIE, cookie};
 use crate::auth::{Principal, Role, secret};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::Json;
@@ -73,8 +73,8 @@ async fn signup(
             "sign-up is closed on this server: ask an administrator",
         ));
     }
-    let user = enrol::create_account(accounts.store(), &body.email, body.password, Role::User)
-        .await?;
+    let user =
+        enrol::create_account(accounts.store(), &body.email, body.password, Role::User).await?;
     state
         .audit()
         .record(

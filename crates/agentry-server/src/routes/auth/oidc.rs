@@ -51,7 +51,10 @@ impl From<OidcError> for ApiError {
 
 fn provider(state: &AppState) -> ApiResult<&OidcProvider> {
     state.accounts()?;
-    state.perimeter().oidc().ok_or_else(|| OidcError::NotConfigured.into())
+    state
+        .perimeter()
+        .oidc()
+        .ok_or_else(|| OidcError::NotConfigured.into())
 }
 
 /// Starts a sign-in at the issuer: answers 303 to its authorization page.

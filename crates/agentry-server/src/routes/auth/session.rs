@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::middleware::{CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE, SESSION_COOKIE, cookie};
 pub use crate::auth::enrol::hash;
+use crate::auth::middleware::{CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE, SESSION_COOKIE, cookie};
 use crate::auth::{Accounts, Role, secret};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::Json;
