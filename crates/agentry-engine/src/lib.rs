@@ -9,6 +9,7 @@ pub mod event;
 pub mod graphs;
 mod inputs;
 pub mod limits;
+mod liveness;
 mod memory;
 mod node_task;
 pub mod plan;
@@ -56,6 +57,9 @@ pub struct Config {
     pub worker_concurrency: usize,
     /// How long a worker's claim on a run holds without renewal.
     pub lease: Duration,
+    /// Whether a starting worker frees at once the leases of dead worker processes of the same
+    /// host (checked through `/proc`); off, they wait for expiry like other hosts' runs.
+    pub take_over_on_host: bool,
     /// How often an idle worker looks for runs enqueued by other processes.
     pub poll_interval: Duration,
     /// This process's name in leases.
@@ -80,6 +84,7 @@ impl Default for Config {
             event_capacity: 4096,
             worker_concurrency: 100,
             lease: Duration::from_secs(30),
+            take_over_on_host: true,
             poll_interval: Duration::from_secs(1),
             worker_id: format!("worker-{}", uuid::Uuid::new_v4()),
             claim_limits: agentry_store::ClaimLimits::default(),
@@ -443,6 +448,14 @@ impl Engine {
             .await
         {
             tracing::warn!(error = %e, "releasing run leases on shutdown failed");
+        }
+        if let Err(e) = self
+            .inner
+            .store
+            .forget_worker(&self.inner.config.worker_id)
+            .await
+        {
+            tracing::warn!(error = %e, "forgetting this worker process failed");
         }
     }
 }

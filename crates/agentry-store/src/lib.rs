@@ -21,6 +21,7 @@ pub mod schedules;
 pub mod testing;
 pub mod users;
 pub mod webhooks;
+pub mod workers;
 
 pub use backend::Backend;
 pub use error::{Error, Result};
@@ -35,6 +36,7 @@ pub use queue::{Claim, ClaimLimits, Lease, ResumeState};
 pub use reviews::{Decided, NewReview, Verdict};
 pub use schedules::NewSchedule;
 pub use users::DEFAULT_USER_ID;
+pub use workers::WorkerProcess;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;

@@ -69,6 +69,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
         limits: config.limits,
         worker_concurrency,
         lease: Duration::from_millis(config.lease_ms.max(100)),
+        take_over_on_host: config.take_over_on_host,
         poll_interval: Duration::from_millis(config.poll_interval_ms.max(10)),
         claim_limits: agentry_store::ClaimLimits {
             per_user: config.max_running_per_user,

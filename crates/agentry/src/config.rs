@@ -30,6 +30,9 @@ pub struct Config {
     /// Milliseconds a worker's claim on a run holds without renewal; another worker takes the
     /// run over after that when its worker died.
     pub lease_ms: u64,
+    /// A starting worker takes over at once the runs of dead worker processes of its own host
+    /// (checked through `/proc`: pid and process start time); off, they wait for `lease_ms`.
+    pub take_over_on_host: bool,
     /// Milliseconds between an idle worker's looks for runs enqueued by other processes.
     pub poll_interval_ms: u64,
     /// Runs of one user that may run at once, across all workers (0: no cap).
@@ -108,6 +111,7 @@ impl Default for Config {
             roles: vec![Role::Api, Role::Worker, Role::Scheduler],
             worker_concurrency: 100,
             lease_ms: 30_000,
+            take_over_on_host: true,
             poll_interval_ms: 1_000,
             max_running_per_user: 0,
             max_running_per_graph: 0,

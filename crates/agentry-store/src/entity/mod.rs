@@ -13,3 +13,4 @@ pub mod queue_entry;
 pub mod schedule;
 pub mod user;
 pub mod webhook;
+pub mod worker_process;
