@@ -109,6 +109,10 @@ async fn shutdown_signal() {
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     use crate::config::Role;
+    // First thing the server does: code of the same user (sandboxed or not) must not read its
+    // environment (the platform's keys) or heap through /proc.
+    agentry_sandbox::make_non_dumpable()
+        .map_err(|e| anyhow::anyhow!("cannot make the server non-dumpable: {e}"))?;
     anyhow::ensure!(
         !config.roles.is_empty(),
         "serve needs at least one role: api, worker, scheduler"
