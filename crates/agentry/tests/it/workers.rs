@@ -246,7 +246,10 @@ fn a_restart_on_the_same_host_resumes_at_once() {
     };
     let started = Instant::now();
     while count(&request(&addr, "GET", &path, None), "COMPLETED") < 1 {
-        assert!(started.elapsed() < Duration::from_secs(30), "the worker never ran");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the worker never ran"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     worker.0.kill().unwrap(); // SIGKILL
