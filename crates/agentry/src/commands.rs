@@ -38,6 +38,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
         } => export(config, &graph_id, version, output.as_deref()).await,
         Command::Blocks { json, markdown } => blocks(json, markdown),
+        Command::Openapi { output } => openapi(output.as_deref()),
     }
 }
 
@@ -63,7 +64,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
     let store = Store::open(&url)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
-    let registry = Arc::new(agentry_blocks::registry());
+    let registry = Arc::new(crate::registry());
     let engine_config = agentry_engine::Config {
         run_timeout: config.run_timeout(),
         limits: config.limits,
@@ -122,6 +123,13 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     } else {
         0
     };
+    // Settings are checked before anything starts, so a bad one stops the process at once.
+    let perimeter = agentry_server::perimeter::Perimeter::new(
+        config.perimeter.clone(),
+        config.oidc.clone(),
+        config.redis_url.as_deref(),
+        &config.redis_channel,
+    )?;
     let engine = open_with_workers(&config, workers).await?;
     attach_relay(&config, &engine)?;
     let stop = tokio_util::sync::CancellationToken::new();
@@ -144,7 +152,9 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
             config.database_url
         );
         eprintln!("Agentry listening on http://{local}");
-        let state = agentry_server::AppState::new(engine.clone());
+        let state = agentry_server::AppState::new(engine.clone())
+            .with_perimeter(perimeter)
+            .with_web_app(crate::web_app::embedded());
         agentry_server::serve(listener, state, shutdown_signal()).await?;
     } else {
         eprintln!("Agentry worker {} started", std::process::id());
@@ -309,14 +319,25 @@ async fn export(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the OpenAPI document; needs no database and no server.
+fn openapi(output: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let text = agentry_server::openapi_json();
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn blocks(json: bool, markdown: bool) -> anyhow::Result<ExitCode> {
-    let registry = agentry_blocks::registry();
+    let registry = crate::registry();
     if markdown {
         print!("{}", agentry_blocks::reference::markdown(&registry));
     } else if json {
-        let all: Vec<Value> = registry
+        let all: Vec<_> = registry
             .iter()
-            .map(|b| agentry_server::routes::blocks::block_json(&b.info))
+            .map(|b| agentry_server::routes::blocks::BlockModel::new(&b.info))
             .collect();
         println!("{}", serde_json::to_string_pretty(&all)?);
     } else {

@@ -12,6 +12,8 @@ mod m0005_json_text;
 mod m0006_queue_fairness;
 mod m0007_memory;
 mod m0008_reviews;
+mod m0009_accounts;
+mod m0011_audit;
 mod m0012_bounds;
 
 pub struct Migrator;
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_queue_fairness::QueueFairness),
             Box::new(m0007_memory::Memory),
             Box::new(m0008_reviews::Reviews),
+            Box::new(m0009_accounts::Accounts),
+            Box::new(m0011_audit::Audit),
             Box::new(m0012_bounds::Bounds),
         ]
     }
