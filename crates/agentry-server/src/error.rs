@@ -109,6 +109,26 @@ impl From<agentry_store::Error> for ApiError {
     }
 }
 
+impl From<agentry_engine::integrations::CredentialsError> for ApiError {
+    fn from(e: agentry_engine::integrations::CredentialsError) -> Self {
+        use agentry_engine::integrations::CredentialsError as E;
+        let message = e.to_string();
+        match e {
+            E::NoKey => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "encryption_key_missing",
+                message,
+            ),
+            E::NotFound(what) => ApiError::not_found(format!("{what} not found")),
+            E::Invalid(_) => ApiError::bad_request("invalid_credentials", message),
+            E::NoOauth(_) => ApiError::bad_request("oauth_not_configured", message),
+            E::Oauth { .. } => ApiError::new(StatusCode::BAD_GATEWAY, "oauth_failed", message),
+            E::Store(s) => s.into(),
+            other @ E::Keyring(_) => ApiError::internal(other),
+        }
+    }
+}
+
 impl From<agentry_engine::Error> for ApiError {
     fn from(e: agentry_engine::Error) -> Self {
         use agentry_engine::Error as E;

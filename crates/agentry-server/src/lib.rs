@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .merge(routes::presets::router())
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
+        .merge(routes::integrations::router())
         .split_for_parts();
     let doc = api.clone();
     let router = router

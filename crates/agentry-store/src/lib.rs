@@ -4,6 +4,7 @@
 
 pub mod backend;
 mod batch;
+pub mod credentials;
 pub mod entity;
 mod error;
 pub mod executions;
@@ -23,6 +24,7 @@ pub mod users;
 pub mod webhooks;
 
 pub use backend::Backend;
+pub use credentials::{NewCredential, NewOauthState, Sealed};
 pub use error::{Error, Result};
 pub use executions::{
     Batch, EventRow, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow,

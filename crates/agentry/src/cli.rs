@@ -54,6 +54,11 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Manage the keys that encrypt users' credentials.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
     /// List the blocks this build has.
     Blocks {
         /// Print the full catalogue as JSON.
@@ -63,4 +68,16 @@ pub enum Command {
         #[arg(long, conflicts_with = "json")]
         markdown: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Print a new random key as `KEY_ID:BASE64`, for AGENTRY_ENCRYPTION_KEY.
+    Generate {
+        /// The key's id, stored with every value it seals.
+        #[arg(long, default_value = "k1")]
+        id: String,
+    },
+    /// Re-encrypt every credential under the first configured key (old keys listed after it).
+    Rotate,
 }

@@ -97,9 +97,9 @@ fn execution_json(state: &AppState, record: &ExecutionRecord) -> Value {
 struct ExecuteBody {
     #[serde(default)]
     inputs: Map<String, Value>,
-    /// Accepted for AutoGPT compatibility; credentials arrive with the credentials work.
+    /// The user's credentials for the graph's credentials inputs (`credentials_input_schema`),
+    /// by aggregated field name: `{"openai_api_key_credentials": {"id", "provider", "type"}}`.
     #[serde(default)]
-    #[allow(dead_code)]
     credentials_inputs: Map<String, Value>,
 }
 
@@ -136,13 +136,22 @@ async fn execute_graph(
         .engine
         .graph_version(state.user_id(), &graph_id, version)
         .await?;
+    let node_inputs = agentry_engine::integrations::node_credentials(
+        &record.graph,
+        state.engine.registry(),
+        &body.credentials_inputs,
+    )
+    .map_err(|message| ApiError::bad_request("invalid_credentials_inputs", message))?;
     let exec_id = state
         .engine
-        .execute(ExecuteRequest {
-            user_id: state.user_id(),
-            graph: &record.graph,
-            inputs: body.inputs,
-        })
+        .execute_with_node_inputs(
+            ExecuteRequest {
+                user_id: state.user_id(),
+                graph: &record.graph,
+                inputs: body.inputs,
+            },
+            node_inputs,
+        )
         .await?;
     if q.wait {
         let limit = q.wait_timeout.map_or(MAX_WAIT, |s| {

@@ -32,6 +32,15 @@ pub fn graph_json(state: &AppState, record: &GraphRecord, for_export: bool) -> V
         map.insert("created_at".into(), json!(record.created_at));
         map.insert("is_active".into(), json!(record.is_active));
     }
+    if let Value::Object(map) = &mut value {
+        map.insert(
+            "credentials_input_schema".into(),
+            agentry_engine::integrations::credentials_input_schema(
+                &record.graph,
+                state.engine.registry(),
+            ),
+        );
+    }
     value
 }
 

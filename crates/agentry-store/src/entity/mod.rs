@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table. Every row carries the `user_id` that owns it.
 
+pub mod credential;
 pub mod execution_event;
 pub mod graph;
 pub mod graph_execution;
@@ -7,6 +8,7 @@ pub mod memory_entry;
 pub mod memory_vector;
 pub mod node_execution;
 pub mod node_output;
+pub mod oauth_state;
 pub mod pending_review;
 pub mod preset;
 pub mod queue_entry;

@@ -12,6 +12,7 @@ mod m0005_json_text;
 mod m0006_queue_fairness;
 mod m0007_memory;
 mod m0008_reviews;
+mod m0010_credentials;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_queue_fairness::QueueFairness),
             Box::new(m0007_memory::Memory),
             Box::new(m0008_reviews::Reviews),
+            Box::new(m0010_credentials::CredentialsTables),
         ]
     }
 }
