@@ -266,29 +266,35 @@ impl<'a, O: Serialize> Cx<'a, O> {
 
     /// The user's credential that a `credentials` input names, decrypted for this node only.
     /// An input error naming the provider when the context has no credential store or the user
-    /// has no such credential.
-    pub async fn credential(
-        &self,
-        meta: &crate::credentials::CredentialsMeta,
-    ) -> Result<crate::credentials::Credential, BlockError> {
-        let store = self.inner.credentials().ok_or_else(|| {
-            BlockError::Input(format!(
-                "{} credentials are needed, and this run has no credential store",
-                meta.provider.as_deref().unwrap_or("the block's")
-            ))
-        })?;
-        store.get(meta).await
+    /// has no such credential. The future borrows only the credential store, not the context,
+    /// so a block's future stays `Send` across the await.
+    pub fn credential<'s>(
+        &'s self,
+        meta: &'s crate::credentials::CredentialsMeta,
+    ) -> crate::credentials::CredentialFuture<'s> {
+        match self.inner.credentials() {
+            Some(store) => store.get(meta),
+            None => {
+                let error = BlockError::Input(format!(
+                    "{} credentials are needed, and this run has no credential store",
+                    meta.provider.as_deref().unwrap_or("the block's")
+                ));
+                Box::pin(std::future::ready(Err(error)))
+            }
+        }
     }
 
     /// After the provider refused a token (401): the refreshed credential (OAuth2).
-    pub async fn refresh_credential(
-        &self,
-        meta: &crate::credentials::CredentialsMeta,
-    ) -> Result<crate::credentials::Credential, BlockError> {
-        let store = self.inner.credentials().ok_or_else(|| {
-            BlockError::Input("this run has no credential store to refresh from".into())
-        })?;
-        store.refresh(meta).await
+    pub fn refresh_credential<'s>(
+        &'s self,
+        meta: &'s crate::credentials::CredentialsMeta,
+    ) -> crate::credentials::CredentialFuture<'s> {
+        match self.inner.credentials() {
+            Some(store) => store.refresh(meta),
+            None => Box::pin(std::future::ready(Err(BlockError::Input(
+                "this run has no credential store to refresh from".into(),
+            )))),
+        }
     }
 
     /// The service of type `T`, or a system error naming it when the process has none.

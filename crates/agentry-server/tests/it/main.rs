@@ -5,6 +5,7 @@ mod blocks;
 mod errors;
 mod executions;
 mod graphs;
+mod integrations;
 mod presets;
 mod reviews;
 mod schedules;

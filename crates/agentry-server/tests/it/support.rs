@@ -66,6 +66,8 @@ impl Reply {
 
 /// The server, running on its own port with its own database until dropped.
 pub struct TestApp {
+    /// The engine behind the server.
+    pub engine: Engine,
     base: String,
     client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
@@ -92,13 +94,14 @@ impl TestApp {
     }
 
     async fn start_with(worker: bool) -> TestApp {
+        Self::start_with_config(Config::default(), worker).await
+    }
+
+    /// With these engine settings (credential keys, OAuth2 providers, resources).
+    pub async fn start_with_config(config: Config, worker: bool) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
-        let engine = Engine::new(
-            store,
-            Arc::new(agentry_blocks::registry()),
-            Config::default(),
-        );
+        let engine = Engine::new(store, Arc::new(agentry_blocks::registry()), config);
         if worker {
             // Ends with the test's runtime.
             engine.spawn_worker(tokio_util::sync::CancellationToken::new());
@@ -106,8 +109,9 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
+        let served = engine.clone();
         tokio::spawn(async move {
-            agentry_server::serve(listener, AppState::new(engine), async {
+            agentry_server::serve(listener, AppState::new(served), async {
                 let _ = rx.await;
             })
             .await
@@ -119,11 +123,17 @@ impl TestApp {
             .build()
             .unwrap();
         TestApp {
+            engine,
             base: format!("http://{addr}"),
             client,
             shutdown: Some(tx),
             _db: db,
         }
+    }
+
+    /// The test database's URL.
+    pub fn database_url(&self) -> &str {
+        self._db.url()
     }
 
     /// The server's address, `127.0.0.1:PORT` (for WebSocket clients).
