@@ -57,7 +57,10 @@ impl Engine {
             outputs: Vec::new(),
             resources: &self.inner.config.resources,
             memory: crate::memory::StoreMemory::new(self.inner.store.clone(), user_id),
-            credentials: crate::integrations::RunCredentials::new(self.inner.vault.clone(), user_id),
+            credentials: crate::integrations::RunCredentials::new(
+                self.inner.vault.clone(),
+                user_id,
+            ),
         };
         let result = match prepare_input(&block.info, &Map::new(), input) {
             Ok(input) => block.run(input, &mut cx).await.map_err(|e| e.to_string()),

@@ -149,11 +149,7 @@ impl Store {
 
     /// Key rotation only: writes a credential's secret sealed anew, unless it changed since it
     /// was read (a refresh got there first); answers whether it was written.
-    pub async fn reseal_credential(
-        &self,
-        row: &credential::Model,
-        secret: Sealed,
-    ) -> Result<bool> {
+    pub async fn reseal_credential(&self, row: &credential::Model, secret: Sealed) -> Result<bool> {
         let res = Entity::update_many()
             .col_expr(Column::KeyId, secret.key_id.into())
             .col_expr(Column::Sealed, secret.sealed.into())

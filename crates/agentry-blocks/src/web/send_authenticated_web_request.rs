@@ -57,7 +57,9 @@ async fn resolve(
         )));
     }
     let configured = cx.resource::<HostCredentials>().ok();
-    let id = meta.and_then(|m| m.id.as_deref()).filter(|id| !id.is_empty());
+    let id = meta
+        .and_then(|m| m.id.as_deref())
+        .filter(|id| !id.is_empty());
     if let (Some(meta), Some(id)) = (meta, id)
         && configured.and_then(|c| c.by_id(id)).is_none()
     {

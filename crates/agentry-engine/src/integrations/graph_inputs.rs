@@ -26,7 +26,12 @@ pub struct CredentialsField {
 fn strings(value: Option<&Value>) -> Vec<String> {
     let mut out: Vec<String> = value
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out.dedup();
@@ -40,7 +45,11 @@ pub fn aggregate(graph: &Graph, registry: &Registry) -> BTreeMap<String, Credent
         let Some(block) = registry.get(&node.block_id) else {
             continue;
         };
-        let Some(properties) = block.info.input_schema.get("properties").and_then(Value::as_object)
+        let Some(properties) = block
+            .info
+            .input_schema
+            .get("properties")
+            .and_then(Value::as_object)
         else {
             continue;
         };
@@ -74,7 +83,9 @@ pub fn aggregate(graph: &Graph, registry: &Registry) -> BTreeMap<String, Credent
                 nodes: Vec::new(),
                 required: false,
             });
-            field.scopes.extend(strings(schema.get("credentials_scopes")));
+            field
+                .scopes
+                .extend(strings(schema.get("credentials_scopes")));
             field.scopes.sort();
             field.scopes.dedup();
             field.nodes.push((node.id.clone(), name.clone()));
@@ -135,11 +146,17 @@ pub fn node_credentials(
             let known: Vec<&str> = fields.keys().map(String::as_str).collect();
             format!(
                 "credentials input {key:?} is not one of this graph's ({})",
-                if known.is_empty() { "it takes none".to_string() } else { known.join(", ") }
+                if known.is_empty() {
+                    "it takes none".to_string()
+                } else {
+                    known.join(", ")
+                }
             )
         })?;
-        let parsed: agentry_core::CredentialsMeta = serde_json::from_value(meta.clone())
-            .map_err(|_| format!("credentials input {key:?} is not {{\"id\", \"provider\", \"type\"}}"))?;
+        let parsed: agentry_core::CredentialsMeta =
+            serde_json::from_value(meta.clone()).map_err(|_| {
+                format!("credentials input {key:?} is not {{\"id\", \"provider\", \"type\"}}")
+            })?;
         if parsed.id.as_deref().is_none_or(str::is_empty) {
             return Err(format!("credentials input {key:?} has no id"));
         }

@@ -61,7 +61,10 @@ impl Keyring {
                 .split_once(':')
                 .ok_or_else(|| KeyringError::BadKey("<no key id>".into()))?;
             let id = id.trim();
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
             {
                 return Err(KeyringError::BadKey(id.to_string()));
             }
@@ -178,13 +181,32 @@ mod tests {
         assert_eq!(sealed.key_id, "old");
         assert!(!sealed.sealed.contains("sk-secret"));
         assert_eq!(before.open("alice", "c1", &sealed).unwrap(), b"sk-secret");
-        assert!(matches!(before.open("bob", "c1", &sealed), Err(KeyringError::Open)));
-        assert!(matches!(before.open("alice", "c2", &sealed), Err(KeyringError::Open)));
-        assert!(matches!(before.open("alic", "ec1", &sealed), Err(KeyringError::Open)));
+        assert!(matches!(
+            before.open("bob", "c1", &sealed),
+            Err(KeyringError::Open)
+        ));
+        assert!(matches!(
+            before.open("alice", "c2", &sealed),
+            Err(KeyringError::Open)
+        ));
+        assert!(matches!(
+            before.open("alic", "ec1", &sealed),
+            Err(KeyringError::Open)
+        ));
 
         let mut tampered = sealed.clone();
-        tampered.sealed.replace_range(40..41, if &tampered.sealed[40..41] == "A" { "B" } else { "A" });
-        assert!(matches!(before.open("alice", "c1", &tampered), Err(KeyringError::Open)));
+        tampered.sealed.replace_range(
+            40..41,
+            if &tampered.sealed[40..41] == "A" {
+                "B"
+            } else {
+                "A"
+            },
+        );
+        assert!(matches!(
+            before.open("alice", "c1", &tampered),
+            Err(KeyringError::Open)
+        ));
 
         // After rotation the new key seals and the old one still opens.
         let after = ring(&[new.clone(), old]);
@@ -197,22 +219,37 @@ mod tests {
             Err(KeyringError::UnknownKey(id)) if id == "old"
         ));
         // Two seals of one value differ (fresh nonces).
-        assert_ne!(after.seal("a", "b", b"x").sealed, after.seal("a", "b", b"x").sealed);
+        assert_ne!(
+            after.seal("a", "b", b"x").sealed,
+            after.seal("a", "b", b"x").sealed
+        );
     }
 
     #[test]
     fn bad_keys_are_refused_without_echoing_them() {
-        for spec in ["nokeyid", "k1:not base64!", "k1:c2hvcnQ=", ":AAAA", "k 1:AAAA"] {
+        for spec in [
+            "nokeyid",
+            "k1:not base64!",
+            "k1:c2hvcnQ=",
+            ":AAAA",
+            "k 1:AAAA",
+        ] {
             let err = Keyring::parse(&[spec]).unwrap_err();
             assert!(matches!(err, KeyringError::BadKey(_)), "{spec}: {err}");
             let encoded = spec.split_once(':').map_or(spec, |(_, k)| k);
-            assert!(encoded.len() < 4 || !err.to_string().contains(encoded), "{err}");
+            assert!(
+                encoded.len() < 4 || !err.to_string().contains(encoded),
+                "{err}"
+            );
         }
         let spec = Keyring::generate_spec("k1");
         assert!(matches!(
             Keyring::parse(&[spec.clone(), spec]),
             Err(KeyringError::DuplicateId(_))
         ));
-        assert!(matches!(Keyring::parse::<&str>(&[]), Err(KeyringError::NoKeys)));
+        assert!(matches!(
+            Keyring::parse::<&str>(&[]),
+            Err(KeyringError::NoKeys)
+        ));
     }
 }

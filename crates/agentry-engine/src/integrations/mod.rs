@@ -48,10 +48,7 @@ pub enum CredentialsError {
     #[error("OAuth2 is not configured for provider {0:?} on this server")]
     NoOauth(String),
     #[error("OAuth2 with {provider}: {error}")]
-    Oauth {
-        provider: String,
-        error: OauthError,
-    },
+    Oauth { provider: String, error: OauthError },
     #[error(transparent)]
     Keyring(#[from] KeyringError),
     #[error(transparent)]
@@ -210,7 +207,13 @@ impl Vault {
                 if api_key.expose().trim().is_empty() {
                     return Err(CredentialsError::Invalid("api_key is empty".into()));
                 }
-                (CredentialKind::ApiKey, None, None, expires_at, Payload::ApiKey { api_key })
+                (
+                    CredentialKind::ApiKey,
+                    None,
+                    None,
+                    expires_at,
+                    Payload::ApiKey { api_key },
+                )
             }
             NewSecret::UserPassword { username, password } => {
                 if username.trim().is_empty() {
@@ -289,11 +292,15 @@ impl Vault {
         let scopes = scopes
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| config.scopes.clone());
-        let login = config.login(&scopes).map_err(|error| CredentialsError::Oauth {
-            provider: provider.to_string(),
-            error,
-        })?;
-        let verifier = self.keyring()?.seal(user_id, &login.state, login.verifier.as_bytes());
+        let login = config
+            .login(&scopes)
+            .map_err(|error| CredentialsError::Oauth {
+                provider: provider.to_string(),
+                error,
+            })?;
+        let verifier = self
+            .keyring()?
+            .seal(user_id, &login.state, login.verifier.as_bytes());
         self.store
             .insert_oauth_state(NewOauthState {
                 token: login.state.clone(),
@@ -442,7 +449,13 @@ impl Vault {
         tracing::info!(credentials = %row.id, provider = %row.provider, "OAuth2 token refreshed");
         Ok(self
             .store
-            .update_credential_secret(&row.user_id, &row.id, sealed, grant.expires_at, grant.scopes)
+            .update_credential_secret(
+                &row.user_id,
+                &row.id,
+                sealed,
+                grant.expires_at,
+                grant.scopes,
+            )
             .await?)
     }
 

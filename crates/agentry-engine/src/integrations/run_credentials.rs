@@ -24,17 +24,18 @@ impl RunCredentials {
 
     async fn resolve(&self, meta: &CredentialsMeta, force: bool) -> Result<Credential, BlockError> {
         let provider = meta.provider.as_deref().unwrap_or("the block's");
-        let id = meta.id.as_deref().filter(|id| !id.is_empty()).ok_or_else(|| {
-            BlockError::Input(format!(
-                "no {provider} credentials were chosen for this node; add them under \
+        let id = meta
+            .id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| {
+                BlockError::Input(format!(
+                    "no {provider} credentials were chosen for this node; add them under \
                  Integrations and pick them in the node's credentials input"
-            ))
-        })?;
-        let credential = self
-            .vault
-            .decrypt(&self.user_id, id, force)
-            .await
-            .map_err(|e| match e {
+                ))
+            })?;
+        let credential = self.vault.decrypt(&self.user_id, id, force).await.map_err(
+            |e| match e {
                 CredentialsError::NotFound(_) => BlockError::Input(format!(
                     "{provider} credentials {id} do not exist (deleted?); choose others"
                 )),
@@ -46,7 +47,8 @@ impl RunCredentials {
                     tracing::error!(credentials = %id, error = %other, "credentials unreadable");
                     BlockError::System(format!("{provider} credentials {id} cannot be read"))
                 }
-            })?;
+            },
+        )?;
         if force && credential.secret.kind() != agentry_core::CredentialKind::Oauth2 {
             return Err(BlockError::Input(format!(
                 "{} refused credentials {id}, and {} credentials cannot be refreshed; \

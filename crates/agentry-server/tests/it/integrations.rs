@@ -27,13 +27,15 @@ fn keyed(oauth: Vec<OauthProvider>) -> Config {
             keyring: Some(Arc::new(keyring)),
             oauth: OauthProviders::new(oauth),
         },
-        resources: Arc::new(Resources::new().with(
-            OutboundHttp::new(HttpSettings {
-                allow_private_networks: true,
-                ..HttpSettings::default()
-            })
-            .unwrap(),
-        )),
+        resources: Arc::new(
+            Resources::new().with(
+                OutboundHttp::new(HttpSettings {
+                    allow_private_networks: true,
+                    ..HttpSettings::default()
+                })
+                .unwrap(),
+            ),
+        ),
         ..Config::default()
     }
 }
@@ -61,7 +63,10 @@ async fn credentials_are_stored_and_listed_without_their_secret() {
 
     let all = app.get("/api/integrations/credentials").await.expect(200);
     assert_eq!(all.as_array().unwrap().len(), 2);
-    let openai = app.get("/api/integrations/openai/credentials").await.expect(200);
+    let openai = app
+        .get("/api/integrations/openai/credentials")
+        .await
+        .expect(200);
     assert_eq!(openai.as_array().unwrap().len(), 1);
     let meta = app
         .get(&format!("/api/integrations/openai/credentials/{id}"))
@@ -70,7 +75,10 @@ async fn credentials_are_stored_and_listed_without_their_secret() {
     assert_eq!(meta["title"], "mine");
     for answer in [&created, &all, &openai, &meta] {
         let text = answer.to_string();
-        assert!(!text.contains(secret) && !text.contains("pw-secret-42"), "{text}");
+        assert!(
+            !text.contains(secret) && !text.contains("pw-secret-42"),
+            "{text}"
+        );
     }
     // The same id under another provider's path is not found.
     app.get(&format!("/api/integrations/github/credentials/{id}"))
@@ -127,7 +135,12 @@ async fn without_a_key_credentials_are_refused_with_how_to_set_one() {
         )
         .await
         .expect_error(503, "encryption_key_missing");
-    assert!(error["message"].as_str().unwrap().contains("AGENTRY_ENCRYPTION_KEY"));
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("AGENTRY_ENCRYPTION_KEY")
+    );
     let all = app.get("/api/integrations/credentials").await.expect(200);
     assert_eq!(all, json!([]));
 }
@@ -392,7 +405,11 @@ async fn a_secret_used_by_a_run_is_in_no_log_row_or_answer() {
         .await
         .expect(200);
     let node = &detail["node_executions"][0];
-    assert_eq!(node["input_data"]["credentials"]["id"], json!(id), "{detail}");
+    assert_eq!(
+        node["input_data"]["credentials"]["id"],
+        json!(id),
+        "{detail}"
+    );
     answers.push(detail);
     for path in [
         "/api/integrations/credentials".to_string(),
@@ -406,12 +423,18 @@ async fn a_secret_used_by_a_run_is_in_no_log_row_or_answer() {
 
     let token = "sekrit-7f3a9c-host-token";
     for answer in &answers {
-        assert!(!answer.to_string().contains(token), "an answer holds the secret: {answer}");
+        assert!(
+            !answer.to_string().contains(token),
+            "an answer holds the secret: {answer}"
+        );
     }
     let stored = dump_database(app.database_url()).await;
     assert!(stored.contains(&id), "the dump reads the credentials table");
     assert!(!stored.contains(token), "a stored row holds the secret");
     let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
-    assert!(logged.contains(&exec_id) || !logged.is_empty(), "logs were captured");
+    assert!(
+        logged.contains(&exec_id) || !logged.is_empty(),
+        "logs were captured"
+    );
     assert!(!logged.contains(token), "a log line holds the secret");
 }
