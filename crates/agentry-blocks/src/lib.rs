@@ -11,8 +11,6 @@ pub mod basic;
 pub mod code;
 pub mod data;
 pub mod email;
-pub mod files;
-pub mod http;
 pub mod io;
 pub mod llm;
 pub mod logic;
@@ -26,6 +24,10 @@ pub mod trigger;
 pub mod web;
 
 use agentry_core::Registry;
+
+// The shared services moved to `agentry-services`; these keep `crate::http`, `crate::files`
+// and `agentry_blocks::http`/`files` paths working.
+pub use agentry_services::{files, http};
 
 /// Registers every built-in block.
 pub fn all(r: &mut Registry) {

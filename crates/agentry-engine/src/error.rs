@@ -17,6 +17,11 @@ pub enum Error {
     /// The user already has this many runs queued or running.
     #[error("too many runs waiting: {0} are queued or running; try again when some have ended")]
     TooManyRuns(u64),
+    /// The run's inputs are larger than `max_input_bytes`.
+    #[error(
+        "the run's inputs are {bytes} bytes as JSON, over max_input_bytes (the limit is {limit})"
+    )]
+    InputTooLarge { bytes: u64, limit: u64 },
     #[error("the engine is shutting down")]
     ShuttingDown,
 }

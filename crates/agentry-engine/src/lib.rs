@@ -9,6 +9,7 @@ pub mod event;
 pub mod graphs;
 mod inputs;
 pub mod integrations;
+pub mod limits;
 mod memory;
 mod node_task;
 pub mod plan;
@@ -38,6 +39,7 @@ use tokio_util::sync::CancellationToken;
 pub use direct::BlockRun;
 pub use error::{Error, Result};
 pub use event::{Event, EventBus, EventKind};
+pub use limits::RunLimits;
 pub use plan::RetryPolicy;
 pub use review::{ReviewAction, ReviewError, ReviewTally};
 pub use run::RunResult;
@@ -47,6 +49,8 @@ pub use run::RunResult;
 pub struct Config {
     /// A run still going after this long is failed; `None` means no limit.
     pub run_timeout: Option<Duration>,
+    /// Every run's caps (a graph may lower them).
+    pub limits: RunLimits,
     /// Events buffered per subscriber before a slow one starts missing them.
     pub event_capacity: usize,
     /// Runs this process executes at once; 0 makes it an API-only process that only enqueues.
@@ -75,6 +79,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             run_timeout: Some(Duration::from_secs(24 * 3600)),
+            limits: RunLimits::default(),
             event_capacity: 4096,
             worker_concurrency: 100,
             lease: Duration::from_secs(30),
@@ -262,7 +267,7 @@ impl Engine {
         user_id: &str,
         graph: &Graph,
         inputs: Map<String, Value>,
-        parent_id: Option<String>,
+        parent: Option<child::ChildOf>,
         node_inputs: NodeInputs,
     ) -> Result<String> {
         let req = ExecuteRequest {
@@ -284,15 +289,25 @@ impl Engine {
             .plans
             .get_or_compile(req.graph, registry)
             .expect("validated graphs compile");
+        let cap = self.bounds(&plan).caps.max_input_bytes;
+        let stored_inputs = Value::Object(req.inputs.clone());
+        let stored_node_inputs = (!node_inputs.is_empty()).then(|| node_inputs_json(&node_inputs));
+        if cap > 0 {
+            let bytes = limits::json_bytes(&stored_inputs)
+                + stored_node_inputs.as_ref().map_or(0, limits::json_bytes);
+            if bytes > cap {
+                return Err(Error::InputTooLarge { bytes, limit: cap });
+            }
+        }
         let exec_id = uuid::Uuid::now_v7().to_string();
         let new = NewExecution {
             id: exec_id.clone(),
             user_id: req.user_id.to_string(),
             graph_id: req.graph.id.clone(),
             graph_version: req.graph.version,
-            inputs: Value::Object(req.inputs.clone()),
-            parent_id,
-            node_inputs: (!node_inputs.is_empty()).then(|| node_inputs_json(&node_inputs)),
+            inputs: stored_inputs,
+            parent_id: parent.as_ref().map(|p| p.parent_exec_id.clone()),
+            node_inputs: stored_node_inputs,
         };
         let config = &self.inner.config;
         if config.max_queued_per_user > 0 {
@@ -302,19 +317,23 @@ impl Engine {
             }
         }
         // With a free slot here (and no caps to check) the run is leased to this process from
-        // the start: no claim round trip, no wake-up. Otherwise any worker claims it.
-        let permit = if config.worker_concurrency > 0 && !config.claim_limits.is_capped() {
+        // the start: no claim round trip, no wake-up. Otherwise any worker claims it. A child
+        // runs here at once on its parent's slot (`child.rs`).
+        let permit = if parent.is_some() {
+            None
+        } else if config.worker_concurrency > 0 && !config.claim_limits.is_capped() {
             self.inner.slots.clone().try_acquire_owned().ok()
         } else {
             None
         };
-        let lease = permit.as_ref().map(|_| Lease {
+        let run_here = parent.is_some() || permit.is_some();
+        let lease = run_here.then(|| Lease {
             worker_id: self.inner.config.worker_id.clone(),
             until_ms: now_ms() + self.inner.config.lease.as_millis() as i64,
         });
         self.inner.store.enqueue_execution(new, lease).await?;
-        match permit {
-            Some(permit) => self.start_run(
+        match (run_here, parent) {
+            (true, parent) => self.start_run(
                 exec_id.clone(),
                 req.user_id.to_string(),
                 plan,
@@ -322,8 +341,9 @@ impl Engine {
                 node_inputs,
                 None,
                 permit,
+                parent.map_or_else(child::Lineage::root, |p| p.lineage),
             ),
-            None => {
+            (false, _) => {
                 self.inner.wake.notify_one();
                 self.signal(relay::Signal::Enqueued);
             }
@@ -400,6 +420,12 @@ impl Engine {
             }
         }
         Ok(self.inner.store.run_status(exec_id).await?)
+    }
+
+    /// The caps and wall time a run of this plan lives by.
+    pub(crate) fn bounds(&self, plan: &plan::Plan) -> limits::Bounds {
+        let config = &self.inner.config;
+        limits::Bounds::for_graph(config.limits, config.run_timeout, &plan.limits)
     }
 
     /// Runs in progress in this process.

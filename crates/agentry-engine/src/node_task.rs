@@ -5,6 +5,7 @@
 //! when it finished in that poll: a quick node costs its run one message and one commit, while a
 //! block that awaits between yields still delivers each value as it goes.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
@@ -15,6 +16,7 @@ use agentry_core::{BlockError, Context, ExecutionInfo, RegisteredBlock, Resource
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::limits::{self, RunLimits};
 use crate::plan::RetryPolicy;
 use crate::review::NodeReviews;
 
@@ -25,6 +27,8 @@ pub enum Outcome {
     Failed(String),
     /// The block asked for a human review that has no decision yet: the node waits in REVIEW.
     Review(agentry_core::ReviewRequest),
+    /// The execution passed one of the run's caps (named in the message): the run fails.
+    Capped(String),
 }
 
 /// What a node task tells its run loop: values yielded since the last message, in order, and
@@ -52,14 +56,66 @@ pub struct NodeJob {
     pub resources: Arc<Resources>,
     /// Where this node's human reviews are found (`review.rs`).
     pub reviews: Option<agentry_store::Store>,
+    /// The run's caps; a node task applies the per-execution ones.
+    pub caps: RunLimits,
 }
 
-type Buffer = Arc<Mutex<Vec<(String, Value)>>>;
+/// What the block yielded since the last message, and the cap it passed, if any.
+#[derive(Default)]
+struct Yielded {
+    values: Vec<(String, Value)>,
+    capped: Option<String>,
+}
+
+type Buffer = Arc<Mutex<Yielded>>;
+
+/// Counts one execution's values against the per-node caps.
+struct OutputCaps {
+    caps: RunLimits,
+    total: u64,
+    per_pin: HashMap<String, u64>,
+}
+
+impl OutputCaps {
+    /// `Err` names the cap this value would pass.
+    fn admit(&mut self, pin: &str, value: &Value) -> Result<(), String> {
+        let caps = self.caps;
+        if caps.max_outputs_per_node > 0 && self.total >= caps.max_outputs_per_node {
+            return Err(limits::exceeded(
+                "max_outputs_per_node",
+                "a node execution yielded too many values",
+                caps.max_outputs_per_node,
+            ));
+        }
+        let on_pin = self.per_pin.entry(pin.to_string()).or_default();
+        if caps.max_outputs_per_pin > 0 && *on_pin >= caps.max_outputs_per_pin {
+            return Err(limits::exceeded(
+                "max_outputs_per_pin",
+                &format!("a node execution yielded too many values on pin {pin}"),
+                caps.max_outputs_per_pin,
+            ));
+        }
+        if caps.max_value_bytes > 0 {
+            let bytes = limits::json_bytes(value);
+            if bytes > caps.max_value_bytes {
+                return Err(limits::exceeded(
+                    "max_value_bytes",
+                    &format!("a value of {bytes} bytes on pin {pin}"),
+                    caps.max_value_bytes,
+                ));
+            }
+        }
+        *on_pin += 1;
+        self.total += 1;
+        Ok(())
+    }
+}
 
 struct NodeContext<'a> {
     info: &'a ExecutionInfo,
     buffer: Buffer,
     emitted: usize,
+    caps: OutputCaps,
     sub_agents: Option<&'a dyn SubAgents>,
     memory: Option<&'a dyn agentry_core::Memory>,
     credentials: Option<&'a dyn agentry_core::Credentials>,
@@ -71,11 +127,19 @@ struct NodeContext<'a> {
 
 impl Context for NodeContext<'_> {
     fn emit(&mut self, pin: &str, value: Value) {
-        self.emitted += 1;
-        self.buffer
-            .lock()
-            .expect("output buffer lock")
-            .push((pin.to_string(), value));
+        let mut buffer = self.buffer.lock().expect("output buffer lock");
+        if buffer.capped.is_some() {
+            return;
+        }
+        match self.caps.admit(pin, &value) {
+            Ok(()) => {
+                self.emitted += 1;
+                buffer.values.push((pin.to_string(), value));
+            }
+            // The block is stopped at its next await (or when it returns); what it yields
+            // meanwhile is dropped here instead of piling up.
+            Err(cap) => buffer.capped = Some(cap),
+        }
     }
     fn info(&self) -> &ExecutionInfo {
         self.info
@@ -104,14 +168,20 @@ impl Context for NodeContext<'_> {
 }
 
 fn take(buffer: &Buffer) -> Vec<(String, Value)> {
-    std::mem::take(&mut *buffer.lock().expect("output buffer lock"))
+    std::mem::take(&mut buffer.lock().expect("output buffer lock").values)
 }
 
-/// Polls `fut`, sending what was yielded whenever it waits.
-async fn streaming<F: Future>(fut: F, job: &NodeJob, buffer: &Buffer) -> F::Output {
+fn capped(buffer: &Buffer) -> Option<String> {
+    buffer.lock().expect("output buffer lock").capped.clone()
+}
+
+/// Polls `fut`, sending what was yielded whenever it waits; `None` when it passed a cap, which
+/// stops it.
+async fn streaming<F: Future>(fut: F, job: &NodeJob, buffer: &Buffer) -> Option<F::Output> {
     let mut fut = std::pin::pin!(fut);
     std::future::poll_fn(|cx| match fut.as_mut().poll(cx) {
-        Poll::Ready(out) => Poll::Ready(out),
+        Poll::Ready(out) => Poll::Ready(Some(out)),
+        Poll::Pending if capped(buffer).is_some() => Poll::Ready(None),
         Poll::Pending => {
             let outputs = take(buffer);
             if !outputs.is_empty() {
@@ -137,6 +207,11 @@ async fn attempt(
         info: &job.info,
         buffer: buffer.clone(),
         emitted: 0,
+        caps: OutputCaps {
+            caps: job.caps,
+            total: 0,
+            per_pin: HashMap::new(),
+        },
         sub_agents: job.sub_agents.as_deref(),
         memory: job.memory.as_deref(),
         credentials: job.credentials.as_deref(),
@@ -148,13 +223,15 @@ async fn attempt(
     let run = streaming(job.block.run(job.input.clone(), &mut cx), job, buffer);
     let result = match job.timeout {
         Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or_else(|_| {
-            Err(BlockError::System(format!(
+            Some(Err(BlockError::System(format!(
                 "timed out after {:.1} s",
                 limit.as_secs_f64()
-            )))
+            ))))
         }),
         None => run.await,
     };
+    // Stopped at a cap: reported as the run's failure, not retried.
+    let result = result.unwrap_or(Ok(()));
     (result, cx.emitted)
 }
 
@@ -171,7 +248,11 @@ pub async fn run(job: NodeJob) {
         .map(|store| NodeReviews::new(store, job.info.user_id.clone(), job.exec_id.clone()));
     let outcome = loop {
         attempts += 1;
-        match attempt(&job, &buffer, &mut stats, reviews.as_ref()).await {
+        let result = attempt(&job, &buffer, &mut stats, reviews.as_ref()).await;
+        if let Some(cap) = capped(&buffer) {
+            break Outcome::Capped(cap);
+        }
+        match result {
             (Ok(()), _) => match reviews.as_ref().and_then(NodeReviews::take_request) {
                 Some(request) => break Outcome::Review(request),
                 None => break Outcome::Completed,
@@ -186,6 +267,7 @@ pub async fn run(job: NodeJob) {
                 buffer
                     .lock()
                     .expect("output buffer lock")
+                    .values
                     .push(("error".into(), Value::String(message.clone())));
                 break Outcome::Failed(message);
             }

@@ -61,6 +61,8 @@ pub struct Plan {
     pub nodes: Vec<PlanNode>,
     /// Nodes that run once at start: those without inbound links, and every input node.
     pub starting: Vec<usize>,
+    /// The graph's own, lower caps (`metadata.agentry.limits`).
+    pub limits: crate::limits::GraphLimits,
 }
 
 fn agentry_settings(metadata: &Map<String, Value>) -> (RetryPolicy, Option<Duration>) {
@@ -157,6 +159,7 @@ impl Plan {
             graph_version: graph.version,
             nodes,
             starting,
+            limits: crate::limits::GraphLimits::from_graph(&graph.extra),
         })
     }
 }

@@ -29,22 +29,27 @@ impl Engine {
         inputs: Map<String, Value>,
         node_inputs: crate::NodeInputs,
         resume: Option<ResumeState>,
-        permit: OwnedSemaphorePermit,
+        permit: Option<OwnedSemaphorePermit>,
+        lineage: crate::child::Lineage,
     ) {
         let cancel = CancellationToken::new();
         let (done_tx, done_rx) = watch::channel(None);
+        let bounds = self.bounds(&plan);
+        let caps = bounds.caps;
         let spec = run::RunSpec {
             exec_id: exec_id.clone(),
             user_id: user_id.clone(),
             plan,
             inputs,
             node_inputs,
-            timeout: self.inner.config.run_timeout,
+            bounds,
             resume,
             sub_agents: Some(Arc::new(crate::child::ChildRuns {
                 engine: self.clone(),
                 user_id: user_id.clone(),
                 parent_exec_id: exec_id.clone(),
+                lineage,
+                caps,
             })),
             memory: Some(Arc::new(crate::memory::StoreMemory::new(
                 self.inner.store.clone(),
@@ -234,6 +239,13 @@ impl Engine {
             _ => Map::new(),
         };
         let node_inputs = crate::node_inputs_from(row.node_inputs);
+        let lineage = match self.lineage_of(row.parent_id).await {
+            Ok(lineage) => lineage,
+            Err(e) => {
+                tracing::error!(exec = %claim.exec_id, error = %e, "reading a run's parents failed");
+                return;
+            }
+        };
         self.start_run(
             claim.exec_id,
             row.user_id,
@@ -241,7 +253,8 @@ impl Engine {
             inputs,
             node_inputs,
             resume,
-            permit,
+            Some(permit),
+            lineage,
         );
     }
 

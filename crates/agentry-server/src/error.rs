@@ -1,81 +1,188 @@
-//! The API's one error type. Every error answers `{"error":{"code","message","details"}}` with a
-//! stable snake_case code; server errors are logged and answered with a generic message.
+//! The API's one error type and its table of codes. Every error answers
+//! `{"error":{"code","message","details"}}` with a stable snake_case code from [`Code`], whose
+//! HTTP status is fixed by the table; server errors are logged and answered with a generic
+//! message. A new failure gets a row in `codes!` below, never a string literal in a handler.
 
 use agentry_core::validate;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+/// Declares [`Code`]: one row per code with its HTTP status and the sentence that explains it.
+macro_rules! codes {
+    ($($variant:ident = ($status:ident, $code:literal, $about:literal),)+) => {
+        /// Every error code the API answers. The JSON form is the snake_case code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+        pub enum Code {
+            $(#[doc = $about] #[serde(rename = $code)] $variant,)+
+        }
+
+        impl Code {
+            /// The whole table, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)+ }
+            }
+
+            pub fn status(self) -> StatusCode {
+                match self { $(Code::$variant => StatusCode::$status,)+ }
+            }
+
+            /// One sentence saying when the code is answered.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $about,)+ }
+            }
+        }
+    };
+}
+
+codes! {
+    // The request itself.
+    InvalidJson = (BAD_REQUEST, "invalid_json", "The body is not well-formed JSON in UTF-8."),
+    InvalidBody = (UNPROCESSABLE_ENTITY, "invalid_body", "The body is JSON but not of the shape the route takes (a missing field, a wrong type)."),
+    JsonTooDeep = (BAD_REQUEST, "json_too_deep", "The body nests arrays and objects deeper than the server accepts."),
+    PayloadTooLarge = (PAYLOAD_TOO_LARGE, "payload_too_large", "The body is larger than the server accepts."),
+    UnsupportedMediaType = (UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The body is not sent as `application/json`."),
+    InvalidPath = (BAD_REQUEST, "invalid_path", "A path parameter is not of the expected type."),
+    InvalidQuery = (BAD_REQUEST, "invalid_query", "A query parameter is malformed or out of its range."),
+    RouteNotFound = (NOT_FOUND, "route_not_found", "No route has this path."),
+    MethodNotAllowed = (METHOD_NOT_ALLOWED, "method_not_allowed", "The route exists but does not take this method."),
+    WebsocketUpgradeRequired = (BAD_REQUEST, "websocket_upgrade_required", "`/ws` was asked for without a WebSocket upgrade."),
+    Unsupported = (BAD_REQUEST, "unsupported", "The request asks for an AutoGPT feature Agentry does not support yet."),
+    // Objects.
+    NotFound = (NOT_FOUND, "not_found", "The object does not exist or does not belong to the caller."),
+    Conflict = (CONFLICT, "conflict", "The change conflicts with the object's current state."),
+    // Graphs and runs.
+    InvalidGraph = (BAD_REQUEST, "invalid_graph", "The body is not a graph, or the graph fails validation (`details.node_errors` names each node's problems)."),
+    UnknownBlocks = (BAD_REQUEST, "unknown_blocks", "The graph uses block ids this server does not have (`details.unknown_blocks`)."),
+    MissingInputs = (BAD_REQUEST, "missing_inputs", "Required graph inputs were not given (`details.missing_inputs`)."),
+    BlockFailed = (BAD_REQUEST, "block_failed", "The block ran and failed on this input (`details.outputs` holds what it yielded)."),
+    TooManyRuns = (TOO_MANY_REQUESTS, "too_many_runs", "The caller has as many runs queued or running as allowed."),
+    InputsTooLarge = (PAYLOAD_TOO_LARGE, "inputs_too_large", "The run's inputs are larger than `max_input_bytes` (README, Limits); nothing was recorded."),
+    // Schedules, reviews and webhooks.
+    InvalidSchedule = (BAD_REQUEST, "invalid_schedule", "The cron expression or time zone is invalid, or the schedule never fires."),
+    InvalidReview = (BAD_REQUEST, "invalid_review", "The review decision is malformed."),
+    ReviewNotEditable = (BAD_REQUEST, "review_not_editable", "Edited data was sent for a review that does not allow edits."),
+    ReviewNotFound = (NOT_FOUND, "review_not_found", "No waiting review has this node execution id."),
+    ReviewAlreadyDecided = (CONFLICT, "review_already_decided", "The review was already approved or rejected."),
+    ExecutionNotInReview = (CONFLICT, "execution_not_in_review", "The run is not waiting for a review."),
+    ReviewsOfSeveralExecutions = (CONFLICT, "reviews_of_several_executions", "One request decided reviews of more than one run."),
+    InvalidSignature = (UNAUTHORIZED, "invalid_signature", "The webhook call lacks the trigger's secret or a valid signature of the body."),
+    // Users' credentials.
+    InvalidCredentials = (BAD_REQUEST, "invalid_credentials", "The credentials body, or an OAuth2 callback's state, is malformed, unknown, expired or already used; the message never quotes a secret."),
+    InvalidCredentialsInputs = (BAD_REQUEST, "invalid_credentials_inputs", "An execute request's `credentials_inputs` names a field the graph's `credentials_input_schema` lacks, or a value without an id."),
+    OauthNotConfigured = (BAD_REQUEST, "oauth_not_configured", "The operator configured no OAuth2 client for this provider (`[[oauth_providers]]`)."),
+    OauthFailed = (BAD_GATEWAY, "oauth_failed", "The provider refused the OAuth2 code or refresh token, or could not be reached."),
+    EncryptionKeyMissing = (SERVICE_UNAVAILABLE, "encryption_key_missing", "No encryption key is configured, so credentials cannot be stored: set `AGENTRY_ENCRYPTION_KEY` (README, Credentials)."),
+    TriggerGone = (GONE, "trigger_gone", "The graph's active version no longer has this webhook's trigger node."),
+    // The server.
+    Internal = (INTERNAL_SERVER_ERROR, "internal", "The server failed; the cause is in its log under the request id."),
+    ShuttingDown = (SERVICE_UNAVAILABLE, "shutting_down", "The server is shutting down and takes no new work."),
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error envelope's inner object, as the OpenAPI document describes it.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub code: Code,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<Value>,
+}
+
+/// `{"error": {...}}`: every non-2xx answer of the API.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
 
 #[derive(Debug)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub details: Option<Value>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         ApiError {
-            status,
             code,
             message: message.into(),
             details: None,
         }
     }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, message)
-    }
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+        Self::new(Code::NotFound, message)
     }
     pub fn with_details(mut self, details: Value) -> Self {
         self.details = Some(details);
         self
     }
+    pub fn status(&self) -> StatusCode {
+        self.code.status()
+    }
     /// A failure of ours: the cause is logged, the client gets a generic message.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "internal server error",
-        )
+        Self::new(Code::Internal, "internal server error")
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({"code": self.code, "message": self.message});
-        if let Some(details) = self.details {
-            body["details"] = details;
+        let status = self.status();
+        let envelope = ErrorEnvelope {
+            error: ErrorBody {
+                code: self.code,
+                message: self.message,
+                details: self.details,
+            },
+        };
+        (status, axum::Json(envelope)).into_response()
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(r: BytesRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(Code::PayloadTooLarge, r.body_text())
+        } else {
+            ApiError::new(Code::InvalidJson, r.body_text())
         }
-        (self.status, axum::Json(json!({ "error": body }))).into_response()
     }
 }
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
-        let status = r.status();
-        let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
-            "unsupported_media_type"
-        } else {
-            "invalid_json"
+        let code = match &r {
+            JsonRejection::JsonDataError(_) => Code::InvalidBody,
+            JsonRejection::MissingJsonContentType(_) => Code::UnsupportedMediaType,
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Code::PayloadTooLarge,
+            _ => Code::InvalidJson,
         };
-        ApiError::new(status, code, r.body_text())
+        ApiError::new(code, r.body_text())
     }
 }
 
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
-        ApiError::bad_request("invalid_path", r.body_text())
+        ApiError::new(Code::InvalidPath, r.body_text())
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
-        ApiError::bad_request("invalid_query", r.body_text())
+        ApiError::new(Code::InvalidQuery, r.body_text())
     }
 }
 
@@ -83,12 +190,10 @@ impl From<validate::Error> for ApiError {
     fn from(e: validate::Error) -> Self {
         let message = e.to_string();
         match e {
-            validate::Error::UnknownBlocks(blocks) => {
-                ApiError::bad_request("unknown_blocks", message)
-                    .with_details(json!({ "unknown_blocks": blocks }))
-            }
+            validate::Error::UnknownBlocks(blocks) => ApiError::new(Code::UnknownBlocks, message)
+                .with_details(json!({ "unknown_blocks": blocks })),
             validate::Error::Invalid { node_errors, .. } => {
-                ApiError::bad_request("graph_invalid", message)
+                ApiError::new(Code::InvalidGraph, message)
                     .with_details(json!({ "node_errors": node_errors }))
             }
         }
@@ -101,9 +206,7 @@ impl From<agentry_store::Error> for ApiError {
             agentry_store::Error::NotFound(what) => {
                 ApiError::not_found(format!("{what} not found"))
             }
-            agentry_store::Error::Conflict(what) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", what)
-            }
+            agentry_store::Error::Conflict(what) => ApiError::new(Code::Conflict, what),
             other => ApiError::internal(other),
         }
     }
@@ -114,15 +217,11 @@ impl From<agentry_engine::integrations::CredentialsError> for ApiError {
         use agentry_engine::integrations::CredentialsError as E;
         let message = e.to_string();
         match e {
-            E::NoKey => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "encryption_key_missing",
-                message,
-            ),
+            E::NoKey => ApiError::new(Code::EncryptionKeyMissing, message),
             E::NotFound(what) => ApiError::not_found(format!("{what} not found")),
-            E::Invalid(_) => ApiError::bad_request("invalid_credentials", message),
-            E::NoOauth(_) => ApiError::bad_request("oauth_not_configured", message),
-            E::Oauth { .. } => ApiError::new(StatusCode::BAD_GATEWAY, "oauth_failed", message),
+            E::Invalid(_) => ApiError::new(Code::InvalidCredentials, message),
+            E::NoOauth(_) => ApiError::new(Code::OauthNotConfigured, message),
+            E::Oauth { .. } => ApiError::new(Code::OauthFailed, message),
             E::Store(s) => s.into(),
             other @ E::Keyring(_) => ApiError::internal(other),
         }
@@ -134,25 +233,44 @@ impl From<agentry_engine::Error> for ApiError {
         use agentry_engine::Error as E;
         match e {
             E::Invalid(v) => v.into(),
-            E::MissingInputs(missing) => ApiError::bad_request(
-                "missing_inputs",
+            E::MissingInputs(missing) => ApiError::new(
+                Code::MissingInputs,
                 E::MissingInputs(missing.clone()).to_string(),
             )
             .with_details(json!({ "missing_inputs": missing })),
             E::NotFound(id) => ApiError::not_found(format!("execution {id} not found")),
             E::Store(s) => s.into(),
-            too_many @ E::TooManyRuns(_) => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_runs",
-                too_many.to_string(),
-            ),
-            E::ShuttingDown => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "shutting_down",
-                "the server is shutting down",
-            ),
+            too_many @ E::TooManyRuns(_) => ApiError::new(Code::TooManyRuns, too_many.to_string()),
+            too_large @ E::InputTooLarge { .. } => {
+                ApiError::new(Code::InputsTooLarge, too_large.to_string())
+            }
+            E::ShuttingDown => ApiError::new(Code::ShuttingDown, "the server is shutting down"),
         }
     }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_errors_with_a_sentence() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "{s} is in the table twice");
+            assert!(
+                s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{s} is not snake_case"
+            );
+            assert!(
+                code.status().is_client_error() || code.status().is_server_error(),
+                "{s} is not an error status"
+            );
+            assert!(code.description().ends_with('.'), "{s} needs a sentence");
+            assert_eq!(serde_json::to_value(code).unwrap(), json!(s));
+        }
+    }
+}

@@ -63,7 +63,7 @@ impl Store {
             title: Set(new.title),
             username: Set(new.username),
             host: Set(new.host),
-            scopes: Set(new.scopes.map(|s| Value::from(s))),
+            scopes: Set(new.scopes.map(Value::from)),
             expires_at: Set(new.expires_at),
             key_id: Set(new.secret.key_id),
             sealed: Set(new.secret.sealed),

@@ -99,6 +99,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
     let registry = Arc::new(agentry_blocks::registry());
     let engine_config = agentry_engine::Config {
         run_timeout: config.run_timeout(),
+        limits: config.limits,
         worker_concurrency,
         lease: Duration::from_millis(config.lease_ms.max(100)),
         poll_interval: Duration::from_millis(config.poll_interval_ms.max(10)),

@@ -18,6 +18,8 @@ pub struct Config {
     pub port: u16,
     /// A run still going after this many seconds is failed; 0 means no limit.
     pub run_timeout_secs: u64,
+    /// Every run's caps (`[limits]`; a graph may lower them in `metadata.agentry.limits`).
+    pub limits: agentry_engine::RunLimits,
     /// Log filter, as `RUST_LOG` (e.g. `info`, `agentry_engine=debug`).
     pub log: String,
     /// What `serve` runs: `api` (REST), `worker` (runs graphs from the queue), `scheduler`
@@ -110,6 +112,7 @@ impl Default for Config {
             host: "127.0.0.1".into(),
             port: 8006,
             run_timeout_secs: 24 * 3600,
+            limits: agentry_engine::RunLimits::default(),
             log: "info".into(),
             roles: vec![Role::Api, Role::Worker, Role::Scheduler],
             worker_concurrency: 100,
@@ -157,7 +160,11 @@ impl Config {
         }
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
-            .merge(Env::prefixed("AGENTRY_").filter(Self::is_setting))
+            .merge(
+                Env::prefixed("AGENTRY_")
+                    .filter(Self::is_setting)
+                    .split("__"),
+            )
             .merge(Serialized::defaults(overrides))
             .extract()
             .context("invalid configuration")
@@ -241,6 +248,25 @@ mod tests {
                 ..Overrides::default()
             };
             assert_eq!(Config::load(None, &flags).unwrap().port, 9200);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn run_limits_come_from_the_limits_table_and_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("agentry.toml", "[limits]\nmax_node_executions = 500\n")?;
+            jail.set_env("AGENTRY_LIMITS__MAX_DEPTH", "3");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.limits.max_node_executions, 500);
+            assert_eq!(c.limits.max_depth, 3);
+            assert_eq!(
+                c.limits.max_output_bytes,
+                agentry_engine::RunLimits::default().max_output_bytes
+            );
+            jail.create_file("agentry.toml", "[limits]\nmax_nodes = 5\n")?;
+            let err = Config::load(None, &Overrides::default()).unwrap_err();
+            assert!(format!("{err:#}").contains("max_nodes"), "{err:#}");
             Ok(())
         });
     }

@@ -72,7 +72,9 @@ async fn stored_login(
         kind: Some("user_password".into()),
         ..meta
     };
-    match cx.credential(&meta).await?.secret {
+    // The future alone crosses the await, not a borrow of the (non-`Sync`) context.
+    let pending = cx.credential(&meta);
+    match pending.await?.secret {
         agentry_core::CredentialSecret::UserPassword { username, password } => {
             Ok(Some((username, password.expose().to_string())))
         }

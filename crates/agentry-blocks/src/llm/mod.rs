@@ -6,7 +6,6 @@ pub mod call;
 pub mod condition;
 pub mod conversation;
 pub mod list_generator;
-pub mod provider;
 pub mod smart_decision_maker;
 pub mod structured;
 pub mod structured_response;
@@ -14,8 +13,11 @@ pub mod summarizer;
 pub mod text_generator;
 pub mod tool_conversation;
 
+/// The provider layer lives in `agentry-services`; `llm::provider` paths keep working.
+pub use agentry_services::llm as provider;
+
 #[cfg(test)]
-pub(crate) mod testing;
+pub(crate) use agentry_services::llm::testing;
 
 use agentry_core::Registry;
 

@@ -69,7 +69,9 @@ async fn resolve(
             kind: Some("host_scoped".into()),
             title: meta.title.clone(),
         };
-        let credential = cx.credential(&asked).await?;
+        // The future alone crosses the await, not a borrow of the (non-`Sync`) context.
+        let pending = cx.credential(&asked);
+        let credential = pending.await?;
         let agentry_core::CredentialSecret::HostScoped { host, headers } = credential.secret else {
             return Err(BlockError::input(format!(
                 "credentials '{id}' are not host_scoped credentials"

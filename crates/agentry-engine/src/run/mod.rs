@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::event::{Event, EventBus, EventKind};
 use crate::inputs::Inputs;
+use crate::limits::Bounds;
 use crate::node_task::{self, Msg, NodeJob, Outcome};
 use crate::plan::Plan;
 use crate::resume::{Match, Replay};
@@ -37,7 +38,8 @@ pub struct RunSpec {
     pub inputs: Map<String, Value>,
     /// Inputs for single starting nodes, by node id (a webhook trigger's payload).
     pub node_inputs: crate::NodeInputs,
-    pub timeout: Option<Duration>,
+    /// The run's caps and wall time (`limits.rs`).
+    pub bounds: Bounds,
     /// What an earlier worker made durable, when this run is taken over.
     pub resume: Option<ResumeState>,
     /// Runs sub-graphs for AgentExecutorBlock nodes of this run.
@@ -90,6 +92,10 @@ struct Run {
     failure: Option<String>,
     node_count: u64,
     node_errors: u64,
+    /// Bytes of output values stored so far, against `max_output_bytes`.
+    output_bytes: u64,
+    /// The cap the run passed: it ends FAILED with this message.
+    exceeded: Option<String>,
     commits: u64,
     started: Instant,
     replay: Option<Replay>,
@@ -101,6 +107,7 @@ enum End {
     Finished,
     Cancelled,
     TimedOut,
+    Exceeded(String),
     StoreFailed(String),
 }
 
@@ -136,6 +143,8 @@ pub async fn drive(
         failure: None,
         node_count: 0,
         node_errors: 0,
+        output_bytes: 0,
+        exceeded: None,
         commits: 0,
         started: Instant::now(),
         replay,
@@ -161,11 +170,19 @@ pub async fn drive(
     }
     // Taking over: route what the earlier worker committed, adopting what already ran.
     while let Some((node, pin, value)) = run.replay.as_mut().and_then(Replay::next_output) {
+        run.output_bytes += crate::limits::json_bytes(&value);
         run.collect_graph_output(node, &pin, &value);
         run.route(node, &pin, value);
     }
-    let deadline = run.spec.timeout.map(|t| tokio::time::Instant::now() + t);
+    let deadline = run
+        .spec
+        .bounds
+        .wall_time
+        .map(|t| tokio::time::Instant::now() + t);
     let end = loop {
+        if let Some(cap) = run.exceeded.take() {
+            break End::Exceeded(cap);
+        }
         if run.execs.is_empty() {
             break End::Finished;
         }
@@ -191,6 +208,9 @@ pub async fn drive(
         if let Err(e) = run.flush().await {
             break End::StoreFailed(e);
         }
+        if let Some(cap) = run.exceeded.take() {
+            break End::Exceeded(cap);
+        }
         for (reply, tool_run) in run.tool_replies.drain(..) {
             let _ = reply.send(tool_run);
         }
@@ -210,6 +230,14 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 }
 
 impl Run {
+    /// Records the first cap the run passed; the run loop ends the run with it.
+    fn exceed(&mut self, cap: String) {
+        if self.exceeded.is_none() {
+            tracing::info!(exec = %self.spec.exec_id, %cap, "a run passed a cap");
+            self.exceeded = Some(cap);
+        }
+    }
+
     fn set_status(&mut self, status: ExecutionStatus, error: Option<String>) {
         let now = Utc::now();
         let ended = status.is_final().then_some(now);
@@ -305,6 +333,15 @@ impl Run {
             }
             Some(Match::New) | None => None,
         };
+        let cap = self.spec.bounds.caps.max_node_executions;
+        if cap > 0 && self.node_count >= cap {
+            self.exceed(crate::limits::exceeded(
+                "max_node_executions",
+                &format!("node {} would start execution {}", plan_node.id, cap + 1),
+                cap,
+            ));
+            return;
+        }
         // A run's inputs for single nodes (a trigger's payload, the credentials chosen for the
         // run) apply to every execution of the node, as AutoGPT's `nodes_input_masks`.
         let mut received = received;
@@ -385,6 +422,7 @@ impl Run {
                     reviews: (plan_node.kind == BlockType::HumanInTheLoop)
                         .then(|| self.spec.reviews.clone())
                         .flatten(),
+                    caps: self.spec.bounds.caps,
                 };
                 self.tasks.spawn(node_task::run(job));
             }
@@ -474,10 +512,11 @@ impl Run {
             End::TimedOut => (
                 ExecutionStatus::Failed,
                 Some(format!(
-                    "the run timed out after {:.1} s",
-                    self.spec.timeout.unwrap_or_default().as_secs_f64()
+                    "the run timed out after {:.1} s (its wall time limit)",
+                    self.spec.bounds.wall_time.unwrap_or_default().as_secs_f64()
                 )),
             ),
+            End::Exceeded(cap) => (ExecutionStatus::Failed, Some(cap)),
             End::StoreFailed(e) => (
                 ExecutionStatus::Failed,
                 Some(format!("could not persist progress: {e}")),

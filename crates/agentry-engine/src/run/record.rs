@@ -28,6 +28,21 @@ impl Run {
         value: Value,
         to_route: &mut Vec<(usize, String, Value)>,
     ) {
+        if self.exceeded.is_some() {
+            return;
+        }
+        let cap = self.spec.bounds.caps.max_output_bytes;
+        if cap > 0 {
+            self.output_bytes += crate::limits::json_bytes(&value);
+            if self.output_bytes > cap {
+                self.exceed(crate::limits::exceeded(
+                    "max_output_bytes",
+                    &format!("its outputs reached {} bytes", self.output_bytes),
+                    cap,
+                ));
+                return;
+            }
+        }
         let Some(st) = self.execs.get_mut(exec_id) else {
             return;
         };
@@ -99,6 +114,11 @@ impl Run {
                         node.id, node.block.info.name
                     ));
                 }
+                ExecutionStatus::Failed
+            }
+            Outcome::Capped(cap) => {
+                self.node_errors += 1;
+                self.exceed(cap.clone());
                 ExecutionStatus::Failed
             }
             Outcome::Review(request) => {

@@ -1,5 +1,6 @@
 //! The engine's integration tests: real blocks, a real SQLite file, the real run loop.
 
+mod bounds;
 mod control;
 mod memory;
 mod queue;

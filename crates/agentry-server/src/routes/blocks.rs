@@ -1,12 +1,11 @@
 //! `/api/blocks`: the block catalogue with schemas, and running one block directly.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{Json, Path};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -76,9 +75,8 @@ async fn execute_block(
     }
     match run.error {
         None => Ok(Json(Value::Object(out))),
-        Some(message) => Err(
-            ApiError::new(StatusCode::BAD_REQUEST, "block_failed", message)
-                .with_details(json!({ "outputs": out })),
-        ),
+        Some(message) => {
+            Err(ApiError::new(Code::BlockFailed, message).with_details(json!({ "outputs": out })))
+        }
     }
 }

@@ -13,8 +13,8 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Path, Query};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::extract::{Json, Path, Query, RawBody};
 
 /// The longest a `?wait=true` request waits for a run to end.
 const MAX_WAIT: Duration = Duration::from_secs(300);
@@ -122,15 +122,14 @@ async fn execute_graph(
     State(state): State<AppState>,
     Path((graph_id, version)): Path<(String, i32)>,
     Query(q): Query<ExecuteQuery>,
-    body: axum::body::Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<Json<Value>> {
     // The body is optional: AutoGPT's clients may send none when a graph takes no inputs.
     let body: ExecuteBody = if body.iter().all(u8::is_ascii_whitespace) {
         ExecuteBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            ApiError::bad_request("invalid_json", format!("invalid execute body: {e}"))
-        })?
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::new(Code::InvalidJson, format!("invalid execute body: {e}")))?
     };
     let record = state
         .engine
@@ -141,7 +140,7 @@ async fn execute_graph(
         state.engine.registry(),
         &body.credentials_inputs,
     )
-    .map_err(|message| ApiError::bad_request("invalid_credentials_inputs", message))?;
+    .map_err(|message| ApiError::new(Code::InvalidCredentialsInputs, message))?;
     let exec_id = state
         .engine
         .execute_with_node_inputs(
@@ -189,8 +188,8 @@ impl PageQuery {
         let page = self.page.unwrap_or(1);
         let size = self.page_size.unwrap_or(25);
         if page == 0 || !(1..=100).contains(&size) {
-            return Err(ApiError::bad_request(
-                "invalid_query",
+            return Err(ApiError::new(
+                Code::InvalidQuery,
                 "page starts at 1 and page_size is between 1 and 100",
             ));
         }

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{Json, Path, Query};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -54,14 +54,13 @@ fn graph_from_body(body: Value) -> ApiResult<Graph> {
     };
     // As AutoGPT's model, a graph has a name: `{}` or `{"foo": 1}` is not an empty graph.
     if graph.as_object().is_some_and(|g| !g.contains_key("name")) {
-        return Err(ApiError::bad_request(
-            "invalid_graph",
+        return Err(ApiError::new(
+            Code::InvalidGraph,
             "the body is not a graph: missing field `name`",
         ));
     }
-    serde_json::from_value(graph).map_err(|e| {
-        ApiError::bad_request("invalid_graph", format!("the body is not a graph: {e}"))
-    })
+    serde_json::from_value(graph)
+        .map_err(|e| ApiError::new(Code::InvalidGraph, format!("the body is not a graph: {e}")))
 }
 
 /// The user's graphs, each at its active version.

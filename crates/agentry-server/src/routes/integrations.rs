@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{Json, Path, Query};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -197,13 +197,13 @@ async fn create(
         } else {
             format!("invalid credentials: {message}")
         };
-        ApiError::bad_request("invalid_credentials", message)
+        ApiError::new(Code::InvalidCredentials, message)
     })?;
     if let Some(given) = body.provider.as_deref()
         && given != provider
     {
-        return Err(ApiError::bad_request(
-            "invalid_credentials",
+        return Err(ApiError::new(
+            Code::InvalidCredentials,
             format!("the body's provider {given:?} differs from the path's {provider:?}"),
         ));
     }

@@ -12,8 +12,8 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Path, Query};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::extract::{Json, Path, Query, RawBody};
 use crate::routes::executions::meta_json;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -62,8 +62,8 @@ async fn list_presets(
     let page = q.page.unwrap_or(1);
     let size = q.page_size.unwrap_or(10);
     if page == 0 || !(1..=100).contains(&size) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
+        return Err(ApiError::new(
+            Code::InvalidQuery,
             "page starts at 1 and page_size is between 1 and 100",
         ));
     }
@@ -222,14 +222,13 @@ struct ExecuteBody {
 async fn execute_preset(
     State(state): State<AppState>,
     Path(preset_id): Path<String>,
-    body: axum::body::Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<Json<Value>> {
     let body: ExecuteBody = if body.iter().all(u8::is_ascii_whitespace) {
         ExecuteBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            ApiError::bad_request("invalid_json", format!("invalid execute body: {e}"))
-        })?
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::new(Code::InvalidJson, format!("invalid execute body: {e}")))?
     };
     let store = state.engine.store();
     let p = store.get_preset(state.user_id(), &preset_id).await?;

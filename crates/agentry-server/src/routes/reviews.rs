@@ -5,14 +5,13 @@
 use agentry_engine::{ReviewAction, ReviewError};
 use agentry_store::entity::pending_review;
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{Json, Path, Query};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -48,23 +47,15 @@ impl From<ReviewError> for ApiError {
     fn from(e: ReviewError) -> Self {
         let message = e.to_string();
         match e {
-            ReviewError::Invalid(_) => ApiError::bad_request("invalid_review", message),
-            ReviewError::NotEditable(_) => ApiError::bad_request("review_not_editable", message),
-            ReviewError::NotFound(ids) => {
-                ApiError::new(StatusCode::NOT_FOUND, "review_not_found", message)
-                    .with_details(json!({ "node_exec_ids": ids }))
+            ReviewError::Invalid(_) => ApiError::new(Code::InvalidReview, message),
+            ReviewError::NotEditable(_) => ApiError::new(Code::ReviewNotEditable, message),
+            ReviewError::NotFound(ids) => ApiError::new(Code::ReviewNotFound, message)
+                .with_details(json!({ "node_exec_ids": ids })),
+            ReviewError::AlreadyDecided(_) => ApiError::new(Code::ReviewAlreadyDecided, message),
+            ReviewError::NotInReview(_) => ApiError::new(Code::ExecutionNotInReview, message),
+            ReviewError::MixedExecutions => {
+                ApiError::new(Code::ReviewsOfSeveralExecutions, message)
             }
-            ReviewError::AlreadyDecided(_) => {
-                ApiError::new(StatusCode::CONFLICT, "review_already_decided", message)
-            }
-            ReviewError::NotInReview(_) => {
-                ApiError::new(StatusCode::CONFLICT, "execution_not_in_review", message)
-            }
-            ReviewError::MixedExecutions => ApiError::new(
-                StatusCode::CONFLICT,
-                "reviews_of_several_executions",
-                message,
-            ),
             ReviewError::Store(s) => s.into(),
         }
     }
@@ -89,8 +80,8 @@ async fn list_pending_reviews(
     let page = q.page.unwrap_or(1);
     let size = q.page_size.unwrap_or(25);
     if page == 0 || !(1..=100).contains(&size) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
+        return Err(ApiError::new(
+            Code::InvalidQuery,
             "page starts at 1 and page_size is between 1 and 100",
         ));
     }
@@ -160,8 +151,8 @@ async fn review_action(
     Json(body): Json<ReviewRequestBody>,
 ) -> ApiResult<Json<ReviewResponse>> {
     if body.reviews.iter().any(|r| r.auto_approve_future) {
-        return Err(ApiError::bad_request(
-            "unsupported",
+        return Err(ApiError::new(
+            Code::Unsupported,
             "auto_approve_future is not supported yet",
         ));
     }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{Json, Path};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -73,7 +73,7 @@ async fn create_schedule(
     Json(body): Json<ScheduleBody>,
 ) -> ApiResult<Json<Value>> {
     let cron = CronSchedule::parse(&body.cron, body.timezone.as_deref())
-        .map_err(|m| ApiError::bad_request("invalid_schedule", m))?;
+        .map_err(|m| ApiError::new(Code::InvalidSchedule, m))?;
     let record = state
         .engine
         .store()
@@ -90,8 +90,8 @@ async fn create_schedule(
         return Err(agentry_engine::Error::MissingInputs(missing).into());
     }
     let next = cron.next_after(Utc::now()).ok_or_else(|| {
-        ApiError::bad_request(
-            "invalid_schedule",
+        ApiError::new(
+            Code::InvalidSchedule,
             format!("the cron expression `{}` never fires", body.cron),
         )
     })?;

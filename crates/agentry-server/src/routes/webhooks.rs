@@ -9,15 +9,15 @@
 
 use agentry_engine::{ExecuteRequest, NodeInputs};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Path};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::extract::{Json, Path, RawBody};
 use crate::routes::executions::meta_json;
 
 /// AutoGPT's `GenericWebhookTriggerBlock`.
@@ -99,7 +99,7 @@ async fn ingress(
     State(state): State<AppState>,
     Path((provider, webhook_id)): Path<(String, String)>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<Json<Value>> {
     let unknown = || ApiError::not_found(format!("webhook {webhook_id} not found"));
     if provider != PROVIDER {
@@ -121,8 +121,7 @@ async fn ingress(
         .find(|n| n.id == hook.node_id && n.block_id == GENERIC_WEBHOOK_BLOCK_ID)
         .ok_or_else(|| {
             ApiError::new(
-                StatusCode::GONE,
-                "trigger_gone",
+                Code::TriggerGone,
                 "the graph's active version no longer has this webhook's trigger node",
             )
         })?;
@@ -135,14 +134,14 @@ async fn ingress(
         match serde_json::from_slice(&body) {
             Ok(Value::Object(m)) => m,
             Ok(_) => {
-                return Err(ApiError::bad_request(
-                    "invalid_json",
+                return Err(ApiError::new(
+                    Code::InvalidJson,
                     "the webhook payload must be a JSON object",
                 ));
             }
             Err(e) => {
-                return Err(ApiError::bad_request(
-                    "invalid_json",
+                return Err(ApiError::new(
+                    Code::InvalidJson,
                     format!("invalid webhook payload: {e}"),
                 ));
             }
@@ -173,8 +172,7 @@ async fn ingress(
 fn verify(secret: &str, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
     let refuse = || {
         ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_signature",
+            Code::InvalidSignature,
             "missing or invalid X-Webhook-Signature (or X-Webhook-Secret) header",
         )
     };

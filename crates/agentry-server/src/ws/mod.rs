@@ -46,7 +46,7 @@ use tokio::sync::broadcast::error::RecvError;
 use self::protocol::Request;
 use self::subscription::{GraphSubscription, RunSubscription};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::extract::Query;
 
 /// How many of a graph's newest runs a lagging connection looks at for runs it never saw.
@@ -83,8 +83,7 @@ pub async fn upgrade(
         Ok(upgrade) => upgrade,
         Err(rejection) => {
             return ApiError::new(
-                rejection.status(),
-                "websocket_upgrade_required",
+                Code::WebsocketUpgradeRequired,
                 format!("/ws speaks WebSocket only: {rejection}"),
             )
             .into_response();

@@ -45,7 +45,7 @@ async fn malformed_json_is_invalid_json() {
         .expect_error(400, "invalid_json");
     app.put_json(&format!("/api/graphs/{id}/versions/active"), &json!({}))
         .await
-        .expect_error(422, "invalid_json");
+        .expect_error(422, "invalid_body");
     assert_eq!(run_count(&app, &id).await, json!(0));
 }
 
@@ -182,7 +182,7 @@ async fn every_store_agent_imports_or_is_refused_naming_its_unknown_blocks() {
 }
 
 #[tokio::test]
-async fn a_link_to_a_missing_pin_is_graph_invalid() {
+async fn a_link_to_a_missing_pin_is_invalid_graph() {
     let app = TestApp::start().await;
     let before = app.graph_ids().await;
     let body = graph(
@@ -200,7 +200,7 @@ async fn a_link_to_a_missing_pin_is_graph_invalid() {
     let error = app
         .post_json("/api/graphs", &json!({ "graph": body }))
         .await
-        .expect_error(400, "graph_invalid");
+        .expect_error(400, "invalid_graph");
     let node_errors = error["details"]["node_errors"].as_object().unwrap();
     assert!(node_errors.contains_key("out"), "{error}");
     assert!(!node_errors.contains_key("calc"), "{error}");
@@ -210,7 +210,7 @@ async fn a_link_to_a_missing_pin_is_graph_invalid() {
     let id = calculator(&app).await;
     app.put_json(&format!("/api/graphs/{id}"), &body)
         .await
-        .expect_error(400, "graph_invalid");
+        .expect_error(400, "invalid_graph");
     let versions = app
         .get(&format!("/api/graphs/{id}/versions"))
         .await
@@ -228,7 +228,7 @@ async fn running_the_testing_agent_names_the_missing_calculator_inputs() {
     let error = app
         .post_json(&format!("/api/graphs/{id}/execute/1?wait=true"), &json!({}))
         .await
-        .expect_error(400, "graph_invalid");
+        .expect_error(400, "invalid_graph");
     let node_errors = error["details"]["node_errors"].as_object().unwrap();
     let (node_id, pins) = node_errors
         .iter()
@@ -362,7 +362,7 @@ async fn bad_query_and_path_parameters_are_refused() {
         &json!({"version": 1}),
     )
     .await
-    .expect_error(422, "invalid_json");
+    .expect_error(422, "invalid_body");
     assert_eq!(run_count(&app, &id).await, json!(0));
 }
 

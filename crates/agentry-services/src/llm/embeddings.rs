@@ -103,8 +103,8 @@ impl LlmProviders {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::llm::provider::openai::JsonStyle;
-    use crate::llm::provider::providers::ProviderConfig;
+    use crate::llm::openai::JsonStyle;
+    use crate::llm::providers::ProviderConfig;
     use crate::llm::testing::{Mock, fast_retry};
     use serde_json::Value;
     use wiremock::matchers::{header, method, path};

@@ -7,9 +7,9 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
-use crate::llm::provider::providers::ProviderConfig;
-use crate::llm::provider::{LlmProviders, Message, Tool};
+use crate::llm::providers::ProviderConfig;
 use crate::llm::testing::fast_retry;
+use crate::llm::{LlmProviders, Message, Tool};
 use agentry_core::BlockError;
 
 const CLAUDE: &str = "claude-sonnet-4-5-20250929";

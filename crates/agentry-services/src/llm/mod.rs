@@ -23,6 +23,11 @@ pub mod providers;
 pub mod sse;
 pub mod wire;
 
+/// Test support: a wiremock server speaking OpenAI's chat completions and an `LlmProviders`
+/// pointing at it (for this crate's tests and, with the `testing` feature, the blocks').
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};

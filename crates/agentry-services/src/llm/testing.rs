@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
-use super::provider::openai::JsonStyle;
-use super::provider::providers::ProviderConfig;
-use super::provider::{LlmProviders, RetryPolicy};
+use super::openai::JsonStyle;
+use super::providers::ProviderConfig;
+use super::{LlmProviders, RetryPolicy};
 
 /// Retries without waiting, so tests stay fast.
 pub fn fast_retry() -> RetryPolicy {

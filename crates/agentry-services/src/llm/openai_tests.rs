@@ -7,9 +7,9 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
-use crate::llm::provider::providers::ProviderConfig;
-use crate::llm::provider::{ChatRequest, LlmProviders, Message, ResponseFormat, Tool};
+use crate::llm::providers::ProviderConfig;
 use crate::llm::testing::{fast_retry, openai_reply};
+use crate::llm::{ChatRequest, LlmProviders, Message, ResponseFormat, Tool};
 use agentry_core::BlockError;
 
 fn providers(server: &MockServer, style: JsonStyle, timeout: Duration) -> LlmProviders {
