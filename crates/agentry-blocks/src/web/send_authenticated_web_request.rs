@@ -71,7 +71,12 @@ async fn resolve(
         };
         // The future alone crosses the await, not a borrow of the (non-`Sync`) context.
         let pending = cx.credential(&asked);
-        let credential = pending.await?;
+        let credential = pending.await.map_err(|e| {
+            BlockError::input(format!(
+                "host-scoped credentials '{id}' are not configured on this server, nor among \
+                 the user's credentials ({e})"
+            ))
+        })?;
         let agentry_core::CredentialSecret::HostScoped { host, headers } = credential.secret else {
             return Err(BlockError::input(format!(
                 "credentials '{id}' are not host_scoped credentials"
