@@ -10,6 +10,10 @@ pub const TOOL_SPLIT: &str = "_^_";
 
 const DELIMITERS: [&str; 3] = [LIST_SPLIT, DICT_SPLIT, OBJC_SPLIT];
 
+/// The largest list index a nested sink pin may name. The list is padded up to it, so an
+/// unbounded index (`x_$_99999999999`) would abort the process on allocation.
+pub const MAX_LIST_INDEX: usize = 65_535;
+
 /// The pin a (possibly nested) pin name belongs to: `values_#_name` → `values`, `tools_^_x_~_y` → `tools`.
 pub fn base_name(pin: &str) -> &str {
     let mut end = pin.len();
@@ -90,6 +94,11 @@ fn assign(container: Value, steps: &[Step<'_>], value: Value) -> Result<Value, S
             let idx: usize = i
                 .parse()
                 .map_err(|_| format!("list index `{i}` must be an integer"))?;
+            if idx > MAX_LIST_INDEX {
+                return Err(format!(
+                    "list index {idx} is too large (at most {MAX_LIST_INDEX})"
+                ));
+            }
             let mut list = match container {
                 Value::Array(a) => a,
                 _ => Vec::new(),
@@ -191,5 +200,21 @@ mod tests {
     fn merge_rejects_non_integer_index() {
         let mut data = json!({"list_$_x": 1}).as_object().cloned().unwrap();
         assert!(merge_nested_inputs(&mut data).is_err());
+    }
+
+    #[test]
+    fn merge_rejects_an_index_too_large_to_pad_to() {
+        for name in [
+            "list_$_65536",
+            "list_$_99999999999",
+            "list_$_18446744073709551615",
+        ] {
+            let mut data = json!({name: 1}).as_object().cloned().unwrap();
+            let err = merge_nested_inputs(&mut data).unwrap_err();
+            assert!(err.contains("too large"), "{err}");
+        }
+        let mut data = json!({"list_$_65535": 1}).as_object().cloned().unwrap();
+        merge_nested_inputs(&mut data).unwrap();
+        assert_eq!(data["list"].as_array().unwrap().len(), 65_536);
     }
 }

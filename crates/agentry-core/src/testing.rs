@@ -20,6 +20,8 @@ pub struct Recorder {
     pub memory: Option<std::sync::Arc<dyn crate::memory::Memory>>,
     /// The tool nodes a SmartDecisionMaker under test may call.
     pub tool_nodes: Option<std::sync::Arc<dyn crate::tool_nodes::ToolNodes>>,
+    /// The user's credentials offered to the block (`FixedCredentials` in tests).
+    pub credentials: Option<std::sync::Arc<dyn crate::credentials::Credentials>>,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -30,6 +32,7 @@ impl std::fmt::Debug for Recorder {
             .field("stats", &self.stats)
             .field("memory", &self.memory.is_some())
             .field("tool_nodes", &self.tool_nodes.is_some())
+            .field("credentials", &self.credentials.is_some())
             .finish()
     }
 }
@@ -55,6 +58,9 @@ impl Context for Recorder {
     }
     fn tool_nodes(&self) -> Option<&dyn crate::tool_nodes::ToolNodes> {
         self.tool_nodes.as_deref()
+    }
+    fn credentials(&self) -> Option<&dyn crate::credentials::Credentials> {
+        self.credentials.as_deref()
     }
 }
 

@@ -18,6 +18,15 @@ pub mod runner;
 
 pub use parent::{CodeSandbox, Outcome, SandboxError};
 
+/// Makes the calling process non-dumpable (`PR_SET_DUMPABLE` 0): other processes of the same
+/// user, sandboxed code included, can then neither read its `/proc/<pid>/environ` (the
+/// platform's keys), `/proc/<pid>/mem` (its heap) nor attach to it, and it leaves no core
+/// file. `agentry serve` calls it first thing; it lasts until the process ends.
+pub fn make_non_dumpable() -> std::io::Result<()> {
+    rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)?;
+    Ok(())
+}
+
 use serde::{Deserialize, Serialize};
 
 /// The languages the local sandbox runs.

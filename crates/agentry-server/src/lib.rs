@@ -1,63 +1,157 @@
 //! Agentry's HTTP API: AutoGPT's REST routes on axum, described by an OpenAPI document at
 //! `/api/openapi.json`, with one error envelope, and AutoGPT's WebSocket API at `/ws` (`ws`).
-//! It gets the engine (and its block registry) passed in and never calls blocks itself.
+//! It gets the engine (and its block registry) passed in and never calls blocks itself. Given a
+//! `web_app::WebApp`, it also serves the web app at `/` (`web_app`).
 
+pub mod audit;
+pub mod auth;
 pub mod error;
 mod extract;
+pub mod model;
+pub mod oidc;
+pub mod perimeter;
 pub mod routes;
+pub mod web_app;
 mod ws;
 
+/// The WebSocket protocol's parser of a client's text frame, for the fuzz target.
+pub use ws::{Request as WsRequest, parse as parse_ws_message};
+
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use agentry_engine::Engine;
-use agentry_store::DEFAULT_USER_ID;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use serde_json::Value;
+use axum::extract::State;
+use axum::http::{Method, Uri};
+use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::audit::AuditLog;
+use crate::auth::Accounts;
+use crate::auth::middleware::HostPolicy;
 use crate::error::{ApiError, Code};
+use crate::perimeter::Perimeter;
+
+/// How requests are authenticated.
+#[derive(Clone)]
+pub enum AuthMode {
+    /// `--no-auth`: every request is the local user. Loopback listeners only.
+    Local,
+    /// Accounts: bearer tokens, API keys and session cookies.
+    Accounts(Arc<Accounts>),
+}
 
 /// Everything a handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Engine,
-    /// The block catalogue, rendered once.
-    blocks: Arc<Value>,
+    /// The block catalogue, serialized once.
+    blocks: axum::body::Bytes,
+    pub auth: AuthMode,
+    /// The configured `allowed_hosts` (host names the server answers to beside loopback).
+    allowed_hosts: Arc<Vec<String>>,
+    /// Set by `serve` from the listening address.
+    hosts: HostPolicy,
+    loopback: bool,
+    perimeter: Arc<Perimeter>,
+    /// The web app served at `/`; none: only the API answers.
+    web_app: Option<web_app::WebApp>,
 }
 
 impl AppState {
+    /// Local mode (`--no-auth`): every request acts as the local user.
     pub fn new(engine: Engine) -> Self {
-        let blocks = engine
+        let blocks: Vec<_> = engine
             .registry()
             .iter()
-            .map(|b| routes::blocks::block_json(&b.info))
+            .map(|b| routes::blocks::BlockModel::new(&b.info))
             .collect();
+        let blocks = serde_json::to_vec(&blocks).unwrap_or_else(|_| b"[]".to_vec());
         AppState {
             engine,
-            blocks: Arc::new(Value::Array(blocks)),
+            blocks: blocks.into(),
+            auth: AuthMode::Local,
+            perimeter: Arc::new(Perimeter::default()),
+            web_app: None,
+            allowed_hosts: Arc::new(Vec::new()),
+            hosts: HostPolicy::default(),
+            loopback: true,
         }
     }
 
-    /// The user a request acts as. Until sign-in exists, the local default user.
-    pub fn user_id(&self) -> &str {
-        DEFAULT_USER_ID
+    /// Accounts mode: requests sign in.
+    pub fn with_accounts(engine: Engine, accounts: Accounts) -> Self {
+        AppState {
+            auth: AuthMode::Accounts(Arc::new(accounts)),
+            ..AppState::new(engine)
+        }
+    }
+
+    /// Host names (`name` or `name:port`) the server answers to besides its loopback names.
+    pub fn allowed_hosts(mut self, hosts: Vec<String>) -> Self {
+        self.allowed_hosts = Arc::new(hosts);
+        self
+    }
+
+    /// Whether the server listens on a loopback address only.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+
+    /// The accounts of accounts mode, or 404 in local mode (there are none to manage).
+    pub fn accounts(&self) -> Result<&Arc<Accounts>, ApiError> {
+        match &self.auth {
+            AuthMode::Accounts(accounts) => Ok(accounts),
+            AuthMode::Local => Err(ApiError::new(
+                Code::AuthDisabled,
+                "this server runs without sign-in (--no-auth)",
+            )),
+        }
+    }
+
+    /// With the operator's rate limits, CORS origins and OIDC issuer (default: rate limits
+    /// on at their defaults, no CORS, no OIDC).
+    pub fn with_perimeter(mut self, perimeter: Perimeter) -> Self {
+        self.perimeter = Arc::new(perimeter);
+        self
+    }
+
+    pub fn perimeter(&self) -> &Perimeter {
+        &self.perimeter
+    }
+
+    /// Where handlers record sign-ins, key and credential changes and admin actions.
+    pub fn audit(&self) -> AuditLog {
+        AuditLog::new(self.engine.store().clone())
+    }
+
+    /// Serves `app` at `/`, with its client-side routes.
+    pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
+        self.web_app = Some(app);
+        self
     }
 }
 
 #[derive(OpenApi)]
-#[openapi(info(
-    title = "Agentry API",
-    description = "Build, run and share AI agents. AutoGPT-compatible routes."
-))]
+#[openapi(
+    info(
+        title = "Agentry API",
+        description = "Build, run and share AI agents. AutoGPT-compatible routes. Every error \
+            answers `{\"error\":{\"code\",\"message\",\"details\"}}` (`ErrorEnvelope`); the codes \
+            are the `Code` enum."
+    ),
+    components(schemas(error::ErrorEnvelope, error::Code))
+)]
 struct ApiDoc;
 
-/// The router and its OpenAPI document.
-pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// Every documented route; the OpenAPI document comes from here.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::health::router())
         .merge(routes::blocks::router())
         .merge(routes::graphs::router())
@@ -67,7 +161,11 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
         .merge(routes::integrations::router())
-        .split_for_parts();
+}
+
+/// The router and its OpenAPI document.
+pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
+    let (router, api) = api_routes().split_for_parts();
     let doc = api.clone();
     let router = router
         .route(
@@ -75,30 +173,73 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             axum::routing::get(move || async move { axum::Json(doc.clone()) }),
         )
         .route("/ws", axum::routing::get(ws::upgrade))
-        .fallback(|| async { ApiError::new(Code::RouteNotFound, "no such route") })
+        .fallback(
+            |State(state): State<AppState>, method: Method, uri: Uri| async move {
+                web_app::answer(state.web_app.as_ref(), &method, &uri)
+            },
+        )
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 Code::MethodNotAllowed,
                 "this route does not accept that method",
             )
         })
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::middleware::authenticate,
+        ))
+        .layer(from_fn_with_state(state.clone(), auth::middleware::guard))
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            perimeter::layer::by_ip,
+        ));
+    // Outside the limits, so a 429 still carries CORS headers (a page may read Retry-After).
+    let router = match perimeter::cors::layer(state.perimeter().settings()) {
+        Ok(Some(cors)) => router.layer(cors),
+        Ok(None) => router,
+        // Perimeter::new checked them; a state built otherwise gets no CORS at all.
+        Err(e) => {
+            tracing::error!(error = %e, "CORS is off");
+            router
+        }
+    };
+    let router = perimeter::headers::apply(router)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state);
     (router, api)
 }
 
-/// The OpenAPI document alone (for generating clients and checking it in).
-pub fn openapi(state: AppState) -> utoipa::openapi::OpenApi {
-    router(state).1
+/// The OpenAPI document alone, without a server or database (for generating clients and
+/// checking it in: `agentry openapi`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
 }
 
-/// Serves until `shutdown` resolves, then finishes in-flight requests.
+/// The document as `agentry openapi` writes it and `ui/openapi.json` holds it: pretty JSON
+/// with a final newline, so a change reads as a diff.
+pub fn openapi_json() -> String {
+    let mut text = openapi().to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests. Refuses to serve a
+/// non-loopback address without sign-in.
 pub async fn serve(
     listener: TcpListener,
-    state: AppState,
+    mut state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    state.loopback = addr.ip().is_loopback();
+    if !state.loopback && matches!(state.auth, AuthMode::Local) {
+        return Err(std::io::Error::other(format!(
+            "refusing to listen on {addr} without sign-in: anyone who can reach it could run \
+             anything as the local user. Listen on 127.0.0.1, or drop --no-auth"
+        )));
+    }
+    state.hosts = HostPolicy::new(addr, &state.allowed_hosts);
     let (app, _) = router(state);
     // Small writes go out at once: WebSocket events are small frames, and Nagle's algorithm
     // would hold each one behind the peer's delayed ACK (about 40 ms).
@@ -107,7 +248,11 @@ pub async fn serve(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer's address feeds per-IP rate limits and the audit log.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

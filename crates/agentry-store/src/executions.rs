@@ -203,7 +203,7 @@ impl Store {
         let rows = q
             .order_by_desc(graph_execution::Column::CreatedAt)
             .order_by_desc(graph_execution::Column::Id)
-            .offset(page.saturating_sub(1) * page_size)
+            .offset(crate::page_offset(page, page_size))
             .limit(page_size)
             .all(&self.db)
             .await?;

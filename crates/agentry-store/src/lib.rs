@@ -2,6 +2,8 @@
 //! The only crate that speaks SQL; SQLite and PostgreSQL share every query and migration,
 //! and differ only in `backend.rs`.
 
+pub mod accounts;
+pub mod audit;
 pub mod backend;
 mod batch;
 pub mod credentials;
@@ -13,6 +15,7 @@ pub mod leader;
 pub mod memory;
 pub mod migration;
 pub mod notify;
+pub mod oidc;
 pub mod presets;
 pub mod queue;
 pub mod reaper;
@@ -23,6 +26,8 @@ pub mod testing;
 pub mod users;
 pub mod webhooks;
 
+pub use accounts::NewAccount;
+pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, NewAuditEvent};
 pub use backend::Backend;
 pub use credentials::{NewCredential, NewOauthState, Sealed};
 pub use error::{Error, Result};
@@ -32,6 +37,7 @@ pub use executions::{
 };
 pub use graphs::GraphRecord;
 pub use leader::Leadership;
+pub use oidc::OidcLogin;
 pub use presets::{NewPreset, PresetChange};
 pub use queue::{Claim, ClaimLimits, Lease, ResumeState};
 pub use reviews::{Decided, NewReview, Verdict};
@@ -40,6 +46,14 @@ pub use users::DEFAULT_USER_ID;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
+
+/// The row offset of a page (from 1): saturating, and within what SQL's signed 64-bit
+/// OFFSET takes, so a huge page number reads an empty page instead of overflowing.
+pub(crate) fn page_offset(page: u64, page_size: u64) -> u64 {
+    page.saturating_sub(1)
+        .saturating_mul(page_size)
+        .min(i64::MAX as u64)
+}
 
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]

@@ -67,7 +67,11 @@ impl Store {
             .order_by_desc(Column::Id)
             .paginate(&self.db, page_size.max(1));
         let total = pages.num_items().await?;
-        let rows = pages.fetch_page(page.saturating_sub(1)).await?;
+        // A page past the end is empty, never an overflow in the offset arithmetic.
+        let rows = match page.saturating_sub(1).checked_mul(page_size.max(1)) {
+            Some(offset) if offset < total => pages.fetch_page(page.saturating_sub(1)).await?,
+            _ => Vec::new(),
+        };
         Ok((rows, total))
     }
 
@@ -85,17 +89,27 @@ impl Store {
         id: &str,
         change: PresetChange,
     ) -> Result<preset::Model> {
-        let mut model = self.get_preset(user_id, id).await?.into_active_model();
-        if let Some(name) = change.name {
+        let current = self.get_preset(user_id, id).await?;
+        // Only a field that differs is a change: `PATCH {}` (or the same values again) leaves
+        // the row, and its `updated_at`, as they are.
+        let name = change.name.filter(|v| *v != current.name);
+        let description = change.description.filter(|v| *v != current.description);
+        let inputs = change.inputs.filter(|v| *v != current.inputs);
+        let is_active = change.is_active.filter(|v| *v != current.is_active);
+        if name.is_none() && description.is_none() && inputs.is_none() && is_active.is_none() {
+            return Ok(current);
+        }
+        let mut model = current.into_active_model();
+        if let Some(name) = name {
             model.name = Set(name);
         }
-        if let Some(description) = change.description {
+        if let Some(description) = description {
             model.description = Set(description);
         }
-        if let Some(inputs) = change.inputs {
+        if let Some(inputs) = inputs {
             model.inputs = Set(inputs);
         }
-        if let Some(is_active) = change.is_active {
+        if let Some(is_active) = is_active {
             model.is_active = Set(is_active);
         }
         model.updated_at = Set(Utc::now());

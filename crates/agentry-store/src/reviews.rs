@@ -138,7 +138,7 @@ impl Store {
             .filter(R::GraphExecId.in_subquery(open))
             .order_by_desc(R::CreatedAt)
             .order_by_desc(R::NodeExecId)
-            .offset(page.saturating_sub(1) * page_size)
+            .offset(crate::page_offset(page, page_size))
             .limit(page_size)
             .all(&self.db)
             .await?)

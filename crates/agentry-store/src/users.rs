@@ -1,4 +1,5 @@
-//! Users. Until sign-in exists every request acts as one local default user.
+//! Users. Without sign-in every request acts as one local default user; with accounts
+//! (`accounts.rs`) each signed-in person is a user row of their own.
 
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, EntityTrait};
@@ -10,7 +11,7 @@ use crate::{Result, Store};
 pub const DEFAULT_USER_ID: &str = "3e53486c-cf57-477e-ba2a-cb02dc828e1a";
 
 impl Store {
-    /// Creates the user row when missing.
+    /// Creates the user row (without a password: it cannot sign in) when missing.
     pub async fn ensure_user(&self, id: &str, email: &str, name: &str) -> Result<()> {
         let model = user::ActiveModel {
             id: Set(id.to_string()),
@@ -18,6 +19,10 @@ impl Store {
             name: Set(name.to_string()),
             timezone: Set(None),
             created_at: Set(Utc::now()),
+            password_hash: Set(None),
+            role: Set("user".to_string()),
+            disabled: Set(false),
+            token_version: Set(0),
         };
         user::Entity::insert(model)
             .on_conflict_do_nothing_on([user::Column::Id])

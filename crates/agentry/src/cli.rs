@@ -59,6 +59,12 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
+    /// Write the API's OpenAPI document (the UI's typed client is generated from it).
+    Openapi {
+        /// Write to this file instead of standard output (the UI keeps it in ui/openapi.json).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// List the blocks this build has.
     Blocks {
         /// Print the full catalogue as JSON.

@@ -50,6 +50,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Keys {
             action: KeysAction::Rotate,
         } => rotate_keys(config).await,
+        Command::Openapi { output } => openapi(output.as_deref()),
     }
 }
 
@@ -96,7 +97,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
     let store = Store::open(&url)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
-    let registry = Arc::new(agentry_blocks::registry());
+    let registry = Arc::new(crate::registry());
     let engine_config = agentry_engine::Config {
         run_timeout: config.run_timeout(),
         limits: config.limits,
@@ -147,6 +148,10 @@ async fn shutdown_signal() {
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     use crate::config::Role;
+    // First thing the server does: code of the same user (sandboxed or not) must not read its
+    // environment (the platform's keys) or heap through /proc.
+    agentry_sandbox::make_non_dumpable()
+        .map_err(|e| anyhow::anyhow!("cannot make the server non-dumpable: {e}"))?;
     anyhow::ensure!(
         !config.roles.is_empty(),
         "serve needs at least one role: api, worker, scheduler"
@@ -156,6 +161,13 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     } else {
         0
     };
+    // Settings are checked before anything starts, so a bad one stops the process at once.
+    let perimeter = agentry_server::perimeter::Perimeter::new(
+        config.perimeter.clone(),
+        config.oidc.clone(),
+        config.redis_url.as_deref(),
+        &config.redis_channel,
+    )?;
     let engine = open_with_workers(&config, workers).await?;
     attach_relay(&config, &engine)?;
     let stop = tokio_util::sync::CancellationToken::new();
@@ -178,7 +190,9 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
             config.database_url
         );
         eprintln!("Agentry listening on http://{local}");
-        let state = agentry_server::AppState::new(engine.clone());
+        let state = agentry_server::AppState::new(engine.clone())
+            .with_perimeter(perimeter)
+            .with_web_app(crate::web_app::embedded());
         agentry_server::serve(listener, state, shutdown_signal()).await?;
     } else {
         eprintln!("Agentry worker {} started", std::process::id());
@@ -343,14 +357,25 @@ async fn export(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the OpenAPI document; needs no database and no server.
+fn openapi(output: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let text = agentry_server::openapi_json();
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn blocks(json: bool, markdown: bool) -> anyhow::Result<ExitCode> {
-    let registry = agentry_blocks::registry();
+    let registry = crate::registry();
     if markdown {
         print!("{}", agentry_blocks::reference::markdown(&registry));
     } else if json {
-        let all: Vec<Value> = registry
+        let all: Vec<_> = registry
             .iter()
-            .map(|b| agentry_server::routes::blocks::block_json(&b.info))
+            .map(|b| agentry_server::routes::blocks::BlockModel::new(&b.info))
             .collect();
         println!("{}", serde_json::to_string_pretty(&all)?);
     } else {

@@ -72,6 +72,17 @@ pub struct Config {
     /// OAuth2 clients for users' credentials (`[[oauth_providers]]`: provider, client_id,
     /// client_secret, auth_url, token_url, redirect_uri, scopes).
     pub oauth_providers: Vec<agentry_engine::integrations::OauthProvider>,
+    /// Integration services' base URLs by key (`gmail`, `google_calendar`, `google_maps`,
+    /// `jina_search`, `jina_reader`, `firecrawl`, `airtable`, `youtube`): self-hosted variants
+    /// or mocks. Trusted: the user's credentials for that provider are sent there.
+    pub integration_base_urls: std::collections::BTreeMap<String, String>,
+    /// Rate limits, CORS origins and trusted proxies (`[perimeter]`,
+    /// `[perimeter.rate_limits]`). With `redis_url` set, rate limits are counted in Redis
+    /// across processes (keys prefixed with `redis_channel`).
+    pub perimeter: agentry_server::perimeter::PerimeterSettings,
+    /// Sign-in through an OpenID Connect issuer (`[oidc]`: issuer, client_id, client_secret,
+    /// redirect_url). Absent: none.
+    pub oidc: Option<agentry_server::oidc::OidcSettings>,
 }
 
 /// One `[[host_credentials]]` entry of the configuration.
@@ -135,6 +146,9 @@ impl Default for Config {
             encryption_key: None,
             encryption_keys: Vec::new(),
             oauth_providers: Vec::new(),
+            integration_base_urls: Default::default(),
+            perimeter: agentry_server::perimeter::PerimeterSettings::default(),
+            oidc: None,
         }
     }
 }
@@ -288,6 +302,31 @@ mod tests {
             );
             let printed = format!("{c:?}");
             assert!(printed.contains("Authorization") && !printed.contains("s3cret"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn perimeter_and_oidc_settings_are_read_and_the_secret_never_printed() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "agentry.toml",
+                "[perimeter]\ncors_origins = [\"https://app.example.com\"]\n\
+                 [perimeter.rate_limits]\nper_ip = { per_minute = 10, burst = 5 }\n\
+                 [oidc]\nissuer = \"https://id.example.com\"\nclient_id = \"agentry\"\n\
+                 client_secret = \"0idc-s3cret\"\n\
+                 redirect_url = \"https://agentry.example.com/api/auth/oidc/callback\"\n",
+            )?;
+            jail.set_env("AGENTRY_PERIMETER__TRUSTED_PROXIES", "1");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.perimeter.cors_origins, ["https://app.example.com"]);
+            assert_eq!(c.perimeter.rate_limits.per_ip.per_minute, 10);
+            // Unset limits keep their defaults.
+            assert!(c.perimeter.rate_limits.enabled);
+            assert_eq!(c.perimeter.trusted_proxies, 1);
+            let oidc = c.oidc.as_ref().unwrap();
+            assert_eq!(oidc.client_secret, "0idc-s3cret");
+            assert!(!format!("{c:?}").contains("0idc-s3cret"));
             Ok(())
         });
     }

@@ -5,6 +5,14 @@ mod cli;
 mod commands;
 mod config;
 mod resources;
+mod web_app;
+
+/// Every block this build has: the built-in ones and the integrations.
+pub(crate) fn registry() -> agentry_core::Registry {
+    let mut registry = agentry_blocks::registry();
+    agentry_integrations::register(&mut registry);
+    registry
+}
 
 use clap::Parser;
 

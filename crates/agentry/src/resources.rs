@@ -51,7 +51,20 @@ pub fn build(config: &Config) -> anyhow::Result<agentry_core::Resources> {
             })
             .collect(),
     );
+    let mut integrations = agentry_integrations::IntegrationSettings::default();
+    for (key, url) in &config.integration_base_urls {
+        if !agentry_integrations::api::SERVICE_KEYS.contains(&key.as_str()) {
+            anyhow::bail!(
+                "integration_base_urls: `{key}` is not a service; known: {}",
+                agentry_integrations::api::SERVICE_KEYS.join(", ")
+            );
+        }
+        url::Url::parse(url)
+            .with_context(|| format!("integration_base_urls.{key}: `{url}` is not a URL"))?;
+        integrations = integrations.with_base(key, url);
+    }
     let mut resources = agentry_core::Resources::new()
+        .with(integrations)
         .with(host_credentials)
         .with(http)
         .with(llm)

@@ -1,14 +1,17 @@
 //! Resource limits and privileges the runner drops before user code runs.
 
+use std::path::PathBuf;
+
 use rustix::process::{Resource, Rlimit, setrlimit};
 
-use super::Args;
+use super::{Args, isolation};
 
 /// `nobody`, the user a runner started as root becomes.
 const NOBODY: u32 = 65534;
 
-/// Sets the rlimits, leaves root for `nobody`, and sets `PR_SET_NO_NEW_PRIVS`.
-pub fn confine(args: &Args) -> Result<(), String> {
+/// Sets the rlimits, enters private namespaces, leaves root for `nobody`, sets
+/// `PR_SET_NO_NEW_PRIVS` and enters a Landlock domain where only `readable` exists.
+pub fn confine(args: &Args, readable: &[PathBuf]) -> Result<(), String> {
     let limit = |resource, soft: u64, hard: u64, name: &str| {
         setrlimit(
             resource,
@@ -31,11 +34,13 @@ pub fn confine(args: &Args) -> Result<(), String> {
     limit(Resource::Nofile, 64, 64, "RLIMIT_NOFILE")?;
     limit(Resource::Fsize, 0, 0, "RLIMIT_FSIZE")?;
     limit(Resource::Core, 0, 0, "RLIMIT_CORE")?;
+    // While still root (or able to make a user namespace) and single threaded.
+    isolation::enter_namespaces();
     drop_root()?;
     // Counted per user, and ignored for root: a backstop only, the filter denies new processes.
     limit(Resource::Nproc, 256, 256, "RLIMIT_NPROC")?;
     rustix::thread::set_no_new_privs(true).map_err(|e| format!("PR_SET_NO_NEW_PRIVS: {e}"))?;
-    Ok(())
+    isolation::enter_landlock(readable)
 }
 
 /// As root, becomes `nobody` with no supplementary groups: other processes' memory, signals

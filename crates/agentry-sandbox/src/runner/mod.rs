@@ -5,6 +5,7 @@
 //! runs; a limit that cannot be set aborts the run (exit code 120), never runs the code without it.
 
 pub mod filter;
+pub mod isolation;
 pub mod js;
 pub mod limits;
 pub mod python;
@@ -67,14 +68,16 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ! {
             if let Err(e) = std::io::stdin().read_to_string(&mut code) {
                 fail(&format!("cannot read the code: {e}"));
             }
-            if let Err(e) = limits::confine(&args).and_then(|()| filter::apply_js()) {
+            if let Err(e) = limits::confine(&args, &[]).and_then(|()| filter::apply_js()) {
                 fail(&e);
             }
             let report = js::run(&code, args.memory_bytes / 2);
             js::finish(report)
         }
         Language::Python => {
-            if let Err(e) = limits::confine(&args).and_then(|()| filter::apply_python()) {
+            let readable = isolation::python_paths(&args.python);
+            if let Err(e) = limits::confine(&args, &readable).and_then(|()| filter::apply_python())
+            {
                 fail(&e);
             }
             // Only returns when exec failed.

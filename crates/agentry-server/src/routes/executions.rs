@@ -7,14 +7,17 @@ use agentry_engine::ExecuteRequest;
 use agentry_store::ExecutionRecord;
 use agentry_store::entity::graph_execution;
 use axum::extract::State;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, Code};
-use crate::extract::{Json, Path, Query, RawBody};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
+use crate::extract::{Json, OptionalJson, Path, Query};
+use crate::model::{JsonObject, Pagination, PinValues};
 
 /// The longest a `?wait=true` request waits for a run to end.
 const MAX_WAIT: Duration = Duration::from_secs(300);
@@ -28,79 +31,135 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(stop_execution))
 }
 
-/// AutoGPT's `GraphExecutionMeta`.
-pub(crate) fn meta_json(run: &graph_execution::Model) -> Value {
-    let mut stats = run.stats.clone().unwrap_or(Value::Null);
-    if let (Value::Object(s), Some(e)) = (&mut stats, &run.error) {
-        s.insert("error".into(), json!(e));
+/// AutoGPT's `GraphExecutionMeta`; `outputs` only when the run was waited for.
+#[derive(Serialize, ToSchema)]
+pub struct ExecutionMeta {
+    id: String,
+    user_id: String,
+    graph_id: String,
+    graph_version: i32,
+    inputs: JsonObject,
+    pub preset_id: Option<String>,
+    /// `QUEUED`, `RUNNING`, `REVIEW`, `COMPLETED`, `TERMINATED` or `FAILED`.
+    status: String,
+    created_at: DateTime<Utc>,
+    started_at: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+    /// Counters of the run (node executions, durations, cost), with its `error` if any.
+    #[schema(value_type = Option<Object>)]
+    stats: Value,
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outputs: Option<PinValues>,
+}
+
+impl ExecutionMeta {
+    pub fn new(run: &graph_execution::Model) -> Self {
+        let mut stats = run.stats.clone().unwrap_or(Value::Null);
+        if let (Value::Object(s), Some(e)) = (&mut stats, &run.error) {
+            s.insert("error".into(), json!(e));
+        }
+        ExecutionMeta {
+            id: run.id.clone(),
+            user_id: run.user_id.clone(),
+            graph_id: run.graph_id.clone(),
+            graph_version: run.graph_version,
+            inputs: JsonObject(match &run.inputs {
+                Value::Object(m) => m.clone(),
+                _ => Map::new(),
+            }),
+            preset_id: None,
+            status: run.status.clone(),
+            created_at: run.created_at,
+            started_at: run.started_at,
+            ended_at: run.ended_at,
+            stats,
+            error: run.error.clone(),
+            outputs: None,
+        }
     }
-    json!({
-        "id": run.id,
-        "user_id": run.user_id,
-        "graph_id": run.graph_id,
-        "graph_version": run.graph_version,
-        "inputs": run.inputs,
-        "preset_id": null,
-        "status": run.status,
-        "created_at": run.created_at,
-        "started_at": run.started_at,
-        "ended_at": run.ended_at,
-        "stats": stats,
-        "error": run.error,
-    })
+}
+
+/// One node execution (AutoGPT's `NodeExecutionResult`).
+#[derive(Serialize, ToSchema)]
+pub struct NodeExecutionModel {
+    user_id: String,
+    graph_id: String,
+    graph_version: i32,
+    graph_exec_id: String,
+    node_exec_id: String,
+    node_id: String,
+    block_id: String,
+    status: String,
+    #[schema(value_type = Object)]
+    input_data: Value,
+    output_data: PinValues,
+    add_time: DateTime<Utc>,
+    queue_time: DateTime<Utc>,
+    start_time: Option<DateTime<Utc>>,
+    end_time: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<Object>)]
+    stats: Option<Value>,
 }
 
 /// AutoGPT's `GraphExecutionWithNodes`: the meta, outputs, and every node execution.
-fn execution_json(state: &AppState, record: &ExecutionRecord) -> Value {
-    let mut value = meta_json(&record.run);
-    value["outputs"] = Value::Object(agentry_engine::graph_outputs(
-        state.engine.registry(),
-        record,
-    ));
-    let nodes: Vec<Value> = record
-        .nodes
-        .iter()
-        .map(|n| {
-            let mut output_data = Map::new();
-            for (pin, v) in &n.outputs {
-                if let Value::Array(list) = output_data
-                    .entry(pin.clone())
-                    .or_insert_with(|| Value::Array(Vec::new()))
-                {
-                    list.push(v.clone());
-                }
-            }
-            json!({
-                "user_id": n.row.user_id,
-                "graph_id": record.run.graph_id,
-                "graph_version": record.run.graph_version,
-                "graph_exec_id": n.row.graph_exec_id,
-                "node_exec_id": n.row.id,
-                "node_id": n.row.node_id,
-                "block_id": n.row.block_id,
-                "status": n.row.status,
-                "input_data": n.row.input_data,
-                "output_data": output_data,
-                "add_time": n.row.add_time,
-                "queue_time": n.row.add_time,
-                "start_time": n.row.start_time,
-                "end_time": n.row.end_time,
-                "stats": n.row.stats,
-            })
-        })
-        .collect();
-    value["node_executions"] = Value::Array(nodes);
-    value
+#[derive(Serialize, ToSchema)]
+pub struct ExecutionWithNodes {
+    #[serde(flatten)]
+    meta: ExecutionMeta,
+    node_executions: Vec<NodeExecutionModel>,
 }
 
-#[derive(Deserialize, Default)]
-struct ExecuteBody {
+impl ExecutionWithNodes {
+    fn new(state: &AppState, record: &ExecutionRecord) -> Self {
+        let mut meta = ExecutionMeta::new(&record.run);
+        meta.outputs = Some(PinValues(agentry_engine::graph_outputs(
+            state.engine.registry(),
+            record,
+        )));
+        let node_executions = record
+            .nodes
+            .iter()
+            .map(|n| {
+                let mut output_data = PinValues::default();
+                for (pin, v) in &n.outputs {
+                    output_data.push(pin.clone(), v.clone());
+                }
+                NodeExecutionModel {
+                    user_id: n.row.user_id.clone(),
+                    graph_id: record.run.graph_id.clone(),
+                    graph_version: record.run.graph_version,
+                    graph_exec_id: n.row.graph_exec_id.clone(),
+                    node_exec_id: n.row.id.clone(),
+                    node_id: n.row.node_id.clone(),
+                    block_id: n.row.block_id.clone(),
+                    status: n.row.status.clone(),
+                    input_data: n.row.input_data.clone(),
+                    output_data,
+                    add_time: n.row.add_time,
+                    queue_time: n.row.add_time,
+                    start_time: n.row.start_time,
+                    end_time: n.row.end_time,
+                    stats: n.row.stats.clone(),
+                }
+            })
+            .collect();
+        ExecutionWithNodes {
+            meta,
+            node_executions,
+        }
+    }
+}
+
+/// AutoGPT's execute body (`inputs`, `credentials_inputs`); it may be empty or absent.
+#[derive(Deserialize, Default, ToSchema)]
+pub struct ExecuteBody {
     #[serde(default)]
-    inputs: Map<String, Value>,
+    inputs: JsonObject,
     /// The user's credentials for the graph's credentials inputs (`credentials_input_schema`),
     /// by aggregated field name: `{"openai_api_key_credentials": {"id", "provider", "type"}}`.
     #[serde(default)]
-    credentials_inputs: Map<String, Value>,
+    credentials_inputs: JsonObject,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -112,67 +171,77 @@ struct ExecuteQuery {
     wait_timeout: Option<f64>,
 }
 
+impl ExecuteQuery {
+    /// The wait: `wait_timeout` seconds, finite, from 0 to 300; 300 when absent.
+    fn wait_limit(&self) -> ApiResult<Duration> {
+        match self.wait_timeout {
+            None => Ok(MAX_WAIT),
+            Some(s) if s.is_finite() && (0.0..=MAX_WAIT.as_secs_f64()).contains(&s) => {
+                Ok(Duration::from_secs_f64(s))
+            }
+            Some(s) => Err(ApiError::new(
+                Code::InvalidQuery,
+                format!("wait_timeout is {s}; it must be a number of seconds from 0 to 300"),
+            )),
+        }
+    }
+}
+
 /// Starts a run of one graph version. With `?wait=true` the answer comes when it has ended.
 #[utoipa::path(post, path = "/api/graphs/{graph_id}/execute/{graph_version}", tag = "executions",
-    params(("graph_id" = String, Path), ("graph_version" = i32, Path), ExecuteQuery), request_body = Object,
-    responses((status = 200, description = "the run (with outputs when waited for)", body = Object),
-              (status = 400, description = "invalid graph or missing inputs"),
-              (status = 404, description = "no such graph version")))]
+    params(("graph_id" = String, Path), ("graph_version" = i32, Path), ExecuteQuery),
+    request_body(content = Option<ExecuteBody>, description = "may be empty"),
+    responses((status = 200, description = "the run (with outputs when waited for)", body = ExecutionMeta),
+              (status = 400, description = "invalid graph or missing inputs", body = ErrorEnvelope),
+              (status = 404, description = "no such graph version", body = ErrorEnvelope)))]
 async fn execute_graph(
     State(state): State<AppState>,
+    principal: Principal,
     Path((graph_id, version)): Path<(String, i32)>,
     Query(q): Query<ExecuteQuery>,
-    RawBody(body): RawBody,
-) -> ApiResult<Json<Value>> {
-    // The body is optional: AutoGPT's clients may send none when a graph takes no inputs.
-    let body: ExecuteBody = if body.iter().all(u8::is_ascii_whitespace) {
-        ExecuteBody::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::new(Code::InvalidJson, format!("invalid execute body: {e}")))?
-    };
+    OptionalJson(body): OptionalJson<ExecuteBody>,
+) -> ApiResult<Json<ExecutionMeta>> {
+    // Checked before anything happens: a bad value must not leave a started run behind.
+    let wait_limit = q.wait_limit()?;
     let record = state
         .engine
-        .graph_version(state.user_id(), &graph_id, version)
+        .graph_version(&principal.user_id, &graph_id, version)
         .await?;
     let node_inputs = agentry_engine::integrations::node_credentials(
         &record.graph,
         state.engine.registry(),
-        &body.credentials_inputs,
+        &body.credentials_inputs.0,
     )
     .map_err(|message| ApiError::new(Code::InvalidCredentialsInputs, message))?;
     let exec_id = state
         .engine
         .execute_with_node_inputs(
             ExecuteRequest {
-                user_id: state.user_id(),
+                user_id: &principal.user_id,
                 graph: &record.graph,
-                inputs: body.inputs,
+                inputs: body.inputs.0,
             },
             node_inputs,
         )
         .await?;
-    if q.wait {
-        let limit = q.wait_timeout.map_or(MAX_WAIT, |s| {
-            Duration::from_secs_f64(s.clamp(0.0, MAX_WAIT.as_secs_f64()))
-        });
-        if let Some(result) = state.engine.wait(&exec_id, limit).await {
-            let run = state
-                .engine
-                .store()
-                .get_execution(state.user_id(), &exec_id)
-                .await?;
-            let mut value = meta_json(&run.run);
-            value["outputs"] = Value::Object(result.outputs);
-            return Ok(Json(value));
-        }
+    if q.wait
+        && let Some(result) = state.engine.wait(&exec_id, wait_limit).await
+    {
+        let run = state
+            .engine
+            .store()
+            .get_execution(&principal.user_id, &exec_id)
+            .await?;
+        let mut meta = ExecutionMeta::new(&run.run);
+        meta.outputs = Some(PinValues(result.outputs));
+        return Ok(Json(meta));
     }
     let run = state
         .engine
         .store()
-        .get_execution(state.user_id(), &exec_id)
+        .get_execution(&principal.user_id, &exec_id)
         .await?;
-    Ok(Json(meta_json(&run.run)))
+    Ok(Json(ExecutionMeta::new(&run.run)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -187,10 +256,10 @@ impl PageQuery {
     fn resolve(&self) -> ApiResult<(u64, u64)> {
         let page = self.page.unwrap_or(1);
         let size = self.page_size.unwrap_or(25);
-        if page == 0 || !(1..=100).contains(&size) {
+        if !(1..=crate::model::MAX_PAGE).contains(&page) || !(1..=100).contains(&size) {
             return Err(ApiError::new(
                 Code::InvalidQuery,
-                "page starts at 1 and page_size is between 1 and 100",
+                "page is between 1 and 1000000 and page_size between 1 and 100",
             ));
         }
         Ok((page, size))
@@ -199,52 +268,66 @@ impl PageQuery {
 
 /// The user's runs, newest first.
 #[utoipa::path(get, path = "/api/executions", tag = "executions", params(PageQuery),
-    responses((status = 200, description = "runs", body = Vec<Object>)))]
+    responses((status = 200, description = "runs", body = Vec<ExecutionMeta>),
+              (status = 400, description = "bad page or page size", body = ErrorEnvelope)))]
 async fn list_executions(
     State(state): State<AppState>,
+    principal: Principal,
     Query(q): Query<PageQuery>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<ExecutionMeta>>> {
     let (page, size) = q.resolve()?;
     let (runs, _) = state
         .engine
         .store()
-        .list_executions(state.user_id(), None, page, size)
+        .list_executions(&principal.user_id, None, page, size)
         .await?;
-    Ok(Json(runs.iter().map(meta_json).collect()))
+    Ok(Json(runs.iter().map(ExecutionMeta::new).collect()))
+}
+
+/// AutoGPT's `GraphExecutionsPaginated`.
+#[derive(Serialize, ToSchema)]
+pub struct ExecutionsPage {
+    executions: Vec<ExecutionMeta>,
+    pagination: Pagination,
 }
 
 /// Runs of one graph, newest first, paginated as AutoGPT does.
 #[utoipa::path(get, path = "/api/graphs/{graph_id}/executions", tag = "executions",
     params(("graph_id" = String, Path), PageQuery),
-    responses((status = 200, description = "runs and pagination", body = Object)))]
+    responses((status = 200, description = "runs and pagination", body = ExecutionsPage),
+              (status = 400, description = "bad page or page size", body = ErrorEnvelope),
+              (status = 404, description = "no such graph", body = ErrorEnvelope)))]
 async fn list_graph_executions(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     Query(q): Query<PageQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ExecutionsPage>> {
     let (page, size) = q.resolve()?;
+    // An unknown graph is a 404, not an empty list.
+    state
+        .engine
+        .store()
+        .get_graph(&principal.user_id, &graph_id, None)
+        .await?;
     let (runs, total) = state
         .engine
         .store()
-        .list_executions(state.user_id(), Some(&graph_id), page, size)
+        .list_executions(&principal.user_id, Some(&graph_id), page, size)
         .await?;
-    Ok(Json(json!({
-        "executions": runs.iter().map(meta_json).collect::<Vec<_>>(),
-        "pagination": {
-            "total_items": total,
-            "total_pages": total.div_ceil(size),
-            "current_page": page,
-            "page_size": size,
-        }
-    })))
+    Ok(Json(ExecutionsPage {
+        executions: runs.iter().map(ExecutionMeta::new).collect(),
+        pagination: Pagination::new(total, page, size),
+    }))
 }
 
-async fn load(state: &AppState, graph_id: &str, exec_id: &str) -> ApiResult<ExecutionRecord> {
-    let record = state
-        .engine
-        .store()
-        .get_execution(state.user_id(), exec_id)
-        .await?;
+async fn load(
+    state: &AppState,
+    user_id: &str,
+    graph_id: &str,
+    exec_id: &str,
+) -> ApiResult<ExecutionRecord> {
+    let record = state.engine.store().get_execution(user_id, exec_id).await?;
     if record.run.graph_id != graph_id {
         return Err(ApiError::not_found(format!(
             "execution {exec_id} of graph {graph_id} not found"
@@ -256,25 +339,27 @@ async fn load(state: &AppState, graph_id: &str, exec_id: &str) -> ApiResult<Exec
 /// One run with its outputs and every node execution's input and output.
 #[utoipa::path(get, path = "/api/graphs/{graph_id}/executions/{graph_exec_id}", tag = "executions",
     params(("graph_id" = String, Path), ("graph_exec_id" = String, Path)),
-    responses((status = 200, description = "the run", body = Object), (status = 404, description = "not found")))]
+    responses((status = 200, description = "the run", body = ExecutionWithNodes), (status = 404, description = "not found", body = ErrorEnvelope)))]
 async fn get_execution(
     State(state): State<AppState>,
+    principal: Principal,
     Path((graph_id, exec_id)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    let record = load(&state, &graph_id, &exec_id).await?;
-    Ok(Json(execution_json(&state, &record)))
+) -> ApiResult<Json<ExecutionWithNodes>> {
+    let record = load(&state, &principal.user_id, &graph_id, &exec_id).await?;
+    Ok(Json(ExecutionWithNodes::new(&state, &record)))
 }
 
 /// Stops a run; its running nodes end TERMINATED.
 #[utoipa::path(post, path = "/api/graphs/{graph_id}/executions/{graph_exec_id}/stop", tag = "executions",
     params(("graph_id" = String, Path), ("graph_exec_id" = String, Path)),
-    responses((status = 200, description = "the run after stopping", body = Object), (status = 404, description = "not found")))]
+    responses((status = 200, description = "the run after stopping", body = ExecutionWithNodes), (status = 404, description = "not found", body = ErrorEnvelope)))]
 async fn stop_execution(
     State(state): State<AppState>,
+    principal: Principal,
     Path((graph_id, exec_id)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    load(&state, &graph_id, &exec_id).await?;
-    state.engine.stop(state.user_id(), &exec_id).await?;
-    let record = load(&state, &graph_id, &exec_id).await?;
-    Ok(Json(execution_json(&state, &record)))
+) -> ApiResult<Json<ExecutionWithNodes>> {
+    load(&state, &principal.user_id, &graph_id, &exec_id).await?;
+    state.engine.stop(&principal.user_id, &exec_id).await?;
+    let record = load(&state, &principal.user_id, &graph_id, &exec_id).await?;
+    Ok(Json(ExecutionWithNodes::new(&state, &record)))
 }

@@ -6,13 +6,14 @@ use agentry_core::export::export;
 use agentry_engine::graphs;
 use agentry_store::GraphRecord;
 use axum::extract::State;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, Code};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
 use crate::extract::{Json, Path, Query};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -24,25 +25,113 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_active_version))
 }
 
-/// The graph as the API answers it: AutoGPT's `GraphModel`.
-pub fn graph_json(state: &AppState, record: &GraphRecord, for_export: bool) -> Value {
-    let mut value = export(&record.graph, state.engine.registry());
-    if !for_export && let Value::Object(map) = &mut value {
-        map.insert("user_id".into(), json!(record.user_id));
-        map.insert("created_at".into(), json!(record.created_at));
-        map.insert("is_active".into(), json!(record.is_active));
-    }
-    if let Value::Object(map) = &mut value {
-        map.insert(
-            "credentials_input_schema".into(),
-            agentry_engine::integrations::credentials_input_schema(
-                &record.graph,
-                state.engine.registry(),
-            ),
-        );
-    }
-    value
+/// A link between two pins (AutoGPT's `Link`).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct LinkModel {
+    #[serde(default)]
+    id: String,
+    source_id: String,
+    sink_id: String,
+    source_name: String,
+    sink_name: String,
+    #[serde(default)]
+    is_static: bool,
+    /// Fields AutoGPT files carry that Agentry keeps as they are.
+    #[serde(flatten)]
+    #[schema(ignore)]
+    extra: Map<String, Value>,
 }
+
+/// One node (AutoGPT's `Node`), with copies of its links.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct NodeModel {
+    id: String,
+    block_id: String,
+    #[schema(value_type = Object)]
+    input_default: Map<String, Value>,
+    #[schema(value_type = Object)]
+    metadata: Map<String, Value>,
+    #[serde(default)]
+    input_links: Vec<LinkModel>,
+    #[serde(default)]
+    output_links: Vec<LinkModel>,
+    #[serde(flatten)]
+    #[schema(ignore)]
+    extra: Map<String, Value>,
+}
+
+/// A graph version as the API answers it: AutoGPT's `GraphModel` (the export shape, with
+/// `user_id`, `created_at` and `is_active` unless exported).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct GraphModel {
+    id: String,
+    version: i32,
+    is_active: bool,
+    name: String,
+    description: String,
+    /// Absent in the graph list, which answers metadata only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nodes: Option<Vec<NodeModel>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    links: Option<Vec<LinkModel>>,
+    /// The graphs this one runs as sub-agents (export shape of each).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    sub_graphs: Option<Vec<Value>>,
+    /// JSON Schema of the graph's inputs.
+    #[schema(value_type = Object)]
+    input_schema: Value,
+    /// JSON Schema of the graph's outputs.
+    #[schema(value_type = Object)]
+    output_schema: Value,
+    /// JSON Schema of the credentials the graph's blocks take, one field per provider and
+    /// type (AutoGPT's aggregated `credentials_input_schema`); filled in from the blocks.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    credentials_input_schema: Value,
+    /// Kept as JSON: an imported file may carry its own `user_id` and `created_at` in any form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    user_id: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    created_at: Option<Value>,
+    #[serde(flatten)]
+    #[schema(ignore)]
+    extra: Map<String, Value>,
+}
+
+impl GraphModel {
+    /// The record in AutoGPT's shape; `for_export` leaves out who saved it and when.
+    pub fn new(state: &AppState, record: &GraphRecord, for_export: bool) -> ApiResult<Self> {
+        let value = export(&record.graph, state.engine.registry());
+        let mut model: GraphModel = serde_json::from_value(value).map_err(ApiError::internal)?;
+        model.credentials_input_schema = agentry_engine::integrations::credentials_input_schema(
+            &record.graph,
+            state.engine.registry(),
+        );
+        if !for_export {
+            model.user_id = Some(json!(record.user_id));
+            model.created_at = Some(json!(record.created_at));
+            model.is_active = record.is_active;
+        }
+        Ok(model)
+    }
+}
+
+/// AutoGPT's answer to a graph delete.
+#[derive(Serialize, ToSchema)]
+pub struct DeleteGraphResponse {
+    /// How many versions were deleted.
+    version_counts: u64,
+}
+
+/// A graph to save: AutoGPT's `{"graph": {...}}` (`CreateGraph`), or a bare exported graph
+/// (an AutoGPT agent file).
+#[derive(Deserialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct GraphBody(Value);
 
 /// Reads a graph from a request body: AutoGPT's `{"graph": {...}}`, or a bare exported graph.
 fn graph_from_body(body: Value) -> ApiResult<Graph> {
@@ -65,42 +154,41 @@ fn graph_from_body(body: Value) -> ApiResult<Graph> {
 
 /// The user's graphs, each at its active version.
 #[utoipa::path(get, path = "/api/graphs", tag = "graphs",
-    responses((status = 200, description = "graphs", body = Vec<Object>)))]
-async fn list_graphs(State(state): State<AppState>) -> ApiResult<Json<Vec<Value>>> {
-    let records = state.engine.store().list_graphs(state.user_id()).await?;
-    Ok(Json(
-        records
-            .iter()
-            .map(|r| {
-                let mut v = graph_json(&state, r, false);
-                if let Value::Object(m) = &mut v {
-                    for key in ["nodes", "links", "sub_graphs"] {
-                        m.remove(key);
-                    }
-                }
-                v
-            })
-            .collect(),
-    ))
+    responses((status = 200, description = "graphs, without nodes, links and sub-graphs", body = Vec<GraphModel>)))]
+async fn list_graphs(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> ApiResult<Json<Vec<GraphModel>>> {
+    let records = state.engine.store().list_graphs(&principal.user_id).await?;
+    let mut out = Vec::with_capacity(records.len());
+    for r in &records {
+        let mut model = GraphModel::new(&state, r, false)?;
+        model.nodes = None;
+        model.links = None;
+        model.sub_graphs = None;
+        out.push(model);
+    }
+    Ok(Json(out))
 }
 
 /// Saves a new graph (version 1, fresh ids). The body is `{"graph": …}` or an exported graph.
-#[utoipa::path(post, path = "/api/graphs", tag = "graphs", request_body = Object,
-    responses((status = 200, description = "the saved graph", body = Object),
-              (status = 400, description = "invalid graph or unknown blocks")))]
+#[utoipa::path(post, path = "/api/graphs", tag = "graphs", request_body = GraphBody,
+    responses((status = 200, description = "the saved graph", body = GraphModel),
+              (status = 400, description = "invalid graph or unknown blocks", body = ErrorEnvelope)))]
 async fn create_graph(
     State(state): State<AppState>,
-    Json(body): Json<Value>,
-) -> ApiResult<Json<Value>> {
+    principal: Principal,
+    Json(GraphBody(body)): Json<GraphBody>,
+) -> ApiResult<Json<GraphModel>> {
     let graph = graph_from_body(body)?;
     let record = graphs::create(
         state.engine.store(),
         state.engine.registry(),
-        state.user_id(),
+        &principal.user_id,
         graph,
     )
     .await?;
-    Ok(Json(graph_json(&state, &record, false)))
+    Ok(Json(GraphModel::new(&state, &record, false)?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -114,93 +202,101 @@ struct GetGraphQuery {
 
 /// One graph with its nodes and links.
 #[utoipa::path(get, path = "/api/graphs/{graph_id}", tag = "graphs", params(("graph_id" = String, Path), GetGraphQuery),
-    responses((status = 200, description = "the graph", body = Object), (status = 404, description = "not found")))]
+    responses((status = 200, description = "the graph", body = GraphModel), (status = 404, description = "not found", body = ErrorEnvelope)))]
 async fn get_graph(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     Query(q): Query<GetGraphQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<GraphModel>> {
     let record = state
         .engine
         .store()
-        .get_graph(state.user_id(), &graph_id, q.version)
+        .get_graph(&principal.user_id, &graph_id, q.version)
         .await?;
-    Ok(Json(graph_json(&state, &record, q.for_export)))
+    Ok(Json(GraphModel::new(&state, &record, q.for_export)?))
 }
 
 /// Saves the body as the next version of the graph and makes it active.
 #[utoipa::path(put, path = "/api/graphs/{graph_id}", tag = "graphs", params(("graph_id" = String, Path)),
-    request_body = Object,
-    responses((status = 200, description = "the new version", body = Object), (status = 404, description = "not found")))]
+    request_body = GraphBody,
+    responses((status = 200, description = "the new version", body = GraphModel),
+              (status = 400, description = "invalid graph or unknown blocks", body = ErrorEnvelope),
+              (status = 404, description = "not found", body = ErrorEnvelope)))]
 async fn update_graph(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
-    Json(body): Json<Value>,
-) -> ApiResult<Json<Value>> {
+    Json(GraphBody(body)): Json<GraphBody>,
+) -> ApiResult<Json<GraphModel>> {
     let graph = graph_from_body(body)?;
     let record = graphs::update(
         state.engine.store(),
         state.engine.registry(),
-        state.user_id(),
+        &principal.user_id,
         &graph_id,
         graph,
     )
     .await?;
     state.engine.forget_graph(&graph_id);
-    Ok(Json(graph_json(&state, &record, false)))
+    Ok(Json(GraphModel::new(&state, &record, false)?))
 }
 
 /// Deletes every version of a graph.
 #[utoipa::path(delete, path = "/api/graphs/{graph_id}", tag = "graphs", params(("graph_id" = String, Path)),
-    responses((status = 200, description = "how many versions were deleted", body = Object),
-              (status = 404, description = "not found")))]
+    responses((status = 200, description = "how many versions were deleted", body = DeleteGraphResponse),
+              (status = 404, description = "not found", body = ErrorEnvelope)))]
 async fn delete_graph(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<DeleteGraphResponse>> {
     let count = state
         .engine
         .store()
-        .delete_graph(state.user_id(), &graph_id)
+        .delete_graph(&principal.user_id, &graph_id)
         .await?;
     state.engine.forget_graph(&graph_id);
-    Ok(Json(json!({ "version_counts": count })))
+    Ok(Json(DeleteGraphResponse {
+        version_counts: count,
+    }))
 }
 
 /// Every version of a graph, newest first.
 #[utoipa::path(get, path = "/api/graphs/{graph_id}/versions", tag = "graphs", params(("graph_id" = String, Path)),
-    responses((status = 200, description = "versions", body = Vec<Object>), (status = 404, description = "not found")))]
+    responses((status = 200, description = "versions", body = Vec<GraphModel>), (status = 404, description = "not found", body = ErrorEnvelope)))]
 async fn list_versions(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<GraphModel>>> {
     let records = state
         .engine
         .store()
-        .graph_versions(state.user_id(), &graph_id)
+        .graph_versions(&principal.user_id, &graph_id)
         .await?;
-    Ok(Json(
-        records
-            .iter()
-            .map(|r| graph_json(&state, r, false))
-            .collect(),
-    ))
+    let models: ApiResult<Vec<_>> = records
+        .iter()
+        .map(|r| GraphModel::new(&state, r, false))
+        .collect();
+    Ok(Json(models?))
 }
 
 /// One version of a graph.
 #[utoipa::path(get, path = "/api/graphs/{graph_id}/versions/{version}", tag = "graphs",
     params(("graph_id" = String, Path), ("version" = i32, Path)),
-    responses((status = 200, description = "the version", body = Object), (status = 404, description = "not found")))]
+    responses((status = 200, description = "the version", body = GraphModel), (status = 404, description = "not found", body = ErrorEnvelope)))]
 async fn get_version(
     State(state): State<AppState>,
+    principal: Principal,
     Path((graph_id, version)): Path<(String, i32)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<GraphModel>> {
     let record = state
         .engine
         .store()
-        .get_graph(state.user_id(), &graph_id, Some(version))
+        .get_graph(&principal.user_id, &graph_id, Some(version))
         .await?;
-    Ok(Json(graph_json(&state, &record, false)))
+    Ok(Json(GraphModel::new(&state, &record, false)?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -212,17 +308,18 @@ struct SetActiveVersion {
 /// Makes one version the active one.
 #[utoipa::path(put, path = "/api/graphs/{graph_id}/versions/active", tag = "graphs",
     params(("graph_id" = String, Path)), request_body = SetActiveVersion,
-    responses((status = 200, description = "the active version", body = Object), (status = 404, description = "not found")))]
+    responses((status = 200, description = "the active version", body = GraphModel), (status = 404, description = "not found", body = ErrorEnvelope)))]
 async fn set_active_version(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     Json(body): Json<SetActiveVersion>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<GraphModel>> {
     let record = state
         .engine
         .store()
-        .set_active_graph_version(state.user_id(), &graph_id, body.active_graph_version)
+        .set_active_graph_version(&principal.user_id, &graph_id, body.active_graph_version)
         .await?;
     state.engine.forget_graph(&graph_id);
-    Ok(Json(graph_json(&state, &record, false)))
+    Ok(Json(GraphModel::new(&state, &record, false)?))
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use agentry_core::SecretString;
 use agentry_engine::integrations::{CredentialView, NewSecret};
+use agentry_store::AuditAction;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -14,8 +15,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, Code};
+use crate::audit::Audit;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
 use crate::extract::{Json, Path, Query};
+use crate::perimeter::ClientIp;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -152,8 +156,11 @@ pub struct CallbackBody {
 /// The user's credentials of every provider (metadata only).
 #[utoipa::path(get, path = "/api/integrations/credentials", tag = "integrations",
     responses((status = 200, description = "credentials metadata", body = Vec<CredentialsMetaResponse>)))]
-async fn list_all(State(state): State<AppState>) -> ApiResult<Json<Vec<CredentialsMetaResponse>>> {
-    let views = state.engine.vault().list(state.user_id(), None).await?;
+async fn list_all(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> ApiResult<Json<Vec<CredentialsMetaResponse>>> {
+    let views = state.engine.vault().list(&principal.user_id, None).await?;
     Ok(Json(views.into_iter().map(Into::into).collect()))
 }
 
@@ -163,12 +170,13 @@ async fn list_all(State(state): State<AppState>) -> ApiResult<Json<Vec<Credentia
     responses((status = 200, description = "credentials metadata", body = Vec<CredentialsMetaResponse>)))]
 async fn list_provider(
     State(state): State<AppState>,
+    principal: Principal,
     Path(provider): Path<String>,
 ) -> ApiResult<Json<Vec<CredentialsMetaResponse>>> {
     let views = state
         .engine
         .vault()
-        .list(state.user_id(), Some(&provider))
+        .list(&principal.user_id, Some(&provider))
         .await?;
     Ok(Json(views.into_iter().map(Into::into).collect()))
 }
@@ -178,10 +186,12 @@ async fn list_provider(
     params(("provider" = String, Path, description = "provider name")),
     request_body = CreateCredentials,
     responses((status = 201, description = "the stored credential's metadata", body = CredentialsMetaResponse),
-              (status = 400, description = "malformed credentials"),
-              (status = 503, description = "no encryption key is configured")))]
+              (status = 400, description = "malformed credentials", body = ErrorEnvelope),
+              (status = 503, description = "no encryption key is configured", body = ErrorEnvelope)))]
 async fn create(
     State(state): State<AppState>,
+    principal: Principal,
+    ip: ClientIp,
     Path(provider): Path<String>,
     Json(body): Json<Value>,
 ) -> ApiResult<(StatusCode, Json<CredentialsMetaResponse>)> {
@@ -197,21 +207,37 @@ async fn create(
         } else {
             format!("invalid credentials: {message}")
         };
-        ApiError::new(Code::InvalidCredentials, message)
+        ApiError::new(Code::InvalidCredentialsRequest, message)
     })?;
     if let Some(given) = body.provider.as_deref()
         && given != provider
     {
         return Err(ApiError::new(
-            Code::InvalidCredentials,
+            Code::InvalidCredentialsRequest,
             format!("the body's provider {given:?} differs from the path's {provider:?}"),
         ));
     }
     let view = state
         .engine
         .vault()
-        .create(state.user_id(), &provider, body.title, body.secret.into())
+        .create(
+            &principal.user_id,
+            &provider,
+            body.title,
+            body.secret.into(),
+        )
         .await?;
+    state
+        .audit()
+        .record(
+            Audit::success(AuditAction::CredentialCreate)
+                .by(&principal.user_id)
+                .on("credential", &view.id)
+                .from_ip(ip)
+                .detail("provider", provider.as_str())
+                .detail("type", view.kind.as_str()),
+        )
+        .await;
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
@@ -220,15 +246,16 @@ async fn create(
     params(("provider" = String, Path, description = "provider name"),
            ("cred_id" = String, Path, description = "credentials id")),
     responses((status = 200, description = "the credential's metadata", body = CredentialsMetaResponse),
-              (status = 404, description = "no such credentials")))]
+              (status = 404, description = "no such credentials", body = ErrorEnvelope)))]
 async fn get_meta(
     State(state): State<AppState>,
+    principal: Principal,
     Path((provider, id)): Path<(String, String)>,
 ) -> ApiResult<Json<CredentialsMetaResponse>> {
     let view = state
         .engine
         .vault()
-        .meta(state.user_id(), &provider, &id)
+        .meta(&principal.user_id, &provider, &id)
         .await?;
     Ok(Json(view.into()))
 }
@@ -238,16 +265,28 @@ async fn get_meta(
     params(("provider" = String, Path, description = "provider name"),
            ("cred_id" = String, Path, description = "credentials id")),
     responses((status = 200, description = "deleted", body = CredentialsDeletionResponse),
-              (status = 404, description = "no such credentials")))]
+              (status = 404, description = "no such credentials", body = ErrorEnvelope)))]
 async fn delete(
     State(state): State<AppState>,
+    principal: Principal,
+    ip: ClientIp,
     Path((provider, id)): Path<(String, String)>,
 ) -> ApiResult<Json<CredentialsDeletionResponse>> {
     state
         .engine
         .vault()
-        .delete(state.user_id(), &provider, &id)
+        .delete(&principal.user_id, &provider, &id)
         .await?;
+    state
+        .audit()
+        .record(
+            Audit::success(AuditAction::CredentialDelete)
+                .by(&principal.user_id)
+                .on("credential", &id)
+                .from_ip(ip)
+                .detail("provider", provider.as_str()),
+        )
+        .await;
     Ok(Json(CredentialsDeletionResponse {
         deleted: true,
         revoked: None,
@@ -258,9 +297,10 @@ async fn delete(
 #[utoipa::path(get, path = "/api/integrations/{provider}/login", tag = "integrations",
     params(("provider" = String, Path, description = "provider name"), LoginQuery),
     responses((status = 200, description = "where to send the user", body = LoginResponse),
-              (status = 400, description = "OAuth2 is not configured for the provider")))]
+              (status = 400, description = "OAuth2 is not configured for the provider", body = ErrorEnvelope)))]
 async fn login(
     State(state): State<AppState>,
+    principal: Principal,
     Path(provider): Path<String>,
     Query(q): Query<LoginQuery>,
 ) -> ApiResult<Json<LoginResponse>> {
@@ -274,7 +314,7 @@ async fn login(
     let start = state
         .engine
         .vault()
-        .login(state.user_id(), &provider, scopes)
+        .login(&principal.user_id, &provider, scopes)
         .await?;
     Ok(Json(LoginResponse {
         login_url: start.login_url,
@@ -287,17 +327,18 @@ async fn login(
     params(("provider" = String, Path, description = "provider name")),
     request_body = CallbackBody,
     responses((status = 200, description = "the new credential's metadata", body = CredentialsMetaResponse),
-              (status = 400, description = "unknown, expired or used state"),
-              (status = 502, description = "the provider refused the code")))]
+              (status = 400, description = "unknown, expired or used state", body = ErrorEnvelope),
+              (status = 502, description = "the provider refused the code", body = ErrorEnvelope)))]
 async fn callback(
     State(state): State<AppState>,
+    principal: Principal,
     Path(provider): Path<String>,
     Json(body): Json<CallbackBody>,
 ) -> ApiResult<Json<CredentialsMetaResponse>> {
     let view = state
         .engine
         .vault()
-        .callback(state.user_id(), &provider, &body.code, &body.state_token)
+        .callback(&principal.user_id, &provider, &body.code, &body.state_token)
         .await?;
     Ok(Json(view.into()))
 }

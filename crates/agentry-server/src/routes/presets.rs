@@ -6,15 +6,18 @@ use agentry_store::entity::preset;
 use agentry_store::{NewPreset, PresetChange};
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
-use utoipa::IntoParams;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, Code};
-use crate::extract::{Json, Path, Query, RawBody};
-use crate::routes::executions::meta_json;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
+use crate::extract::{Json, OptionalJson, Path, Query};
+use crate::model::{JsonObject, Pagination};
+use crate::routes::executions::ExecutionMeta;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,22 +27,50 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// AutoGPT's `LibraryAgentPreset`.
-fn preset_json(p: &preset::Model) -> Value {
-    json!({
-        "id": p.id,
-        "user_id": p.user_id,
-        "graph_id": p.graph_id,
-        "graph_version": p.graph_version,
-        "name": p.name,
-        "description": p.description,
-        "is_active": p.is_active,
-        "inputs": p.inputs,
-        "credentials": {},
-        "webhook_id": null,
-        "webhook": null,
-        "created_at": p.created_at,
-        "updated_at": p.updated_at,
-    })
+#[derive(Serialize, ToSchema)]
+pub struct PresetModel {
+    id: String,
+    user_id: String,
+    graph_id: String,
+    graph_version: i32,
+    name: String,
+    description: String,
+    is_active: bool,
+    #[schema(value_type = Object)]
+    inputs: Value,
+    credentials: JsonObject,
+    webhook_id: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    webhook: Option<Value>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<&preset::Model> for PresetModel {
+    fn from(p: &preset::Model) -> Self {
+        PresetModel {
+            id: p.id.clone(),
+            user_id: p.user_id.clone(),
+            graph_id: p.graph_id.clone(),
+            graph_version: p.graph_version,
+            name: p.name.clone(),
+            description: p.description.clone(),
+            is_active: p.is_active,
+            inputs: p.inputs.clone(),
+            credentials: JsonObject::default(),
+            webhook_id: None,
+            webhook: None,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// AutoGPT's `LibraryAgentPresetResponse`.
+#[derive(Serialize, ToSchema)]
+pub struct PresetsPage {
+    presets: Vec<PresetModel>,
+    pagination: Pagination,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -54,46 +85,43 @@ struct ListQuery {
 
 /// The user's presets, newest change first, paginated as AutoGPT does.
 #[utoipa::path(get, path = "/api/library/presets", tag = "presets", params(ListQuery),
-    responses((status = 200, description = "presets and pagination", body = Object)))]
+    responses((status = 200, description = "presets and pagination", body = PresetsPage),
+              (status = 400, description = "bad page or page size", body = ErrorEnvelope)))]
 async fn list_presets(
     State(state): State<AppState>,
+    principal: Principal,
     Query(q): Query<ListQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PresetsPage>> {
     let page = q.page.unwrap_or(1);
     let size = q.page_size.unwrap_or(10);
-    if page == 0 || !(1..=100).contains(&size) {
+    if !(1..=crate::model::MAX_PAGE).contains(&page) || !(1..=100).contains(&size) {
         return Err(ApiError::new(
             Code::InvalidQuery,
-            "page starts at 1 and page_size is between 1 and 100",
+            "page is between 1 and 1000000 and page_size between 1 and 100",
         ));
     }
     let (rows, total) = state
         .engine
         .store()
-        .list_presets(state.user_id(), q.graph_id.as_deref(), page, size)
+        .list_presets(&principal.user_id, q.graph_id.as_deref(), page, size)
         .await?;
-    Ok(Json(json!({
-        "presets": rows.iter().map(preset_json).collect::<Vec<_>>(),
-        "pagination": {
-            "total_items": total,
-            "total_pages": total.div_ceil(size),
-            "current_page": page,
-            "page_size": size,
-        }
-    })))
+    Ok(Json(PresetsPage {
+        presets: rows.iter().map(PresetModel::from).collect(),
+        pagination: Pagination::new(total, page, size),
+    }))
 }
 
 /// AutoGPT's `LibraryAgentPresetCreatable`.
-#[derive(Deserialize)]
-struct CreateBody {
+#[derive(Deserialize, ToSchema)]
+pub struct CreatePresetBody {
     graph_id: String,
     graph_version: i32,
     #[serde(default)]
-    inputs: Map<String, Value>,
+    inputs: JsonObject,
     /// Accepted for AutoGPT compatibility; credentials arrive with the credentials work.
     #[serde(default)]
     #[allow(dead_code)]
-    credentials: Map<String, Value>,
+    credentials: JsonObject,
     name: String,
     #[serde(default)]
     description: String,
@@ -106,57 +134,59 @@ fn yes() -> bool {
 }
 
 /// Saves a preset for a graph version of the user's.
-#[utoipa::path(post, path = "/api/library/presets", tag = "presets", request_body = Object,
-    responses((status = 200, description = "the preset", body = Object),
-              (status = 404, description = "no such graph version")))]
+#[utoipa::path(post, path = "/api/library/presets", tag = "presets", request_body = CreatePresetBody,
+    responses((status = 200, description = "the preset", body = PresetModel),
+              (status = 404, description = "no such graph version", body = ErrorEnvelope)))]
 async fn create_preset(
     State(state): State<AppState>,
-    Json(body): Json<CreateBody>,
-) -> ApiResult<Json<Value>> {
+    principal: Principal,
+    Json(body): Json<CreatePresetBody>,
+) -> ApiResult<Json<PresetModel>> {
     state
         .engine
-        .graph_version(state.user_id(), &body.graph_id, body.graph_version)
+        .graph_version(&principal.user_id, &body.graph_id, body.graph_version)
         .await?;
     let created = state
         .engine
         .store()
         .create_preset(NewPreset {
-            user_id: state.user_id().to_string(),
+            user_id: principal.user_id.clone(),
             graph_id: body.graph_id,
             graph_version: body.graph_version,
             name: body.name,
             description: body.description,
-            inputs: Value::Object(body.inputs),
+            inputs: Value::Object(body.inputs.0),
             is_active: body.is_active,
         })
         .await?;
-    Ok(Json(preset_json(&created)))
+    Ok(Json(PresetModel::from(&created)))
 }
 
 /// One preset.
 #[utoipa::path(get, path = "/api/library/presets/{preset_id}", tag = "presets",
     params(("preset_id" = String, Path)),
-    responses((status = 200, description = "the preset", body = Object),
-              (status = 404, description = "no such preset")))]
+    responses((status = 200, description = "the preset", body = PresetModel),
+              (status = 404, description = "no such preset", body = ErrorEnvelope)))]
 async fn get_preset(
     State(state): State<AppState>,
+    principal: Principal,
     Path(preset_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PresetModel>> {
     let p = state
         .engine
         .store()
-        .get_preset(state.user_id(), &preset_id)
+        .get_preset(&principal.user_id, &preset_id)
         .await?;
-    Ok(Json(preset_json(&p)))
+    Ok(Json(PresetModel::from(&p)))
 }
 
 /// AutoGPT's `LibraryAgentPresetUpdatable`: absent fields keep their value.
-#[derive(Deserialize)]
-struct UpdateBody {
-    inputs: Option<Map<String, Value>>,
+#[derive(Deserialize, ToSchema)]
+pub struct UpdatePresetBody {
+    inputs: Option<JsonObject>,
     /// Accepted for AutoGPT compatibility.
     #[allow(dead_code)]
-    credentials: Option<Map<String, Value>>,
+    credentials: Option<JsonObject>,
     name: Option<String>,
     description: Option<String>,
     is_active: Option<bool>,
@@ -164,93 +194,92 @@ struct UpdateBody {
 
 /// Changes a preset.
 #[utoipa::path(patch, path = "/api/library/presets/{preset_id}", tag = "presets",
-    params(("preset_id" = String, Path)), request_body = Object,
-    responses((status = 200, description = "the preset", body = Object),
-              (status = 404, description = "no such preset")))]
+    params(("preset_id" = String, Path)), request_body = UpdatePresetBody,
+    responses((status = 200, description = "the preset", body = PresetModel),
+              (status = 404, description = "no such preset", body = ErrorEnvelope)))]
 async fn update_preset(
     State(state): State<AppState>,
+    principal: Principal,
     Path(preset_id): Path<String>,
-    Json(body): Json<UpdateBody>,
-) -> ApiResult<Json<Value>> {
+    Json(body): Json<UpdatePresetBody>,
+) -> ApiResult<Json<PresetModel>> {
     let change = PresetChange {
         name: body.name,
         description: body.description,
-        inputs: body.inputs.map(Value::Object),
+        inputs: body.inputs.map(|i| Value::Object(i.0)),
         is_active: body.is_active,
     };
     let p = state
         .engine
         .store()
-        .update_preset(state.user_id(), &preset_id, change)
+        .update_preset(&principal.user_id, &preset_id, change)
         .await?;
-    Ok(Json(preset_json(&p)))
+    Ok(Json(PresetModel::from(&p)))
 }
 
 /// Deletes a preset (204, as AutoGPT).
 #[utoipa::path(delete, path = "/api/library/presets/{preset_id}", tag = "presets",
     params(("preset_id" = String, Path)),
     responses((status = 204, description = "deleted"),
-              (status = 404, description = "no such preset")))]
+              (status = 404, description = "no such preset", body = ErrorEnvelope)))]
 async fn delete_preset(
     State(state): State<AppState>,
+    principal: Principal,
     Path(preset_id): Path<String>,
 ) -> ApiResult<StatusCode> {
     state
         .engine
         .store()
-        .delete_preset(state.user_id(), &preset_id)
+        .delete_preset(&principal.user_id, &preset_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, Default)]
-struct ExecuteBody {
+/// Inputs that override the preset's; the body may be empty or absent.
+#[derive(Deserialize, Default, ToSchema)]
+pub struct PresetExecuteBody {
     #[serde(default)]
-    inputs: Map<String, Value>,
+    inputs: JsonObject,
     /// Accepted for AutoGPT compatibility.
     #[serde(default)]
     #[allow(dead_code)]
-    credential_inputs: Map<String, Value>,
+    credential_inputs: JsonObject,
 }
 
 /// Runs the preset's graph version with the preset's inputs, overridden by the request's.
 #[utoipa::path(post, path = "/api/library/presets/{preset_id}/execute", tag = "presets",
-    params(("preset_id" = String, Path)), request_body = Object,
-    responses((status = 200, description = "the run", body = Object),
-              (status = 400, description = "invalid graph or missing inputs"),
-              (status = 404, description = "no such preset")))]
+    params(("preset_id" = String, Path)),
+    request_body(content = Option<PresetExecuteBody>, description = "may be empty"),
+    responses((status = 200, description = "the run", body = ExecutionMeta),
+              (status = 400, description = "invalid graph or missing inputs", body = ErrorEnvelope),
+              (status = 404, description = "no such preset", body = ErrorEnvelope)))]
 async fn execute_preset(
     State(state): State<AppState>,
+    principal: Principal,
     Path(preset_id): Path<String>,
-    RawBody(body): RawBody,
-) -> ApiResult<Json<Value>> {
-    let body: ExecuteBody = if body.iter().all(u8::is_ascii_whitespace) {
-        ExecuteBody::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::new(Code::InvalidJson, format!("invalid execute body: {e}")))?
-    };
+    OptionalJson(body): OptionalJson<PresetExecuteBody>,
+) -> ApiResult<Json<ExecutionMeta>> {
     let store = state.engine.store();
-    let p = store.get_preset(state.user_id(), &preset_id).await?;
+    let p = store.get_preset(&principal.user_id, &preset_id).await?;
     let mut inputs = match p.inputs {
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    inputs.extend(body.inputs);
+    inputs.extend(body.inputs.0);
     let record = state
         .engine
-        .graph_version(state.user_id(), &p.graph_id, p.graph_version)
+        .graph_version(&principal.user_id, &p.graph_id, p.graph_version)
         .await?;
     let exec_id = state
         .engine
         .execute(ExecuteRequest {
-            user_id: state.user_id(),
+            user_id: &principal.user_id,
             graph: &record.graph,
             inputs,
         })
         .await?;
-    let run = store.get_execution(state.user_id(), &exec_id).await?;
-    let mut meta = meta_json(&run.run);
-    meta["preset_id"] = json!(preset_id);
+    let run = store.get_execution(&principal.user_id, &exec_id).await?;
+    let mut meta = ExecutionMeta::new(&run.run);
+    meta.preset_id = Some(preset_id);
     Ok(Json(meta))
 }

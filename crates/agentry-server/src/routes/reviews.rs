@@ -5,13 +5,15 @@
 use agentry_engine::{ReviewAction, ReviewError};
 use agentry_store::entity::pending_review;
 use axum::extract::State;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, Code};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
 use crate::extract::{Json, Path, Query};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -22,25 +24,49 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// AutoGPT's `PendingHumanReviewModel`.
-fn review_json(row: &pending_review::Model) -> Value {
-    json!({
-        "node_exec_id": row.node_exec_id,
-        "node_id": row.node_id,
-        "user_id": row.user_id,
-        "graph_exec_id": row.graph_exec_id,
-        "graph_id": row.graph_id,
-        "graph_version": row.graph_version,
-        "payload": row.payload,
-        "instructions": row.instructions,
-        "editable": row.editable,
-        "status": row.status,
-        "review_message": row.review_message,
-        "was_edited": row.was_edited,
-        "processed": false,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-        "reviewed_at": row.reviewed_at,
-    })
+#[derive(Serialize, ToSchema)]
+pub struct ReviewModel {
+    node_exec_id: String,
+    node_id: String,
+    user_id: String,
+    graph_exec_id: String,
+    graph_id: String,
+    graph_version: i32,
+    /// The data under review.
+    payload: Value,
+    instructions: Option<String>,
+    editable: bool,
+    /// `WAITING`, `APPROVED` or `REJECTED`.
+    status: String,
+    review_message: Option<String>,
+    was_edited: Option<bool>,
+    processed: bool,
+    created_at: DateTime<Utc>,
+    updated_at: Option<DateTime<Utc>>,
+    reviewed_at: Option<DateTime<Utc>>,
+}
+
+impl From<&pending_review::Model> for ReviewModel {
+    fn from(row: &pending_review::Model) -> Self {
+        ReviewModel {
+            node_exec_id: row.node_exec_id.clone(),
+            node_id: row.node_id.clone(),
+            user_id: row.user_id.clone(),
+            graph_exec_id: row.graph_exec_id.clone(),
+            graph_id: row.graph_id.clone(),
+            graph_version: row.graph_version,
+            payload: row.payload.clone(),
+            instructions: row.instructions.clone(),
+            editable: row.editable,
+            status: row.status.clone(),
+            review_message: row.review_message.clone(),
+            was_edited: row.was_edited,
+            processed: false,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            reviewed_at: row.reviewed_at,
+        }
+    }
 }
 
 impl From<ReviewError> for ApiError {
@@ -71,38 +97,43 @@ struct PageQuery {
 
 /// The user's reviews waiting for a decision, newest first.
 #[utoipa::path(get, path = "/api/review/pending", tag = "review", params(PageQuery),
-    responses((status = 200, description = "waiting reviews", body = Vec<Object>),
-              (status = 400, description = "bad page or page size")))]
+    responses((status = 200, description = "waiting reviews", body = Vec<ReviewModel>),
+              (status = 400, description = "bad page or page size", body = ErrorEnvelope)))]
 async fn list_pending_reviews(
     State(state): State<AppState>,
+    principal: Principal,
     Query(q): Query<PageQuery>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<ReviewModel>>> {
     let page = q.page.unwrap_or(1);
     let size = q.page_size.unwrap_or(25);
-    if page == 0 || !(1..=100).contains(&size) {
+    if !(1..=crate::model::MAX_PAGE).contains(&page) || !(1..=100).contains(&size) {
         return Err(ApiError::new(
             Code::InvalidQuery,
-            "page starts at 1 and page_size is between 1 and 100",
+            "page is between 1 and 1000000 and page_size between 1 and 100",
         ));
     }
     let rows = state
         .engine
-        .waiting_reviews(state.user_id(), page, size)
+        .waiting_reviews(&principal.user_id, page, size)
         .await?;
-    Ok(Json(rows.iter().map(review_json).collect()))
+    Ok(Json(rows.iter().map(ReviewModel::from).collect()))
 }
 
 /// The waiting reviews of one run, oldest first.
 #[utoipa::path(get, path = "/api/review/execution/{graph_exec_id}", tag = "review",
     params(("graph_exec_id" = String, Path)),
-    responses((status = 200, description = "the run's waiting reviews", body = Vec<Object>),
-              (status = 404, description = "no such run")))]
+    responses((status = 200, description = "the run's waiting reviews", body = Vec<ReviewModel>),
+              (status = 404, description = "no such run", body = ErrorEnvelope)))]
 async fn list_execution_reviews(
     State(state): State<AppState>,
+    principal: Principal,
     Path(exec_id): Path<String>,
-) -> ApiResult<Json<Vec<Value>>> {
-    let rows = state.engine.run_reviews(state.user_id(), &exec_id).await?;
-    Ok(Json(rows.iter().map(review_json).collect()))
+) -> ApiResult<Json<Vec<ReviewModel>>> {
+    let rows = state
+        .engine
+        .run_reviews(&principal.user_id, &exec_id)
+        .await?;
+    Ok(Json(rows.iter().map(ReviewModel::from).collect()))
 }
 
 /// One decision (AutoGPT's `ReviewItem`).
@@ -143,11 +174,12 @@ struct ReviewResponse {
 /// is queued again and resumes where it paused.
 #[utoipa::path(post, path = "/api/review/action", tag = "review", request_body = ReviewRequestBody,
     responses((status = 200, description = "decisions recorded", body = ReviewResponse),
-              (status = 400, description = "bad request, or edited data for a review that is not editable"),
-              (status = 404, description = "no such review"),
-              (status = 409, description = "already decided, or the run does not wait for review")))]
+              (status = 400, description = "bad request, or edited data for a review that is not editable", body = ErrorEnvelope),
+              (status = 404, description = "no such review", body = ErrorEnvelope),
+              (status = 409, description = "already decided, or the run does not wait for review", body = ErrorEnvelope)))]
 async fn review_action(
     State(state): State<AppState>,
+    principal: Principal,
     Json(body): Json<ReviewRequestBody>,
 ) -> ApiResult<Json<ReviewResponse>> {
     if body.reviews.iter().any(|r| r.auto_approve_future) {
@@ -168,7 +200,7 @@ async fn review_action(
         .collect();
     let tally = state
         .engine
-        .decide_reviews(state.user_id(), actions)
+        .decide_reviews(&principal.user_id, actions)
         .await?;
     Ok(Json(ReviewResponse {
         approved_count: tally.approved,

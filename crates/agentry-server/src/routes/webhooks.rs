@@ -10,15 +10,20 @@
 use agentry_engine::{ExecuteRequest, NodeInputs};
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use sha2::Sha256;
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, Code};
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
 use crate::extract::{Json, Path, RawBody};
-use crate::routes::executions::meta_json;
+use crate::model::JsonObject;
+use crate::routes::executions::ExecutionMeta;
 
 /// AutoGPT's `GenericWebhookTriggerBlock`.
 pub const GENERIC_WEBHOOK_BLOCK_ID: &str = "8fa8c167-2002-47ce-aba8-97572fc5d387";
@@ -37,19 +42,36 @@ fn ingress_path(webhook_id: &str) -> String {
     format!("/api/integrations/{PROVIDER}/webhooks/{webhook_id}/ingress")
 }
 
+/// A trigger node's webhook and where to call it.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookModel {
+    id: String,
+    /// Always `generic_webhook`.
+    provider: &'static str,
+    graph_id: String,
+    graph_version: i32,
+    node_id: String,
+    ingress_path: String,
+    url: String,
+    /// Whether calls must carry the trigger's secret or a signature made with it.
+    has_secret: bool,
+    created_at: DateTime<Utc>,
+}
+
 /// The webhooks of a graph's active version, one per trigger node, each with its ingress URL
 /// (built from the request's `Host`). Ids are created on first read and stay the same.
 #[utoipa::path(get, path = "/api/graphs/{graph_id}/webhooks", tag = "webhooks",
     params(("graph_id" = String, Path)),
-    responses((status = 200, description = "webhooks", body = Vec<Object>),
-              (status = 404, description = "no such graph")))]
+    responses((status = 200, description = "webhooks", body = Vec<WebhookModel>),
+              (status = 404, description = "no such graph", body = ErrorEnvelope)))]
 async fn graph_webhooks(
     State(state): State<AppState>,
+    principal: Principal,
     Path(graph_id): Path<String>,
     headers: HeaderMap,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<WebhookModel>>> {
     let store = state.engine.store();
-    let record = store.get_graph(state.user_id(), &graph_id, None).await?;
+    let record = store.get_graph(&principal.user_id, &graph_id, None).await?;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -60,20 +82,20 @@ async fn graph_webhooks(
             continue;
         }
         let hook = store
-            .ensure_webhook(state.user_id(), &graph_id, &node.id)
+            .ensure_webhook(&principal.user_id, &graph_id, &node.id)
             .await?;
         let path = ingress_path(&hook.id);
-        out.push(json!({
-            "id": hook.id,
-            "provider": PROVIDER,
-            "graph_id": graph_id,
-            "graph_version": record.version,
-            "node_id": node.id,
-            "ingress_path": path,
-            "url": format!("http://{host}{path}"),
-            "has_secret": secret_of(&node.input_default).is_some(),
-            "created_at": hook.created_at,
-        }));
+        out.push(WebhookModel {
+            url: format!("http://{host}{path}"),
+            id: hook.id,
+            provider: PROVIDER,
+            graph_id: graph_id.clone(),
+            graph_version: record.version,
+            node_id: node.id.clone(),
+            ingress_path: path,
+            has_secret: secret_of(&node.input_default).is_some(),
+            created_at: hook.created_at,
+        });
     }
     Ok(Json(out))
 }
@@ -89,18 +111,19 @@ fn secret_of(input_default: &Map<String, Value>) -> Option<&str> {
 /// the trigger node's `payload`; answers the run.
 #[utoipa::path(post, path = "/api/integrations/{provider}/webhooks/{webhook_id}/ingress",
     tag = "webhooks", params(("provider" = String, Path), ("webhook_id" = String, Path)),
-    request_body = Object,
-    responses((status = 200, description = "the run started", body = Object),
-              (status = 400, description = "the body is not a JSON object"),
-              (status = 401, description = "missing or wrong secret or signature"),
-              (status = 404, description = "no such webhook"),
-              (status = 410, description = "the graph's active version has no such trigger")))]
+    request_body(content = Option<JsonObject>, description = "the payload; may be empty"),
+    responses((status = 200, description = "the run started", body = ExecutionMeta),
+              (status = 400, description = "the body is not a JSON object", body = ErrorEnvelope),
+              (status = 401, description = "missing or wrong secret or signature", body = ErrorEnvelope),
+              (status = 404, description = "no such webhook", body = ErrorEnvelope),
+              (status = 410, description = "the graph's active version has no such trigger", body = ErrorEnvelope),
+              (status = 413, description = "the body is too large", body = ErrorEnvelope)))]
 async fn ingress(
     State(state): State<AppState>,
     Path((provider, webhook_id)): Path<(String, String)>,
     headers: HeaderMap,
     RawBody(body): RawBody,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ExecutionMeta>> {
     let unknown = || ApiError::not_found(format!("webhook {webhook_id} not found"));
     if provider != PROVIDER {
         return Err(unknown());
@@ -131,7 +154,7 @@ async fn ingress(
     let payload = if body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
-        match serde_json::from_slice(&body) {
+        match crate::extract::parse_json(&body) {
             Ok(Value::Object(m)) => m,
             Ok(_) => {
                 return Err(ApiError::new(
@@ -139,12 +162,7 @@ async fn ingress(
                     "the webhook payload must be a JSON object",
                 ));
             }
-            Err(e) => {
-                return Err(ApiError::new(
-                    Code::InvalidJson,
-                    format!("invalid webhook payload: {e}"),
-                ));
-            }
+            Err(e) => return Err(e),
         }
     };
     let mut node_inputs = NodeInputs::new();
@@ -164,7 +182,7 @@ async fn ingress(
         )
         .await?;
     let run = store.get_execution(&hook.user_id, &exec_id).await?;
-    Ok(Json(meta_json(&run.run)))
+    Ok(Json(ExecutionMeta::new(&run.run)))
 }
 
 /// Accepts the secret itself in `X-Webhook-Secret`, or an HMAC-SHA256 of the body keyed with

@@ -33,6 +33,8 @@
 mod protocol;
 mod subscription;
 
+pub use protocol::parse;
+
 use std::collections::HashMap;
 
 use agentry_engine::Event;
@@ -40,25 +42,16 @@ use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
-use self::protocol::Request;
+pub use self::protocol::Request;
 use self::subscription::{GraphSubscription, RunSubscription};
 use crate::AppState;
+use crate::auth::Principal;
 use crate::error::{ApiError, Code};
-use crate::extract::Query;
 
 /// How many of a graph's newest runs a lagging connection looks at for runs it never saw.
 const RECENT_RUNS: u64 = 100;
-
-/// The query string of `GET /ws`.
-#[derive(Deserialize)]
-pub struct Connect {
-    /// AutoGPT's `?token=<JWT>`; accepted and not yet checked (see `connection_user`).
-    #[serde(default)]
-    token: Option<String>,
-}
 
 /// A refused connection: AutoGPT closes with 4001 (no token) or 4002/4003 (invalid token).
 struct Refusal {
@@ -66,17 +59,23 @@ struct Refusal {
     reason: &'static str,
 }
 
-/// Who a connection acts as. The seam for sign-in: it will verify `token` here and refuse with
-/// AutoGPT's close codes. Until then every connection is the local default user.
-fn connection_user(state: &AppState, token: Option<&str>) -> Result<String, Refusal> {
-    let _ = token;
-    Ok(state.user_id().to_string())
+/// Who a connection acts as: the principal the `authenticate` layer found (from `?token=`,
+/// the `Authorization` header or the session cookie; an invalid one was already answered 401).
+/// None is closed with AutoGPT's 4001 after the upgrade.
+fn connection_user(principal: Result<Principal, ApiError>) -> Result<String, Refusal> {
+    match principal {
+        Ok(principal) => Ok(principal.user_id),
+        Err(_) => Err(Refusal {
+            code: 4001,
+            reason: "Authentication failed: send ?token=<access token or API key>",
+        }),
+    }
 }
 
 /// `GET /ws`: upgrades to a WebSocket; a request that is not an upgrade is a 400 in our envelope.
 pub async fn upgrade(
     State(state): State<AppState>,
-    Query(connect): Query<Connect>,
+    principal: Result<Principal, ApiError>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     let upgrade = match upgrade {
@@ -89,7 +88,7 @@ pub async fn upgrade(
             .into_response();
         }
     };
-    let user = connection_user(&state, connect.token.as_deref());
+    let user = connection_user(principal);
     upgrade.on_upgrade(move |mut socket| async move {
         match user {
             Ok(user_id) => Connection::new(state, user_id).serve(socket).await,

@@ -376,3 +376,51 @@ async fn a_wrong_method_is_refused_in_the_envelope() {
         .await
         .expect_error(405, "method_not_allowed");
 }
+
+/// Numeric query parameters are bounded and finite, checked before anything happens; unknown
+/// graphs are 404 on their lists; an oversized execute body is a 413 in the envelope.
+#[tokio::test]
+async fn hostile_numbers_and_sizes_are_refused_before_any_effect() {
+    let app = TestApp::start().await;
+    let id = calculator(&app).await;
+    for path in [
+        "/api/executions?page=18446744073709551615&page_size=100".to_string(),
+        format!("/api/graphs/{id}/executions?page=18446744073709551615&page_size=100"),
+        "/api/library/presets?page=18446744073709551615&page_size=100".to_string(),
+        "/api/review/pending?page=18446744073709551615&page_size=100".to_string(),
+        "/api/executions?page=1&page_size=NaN".to_string(),
+        "/api/executions?page=-1".to_string(),
+    ] {
+        app.get(&path).await.expect_error(400, "invalid_query");
+    }
+    for timeout in ["NaN", "inf", "-1", "301", "1e309"] {
+        app.post_raw(
+            &format!("/api/graphs/{id}/execute/1?wait=true&wait_timeout={timeout}"),
+            JSON,
+            r#"{"inputs": {"Input": 8}}"#,
+        )
+        .await
+        .expect_error(400, "invalid_query");
+    }
+    assert_eq!(run_count(&app, &id).await, json!(0));
+
+    let huge = format!(
+        r#"{{"inputs": {{"Input": "{}"}}}}"#,
+        "a".repeat(17 * 1024 * 1024)
+    );
+    app.post_raw(&format!("/api/graphs/{id}/execute/1"), JSON, &huge)
+        .await
+        .expect_error(413, "payload_too_large");
+    let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+    app.post_raw(&format!("/api/graphs/{id}/execute/1"), JSON, &deep)
+        .await
+        .expect_error(400, "json_too_deep");
+    assert_eq!(run_count(&app, &id).await, json!(0));
+
+    app.get("/api/graphs/no-such-graph/executions")
+        .await
+        .expect_error(404, "not_found");
+    app.get("/api/graphs/no-such-graph/schedules")
+        .await
+        .expect_error(404, "not_found");
+}

@@ -92,26 +92,26 @@ async fn credentials_are_stored_and_listed_without_their_secret() {
             &json!({"type": "api_key", "api_key": "x", "expires_at": "sk-leaky-value"}),
         )
         .await
-        .expect_error(400, "invalid_credentials");
+        .expect_error(400, "invalid_credentials_request");
     assert!(!wrong_type.to_string().contains("sk-leaky-value"));
     app.post_json(
         "/api/integrations/openai/credentials",
         &json!({"type": "api_key", "api_key": "   "}),
     )
     .await
-    .expect_error(400, "invalid_credentials");
+    .expect_error(400, "invalid_credentials_request");
     app.post_json(
         "/api/integrations/openai/credentials",
         &json!({"type": "api_key", "api_key": "k", "provider": "anthropic"}),
     )
     .await
-    .expect_error(400, "invalid_credentials");
+    .expect_error(400, "invalid_credentials_request");
     app.post_json(
         "/api/integrations/bad%20name/credentials",
         &json!({"type": "api_key", "api_key": "k"}),
     )
     .await
-    .expect_error(400, "invalid_credentials");
+    .expect_error(400, "invalid_credentials_request");
     let all = app.get("/api/integrations/credentials").await.expect(200);
     assert_eq!(all.as_array().unwrap().len(), 2);
 
@@ -211,7 +211,7 @@ async fn the_oauth2_dance_stores_tokens_and_refreshes_them() {
         &json!({"code": "the-code", "state_token": "forged"}),
     )
     .await
-    .expect_error(400, "invalid_credentials");
+    .expect_error(400, "invalid_credentials_request");
     let created = app
         .post_json(
             "/api/integrations/github/callback",
@@ -228,7 +228,7 @@ async fn the_oauth2_dance_stores_tokens_and_refreshes_them() {
         &json!({"code": "the-code", "state_token": state}),
     )
     .await
-    .expect_error(400, "invalid_credentials");
+    .expect_error(400, "invalid_credentials_request");
 
     // The token expires within five minutes: the first use refreshes it.
     let id = created["id"].as_str().unwrap();

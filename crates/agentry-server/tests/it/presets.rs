@@ -50,6 +50,14 @@ async fn presets_crud_and_execute() {
     assert!(none["presets"].as_array().unwrap().is_empty());
     assert_eq!(app.get(&path).await.expect(200)["name"], json!("eight"));
 
+    // An empty change (or the same values again) changes nothing, not even `updated_at`.
+    let before = app.get(&path).await.expect(200);
+    for same in [json!({}), json!({"name": "eight"})] {
+        let (status, unchanged) = patch(&app, &path, &same).await;
+        assert_eq!(status, 200, "{unchanged}");
+        assert_eq!(unchanged, before, "PATCH {same} changed the preset");
+    }
+
     let (status, changed) = patch(&app, &path, &json!({"name": "renamed"})).await;
     assert_eq!(status, 200, "{changed}");
     assert_eq!(changed["name"], json!("renamed"));

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use agentry_engine::{Config, Engine};
 use agentry_server::AppState;
+use agentry_server::perimeter::{Perimeter, PerimeterSettings};
 use agentry_store::Store;
 use agentry_store::testing::{TestDatabase, fresh_database};
 use serde_json::{Value, json};
@@ -84,21 +85,40 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn start() -> TestApp {
-        Self::start_with(false).await
+        Self::start_with(false, None).await
+    }
+
+    /// As `start`, serving `app` at `/`.
+    pub async fn start_with_web_app(app: agentry_server::web_app::WebApp) -> TestApp {
+        Self::start_with(false, Some(app)).await
     }
 
     /// As `start`, with the engine's worker loop claiming queued runs (runs queued again
     /// after a review decision).
     pub async fn start_with_worker() -> TestApp {
-        Self::start_with(true).await
+        Self::start_with(true, None).await
     }
 
-    async fn start_with(worker: bool) -> TestApp {
-        Self::start_with_config(Config::default(), worker).await
+    async fn start_with(worker: bool, web_app: Option<agentry_server::web_app::WebApp>) -> TestApp {
+        Self::start_with_everything(Config::default(), worker, web_app, unlimited()).await
     }
 
     /// With these engine settings (credential keys, OAuth2 providers, resources).
     pub async fn start_with_config(config: Config, worker: bool) -> TestApp {
+        Self::start_with_everything(config, worker, None, unlimited()).await
+    }
+
+    /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
+    pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
+        Self::start_with_everything(Config::default(), worker, None, perimeter).await
+    }
+
+    async fn start_with_everything(
+        config: Config,
+        worker: bool,
+        web_app: Option<agentry_server::web_app::WebApp>,
+        perimeter: Perimeter,
+    ) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
         let engine = Engine::new(store, Arc::new(agentry_blocks::registry()), config);
@@ -109,9 +129,12 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
-        let served = engine.clone();
+        let mut state = AppState::new(engine.clone()).with_perimeter(perimeter);
+        if let Some(app) = web_app {
+            state = state.with_web_app(app);
+        }
         tokio::spawn(async move {
-            agentry_server::serve(listener, AppState::new(served), async {
+            agentry_server::serve(listener, state, async {
                 let _ = rx.await;
             })
             .await
@@ -141,7 +164,12 @@ impl TestApp {
         self.base.trim_start_matches("http://")
     }
 
-    fn url(&self, path: &str) -> String {
+    /// The HTTP client, for requests the typed helpers do not make.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
@@ -233,6 +261,14 @@ impl TestApp {
     }
 }
 
+/// The perimeter of most tests: rate limits off, since their polling loops would otherwise
+/// meet them (the perimeter tests turn them on).
+pub fn unlimited() -> Perimeter {
+    let mut settings = PerimeterSettings::default();
+    settings.rate_limits.enabled = false;
+    Perimeter::new(settings, None, None, "test").unwrap()
+}
+
 /// A saved AutoGPT agent export from the shared folder.
 pub fn agent(file: &str) -> Value {
     let path = format!(
@@ -296,4 +332,20 @@ pub fn properties(schema: &Value) -> Vec<String> {
         .as_object()
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
+}
+
+/// The Redis of the shared-state tests (`TEST_REDIS_URL`); None skips them, unless
+/// `AGENTRY_TEST_REDIS=required` (CI), which makes a missing server a failure.
+pub fn redis_url() -> Option<String> {
+    match std::env::var("TEST_REDIS_URL") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            assert!(
+                std::env::var("AGENTRY_TEST_REDIS").as_deref() != Ok("required"),
+                "Redis is required (AGENTRY_TEST_REDIS=required) but TEST_REDIS_URL is not set"
+            );
+            eprintln!("skipped: no Redis (TEST_REDIS_URL)");
+            None
+        }
+    }
 }

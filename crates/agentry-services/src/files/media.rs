@@ -8,7 +8,7 @@ use base64::Engine as _;
 use reqwest::Method;
 use serde::Serialize;
 
-use super::{FileStore, MAX_FILE_BYTES, inside, sanitize_filename};
+use super::{FileStore, MAX_FILE_BYTES, existing_inside, inside, sanitize_filename};
 use crate::http::OutboundHttp;
 
 /// File name extensions and MIME types we know both ways.
@@ -75,7 +75,8 @@ impl Stored {
 
     /// The file's bytes; a file over `MAX_FILE_BYTES` is refused before it is read.
     pub async fn bytes(&self) -> Result<Vec<u8>, BlockError> {
-        let path = self.path();
+        // Resolved again: the folder may have changed since the pin was stored.
+        let path = existing_inside(&self.dir, &self.relative)?;
         let size = tokio::fs::metadata(&path)
             .await
             .map_err(|e| BlockError::System(format!("cannot read the stored file: {e}")))?
@@ -111,6 +112,15 @@ async fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<String, BlockErro
         return Err(too_large(bytes.len() as u64));
     }
     let path = inside(dir, name)?;
+    // Never write through a link left in the folder: it could point anywhere.
+    if tokio::fs::symlink_metadata(&path)
+        .await
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(BlockError::input(
+            "Local file path is outside the temp_base directory. Access denied.",
+        ));
+    }
     tokio::fs::write(&path, bytes)
         .await
         .map_err(|e| BlockError::System(format!("cannot store the file: {e}")))?;
@@ -155,13 +165,7 @@ pub async fn store<O: Serialize>(cx: &mut Cx<'_, O>, file: &str) -> Result<Store
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         write(&dir, &sanitize_filename(&last), &fetched.body).await?
     } else {
-        let path = inside(&dir, file)?;
-        let meta = tokio::fs::symlink_metadata(&path).await;
-        if !meta.is_ok_and(|m| m.is_file()) {
-            return Err(BlockError::Input(format!(
-                "Local file does not exist: {file}"
-            )));
-        }
+        existing_inside(&dir, file)?;
         file.to_string()
     };
     Ok(Stored { dir, relative })

@@ -111,6 +111,26 @@ pub fn inside(base: &Path, relative: &str) -> Result<PathBuf, BlockError> {
     Ok(base.join(path))
 }
 
+/// `relative` inside `base` as it is on disk: the lexical check of `inside`, then every
+/// symlink on the way resolved and the result required to be a regular file still inside
+/// `base`, so that a linked directory or file in a run's folder cannot lead to another run's
+/// (or another user's) files. The error does not say whether the target exists.
+pub fn existing_inside(base: &Path, relative: &str) -> Result<PathBuf, BlockError> {
+    let missing = || BlockError::Input(format!("Local file does not exist: {relative}"));
+    let path = inside(base, relative)?;
+    let base = std::fs::canonicalize(base).map_err(|_| missing())?;
+    let real = std::fs::canonicalize(&path).map_err(|_| missing())?;
+    if !real.starts_with(&base) {
+        return Err(BlockError::input(
+            "Local file path is outside the temp_base directory. Access denied.",
+        ));
+    }
+    match std::fs::metadata(&real) {
+        Ok(meta) if meta.is_file() => Ok(real),
+        _ => Err(missing()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +160,56 @@ mod tests {
             Path::new("/data/u1/direct")
         );
         assert!(store.run_dir("../x", "r").is_err());
+    }
+
+    #[test]
+    fn links_inside_a_runs_folder_cannot_lead_outside_it() {
+        let root = tempfile::tempdir().unwrap();
+        let store = FileStore::new(root.path());
+        let mine = store.run_dir("u1", "r1").unwrap();
+        let other_run = store.run_dir("u1", "r0").unwrap();
+        let other_user = store.run_dir("u2", "r9").unwrap();
+        for dir in [&mine, &other_run, &other_user] {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join("secret.txt"), "s").unwrap();
+        }
+        std::fs::create_dir(mine.join("sub")).unwrap();
+        std::fs::write(mine.join("sub").join("own.txt"), "o").unwrap();
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, mine.join(name)).unwrap();
+        };
+        link(&other_user, "linkdir");
+        link(&other_run, "runlink");
+        link(&other_user.join("secret.txt"), "linkfile");
+        link(Path::new("/etc"), "etc");
+        link(&mine.join("sub"), "sublink");
+        link(&mine.join("secret.txt"), "own_link.txt");
+
+        for bad in [
+            "linkdir/secret.txt",
+            "runlink/secret.txt",
+            "linkfile",
+            "etc/passwd",
+            "linkdir",
+            "sub",
+        ] {
+            let err = existing_inside(&mine, bad).expect_err(bad);
+            assert!(!err.to_string().contains("u2"), "{err}");
+        }
+        // Links that stay inside the folder are followed.
+        let real = std::fs::canonicalize(&mine).unwrap();
+        assert_eq!(
+            existing_inside(&mine, "sublink/own.txt").unwrap(),
+            real.join("sub").join("own.txt")
+        );
+        assert_eq!(
+            existing_inside(&mine, "own_link.txt").unwrap(),
+            real.join("secret.txt")
+        );
+        assert_eq!(
+            existing_inside(&mine, "secret.txt").unwrap(),
+            real.join("secret.txt")
+        );
         assert!(store.run_dir("u", "a/b").is_err());
     }
 }

@@ -1,4 +1,6 @@
-//! `users`: who owns graphs and runs. Until sign-in exists, one local default user.
+//! `users`: who owns graphs and runs. The local default user owns everything made without
+//! sign-in; accounts add a password hash (argon2id PHC string), a role, `disabled`, and a
+//! `token_version` that ends every session issued before it was bumped.
 
 use sea_orm::entity::prelude::*;
 
@@ -11,6 +13,10 @@ pub struct Model {
     pub name: String,
     pub timezone: Option<String>,
     pub created_at: DateTimeUtc,
+    pub password_hash: Option<String>,
+    pub role: String,
+    pub disabled: bool,
+    pub token_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,7 +12,9 @@ mod m0005_json_text;
 mod m0006_queue_fairness;
 mod m0007_memory;
 mod m0008_reviews;
+mod m0009_accounts;
 mod m0010_credentials;
+mod m0011_audit;
 
 pub struct Migrator;
 
@@ -27,7 +29,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_queue_fairness::QueueFairness),
             Box::new(m0007_memory::Memory),
             Box::new(m0008_reviews::Reviews),
+            Box::new(m0009_accounts::Accounts),
             Box::new(m0010_credentials::CredentialsTables),
+            Box::new(m0011_audit::Audit),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The store's integration tests, each on a fresh database: a SQLite file, or a PostgreSQL
 //! database of its own when `TEST_DATABASE_URL` names a server.
 
+mod audit;
 mod credentials;
 mod executions;
 mod fairness;

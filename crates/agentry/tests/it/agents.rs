@@ -60,7 +60,9 @@ fn run_exits_one_when_the_graph_cannot_run() {
 #[test]
 fn every_export_imports_or_is_refused_naming_its_missing_blocks() {
     let dir = tempfile::tempdir().unwrap();
-    let registry = agentry_blocks::registry();
+    // The binary's registry: the built-in blocks and the integrations.
+    let mut registry = agentry_blocks::registry();
+    agentry_integrations::register(&mut registry);
     let (mut imported, mut complete) = (0, 0);
     for entry in std::fs::read_dir(agent("")).unwrap() {
         let path = entry.unwrap().path();

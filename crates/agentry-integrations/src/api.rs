@@ -1,0 +1,352 @@
+//! The one way integrations call a provider: a `Service` (provider name, base URL key, how the
+//! secret travels) and a `Client` bound to the user's credential that sends requests through
+//! the guarded HTTP client, maps answers to `IntegrationError` and retries what may pass.
+//!
+//! * 401/403 → `Credentials` naming the provider; an OAuth2 credential is refreshed once
+//!   (`Cx::refresh_credential`) after a 401 and the request sent again;
+//! * 429 → waits `Retry-After` seconds (capped; the backoff when absent) and retries;
+//! * 5xx, timeouts and broken connections → retried with backoff, then `Unavailable`;
+//! * other 4xx → `Rejected` with the provider's own message.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use agentry_core::credentials::{Credential, CredentialKind, CredentialSecret, CredentialsMeta};
+use agentry_core::{BlockError, Cx, SecretString};
+use agentry_services::http::{Fetched, OutboundHttp};
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::Value;
+use url::Url;
+
+use crate::error::IntegrationError;
+use crate::settings::{IntegrationSettings, Retry};
+
+/// Every base URL key a service uses (for `IntegrationSettings::with_all_bases`).
+pub const SERVICE_KEYS: &[&str] = &[
+    "gmail",
+    "google_calendar",
+    "google_maps",
+    "jina_search",
+    "jina_reader",
+    "firecrawl",
+    "airtable",
+    "youtube",
+];
+
+/// How the secret travels with each request.
+#[derive(Debug, Clone, Copy)]
+pub enum AuthStyle {
+    /// `Authorization: Bearer <api key or access token>`.
+    Bearer,
+    /// A query parameter (Google Maps' `key`).
+    Query(&'static str),
+}
+
+/// One provider API: what AutoGPT calls the provider, the credential kinds it accepts, where it
+/// lives by default.
+#[derive(Debug, Clone, Copy)]
+pub struct Service {
+    /// AutoGPT's `ProviderName` value, as in `CredentialsMetaInput.provider`.
+    pub provider: &'static str,
+    /// The `IntegrationSettings` key of its base URL.
+    pub key: &'static str,
+    pub default_base: &'static str,
+    pub kinds: &'static [CredentialKind],
+    pub auth: AuthStyle,
+}
+
+/// A `Service` bound to one user's credential for one block run.
+pub struct Client {
+    service: Service,
+    base: String,
+    meta: CredentialsMeta,
+    /// Replaced when an OAuth2 token is refreshed after a 401.
+    secret: Mutex<SecretString>,
+    oauth2: bool,
+    http: OutboundHttp,
+    retry: Retry,
+}
+
+/// The `credentials` input with the provider filled in when the export stripped it.
+pub fn meta_for(meta: &CredentialsMeta, provider: &str) -> CredentialsMeta {
+    let mut meta = meta.clone();
+    meta.provider.get_or_insert_with(|| provider.to_string());
+    meta
+}
+
+/// A boxed future that holds no borrow of the block's context (which is not `Sync`), so the
+/// block's own future stays `Send`.
+pub type Call<'s, T> = Pin<Box<dyn Future<Output = Result<T, IntegrationError>> + Send + 's>>;
+
+impl Client {
+    /// `service` for the user's `credential` (found with `Cx::credential(&meta_for(..))`);
+    /// an input error when the credential is of a kind the service does not take.
+    pub fn new<O: Serialize>(
+        cx: &Cx<'_, O>,
+        service: Service,
+        meta: &CredentialsMeta,
+        credential: Credential,
+    ) -> Result<Client, BlockError> {
+        let kind = credential.secret.kind();
+        if !service.kinds.contains(&kind) {
+            return Err(BlockError::Input(format!(
+                "{} needs {} credentials, and these are {}",
+                service.provider,
+                service
+                    .kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                kind.as_str()
+            )));
+        }
+        let secret = bearer(&credential.secret, service.provider)?;
+        let settings = IntegrationSettings::from_cx(cx);
+        Ok(Client {
+            base: settings.base(service.key, service.default_base),
+            service,
+            meta: meta_for(meta, service.provider),
+            secret: Mutex::new(secret),
+            oauth2: kind == CredentialKind::Oauth2,
+            http: OutboundHttp::from_cx(cx).same_origin_redirects()?,
+            retry: settings.retry,
+        })
+    }
+
+    pub fn provider(&self) -> &'static str {
+        self.service.provider
+    }
+
+    /// `path` under the service's base URL (`path` starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// GET `path` with `query`, answered as JSON.
+    pub fn get_json<'s, O: Serialize>(
+        &'s self,
+        cx: &'s Cx<'_, O>,
+        path: &'s str,
+        query: &'s [(&'s str, String)],
+    ) -> Call<'s, Value> {
+        let sent = self.send(cx, Method::GET, path, query, None);
+        Box::pin(async move { self.parse(&sent.await?) })
+    }
+
+    /// `method` `path` with a JSON body, answered as JSON (an empty body reads as `null`).
+    pub fn send_json<'s, O: Serialize>(
+        &'s self,
+        cx: &'s Cx<'_, O>,
+        method: Method,
+        path: &'s str,
+        body: &'s Value,
+    ) -> Call<'s, Value> {
+        let sent = self.send(cx, method, path, &[], Some(body));
+        Box::pin(async move { self.parse(&sent.await?) })
+    }
+
+    /// GET `path`, answered as text.
+    pub fn get_text<'s, O: Serialize>(
+        &'s self,
+        cx: &'s Cx<'_, O>,
+        path: &'s str,
+    ) -> Call<'s, String> {
+        let sent = self.send(cx, Method::GET, path, &[], None);
+        Box::pin(async move { Ok(sent.await?.text()) })
+    }
+
+    fn parse(&self, fetched: &Fetched) -> Result<Value, IntegrationError> {
+        if fetched.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&fetched.body).map_err(|e| IntegrationError::Malformed {
+            provider: self.service.provider,
+            message: format!("the body is not JSON ({e})"),
+        })
+    }
+
+    fn current_secret(&self) -> SecretString {
+        self.secret
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Sends one request, retrying and refreshing as the module describes.
+    pub fn send<'s, O: Serialize>(
+        &'s self,
+        cx: &'s Cx<'_, O>,
+        method: Method,
+        path: &'s str,
+        query: &'s [(&'s str, String)],
+        body: Option<&'s Value>,
+    ) -> Call<'s, Fetched> {
+        // Made now (futures are lazy) because the context cannot travel into the future.
+        let mut refresh = self.oauth2.then(|| cx.refresh_credential(&self.meta));
+        Box::pin(async move {
+            let provider = self.service.provider;
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let mut url =
+                    Url::parse(&self.url(path)).map_err(|e| IntegrationError::Malformed {
+                        provider,
+                        message: format!("the configured base URL is not valid ({e})"),
+                    })?;
+                let secret = self.current_secret();
+                if !query.is_empty() || matches!(self.service.auth, AuthStyle::Query(_)) {
+                    let mut pairs = url.query_pairs_mut();
+                    for (k, v) in query {
+                        pairs.append_pair(k, v);
+                    }
+                    if let AuthStyle::Query(name) = self.service.auth {
+                        pairs.append_pair(name, secret.expose());
+                    }
+                }
+                let mut request = self
+                    .http
+                    .request(method.clone(), url.as_str())
+                    .map_err(|e| IntegrationError::Transport(redact(e, &secret)))?;
+                if let AuthStyle::Bearer = self.service.auth {
+                    request = request.bearer_auth(secret.expose());
+                }
+                if let Some(body) = body {
+                    request = request.json(body);
+                }
+                let last = attempt >= self.retry.max_attempts;
+                let fetched = match self.http.send(request).await {
+                    Ok(fetched) => fetched,
+                    Err(BlockError::System(message)) if !last => {
+                        let message = redact_text(&message, &secret);
+                        tracing::warn!(
+                            provider,
+                            attempt,
+                            "provider call failed, retrying: {message}"
+                        );
+                        tokio::time::sleep(self.retry.backoff(attempt)).await;
+                        continue;
+                    }
+                    Err(e) => return Err(IntegrationError::Transport(redact(e, &secret))),
+                };
+                let status = fetched.status;
+                if (200..300).contains(&status) {
+                    return Ok(fetched);
+                }
+                let message = redact_text(&provider_message(&fetched), &secret);
+                match status {
+                    401 if refresh.is_some() => {
+                        let pending = refresh.take().expect("checked");
+                        attempt -= 1;
+                        let credential = pending.await.map_err(IntegrationError::Transport)?;
+                        let fresh = bearer(&credential.secret, provider)
+                            .map_err(IntegrationError::Transport)?;
+                        *self
+                            .secret
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh;
+                    }
+                    401 | 403 => {
+                        return Err(IntegrationError::Credentials {
+                            provider,
+                            status,
+                            message,
+                        });
+                    }
+                    429 if !last => {
+                        let wait = retry_after(&fetched)
+                            .map(|w| w.min(self.retry.retry_after_cap))
+                            .unwrap_or_else(|| self.retry.backoff(attempt));
+                        tracing::warn!(provider, attempt, ?wait, "rate limited, retrying");
+                        tokio::time::sleep(wait).await;
+                    }
+                    429 => return Err(IntegrationError::RateLimited { provider }),
+                    500..=599 if !last => {
+                        tracing::warn!(provider, attempt, status, "provider error, retrying");
+                        tokio::time::sleep(self.retry.backoff(attempt)).await;
+                    }
+                    500..=599 => {
+                        return Err(IntegrationError::Unavailable {
+                            provider,
+                            status,
+                            message,
+                        });
+                    }
+                    _ => {
+                        return Err(IntegrationError::Rejected {
+                            provider,
+                            status,
+                            message,
+                        });
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// A key sent as a query parameter can appear in a transport error's URL: never let it out.
+fn redact_text(text: &str, secret: &SecretString) -> String {
+    if secret.expose().is_empty() {
+        return text.to_string();
+    }
+    text.replace(secret.expose(), "<redacted>")
+}
+
+fn redact(e: BlockError, secret: &SecretString) -> BlockError {
+    match e {
+        BlockError::Input(m) => BlockError::Input(redact_text(&m, secret)),
+        BlockError::System(m) => BlockError::System(redact_text(&m, secret)),
+    }
+}
+
+/// The secret a bearer or key style API wants from a credential.
+fn bearer(secret: &CredentialSecret, provider: &str) -> Result<SecretString, BlockError> {
+    secret.bearer().cloned().ok_or_else(|| {
+        BlockError::Input(format!(
+            "{provider} needs an API key or OAuth2 credential, and these are {}",
+            secret.kind().as_str()
+        ))
+    })
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is not used by these providers).
+fn retry_after(fetched: &Fetched) -> Option<Duration> {
+    fetched
+        .headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+/// The provider's own error text: `error.message`, `error` as a string, `message`, or the body.
+pub fn provider_message(fetched: &Fetched) -> String {
+    let text = fetched.text();
+    let parsed: Option<Value> = serde_json::from_str(&text).ok();
+    let found = parsed.as_ref().and_then(|v| {
+        v.pointer("/error/message")
+            .or_else(|| v.get("error").filter(|e| e.is_string()))
+            .or_else(|| v.get("message"))
+            .or_else(|| v.get("error_message"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    let mut message = found.unwrap_or(text);
+    if message.len() > 500 {
+        let mut end = 500;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push('…');
+    }
+    message
+}

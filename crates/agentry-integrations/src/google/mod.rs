@@ -1,0 +1,5 @@
+//! google blocks.
+
+use agentry_core::Registry;
+
+pub fn register(_r: &mut Registry) {}

@@ -1,0 +1,5 @@
+//! youtube blocks.
+
+use agentry_core::Registry;
+
+pub fn register(_r: &mut Registry) {}

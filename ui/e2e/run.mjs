@@ -1,0 +1,31 @@
+// Runs every end-to-end scenario against one fresh server and prints "N passed, N failed".
+// `node e2e/run.mjs [filter]` runs the scenarios whose name contains the filter.
+import { launch, startServer } from "./harness.mjs";
+import { scenarios } from "./scenarios.mjs";
+
+const filter = process.argv[2] ?? "";
+const report = [];
+let passed = 0;
+let failed = 0;
+const server = await startServer();
+const browser = await launch();
+try {
+  for (const [name, run] of Object.entries(scenarios)) {
+    if (!name.includes(filter)) continue;
+    const t = Date.now();
+    try {
+      await run({ browser, server, report });
+      passed++;
+      console.log(`PASS ${name} (${Date.now() - t} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name} (${Date.now() - t} ms)\n  ${String(e.stack ?? e).split("\n").join("\n  ")}`);
+    }
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}
+for (const line of report) console.log(line);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
