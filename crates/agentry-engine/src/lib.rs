@@ -8,6 +8,7 @@ mod error;
 pub mod event;
 pub mod graphs;
 mod inputs;
+pub mod integrations;
 pub mod limits;
 mod liveness;
 mod memory;
@@ -74,6 +75,8 @@ pub struct Config {
     pub reaper: reaper::ReaperPolicy,
     /// The services blocks may use (HTTP client, LLM providers), built by the binary.
     pub resources: Arc<agentry_core::Resources>,
+    /// The keys that seal users' credentials and the OAuth2 providers.
+    pub credentials: integrations::CredentialSettings,
 }
 
 impl Default for Config {
@@ -91,6 +94,7 @@ impl Default for Config {
             max_queued_per_user: 0,
             reaper: reaper::ReaperPolicy::default(),
             resources: Arc::default(),
+            credentials: integrations::CredentialSettings::default(),
         }
     }
 }
@@ -107,6 +111,7 @@ struct Inner {
     writer: writer::Writer,
     bus: EventBus,
     plans: plan::PlanCache,
+    vault: Arc<integrations::Vault>,
     runs: Mutex<HashMap<String, RunHandle>>,
     /// Graph versions are immutable: cache them by (id, version).
     graphs: Mutex<HashMap<(String, i32), Arc<GraphRecord>>>,
@@ -123,7 +128,7 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
-/// Inputs for single nodes of a run, by node id, given at its start.
+/// Inputs for single nodes of a run, by node id, applied to each of their executions.
 pub type NodeInputs = HashMap<String, Map<String, Value>>;
 
 /// Node inputs as stored with the run.
@@ -163,6 +168,10 @@ impl Engine {
         Engine {
             inner: Arc::new(Inner {
                 writer: writer::Writer::spawn(store.clone()),
+                vault: Arc::new(integrations::Vault::new(
+                    store.clone(),
+                    config.credentials.clone(),
+                )),
                 bus: EventBus::new(config.event_capacity),
                 store,
                 registry,
@@ -178,6 +187,11 @@ impl Engine {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Users' credentials.
+    pub fn vault(&self) -> &Arc<integrations::Vault> {
+        &self.inner.vault
     }
 
     pub fn registry(&self) -> &Arc<Registry> {

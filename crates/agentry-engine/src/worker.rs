@@ -55,6 +55,10 @@ impl Engine {
                 self.inner.store.clone(),
                 user_id.clone(),
             ))),
+            credentials: Some(Arc::new(crate::integrations::RunCredentials::new(
+                self.inner.vault.clone(),
+                user_id.clone(),
+            ))),
             resources: self.inner.config.resources.clone(),
             reviews: Some(self.inner.store.clone()),
         };

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backend;
 mod batch;
+pub mod credentials;
 pub mod entity;
 mod error;
 pub mod executions;
@@ -29,6 +30,7 @@ pub mod workers;
 pub use accounts::NewAccount;
 pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, NewAuditEvent};
 pub use backend::Backend;
+pub use credentials::{NewCredential, NewOauthState, Sealed};
 pub use error::{Error, Result};
 pub use executions::{
     Batch, EventRow, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow,

@@ -4,6 +4,7 @@ pub mod blocks;
 pub mod executions;
 pub mod graphs;
 pub mod health;
+pub mod integrations;
 pub mod presets;
 pub mod reviews;
 pub mod schedules;

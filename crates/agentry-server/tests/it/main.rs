@@ -2,9 +2,11 @@
 //! database, exercised through HTTP and a real WebSocket client only.
 
 mod blocks;
+mod credentials_access;
 mod errors;
 mod executions;
 mod graphs;
+mod integrations;
 mod perimeter;
 mod presets;
 mod reviews;

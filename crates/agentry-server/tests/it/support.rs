@@ -67,6 +67,8 @@ impl Reply {
 
 /// The server, running on its own port with its own database until dropped.
 pub struct TestApp {
+    /// The engine behind the server.
+    pub engine: Engine,
     base: String,
     client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
@@ -98,26 +100,43 @@ impl TestApp {
     }
 
     async fn start_with(worker: bool, web_app: Option<agentry_server::web_app::WebApp>) -> TestApp {
-        Self::start_with_everything(worker, web_app, unlimited()).await
+        Self::start_with_everything(Config::default(), worker, web_app, unlimited(), false).await
+    }
+
+    /// With these engine settings (credential keys, OAuth2 providers, resources).
+    pub async fn start_with_config(config: Config, worker: bool) -> TestApp {
+        Self::start_with_everything(config, worker, None, unlimited(), false).await
+    }
+
+    /// As `start_with_config`, with sign-in on: every request needs an access token or API key
+    /// (`accounts` makes them for the same store).
+    pub async fn start_with_accounts(config: Config) -> TestApp {
+        Self::start_with_everything(config, false, None, unlimited(), true).await
+    }
+
+    /// The sign-in keys of this server's store, for issuing tokens and hashing API keys.
+    pub async fn accounts(&self) -> agentry_server::auth::Accounts {
+        let settings = agentry_server::auth::AuthSettings::default();
+        agentry_server::auth::Accounts::new(self.engine.store().clone(), settings)
+            .await
+            .unwrap()
     }
 
     /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
     pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
-        Self::start_with_everything(worker, None, perimeter).await
+        Self::start_with_everything(Config::default(), worker, None, perimeter, false).await
     }
 
     async fn start_with_everything(
+        config: Config,
         worker: bool,
         web_app: Option<agentry_server::web_app::WebApp>,
         perimeter: Perimeter,
+        accounts: bool,
     ) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
-        let engine = Engine::new(
-            store,
-            Arc::new(agentry_blocks::registry()),
-            Config::default(),
-        );
+        let engine = Engine::new(store, Arc::new(agentry_blocks::registry()), config);
         if worker {
             // Ends with the test's runtime.
             engine.spawn_worker(tokio_util::sync::CancellationToken::new());
@@ -125,7 +144,14 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
-        let mut state = AppState::new(engine).with_perimeter(perimeter);
+        let mut state = if accounts {
+            let settings = agentry_server::auth::AuthSettings::default();
+            let accounts = agentry_server::auth::Accounts::new(engine.store().clone(), settings);
+            AppState::with_accounts(engine.clone(), accounts.await.unwrap())
+        } else {
+            AppState::new(engine.clone())
+        };
+        state = state.with_perimeter(perimeter);
         if let Some(app) = web_app {
             state = state.with_web_app(app);
         }
@@ -142,11 +168,17 @@ impl TestApp {
             .build()
             .unwrap();
         TestApp {
+            engine,
             base: format!("http://{addr}"),
             client,
             shutdown: Some(tx),
             _db: db,
         }
+    }
+
+    /// The test database's URL.
+    pub fn database_url(&self) -> &str {
+        self._db.url()
     }
 
     /// The server's address, `127.0.0.1:PORT` (for WebSocket clients).
