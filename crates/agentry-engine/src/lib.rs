@@ -8,7 +8,9 @@ mod error;
 pub mod event;
 pub mod graphs;
 mod inputs;
+pub mod integrations;
 pub mod limits;
+mod liveness;
 mod memory;
 mod node_task;
 pub mod plan;
@@ -56,6 +58,9 @@ pub struct Config {
     pub worker_concurrency: usize,
     /// How long a worker's claim on a run holds without renewal.
     pub lease: Duration,
+    /// Whether a starting worker frees at once the leases of dead worker processes of the same
+    /// host (checked through `/proc`); off, they wait for expiry like other hosts' runs.
+    pub take_over_on_host: bool,
     /// How often an idle worker looks for runs enqueued by other processes.
     pub poll_interval: Duration,
     /// This process's name in leases.
@@ -70,6 +75,8 @@ pub struct Config {
     pub reaper: reaper::ReaperPolicy,
     /// The services blocks may use (HTTP client, LLM providers), built by the binary.
     pub resources: Arc<agentry_core::Resources>,
+    /// The keys that seal users' credentials and the OAuth2 providers.
+    pub credentials: integrations::CredentialSettings,
 }
 
 impl Default for Config {
@@ -80,12 +87,14 @@ impl Default for Config {
             event_capacity: 4096,
             worker_concurrency: 100,
             lease: Duration::from_secs(30),
+            take_over_on_host: true,
             poll_interval: Duration::from_secs(1),
             worker_id: format!("worker-{}", uuid::Uuid::new_v4()),
             claim_limits: agentry_store::ClaimLimits::default(),
             max_queued_per_user: 0,
             reaper: reaper::ReaperPolicy::default(),
             resources: Arc::default(),
+            credentials: integrations::CredentialSettings::default(),
         }
     }
 }
@@ -102,6 +111,7 @@ struct Inner {
     writer: writer::Writer,
     bus: EventBus,
     plans: plan::PlanCache,
+    vault: Arc<integrations::Vault>,
     runs: Mutex<HashMap<String, RunHandle>>,
     /// Graph versions are immutable: cache them by (id, version).
     graphs: Mutex<HashMap<(String, i32), Arc<GraphRecord>>>,
@@ -118,7 +128,7 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
-/// Inputs for single nodes of a run, by node id, given at its start.
+/// Inputs for single nodes of a run, by node id, applied to each of their executions.
 pub type NodeInputs = HashMap<String, Map<String, Value>>;
 
 /// Node inputs as stored with the run.
@@ -158,6 +168,10 @@ impl Engine {
         Engine {
             inner: Arc::new(Inner {
                 writer: writer::Writer::spawn(store.clone()),
+                vault: Arc::new(integrations::Vault::new(
+                    store.clone(),
+                    config.credentials.clone(),
+                )),
                 bus: EventBus::new(config.event_capacity),
                 store,
                 registry,
@@ -173,6 +187,11 @@ impl Engine {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Users' credentials.
+    pub fn vault(&self) -> &Arc<integrations::Vault> {
+        &self.inner.vault
     }
 
     pub fn registry(&self) -> &Arc<Registry> {
@@ -443,6 +462,14 @@ impl Engine {
             .await
         {
             tracing::warn!(error = %e, "releasing run leases on shutdown failed");
+        }
+        if let Err(e) = self
+            .inner
+            .store
+            .forget_worker(&self.inner.config.worker_id)
+            .await
+        {
+            tracing::warn!(error = %e, "forgetting this worker process failed");
         }
     }
 }

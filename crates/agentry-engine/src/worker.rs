@@ -55,6 +55,10 @@ impl Engine {
                 self.inner.store.clone(),
                 user_id.clone(),
             ))),
+            credentials: Some(Arc::new(crate::integrations::RunCredentials::new(
+                self.inner.vault.clone(),
+                user_id.clone(),
+            ))),
             resources: self.inner.config.resources.clone(),
             reviews: Some(self.inner.store.clone()),
         };
@@ -88,7 +92,48 @@ impl Engine {
         let heartbeat = self.clone();
         let stop = shutdown.clone();
         tokio::spawn(async move { heartbeat.renew_loop(stop).await });
-        tokio::spawn(async move { engine.claim_loop(shutdown).await })
+        tokio::spawn(async move {
+            engine.take_over_dead_predecessors().await;
+            engine.claim_loop(shutdown).await
+        })
+    }
+
+    /// Records this process as a worker and frees the leases of dead worker processes on the
+    /// same host (a restart after a crash), so their runs resume now instead of when the
+    /// leases expire. Workers on other hosts are never judged from here: their runs wait for
+    /// expiry (`Config::lease`).
+    async fn take_over_dead_predecessors(&self) {
+        if !self.inner.config.take_over_on_host {
+            return;
+        }
+        let store = &self.inner.store;
+        let Some(me) = crate::liveness::current(&self.inner.config.worker_id) else {
+            return;
+        };
+        if let Err(e) = store.register_worker(&me).await {
+            tracing::warn!(error = %e, "recording this worker process failed");
+            return;
+        }
+        let others = match store.workers_on_host(&me.host, &me.worker_id).await {
+            Ok(others) => others,
+            Err(e) => {
+                tracing::warn!(error = %e, "listing this host's worker processes failed");
+                return;
+            }
+        };
+        for dead in others
+            .iter()
+            .filter(|other| !crate::liveness::is_alive(other, &me))
+        {
+            match store.release_dead_worker(&dead.worker_id).await {
+                Ok(runs) => {
+                    tracing::info!(worker = %dead.worker_id, pid = dead.pid, runs, "took over the leases of a dead worker process on this host");
+                }
+                Err(e) => {
+                    tracing::warn!(worker = %dead.worker_id, error = %e, "releasing a dead worker's leases failed");
+                }
+            }
+        }
     }
 
     async fn claim_loop(&self, shutdown: CancellationToken) {

@@ -164,6 +164,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::presets::router())
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
+        .merge(routes::integrations::router())
 }
 
 /// The router and its OpenAPI document.

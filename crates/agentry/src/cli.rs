@@ -62,6 +62,11 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Manage the keys that encrypt users' credentials.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
     /// Write the API's OpenAPI document (the UI's typed client is generated from it).
     Openapi {
         /// Write to this file instead of standard output (the UI keeps it in ui/openapi.json).
@@ -89,4 +94,16 @@ pub enum UserCommand {
         #[arg(long)]
         admin: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Print a new random key as `KEY_ID:BASE64`, for AGENTRY_ENCRYPTION_KEY.
+    Generate {
+        /// The key's id, stored with every value it seals.
+        #[arg(long, default_value = "k1")]
+        id: String,
+    },
+    /// Re-encrypt every credential under the first configured key (old keys listed after it).
+    Rotate,
 }

@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 
-use crate::cli::{Cli, Command, UserCommand};
+use crate::cli::{Cli, Command, KeysAction, UserCommand};
 use crate::config::{Config, Overrides};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -44,6 +44,18 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
         } => export(config, &graph_id, version, output.as_deref()).await,
         Command::Blocks { json, markdown } => blocks(json, markdown),
+        Command::Keys {
+            action: KeysAction::Generate { id },
+        } => {
+            println!(
+                "{}",
+                agentry_engine::integrations::Keyring::generate_spec(&id)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys {
+            action: KeysAction::Rotate,
+        } => rotate_keys(config).await,
         Command::Openapi { output } => openapi(output.as_deref()),
     }
 }
@@ -61,6 +73,27 @@ fn init_tracing(config: &Config, quiet: bool) {
         .try_init();
 }
 
+/// Reseals every credential under the first configured key.
+async fn rotate_keys(config: Config) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        config.keyring()?.is_some(),
+        "no encryption key is configured: set AGENTRY_ENCRYPTION_KEY to the new key, then a \
+         comma, then the old key(s) (`agentry keys generate` makes one)"
+    );
+    let engine = open_with_workers(&config, 0).await?;
+    let done = engine
+        .vault()
+        .rotate()
+        .await
+        .context("key rotation stopped (is every old key still configured?)")?;
+    eprintln!(
+        "resealed {} credentials ({} changed meanwhile, already under the new key); \
+         dropped {} unfinished OAuth2 logins. The old keys may now be removed.",
+        done.resealed, done.changed_meanwhile, done.dropped_logins
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn open(config: &Config) -> anyhow::Result<Engine> {
     open_with_workers(config, config.worker_concurrency).await
 }
@@ -76,6 +109,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
         limits: config.limits,
         worker_concurrency,
         lease: Duration::from_millis(config.lease_ms.max(100)),
+        take_over_on_host: config.take_over_on_host,
         poll_interval: Duration::from_millis(config.poll_interval_ms.max(10)),
         claim_limits: agentry_store::ClaimLimits {
             per_user: config.max_running_per_user,
@@ -90,6 +124,12 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
                 .then(|| Duration::from_secs(config.max_queued_secs)),
         },
         resources: Arc::new(crate::resources::build(config)?),
+        credentials: agentry_engine::integrations::CredentialSettings {
+            keyring: config.keyring()?,
+            oauth: agentry_engine::integrations::OauthProviders::new(
+                config.oauth_providers.iter().cloned(),
+            ),
+        },
         ..agentry_engine::Config::default()
     };
     Ok(Engine::new(store, registry, engine_config))

@@ -30,6 +30,9 @@ pub struct Config {
     /// Milliseconds a worker's claim on a run holds without renewal; another worker takes the
     /// run over after that when its worker died.
     pub lease_ms: u64,
+    /// A starting worker takes over at once the runs of dead worker processes of its own host
+    /// (checked through `/proc`: pid and process start time); off, they wait for `lease_ms`.
+    pub take_over_on_host: bool,
     /// Milliseconds between an idle worker's looks for runs enqueued by other processes.
     pub poll_interval_ms: u64,
     /// Runs of one user that may run at once, across all workers (0: no cap).
@@ -63,6 +66,15 @@ pub struct Config {
     /// Host-scoped credentials for SendAuthenticatedWebRequestBlock: headers sent only to URLs
     /// whose host matches (`api.example.com` or `*.example.com`).
     pub host_credentials: Vec<HostCredentialConfig>,
+    /// The key that seals users' credentials, `KEY_ID:BASE64` of 32 random bytes
+    /// (`agentry keys generate`); usually from `AGENTRY_ENCRYPTION_KEY`. Several, comma-separated,
+    /// while rotating: the first seals, all open.
+    pub encryption_key: Option<agentry_core::SecretString>,
+    /// More keys, after `encryption_key`, in the same form.
+    pub encryption_keys: Vec<agentry_core::SecretString>,
+    /// OAuth2 clients for users' credentials (`[[oauth_providers]]`: provider, client_id,
+    /// client_secret, auth_url, token_url, redirect_uri, scopes).
+    pub oauth_providers: Vec<agentry_engine::integrations::OauthProvider>,
     /// Integration services' base URLs by key (`gmail`, `google_calendar`, `google_maps`,
     /// `jina_search`, `jina_reader`, `firecrawl`, `airtable`, `youtube`): self-hosted variants
     /// or mocks. Trusted: the user's credentials for that provider are sent there.
@@ -179,6 +191,7 @@ impl Default for Config {
             roles: vec![Role::Api, Role::Worker, Role::Scheduler],
             worker_concurrency: 100,
             lease_ms: 30_000,
+            take_over_on_host: true,
             poll_interval_ms: 1_000,
             max_running_per_user: 0,
             max_running_per_graph: 0,
@@ -194,6 +207,9 @@ impl Default for Config {
             files_dir: "./agentry-files".into(),
             smtp_from: None,
             host_credentials: Vec::new(),
+            encryption_key: None,
+            encryption_keys: Vec::new(),
+            oauth_providers: Vec::new(),
             integration_base_urls: Default::default(),
             perimeter: agentry_server::perimeter::PerimeterSettings::default(),
             oidc: None,
@@ -253,6 +269,26 @@ impl Config {
 
     pub fn run_timeout(&self) -> Option<Duration> {
         (self.run_timeout_secs > 0).then(|| Duration::from_secs(self.run_timeout_secs))
+    }
+
+    /// The credential keys as configured: `None` when there are none.
+    pub fn keyring(
+        &self,
+    ) -> anyhow::Result<Option<std::sync::Arc<agentry_engine::integrations::Keyring>>> {
+        let specs: Vec<&str> = self
+            .encryption_key
+            .iter()
+            .flat_map(|k| k.expose().split(','))
+            .chain(self.encryption_keys.iter().map(|k| k.expose()))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if specs.is_empty() {
+            return Ok(None);
+        }
+        let keyring = agentry_engine::integrations::Keyring::parse(&specs)
+            .context("invalid encryption_key / AGENTRY_ENCRYPTION_KEY")?;
+        Ok(Some(std::sync::Arc::new(keyring)))
     }
 
     /// The database URL with `mode=rwc` added for SQLite files, so a fresh machine just works.

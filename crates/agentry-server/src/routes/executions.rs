@@ -156,9 +156,9 @@ impl ExecutionWithNodes {
 pub struct ExecuteBody {
     #[serde(default)]
     inputs: JsonObject,
-    /// Accepted for AutoGPT compatibility; credentials arrive with the credentials work.
+    /// The user's credentials for the graph's credentials inputs (`credentials_input_schema`),
+    /// by aggregated field name: `{"openai_api_key_credentials": {"id", "provider", "type"}}`.
     #[serde(default)]
-    #[allow(dead_code)]
     credentials_inputs: JsonObject,
 }
 
@@ -207,13 +207,22 @@ pub(crate) async fn execute_graph(
         .engine
         .graph_version(&principal.user_id, &graph_id, version)
         .await?;
+    let node_inputs = agentry_engine::integrations::node_credentials(
+        &record.graph,
+        state.engine.registry(),
+        &body.credentials_inputs.0,
+    )
+    .map_err(|message| ApiError::new(Code::InvalidCredentialsInputs, message))?;
     let exec_id = state
         .engine
-        .execute(ExecuteRequest {
-            user_id: &principal.user_id,
-            graph: &record.graph,
-            inputs: body.inputs.0,
-        })
+        .execute_with_node_inputs(
+            ExecuteRequest {
+                user_id: &principal.user_id,
+                graph: &record.graph,
+                inputs: body.inputs.0,
+            },
+            node_inputs,
+        )
         .await?;
     if q.wait
         && let Some(result) = state.engine.wait(&exec_id, wait_limit).await

@@ -9,6 +9,7 @@ pub mod executions;
 pub mod external;
 pub mod graphs;
 pub mod health;
+pub mod integrations;
 pub mod presets;
 pub mod reviews;
 pub mod schedules;

@@ -1,13 +1,17 @@
 //! Isolation between users. One test walks every path and method of the server's own
 //! `/api/openapi.json` as a second user against the first user's objects (graph, run, review,
-//! schedule, preset, webhook, API key…): whatever names another user's object answers 404,
+//! schedule, preset, webhook, API key, credential…): whatever names another user's object answers 404,
 //! never 403, and the first user's objects are the same afterwards. The route list comes from
 //! the document, so a new route without a row in `case` fails the test until someone says how
 //! it is isolated. A WebSocket test shows that a second user's subscription to the first user's
 //! run gets nothing.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
+
+use agentry_engine::Config;
+use agentry_engine::integrations::{CredentialSettings, Keyring};
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -48,6 +52,7 @@ struct Owned {
     preset_id: String,
     webhook_id: String,
     api_key_id: String,
+    credential_id: String,
 }
 
 impl Owned {
@@ -63,6 +68,7 @@ impl Owned {
             &self.preset_id,
             &self.webhook_id,
             &self.api_key_id,
+            &self.credential_id,
         ]
     }
 }
@@ -85,6 +91,18 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
             Skip("public ingress checked by the trigger's own secret; webhooks.rs")
         }
         ("GET", "/api/admin/users" | "/api/admin/audit") => Admin(Value::Null),
+        ("GET", "/api/integrations/credentials" | "/api/integrations/{provider}/credentials") => {
+            List
+        }
+        ("POST", "/api/integrations/{provider}/credentials") => Own(credential("b")),
+        ("GET" | "DELETE", "/api/integrations/{provider}/credentials/{cred_id}") => {
+            Foreign(Value::Null)
+        }
+        // Starts or ends the caller's own OAuth2 sign-in (its state is the caller's).
+        ("GET", "/api/integrations/{provider}/login") => Own(Value::Null),
+        ("POST", "/api/integrations/{provider}/callback") => {
+            Own(json!({"code": "x", "state_token": "x"}))
+        }
         ("PATCH", "/api/admin/users/{user_id}") => Admin(json!({"role": "user"})),
         ("GET", "/api/blocks" | "/external-api/v1/blocks") => List,
         (
@@ -145,6 +163,23 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
     })
 }
 
+/// An API key credential for the `openai` provider.
+fn credential(title: &str) -> Value {
+    json!({"type": "api_key", "title": title, "api_key": format!("sk-{title}-secret")})
+}
+
+/// Engine settings with a credential encryption key.
+fn keyed() -> Config {
+    let keyring = Keyring::parse(&[Keyring::generate_spec("k1")]).unwrap();
+    Config {
+        credentials: CredentialSettings {
+            keyring: Some(Arc::new(keyring)),
+            ..CredentialSettings::default()
+        },
+        ..Config::default()
+    }
+}
+
 /// The calculator agent carrying `id` as its graph id.
 fn graph_with_id(id: &str) -> Value {
     let mut file = agent("calculator-agent.json");
@@ -159,6 +194,11 @@ fn fill(path: &str, a: &Owned) -> String {
     } else {
         &a.exec_id
     };
+    let provider = if path.contains("/webhooks/") {
+        "generic_webhook"
+    } else {
+        "openai"
+    };
     path.replace("{graph_id}", &a.graph_id)
         .replace("{graph_version}", "1")
         .replace("{version}", "1")
@@ -169,7 +209,8 @@ fn fill(path: &str, a: &Owned) -> String {
         .replace("{webhook_id}", &a.webhook_id)
         .replace("{user_id}", &a.user_id)
         .replace("{block_id}", CALCULATOR)
-        .replace("{provider}", "generic_webhook")
+        .replace("{cred_id}", &a.credential_id)
+        .replace("{provider}", provider)
 }
 
 /// Makes one of each object as the first user.
@@ -245,7 +286,12 @@ async fn make_objects(a: &Caller) -> Owned {
         )
         .await
         .expect(200);
+    let stored = a
+        .post_json("/api/integrations/openai/credentials", &credential("a"))
+        .await;
+    assert!(stored.status < 300, "{}", stored.body);
     Owned {
+        credential_id: stored.body["id"].as_str().unwrap().to_string(),
         user_id: a.id().to_string(),
         exec_id: run["id"].as_str().unwrap().to_string(),
         graph_id,
@@ -273,6 +319,7 @@ async fn snapshot(a: &Caller, owned: &Owned) -> BTreeMap<String, Value> {
         "/api/review/pending".to_string(),
         format!("/api/graphs/{}/webhooks", owned.hook_graph_id),
         "/api/api-keys".to_string(),
+        "/api/integrations/credentials".to_string(),
     ];
     let mut out = BTreeMap::new();
     for path in paths {
@@ -303,7 +350,7 @@ async fn send(caller: &Caller, method: &str, path: &str, body: &Value) -> crate:
 
 #[tokio::test]
 async fn a_second_user_reaches_nothing_of_the_first_on_any_route() {
-    let app = TestApp::start_with_accounts(open_signup()).await;
+    let app = TestApp::start_with_config_and_accounts(keyed(), open_signup()).await;
     let a = app.sign_up("ada@example.com").await;
     let b = app.sign_up("bob@example.com").await;
     let owned = make_objects(&a).await;

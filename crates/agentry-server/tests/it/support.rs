@@ -81,6 +81,8 @@ pub struct Caller {
 /// The server, running on its own port with its own database until dropped. It calls as the
 /// anonymous (or local) caller; `sign_up` gives callers for users.
 pub struct TestApp {
+    /// The engine behind the server.
+    pub engine: Engine,
     caller: Caller,
     shutdown: Option<oneshot::Sender<()>>,
     _db: TestDatabase,
@@ -137,17 +139,36 @@ impl TestApp {
     }
 
     async fn start_with(worker: bool, web_app: Option<agentry_server::web_app::WebApp>) -> TestApp {
-        Self::start_with_everything(worker, web_app, unlimited(), Auth::Local).await
+        Self::start_with_everything(Config::default(), worker, web_app, unlimited(), Auth::Local)
+            .await
+    }
+
+    /// With these engine settings (credential keys, OAuth2 providers, resources).
+    pub async fn start_with_config(config: Config, worker: bool) -> TestApp {
+        Self::start_with_everything(config, worker, None, unlimited(), Auth::Local).await
+    }
+
+    /// As `start_with_config`, with sign-in on: every request needs an access token or API
+    /// key (`sign_up`, or `accounts` to make them for the same store).
+    pub async fn start_with_config_and_accounts(config: Config, auth: Auth) -> TestApp {
+        Self::start_with_everything(config, false, None, unlimited(), auth).await
+    }
+
+    /// The sign-in keys of this server's store, for issuing tokens and hashing API keys.
+    pub async fn accounts(&self) -> Accounts {
+        Accounts::new(self.engine.store().clone(), AuthSettings::default())
+            .await
+            .unwrap()
     }
 
     /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
     pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
-        Self::start_with_everything(worker, None, perimeter, Auth::Local).await
+        Self::start_with_everything(Config::default(), worker, None, perimeter, Auth::Local).await
     }
 
     /// A server with accounts (sign-in on), rate limits off.
     pub async fn start_with_accounts(auth: Auth) -> TestApp {
-        Self::start_with_everything(false, None, unlimited(), auth).await
+        Self::start_with_everything(Config::default(), false, None, unlimited(), auth).await
     }
 
     /// Accounts, and these perimeter settings.
@@ -156,10 +177,11 @@ impl TestApp {
         auth: Auth,
         perimeter: Perimeter,
     ) -> TestApp {
-        Self::start_with_everything(worker, None, perimeter, auth).await
+        Self::start_with_everything(Config::default(), worker, None, perimeter, auth).await
     }
 
     async fn start_with_everything(
+        config: Config,
         worker: bool,
         web_app: Option<agentry_server::web_app::WebApp>,
         perimeter: Perimeter,
@@ -167,11 +189,7 @@ impl TestApp {
     ) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
-        let engine = Engine::new(
-            store.clone(),
-            Arc::new(agentry_blocks::registry()),
-            Config::default(),
-        );
+        let engine = Engine::new(store.clone(), Arc::new(agentry_blocks::registry()), config);
         if worker {
             // Ends with the test's runtime.
             engine.spawn_worker(tokio_util::sync::CancellationToken::new());
@@ -180,10 +198,10 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         let mut state = match auth {
-            Auth::Local => AppState::new(engine),
+            Auth::Local => AppState::new(engine.clone()),
             Auth::Accounts(settings) => {
                 let accounts = Accounts::new(store.clone(), settings).await.unwrap();
-                AppState::with_accounts(engine, accounts)
+                AppState::with_accounts(engine.clone(), accounts)
             }
         }
         .with_perimeter(perimeter);
@@ -203,6 +221,7 @@ impl TestApp {
             .build()
             .unwrap();
         TestApp {
+            engine,
             caller: Caller {
                 base: format!("http://{addr}"),
                 client,
@@ -212,6 +231,11 @@ impl TestApp {
             shutdown: Some(tx),
             _db: db,
         }
+    }
+
+    /// The test database's URL.
+    pub fn database_url(&self) -> &str {
+        self._db.url()
     }
 
     /// Signs up `email` (with `PASSWORD`) and answers a caller signed in as it.
