@@ -1,8 +1,9 @@
-//! Agentry's benchmarks W1–W7 (see docs/benchmarks.md): per-step overhead of a chain, parallel
+//! Agentry's benchmarks W1–W8 (see docs/benchmarks.md): per-step overhead of a chain, parallel
 //! branches, and runs through the HTTP API, all with SQLite persistence on. Figures are reported
 //! beside baselines measured in the same run, because this machine is shared and noisy.
 
 mod agent;
+mod auth;
 mod graphs;
 mod live;
 mod queue;
@@ -341,6 +342,9 @@ fn main() -> anyhow::Result<()> {
         }
         if wants("w7") {
             agent::w7(&mut report).await?;
+        }
+        if wants("w8") {
+            auth::w8(&mut report).await?;
         }
         println!("{}", report.join("\n"));
         anyhow::Ok(())
