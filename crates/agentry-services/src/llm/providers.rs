@@ -2,10 +2,11 @@
 //! model-to-provider routing and the retry policy described in `provider/mod.rs`.
 //!
 //! Base URLs and keys come from the operator (configuration or the standard environment
-//! variables) and are trusted. A block's `credentials` input is ignored for now: the
-//! platform's keys serve every user until a credential store exists.
+//! variables) and are trusted. A call may carry the user's own key (`ChatRequest::api_key`,
+//! from the block's `credentials`): it is sent instead of the operator's, and a hosted provider
+//! the operator did not configure is then reachable at its public URL ("user keys only").
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -165,6 +166,8 @@ pub struct LlmProviders {
 #[derive(Debug)]
 struct Inner {
     providers: HashMap<String, Arc<dyn LlmProvider>>,
+    /// Providers the operator gave no key or URL: they serve calls with a user's key only.
+    user_keys_only: HashSet<String>,
     default_provider: String,
     retry: RetryPolicy,
 }
@@ -173,6 +176,7 @@ struct Inner {
 #[derive(Debug)]
 pub struct LlmProvidersBuilder {
     configs: Vec<(String, ProviderConfig)>,
+    user_keys_only: HashSet<String>,
     custom: Vec<(String, Arc<dyn LlmProvider>)>,
     default_provider: String,
     retry: RetryPolicy,
@@ -185,6 +189,13 @@ impl LlmProvidersBuilder {
     pub fn provider(mut self, name: &str, config: ProviderConfig) -> Self {
         self.configs.retain(|(n, _)| n != name);
         self.configs.push((name.to_string(), config));
+        self.user_keys_only.remove(name);
+        self
+    }
+    /// Adds the provider `name` for calls that bring the user's own key only.
+    pub fn user_keys_only(mut self, name: &str, config: ProviderConfig) -> Self {
+        self = self.provider(name, config);
+        self.user_keys_only.insert(name.to_string());
         self
     }
     /// Adds a provider implemented elsewhere.
@@ -239,6 +250,7 @@ impl LlmProvidersBuilder {
         Ok(LlmProviders {
             inner: Arc::new(Inner {
                 providers,
+                user_keys_only: self.user_keys_only,
                 default_provider: self.default_provider,
                 retry: self.retry,
             }),
@@ -251,6 +263,7 @@ impl LlmProviders {
     pub fn builder() -> LlmProvidersBuilder {
         LlmProvidersBuilder {
             configs: Vec::new(),
+            user_keys_only: HashSet::new(),
             custom: Vec::new(),
             default_provider: models::OPENAI.to_string(),
             retry: RetryPolicy::default(),
@@ -310,8 +323,9 @@ impl LlmProviders {
         open_router
             .headers
             .push(("X-Title".into(), "Agentry".into()));
-        // A hosted provider with neither a key nor a base URL of the operator's cannot answer:
-        // leaving it out makes a run fail at once, naming the variable to set.
+        // A hosted provider with neither a key nor a base URL of the operator's cannot answer
+        // with the platform's key: it serves users' own keys only, and a run without one fails
+        // at once, naming the variable to set.
         let configured =
             |base_var: &str, key_var: &str| var(base_var).is_some() || var(key_var).is_some();
         let mut builder = Self::builder().provider(
@@ -366,6 +380,8 @@ impl LlmProviders {
         for (name, base_var, config) in hosted {
             if configured(base_var, key_variable(name).unwrap_or_default()) {
                 builder = builder.provider(name, config);
+            } else {
+                builder = builder.user_keys_only(name, config);
             }
         }
         builder
@@ -376,21 +392,37 @@ impl LlmProviders {
         self.inner.retry
     }
 
-    /// Where a call to `model` goes.
+    /// Where a call to `model` with the platform's key goes.
     pub fn resolve(&self, model: &str) -> Result<Route, BlockError> {
+        self.route(model, false)
+    }
+
+    /// Where a call to `model` goes; `user_key`: the call brings the user's own key.
+    pub fn route(&self, model: &str, user_key: bool) -> Result<Route, BlockError> {
         let info = models::lookup(model);
         let (name, wire) = match info {
             Some(info) => (info.provider, info.wire_name.to_string()),
             None => (self.inner.default_provider.as_str(), model.to_string()),
         };
-        let provider = self.inner.providers.get(name).ok_or_else(|| {
-            let hint = key_variable(name)
-                .map(|var| format!(": set {var} (an API key) in its environment"))
-                .unwrap_or_default();
-            BlockError::Input(format!(
-                "model {model:?} needs the LLM provider {name:?}, which this server has not configured{hint}"
-            ))
-        })?;
+        let usable = user_key || !self.inner.user_keys_only.contains(name);
+        let provider = self
+            .inner
+            .providers
+            .get(name)
+            .filter(|_| usable)
+            .ok_or_else(|| {
+                let hint = key_variable(name)
+                    .map(|var| {
+                        format!(
+                            ": set {var} (an API key) in its environment, or choose your own \
+                             {name} credentials in the block's credentials input"
+                        )
+                    })
+                    .unwrap_or_default();
+                BlockError::Input(format!(
+                    "model {model:?} needs the LLM provider {name:?}, which this server has not configured{hint}"
+                ))
+            })?;
         Ok(Route {
             provider: provider.clone(),
             name: name.to_string(),
@@ -428,7 +460,9 @@ impl LlmProviders {
             name,
             wire_model,
             model: info,
-        } = self.resolve(model).map_err(|e| fail(e, 0))?;
+        } = self
+            .route(model, request.api_key.is_some())
+            .map_err(|e| fail(e, 0))?;
         request.model = wire_model;
         if let (Some(asked), Some(limit)) =
             (request.max_tokens, info.and_then(|i| i.max_output_tokens))
@@ -457,7 +491,10 @@ impl LlmProviders {
                         cost,
                     });
                 }
-                Err(e) => e,
+                Err(e) => match &request.api_key {
+                    Some(key) => e.redacted(key.expose()),
+                    None => e,
+                },
             };
             match policy.after_failure(&name, model, "request", attempt, &error) {
                 Ok(wait) => tokio::time::sleep(wait).await,
