@@ -7,6 +7,7 @@ mod errors;
 mod executions;
 mod graphs;
 mod integrations;
+mod llm_credentials;
 mod perimeter;
 mod presets;
 mod reviews;
