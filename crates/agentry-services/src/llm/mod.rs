@@ -2,6 +2,8 @@
 //! chat completions in `openai.rs`, Anthropic Messages in `anthropic.rs`), the model table
 //! (`models.rs`) and the process-wide `LlmProviders` resource (`providers.rs`).
 //!
+//! `environment.rs` builds the providers from the standard environment variables.
+//!
 //! An adapter makes one HTTP attempt and classifies what went wrong (`CallError`); the retry
 //! policy lives in `LlmProviders::chat`, the same for every provider:
 //!
@@ -17,6 +19,7 @@
 
 pub mod anthropic;
 pub mod embeddings;
+pub mod environment;
 pub mod models;
 pub mod openai;
 pub mod providers;
