@@ -60,10 +60,16 @@ pub fn aggregate(graph: &Graph, registry: &Registry) -> BTreeMap<String, Credent
             }
             let mut providers = strings(schema.get("credentials_provider"));
             let types = strings(schema.get("credentials_types"));
+            // The node's own value of the discriminator (an LLM block's `model`), else the
+            // block's default for it.
             if let Some(chosen) = schema
                 .get("discriminator")
                 .and_then(Value::as_str)
-                .and_then(|d| node.input_default.get(d))
+                .and_then(|d| {
+                    node.input_default
+                        .get(d)
+                        .or_else(|| properties.get(d).and_then(|p| p.get("default")))
+                })
                 .and_then(Value::as_str)
                 && let Some(provider) = schema
                     .get("discriminator_mapping")

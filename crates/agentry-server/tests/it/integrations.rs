@@ -263,7 +263,7 @@ async fn the_oauth2_dance_stores_tokens_and_refreshes_them() {
 
 /// Log lines written while a test runs, at debug level for every target.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Captured(pub(crate) Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -276,7 +276,7 @@ impl Write for Captured {
 }
 
 /// Every stored value of every table, as text.
-async fn dump_database(url: &str) -> String {
+pub(crate) async fn dump_database(url: &str) -> String {
     use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
     let db = Database::connect(url).await.unwrap();
     let backend = db.get_database_backend();

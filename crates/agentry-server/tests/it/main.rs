@@ -11,6 +11,7 @@ mod executions;
 mod graphs;
 mod integrations;
 mod isolation;
+mod llm_credentials;
 mod oidc;
 mod perimeter;
 mod presets;
