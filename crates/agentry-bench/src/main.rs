@@ -4,6 +4,7 @@
 
 mod agent;
 mod graphs;
+mod hostile;
 mod live;
 mod queue;
 
@@ -341,6 +342,9 @@ fn main() -> anyhow::Result<()> {
         }
         if wants("w7") {
             agent::w7(&mut report).await?;
+        }
+        if wants("w8") {
+            hostile::w8(&mut report).await?;
         }
         println!("{}", report.join("\n"));
         anyhow::Ok(())

@@ -10,7 +10,6 @@ use agentry_engine::{Engine, EventKind, ExecuteRequest, graphs};
 use agentry_store::{DEFAULT_USER_ID, Store};
 use anyhow::Context as _;
 use serde_json::{Map, Value, json};
-use tokio::net::TcpListener;
 
 use crate::cli::{Cli, Command};
 use crate::config::{Config, Overrides};
@@ -143,7 +142,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     }
     if config.has_role(Role::Api) {
         let addr = format!("{}:{}", config.host, config.port);
-        let listener = TcpListener::bind(&addr)
+        let listener = agentry_server::listener::bind(&addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;

@@ -2,6 +2,7 @@
 //! database, exercised through HTTP and a real WebSocket client only.
 
 mod blocks;
+mod crowd;
 mod errors;
 mod executions;
 mod graphs;
