@@ -103,7 +103,8 @@ fn numbers(count: usize) -> Value {
 struct Case {
     name: &'static str,
     graph: Graph,
-    inputs: Value,
+    /// Built when the case runs, so that no case's input is held while another runs.
+    inputs: fn() -> Value,
 }
 
 pub async fn w8(report: &mut Vec<String>) -> anyhow::Result<()> {
@@ -114,32 +115,32 @@ pub async fn w8(report: &mut Vec<String>) -> anyhow::Result<()> {
         Case {
             name: "ordinary: input → calculator → output",
             graph: graphs::three_nodes(),
-            inputs: json!({"x": 41}),
+            inputs: || json!({"x": 41}),
         },
         Case {
             name: "cycle of two StoreValue nodes",
             graph: cycle(),
-            inputs: json!({}),
+            inputs: || json!({}),
         },
         Case {
             name: "find_all over 200 KB of \"a\"",
             graph: fan_out(),
-            inputs: json!({}),
+            inputs: || json!({}),
         },
         Case {
             name: "input: 1,000,000 numbers (2 MB JSON)",
             graph: pass_through(),
-            inputs: json!({"x": numbers(1_000_000)}),
+            inputs: || json!({"x": numbers(1_000_000)}),
         },
         Case {
             name: "input: 3,000,000 numbers (6 MB JSON)",
             graph: pass_through(),
-            inputs: json!({"x": numbers(3_000_000)}),
+            inputs: || json!({"x": numbers(3_000_000)}),
         },
         Case {
             name: "recursive AgentExecutor",
             graph: recursive(),
-            inputs: json!({}),
+            inputs: || json!({}),
         },
     ];
     report.push(
@@ -151,8 +152,7 @@ pub async fn w8(report: &mut Vec<String>) -> anyhow::Result<()> {
             .store()
             .insert_graph_version(DEFAULT_USER_ID, &case.graph, "")
             .await?;
-        let body = serde_json::to_vec(&json!({"inputs": case.inputs}))?;
-        drop(case.inputs);
+        let body = serde_json::to_vec(&json!({"inputs": (case.inputs)()}))?;
         tokio::time::sleep(SETTLE).await;
         let before = status_mib("VmRSS");
         reset_peak();

@@ -17,6 +17,10 @@ use agentry_store::{DEFAULT_USER_ID, Store};
 use anyhow::{Context as _, ensure};
 use serde_json::{Map, Value, json};
 
+/// The allocator of the `agentry` binary, so that W8's memory figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Bench {
     engine: Engine,
     _dir: tempfile::TempDir,

@@ -68,6 +68,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
         run_timeout: config.run_timeout(),
         limits: config.limits,
         worker_concurrency,
+        user_share: config.user_share,
         lease: Duration::from_millis(config.lease_ms.max(100)),
         take_over_on_host: config.take_over_on_host,
         poll_interval: Duration::from_millis(config.poll_interval_ms.max(10)),

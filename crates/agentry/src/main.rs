@@ -16,6 +16,11 @@ pub(crate) fn registry() -> agentry_core::Registry {
 
 use clap::Parser;
 
+/// mimalloc gives freed memory back to the system soon after a run ends (glibc's malloc keeps
+/// much of a hostile run's peak in its per-thread arenas); docs/benchmarks.md, W8.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The hidden first argument that makes this binary the code sandbox's runner.
 pub const SANDBOX_RUNNER: &str = "sandbox-runner";
 

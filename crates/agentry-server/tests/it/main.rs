@@ -15,3 +15,4 @@ mod support;
 mod web_app;
 mod webhooks;
 mod ws;
+mod ws_replay;
