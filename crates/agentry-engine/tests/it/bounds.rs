@@ -372,6 +372,9 @@ async fn recursive_trees_of_one_user_leave_a_slot_for_another_user() {
         ..with_limits(limits)
     };
     let t = engine_with(agentry_blocks::registry(), config).await;
+    // The worker loop claims the tree that waits in the queue once a slot is free again.
+    let stop = tokio_util::sync::CancellationToken::new();
+    t.engine.spawn_worker(stop.clone());
     let g = slow_recursive(1);
     t.store
         .insert_graph_version(DEFAULT_USER_ID, &g, "")
@@ -404,4 +407,5 @@ async fn recursive_trees_of_one_user_leave_a_slot_for_another_user() {
         assert_eq!(result.status, ExecutionStatus::Failed, "{:?}", result.error);
         assert!(result.error.unwrap_or_default().contains("max_depth"));
     }
+    stop.cancel();
 }

@@ -21,11 +21,11 @@ async fn a_thousand_clients_at_once_are_all_answered() {
         streams.push(TcpStream::connect(&addr).await.expect("connect"));
     }
     let mut clients = tokio::task::JoinSet::new();
+    let request = format!("GET /health HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n");
     for mut stream in streams {
+        let request = request.clone();
         clients.spawn(async move {
-            stream
-                .write_all(b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
-                .await?;
+            stream.write_all(request.as_bytes()).await?;
             let mut answer = Vec::new();
             stream.read_to_end(&mut answer).await?;
             std::io::Result::Ok(answer)
