@@ -16,8 +16,9 @@ const STORE_VALUE: &str = "1ff065e9-88e8-4358-9d82-8dc91f622ba9";
 const EXTRACT: &str = "3146e4fe-2cdd-4f29-bd12-0c9d5bb4deb0";
 const EXECUTOR: &str = "e189baac-8c20-45a1-94a7-55177ea42565";
 
-/// How long the process settles before and after a case, so that "after" is what stays.
-const SETTLE: Duration = Duration::from_secs(2);
+/// How long the process settles before and after a case, so that "after" is what stays
+/// (jemalloc returns freed pages over about ten seconds).
+const SETTLE: Duration = Duration::from_secs(12);
 
 /// A field of `/proc/self/status` in MiB (`VmRSS`, `VmHWM`).
 fn status_mib(field: &str) -> f64 {
@@ -25,7 +26,13 @@ fn status_mib(field: &str) -> f64 {
     status
         .lines()
         .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
@@ -143,9 +150,8 @@ pub async fn w8(report: &mut Vec<String>) -> anyhow::Result<()> {
             inputs: || json!({}),
         },
     ];
-    report.push(
-        "| W8 hostile case | ends | time | peak RSS | RSS after | RSS before |".to_string(),
-    );
+    report
+        .push("| W8 hostile case | ends | time | peak RSS | RSS after | RSS before |".to_string());
     report.push("|---|---|---|---|---|---|".to_string());
     for case in cases {
         b.engine

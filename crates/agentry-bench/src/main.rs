@@ -1,4 +1,4 @@
-//! Agentry's benchmarks W1–W7 (see docs/benchmarks.md): per-step overhead of a chain, parallel
+//! Agentry's benchmarks W1–W8 (see docs/benchmarks.md): per-step overhead of a chain, parallel
 //! branches, and runs through the HTTP API, all with SQLite persistence on. Figures are reported
 //! beside baselines measured in the same run, because this machine is shared and noisy.
 
@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 
 /// The allocator of the `agentry` binary, so that W8's memory figures are the server's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 struct Bench {
     engine: Engine,
@@ -316,6 +316,8 @@ async fn execute_http(
 }
 
 fn main() -> anyhow::Result<()> {
+    // As the binary: freed memory goes back to the system in the background.
+    let _ = tikv_jemalloc_ctl::background_thread::write(true);
     let which: Vec<String> = std::env::args().skip(1).collect();
     let wants = |w: &str| which.is_empty() || which.iter().any(|a| a.eq_ignore_ascii_case(w));
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -29,7 +29,10 @@ fn message(panic: &(dyn Any + Send)) -> &str {
 
 fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response {
     // Inside the request's span, so the log line carries its request id.
-    tracing::error!(panic = message(panic.as_ref()), "a request handler panicked");
+    tracing::error!(
+        panic = message(panic.as_ref()),
+        "a request handler panicked"
+    );
     ApiError::new(Code::Internal, "internal server error").into_response()
 }
 

@@ -362,11 +362,7 @@ impl Connection {
             }
             return;
         }
-        let Some(history) = self
-            .runs
-            .get(exec_id)
-            .and_then(|s| s.history_needed(event))
-        else {
+        let Some(history) = self.runs.get(exec_id).and_then(|s| s.history_needed(event)) else {
             return;
         };
         let store = self.state.engine.store();

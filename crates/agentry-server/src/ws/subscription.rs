@@ -345,7 +345,10 @@ mod tests {
         for event in &events {
             // The node began before `last_seq`: its earlier output comes from the store.
             if let Some(history) = sub.history_needed(event) {
-                assert_eq!((history.node_exec_id.as_str(), history.before), ("n1", None));
+                assert_eq!(
+                    (history.node_exec_id.as_str(), history.before),
+                    ("n1", None)
+                );
                 sub.prefill(&history.node_exec_id, &[("result".into(), json!(42.0))]);
             }
             first.extend(sub.apply(event));
@@ -370,16 +373,24 @@ mod tests {
                 index: Some(7),
             },
         );
-        let history = sub.history_needed(&output).expect("outputs 0..7 are missing");
+        let history = sub
+            .history_needed(&output)
+            .expect("outputs 0..7 are missing");
         assert_eq!(history.before, Some(7));
-        let fresh = event(11, EventKind::NodeOutput {
-            node_exec_id: "n2".into(),
-            node_id: "node".into(),
-            pin: "p".into(),
-            value: json!(1),
-            index: Some(0),
-        });
-        assert!(sub.history_needed(&fresh).is_none(), "a first output has no history");
+        let fresh = event(
+            11,
+            EventKind::NodeOutput {
+                node_exec_id: "n2".into(),
+                node_id: "node".into(),
+                pin: "p".into(),
+                value: json!(1),
+                index: Some(0),
+            },
+        );
+        assert!(
+            sub.history_needed(&fresh).is_none(),
+            "a first output has no history"
+        );
     }
 
     #[test]

@@ -99,9 +99,17 @@ async fn a_resumed_subscription_to_a_long_run_gets_only_the_tail() {
     let positives: usize = all
         .iter()
         .filter(|m| m["data"]["status"] == json!("COMPLETED") && m["data"]["node_id"].is_string())
-        .map(|m| m["data"]["output_data"]["positive"].as_array().map_or(0, Vec::len))
+        .map(|m| {
+            m["data"]["output_data"]["positive"]
+                .as_array()
+                .map_or(0, Vec::len)
+        })
         .sum();
-    assert_eq!(positives, 3 * PER_NODE, "each node's end carries all its values");
+    assert_eq!(
+        positives,
+        3 * PER_NODE,
+        "each node's end carries all its values"
+    );
 
     let from = last - 3;
     let mut tail = subscribe(&app, &exec_id, from).await;
@@ -124,11 +132,7 @@ async fn a_resumed_subscription_to_a_long_run_gets_only_the_tail() {
         Some(PER_NODE)
     );
     let run_end = messages.last().unwrap();
-    assert_eq!(
-        run_end["data"]["status"],
-        json!("COMPLETED"),
-        "{run_end}"
-    );
+    assert_eq!(run_end["data"]["status"], json!("COMPLETED"), "{run_end}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
