@@ -194,5 +194,27 @@ pub async fn w8(report: &mut Vec<String>) -> anyhow::Result<()> {
             case.name
         ));
     }
+    // The engine alone (no HTTP body, no answer): how much of the input's cost is the run's.
+    let graph = pass_through();
+    let inputs = json!({"x": numbers(1_000_000)});
+    tokio::time::sleep(SETTLE).await;
+    let before = status_mib("VmRSS");
+    reset_peak();
+    let started = Instant::now();
+    let output = crate::run_once(
+        &b.engine,
+        &graph,
+        inputs.as_object().cloned().unwrap_or_default(),
+    )
+    .await?;
+    drop(inputs);
+    let secs = started.elapsed().as_secs_f64();
+    let peak = status_mib("VmHWM");
+    drop(output);
+    tokio::time::sleep(SETTLE).await;
+    let after = status_mib("VmRSS");
+    report.push(format!(
+        "| input: 1,000,000 numbers, engine only (no HTTP) | COMPLETED | {secs:.2} s | **{peak:.0} MiB** | {after:.0} MiB | {before:.0} MiB |"
+    ));
     Ok(())
 }
