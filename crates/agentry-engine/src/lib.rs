@@ -20,6 +20,7 @@ mod resume;
 pub mod review;
 mod run;
 pub mod scheduler;
+mod share;
 mod sub_graphs;
 mod tool_nodes;
 mod worker;
@@ -56,6 +57,10 @@ pub struct Config {
     pub event_capacity: usize,
     /// Runs this process executes at once; 0 makes it an API-only process that only enqueues.
     pub worker_concurrency: usize,
+    /// Slots one user's top-level runs may hold at once in this process (`share.rs`); 0, the
+    /// default, is all but a tenth of `worker_concurrency`, so another user's run always finds
+    /// a free slot.
+    pub user_share: usize,
     /// How long a worker's claim on a run holds without renewal.
     pub lease: Duration,
     /// Whether a starting worker frees at once the leases of dead worker processes of the same
@@ -86,6 +91,7 @@ impl Default for Config {
             limits: RunLimits::default(),
             event_capacity: 4096,
             worker_concurrency: 100,
+            user_share: 0,
             lease: Duration::from_secs(30),
             take_over_on_host: true,
             poll_interval: Duration::from_secs(1),
@@ -117,6 +123,8 @@ struct Inner {
     graphs: Mutex<HashMap<(String, i32), Arc<GraphRecord>>>,
     /// Free run slots of this process's worker.
     slots: Arc<tokio::sync::Semaphore>,
+    /// The slots each user holds, against its share.
+    shares: Arc<share::UserShares>,
     /// Wakes the worker loop: a run was enqueued or a slot freed.
     wake: tokio::sync::Notify,
     config: Config,
@@ -179,6 +187,7 @@ impl Engine {
                 runs: Mutex::new(HashMap::new()),
                 graphs: Mutex::new(HashMap::new()),
                 slots: Arc::new(tokio::sync::Semaphore::new(config.worker_concurrency)),
+                shares: share::UserShares::new(config.user_share, config.worker_concurrency),
                 wake: tokio::sync::Notify::new(),
                 config,
             }),
@@ -324,14 +333,18 @@ impl Engine {
         // With a free slot here (and no caps to check) the run is leased to this process from
         // the start: no claim round trip, no wake-up. Otherwise any worker claims it. A child
         // runs here at once on its parent's slot (`child.rs`).
-        let permit = if parent.is_some() {
+        // A user holding its whole share of the slots queues instead (`share.rs`).
+        let slot = if parent.is_some() {
             None
         } else if config.worker_concurrency > 0 && !config.claim_limits.is_capped() {
-            self.inner.slots.clone().try_acquire_owned().ok()
+            self.inner.shares.try_take(req.user_id).and_then(|share| {
+                let permit = self.inner.slots.clone().try_acquire_owned().ok()?;
+                Some(share::Slot::new(permit, share))
+            })
         } else {
             None
         };
-        let run_here = parent.is_some() || permit.is_some();
+        let run_here = parent.is_some() || slot.is_some();
         let lease = run_here.then(|| Lease {
             worker_id: self.inner.config.worker_id.clone(),
             until_ms: now_ms() + self.inner.config.lease.as_millis() as i64,
@@ -345,7 +358,7 @@ impl Engine {
                 req.inputs,
                 node_inputs,
                 None,
-                permit,
+                slot,
                 parent.map_or_else(child::Lineage::root, |p| p.lineage),
             ),
             (false, _) => {

@@ -8,7 +8,7 @@ use agentry_core::ExecutionStatus;
 use agentry_store::{Claim, ResumeState, RunUpdate};
 use chrono::Utc;
 use serde_json::{Map, Value};
-use tokio::sync::{OwnedSemaphorePermit, watch};
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::plan::Plan;
@@ -29,7 +29,7 @@ impl Engine {
         inputs: Map<String, Value>,
         node_inputs: crate::NodeInputs,
         resume: Option<ResumeState>,
-        permit: Option<OwnedSemaphorePermit>,
+        slot: Option<crate::share::Slot>,
         lineage: crate::child::Lineage,
     ) {
         let cancel = CancellationToken::new();
@@ -72,7 +72,7 @@ impl Engine {
                 run::drive(spec, inner.writer.clone(), inner.bus.clone(), run_cancel).await;
             let _ = done_tx.send(Some(result));
             inner.runs.lock().expect("runs lock").remove(&exec_id);
-            drop(permit);
+            drop(slot);
             inner.wake.notify_one();
         });
         runs.insert(
@@ -147,15 +147,18 @@ impl Engine {
                     Err(_) => return,
                 },
             };
+            let full = self.inner.shares.full();
             match self
                 .inner
                 .store
-                .claim_next(&config.worker_id, lease_ms, config.claim_limits)
+                .claim_next_except(&config.worker_id, lease_ms, config.claim_limits, &full)
                 .await
             {
                 Ok(Some(claim)) => {
+                    let share = self.inner.shares.take(&claim.user_id);
+                    let slot = crate::share::Slot::new(permit, share);
                     let engine = self.clone();
-                    tokio::spawn(async move { engine.take_over(claim, permit).await });
+                    tokio::spawn(async move { engine.take_over(claim, slot).await });
                     continue;
                 }
                 Ok(None) => drop(permit),
@@ -222,7 +225,7 @@ impl Engine {
     }
 
     /// Starts a claimed run: fresh when it never ran, resumed when a worker died running it.
-    async fn take_over(&self, claim: Claim, permit: OwnedSemaphorePermit) {
+    async fn take_over(&self, claim: Claim, slot: crate::share::Slot) {
         let store = &self.inner.store;
         let row = match store.run_row(&claim.exec_id).await {
             Ok(Some(row)) => row,
@@ -294,7 +297,7 @@ impl Engine {
             inputs,
             node_inputs,
             resume,
-            Some(permit),
+            Some(slot),
             lineage,
         );
     }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 mod extract;
+pub mod listener;
 pub mod model;
 pub mod oidc;
 pub mod perimeter;
@@ -213,9 +214,7 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             router
         }
     };
-    let router = perimeter::headers::apply(router)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state);
+    let router = perimeter::panics::apply(perimeter::headers::apply(router)).with_state(state);
     (router, api)
 }
 

@@ -10,7 +10,6 @@ use agentry_engine::{Engine, EventKind, ExecuteRequest, graphs};
 use agentry_store::{DEFAULT_USER_ID, Store};
 use anyhow::Context as _;
 use serde_json::{Map, Value, json};
-use tokio::net::TcpListener;
 
 use crate::cli::{Cli, Command, KeysAction, UserCommand};
 use crate::config::{Config, Overrides};
@@ -108,6 +107,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
         run_timeout: config.run_timeout(),
         limits: config.limits,
         worker_concurrency,
+        user_share: config.user_share,
         lease: Duration::from_millis(config.lease_ms.max(100)),
         take_over_on_host: config.take_over_on_host,
         poll_interval: Duration::from_millis(config.poll_interval_ms.max(10)),
@@ -194,7 +194,7 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
         tracing::info!("scheduler: fires cron schedules while this process leads");
     }
     if config.has_role(Role::Api) {
-        let listener = TcpListener::bind(&addr)
+        let listener = agentry_server::listener::bind(&addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;

@@ -27,6 +27,9 @@ pub struct Config {
     pub roles: Vec<Role>,
     /// Runs a worker executes at once.
     pub worker_concurrency: usize,
+    /// Of those, how many one user's runs may hold (0: all but a tenth), so that another
+    /// user's run always finds a slot.
+    pub user_share: usize,
     /// Milliseconds a worker's claim on a run holds without renewal; another worker takes the
     /// run over after that when its worker died.
     pub lease_ms: u64,
@@ -190,6 +193,7 @@ impl Default for Config {
             log: "info".into(),
             roles: vec![Role::Api, Role::Worker, Role::Scheduler],
             worker_concurrency: 100,
+            user_share: 0,
             lease_ms: 30_000,
             take_over_on_host: true,
             poll_interval_ms: 1_000,

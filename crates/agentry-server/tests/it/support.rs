@@ -11,7 +11,6 @@ use agentry_server::perimeter::{Perimeter, PerimeterSettings};
 use agentry_store::Store;
 use agentry_store::testing::{TestDatabase, fresh_database};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub const INPUT: &str = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b";
@@ -194,7 +193,7 @@ impl TestApp {
             // Ends with the test's runtime.
             engine.spawn_worker(tokio_util::sync::CancellationToken::new());
         }
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = agentry_server::listener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         let mut state = match auth {
