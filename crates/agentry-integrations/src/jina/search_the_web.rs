@@ -171,6 +171,58 @@ mod tests {
         assert_eq!(out, vec![("results".into(), json!("found"))]);
     }
 
+    /// A recorder with the user's `jina` key in the store and the operator's `integration_keys`
+    /// entry for jina configured too.
+    fn with_platform_key(server: &MockServer) -> agentry_core::testing::Recorder {
+        let mut recorder = recorder(server, api_key("jina", "users-key"));
+        let mut settings = recorder
+            .resources
+            .get::<crate::IntegrationSettings>()
+            .cloned()
+            .unwrap();
+        let mut platform = api_key("jina", "platform-key");
+        platform.id = "platform-jina".into();
+        settings = settings.with_platform_credential(platform);
+        recorder.resources.insert(settings);
+        recorder
+    }
+
+    #[tokio::test]
+    async fn the_users_credentials_win_over_the_platform_key() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(header("authorization", "Bearer users-key"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("mine"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let out = run_block_with(
+            SearchTheWeb,
+            json!({"credentials": meta("jina", "api_key"), "query": "x"}),
+            with_platform_key(&server),
+        )
+        .await;
+        assert_eq!(out, vec![("results".into(), json!("mine"))]);
+    }
+
+    #[tokio::test]
+    async fn a_node_naming_no_credentials_uses_the_platform_key() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(header("authorization", "Bearer platform-key"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("platform"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let out = run_block_with(
+            SearchTheWeb,
+            json!({"query": "x"}),
+            with_platform_key(&server),
+        )
+        .await;
+        assert_eq!(out, vec![("results".into(), json!("platform"))]);
+    }
+
     #[tokio::test]
     async fn missing_credentials_are_named() {
         let server = MockServer::start().await;
