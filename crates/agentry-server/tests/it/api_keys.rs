@@ -25,7 +25,16 @@ async fn keys_are_shown_once_listed_by_prefix_and_revoked_at_once() {
 
     let by_key = app.as_token(&key);
     by_key.get("/api/graphs").await.expect(200);
-    let list = ada.get("/api/api-keys").await.expect(200);
+    // The use is recorded in the background (it must not slow the request), so wait for it,
+    // bounded: a key whose use is never recorded fails here.
+    let mut list = ada.get("/api/api-keys").await.expect(200);
+    for _ in 0..100 {
+        if list[0]["last_used_at"].is_string() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        list = ada.get("/api/api-keys").await.expect(200);
+    }
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert!(list[0]["last_used_at"].is_string(), "{list}");
     assert!(!list.to_string().contains(&key), "the list shows the key");
