@@ -1,6 +1,8 @@
-// The end-to-end harness: a real `agentry serve` on a temporary SQLite file and a free
-// 127.0.0.1 port, Debian's Chromium driven by playwright-core, axe-core for accessibility,
-// and a console watch that fails a test on any error or warning the app logs.
+// The end-to-end harness: a real `agentry serve` (signing in, as the README runs it) on a
+// temporary SQLite file and a free 127.0.0.1 port, Debian's Chromium driven by playwright-core,
+// axe-core for accessibility, and a console watch that fails a test on any error or warning the
+// app logs. The first account is made through the sign-up page (`signUpFirst`); every other
+// page a scenario opens is signed in as that account unless it asks otherwise.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -32,21 +34,41 @@ function binary() {
   return bin;
 }
 
+// The server pages open by default (`baseURL` of every context).
+let baseURL;
+
 /** Starts a server on a fresh database; `stop()` ends it and removes its files. */
 export async function startServer() {
   // For working on the app: a server (or `vite preview`) already running.
-  if (process.env.E2E_SERVER_URL) return { url: process.env.E2E_SERVER_URL, log: () => "", stop: () => {} };
+  if (process.env.E2E_SERVER_URL) {
+    baseURL = process.env.E2E_SERVER_URL;
+    return { url: baseURL, log: () => "", stop: () => {} };
+  }
   const dir = mkdtempSync(join(tmpdir(), "agentry-e2e-"));
   const port = await freePort();
   const child = spawn(
     binary(),
     ["serve", "--host", "127.0.0.1", "--port", String(port), "--database-url", `sqlite://${join(dir, "agentry.db")}`],
-    { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, AGENTRY_LOG: "warn" } },
+    {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        AGENTRY_LOG: "warn",
+        // A second account signs up in the scenarios.
+        AGENTRY_AUTH__ALLOW_SIGNUP: "true",
+        // Every scenario signs in from 127.0.0.1 within a minute or two: more than the default
+        // sign-in limit per address allows. The limit itself is tested in the server crate.
+        AGENTRY_PERIMETER__RATE_LIMITS__SIGN_IN_PER_IP__PER_MINUTE: "1000",
+        AGENTRY_PERIMETER__RATE_LIMITS__SIGN_IN_PER_IP__BURST: "200",
+      },
+    },
   );
   let log = "";
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
+  baseURL = url;
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${url}/health`)).ok) break;
@@ -79,12 +101,58 @@ export async function launch() {
   });
 }
 
-/** A page whose console errors and warnings (and uncaught exceptions) are collected. */
-export async function watchedPage(browser, viewport = { width: 1400, height: 900 }) {
-  const context = await browser.newContext({ viewport, reducedMotion: "reduce" });
+/** The first account, made by `signUpFirst`. */
+export const FIRST_USER = { email: "admin@example.com", password: "correct horse battery" };
+
+/** A fresh server's first visit: the app sends it to the sign-up page, which makes the admin. */
+export async function signUpFirst(browser, server) {
+  const page = await watchedPage(browser, undefined, { signedIn: false });
+  await page.goto(server.url);
+  await page.waitForURL(/\/signup/);
+  await page.getByRole("heading", { name: "Create an account" }).waitFor();
+  await page.getByLabel("Email").fill(FIRST_USER.email);
+  await page.getByLabel("Password", { exact: true }).fill(FIRST_USER.password);
+  await page.getByLabel("Password again").fill(FIRST_USER.password);
+  await shot(page, "signup");
+  await assertAccessible(page, "the sign-up page");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Library" }).waitFor();
+  page.assertQuiet();
+  await page.context().close();
+}
+
+/** Signs the page's browser context in through the API (cookie session), as `user`. */
+export async function signIn(page, user = FIRST_USER) {
+  const res = await page.request.post("/api/auth/login", { data: { ...user, session: "cookie" } });
+  if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+}
+
+/** An API call from the page's signed-in context, with the CSRF header a change needs. */
+export async function apiCall(page, method, path, data) {
+  const cookies = await page.context().cookies();
+  const csrf = cookies.find((c) => c.name === "agentry_csrf")?.value ?? "";
+  const res = await page.request.fetch(path, { method, data, headers: { "X-CSRF-Token": csrf } });
+  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
+  return res.status() === 204 ? null : res.json();
+}
+
+/** A page whose console errors and warnings (and uncaught exceptions) are collected; signed
+ * in as the first account unless `signedIn` is false. Refused requests are problems too
+ * unless `expectRefusals` (default: when not signed in). */
+export async function watchedPage(
+  browser,
+  viewport = { width: 1400, height: 900 },
+  { signedIn = true, expectRefusals = !signedIn } = {},
+) {
+  // bypassCSP: the server's Content-Security-Policy refuses inline scripts, axe-core's included.
+  const context = await browser.newContext({ viewport, reducedMotion: "reduce", baseURL, bypassCSP: true });
   const page = await context.newPage();
+  if (signedIn) await signIn(page);
   const problems = [];
   page.on("console", (m) => {
+    // Chromium logs every 4xx answer; pages that are refused on purpose (signed out, a wrong
+    // password, the sign-up probe) expect those and nothing else.
+    if (expectRefusals && /^Failed to load resource: the server responded with a status of 4(00|01|03|04)\b/.test(m.text())) return;
     if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));

@@ -1,7 +1,10 @@
 // Runs every end-to-end scenario against one fresh server and prints "N passed, N failed".
 // `node e2e/run.mjs [filter]` runs the scenarios whose name contains the filter.
-import { launch, startServer } from "./harness.mjs";
-import { scenarios } from "./scenarios.mjs";
+import { launch, signUpFirst, startServer } from "./harness.mjs";
+import { accountScenarios } from "./accounts.mjs";
+import { scenarios as builderScenarios } from "./scenarios.mjs";
+
+const scenarios = { ...builderScenarios, ...accountScenarios };
 
 const filter = process.argv[2] ?? "";
 const report = [];
@@ -10,6 +13,11 @@ let failed = 0;
 const server = await startServer();
 const browser = await launch();
 try {
+  // Every scenario needs the first account: without it none can run.
+  const t = Date.now();
+  await signUpFirst(browser, server);
+  passed++;
+  console.log(`PASS the first visit signs up the admin (${Date.now() - t} ms)`);
   for (const [name, run] of Object.entries(scenarios)) {
     if (!name.includes(filter)) continue;
     const t = Date.now();

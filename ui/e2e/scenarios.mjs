@@ -2,7 +2,7 @@
 // import and run an AutoGPT file, refused connections, 360 px, 300-node frame times.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, assert, assertAccessible, shot, watchedPage } from "./harness.mjs";
+import { ROOT, apiCall, assert, assertAccessible, shot, watchedPage } from "./harness.mjs";
 
 const AGENTS = join(ROOT, "../shared/autogpt-agents");
 
@@ -170,7 +170,7 @@ export const scenarios = {
 
   async "360 px wide: every page fits and works"({ browser, server }) {
     const page = await watchedPage(browser, { width: 360, height: 740 });
-    for (const path of ["/", "/build", "/runs"]) {
+    for (const path of ["/", "/build", "/runs", "/settings/profile"]) {
       await page.goto(server.url + path);
       await page.waitForLoadState("networkidle");
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -188,7 +188,8 @@ export const scenarios = {
   },
 
   async "300 nodes: drag and pan frame times"({ browser, server, report }) {
-    const blocks = await (await fetch(`${server.url}/api/blocks`)).json();
+    const page = await watchedPage(browser);
+    const blocks = await apiCall(page, "GET", "/api/blocks");
     const id = (n) => blocks.find((b) => b.name === n).id;
     const nodes = [];
     const links = [];
@@ -206,14 +207,7 @@ export const scenarios = {
         { source_id: ids[1], sink_id: ids[2], source_name: "output", sink_name: "value" },
       );
     }
-    const res = await fetch(`${server.url}/api/graphs`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ graph: { name: "Three hundred", description: "", nodes, links } }),
-    });
-    if (!res.ok) throw new Error(`the big graph does not save: ${await res.text()}`);
-    const graph = await res.json();
-    const page = await watchedPage(browser);
+    const graph = await apiCall(page, "POST", "/api/graphs", { graph: { name: "Three hundred", description: "", nodes, links } });
     const t0 = Date.now();
     await page.goto(`${server.url}/build/${graph.id}`);
     await page.getByText("Saved · version 1").waitFor();

@@ -1,9 +1,12 @@
 //! The one API client: typed from `openapi.json` (openapi-typescript + openapi-fetch), with the
-//! API's error envelope turned into `ApiError`s that keep its code, message and details.
+//! API's error envelope turned into `ApiError`s that keep its code, message and details, and
+//! the session's CSRF header and refresh on every call (`session`).
 import createClient from "openapi-fetch";
 import type { paths } from "./schema";
+import { sessionMiddleware } from "./session";
 
 export const api = createClient<paths>({ baseUrl: "" });
+api.use(sessionMiddleware);
 
 export class ApiError extends Error {
   constructor(

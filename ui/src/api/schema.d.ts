@@ -4,6 +4,245 @@
  */
 
 export interface paths {
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log: sign-ins and their failures, sign-outs, API key and credential changes,
+         *     role changes, disabled users and other admin actions. Admins only.
+         */
+        get: operations["list_audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every account, oldest first. */
+        get: operations["list_users"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes an account's role or disables (enables) it. */
+        patch: operations["update_user"];
+        trace?: never;
+    };
+    "/api/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's keys, newest first, revoked ones included. */
+        get: operations["list_api_keys"];
+        put?: never;
+        /** Creates a key. Its whole text is in this answer only. */
+        post: operations["create_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the user's keys. */
+        get: operations["get_api_key"];
+        put?: never;
+        post?: never;
+        /** Revokes one of the user's keys; it stops working at once. */
+        delete: operations["revoke_api_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs in with email and password. An unknown email and a wrong password get the same
+         *     answer after the same work (one look-up, one argon2 verify).
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs out: revokes this session's refresh token, or with `scope: "global"` ends every
+         *     session of the user at once ("sign out everywhere"). Clears the session cookies.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ends a sign-in: exchanges the code, checks the ID token, and answers a session. */
+        get: operations["oidc_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Starts a sign-in at the issuer: answers 303 to its authorization page. */
+        get: operations["oidc_login"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes the password, ends every session of the user (refresh tokens and access tokens),
+         *     and answers a new one.
+         */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Trades a refresh token for a new session; the token is spent (each works once). */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates an account and signs it in. The first account is an admin and may be made from a
+         *     loopback server only (elsewhere `agentry user create --admin` makes it); later ones need
+         *     `allow_signup`.
+         */
+        post: operations["signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user. */
+        get: operations["current_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/blocks": {
         parameters: {
             query?: never;
@@ -252,6 +491,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integrations/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's credentials of every provider (metadata only). */
+        get: operations["list_all"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finishes an OAuth2 login: exchanges the code and stores the tokens as new credentials. */
+        post: operations["callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/{provider}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's credentials for one provider (metadata only). */
+        get: operations["list_provider"];
+        put?: never;
+        /** Stores a credential, encrypted; answers its metadata, never the secret. */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/{provider}/credentials/{cred_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One credential's metadata. */
+        get: operations["get_meta"];
+        put?: never;
+        post?: never;
+        /** Deletes a credential. */
+        delete: operations["delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/{provider}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Starts an OAuth2 login with a provider the operator configured (PKCE, single-use state). */
+        get: operations["login"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integrations/{provider}/webhooks/{webhook_id}/ingress": {
         parameters: {
             query?: never;
@@ -414,6 +740,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/external-api/v1/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The block catalogue (READ_BLOCK). */
+        get: operations["external_blocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/external-api/v1/blocks/{block_id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs one block (EXECUTE_BLOCK). */
+        post: operations["external_execute_block"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/external-api/v1/graphs/{graph_id}/execute/{graph_version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a run of a graph version (EXECUTE_GRAPH). */
+        post: operations["external_execute_graph"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/external-api/v1/graphs/{graph_id}/executions/{graph_exec_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with its outputs and node executions (READ_GRAPH). */
+        get: operations["external_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/external-api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The key's user and permissions (IDENTITY). */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -435,6 +846,62 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The changes to make; absent fields stay as they are. */
+        AccountChange: {
+            role?: components["schemas"]["Role"] | null;
+            /** @description True: the account's tokens and API keys stop working at once and it cannot sign in. */
+            disabled?: boolean | null;
+        };
+        /** @description An account as administrators see it. */
+        AccountView: {
+            id: string;
+            email: string;
+            role: components["schemas"]["Role"];
+            disabled: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description AutoGPT's key statuses (we have no suspended keys).
+         * @enum {string}
+         */
+        ApiKeyStatus: "ACTIVE" | "REVOKED";
+        /** @description A key as lists show it: never the key itself. */
+        ApiKeyView: {
+            id: string;
+            name: string;
+            /** @description The key's first characters (`agk_` and its id), to recognise it. */
+            prefix: string;
+            status: components["schemas"]["ApiKeyStatus"];
+            permissions: components["schemas"]["Permission"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at?: string | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
+        };
+        /** @description One audit log entry. */
+        AuditEventView: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The account that acted; null for what no account did (a sign-in with an unknown email). */
+            actor_user_id?: string | null;
+            action: string;
+            /** @description `success` or `failure`. */
+            outcome: string;
+            target_type?: string | null;
+            target_id?: string | null;
+            ip?: string | null;
+            details: unknown;
+        };
+        /** @description A page of the audit log. */
+        AuditPage: {
+            events: components["schemas"]["AuditEventView"][];
+            /** @description Pass as `cursor` for the next page; null on the last one. */
+            next_cursor?: string | null;
+        };
         /** @description A block category with its description. */
         BlockCategory: {
             /** @description AutoGPT's category name, such as `BASIC` or `AI`. */
@@ -458,11 +925,25 @@ export interface components {
             costs: Record<string, never>[];
             disabled: boolean;
         };
+        /** @description What the provider sent back to the web UI's callback page. */
+        CallbackBody: {
+            code: string;
+            state_token: string;
+        };
         /**
          * @description Every error code the API answers. The JSON form is the snake_case code.
          * @enum {string}
          */
-        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InvalidSignature" | "TriggerGone" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
+        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InvalidSignature" | "InvalidCredentialsRequest" | "InvalidCredentialsInputs" | "OauthNotConfigured" | "OauthFailed" | "EncryptionKeyMissing" | "TriggerGone" | "Unauthenticated" | "InvalidToken" | "TokenExpired" | "SessionEnded" | "AccountDisabled" | "InvalidApiKey" | "InvalidCredentials" | "InvalidRefreshToken" | "PermissionDenied" | "SessionRequired" | "AdminRequired" | "CsrfFailed" | "HostNotAllowed" | "OriginNotAllowed" | "SignupClosed" | "InvalidEmail" | "WeakPassword" | "EmailTaken" | "InvalidPermissions" | "InvalidRole" | "LastAdmin" | "AuthDisabled" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
+        /**
+         * @description A credential to store, as AutoGPT's `APIKeyCredentials`, `UserPasswordCredentials` or
+         *     `HostScopedCredentials` (by `type`). OAuth2 credentials come from a login instead.
+         */
+        CreateCredentials: components["schemas"]["SecretBody"] & {
+            /** @description Must be the path's provider when given. */
+            provider?: string | null;
+            title?: string | null;
+        };
         /** @description AutoGPT's `LibraryAgentPresetCreatable`. */
         CreatePresetBody: {
             graph_id: string;
@@ -474,6 +955,33 @@ export interface components {
             name: string;
             description?: string;
             is_active?: boolean;
+        };
+        /** @description The created key: `plain_text_key` is shown this once. */
+        CreatedApiKey: {
+            api_key: components["schemas"]["ApiKeyView"];
+            plain_text_key: string;
+        };
+        /** @description AutoGPT's `CredentialsDeletionResponse`. */
+        CredentialsDeletionResponse: {
+            deleted: boolean;
+            /** @description Whether the provider revoked the tokens (not asked: `null`). */
+            revoked?: boolean | null;
+        };
+        /** @description AutoGPT's `CredentialsMetaResponse`: a credential without its secret. */
+        CredentialsMetaResponse: {
+            id: string;
+            provider: string;
+            /** @description api_key, oauth2, user_password or host_scoped. */
+            type: string;
+            title?: string | null;
+            scopes?: string[] | null;
+            username?: string | null;
+            host?: string | null;
+            /**
+             * Format: int64
+             * @description When the key or access token expires, in seconds since the epoch.
+             */
+            expires_at?: number | null;
         };
         /** @description AutoGPT's answer to a graph delete. */
         DeleteGraphResponse: {
@@ -500,7 +1008,10 @@ export interface components {
         /** @description AutoGPT's execute body (`inputs`, `credentials_inputs`); it may be empty or absent. */
         ExecuteBody: {
             inputs?: components["schemas"]["JsonObject"];
-            /** @description Accepted for AutoGPT compatibility; credentials arrive with the credentials work. */
+            /**
+             * @description The user's credentials for the graph's credentials inputs (`credentials_input_schema`),
+             *     by aggregated field name: `{"openai_api_key_credentials": {"id", "provider", "type"}}`.
+             */
             credentials_inputs?: components["schemas"]["JsonObject"];
         };
         /** @description AutoGPT's `GraphExecutionMeta`; `outputs` only when the run was waited for. */
@@ -559,6 +1070,11 @@ export interface components {
             input_schema: Record<string, never>;
             /** @description JSON Schema of the graph's outputs. */
             output_schema: Record<string, never>;
+            /**
+             * @description JSON Schema of the credentials the graph's blocks take, one field per provider and
+             *     type (AutoGPT's aggregated `credentials_input_schema`); filled in from the blocks.
+             */
+            credentials_input_schema?: Record<string, never>;
             /** @description Kept as JSON: an imported file may carry its own `user_id` and `created_at` in any form. */
             user_id?: string | null;
             /** Format: date-time */
@@ -568,6 +1084,12 @@ export interface components {
         Health: {
             /** @description Always `healthy`. */
             status: string;
+        };
+        /** @description Who the credential acts as. */
+        Identity: {
+            user_id: string;
+            /** @description The key's permissions; every one for a signed-in session. */
+            permissions: components["schemas"]["Permission"][];
         };
         /** @description A JSON object whose keys are pin or input names and whose values are any JSON. */
         JsonObject: Record<string, never>;
@@ -579,6 +1101,30 @@ export interface components {
             source_name: string;
             sink_name: string;
             is_static?: boolean;
+        };
+        /** @description AutoGPT's `LoginResponse`. */
+        LoginResponse: {
+            /** @description Where to send the user to sign in with the provider. */
+            login_url: string;
+            /** @description The `state` the callback must bring back (single use, ten minutes). */
+            state_token: string;
+        };
+        LogoutBody: {
+            /** @description The session's refresh token to revoke (cookie mode: the cookie's). */
+            refresh_token?: string | null;
+            scope?: components["schemas"]["LogoutScope"];
+        };
+        /**
+         * @description Which sessions a sign-out ends.
+         * @enum {string}
+         */
+        LogoutScope: "local" | "global";
+        /** @description A new key's name and what it may do (AutoGPT's permission names). */
+        NewApiKey: {
+            name: string;
+            permissions: string[];
+            /** @description Accepted for AutoGPT compatibility; not stored. */
+            description?: string | null;
         };
         /** @description One node execution (AutoGPT's `NodeExecutionResult`). */
         NodeExecutionModel: {
@@ -623,6 +1169,17 @@ export interface components {
             /** Format: int64 */
             page_size: number;
         };
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
+            session?: components["schemas"]["SessionKind"];
+        };
+        /**
+         * @description What an API key may do. AutoGPT's names; `WRITE_GRAPH` (save, change or delete graphs,
+         *     presets, schedules; decide reviews) is ours: AutoGPT's keys reach only its external API.
+         * @enum {string}
+         */
+        Permission: "IDENTITY" | "EXECUTE_GRAPH" | "READ_GRAPH" | "WRITE_GRAPH" | "EXECUTE_BLOCK" | "READ_BLOCK" | "READ_STORE" | "USE_TOOLS" | "MANAGE_INTEGRATIONS" | "READ_INTEGRATIONS" | "DELETE_INTEGRATIONS";
         /** @description Every value each output pin yielded, in order: `{"pin": [v1, v2, …]}`. */
         PinValues: {
             [key: string]: unknown[];
@@ -656,6 +1213,10 @@ export interface components {
         PresetsPage: {
             presets: components["schemas"]["PresetModel"][];
             pagination: components["schemas"]["Pagination"];
+        };
+        RefreshBody: {
+            /** @description The refresh token; in cookie mode it comes from the `agentry_refresh` cookie. */
+            refresh_token?: string | null;
         };
         /** @description One decision (AutoGPT's `ReviewItem`). */
         ReviewItem: {
@@ -706,6 +1267,11 @@ export interface components {
             failed_count: number;
             error?: string | null;
         };
+        /**
+         * @description A user's role. The first account is an admin; admins manage users.
+         * @enum {string}
+         */
+        Role: "user" | "admin";
         /** @description AutoGPT's `ScheduleCreationRequest`. */
         ScheduleBody: {
             /**
@@ -740,9 +1306,52 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        SecretBody: {
+            api_key: string;
+            /** Format: int64 */
+            expires_at?: number | null;
+            /** @enum {string} */
+            type: "api_key";
+        } | {
+            username: string;
+            password: string;
+            /** @enum {string} */
+            type: "user_password";
+        } | {
+            host: string;
+            headers: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            type: "host_scoped";
+        };
+        /** @description A new session. In cookie mode the tokens are in cookies and `csrf_token` is set instead. */
+        SessionInfo: {
+            access_token?: string | null;
+            refresh_token?: string | null;
+            /**
+             * Format: int64
+             * @description Seconds the access token is valid.
+             */
+            expires_in: number;
+            user: components["schemas"]["UserInfo"];
+            /** @description Cookie mode: send this in `X-CSRF-Token` on POST, PUT, PATCH and DELETE. */
+            csrf_token?: string | null;
+        };
+        /**
+         * @description How a session is handed over: in the answer (default) or as cookies.
+         * @enum {string}
+         */
+        SessionKind: "token" | "cookie";
         SetActiveVersion: {
             /** Format: int32 */
             active_graph_version: number;
+        };
+        /** @description Email and password, and how to hand the session over. */
+        SignIn: {
+            email: string;
+            password: string;
+            session?: components["schemas"]["SessionKind"];
         };
         /** @description AutoGPT's `LibraryAgentPresetUpdatable`: absent fields keep their value. */
         UpdatePresetBody: {
@@ -751,6 +1360,12 @@ export interface components {
             name?: string | null;
             description?: string | null;
             is_active?: boolean | null;
+        };
+        /** @description The signed-in user. */
+        UserInfo: {
+            id: string;
+            email: string;
+            role: components["schemas"]["Role"];
         };
         /** @description A trigger node's webhook and where to call it. */
         WebhookModel: {
@@ -777,6 +1392,547 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_audit_events: {
+        parameters: {
+            query?: {
+                /** @description Only this action (`sign_in`, `api_key_create`, `role_change`…). */
+                action?: string;
+                /** @description `success` or `failure`. */
+                outcome?: string;
+                /** @description Only what this user did or what was done to them. */
+                user_id?: string;
+                /** @description Entries at or after this time (RFC 3339). */
+                since?: string;
+                /** @description Entries before this time (RFC 3339). */
+                until?: string;
+                /** @description The previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description Entries per page, 1 to 500 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description a filter is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountView"][];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description it would leave no enabled admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_api_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"][];
+                };
+            };
+        };
+    };
+    create_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewApiKey"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description unknown permission or bad name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
+            /** @description no such key of the user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    revoke_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
+            /** @description no such key of the user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignIn"];
+            };
+        };
+        responses: {
+            /** @description a session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description wrong email or password, or a disabled account */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogoutBody"];
+            };
+        };
+        responses: {
+            /** @description signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    oidc_callback: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                /** @description Set instead of `code` when the issuer refused (the user declined, for one). */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description unknown state, refused code or invalid ID token */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no account has this email */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    oidc_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the identity provider */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description OIDC is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description a new session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description weak password */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description wrong current password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshBody"];
+            };
+        };
+        responses: {
+            /** @description a new session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description the refresh token is not live */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignIn"];
+            };
+        };
+        responses: {
+            /** @description the new account's session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description invalid email or weak password */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description sign-up is closed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the email is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    current_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserInfo"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     list_blocks: {
         parameters: {
             query?: never;
@@ -1401,6 +2557,241 @@ export interface operations {
             };
         };
     };
+    list_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description credentials metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsMetaResponse"][];
+                };
+            };
+        };
+    };
+    callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description provider name */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackBody"];
+            };
+        };
+        responses: {
+            /** @description the new credential's metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsMetaResponse"];
+                };
+            };
+            /** @description unknown, expired or used state */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the provider refused the code */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description provider name */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description credentials metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsMetaResponse"][];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description provider name */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCredentials"];
+            };
+        };
+        responses: {
+            /** @description the stored credential's metadata */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsMetaResponse"];
+                };
+            };
+            /** @description malformed credentials */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no encryption key is configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_meta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description provider name */
+                provider: string;
+                /** @description credentials id */
+                cred_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the credential's metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsMetaResponse"];
+                };
+            };
+            /** @description no such credentials */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description provider name */
+                provider: string;
+                /** @description credentials id */
+                cred_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsDeletionResponse"];
+                };
+            };
+            /** @description no such credentials */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description provider name */
+                provider: string;
+                /** @description Scopes to ask for, comma-separated; the operator's defaults when absent. */
+                scopes: string | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description where to send the user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            /** @description OAuth2 is not configured for the provider */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     ingress: {
         parameters: {
             query?: never;
@@ -1841,6 +3232,154 @@ export interface operations {
             };
             /** @description no such schedule */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    external_blocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockModel"][];
+                };
+            };
+        };
+    };
+    external_execute_block: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                block_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonObject"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinValues"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    external_execute_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                graph_id: string;
+                graph_version: number;
+                /** @description Answer when the run has ended, with its outputs (bounded wait). */
+                wait: boolean;
+                /** @description Seconds to wait with `wait=true`; at most 300. */
+                wait_timeout: number | null;
+            };
+            cookie?: never;
+        };
+        /** @description may be empty */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExecuteBody"] | null;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionMeta"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    external_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                graph_id: string;
+                graph_exec_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionWithNodes"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identity"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

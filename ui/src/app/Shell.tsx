@@ -1,12 +1,45 @@
-//! The frame of every page: a left rail of sections (a bottom bar under 640 px) and the page.
-import { NavLink, Outlet } from "react-router";
-import { Toaster } from "../components/toast";
+//! The frame of every page: a left rail of sections with the user menu at its foot (a bottom
+//! bar under 640 px, where the account is under Settings) and the page.
+import { NavLink, Outlet, useNavigate } from "react-router";
+import { errorMessage } from "../api/client";
+import { Toaster, toast } from "../components/toast";
+import { signOut, useSession } from "../features/auth/session";
 
 const SECTIONS = [
   { to: "/", label: "Library", icon: "▦", end: true },
   { to: "/build", label: "Build", icon: "✎", end: false },
   { to: "/runs", label: "Runs", icon: "▶", end: false },
+  { to: "/settings", label: "Settings", icon: "⚙", end: false },
 ];
+
+function UserMenu() {
+  const user = useSession((s) => s.user);
+  const navigate = useNavigate();
+  const out = async () => {
+    try {
+      await signOut();
+      navigate("/login?returning=1", { replace: true });
+    } catch (e) {
+      toast.error(errorMessage(e));
+    }
+  };
+  if (!user) return null;
+  return (
+    <div className="mt-auto hidden flex-col items-center gap-1 border-t border-neutral-200 py-2 sm:flex dark:border-neutral-800">
+      <NavLink
+        to="/settings/profile"
+        title={user.email}
+        aria-label={`Account: ${user.email}`}
+        className="flex h-8 w-8 items-center justify-center rounded-full bg-indigo-100 text-sm font-semibold uppercase text-indigo-800 dark:bg-indigo-900 dark:text-indigo-100"
+      >
+        {user.email.slice(0, 1)}
+      </NavLink>
+      <button type="button" className="btn-ghost px-1 text-xs" onClick={() => void out()}>
+        Sign out
+      </button>
+    </div>
+  );
+}
 
 export function Shell() {
   return (
@@ -26,6 +59,7 @@ export function Shell() {
             {s.label}
           </NavLink>
         ))}
+        <UserMenu />
       </nav>
       <div className="min-h-0 min-w-0 flex-1 overflow-auto">
         <Outlet />

@@ -1,13 +1,19 @@
-//! Every page's URL. Feature pages load on demand so the library opens without the canvas code.
+//! Every page's URL. Feature pages load on demand so the library opens without the canvas code;
+//! every page but sign-in and sign-up needs a signed-in user (`RequireAuth`).
 import { lazy, Suspense } from "react";
-import { createBrowserRouter } from "react-router";
+import { createBrowserRouter, Navigate } from "react-router";
 import { Shell } from "./Shell";
 import { LibraryPage } from "../features/library/LibraryPage";
+import { RequireAuth } from "../features/auth/RequireAuth";
+import { LoginPage } from "../features/auth/LoginPage";
+import { SignupPage } from "../features/auth/SignupPage";
 
 const BuilderPage = lazy(() => import("../features/builder/BuilderPage").then((m) => ({ default: m.BuilderPage })));
 const AgentPage = lazy(() => import("../features/library/AgentPage").then((m) => ({ default: m.AgentPage })));
 const RunsPage = lazy(() => import("../features/runs/RunsPage").then((m) => ({ default: m.RunsPage })));
 const RunPage = lazy(() => import("../features/runs/RunPage").then((m) => ({ default: m.RunPage })));
+const SettingsPage = lazy(() => import("../features/settings/SettingsPage").then((m) => ({ default: m.SettingsPage })));
+const ProfilePage = lazy(() => import("../features/settings/ProfilePage").then((m) => ({ default: m.ProfilePage })));
 
 const page = (el: React.ReactNode) => <Suspense fallback={<p role="status" className="p-4">Loading…</p>}>{el}</Suspense>;
 
@@ -16,14 +22,28 @@ function NotFound() {
 }
 
 export const router = createBrowserRouter([
+  { path: "/login", element: <LoginPage /> },
+  { path: "/signup", element: <SignupPage /> },
   {
-    element: <Shell />,
+    element: (
+      <RequireAuth>
+        <Shell />
+      </RequireAuth>
+    ),
     children: [
       { path: "/", element: <LibraryPage /> },
       { path: "/library/:graphId", element: page(<AgentPage />) },
       { path: "/build/:graphId?", element: page(<BuilderPage />) },
       { path: "/runs", element: page(<RunsPage />) },
       { path: "/runs/:runId", element: page(<RunPage />) },
+      {
+        path: "/settings",
+        element: page(<SettingsPage />),
+        children: [
+          { index: true, element: <Navigate to="/settings/profile" replace /> },
+          { path: "profile", element: page(<ProfilePage />) },
+        ],
+      },
       { path: "*", element: <NotFound /> },
     ],
   },
