@@ -7,7 +7,8 @@ use agentry_core::{BlockError, Cx};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::provider::{ChatRequest, ChatResponse, LlmProviders, Message, Role};
+use super::provider::providers::CallFailure;
+use super::provider::{ChatRequest, ChatResponse, Completion, LlmProviders, Message, Role};
 use crate::text::template;
 
 /// Calls `model` through the process's `LlmProviders` and records `input_token_count`,
@@ -17,8 +18,53 @@ pub async fn chat<O: Serialize>(
     model: &str,
     request: ChatRequest,
 ) -> Result<ChatResponse, BlockError> {
+    try_chat(cx, model, request).await.map_err(|f| f.error)
+}
+
+/// As `chat`, telling apart a server that refused the request's JSON schema
+/// (`CallFailure::schema_refused`).
+pub async fn try_chat<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    model: &str,
+    request: ChatRequest,
+) -> Result<ChatResponse, CallFailure> {
+    let providers = cx.resource::<LlmProviders>().map_err(not_configured)?.clone();
+    let done = providers.chat(model, request).await;
+    record(cx, done)
+}
+
+/// As `chat`, streamed: each piece of text goes to `on_delta` as it arrives.
+pub async fn stream<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    model: &str,
+    request: ChatRequest,
+    on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
+) -> Result<ChatResponse, BlockError> {
     let providers = cx.resource::<LlmProviders>()?.clone();
-    match providers.chat(model, request).await {
+    let done = providers.stream(model, request, on_delta).await;
+    record(cx, done).map_err(|f| f.error)
+}
+
+/// Whether `model`'s structured answers can be constrained to a JSON schema.
+pub async fn constrained<O: Serialize>(cx: &Cx<'_, O>, model: &str) -> Result<bool, BlockError> {
+    let providers = cx.resource::<LlmProviders>()?.clone();
+    providers.constrained_output(model).await
+}
+
+fn not_configured(error: BlockError) -> CallFailure {
+    CallFailure {
+        error,
+        attempts: 0,
+        schema_refused: false,
+    }
+}
+
+/// Records a call's usage (or its retries, when it failed) in the node's stats.
+fn record<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    done: Result<Completion, CallFailure>,
+) -> Result<ChatResponse, CallFailure> {
+    match done {
         Ok(done) => {
             let usage = done.response.usage;
             let mut stats = Map::new();
@@ -36,7 +82,7 @@ pub async fn chat<O: Serialize>(
             if failed.attempts > 1 {
                 count_retry(cx, u64::from(failed.attempts - 1));
             }
-            Err(failed.error)
+            Err(failed)
         }
     }
 }

@@ -20,7 +20,9 @@ pub mod embeddings;
 pub mod models;
 pub mod openai;
 pub mod providers;
+mod providers_env;
 pub mod sse;
+pub mod structured_output;
 pub mod wire;
 
 /// Test support: a wiremock server speaking OpenAI's chat completions and an `LlmProviders`
@@ -34,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use models::ModelInfo;
+pub use structured_output::JsonStyle;
 pub use providers::{Completion, LlmProviders, LlmProvidersBuilder, RetryPolicy, Route};
 
 /// Who wrote a message.
@@ -196,6 +199,12 @@ pub trait LlmProvider: Send + Sync + std::fmt::Debug {
         request: &ChatRequest,
         on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
     ) -> Result<ChatResponse, CallError>;
+
+    /// How this provider's structured answers are constrained for `model` (the wire name);
+    /// an adapter configured to detect it probes the server once. `Prompt`: not at all.
+    async fn json_style(&self, _model: &str) -> structured_output::JsonStyle {
+        structured_output::JsonStyle::Prompt
+    }
 
     /// Embeds texts (one attempt). Providers without an embeddings API refuse.
     async fn embed(

@@ -153,6 +153,7 @@ fn structured_output_follows_the_providers_style() {
         ..ChatRequest::default()
     };
     let adapter = |json_style, max_tokens_field| OpenAiCompatible {
+        detected: Default::default(),
         client: reqwest::Client::new(),
         base_url: String::new(),
         api_key: None,

@@ -5,8 +5,8 @@
 //! variables) and are trusted. A block's `credentials` input is ignored for now: the
 //! platform's keys serve every user until a credential store exists.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use agentry_core::BlockError;
@@ -14,7 +14,7 @@ use agentry_core::BlockError;
 use super::anthropic::Anthropic;
 use super::models::{self, ModelInfo};
 use super::openai::{JsonStyle, OpenAiCompatible};
-use super::{CallError, ChatRequest, ChatResponse, LlmProvider};
+use super::{CallError, ChatRequest, ChatResponse, LlmProvider, ResponseFormat};
 
 /// How often and how patiently a call is tried again.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,6 +83,8 @@ impl RetryPolicy {
         }
     }
 }
+
+pub use super::providers_env::key_variable;
 
 /// The wire protocol of a configured provider.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,6 +156,9 @@ pub struct Completion {
 pub struct CallFailure {
     pub error: BlockError,
     pub attempts: u32,
+    /// The server refused the JSON schema the call carried (HTTP 400 or 422): the model is
+    /// marked as taking none, and the caller may ask again in the prompt.
+    pub schema_refused: bool,
 }
 
 /// Every configured provider, cheap to clone.
@@ -167,6 +172,9 @@ struct Inner {
     providers: HashMap<String, Arc<dyn LlmProvider>>,
     default_provider: String,
     retry: RetryPolicy,
+    /// (provider, wire model) pairs whose server refused a JSON schema; asked in the prompt
+    /// from then on, for the life of the process.
+    schema_refused: Mutex<HashSet<(String, String)>>,
 }
 
 /// Builds an `LlmProviders`; `from_env` starts one from the standard variables.
@@ -178,6 +186,8 @@ pub struct LlmProvidersBuilder {
     retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
+    /// The operator's structured-output style per base URL (without a trailing slash).
+    json_styles: Vec<(String, JsonStyle)>,
 }
 
 impl LlmProvidersBuilder {
@@ -207,6 +217,19 @@ impl LlmProvidersBuilder {
         self
     }
 
+    /// The providers configured so far, by name.
+    pub fn configs(&self) -> &[(String, ProviderConfig)] {
+        &self.configs
+    }
+
+    /// Uses `style` for every OpenAI-compatible provider at `base_url`, instead of the default
+    /// or a probe (the operator knows the server).
+    pub fn json_style_for(mut self, base_url: &str, style: JsonStyle) -> Self {
+        self.json_styles
+            .push((base_url.trim_end_matches('/').to_string(), style));
+        self
+    }
+
     pub fn build(self) -> Result<LlmProviders, String> {
         let client = reqwest::Client::builder()
             .timeout(self.timeout)
@@ -219,14 +242,23 @@ impl LlmProvidersBuilder {
                 Wire::OpenAi {
                     json_style,
                     max_tokens_field,
-                } => Arc::new(OpenAiCompatible {
-                    client: client.clone(),
-                    base_url: c.base_url,
-                    api_key: c.api_key,
-                    json_style,
-                    max_tokens_field,
-                    headers: c.headers,
-                }),
+                } => {
+                    let configured = self
+                        .json_styles
+                        .iter()
+                        .rev()
+                        .find(|(url, _)| url == c.base_url.trim_end_matches('/'))
+                        .map(|(_, style)| *style);
+                    Arc::new(OpenAiCompatible {
+                        client: client.clone(),
+                        base_url: c.base_url,
+                        api_key: c.api_key,
+                        json_style: configured.unwrap_or(json_style),
+                        detected: Arc::default(),
+                        max_tokens_field,
+                        headers: c.headers,
+                    })
+                }
                 Wire::Anthropic => Arc::new(Anthropic {
                     client: client.clone(),
                     base_url: c.base_url,
@@ -241,6 +273,7 @@ impl LlmProvidersBuilder {
                 providers,
                 default_provider: self.default_provider,
                 retry: self.retry,
+                schema_refused: Mutex::default(),
             }),
         })
     }
@@ -256,119 +289,8 @@ impl LlmProviders {
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(600),
             connect_timeout: Duration::from_secs(15),
+            json_styles: Vec::new(),
         }
-    }
-
-    /// Every provider AutoGPT knows, from the standard environment variables.
-    pub fn from_env() -> Result<Self, String> {
-        Self::builder_from(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty())).build()
-    }
-
-    /// As `from_env`, reading variables through `var`, and returning the builder.
-    pub fn builder_from(var: impl Fn(&str) -> Option<String>) -> LlmProvidersBuilder {
-        let key = |name: &str| var(name);
-        let openai_base = var("OPENAI_BASE_URL");
-        let mut openai = ProviderConfig::openai_compatible(
-            openai_base
-                .as_deref()
-                .unwrap_or("https://api.openai.com/v1"),
-            key("OPENAI_API_KEY").as_deref(),
-            JsonStyle::JsonSchema,
-        );
-        if openai_base.is_none() {
-            // OpenAI's reasoning models refuse `max_tokens`; other servers may not know the new name.
-            openai.wire = Wire::OpenAi {
-                json_style: JsonStyle::JsonSchema,
-                max_tokens_field: "max_completion_tokens",
-            };
-        }
-        let anthropic = ProviderConfig::anthropic(
-            var("ANTHROPIC_BASE_URL")
-                .as_deref()
-                .unwrap_or("https://api.anthropic.com"),
-            key("ANTHROPIC_API_KEY").as_deref(),
-        );
-        let compatible = |base_var: &str, default: &str, key_var: &str, style| {
-            ProviderConfig::openai_compatible(
-                var(base_var).as_deref().unwrap_or(default),
-                key(key_var).as_deref(),
-                style,
-            )
-        };
-        let ollama_host = var("OLLAMA_HOST").unwrap_or_else(|| "localhost:11434".into());
-        let ollama_base = if ollama_host.contains("://") {
-            format!("{}/v1", ollama_host.trim_end_matches('/'))
-        } else {
-            format!("http://{}/v1", ollama_host.trim_end_matches('/'))
-        };
-        let mut open_router = compatible(
-            "OPENROUTER_BASE_URL",
-            "https://openrouter.ai/api/v1",
-            "OPENROUTER_API_KEY",
-            JsonStyle::JsonSchema,
-        );
-        open_router
-            .headers
-            .push(("X-Title".into(), "Agentry".into()));
-        // A hosted provider with neither a key nor a base URL of the operator's cannot answer:
-        // leaving it out makes a run fail at once, naming the variable to set.
-        let configured =
-            |base_var: &str, key_var: &str| var(base_var).is_some() || var(key_var).is_some();
-        let mut builder = Self::builder().provider(
-            models::OLLAMA,
-            ProviderConfig::openai_compatible(&ollama_base, None, JsonStyle::JsonSchema),
-        );
-        let hosted = [
-            (models::OPENAI, "OPENAI_BASE_URL", openai),
-            (models::ANTHROPIC, "ANTHROPIC_BASE_URL", anthropic),
-            (
-                models::GROQ,
-                "GROQ_BASE_URL",
-                compatible(
-                    "GROQ_BASE_URL",
-                    "https://api.groq.com/openai/v1",
-                    "GROQ_API_KEY",
-                    JsonStyle::JsonObject,
-                ),
-            ),
-            (models::OPEN_ROUTER, "OPENROUTER_BASE_URL", open_router),
-            (
-                models::AIML_API,
-                "AIML_API_BASE_URL",
-                compatible(
-                    "AIML_API_BASE_URL",
-                    "https://api.aimlapi.com/v2",
-                    "AIML_API_KEY",
-                    JsonStyle::JsonObject,
-                ),
-            ),
-            (
-                models::LLAMA_API,
-                "LLAMA_API_BASE_URL",
-                compatible(
-                    "LLAMA_API_BASE_URL",
-                    "https://api.llama.com/compat/v1",
-                    "LLAMA_API_KEY",
-                    JsonStyle::JsonObject,
-                ),
-            ),
-            (
-                models::V0,
-                "V0_BASE_URL",
-                compatible(
-                    "V0_BASE_URL",
-                    "https://api.v0.dev/v1",
-                    "V0_API_KEY",
-                    JsonStyle::JsonObject,
-                ),
-            ),
-        ];
-        for (name, base_var, config) in hosted {
-            if configured(base_var, key_variable(name).unwrap_or_default()) {
-                builder = builder.provider(name, config);
-            }
-        }
-        builder
     }
 
     /// The retry policy every call follows.
@@ -399,6 +321,22 @@ impl LlmProviders {
         })
     }
 
+    /// Whether structured answers from `model` can be constrained to a JSON schema (the
+    /// provider's style, probed once when it is to be detected), so that a block may send
+    /// `ResponseFormat::JsonSchema` and read plain JSON; `false`: ask in the prompt.
+    pub async fn constrained_output(&self, model: &str) -> Result<bool, BlockError> {
+        let route = self.resolve(model)?;
+        if self.refused(&route) {
+            return Ok(false);
+        }
+        Ok(route.provider.json_style(&route.wire_model).await.constrains())
+    }
+
+    fn refused(&self, route: &Route) -> bool {
+        let refused = self.inner.schema_refused.lock().unwrap_or_else(|e| e.into_inner());
+        refused.contains(&(route.name.clone(), route.wire_model.clone()))
+    }
+
     /// Sends `request` to the model `model` (AutoGPT's name), retrying as the policy says.
     /// `request.model` is replaced by the wire name.
     pub async fn chat(&self, model: &str, request: ChatRequest) -> Result<Completion, CallFailure> {
@@ -422,7 +360,11 @@ impl LlmProviders {
         mut request: ChatRequest,
         mut on_delta: Option<&mut (dyn for<'s> FnMut(&'s str) + Send)>,
     ) -> Result<Completion, CallFailure> {
-        let fail = |error, attempts| CallFailure { error, attempts };
+        let fail = |error, attempts| CallFailure {
+            error,
+            attempts,
+            schema_refused: false,
+        };
         let Route {
             provider,
             name,
@@ -461,24 +403,25 @@ impl LlmProviders {
             };
             match policy.after_failure(&name, model, "request", attempt, &error) {
                 Ok(wait) => tokio::time::sleep(wait).await,
-                Err(final_error) => return Err(fail(final_error, attempt)),
+                Err(final_error) => {
+                    let schema_refused = matches!(request.response_format, ResponseFormat::JsonSchema { .. })
+                        && matches!(error, CallError::Client { status: 400 | 422, .. });
+                    if schema_refused {
+                        tracing::warn!(provider = %name, %model, "the server refused a JSON schema; asking in the prompt from now on: {error}");
+                        self.inner
+                            .schema_refused
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert((name.clone(), request.model.clone()));
+                    }
+                    return Err(CallFailure {
+                        schema_refused,
+                        ..fail(final_error, attempt)
+                    });
+                }
             }
         }
     }
-}
-
-/// The environment variable holding a hosted provider's API key.
-pub fn key_variable(provider: &str) -> Option<&'static str> {
-    Some(match provider {
-        models::OPENAI => "OPENAI_API_KEY",
-        models::ANTHROPIC => "ANTHROPIC_API_KEY",
-        models::GROQ => "GROQ_API_KEY",
-        models::OPEN_ROUTER => "OPENROUTER_API_KEY",
-        models::AIML_API => "AIML_API_KEY",
-        models::LLAMA_API => "LLAMA_API_KEY",
-        models::V0 => "V0_API_KEY",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -35,8 +35,14 @@ impl Mock {
         }
     }
 
-    /// `openai` (and every unknown model) and `anthropic` on this server.
+    /// `openai` (and every unknown model) and `anthropic` on this server; `openai` takes no
+    /// JSON schema, so structured blocks use the tag protocol.
     pub fn providers(&self) -> LlmProviders {
+        self.providers_with(JsonStyle::Prompt)
+    }
+
+    /// As `providers`, `openai` taking structured output in `style`.
+    pub fn providers_with(&self, style: JsonStyle) -> LlmProviders {
         let uri = self.server.uri();
         LlmProviders::builder()
             .provider(
@@ -44,7 +50,7 @@ impl Mock {
                 ProviderConfig::openai_compatible(
                     &format!("{uri}/v1"),
                     Some("sk-test"),
-                    JsonStyle::JsonSchema,
+                    style,
                 ),
             )
             .provider(
@@ -58,8 +64,13 @@ impl Mock {
     }
 
     pub fn recorder(&self) -> Recorder {
+        self.recorder_with(JsonStyle::Prompt)
+    }
+
+    /// A recorder whose `openai` provider takes structured output in `style`.
+    pub fn recorder_with(&self, style: JsonStyle) -> Recorder {
         Recorder {
-            resources: Resources::new().with(self.providers()),
+            resources: Resources::new().with(self.providers_with(style)),
             ..Recorder::default()
         }
     }
