@@ -67,6 +67,11 @@ pub struct Config {
     /// `jina_search`, `jina_reader`, `firecrawl`, `airtable`, `youtube`): self-hosted variants
     /// or mocks. Trusted: the user's credentials for that provider are sent there.
     pub integration_base_urls: std::collections::BTreeMap<String, String>,
+    /// How each OpenAI-compatible server (by base URL, e.g. `http://127.0.0.1:8080/v1`) takes
+    /// structured output: `json_schema`, `llama_cpp`, `ollama`, `json_object`, `prompt` (the
+    /// tag protocol) or `detect`. Unnamed: OpenAI's own API takes `json_schema`, any other base
+    /// URL is probed once.
+    pub llm_json_styles: std::collections::BTreeMap<String, String>,
     /// Rate limits, CORS origins and trusted proxies (`[perimeter]`,
     /// `[perimeter.rate_limits]`). With `redis_url` set, rate limits are counted in Redis
     /// across processes (keys prefixed with `redis_channel`).
@@ -135,6 +140,7 @@ impl Default for Config {
             smtp_from: None,
             host_credentials: Vec::new(),
             integration_base_urls: Default::default(),
+            llm_json_styles: Default::default(),
             perimeter: agentry_server::perimeter::PerimeterSettings::default(),
             oidc: None,
         }

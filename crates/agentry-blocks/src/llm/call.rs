@@ -28,20 +28,28 @@ pub async fn try_chat<O: Serialize>(
     model: &str,
     request: ChatRequest,
 ) -> Result<ChatResponse, CallFailure> {
-    let providers = cx.resource::<LlmProviders>().map_err(not_configured)?.clone();
+    let providers = cx
+        .resource::<LlmProviders>()
+        .map_err(not_configured)?
+        .clone();
     let done = providers.chat(model, request).await;
     record(cx, done)
 }
 
-/// As `chat`, streamed: each piece of text goes to `on_delta` as it arrives.
+/// As `chat`, streamed: each piece of text goes to live watchers as partial text of `pin`
+/// (`Cx::stream_text`) as it arrives; the block yields the whole answer itself.
 pub async fn stream<O: Serialize>(
     cx: &mut Cx<'_, O>,
     model: &str,
     request: ChatRequest,
-    on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
+    pin: &str,
 ) -> Result<ChatResponse, BlockError> {
     let providers = cx.resource::<LlmProviders>()?.clone();
-    let done = providers.stream(model, request, on_delta).await;
+    let done = providers
+        .stream(model, request, &mut |delta: &str| {
+            cx.stream_text(pin, delta)
+        })
+        .await;
     record(cx, done).map_err(|f| f.error)
 }
 

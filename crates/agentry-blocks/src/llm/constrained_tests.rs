@@ -177,7 +177,8 @@ async fn the_summarizer_and_list_generator_type_their_keys() {
     assert_eq!(summary["type"], "string");
 
     let mock = Mock::start().await;
-    mock.reply_with(Script::new(&["{\"list\": [\"a\", \"b\"]}"])).await;
+    mock.reply_with(Script::new(&["{\"list\": [\"a\", \"b\"]}"]))
+        .await;
     let rec = run_recorded(
         AiListGenerator,
         json!({"focus": "letters", "model": "gpt-4o"}),
@@ -193,7 +194,8 @@ async fn the_summarizer_and_list_generator_type_their_keys() {
 #[tokio::test]
 async fn the_condition_asks_for_a_boolean_result() {
     let mock = Mock::start().await;
-    mock.reply_once(openai_reply("{\"result\": true}", 30, 5)).await;
+    mock.reply_once(openai_reply("{\"result\": true}", 30, 5))
+        .await;
     let rec = run_recorded(
         AiCondition,
         json!({"input_value": "ada@example.com", "condition": "is an email address",

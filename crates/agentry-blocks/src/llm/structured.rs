@@ -43,6 +43,9 @@ pub struct Ask {
     /// JSON schemas of keys whose type the block checks itself (e.g. `{"type": "string"}`),
     /// used when the server constrains the answer.
     pub typed_keys: Map<String, Value>,
+    /// Without `expected_format`: stream the answer's text to live watchers as partial text
+    /// of this pin.
+    pub stream_pin: Option<&'static str>,
 }
 
 /// The validated answer and the messages of the last call.
@@ -86,7 +89,9 @@ pub async fn generate_tagged<O: Serialize>(
     let constrained = structured && call::constrained(cx, &ask.model).await?;
     match ask_loop(cx, &ask, tag_id, constrained).await {
         // The server refused the schema (it is marked so for the process): ask in the prompt.
-        Err(Refused::Schema) => ask_loop(cx, &ask, tag_id, false).await.map_err(Refused::into_error),
+        Err(Refused::Schema) => ask_loop(cx, &ask, tag_id, false)
+            .await
+            .map_err(Refused::into_error),
         other => other.map_err(Refused::into_error),
     }
 }
@@ -166,10 +171,13 @@ async fn ask_loop<O: Serialize>(
             max_tokens: ask.max_tokens,
             ..ChatRequest::default()
         };
-        let reply = match call::try_chat(cx, &ask.model, request).await {
-            Ok(reply) => reply,
-            Err(failed) if failed.schema_refused => return Err(Refused::Schema),
-            Err(failed) => return Err(failed.error.into()),
+        let reply = match ask.stream_pin.filter(|_| !structured) {
+            Some(pin) => call::stream(cx, &ask.model, request, pin).await?,
+            None => match call::try_chat(cx, &ask.model, request).await {
+                Ok(reply) => reply,
+                Err(failed) if failed.schema_refused => return Err(Refused::Schema),
+                Err(failed) => return Err(failed.error.into()),
+            },
         };
         let sent = messages.clone();
         let text = reply.text;

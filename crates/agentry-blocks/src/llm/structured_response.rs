@@ -93,6 +93,7 @@ impl Block for AiStructuredResponseGenerator {
                 max_tokens: call::max_tokens(input.max_tokens),
                 // AutoGPT accepts any JSON value for a key: no types of ours.
                 typed_keys: Map::new(),
+                stream_pin: None,
             },
         )
         .await?;

@@ -34,6 +34,8 @@ struct NodeView {
 pub enum Update {
     Node(Value),
     Graph(Value),
+    /// Partial text of a running node (live only, outside the `seq` order).
+    Text(Value),
 }
 
 fn push_value(map: &mut Map<String, Value>, key: &str, value: &Value) {
@@ -49,6 +51,25 @@ impl RunView {
     /// Folds `event`. `None` when it was folded before or tells nothing (a graph output, which
     /// reaches clients in the output node's event and in the run's final event).
     pub fn apply(&mut self, event: &Event) -> Option<Update> {
+        if let EventKind::NodeTextDelta {
+            node_exec_id,
+            node_id,
+            pin,
+            delta,
+        } = &event.kind
+        {
+            // Not stored and not numbered: passed on as it comes (it may overtake the node's
+            // RUNNING event, which waits for its commit), until the run has ended.
+            return (!self.finished).then(|| {
+                Update::Text(protocol::text_data(
+                    event,
+                    node_exec_id,
+                    node_id,
+                    pin,
+                    delta,
+                ))
+            });
+        }
         if event.seq <= self.seq {
             return None;
         }
@@ -98,6 +119,7 @@ impl RunView {
                 push_value(&mut self.outputs, name, value);
                 None
             }
+            EventKind::NodeTextDelta { .. } => None,
             EventKind::RunStatus { status, error } => {
                 let data = protocol::graph_data(event, *status, error.as_deref(), &self.outputs);
                 if status.is_final() {
@@ -130,12 +152,20 @@ impl RunSubscription {
     /// Folds `event`; the message to send, if the client does not have it yet.
     pub fn apply(&mut self, event: &Event) -> Option<String> {
         let update = self.view.apply(event)?;
+        if let Update::Text(data) = update {
+            return Some(protocol::push(
+                protocol::NODE_TEXT_EVENT,
+                &self.channel,
+                data,
+            ));
+        }
         if event.seq <= self.after {
             return None;
         }
         Some(match update {
             Update::Node(data) => protocol::push(protocol::NODE_EVENT, &self.channel, data),
             Update::Graph(data) => protocol::push(protocol::GRAPH_EVENT, &self.channel, data),
+            Update::Text(_) => return None,
         })
     }
 }
@@ -162,7 +192,7 @@ impl GraphSubscription {
         let view = self.runs.entry(event.graph_exec_id.clone()).or_default();
         match view.apply(event)? {
             Update::Graph(data) => Some(protocol::push(protocol::GRAPH_EVENT, &self.channel, data)),
-            Update::Node(_) => None,
+            Update::Node(_) | Update::Text(_) => None,
         }
     }
 

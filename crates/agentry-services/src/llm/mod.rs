@@ -36,8 +36,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use models::ModelInfo;
-pub use structured_output::JsonStyle;
 pub use providers::{Completion, LlmProviders, LlmProvidersBuilder, RetryPolicy, Route};
+pub use structured_output::JsonStyle;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

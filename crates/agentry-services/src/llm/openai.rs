@@ -217,28 +217,28 @@ fn is_plain_json(response: &reqwest::Response) -> bool {
 async fn read_reply(response: reqwest::Response) -> Result<ChatResponse, CallError> {
     let cost = provider_cost(&response);
 
-        let reply: Reply = wire::read_json(response).await?;
-        let Some(choice) = reply.choices.into_iter().next() else {
-            return Err(CallError::Malformed("the reply has no choices".into()));
-        };
-        let tool_calls = choice
-            .message
-            .tool_calls
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| ToolCall {
-                id: c.id,
-                name: c.function.name,
-                arguments: c.function.arguments,
-            })
-            .collect();
-        Ok(ChatResponse {
-            text: choice.message.content.unwrap_or_default(),
-            tool_calls,
-            usage: reply.usage.unwrap_or_default().into(),
-            provider_cost: cost,
+    let reply: Reply = wire::read_json(response).await?;
+    let Some(choice) = reply.choices.into_iter().next() else {
+        return Err(CallError::Malformed("the reply has no choices".into()));
+    };
+    let tool_calls = choice
+        .message
+        .tool_calls
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| ToolCall {
+            id: c.id,
+            name: c.function.name,
+            arguments: c.function.arguments,
         })
-    }
+        .collect();
+    Ok(ChatResponse {
+        text: choice.message.content.unwrap_or_default(),
+        tool_calls,
+        usage: reply.usage.unwrap_or_default().into(),
+        provider_cost: cost,
+    })
+}
 
 #[async_trait::async_trait]
 impl LlmProvider for OpenAiCompatible {

@@ -329,11 +329,19 @@ impl LlmProviders {
         if self.refused(&route) {
             return Ok(false);
         }
-        Ok(route.provider.json_style(&route.wire_model).await.constrains())
+        Ok(route
+            .provider
+            .json_style(&route.wire_model)
+            .await
+            .constrains())
     }
 
     fn refused(&self, route: &Route) -> bool {
-        let refused = self.inner.schema_refused.lock().unwrap_or_else(|e| e.into_inner());
+        let refused = self
+            .inner
+            .schema_refused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         refused.contains(&(route.name.clone(), route.wire_model.clone()))
     }
 
@@ -404,8 +412,15 @@ impl LlmProviders {
             match policy.after_failure(&name, model, "request", attempt, &error) {
                 Ok(wait) => tokio::time::sleep(wait).await,
                 Err(final_error) => {
-                    let schema_refused = matches!(request.response_format, ResponseFormat::JsonSchema { .. })
-                        && matches!(error, CallError::Client { status: 400 | 422, .. });
+                    let schema_refused =
+                        matches!(request.response_format, ResponseFormat::JsonSchema { .. })
+                            && matches!(
+                                error,
+                                CallError::Client {
+                                    status: 400 | 422,
+                                    ..
+                                }
+                            );
                     if schema_refused {
                         tracing::warn!(provider = %name, %model, "the server refused a JSON schema; asking in the prompt from now on: {error}");
                         self.inner

@@ -126,7 +126,6 @@ impl LlmProviders {
         }
         builder
     }
-
 }
 
 /// The environment variable holding a hosted provider's API key.
@@ -142,4 +141,3 @@ pub fn key_variable(provider: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
-

@@ -180,7 +180,10 @@ mod tests {
 
     #[test]
     fn styles_parse_and_say_whether_they_constrain() {
-        assert_eq!(JsonStyle::parse("llama_cpp"), Ok(JsonStyle::JsonObjectWithSchema));
+        assert_eq!(
+            JsonStyle::parse("llama_cpp"),
+            Ok(JsonStyle::JsonObjectWithSchema)
+        );
         assert_eq!(JsonStyle::parse(" Ollama "), Ok(JsonStyle::Ollama));
         assert!(JsonStyle::parse("xml").unwrap_err().contains("json_schema"));
         assert!(JsonStyle::JsonSchema.constrains());

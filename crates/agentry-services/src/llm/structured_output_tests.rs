@@ -44,13 +44,17 @@ async fn llama_cpp_python() -> MockServer {
         .respond_with(|request: &Request| {
             let body: Value = serde_json::from_slice(&request.body).unwrap();
             match body["response_format"]["type"].as_str() {
-                Some("json_schema") => ResponseTemplate::new(422)
-                    .set_body_json(json!({"detail": [{"msg": "Input should be 'text' or 'json_object'"}]})),
+                Some("json_schema") => ResponseTemplate::new(422).set_body_json(
+                    json!({"detail": [{"msg": "Input should be 'text' or 'json_object'"}]}),
+                ),
                 Some("json_object") if body["response_format"].get("schema").is_some() => {
                     ResponseTemplate::new(200).set_body_json(openai_reply("{\"ok\": true}", 9, 5))
                 }
-                _ => ResponseTemplate::new(200)
-                    .set_body_json(openai_reply("Hello! How can I help?", 9, 7)),
+                _ => ResponseTemplate::new(200).set_body_json(openai_reply(
+                    "Hello! How can I help?",
+                    9,
+                    7,
+                )),
             }
         })
         .mount(&server)
@@ -76,10 +80,17 @@ async fn the_style_is_probed_once_and_then_used() {
     assert!(p.constrained_output("local-model").await.unwrap());
     assert!(p.constrained_output("local-model").await.unwrap());
     let probes = bodies(&server).await;
-    assert_eq!(probes.len(), 2, "json_schema refused, then json_object with schema fits");
+    assert_eq!(
+        probes.len(),
+        2,
+        "json_schema refused, then json_object with schema fits"
+    );
     assert_eq!(probes[0]["response_format"]["type"], "json_schema");
     assert_eq!(probes[1]["response_format"]["type"], "json_object");
-    assert_eq!(probes[1]["messages"], json!([{"role": "user", "content": "Say hello."}]));
+    assert_eq!(
+        probes[1]["messages"],
+        json!([{"role": "user", "content": "Say hello."}])
+    );
     assert_eq!(probes[1]["model"], "local-model");
 
     p.chat("local-model", structured_request()).await.unwrap();
@@ -107,14 +118,21 @@ async fn a_server_that_ignores_schemas_gets_the_prompt_style() {
         .collect();
     assert_eq!(
         styles,
-        [json!(["json_schema", false]), json!(["json_object", false]), json!(["json_schema", true])],
+        [
+            json!(["json_schema", false]),
+            json!(["json_object", false]),
+            json!(["json_schema", true])
+        ],
         "all three styles tried"
     );
     assert!(!p.constrained_output("m").await.unwrap());
     assert_eq!(bodies(&server).await.len(), 3, "the verdict is kept");
     p.chat("m", structured_request()).await.unwrap();
     let last = bodies(&server).await.pop().unwrap();
-    assert!(last.get("response_format").is_none() && last.get("format").is_none(), "{last}");
+    assert!(
+        last.get("response_format").is_none() && last.get("format").is_none(),
+        "{last}"
+    );
 }
 
 #[tokio::test]
@@ -126,12 +144,21 @@ async fn a_probe_that_fails_for_now_is_tried_again_later() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(body_partial_json(json!({"response_format": {"type": "json_schema"}})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(openai_reply("{\"ok\":false}", 5, 4)))
+        .and(body_partial_json(
+            json!({"response_format": {"type": "json_schema"}}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(openai_reply(
+            "{\"ok\":false}",
+            5,
+            4,
+        )))
         .mount(&server)
         .await;
     let p = providers(&server, JsonStyle::Detect);
-    assert!(!p.constrained_output("m").await.unwrap(), "unknown for now: the prompt");
+    assert!(
+        !p.constrained_output("m").await.unwrap(),
+        "unknown for now: the prompt"
+    );
     assert!(p.constrained_output("m").await.unwrap(), "probed again");
     assert_eq!(bodies(&server).await.len(), 2);
 }
@@ -173,7 +200,10 @@ async fn a_refused_schema_marks_the_model_for_the_prompt_style() {
     assert!(failed.schema_refused, "{failed:?}");
     assert_eq!(bodies(&server).await.len(), 1, "a 422 is not retried");
     assert!(!p.constrained_output("old-model").await.unwrap());
-    assert!(p.constrained_output("other-model").await.unwrap(), "per model");
+    assert!(
+        p.constrained_output("other-model").await.unwrap(),
+        "per model"
+    );
     let plain = ChatRequest {
         messages: vec![Message::user("hi")],
         ..ChatRequest::default()
@@ -186,8 +216,10 @@ async fn a_refused_schema_marks_the_model_for_the_prompt_style() {
 fn the_environment_detects_local_servers_only() {
     use crate::llm::providers::Wire;
     let styles = |vars: &[(&str, &str)]| {
-        let vars: Vec<(String, String)> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let builder = LlmProviders::builder_from(|name| {
             vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         });

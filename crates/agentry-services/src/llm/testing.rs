@@ -47,11 +47,7 @@ impl Mock {
         LlmProviders::builder()
             .provider(
                 "openai",
-                ProviderConfig::openai_compatible(
-                    &format!("{uri}/v1"),
-                    Some("sk-test"),
-                    style,
-                ),
+                ProviderConfig::openai_compatible(&format!("{uri}/v1"), Some("sk-test"), style),
             )
             .provider(
                 "anthropic",
