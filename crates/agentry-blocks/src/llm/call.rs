@@ -53,10 +53,15 @@ pub async fn stream<O: Serialize>(
     record(cx, done).map_err(|f| f.error)
 }
 
-/// Whether `model`'s structured answers can be constrained to a JSON schema.
-pub async fn constrained<O: Serialize>(cx: &Cx<'_, O>, model: &str) -> Result<bool, BlockError> {
-    let providers = cx.resource::<LlmProviders>()?.clone();
-    providers.constrained_output(model).await
+/// Whether `model`'s structured answers can be constrained to a JSON schema. The future holds
+/// no borrow of `cx` (a shared `Cx` is not `Sync`, so it may not live across an await).
+pub fn constrained<O: Serialize>(
+    cx: &Cx<'_, O>,
+    model: &str,
+) -> impl Future<Output = Result<bool, BlockError>> + Send + 'static {
+    let providers = cx.resource::<LlmProviders>().cloned();
+    let model = model.to_string();
+    async move { providers?.constrained_output(&model).await }
 }
 
 fn not_configured(error: BlockError) -> CallFailure {
