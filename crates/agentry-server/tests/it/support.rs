@@ -101,6 +101,11 @@ impl TestApp {
         Self::start_with_everything(worker, web_app, unlimited()).await
     }
 
+    /// As `start`, blocks finding these services (an LLM provider on a mock server).
+    pub async fn start_with_resources(resources: agentry_core::Resources) -> TestApp {
+        Self::start_configured(false, None, unlimited(), resources).await
+    }
+
     /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
     pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
         Self::start_with_everything(worker, None, perimeter).await
@@ -111,12 +116,24 @@ impl TestApp {
         web_app: Option<agentry_server::web_app::WebApp>,
         perimeter: Perimeter,
     ) -> TestApp {
+        Self::start_configured(worker, web_app, perimeter, Default::default()).await
+    }
+
+    async fn start_configured(
+        worker: bool,
+        web_app: Option<agentry_server::web_app::WebApp>,
+        perimeter: Perimeter,
+        resources: agentry_core::Resources,
+    ) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
         let engine = Engine::new(
             store,
             Arc::new(agentry_blocks::registry()),
-            Config::default(),
+            Config {
+                resources: Arc::new(resources),
+                ..Config::default()
+            },
         );
         if worker {
             // Ends with the test's runtime.
