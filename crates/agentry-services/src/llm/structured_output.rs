@@ -115,8 +115,9 @@ fn fits(text: &str) -> bool {
 }
 
 /// Finds the style `adapter`'s server enforces for `model`: the first of `PROBED` whose answer
-/// fits, else `Prompt`. A failure a retry could fix (5xx, timeout, refused connection) is
-/// returned so that the caller does not keep a guess.
+/// fits, else `Prompt`. A failure a retry could fix (5xx, timeout, refused connection) moves on
+/// to the next style too (llama-cpp-python answers an unknown response format with a 500), but
+/// when no style fits after one, it is returned so that the caller does not keep a guess.
 pub(crate) async fn probe(adapter: &OpenAiCompatible, model: &str) -> Result<JsonStyle, CallError> {
     let request = ChatRequest {
         model: model.to_string(),
@@ -128,6 +129,7 @@ pub(crate) async fn probe(adapter: &OpenAiCompatible, model: &str) -> Result<Jso
         max_tokens: Some(PROBE_TOKENS),
         ..ChatRequest::default()
     };
+    let mut transient = None;
     for style in PROBED {
         let candidate = OpenAiCompatible {
             json_style: style,
@@ -136,10 +138,14 @@ pub(crate) async fn probe(adapter: &OpenAiCompatible, model: &str) -> Result<Jso
         match candidate.chat(&request).await {
             Ok(reply) if fits(&reply.text) => return Ok(style),
             Ok(_) | Err(CallError::Client { .. } | CallError::Malformed(_)) => {}
-            Err(transient) => return Err(transient),
+            Err(CallError::Connect(e)) => return Err(CallError::Connect(e)),
+            Err(other) => transient = Some(other),
         }
     }
-    Ok(JsonStyle::Prompt)
+    match transient {
+        Some(error) => Err(error),
+        None => Ok(JsonStyle::Prompt),
+    }
 }
 
 /// A JSON schema for an object with `keys`, each described by its text and constrained by

@@ -35,7 +35,7 @@ async fn bodies(server: &MockServer) -> Vec<Value> {
         .collect()
 }
 
-/// A llama-cpp-python-like server: `json_schema` is refused (422), a `json_object` response
+/// A llama-cpp-python-like server: `json_schema` is refused (with a 500, as 0.3.36 does), a `json_object` response
 /// format with a schema is honoured, and without one the model chats.
 async fn llama_cpp_python() -> MockServer {
     let server = MockServer::start().await;
@@ -140,7 +140,7 @@ async fn a_probe_that_fails_for_now_is_tried_again_later() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503).set_body_string("loading model"))
-        .up_to_n_times(1)
+        .up_to_n_times(3)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -160,7 +160,7 @@ async fn a_probe_that_fails_for_now_is_tried_again_later() {
         "unknown for now: the prompt"
     );
     assert!(p.constrained_output("m").await.unwrap(), "probed again");
-    assert_eq!(bodies(&server).await.len(), 2);
+    assert_eq!(bodies(&server).await.len(), 4, "three styles, then the first fits");
 }
 
 #[tokio::test]
@@ -192,13 +192,25 @@ async fn the_operators_style_for_a_base_url_wins_and_is_never_probed() {
 
 #[tokio::test]
 async fn a_refused_schema_marks_the_model_for_the_prompt_style() {
-    let server = llama_cpp_python().await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_partial_json(json!({"response_format": {"type": "json_schema"}})))
+        .and(body_partial_json(json!({"model": "old-model"})))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"error": {"message": "response_format json_schema is not supported with this model"}}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(openai_reply("{}", 1, 1)))
+        .mount(&server)
+        .await;
     // Configured as OpenAI-style, which this server refuses.
     let p = providers(&server, JsonStyle::JsonSchema);
     assert!(p.constrained_output("old-model").await.unwrap());
     let failed = p.chat("old-model", structured_request()).await.unwrap_err();
     assert!(failed.schema_refused, "{failed:?}");
-    assert_eq!(bodies(&server).await.len(), 1, "a 422 is not retried");
+    assert_eq!(bodies(&server).await.len(), 1, "a 400 is not retried");
     assert!(!p.constrained_output("old-model").await.unwrap());
     assert!(
         p.constrained_output("other-model").await.unwrap(),
