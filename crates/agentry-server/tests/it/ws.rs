@@ -281,9 +281,8 @@ const OUTPUT_BLOCK: &str = "363ae599-353e-4804-937e-b2ee3cef3da4";
 /// is live only: a later subscriber gets the whole value from the node's event instead).
 async fn streaming_model() -> wiremock::MockServer {
     let server = wiremock::MockServer::start().await;
-    let chunk = |text: &str| {
-        json!({"choices": [{"index": 0, "delta": {"content": text}}]}).to_string()
-    };
+    let chunk =
+        |text: &str| json!({"choices": [{"index": 0, "delta": {"content": text}}]}).to_string();
     let sse = format!(
         "data: {}\n\ndata: {}\n\ndata: {}\n\ndata: {}\n\ndata: [DONE]\n\n",
         chunk("Hello, "),
@@ -292,7 +291,9 @@ async fn streaming_model() -> wiremock::MockServer {
         json!({"choices": [], "usage": {"prompt_tokens": 7, "completion_tokens": 3}}),
     );
     wiremock::Mock::given(wiremock::matchers::method("POST"))
-        .and(wiremock::matchers::body_partial_json(json!({"stream": true})))
+        .and(wiremock::matchers::body_partial_json(
+            json!({"stream": true}),
+        ))
         .respond_with(
             wiremock::ResponseTemplate::new(200)
                 .set_body_raw(sse, "text/event-stream")
@@ -323,7 +324,11 @@ async fn a_text_block_streams_partial_text_then_stores_the_whole_value_once() {
     let body = crate::support::graph(
         "streaming",
         &[
-            ("gen", TEXT_GENERATOR, json!({"prompt": "Say hello", "model": "gpt-4o"})),
+            (
+                "gen",
+                TEXT_GENERATOR,
+                json!({"prompt": "Say hello", "model": "gpt-4o"}),
+            ),
             ("out", OUTPUT_BLOCK, json!({"name": "Answer"})),
         ],
         &[("gen", "response", "out", "value")],
@@ -369,7 +374,10 @@ async fn a_text_block_streams_partial_text_then_stores_the_whole_value_once() {
         json!(["Hello, streaming world"])
     );
     let end = &messages.last().unwrap()["data"];
-    assert_eq!(end["outputs"], json!({"Answer": ["Hello, streaming world"]}));
+    assert_eq!(
+        end["outputs"],
+        json!({"Answer": ["Hello, streaming world"]})
+    );
 
     // Stored: the whole text, once, and no partial text anywhere.
     let run = app

@@ -148,8 +148,11 @@ pub(crate) async fn probe(adapter: &OpenAiCompatible, model: &str) -> Result<Jso
     }
 }
 
-/// A JSON schema for an object with `keys`, each described by its text and constrained by
-/// `typed` when it names the key; every key required, no others.
+/// A JSON schema for an object with `keys`, each constrained by `typed` when it names the key
+/// (and then described by its text), else any JSON value (`{}`): llama-cpp-python cannot
+/// convert a property schema that has a description but no type, and falls back to accepting
+/// any JSON at all, keys included. The descriptions are in the prompt anyway. Every key
+/// required, no others.
 pub fn object_schema(
     keys: &serde_json::Map<String, Value>,
     typed: &serde_json::Map<String, Value>,
@@ -157,13 +160,16 @@ pub fn object_schema(
     let properties: serde_json::Map<String, Value> = keys
         .iter()
         .map(|(key, description)| {
-            let mut property = match typed.get(key) {
-                Some(Value::Object(schema)) => schema.clone(),
+            let property = match typed.get(key) {
+                Some(Value::Object(schema)) => {
+                    let mut property = schema.clone();
+                    if let Some(text) = description.as_str() {
+                        property.insert("description".into(), json!(text));
+                    }
+                    property
+                }
                 _ => serde_json::Map::new(),
             };
-            if let Some(text) = description.as_str() {
-                property.insert("description".into(), json!(text));
-            }
             (key.clone(), Value::Object(property))
         })
         .collect();
@@ -213,7 +219,7 @@ mod tests {
         assert_eq!(
             schema,
             json!({"type": "object", "additionalProperties": false, "required": ["name", "tags"],
-                   "properties": {"name": {"description": "Full name"},
+                   "properties": {"name": {},
                                   "tags": {"type": "array", "items": {"type": "string"},
                                            "description": "A list"}}})
         );

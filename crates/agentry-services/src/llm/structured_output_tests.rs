@@ -160,7 +160,11 @@ async fn a_probe_that_fails_for_now_is_tried_again_later() {
         "unknown for now: the prompt"
     );
     assert!(p.constrained_output("m").await.unwrap(), "probed again");
-    assert_eq!(bodies(&server).await.len(), 4, "three styles, then the first fits");
+    assert_eq!(
+        bodies(&server).await.len(),
+        4,
+        "three styles, then the first fits"
+    );
 }
 
 #[tokio::test]
