@@ -1,24 +1,30 @@
-//! How a block calls a model: the `LlmProviders` resource, usage stats on the node
-//! execution, and the inputs every LLM block shares (prompt values, conversation history).
+//! How a block calls a model: the `LlmProviders` resource with the user's own key when the
+//! node names one, usage stats on the node execution, and the inputs every LLM block shares
+//! (credentials, prompt values, conversation history).
 
 use std::collections::BTreeMap;
 
-use agentry_core::{BlockError, Cx};
+use agentry_core::{BlockError, Credential, CredentialsMeta, Cx, SecretString};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::provider::providers::CallFailure;
-use super::provider::{ChatRequest, ChatResponse, Completion, LlmProviders, Message, Role};
+use super::provider::{ChatRequest, ChatResponse, Completion, LlmProviders, Message, Role, models};
 use crate::text::template;
 
 /// Calls `model` through the process's `LlmProviders` and records `input_token_count`,
 /// `output_token_count`, `llm_call_count`, `llm_retry_count` and `cost` (USD, when known).
+/// With `credentials` naming one of the user's credentials the user's key is sent, else the
+/// platform's.
 pub async fn chat<O: Serialize>(
     cx: &mut Cx<'_, O>,
     model: &str,
+    credentials: Option<&Value>,
     request: ChatRequest,
 ) -> Result<ChatResponse, BlockError> {
-    try_chat(cx, model, request).await.map_err(|f| f.error)
+    try_chat(cx, model, credentials, request)
+        .await
+        .map_err(|f| f.error)
 }
 
 /// As `chat`, telling apart a server that refused the request's JSON schema
@@ -26,12 +32,16 @@ pub async fn chat<O: Serialize>(
 pub async fn try_chat<O: Serialize>(
     cx: &mut Cx<'_, O>,
     model: &str,
-    request: ChatRequest,
+    credentials: Option<&Value>,
+    mut request: ChatRequest,
 ) -> Result<ChatResponse, CallFailure> {
     let providers = cx
         .resource::<LlmProviders>()
         .map_err(not_configured)?
         .clone();
+    request.api_key = users_key(cx, &providers, model, credentials)
+        .await
+        .map_err(not_configured)?;
     let done = providers.chat(model, request).await;
     record(cx, done)
 }
@@ -41,10 +51,12 @@ pub async fn try_chat<O: Serialize>(
 pub async fn stream<O: Serialize>(
     cx: &mut Cx<'_, O>,
     model: &str,
-    request: ChatRequest,
+    credentials: Option<&Value>,
+    mut request: ChatRequest,
     pin: &str,
 ) -> Result<ChatResponse, BlockError> {
     let providers = cx.resource::<LlmProviders>()?.clone();
+    request.api_key = users_key(cx, &providers, model, credentials).await?;
     let done = providers
         .stream(model, request, &mut |delta: &str| {
             cx.stream_text(pin, delta)
@@ -53,15 +65,29 @@ pub async fn stream<O: Serialize>(
     record(cx, done).map_err(|f| f.error)
 }
 
-/// Whether `model`'s structured answers can be constrained to a JSON schema. The future holds
-/// no borrow of `cx` (a shared `Cx` is not `Sync`, so it may not live across an await).
-pub fn constrained<O: Serialize>(
-    cx: &Cx<'_, O>,
+/// Whether `model`'s structured answers can be constrained to a JSON schema, for a call with
+/// `credentials` (the user's key routes the call, and probes a server whose style is unknown).
+pub async fn constrained<O: Serialize>(
+    cx: &mut Cx<'_, O>,
     model: &str,
-) -> impl Future<Output = Result<bool, BlockError>> + Send + 'static {
-    let providers = cx.resource::<LlmProviders>().cloned();
-    let model = model.to_string();
-    async move { providers?.constrained_output(&model).await }
+    credentials: Option<&Value>,
+) -> Result<bool, BlockError> {
+    let providers = cx.resource::<LlmProviders>()?.clone();
+    let key = users_key(cx, &providers, model, credentials).await?;
+    providers.constrained_output(model, key.as_ref()).await
+}
+
+/// The user's key when `credentials` names one of theirs, else `None` (the platform's serves).
+async fn users_key<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    providers: &LlmProviders,
+    model: &str,
+    credentials: Option<&Value>,
+) -> Result<Option<SecretString>, BlockError> {
+    match users_credentials(providers, model, credentials)? {
+        Some(meta) => Ok(Some(api_key(&meta, cx.credential(&meta).await?)?)),
+        None => Ok(None),
+    }
 }
 
 fn not_configured(error: BlockError) -> CallFailure {
@@ -98,6 +124,58 @@ fn record<O: Serialize>(
             Err(failed)
         }
     }
+}
+
+/// The reference to the user's api_key for `model`'s provider when `credentials` names one by
+/// id (AutoGPT's `AICredentials`); `None` when it names none, so that the platform's key
+/// serves the call.
+fn users_credentials(
+    providers: &LlmProviders,
+    model: &str,
+    credentials: Option<&Value>,
+) -> Result<Option<CredentialsMeta>, BlockError> {
+    let Some(chosen) = credentials
+        .and_then(|c| serde_json::from_value::<CredentialsMeta>(c.clone()).ok())
+        .filter(|m| m.id.as_deref().is_some_and(|id| !id.is_empty()))
+    else {
+        return Ok(None);
+    };
+    // The model decides the provider (AutoGPT's discriminator): credentials of another
+    // provider are refused by the store's check rather than sent to the wrong service.
+    let provider = providers.route(model, true)?.name;
+    Ok(Some(CredentialsMeta {
+        provider: Some(provider),
+        kind: Some("api_key".into()),
+        ..chosen
+    }))
+}
+
+/// The key of the credential `meta` named.
+fn api_key(meta: &CredentialsMeta, credential: Credential) -> Result<SecretString, BlockError> {
+    credential.secret.bearer().cloned().ok_or_else(|| {
+        BlockError::Input(format!(
+            "credentials {} are not an API key",
+            meta.id.as_deref().unwrap_or_default()
+        ))
+    })
+}
+
+/// The `credentials` pin's schema of every LLM block, as AutoGPT's `AICredentialsField`: an
+/// api_key of one of the model table's providers, the node's `model` choosing which
+/// (`discriminator`), so that a graph's credentials inputs ask for the right provider.
+pub fn ai_credentials_schema(schema: &mut schemars::Schema) {
+    let mut providers: Vec<&str> = models::MODELS.iter().map(|m| m.provider).collect();
+    providers.sort_unstable();
+    providers.dedup();
+    let mapping: Map<String, Value> = models::MODELS
+        .iter()
+        .map(|m| (m.name.to_string(), json!(m.provider)))
+        .collect();
+    let object = schema.ensure_object();
+    object.insert("credentials_provider".into(), json!(providers));
+    object.insert("credentials_types".into(), json!(["api_key"]));
+    object.insert("discriminator".into(), json!("model"));
+    object.insert("discriminator_mapping".into(), Value::Object(mapping));
 }
 
 /// Adds `n` to the node's `llm_retry_count` (answers asked for again).

@@ -30,8 +30,10 @@ pub struct Input {
     /// The language model to use for evaluating the condition.
     #[serde(default = "super::default_model")]
     pub model: String,
-    /// API key for the LLM provider (accepted and ignored: the platform's keys are used).
+    /// API key for the LLM provider: the user's own api_key credentials for the model's
+    /// provider when this names them by id, else the platform's key.
     #[serde(default)]
+    #[schemars(transform = super::call::ai_credentials_schema)]
     pub credentials: Option<Value>,
 }
 
@@ -108,7 +110,7 @@ impl Block for AiCondition {
             max_tokens: Some(ANSWER_TOKENS),
             ..ChatRequest::default()
         };
-        if call::constrained(cx, &input.model).await? {
+        if call::constrained(cx, &input.model, input.credentials.as_ref()).await? {
             // A server that constrains decoding answers `{"result": true|false}`, never prose.
             request.response_format = ResponseFormat::JsonSchema {
                 name: "condition".into(),
@@ -120,11 +122,18 @@ impl Block for AiCondition {
                 }),
             };
         }
-        let reply = match call::try_chat(cx, &input.model, request.clone()).await {
+        let reply = match call::try_chat(
+            cx,
+            &input.model,
+            input.credentials.as_ref(),
+            request.clone(),
+        )
+        .await
+        {
             Ok(reply) => reply,
             Err(failed) if failed.schema_refused => {
                 request.response_format = ResponseFormat::Text;
-                call::chat(cx, &input.model, request).await?
+                call::chat(cx, &input.model, input.credentials.as_ref(), request).await?
             }
             Err(failed) => return Err(failed.error),
         };

@@ -28,6 +28,8 @@ use super::provider::{ChatRequest, Message, ResponseFormat};
 #[derive(Debug, Clone, Default)]
 pub struct Ask {
     pub model: String,
+    /// The node's `credentials` input: the user's own key for the model's provider.
+    pub credentials: Option<Value>,
     pub prompt: String,
     pub sys_prompt: String,
     /// Earlier messages, as the block received them.
@@ -86,7 +88,8 @@ pub async fn generate_tagged<O: Serialize>(
         ask.sys_prompt = call::fill(&ask.sys_prompt, &ask.prompt_values)?;
     }
     let structured = !ask.expected_format.is_empty();
-    let constrained = structured && call::constrained(cx, &ask.model).await?;
+    let constrained =
+        structured && call::constrained(cx, &ask.model, ask.credentials.as_ref()).await?;
     match ask_loop(cx, &ask, tag_id, constrained).await {
         // The server refused the schema (it is marked so for the process): ask in the prompt.
         Err(Refused::Schema) => ask_loop(cx, &ask, tag_id, false)
@@ -172,8 +175,10 @@ async fn ask_loop<O: Serialize>(
             ..ChatRequest::default()
         };
         let reply = match ask.stream_pin.filter(|_| !structured) {
-            Some(pin) => call::stream(cx, &ask.model, request, pin).await?,
-            None => match call::try_chat(cx, &ask.model, request).await {
+            Some(pin) => {
+                call::stream(cx, &ask.model, ask.credentials.as_ref(), request, pin).await?
+            }
+            None => match call::try_chat(cx, &ask.model, ask.credentials.as_ref(), request).await {
                 Ok(reply) => reply,
                 Err(failed) if failed.schema_refused => return Err(Refused::Schema),
                 Err(failed) => return Err(failed.error.into()),

@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use agentry_core::SecretString;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
@@ -45,15 +46,16 @@ impl OpenAiCompatible {
     }
 
     /// The style for structured answers, probing the server once when it is to be detected.
-    /// A probe that failed in a way a retry could fix is not kept: `Prompt` this time.
-    pub async fn structured_style(&self, model: &str) -> JsonStyle {
+    /// A probe that failed in a way a retry could fix is not kept: `Prompt` this time. The probe
+    /// carries the user's `api_key` when the call brings one (the operator may have none).
+    pub async fn structured_style(&self, model: &str, api_key: Option<&SecretString>) -> JsonStyle {
         if self.json_style != JsonStyle::Detect {
             return self.json_style;
         }
         let found = self
             .detected
             .get_or_try_init(|| async {
-                let style = super::structured_output::probe(self, model).await?;
+                let style = super::structured_output::probe(self, model, api_key).await?;
                 tracing::info!(base_url = %self.base_url, ?style, "structured-output style detected");
                 Ok::<_, CallError>(style)
             })
@@ -61,16 +63,22 @@ impl OpenAiCompatible {
         match found {
             Ok(style) => *style,
             Err(e) => {
+                let e = match api_key {
+                    Some(key) => e.redacted(key.expose()),
+                    None => e,
+                };
                 tracing::warn!(base_url = %self.base_url, "structured-output probe failed, asking in the prompt: {e}");
                 JsonStyle::Prompt
             }
         }
     }
 
-    fn request(&self, body: &Value) -> reqwest::RequestBuilder {
+    /// The HTTP request for `body`, with the user's key of `chat` when it has one, else ours.
+    fn request(&self, chat: &ChatRequest, body: &Value) -> reqwest::RequestBuilder {
         let url = format!("{}/chat/completions", self.base_url.trim_end_matches('/'));
         let mut request = self.client.post(url).json(body);
-        if let Some(key) = &self.api_key {
+        let key = chat.api_key.as_ref().map(SecretString::expose);
+        if let Some(key) = key.or(self.api_key.as_deref()) {
             request = request.bearer_auth(key);
         }
         for (name, value) in &self.headers {
@@ -242,8 +250,8 @@ async fn read_reply(response: reqwest::Response) -> Result<ChatResponse, CallErr
 
 #[async_trait::async_trait]
 impl LlmProvider for OpenAiCompatible {
-    async fn json_style(&self, model: &str) -> JsonStyle {
-        self.structured_style(model).await
+    async fn json_style(&self, model: &str, api_key: Option<&SecretString>) -> JsonStyle {
+        self.structured_style(model, api_key).await
     }
 
     async fn embed(
@@ -254,7 +262,7 @@ impl LlmProvider for OpenAiCompatible {
     }
 
     async fn chat(&self, request: &ChatRequest) -> Result<ChatResponse, CallError> {
-        let response = wire::send(self.request(&self.body(request, false))).await?;
+        let response = wire::send(self.request(request, &self.body(request, false))).await?;
         read_reply(response).await
     }
 
@@ -263,7 +271,7 @@ impl LlmProvider for OpenAiCompatible {
         request: &ChatRequest,
         on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
     ) -> Result<ChatResponse, CallError> {
-        let response = wire::send(self.request(&self.body(request, true))).await?;
+        let response = wire::send(self.request(request, &self.body(request, true))).await?;
         if is_plain_json(&response) {
             // The server ignored `stream`: one whole reply, handed on as one delta.
             let reply = read_reply(response).await?;

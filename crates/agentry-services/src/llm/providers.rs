@@ -2,16 +2,18 @@
 //! model-to-provider routing and the retry policy described in `provider/mod.rs`.
 //!
 //! Base URLs and keys come from the operator (configuration or the standard environment
-//! variables) and are trusted. A block's `credentials` input is ignored for now: the
-//! platform's keys serve every user until a credential store exists.
+//! variables) and are trusted. A call may carry the user's own key (`ChatRequest::api_key`,
+//! from the block's `credentials`): it is sent instead of the operator's, and a hosted provider
+//! the operator did not configure is then reachable at its public URL ("user keys only").
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use agentry_core::BlockError;
+use agentry_core::{BlockError, SecretString};
 
 use super::anthropic::Anthropic;
+pub use super::environment::key_variable;
 use super::models::{self, ModelInfo};
 use super::openai::{JsonStyle, OpenAiCompatible};
 use super::{CallError, ChatRequest, ChatResponse, LlmProvider, ResponseFormat};
@@ -83,8 +85,6 @@ impl RetryPolicy {
         }
     }
 }
-
-pub use super::providers_env::key_variable;
 
 /// The wire protocol of a configured provider.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +170,8 @@ pub struct LlmProviders {
 #[derive(Debug)]
 struct Inner {
     providers: HashMap<String, Arc<dyn LlmProvider>>,
+    /// Providers the operator gave no key or URL: they serve calls with a user's key only.
+    user_keys_only: HashSet<String>,
     default_provider: String,
     retry: RetryPolicy,
     /// (provider, wire model) pairs whose server refused a JSON schema; asked in the prompt
@@ -181,6 +183,7 @@ struct Inner {
 #[derive(Debug)]
 pub struct LlmProvidersBuilder {
     configs: Vec<(String, ProviderConfig)>,
+    user_keys_only: HashSet<String>,
     custom: Vec<(String, Arc<dyn LlmProvider>)>,
     default_provider: String,
     retry: RetryPolicy,
@@ -195,6 +198,13 @@ impl LlmProvidersBuilder {
     pub fn provider(mut self, name: &str, config: ProviderConfig) -> Self {
         self.configs.retain(|(n, _)| n != name);
         self.configs.push((name.to_string(), config));
+        self.user_keys_only.remove(name);
+        self
+    }
+    /// Adds the provider `name` for calls that bring the user's own key only.
+    pub fn user_keys_only(mut self, name: &str, config: ProviderConfig) -> Self {
+        self = self.provider(name, config);
+        self.user_keys_only.insert(name.to_string());
         self
     }
     /// Adds a provider implemented elsewhere.
@@ -271,6 +281,7 @@ impl LlmProvidersBuilder {
         Ok(LlmProviders {
             inner: Arc::new(Inner {
                 providers,
+                user_keys_only: self.user_keys_only,
                 default_provider: self.default_provider,
                 retry: self.retry,
                 schema_refused: Mutex::default(),
@@ -284,6 +295,7 @@ impl LlmProviders {
     pub fn builder() -> LlmProvidersBuilder {
         LlmProvidersBuilder {
             configs: Vec::new(),
+            user_keys_only: HashSet::new(),
             custom: Vec::new(),
             default_provider: models::OPENAI.to_string(),
             retry: RetryPolicy::default(),
@@ -298,21 +310,37 @@ impl LlmProviders {
         self.inner.retry
     }
 
-    /// Where a call to `model` goes.
+    /// Where a call to `model` with the platform's key goes.
     pub fn resolve(&self, model: &str) -> Result<Route, BlockError> {
+        self.route(model, false)
+    }
+
+    /// Where a call to `model` goes; `user_key`: the call brings the user's own key.
+    pub fn route(&self, model: &str, user_key: bool) -> Result<Route, BlockError> {
         let info = models::lookup(model);
         let (name, wire) = match info {
             Some(info) => (info.provider, info.wire_name.to_string()),
             None => (self.inner.default_provider.as_str(), model.to_string()),
         };
-        let provider = self.inner.providers.get(name).ok_or_else(|| {
-            let hint = key_variable(name)
-                .map(|var| format!(": set {var} (an API key) in its environment"))
-                .unwrap_or_default();
-            BlockError::Input(format!(
-                "model {model:?} needs the LLM provider {name:?}, which this server has not configured{hint}"
-            ))
-        })?;
+        let usable = user_key || !self.inner.user_keys_only.contains(name);
+        let provider = self
+            .inner
+            .providers
+            .get(name)
+            .filter(|_| usable)
+            .ok_or_else(|| {
+                let hint = key_variable(name)
+                    .map(|var| {
+                        format!(
+                            ": set {var} (an API key) in its environment, or choose your own \
+                             {name} credentials in the block's credentials input"
+                        )
+                    })
+                    .unwrap_or_default();
+                BlockError::Input(format!(
+                    "model {model:?} needs the LLM provider {name:?}, which this server has not configured{hint}"
+                ))
+            })?;
         Ok(Route {
             provider: provider.clone(),
             name: name.to_string(),
@@ -324,14 +352,19 @@ impl LlmProviders {
     /// Whether structured answers from `model` can be constrained to a JSON schema (the
     /// provider's style, probed once when it is to be detected), so that a block may send
     /// `ResponseFormat::JsonSchema` and read plain JSON; `false`: ask in the prompt.
-    pub async fn constrained_output(&self, model: &str) -> Result<bool, BlockError> {
-        let route = self.resolve(model)?;
+    /// `api_key`: the user's key the call will carry, if any (it routes, and it probes).
+    pub async fn constrained_output(
+        &self,
+        model: &str,
+        api_key: Option<&SecretString>,
+    ) -> Result<bool, BlockError> {
+        let route = self.route(model, api_key.is_some())?;
         if self.refused(&route) {
             return Ok(false);
         }
         Ok(route
             .provider
-            .json_style(&route.wire_model)
+            .json_style(&route.wire_model, api_key)
             .await
             .constrains())
     }
@@ -378,7 +411,9 @@ impl LlmProviders {
             name,
             wire_model,
             model: info,
-        } = self.resolve(model).map_err(|e| fail(e, 0))?;
+        } = self
+            .route(model, request.api_key.is_some())
+            .map_err(|e| fail(e, 0))?;
         request.model = wire_model;
         if let (Some(asked), Some(limit)) =
             (request.max_tokens, info.and_then(|i| i.max_output_tokens))
@@ -407,7 +442,10 @@ impl LlmProviders {
                         cost,
                     });
                 }
-                Err(e) => e,
+                Err(e) => match &request.api_key {
+                    Some(key) => e.redacted(key.expose()),
+                    None => e,
+                },
             };
             match policy.after_failure(&name, model, "request", attempt, &error) {
                 Ok(wait) => tokio::time::sleep(wait).await,

@@ -12,6 +12,7 @@
 //! a style counts only when the answer parses and fits the schema, so a server that accepts the
 //! field but ignores it is not mistaken for one that constrains.
 
+use agentry_core::SecretString;
 use serde_json::{Value, json};
 
 use super::openai::OpenAiCompatible;
@@ -118,8 +119,13 @@ fn fits(text: &str) -> bool {
 /// fits, else `Prompt`. A failure a retry could fix (5xx, timeout, refused connection) moves on
 /// to the next style too (llama-cpp-python answers an unknown response format with a 500), but
 /// when no style fits after one, it is returned so that the caller does not keep a guess.
-pub(crate) async fn probe(adapter: &OpenAiCompatible, model: &str) -> Result<JsonStyle, CallError> {
+pub(crate) async fn probe(
+    adapter: &OpenAiCompatible,
+    model: &str,
+    api_key: Option<&SecretString>,
+) -> Result<JsonStyle, CallError> {
     let request = ChatRequest {
+        api_key: api_key.cloned(),
         model: model.to_string(),
         messages: vec![Message::user("Say hello.")],
         response_format: ResponseFormat::JsonSchema {
@@ -137,6 +143,12 @@ pub(crate) async fn probe(adapter: &OpenAiCompatible, model: &str) -> Result<Jso
         };
         match candidate.chat(&request).await {
             Ok(reply) if fits(&reply.text) => return Ok(style),
+            // A refused key says nothing about the server's styles: not kept.
+            Err(
+                refused @ CallError::Client {
+                    status: 401 | 403, ..
+                },
+            ) => return Err(refused),
             Ok(_) | Err(CallError::Client { .. } | CallError::Malformed(_)) => {}
             Err(CallError::Connect(e)) => return Err(CallError::Connect(e)),
             Err(other) => transient = Some(other),

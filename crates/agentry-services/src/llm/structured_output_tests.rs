@@ -77,8 +77,8 @@ fn structured_request() -> ChatRequest {
 async fn the_style_is_probed_once_and_then_used() {
     let server = llama_cpp_python().await;
     let p = providers(&server, JsonStyle::Detect);
-    assert!(p.constrained_output("local-model").await.unwrap());
-    assert!(p.constrained_output("local-model").await.unwrap());
+    assert!(p.constrained_output("local-model", None).await.unwrap());
+    assert!(p.constrained_output("local-model", None).await.unwrap());
     let probes = bodies(&server).await;
     assert_eq!(
         probes.len(),
@@ -110,7 +110,7 @@ async fn a_server_that_ignores_schemas_gets_the_prompt_style() {
         .mount(&server)
         .await;
     let p = providers(&server, JsonStyle::Detect);
-    assert!(!p.constrained_output("m").await.unwrap());
+    assert!(!p.constrained_output("m", None).await.unwrap());
     let probes = bodies(&server).await;
     let styles: Vec<Value> = probes
         .iter()
@@ -125,7 +125,7 @@ async fn a_server_that_ignores_schemas_gets_the_prompt_style() {
         ],
         "all three styles tried"
     );
-    assert!(!p.constrained_output("m").await.unwrap());
+    assert!(!p.constrained_output("m", None).await.unwrap());
     assert_eq!(bodies(&server).await.len(), 3, "the verdict is kept");
     p.chat("m", structured_request()).await.unwrap();
     let last = bodies(&server).await.pop().unwrap();
@@ -156,10 +156,13 @@ async fn a_probe_that_fails_for_now_is_tried_again_later() {
         .await;
     let p = providers(&server, JsonStyle::Detect);
     assert!(
-        !p.constrained_output("m").await.unwrap(),
+        !p.constrained_output("m", None).await.unwrap(),
         "unknown for now: the prompt"
     );
-    assert!(p.constrained_output("m").await.unwrap(), "probed again");
+    assert!(
+        p.constrained_output("m", None).await.unwrap(),
+        "probed again"
+    );
     assert_eq!(
         bodies(&server).await.len(),
         4,
@@ -180,7 +183,7 @@ async fn the_operators_style_for_a_base_url_wins_and_is_never_probed() {
         .retry(fast_retry())
         .build()
         .unwrap();
-    assert!(p.constrained_output("m").await.unwrap());
+    assert!(p.constrained_output("m", None).await.unwrap());
     assert!(bodies(&server).await.is_empty(), "no probe");
     let p = LlmProviders::builder()
         .provider(
@@ -190,7 +193,7 @@ async fn the_operators_style_for_a_base_url_wins_and_is_never_probed() {
         .json_style_for(base.trim_end_matches('/'), JsonStyle::Prompt)
         .build()
         .unwrap();
-    assert!(!p.constrained_output("m").await.unwrap());
+    assert!(!p.constrained_output("m", None).await.unwrap());
     assert!(bodies(&server).await.is_empty(), "no probe");
 }
 
@@ -211,13 +214,13 @@ async fn a_refused_schema_marks_the_model_for_the_prompt_style() {
         .await;
     // Configured as OpenAI-style, which this server refuses.
     let p = providers(&server, JsonStyle::JsonSchema);
-    assert!(p.constrained_output("old-model").await.unwrap());
+    assert!(p.constrained_output("old-model", None).await.unwrap());
     let failed = p.chat("old-model", structured_request()).await.unwrap_err();
     assert!(failed.schema_refused, "{failed:?}");
     assert_eq!(bodies(&server).await.len(), 1, "a 400 is not retried");
-    assert!(!p.constrained_output("old-model").await.unwrap());
+    assert!(!p.constrained_output("old-model", None).await.unwrap());
     assert!(
-        p.constrained_output("other-model").await.unwrap(),
+        p.constrained_output("other-model", None).await.unwrap(),
         "per model"
     );
     let plain = ChatRequest {

@@ -1,5 +1,6 @@
 //! `LlmProviders` from the standard environment variables (`OPENAI_API_KEY`,
-//! `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY`, `OLLAMA_HOST`, …), as AutoGPT reads them.
+//! `ANTHROPIC_BASE_URL`, `OLLAMA_HOST`, …): every provider AutoGPT knows, those without the
+//! operator's key or URL serving users' own keys only.
 //!
 //! An OpenAI-compatible base URL of the operator's own (a local server) and Ollama get
 //! `JsonStyle::Detect`: their structured-output style is probed once; the operator may name it
@@ -66,8 +67,9 @@ impl LlmProviders {
         open_router
             .headers
             .push(("X-Title".into(), "Agentry".into()));
-        // A hosted provider with neither a key nor a base URL of the operator's cannot answer:
-        // leaving it out makes a run fail at once, naming the variable to set.
+        // A hosted provider with neither a key nor a base URL of the operator's cannot answer
+        // with the platform's key: it serves users' own keys only, and a run without one fails
+        // at once, naming the variable to set.
         let configured =
             |base_var: &str, key_var: &str| var(base_var).is_some() || var(key_var).is_some();
         let mut builder = Self::builder().provider(
@@ -122,6 +124,8 @@ impl LlmProviders {
         for (name, base_var, config) in hosted {
             if configured(base_var, key_variable(name).unwrap_or_default()) {
                 builder = builder.provider(name, config);
+            } else {
+                builder = builder.user_keys_only(name, config);
             }
         }
         builder
