@@ -186,6 +186,10 @@ pub trait Context: Send {
     }
     /// Adds to the node execution's stats: numbers are summed, other values replace.
     fn add_stats(&mut self, _stats: serde_json::Map<String, Value>) {}
+    /// A piece of the text this execution is producing for `pin` (a model's tokens as they
+    /// arrive), for whoever watches the run live. Never stored and never routed: the block
+    /// still yields the whole value once.
+    fn stream_text(&mut self, _pin: &str, _delta: &str) {}
 }
 
 /// Merges `add` into `into`: numbers are summed, other values replace (token counts and costs
@@ -310,6 +314,12 @@ impl<'a, O: Serialize> Cx<'a, O> {
     /// Records usage in the node execution's stats (token counts, cost); numbers add up.
     pub fn add_stats(&mut self, stats: serde_json::Map<String, Value>) {
         self.inner.add_stats(stats);
+    }
+
+    /// Sends partial text of the value this execution will yield on `pin` to live watchers
+    /// (`Context::stream_text`); not an output.
+    pub fn stream_text(&mut self, pin: &str, delta: &str) {
+        self.inner.stream_text(pin, delta);
     }
 }
 

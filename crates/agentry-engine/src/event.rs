@@ -31,6 +31,15 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         index: Option<i32>,
     },
+    /// Partial text a running node is producing for `pin` (a model's tokens as they arrive).
+    /// Live only: published with `seq` 0, never stored, never replayed; the node's output
+    /// event carries the whole value once it is yielded.
+    NodeTextDelta {
+        node_exec_id: String,
+        node_id: String,
+        pin: String,
+        delta: String,
+    },
     /// An output node yielded a graph output.
     GraphOutput { name: String, value: Value },
     /// The run changed status.
@@ -94,6 +103,32 @@ impl EventBus {
         if let Some(remote) = self.remote.get() {
             let _ = remote.send(signal);
         }
+    }
+
+    /// A sink for one node execution's partial text: each piece becomes a `NodeTextDelta`
+    /// event with `seq` 0, published in this process only (too many and too small for the
+    /// relay; other processes' clients get the whole value with the node's output).
+    pub(crate) fn live_text(
+        &self,
+        run: &agentry_core::ExecutionInfo,
+    ) -> crate::node_task::LiveText {
+        let bus = self.clone();
+        let run = run.clone();
+        Arc::new(move |pin: &str, delta: &str| {
+            bus.publish_local(Event {
+                user_id: run.user_id.clone(),
+                graph_id: run.graph_id.clone(),
+                graph_version: run.graph_version,
+                graph_exec_id: run.graph_exec_id.clone(),
+                seq: 0,
+                kind: EventKind::NodeTextDelta {
+                    node_exec_id: run.node_exec_id.clone(),
+                    node_id: run.node_id.clone(),
+                    pin: pin.to_string(),
+                    delta: delta.to_string(),
+                },
+            });
+        })
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

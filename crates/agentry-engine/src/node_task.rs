@@ -58,7 +58,12 @@ pub struct NodeJob {
     pub reviews: Option<agentry_store::Store>,
     /// The run's caps; a node task applies the per-execution ones.
     pub caps: RunLimits,
+    /// Where partial text goes (`Context::stream_text`): to the run's live watchers.
+    pub live_text: Option<LiveText>,
 }
+
+/// Publishes a node's partial text (`pin`, `delta`) as a live event.
+pub type LiveText = Arc<dyn Fn(&str, &str) + Send + Sync>;
 
 /// What the block yielded since the last message, and the cap it passed, if any.
 #[derive(Default)]
@@ -123,6 +128,7 @@ struct NodeContext<'a> {
     resources: &'a Resources,
     stats: &'a mut Map<String, Value>,
     reviews: Option<&'a NodeReviews>,
+    live_text: Option<&'a LiveText>,
 }
 
 impl Context for NodeContext<'_> {
@@ -164,6 +170,11 @@ impl Context for NodeContext<'_> {
     }
     fn add_stats(&mut self, stats: Map<String, Value>) {
         agentry_core::block::merge_stats(self.stats, stats);
+    }
+    fn stream_text(&mut self, pin: &str, delta: &str) {
+        if let Some(live) = self.live_text {
+            live(pin, delta);
+        }
     }
 }
 
@@ -219,6 +230,7 @@ async fn attempt(
         resources: &job.resources,
         stats,
         reviews,
+        live_text: job.live_text.as_ref(),
     };
     let run = streaming(job.block.run(job.input.clone(), &mut cx), job, buffer);
     let result = match job.timeout {

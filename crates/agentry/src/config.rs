@@ -86,6 +86,11 @@ pub struct Config {
     /// `google`: an OAuth2 access token; `webshare_proxy`: `username:password`), AutoGPT's
     /// system credentials: used by every user's nodes that name no credentials of their own.
     pub integration_keys: IntegrationKeys,
+    /// How each OpenAI-compatible server (by base URL, e.g. `http://127.0.0.1:8080/v1`) takes
+    /// structured output: `json_schema`, `llama_cpp`, `ollama`, `json_object`, `prompt` (the
+    /// tag protocol) or `detect`. Unnamed: OpenAI's own API takes `json_schema`, any other base
+    /// URL is probed once.
+    pub llm_json_styles: std::collections::BTreeMap<String, String>,
     /// Rate limits, CORS origins and trusted proxies (`[perimeter]`,
     /// `[perimeter.rate_limits]`). With `redis_url` set, rate limits are counted in Redis
     /// across processes (keys prefixed with `redis_channel`).
@@ -231,6 +236,7 @@ impl Default for Config {
             oauth_providers: Vec::new(),
             integration_base_urls: Default::default(),
             integration_keys: Default::default(),
+            llm_json_styles: Default::default(),
             perimeter: agentry_server::perimeter::PerimeterSettings::default(),
             oidc: None,
             auth: AuthConfig::default(),

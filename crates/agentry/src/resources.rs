@@ -2,7 +2,7 @@
 //! environment: wiring only.
 
 use agentry_blocks::http::{HttpSettings, OutboundHttp};
-use agentry_blocks::llm::provider::LlmProviders;
+use agentry_blocks::llm::provider::{JsonStyle, LlmProviders};
 use anyhow::Context as _;
 
 use crate::config::Config;
@@ -28,7 +28,15 @@ pub fn build(config: &Config) -> anyhow::Result<agentry_core::Resources> {
         ..HttpSettings::default()
     })
     .map_err(anyhow::Error::msg)?;
-    let llm = LlmProviders::from_env().map_err(anyhow::Error::msg)?;
+    let mut llm = LlmProviders::builder_from(|name| {
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    });
+    for (base_url, style) in &config.llm_json_styles {
+        let style = JsonStyle::parse(style)
+            .map_err(|e| anyhow::anyhow!("llm_json_styles.\"{base_url}\": {e}"))?;
+        llm = llm.json_style_for(base_url, style);
+    }
+    let llm = llm.build().map_err(anyhow::Error::msg)?;
     let files = agentry_blocks::files::FileStore::new(&config.files_dir);
     let smtp = agentry_blocks::email::smtp::SmtpSettings {
         from_address: config.smtp_from.clone(),

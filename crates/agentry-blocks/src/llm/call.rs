@@ -8,7 +8,8 @@ use agentry_core::{BlockError, Credential, CredentialsMeta, Cx, SecretString};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::provider::{ChatRequest, ChatResponse, LlmProviders, Message, Role, models};
+use super::provider::providers::CallFailure;
+use super::provider::{ChatRequest, ChatResponse, Completion, LlmProviders, Message, Role, models};
 use crate::text::template;
 
 /// Calls `model` through the process's `LlmProviders` and records `input_token_count`,
@@ -19,13 +20,90 @@ pub async fn chat<O: Serialize>(
     cx: &mut Cx<'_, O>,
     model: &str,
     credentials: Option<&Value>,
+    request: ChatRequest,
+) -> Result<ChatResponse, BlockError> {
+    try_chat(cx, model, credentials, request)
+        .await
+        .map_err(|f| f.error)
+}
+
+/// As `chat`, telling apart a server that refused the request's JSON schema
+/// (`CallFailure::schema_refused`).
+pub async fn try_chat<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    model: &str,
+    credentials: Option<&Value>,
     mut request: ChatRequest,
+) -> Result<ChatResponse, CallFailure> {
+    let providers = cx
+        .resource::<LlmProviders>()
+        .map_err(not_configured)?
+        .clone();
+    request.api_key = users_key(cx, &providers, model, credentials)
+        .await
+        .map_err(not_configured)?;
+    let done = providers.chat(model, request).await;
+    record(cx, done)
+}
+
+/// As `chat`, streamed: each piece of text goes to live watchers as partial text of `pin`
+/// (`Cx::stream_text`) as it arrives; the block yields the whole answer itself.
+pub async fn stream<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    model: &str,
+    credentials: Option<&Value>,
+    mut request: ChatRequest,
+    pin: &str,
 ) -> Result<ChatResponse, BlockError> {
     let providers = cx.resource::<LlmProviders>()?.clone();
-    if let Some(meta) = users_credentials(&providers, model, credentials)? {
-        request.api_key = Some(api_key(&meta, cx.credential(&meta).await?)?);
+    request.api_key = users_key(cx, &providers, model, credentials).await?;
+    let done = providers
+        .stream(model, request, &mut |delta: &str| {
+            cx.stream_text(pin, delta)
+        })
+        .await;
+    record(cx, done).map_err(|f| f.error)
+}
+
+/// Whether `model`'s structured answers can be constrained to a JSON schema, for a call with
+/// `credentials` (the user's key routes the call, and probes a server whose style is unknown).
+pub async fn constrained<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    model: &str,
+    credentials: Option<&Value>,
+) -> Result<bool, BlockError> {
+    let providers = cx.resource::<LlmProviders>()?.clone();
+    let key = users_key(cx, &providers, model, credentials).await?;
+    providers.constrained_output(model, key.as_ref()).await
+}
+
+/// The user's key when `credentials` names one of theirs, else `None` (the platform's serves).
+async fn users_key<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    providers: &LlmProviders,
+    model: &str,
+    credentials: Option<&Value>,
+) -> Result<Option<SecretString>, BlockError> {
+    match users_credentials(providers, model, credentials)? {
+        Some(meta) => Ok(Some(api_key(&meta, cx.credential(&meta).await?)?)),
+        None => Ok(None),
     }
-    match providers.chat(model, request).await {
+}
+
+fn not_configured(error: BlockError) -> CallFailure {
+    CallFailure {
+        error,
+        attempts: 0,
+        schema_refused: false,
+    }
+}
+
+/// Records a call's usage (or its retries, when it failed) in the node's stats.
+fn record<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    done: Result<Completion, CallFailure>,
+) -> Result<ChatResponse, CallFailure> {
+    match done {
         Ok(done) => {
             let usage = done.response.usage;
             let mut stats = Map::new();
@@ -43,7 +121,7 @@ pub async fn chat<O: Serialize>(
             if failed.attempts > 1 {
                 count_retry(cx, u64::from(failed.attempts - 1));
             }
-            Err(failed.error)
+            Err(failed)
         }
     }
 }

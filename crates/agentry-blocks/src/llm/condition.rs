@@ -4,10 +4,10 @@
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::call;
-use super::provider::{ChatRequest, Message};
+use super::provider::{ChatRequest, Message, ResponseFormat};
 use crate::text::template::python_str;
 
 pub struct AiCondition;
@@ -48,9 +48,14 @@ pub enum Output {
     NoOutput(Value),
 }
 
-/// Reads the model's answer: exactly `true`/`false`, or one unambiguous word among
-/// true/false/yes/no/1/0.
+/// Reads the model's answer: `{"result": bool}` (a constrained answer), exactly
+/// `true`/`false`, or one unambiguous word among true/false/yes/no/1/0.
 pub fn parse_answer(text: &str) -> Result<bool, String> {
+    if let Ok(Value::Object(answer)) = serde_json::from_str::<Value>(text.trim())
+        && let Some(Value::Bool(result)) = answer.get("result")
+    {
+        return Ok(*result);
+    }
     let lower = text.trim().to_lowercase();
     match lower.as_str() {
         "true" => return Ok(true),
@@ -100,12 +105,38 @@ impl Block for AiCondition {
                 input.condition
             )),
         ];
-        let request = ChatRequest {
+        let mut request = ChatRequest {
             messages,
             max_tokens: Some(ANSWER_TOKENS),
             ..ChatRequest::default()
         };
-        let reply = call::chat(cx, &input.model, input.credentials.as_ref(), request).await?;
+        if call::constrained(cx, &input.model, input.credentials.as_ref()).await? {
+            // A server that constrains decoding answers `{"result": true|false}`, never prose.
+            request.response_format = ResponseFormat::JsonSchema {
+                name: "condition".into(),
+                schema: json!({
+                    "type": "object",
+                    "properties": {"result": {"type": "boolean"}},
+                    "required": ["result"],
+                    "additionalProperties": false,
+                }),
+            };
+        }
+        let reply = match call::try_chat(
+            cx,
+            &input.model,
+            input.credentials.as_ref(),
+            request.clone(),
+        )
+        .await
+        {
+            Ok(reply) => reply,
+            Err(failed) if failed.schema_refused => {
+                request.response_format = ResponseFormat::Text;
+                call::chat(cx, &input.model, input.credentials.as_ref(), request).await?
+            }
+            Err(failed) => return Err(failed.error),
+        };
         // AutoGPT yields `error` for an unclear answer, which fails the node there too.
         let result = parse_answer(&reply.text).map_err(BlockError::Input)?;
         cx.emit(Output::Result(result));
@@ -123,7 +154,6 @@ mod tests {
     use super::*;
     use crate::llm::testing::{Mock, openai_reply};
     use agentry_core::testing::run_recorded;
-    use serde_json::json;
 
     #[test]
     fn answers_are_read_strictly() {

@@ -62,6 +62,8 @@ impl Block for AiConversation {
                 history: input.messages,
                 retry: super::default_retry(),
                 max_tokens: call::max_tokens(input.max_tokens),
+                // Tokens go to live watchers as they arrive; the pin gets the whole text.
+                stream_pin: Some("response"),
                 ..structured::Ask::default()
             },
         )

@@ -4,7 +4,7 @@
 use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::{call, structured};
 
@@ -99,6 +99,13 @@ impl Block for AiListGenerator {
             "list".into(),
             "A JSON array containing the generated string values".into(),
         );
+        // What the block checks below, as the schema a constraining server enforces.
+        let mut typed_keys = Map::new();
+        typed_keys.insert("reasoning".into(), json!({"type": "string"}));
+        typed_keys.insert(
+            "list".into(),
+            json!({"type": "array", "items": {"type": "string"}}),
+        );
         let answer = structured::generate(
             cx,
             structured::Ask {
@@ -107,6 +114,7 @@ impl Block for AiListGenerator {
                 sys_prompt: SYSTEM_PROMPT.into(),
                 prompt: build_prompt(input.focus.as_deref(), input.source_data.as_deref()),
                 expected_format: expected,
+                typed_keys,
                 force_json_output: input.force_json_output,
                 retry: input.max_retries,
                 max_tokens: call::max_tokens(input.max_tokens),
@@ -140,7 +148,6 @@ mod tests {
     use super::*;
     use crate::llm::testing::{Mock, Script};
     use agentry_core::testing::run_recorded;
-    use serde_json::json;
 
     #[test]
     fn prompts_follow_focus_and_source() {

@@ -47,4 +47,6 @@ pub(crate) fn default_retry() -> i64 {
 }
 
 #[cfg(test)]
+mod constrained_tests;
+#[cfg(test)]
 mod exports_tests;

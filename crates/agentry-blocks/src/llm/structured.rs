@@ -7,14 +7,21 @@
 //!
 //! A provider error ends the loop at once: `LlmProviders` has already retried what a retry
 //! can fix (AutoGPT's loop also spends its `retry` answers on such errors).
+//!
+//! When the provider constrains decoding to a JSON schema (`LlmProviders::constrained_output`:
+//! configured, or probed once), the format is asked for as pure JSON and its schema is sent as
+//! the response format, so that even a small local model answers valid JSON with every key;
+//! the answer is checked the same way and the outputs are the same. A server that refuses the
+//! schema (HTTP 400/422) is asked again, and from then on, with the tag protocol.
 
 use std::collections::BTreeMap;
 
 use agentry_core::{BlockError, Cx};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::call;
+use super::provider::structured_output::object_schema;
 use super::provider::{ChatRequest, Message, ResponseFormat};
 
 /// What to ask.
@@ -35,6 +42,12 @@ pub struct Ask {
     pub retry: i64,
     pub prompt_values: BTreeMap<String, String>,
     pub max_tokens: Option<u32>,
+    /// JSON schemas of keys whose type the block checks itself (e.g. `{"type": "string"}`),
+    /// used when the server constrains the answer.
+    pub typed_keys: Map<String, Value>,
+    /// Without `expected_format`: stream the answer's text to live watchers as partial text
+    /// of this pin.
+    pub stream_pin: Option<&'static str>,
 }
 
 /// The validated answer and the messages of the last call.
@@ -70,20 +83,63 @@ pub async fn generate_tagged<O: Serialize>(
     mut ask: Ask,
     tag_id: &str,
 ) -> Result<Answer, BlockError> {
-    let mut messages = Vec::new();
-    for value in &ask.history {
-        messages.extend(call::history_message(value)?);
-    }
     if !ask.prompt_values.is_empty() {
         ask.prompt = call::fill(&ask.prompt, &ask.prompt_values)?;
         ask.sys_prompt = call::fill(&ask.sys_prompt, &ask.prompt_values)?;
+    }
+    let structured = !ask.expected_format.is_empty();
+    let constrained =
+        structured && call::constrained(cx, &ask.model, ask.credentials.as_ref()).await?;
+    match ask_loop(cx, &ask, tag_id, constrained).await {
+        // The server refused the schema (it is marked so for the process): ask in the prompt.
+        Err(Refused::Schema) => ask_loop(cx, &ask, tag_id, false)
+            .await
+            .map_err(Refused::into_error),
+        other => other.map_err(Refused::into_error),
+    }
+}
+
+/// Why `ask_loop` stopped without an answer.
+enum Refused {
+    Schema,
+    Error(BlockError),
+}
+
+impl Refused {
+    fn into_error(self) -> BlockError {
+        match self {
+            Refused::Schema => BlockError::System("the server refused the JSON schema".into()),
+            Refused::Error(e) => e,
+        }
+    }
+}
+
+impl From<BlockError> for Refused {
+    fn from(e: BlockError) -> Self {
+        Refused::Error(e)
+    }
+}
+
+/// The loop itself. `constrained`: the server enforces the expected format's JSON schema, so
+/// the format is asked for as pure JSON (AutoGPT's `force_json_output` prompt) and the schema
+/// travels as the response format; otherwise in the `<json_output>` tag (or pure JSON when
+/// `force_json_output`).
+async fn ask_loop<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    ask: &Ask,
+    tag_id: &str,
+    constrained: bool,
+) -> Result<Answer, Refused> {
+    let mut messages = Vec::new();
+    for value in &ask.history {
+        messages.extend(call::history_message(value)?);
     }
     if !ask.sys_prompt.is_empty() {
         messages.push(Message::system(&ask.sys_prompt));
     }
     let tag = format!("<json_output id=\"{tag_id}\">");
     let structured = !ask.expected_format.is_empty();
-    let pure = ask.force_json_output;
+    let pure = ask.force_json_output || constrained;
     if structured {
         let instructions = format_instructions(&ask.expected_format, ask.list_result, pure, &tag);
         messages.push(Message::system(instructions));
@@ -94,9 +150,15 @@ pub async fn generate_tagged<O: Serialize>(
     if !messages.iter().any(|m| !m.content.trim().is_empty()) {
         return Err(BlockError::input(
             "Cannot call LLM with no messages and no prompt. Provide at least one message or a non-empty prompt.",
-        ));
+        )
+        .into());
     }
-    let response_format = if structured && pure {
+    let response_format = if constrained {
+        ResponseFormat::JsonSchema {
+            name: "response".into(),
+            schema: answer_schema(ask),
+        }
+    } else if structured && pure {
         ResponseFormat::JsonObject
     } else {
         ResponseFormat::Text
@@ -112,7 +174,16 @@ pub async fn generate_tagged<O: Serialize>(
             max_tokens: ask.max_tokens,
             ..ChatRequest::default()
         };
-        let reply = call::chat(cx, &ask.model, ask.credentials.as_ref(), request).await?;
+        let reply = match ask.stream_pin.filter(|_| !structured) {
+            Some(pin) => {
+                call::stream(cx, &ask.model, ask.credentials.as_ref(), request, pin).await?
+            }
+            None => match call::try_chat(cx, &ask.model, ask.credentials.as_ref(), request).await {
+                Ok(reply) => reply,
+                Err(failed) if failed.schema_refused => return Err(Refused::Schema),
+                Err(failed) => return Err(failed.error.into()),
+            },
+        };
         let sent = messages.clone();
         let text = reply.text;
         if !structured {
@@ -125,7 +196,7 @@ pub async fn generate_tagged<O: Serialize>(
         }
         let problem = match extract_json(&text, pure, &tag) {
             Err(parse_error) => feedback(&parse_error, false, ask.list_result, pure, &tag),
-            Ok(parsed) => match check(parsed, &ask) {
+            Ok(parsed) => match check(parsed, ask) {
                 Ok(response) => {
                     return Ok(Answer {
                         response,
@@ -140,7 +211,26 @@ pub async fn generate_tagged<O: Serialize>(
         messages.push(Message::user(&problem));
         complaint = problem;
     }
-    Err(BlockError::Input(complaint))
+    Err(BlockError::Input(complaint).into())
+}
+
+/// The JSON schema of the answer the format instructions describe: an object with every
+/// expected key (typed where the block knows the type), or in list mode
+/// `{"reasoning"?, "results": [that object, …]}`.
+pub fn answer_schema(ask: &Ask) -> Value {
+    let item = object_schema(&ask.expected_format, &ask.typed_keys);
+    if !ask.list_result {
+        return item;
+    }
+    json!({
+        "type": "object",
+        "properties": {
+            "reasoning": {"type": "string"},
+            "results": {"type": "array", "items": item},
+        },
+        "required": ["results"],
+        "additionalProperties": false,
+    })
 }
 
 enum Check {
@@ -294,7 +384,6 @@ pub fn extract_json(text: &str, pure: bool, tag: &str) -> Result<Value, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     const TAG: &str = "<json_output id=\"t1\">";
 

@@ -94,6 +94,9 @@ impl Block for AiStructuredResponseGenerator {
                 retry: input.retry,
                 prompt_values: input.prompt_values,
                 max_tokens: call::max_tokens(input.max_tokens),
+                // AutoGPT accepts any JSON value for a key: no types of ours.
+                typed_keys: Map::new(),
+                stream_pin: None,
             },
         )
         .await?;

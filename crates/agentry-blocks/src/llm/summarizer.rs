@@ -118,6 +118,9 @@ impl AiTextSummarizer {
     ) -> Result<String, BlockError> {
         let mut expected = Map::new();
         expected.insert(key.into(), description.into());
+        // The summary must be text (checked below), so a constrained answer is asked for so.
+        let mut typed_keys = Map::new();
+        typed_keys.insert(key.into(), serde_json::json!({"type": "string"}));
         let answer = structured::generate(
             cx,
             structured::Ask {
@@ -125,6 +128,7 @@ impl AiTextSummarizer {
                 credentials: credentials.cloned(),
                 prompt,
                 expected_format: expected,
+                typed_keys,
                 retry: super::default_retry(),
                 ..structured::Ask::default()
             },

@@ -71,6 +71,8 @@ impl Block for AiTextGenerator {
                 retry: input.retry,
                 prompt_values: input.prompt_values,
                 max_tokens: call::max_tokens(input.max_tokens),
+                // Tokens go to live watchers as they arrive; the pin gets the whole text.
+                stream_pin: Some("response"),
                 ..structured::Ask::default()
             },
         )

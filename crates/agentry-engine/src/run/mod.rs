@@ -423,6 +423,11 @@ impl Run {
                         .then(|| self.spec.reviews.clone())
                         .flatten(),
                     caps: self.spec.bounds.caps,
+                    live_text: None,
+                };
+                let job = NodeJob {
+                    live_text: Some(self.bus.live_text(&job.info)),
+                    ..job
                 };
                 self.tasks.spawn(node_task::run(job));
             }

@@ -13,6 +13,10 @@ pub const HEARTBEAT: &str = "heartbeat";
 pub const ERROR: &str = "error";
 pub const GRAPH_EVENT: &str = "graph_execution_event";
 pub const NODE_EVENT: &str = "node_execution_event";
+/// Ours, not AutoGPT's: partial text of a running node (a model's tokens as they arrive).
+/// Clients that do not know it ignore it; the node's `node_execution_event` still carries the
+/// whole value.
+pub const NODE_TEXT_EVENT: &str = "node_execution_text";
 
 /// AutoGPT's `WSMessage`. Every field is written, `null` when absent, as pydantic dumps it.
 #[derive(Debug, Serialize, Deserialize)]
@@ -110,6 +114,25 @@ pub fn parse(text: &str) -> Result<Request, String> {
             "Message type '{other}' is not processed by the server"
         )),
     }
+}
+
+/// The `data` of a `node_execution_text` push.
+pub fn text_data(
+    event: &Event,
+    node_exec_id: &str,
+    node_id: &str,
+    pin: &str,
+    delta: &str,
+) -> Value {
+    json!({
+        "graph_id": event.graph_id,
+        "graph_version": event.graph_version,
+        "graph_exec_id": event.graph_exec_id,
+        "node_exec_id": node_exec_id,
+        "node_id": node_id,
+        "pin": pin,
+        "delta": delta,
+    })
 }
 
 /// The channel of one run, as AutoGPT names it.

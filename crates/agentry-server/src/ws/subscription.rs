@@ -34,6 +34,8 @@ struct NodeView {
 pub enum Update {
     Node(Value),
     Graph(Value),
+    /// Partial text of a running node (live only, outside the `seq` order).
+    Text(Value),
 }
 
 fn push_value(map: &mut Map<String, Value>, key: &str, value: &Value) {
@@ -59,6 +61,25 @@ impl RunView {
     /// a node's output without building its message (a later message of the same node carries
     /// it): replaying a node's n outputs then costs n, not n².
     pub fn apply(&mut self, event: &Event, quiet: bool) -> Option<Update> {
+        if let EventKind::NodeTextDelta {
+            node_exec_id,
+            node_id,
+            pin,
+            delta,
+        } = &event.kind
+        {
+            // Not stored and not numbered: passed on as it comes (it may overtake the node's
+            // RUNNING event, which waits for its commit), until the run has ended.
+            return (!self.finished).then(|| {
+                Update::Text(protocol::text_data(
+                    event,
+                    node_exec_id,
+                    node_id,
+                    pin,
+                    delta,
+                ))
+            });
+        }
         if event.seq <= self.seq {
             return None;
         }
@@ -112,6 +133,7 @@ impl RunView {
                 push_value(&mut self.outputs, name, value);
                 None
             }
+            EventKind::NodeTextDelta { .. } => None,
             EventKind::RunStatus { status, error } => {
                 let data = protocol::graph_data(event, *status, error.as_deref(), &self.outputs);
                 if status.is_final() {
@@ -210,6 +232,7 @@ impl RunSubscription {
         Some(match update {
             Update::Node(data) => protocol::push(protocol::NODE_EVENT, &self.channel, data),
             Update::Graph(data) => protocol::push(protocol::GRAPH_EVENT, &self.channel, data),
+            Update::Text(data) => protocol::push(protocol::NODE_TEXT_EVENT, &self.channel, data),
         })
     }
 }
@@ -236,7 +259,7 @@ impl GraphSubscription {
         let view = self.runs.entry(event.graph_exec_id.clone()).or_default();
         match view.apply(event, false)? {
             Update::Graph(data) => Some(protocol::push(protocol::GRAPH_EVENT, &self.channel, data)),
-            Update::Node(_) => None,
+            Update::Node(_) | Update::Text(_) => None,
         }
     }
 

@@ -160,6 +160,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// As `start`, blocks finding these services (an LLM provider on a mock server).
+    pub async fn start_with_resources(resources: agentry_core::Resources) -> TestApp {
+        let config = Config {
+            resources: Arc::new(resources),
+            ..Config::default()
+        };
+        Self::start_with_config(config, false).await
+    }
+
     /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
     pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
         Self::start_with_everything(Config::default(), worker, None, perimeter, Auth::Local).await

@@ -271,3 +271,128 @@ async fn runs_and_graphs_the_user_does_not_have_are_refused() {
     assert_eq!(answer["method"], json!("error"), "{answer}");
     client.expect_pong().await;
 }
+
+/// AutoGPT's AITextGeneratorBlock and AgentOutputBlock.
+const TEXT_GENERATOR: &str = "1f292d4a-41a4-4977-9684-7c8d560b9f91";
+const OUTPUT_BLOCK: &str = "363ae599-353e-4804-937e-b2ee3cef3da4";
+
+/// A model server streaming "Hello, streaming world" in three SSE chunks. The answer waits a
+/// moment so that the client has subscribed to the run before the first token (partial text
+/// is live only: a later subscriber gets the whole value from the node's event instead).
+async fn streaming_model() -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    let chunk =
+        |text: &str| json!({"choices": [{"index": 0, "delta": {"content": text}}]}).to_string();
+    let sse = format!(
+        "data: {}\n\ndata: {}\n\ndata: {}\n\ndata: {}\n\ndata: [DONE]\n\n",
+        chunk("Hello, "),
+        chunk("streaming "),
+        chunk("world"),
+        json!({"choices": [], "usage": {"prompt_tokens": 7, "completion_tokens": 3}}),
+    );
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::body_partial_json(
+            json!({"stream": true}),
+        ))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_raw(sse, "text/event-stream")
+                .set_delay(Duration::from_millis(1500)),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_text_block_streams_partial_text_then_stores_the_whole_value_once() {
+    use agentry_blocks::llm::provider::providers::ProviderConfig;
+    use agentry_blocks::llm::provider::{JsonStyle, LlmProviders};
+    let model = streaming_model().await;
+    let providers = LlmProviders::builder()
+        .provider(
+            "openai",
+            ProviderConfig::openai_compatible(
+                &format!("{}/v1", model.uri()),
+                Some("sk-test"),
+                JsonStyle::Prompt,
+            ),
+        )
+        .build()
+        .unwrap();
+    let app = TestApp::start_with_resources(agentry_core::Resources::new().with(providers)).await;
+    let body = crate::support::graph(
+        "streaming",
+        &[
+            (
+                "gen",
+                TEXT_GENERATOR,
+                json!({"prompt": "Say hello", "model": "gpt-4o"}),
+            ),
+            ("out", OUTPUT_BLOCK, json!({"name": "Answer"})),
+        ],
+        &[("gen", "response", "out", "value")],
+    );
+    let saved = app.create_graph(&json!({ "graph": body })).await;
+    let graph_id = saved["id"].as_str().unwrap().to_string();
+    let mut client = Client::connect(&app).await;
+    let exec_id = app.start_run(&graph_id, 1, json!({})).await;
+    client.subscribe_run(&exec_id, None).await;
+
+    let messages = client.until_run_ends().await;
+    let deltas: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["method"] == json!("node_execution_text"))
+        .map(|m| &m["data"])
+        .collect();
+    let text: String = deltas
+        .iter()
+        .map(|d| d["delta"].as_str().unwrap())
+        .collect();
+    assert_eq!(text, "Hello, streaming world", "{messages:?}");
+    assert!(deltas.len() >= 3, "token by token: {deltas:?}");
+    for delta in &deltas {
+        assert_eq!(delta["pin"], json!("response"));
+        assert_eq!(delta["graph_exec_id"], json!(exec_id));
+    }
+    // The partial text came before the node's output, which carries the whole value once.
+    let first_delta = messages
+        .iter()
+        .position(|m| m["method"] == json!("node_execution_text"))
+        .unwrap();
+    let completed = messages
+        .iter()
+        .position(|m| {
+            m["method"] == json!("node_execution_event")
+                && m["data"]["block_id"] == json!(TEXT_GENERATOR)
+                && m["data"]["status"] == json!("COMPLETED")
+        })
+        .expect("the generator completed");
+    assert!(first_delta < completed);
+    assert_eq!(
+        messages[completed]["data"]["output_data"]["response"],
+        json!(["Hello, streaming world"])
+    );
+    let end = &messages.last().unwrap()["data"];
+    assert_eq!(
+        end["outputs"],
+        json!({"Answer": ["Hello, streaming world"]})
+    );
+
+    // Stored: the whole text, once, and no partial text anywhere.
+    let run = app
+        .get(&format!("/api/graphs/{graph_id}/executions/{exec_id}"))
+        .await
+        .expect(200);
+    let gen_node = run["node_executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["block_id"] == json!(TEXT_GENERATOR))
+        .unwrap();
+    assert_eq!(
+        gen_node["output_data"]["response"],
+        json!(["Hello, streaming world"])
+    );
+    assert!(!run.to_string().contains("\"delta\""), "{run}");
+}

@@ -38,7 +38,39 @@ struct Reply {
 struct Item {
     #[serde(default)]
     index: Option<usize>,
-    embedding: Vec<f32>,
+    embedding: Vector,
+}
+
+/// One vector, or one per token: llama.cpp servers answer so for a model without a pooling
+/// layer (a chat model in embedding mode). Those are averaged into one (mean pooling).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Vector {
+    Pooled(Vec<f32>),
+    PerToken(Vec<Vec<f32>>),
+}
+
+impl Vector {
+    fn pooled(self) -> Result<Vec<f32>, CallError> {
+        let tokens = match self {
+            Vector::Pooled(v) => return Ok(v),
+            Vector::PerToken(tokens) => tokens,
+        };
+        let width = tokens.first().map_or(0, Vec::len);
+        if width == 0 || tokens.iter().any(|t| t.len() != width) {
+            return Err(CallError::Malformed(
+                "per-token embeddings of differing widths".into(),
+            ));
+        }
+        let mut mean = vec![0f32; width];
+        for token in &tokens {
+            for (sum, x) in mean.iter_mut().zip(token) {
+                *sum += x;
+            }
+        }
+        let n = tokens.len() as f32;
+        Ok(mean.into_iter().map(|sum| sum / n).collect())
+    }
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -70,7 +102,10 @@ impl OpenAiCompatible {
         let mut items = reply.data;
         items.sort_by_key(|i| i.index.unwrap_or(usize::MAX));
         Ok(Embeddings {
-            vectors: items.into_iter().map(|i| i.embedding).collect(),
+            vectors: items
+                .into_iter()
+                .map(|i| i.embedding.pooled())
+                .collect::<Result<_, _>>()?,
             prompt_tokens: reply.usage.unwrap_or_default().prompt_tokens,
         })
     }
@@ -103,6 +138,17 @@ impl LlmProviders {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn per_token_vectors_are_mean_pooled() {
+        let v: Vector = serde_json::from_str("[[1.0, 2.0], [3.0, 6.0]]").unwrap();
+        assert_eq!(v.pooled().unwrap(), vec![2.0, 4.0]);
+        let v: Vector = serde_json::from_str("[0.5, 1.5]").unwrap();
+        assert_eq!(v.pooled().unwrap(), vec![0.5, 1.5]);
+        let v: Vector = serde_json::from_str("[[1.0], [1.0, 2.0]]").unwrap();
+        assert!(v.pooled().is_err());
+    }
+
     use crate::llm::openai::JsonStyle;
     use crate::llm::providers::ProviderConfig;
     use crate::llm::testing::{Mock, fast_retry};

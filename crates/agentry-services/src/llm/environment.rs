@@ -1,6 +1,10 @@
 //! `LlmProviders` from the standard environment variables (`OPENAI_API_KEY`,
 //! `ANTHROPIC_BASE_URL`, `OLLAMA_HOST`, …): every provider AutoGPT knows, those without the
 //! operator's key or URL serving users' own keys only.
+//!
+//! An OpenAI-compatible base URL of the operator's own (a local server) and Ollama get
+//! `JsonStyle::Detect`: their structured-output style is probed once; the operator may name it
+//! instead (`LlmProvidersBuilder::json_style_for`).
 
 use super::models;
 use super::openai::JsonStyle;
@@ -21,7 +25,12 @@ impl LlmProviders {
                 .as_deref()
                 .unwrap_or("https://api.openai.com/v1"),
             key("OPENAI_API_KEY").as_deref(),
-            JsonStyle::JsonSchema,
+            // OpenAI takes `json_schema`; a server of the operator's is asked once what it takes.
+            if openai_base.is_some() {
+                JsonStyle::Detect
+            } else {
+                JsonStyle::JsonSchema
+            },
         );
         if openai_base.is_none() {
             // OpenAI's reasoning models refuse `max_tokens`; other servers may not know the new name.
@@ -65,7 +74,7 @@ impl LlmProviders {
             |base_var: &str, key_var: &str| var(base_var).is_some() || var(key_var).is_some();
         let mut builder = Self::builder().provider(
             models::OLLAMA,
-            ProviderConfig::openai_compatible(&ollama_base, None, JsonStyle::JsonSchema),
+            ProviderConfig::openai_compatible(&ollama_base, None, JsonStyle::Detect),
         );
         let hosted = [
             (models::OPENAI, "OPENAI_BASE_URL", openai),

@@ -24,6 +24,7 @@ pub mod models;
 pub mod openai;
 pub mod providers;
 pub mod sse;
+pub mod structured_output;
 pub mod wire;
 
 /// Test support: a wiremock server speaking OpenAI's chat completions and an `LlmProviders`
@@ -39,6 +40,7 @@ use serde_json::Value;
 
 pub use models::ModelInfo;
 pub use providers::{Completion, LlmProviders, LlmProvidersBuilder, RetryPolicy, Route};
+pub use structured_output::JsonStyle;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +234,17 @@ pub trait LlmProvider: Send + Sync + std::fmt::Debug {
         request: &ChatRequest,
         on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
     ) -> Result<ChatResponse, CallError>;
+
+    /// How this provider's structured answers are constrained for `model` (the wire name);
+    /// an adapter configured to detect it probes the server once, with the user's `api_key` when
+    /// the call brings one. `Prompt`: not at all.
+    async fn json_style(
+        &self,
+        _model: &str,
+        _api_key: Option<&SecretString>,
+    ) -> structured_output::JsonStyle {
+        structured_output::JsonStyle::Prompt
+    }
 
     /// Embeds texts (one attempt). Providers without an embeddings API refuse.
     async fn embed(

@@ -2,29 +2,22 @@
 //! OpenRouter, Ollama's `/v1`, llama.cpp, vLLM, LM Studio and others.
 //!
 //! Structured output differs between servers, so the style is chosen per provider
-//! (`JsonStyle`): OpenAI's `{"type":"json_schema","json_schema":{…}}`, or
-//! `{"type":"json_object"}` with the schema beside it for servers such as llama-cpp-python
-//! that reject `json_schema`, or plain `json_object`.
+//! (`JsonStyle`, `structured_output.rs`): configured, or probed once and kept in `detected`.
+//! A streamed request answered with plain JSON (a server that ignores `stream`) is read as
+//! one whole reply.
+
+use std::sync::Arc;
 
 use agentry_core::SecretString;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tokio::sync::OnceCell;
 
 use super::sse::{self, SseEvent};
 use super::{CallError, ChatRequest, ChatResponse, LlmProvider, ResponseFormat, Role, ToolCall};
 use super::{Usage, wire};
 
-/// How a JSON-schema response format is asked for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum JsonStyle {
-    /// `{"type":"json_schema","json_schema":{"name","schema","strict":false}}` (OpenAI, OpenRouter).
-    #[default]
-    JsonSchema,
-    /// `{"type":"json_object","schema":{…}}` (llama.cpp servers).
-    JsonObjectWithSchema,
-    /// `{"type":"json_object"}`, the schema left to the prompt (Groq, older servers).
-    JsonObject,
-}
+pub use super::structured_output::JsonStyle;
 
 /// One OpenAI-compatible endpoint.
 #[derive(Debug, Clone)]
@@ -34,6 +27,8 @@ pub struct OpenAiCompatible {
     pub base_url: String,
     pub api_key: Option<String>,
     pub json_style: JsonStyle,
+    /// The style a probe found, when `json_style` is `Detect` (shared by clones).
+    pub detected: Arc<OnceCell<JsonStyle>>,
     /// `max_completion_tokens` for OpenAI's own API (its reasoning models refuse
     /// `max_tokens`), `max_tokens` elsewhere.
     pub max_tokens_field: &'static str,
@@ -42,6 +37,42 @@ pub struct OpenAiCompatible {
 }
 
 impl OpenAiCompatible {
+    /// The configured style, or the detected one (`Prompt` while none is known).
+    pub fn resolved_style(&self) -> JsonStyle {
+        match self.json_style {
+            JsonStyle::Detect => self.detected.get().copied().unwrap_or(JsonStyle::Prompt),
+            style => style,
+        }
+    }
+
+    /// The style for structured answers, probing the server once when it is to be detected.
+    /// A probe that failed in a way a retry could fix is not kept: `Prompt` this time. The probe
+    /// carries the user's `api_key` when the call brings one (the operator may have none).
+    pub async fn structured_style(&self, model: &str, api_key: Option<&SecretString>) -> JsonStyle {
+        if self.json_style != JsonStyle::Detect {
+            return self.json_style;
+        }
+        let found = self
+            .detected
+            .get_or_try_init(|| async {
+                let style = super::structured_output::probe(self, model, api_key).await?;
+                tracing::info!(base_url = %self.base_url, ?style, "structured-output style detected");
+                Ok::<_, CallError>(style)
+            })
+            .await;
+        match found {
+            Ok(style) => *style,
+            Err(e) => {
+                let e = match api_key {
+                    Some(key) => e.redacted(key.expose()),
+                    None => e,
+                };
+                tracing::warn!(base_url = %self.base_url, "structured-output probe failed, asking in the prompt: {e}");
+                JsonStyle::Prompt
+            }
+        }
+    }
+
     /// The HTTP request for `body`, with the user's key of `chat` when it has one, else ours.
     fn request(&self, chat: &ChatRequest, body: &Value) -> reqwest::RequestBuilder {
         let url = format!("{}/chat/completions", self.base_url.trim_end_matches('/'));
@@ -76,15 +107,7 @@ impl OpenAiCompatible {
             ResponseFormat::Text => {}
             ResponseFormat::JsonObject => body["response_format"] = json!({"type": "json_object"}),
             ResponseFormat::JsonSchema { name, schema } => {
-                body["response_format"] = match self.json_style {
-                    JsonStyle::JsonSchema => json!({"type": "json_schema", "json_schema": {
-                        "name": name, "schema": schema, "strict": false,
-                    }}),
-                    JsonStyle::JsonObjectWithSchema => {
-                        json!({"type": "json_object", "schema": schema})
-                    }
-                    JsonStyle::JsonObject => json!({"type": "json_object"}),
-                }
+                self.resolved_style().apply(&mut body, name, schema);
             }
         }
         if let Some(max) = request.max_tokens {
@@ -189,8 +212,48 @@ fn provider_cost(response: &reqwest::Response) -> Option<f64> {
         .filter(|c| c.is_finite() && *c >= 0.0)
 }
 
+/// Whether a reply is one JSON document rather than an event stream.
+fn is_plain_json(response: &reqwest::Response) -> bool {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// Reads a whole (non-streamed) chat completion.
+async fn read_reply(response: reqwest::Response) -> Result<ChatResponse, CallError> {
+    let cost = provider_cost(&response);
+
+    let reply: Reply = wire::read_json(response).await?;
+    let Some(choice) = reply.choices.into_iter().next() else {
+        return Err(CallError::Malformed("the reply has no choices".into()));
+    };
+    let tool_calls = choice
+        .message
+        .tool_calls
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| ToolCall {
+            id: c.id,
+            name: c.function.name,
+            arguments: c.function.arguments,
+        })
+        .collect();
+    Ok(ChatResponse {
+        text: choice.message.content.unwrap_or_default(),
+        tool_calls,
+        usage: reply.usage.unwrap_or_default().into(),
+        provider_cost: cost,
+    })
+}
+
 #[async_trait::async_trait]
 impl LlmProvider for OpenAiCompatible {
+    async fn json_style(&self, model: &str, api_key: Option<&SecretString>) -> JsonStyle {
+        self.structured_style(model, api_key).await
+    }
+
     async fn embed(
         &self,
         request: &super::embeddings::EmbedRequest,
@@ -200,28 +263,7 @@ impl LlmProvider for OpenAiCompatible {
 
     async fn chat(&self, request: &ChatRequest) -> Result<ChatResponse, CallError> {
         let response = wire::send(self.request(request, &self.body(request, false))).await?;
-        let cost = provider_cost(&response);
-        let reply: Reply = wire::read_json(response).await?;
-        let Some(choice) = reply.choices.into_iter().next() else {
-            return Err(CallError::Malformed("the reply has no choices".into()));
-        };
-        let tool_calls = choice
-            .message
-            .tool_calls
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| ToolCall {
-                id: c.id,
-                name: c.function.name,
-                arguments: c.function.arguments,
-            })
-            .collect();
-        Ok(ChatResponse {
-            text: choice.message.content.unwrap_or_default(),
-            tool_calls,
-            usage: reply.usage.unwrap_or_default().into(),
-            provider_cost: cost,
-        })
+        read_reply(response).await
     }
 
     async fn stream(
@@ -230,6 +272,14 @@ impl LlmProvider for OpenAiCompatible {
         on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
     ) -> Result<ChatResponse, CallError> {
         let response = wire::send(self.request(request, &self.body(request, true))).await?;
+        if is_plain_json(&response) {
+            // The server ignored `stream`: one whole reply, handed on as one delta.
+            let reply = read_reply(response).await?;
+            if !reply.text.is_empty() {
+                on_delta(&reply.text);
+            }
+            return Ok(reply);
+        }
         let mut out = ChatResponse {
             provider_cost: provider_cost(&response),
             ..ChatResponse::default()

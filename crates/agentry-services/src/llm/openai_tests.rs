@@ -153,6 +153,7 @@ fn structured_output_follows_the_providers_style() {
         ..ChatRequest::default()
     };
     let adapter = |json_style, max_tokens_field| OpenAiCompatible {
+        detected: Default::default(),
         client: reqwest::Client::new(),
         base_url: String::new(),
         api_key: None,
@@ -214,11 +215,31 @@ async fn an_sse_stream_is_assembled() {
 }
 
 #[tokio::test]
-async fn a_json_reply_to_a_stream_request_is_malformed() {
+async fn a_json_reply_to_a_stream_request_is_one_whole_delta() {
+    // Servers that ignore `stream` answer one JSON document: read as a whole reply.
     let server = MockServer::start().await;
     mount(
         &server,
-        ResponseTemplate::new(200).set_body_json(openai_reply("x", 1, 1)),
+        ResponseTemplate::new(200).set_body_json(openai_reply("whole answer", 3, 2)),
+    )
+    .await;
+    let p = providers(&server, JsonStyle::JsonSchema, Duration::from_secs(5));
+    let mut deltas = Vec::new();
+    let done = p
+        .stream("m", ask("hi"), &mut |d: &str| deltas.push(d.to_string()))
+        .await
+        .unwrap();
+    assert_eq!(deltas, ["whole answer"]);
+    assert_eq!(done.response.text, "whole answer");
+    assert_eq!(done.response.usage.completion_tokens, 2);
+}
+
+#[tokio::test]
+async fn another_content_type_on_a_stream_request_is_malformed() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        ResponseTemplate::new(200).set_body_raw("<html>hi</html>", "text/html"),
     )
     .await;
     let p = providers(&server, JsonStyle::JsonSchema, Duration::from_secs(5));

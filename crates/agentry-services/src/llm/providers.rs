@@ -7,16 +7,16 @@
 //! the operator did not configure is then reachable at its public URL ("user keys only").
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use agentry_core::BlockError;
+use agentry_core::{BlockError, SecretString};
 
 use super::anthropic::Anthropic;
 pub use super::environment::key_variable;
 use super::models::{self, ModelInfo};
 use super::openai::{JsonStyle, OpenAiCompatible};
-use super::{CallError, ChatRequest, ChatResponse, LlmProvider};
+use super::{CallError, ChatRequest, ChatResponse, LlmProvider, ResponseFormat};
 
 /// How often and how patiently a call is tried again.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -156,6 +156,9 @@ pub struct Completion {
 pub struct CallFailure {
     pub error: BlockError,
     pub attempts: u32,
+    /// The server refused the JSON schema the call carried (HTTP 400 or 422): the model is
+    /// marked as taking none, and the caller may ask again in the prompt.
+    pub schema_refused: bool,
 }
 
 /// Every configured provider, cheap to clone.
@@ -171,6 +174,9 @@ struct Inner {
     user_keys_only: HashSet<String>,
     default_provider: String,
     retry: RetryPolicy,
+    /// (provider, wire model) pairs whose server refused a JSON schema; asked in the prompt
+    /// from then on, for the life of the process.
+    schema_refused: Mutex<HashSet<(String, String)>>,
 }
 
 /// Builds an `LlmProviders`; `from_env` starts one from the standard variables.
@@ -183,6 +189,8 @@ pub struct LlmProvidersBuilder {
     retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
+    /// The operator's structured-output style per base URL (without a trailing slash).
+    json_styles: Vec<(String, JsonStyle)>,
 }
 
 impl LlmProvidersBuilder {
@@ -219,6 +227,19 @@ impl LlmProvidersBuilder {
         self
     }
 
+    /// The providers configured so far, by name.
+    pub fn configs(&self) -> &[(String, ProviderConfig)] {
+        &self.configs
+    }
+
+    /// Uses `style` for every OpenAI-compatible provider at `base_url`, instead of the default
+    /// or a probe (the operator knows the server).
+    pub fn json_style_for(mut self, base_url: &str, style: JsonStyle) -> Self {
+        self.json_styles
+            .push((base_url.trim_end_matches('/').to_string(), style));
+        self
+    }
+
     pub fn build(self) -> Result<LlmProviders, String> {
         let client = reqwest::Client::builder()
             .timeout(self.timeout)
@@ -231,14 +252,23 @@ impl LlmProvidersBuilder {
                 Wire::OpenAi {
                     json_style,
                     max_tokens_field,
-                } => Arc::new(OpenAiCompatible {
-                    client: client.clone(),
-                    base_url: c.base_url,
-                    api_key: c.api_key,
-                    json_style,
-                    max_tokens_field,
-                    headers: c.headers,
-                }),
+                } => {
+                    let configured = self
+                        .json_styles
+                        .iter()
+                        .rev()
+                        .find(|(url, _)| url == c.base_url.trim_end_matches('/'))
+                        .map(|(_, style)| *style);
+                    Arc::new(OpenAiCompatible {
+                        client: client.clone(),
+                        base_url: c.base_url,
+                        api_key: c.api_key,
+                        json_style: configured.unwrap_or(json_style),
+                        detected: Arc::default(),
+                        max_tokens_field,
+                        headers: c.headers,
+                    })
+                }
                 Wire::Anthropic => Arc::new(Anthropic {
                     client: client.clone(),
                     base_url: c.base_url,
@@ -254,6 +284,7 @@ impl LlmProvidersBuilder {
                 user_keys_only: self.user_keys_only,
                 default_provider: self.default_provider,
                 retry: self.retry,
+                schema_refused: Mutex::default(),
             }),
         })
     }
@@ -270,6 +301,7 @@ impl LlmProviders {
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(600),
             connect_timeout: Duration::from_secs(15),
+            json_styles: Vec::new(),
         }
     }
 
@@ -317,6 +349,35 @@ impl LlmProviders {
         })
     }
 
+    /// Whether structured answers from `model` can be constrained to a JSON schema (the
+    /// provider's style, probed once when it is to be detected), so that a block may send
+    /// `ResponseFormat::JsonSchema` and read plain JSON; `false`: ask in the prompt.
+    /// `api_key`: the user's key the call will carry, if any (it routes, and it probes).
+    pub async fn constrained_output(
+        &self,
+        model: &str,
+        api_key: Option<&SecretString>,
+    ) -> Result<bool, BlockError> {
+        let route = self.route(model, api_key.is_some())?;
+        if self.refused(&route) {
+            return Ok(false);
+        }
+        Ok(route
+            .provider
+            .json_style(&route.wire_model, api_key)
+            .await
+            .constrains())
+    }
+
+    fn refused(&self, route: &Route) -> bool {
+        let refused = self
+            .inner
+            .schema_refused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        refused.contains(&(route.name.clone(), route.wire_model.clone()))
+    }
+
     /// Sends `request` to the model `model` (AutoGPT's name), retrying as the policy says.
     /// `request.model` is replaced by the wire name.
     pub async fn chat(&self, model: &str, request: ChatRequest) -> Result<Completion, CallFailure> {
@@ -340,7 +401,11 @@ impl LlmProviders {
         mut request: ChatRequest,
         mut on_delta: Option<&mut (dyn for<'s> FnMut(&'s str) + Send)>,
     ) -> Result<Completion, CallFailure> {
-        let fail = |error, attempts| CallFailure { error, attempts };
+        let fail = |error, attempts| CallFailure {
+            error,
+            attempts,
+            schema_refused: false,
+        };
         let Route {
             provider,
             name,
@@ -384,7 +449,29 @@ impl LlmProviders {
             };
             match policy.after_failure(&name, model, "request", attempt, &error) {
                 Ok(wait) => tokio::time::sleep(wait).await,
-                Err(final_error) => return Err(fail(final_error, attempt)),
+                Err(final_error) => {
+                    let schema_refused =
+                        matches!(request.response_format, ResponseFormat::JsonSchema { .. })
+                            && matches!(
+                                error,
+                                CallError::Client {
+                                    status: 400 | 422,
+                                    ..
+                                }
+                            );
+                    if schema_refused {
+                        tracing::warn!(provider = %name, %model, "the server refused a JSON schema; asking in the prompt from now on: {error}");
+                        self.inner
+                            .schema_refused
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert((name.clone(), request.model.clone()));
+                    }
+                    return Err(CallFailure {
+                        schema_refused,
+                        ..fail(final_error, attempt)
+                    });
+                }
             }
         }
     }

@@ -35,17 +35,19 @@ impl Mock {
         }
     }
 
-    /// `openai` (and every unknown model) and `anthropic` on this server.
+    /// `openai` (and every unknown model) and `anthropic` on this server; `openai` takes no
+    /// JSON schema, so structured blocks use the tag protocol.
     pub fn providers(&self) -> LlmProviders {
+        self.providers_with(JsonStyle::Prompt)
+    }
+
+    /// As `providers`, `openai` taking structured output in `style`.
+    pub fn providers_with(&self, style: JsonStyle) -> LlmProviders {
         let uri = self.server.uri();
         LlmProviders::builder()
             .provider(
                 "openai",
-                ProviderConfig::openai_compatible(
-                    &format!("{uri}/v1"),
-                    Some("sk-test"),
-                    JsonStyle::JsonSchema,
-                ),
+                ProviderConfig::openai_compatible(&format!("{uri}/v1"), Some("sk-test"), style),
             )
             .provider(
                 "anthropic",
@@ -58,8 +60,13 @@ impl Mock {
     }
 
     pub fn recorder(&self) -> Recorder {
+        self.recorder_with(JsonStyle::Prompt)
+    }
+
+    /// A recorder whose `openai` provider takes structured output in `style`.
+    pub fn recorder_with(&self, style: JsonStyle) -> Recorder {
         Recorder {
-            resources: Resources::new().with(self.providers()),
+            resources: Resources::new().with(self.providers_with(style)),
             ..Recorder::default()
         }
     }

@@ -1,6 +1,8 @@
 //! The agents in `examples/` run with `agentry run` against a mock OpenAI-compatible server on
-//! 127.0.0.1 that answers as a model would: in the `<json_output>` tag the block asked for when
-//! it asked for JSON, in plain text otherwise.
+//! 127.0.0.1 that answers as a model behind a constraining server would: plain JSON fitting the
+//! schema when the request carries a `json_schema` response format (the structured-output probe
+//! included), in the `<json_output>` tag the block asked for when it asked in the prompt, in
+//! plain text otherwise.
 
 use std::path::PathBuf;
 
@@ -31,7 +33,23 @@ impl Respond for Model {
             .collect::<Vec<_>>()
             .join("\n");
         let tag = regex::Regex::new(r#"<json_output id="([0-9a-f]+)">"#).unwrap();
+        let schema = &body["response_format"]["json_schema"]["schema"];
         let content = match tag.captures(&prompt) {
+            _ if schema.is_object() => {
+                let answer: serde_json::Map<String, Value> = schema["properties"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(key, _)| {
+                        let value = match key.as_str() {
+                            "ok" => json!(true),
+                            _ => self.fields.get(key).cloned().unwrap_or(json!("")),
+                        };
+                        (key.clone(), value)
+                    })
+                    .collect();
+                Value::Object(answer).to_string()
+            }
             Some(id) => format!(
                 "<json_output id=\"{}\">{}</json_output>",
                 &id[1], self.fields
@@ -118,11 +136,25 @@ async fn the_contact_extractor_returns_structured_fields() {
     assert_eq!(outputs["Name"], "Ada Lovelace");
     assert_eq!(outputs["Contact"]["email"], "ada@example.com");
     let requests = server.received_requests().await.unwrap();
-    let asked: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let bodies: Vec<Value> = requests
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(
+        bodies[0]["messages"],
+        json!([{"role": "user", "content": "Say hello."}]),
+        "the base URL's structured-output style is probed first"
+    );
+    let asked = &bodies[1];
     assert!(
         asked.to_string().contains("Analytical Engines Ltd"),
         "the text reached the model: {asked}"
     );
+    assert_eq!(
+        asked["response_format"]["type"], "json_schema",
+        "the expected format went as a schema"
+    );
+    assert_eq!(bodies.len(), 2, "one answer, no retry");
 }
 
 #[tokio::test(flavor = "multi_thread")]
