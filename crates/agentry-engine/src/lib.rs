@@ -14,6 +14,7 @@ mod node_task;
 pub mod plan;
 pub mod reaper;
 pub mod relay;
+pub mod retention;
 mod resume;
 pub mod review;
 mod run;
@@ -40,6 +41,7 @@ pub use error::{Error, Result};
 pub use event::{Event, EventBus, EventKind};
 pub use limits::RunLimits;
 pub use plan::RetryPolicy;
+pub use retention::RetentionPolicy;
 pub use review::{ReviewAction, ReviewError, ReviewTally};
 pub use run::RunResult;
 
@@ -68,6 +70,8 @@ pub struct Config {
     pub max_queued_per_user: u64,
     /// The stuck-run sweep of the scheduler leader.
     pub reaper: reaper::ReaperPolicy,
+    /// How long finished runs' node data is kept (pruned by the scheduler leader).
+    pub retention: RetentionPolicy,
     /// The services blocks may use (HTTP client, LLM providers), built by the binary.
     pub resources: Arc<agentry_core::Resources>,
 }
@@ -85,6 +89,7 @@ impl Default for Config {
             claim_limits: agentry_store::ClaimLimits::default(),
             max_queued_per_user: 0,
             reaper: reaper::ReaperPolicy::default(),
+            retention: RetentionPolicy::default(),
             resources: Arc::default(),
         }
     }
@@ -417,6 +422,14 @@ impl Engine {
     /// Runs in progress in this process.
     pub fn running(&self) -> usize {
         self.inner.runs.lock().expect("runs lock").len()
+    }
+
+    /// This process's worker slots: (free, total); (0, 0) for a process without a worker.
+    pub fn worker_slots(&self) -> (usize, usize) {
+        (
+            self.inner.slots.available_permits(),
+            self.inner.config.worker_concurrency,
+        )
     }
 
     /// Lets runs in progress finish for up to `grace`, then stops the rest without ending them

@@ -9,6 +9,7 @@ pub mod error;
 mod extract;
 pub mod model;
 pub mod oidc;
+pub mod ops;
 pub mod perimeter;
 pub mod routes;
 pub mod web_app;
@@ -61,6 +62,8 @@ pub struct AppState {
     perimeter: Arc<Perimeter>,
     /// The web app served at `/`; none: only the API answers.
     web_app: Option<web_app::WebApp>,
+    /// Readiness and metrics (`ops`).
+    ops: Arc<ops::Ops>,
 }
 
 impl AppState {
@@ -78,6 +81,7 @@ impl AppState {
             auth: AuthMode::Local,
             perimeter: Arc::new(Perimeter::default()),
             web_app: None,
+            ops: Arc::new(ops::Ops::default()),
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
@@ -128,6 +132,16 @@ impl AppState {
     /// Where handlers record sign-ins, key and credential changes and admin actions.
     pub fn audit(&self) -> AuditLog {
         AuditLog::new(self.engine.store().clone())
+    }
+
+    /// With the process's metrics recorder and readiness state (default: no metrics).
+    pub fn with_ops(mut self, ops: Arc<ops::Ops>) -> Self {
+        self.ops = ops;
+        self
+    }
+
+    pub fn ops(&self) -> &ops::Ops {
+        &self.ops
     }
 
     /// Serves `app` at `/`, with its client-side routes.
@@ -183,12 +197,15 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
                 "this route does not accept that method",
             )
         })
+        .layer(axum::middleware::from_fn(ops::metrics::track))
         .layer(from_fn_with_state(
             state.clone(),
             auth::middleware::authenticate,
         ))
         .layer(from_fn_with_state(state.clone(), auth::middleware::guard))
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        // Probes and scrapers: outside sign-in and the host guard (`ops`).
+        .merge(ops::api_port_routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             perimeter::layer::by_ip,

@@ -55,6 +55,8 @@ pub async fn by_ip(State(state): State<AppState>, mut request: Request, next: Ne
 /// 429 in the error envelope, with `Retry-After` in whole seconds.
 pub fn too_many(bucket: Bucket<'_>, retry: RetryAfter) -> Response {
     let secs = retry.secs();
+    metrics::counter!("agentry_rate_limit_refusals_total", "limit" => bucket.name().to_string())
+        .increment(1);
     let mut response = ApiError::new(
         Code::RateLimited,
         format!("too many requests: try again in {secs} s"),
