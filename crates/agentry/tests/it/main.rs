@@ -1,8 +1,11 @@
 //! The binary's integration tests: the real `agentry` executable on real agent files.
 
 mod agents;
+mod backup;
 mod examples;
 mod llm_agents;
+mod ops;
+mod process;
 mod serve;
 mod tidy;
 mod workers;
