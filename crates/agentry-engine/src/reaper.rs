@@ -115,7 +115,8 @@ impl Engine {
                 .await?
             {
                 reaped.failed.push(id);
-                metrics::counter!("agentry_reaper_actions_total", "action" => "failed").increment(1);
+                metrics::counter!("agentry_reaper_actions_total", "action" => "failed")
+                    .increment(1);
             }
         }
         Ok(reaped)

@@ -47,7 +47,8 @@ impl Engine {
         let Some(after) = policy.after else {
             return Ok(total);
         };
-        let cutoff = Utc::now() - chrono::Duration::from_std(after).unwrap_or(chrono::Duration::MAX);
+        let cutoff =
+            Utc::now() - chrono::Duration::from_std(after).unwrap_or(chrono::Duration::MAX);
         let keep: Vec<String> = if policy.keep_outputs {
             self.registry()
                 .iter()

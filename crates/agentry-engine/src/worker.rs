@@ -72,9 +72,9 @@ impl Engine {
                     run::drive(spec, inner.writer.clone(), inner.bus.clone(), run_cancel).await;
                 tracing::info!(status = %result.status, "run ended");
                 let _ = done_tx.send(Some(result));
-            inner.runs.lock().expect("runs lock").remove(&exec_id);
-            drop(permit);
-            inner.wake.notify_one();
+                inner.runs.lock().expect("runs lock").remove(&exec_id);
+                drop(permit);
+                inner.wake.notify_one();
             }
             .instrument(span),
         );

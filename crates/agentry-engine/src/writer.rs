@@ -71,7 +71,8 @@ async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<(Batch, Option<Reply>
         metrics::histogram!("agentry_writer_batch_rows").record(rows as f64);
         let started = std::time::Instant::now();
         let result = store.apply_batch(&batch).await;
-        metrics::histogram!("agentry_writer_commit_seconds").record(started.elapsed().as_secs_f64());
+        metrics::histogram!("agentry_writer_commit_seconds")
+            .record(started.elapsed().as_secs_f64());
         let result = result.map_err(|e| {
             tracing::error!(error = %e, "writing execution progress failed");
             e.to_string()

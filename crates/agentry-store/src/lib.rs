@@ -42,9 +42,9 @@ pub use oidc::OidcLogin;
 pub use presets::{NewPreset, PresetChange};
 pub use queue::{Claim, ClaimLimits, Lease, ResumeState};
 pub use retention::Pruned;
-pub use stats::QueueStats;
 pub use reviews::{Decided, NewReview, Verdict};
 pub use schedules::NewSchedule;
+pub use stats::QueueStats;
 pub use users::DEFAULT_USER_ID;
 
 use sea_orm::DatabaseConnection;

@@ -73,7 +73,9 @@ pub async fn is_empty(url: &str) -> Result<bool> {
 /// Whether the database at `url` has any table at all (a PostgreSQL restore needs none).
 pub async fn has_tables(url: &str) -> Result<bool> {
     let db = crate::backend::connect(url).await?;
-    let has = SchemaManager::new(&db).has_table("seaql_migrations").await?
+    let has = SchemaManager::new(&db)
+        .has_table("seaql_migrations")
+        .await?
         || SchemaManager::new(&db).has_table("graphs").await?;
     db.close().await?;
     Ok(has)

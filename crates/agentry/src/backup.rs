@@ -60,8 +60,8 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
     let magic = {
         use std::io::Read as _;
         let mut head = [0u8; 16];
-        let mut f = std::fs::File::open(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
+        let mut f =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
         let n = f.read(&mut head)?;
         head[..n].to_vec()
     };
@@ -141,7 +141,11 @@ pub async fn export_all(config: &Config, dir: &Path) -> anyhow::Result<ExitCode>
                 .with_context(|| format!("cannot create {}", folder.display()))?;
             for version in store.graph_versions(&user, &graph.id).await? {
                 let value = agentry_core::export::export(&version.graph, &registry);
-                let path = folder.join(format!("{}-v{}.json", safe_name(&graph.id), version.version));
+                let path = folder.join(format!(
+                    "{}-v{}.json",
+                    safe_name(&graph.id),
+                    version.version
+                ));
                 std::fs::write(&path, serde_json::to_string_pretty(&value)? + "\n")
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 files += 1;
@@ -156,7 +160,13 @@ pub async fn export_all(config: &Config, dir: &Path) -> anyhow::Result<ExitCode>
 /// Ids are UUIDs, but a file name never takes a path separator from the database.
 fn safe_name(id: &str) -> String {
     id.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -181,9 +191,7 @@ pub fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
 /// so that it never shows in the process list).
 fn split_password(url: &str) -> anyhow::Result<(String, Option<String>)> {
     let mut parsed = url::Url::parse(url).context("the database URL does not parse")?;
-    let password = parsed.password().map(|p| {
-        percent_decode(p)
-    });
+    let password = parsed.password().map(|p| percent_decode(p));
     let _ = parsed.set_password(None);
     Ok((parsed.to_string(), password))
 }
@@ -219,7 +227,9 @@ fn pg_tool(name: &str) -> anyhow::Result<PathBuf> {
             .unwrap_or(0)
     });
     found.pop().with_context(|| {
-        format!("{name} was not found: install PostgreSQL's client tools (Debian: postgresql-client)")
+        format!(
+            "{name} was not found: install PostgreSQL's client tools (Debian: postgresql-client)"
+        )
     })
 }
 
@@ -254,7 +264,10 @@ mod tests {
             sqlite_path("sqlite://./a.db?mode=rwc").unwrap(),
             PathBuf::from("./a.db")
         );
-        assert_eq!(sqlite_path("sqlite:///var/x.db").unwrap(), PathBuf::from("/var/x.db"));
+        assert_eq!(
+            sqlite_path("sqlite:///var/x.db").unwrap(),
+            PathBuf::from("/var/x.db")
+        );
         assert!(sqlite_path("sqlite::memory:").is_err());
     }
 

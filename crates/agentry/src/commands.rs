@@ -38,10 +38,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Migrate => migrate(&config).await,
         Command::Doctor => {
-            let file = cli
-                .config
-                .clone()
-                .or_else(|| Some("agentry.toml".into()).filter(|p: &std::path::PathBuf| p.exists()));
+            let file = cli.config.clone().or_else(|| {
+                Some("agentry.toml".into()).filter(|p: &std::path::PathBuf| p.exists())
+            });
             Ok(crate::doctor::doctor(&config, file.as_deref()).await)
         }
         Command::Backup { file } => crate::backup::backup(&config, &file).await,

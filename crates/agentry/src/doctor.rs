@@ -81,12 +81,18 @@ async fn check_database(config: &Config, report: &mut Report) {
         report.line(
             Verdict::Fail,
             "database",
-            format!("`{}` is neither sqlite:// nor postgres://", config.database_url),
+            format!(
+                "`{}` is neither sqlite:// nor postgres://",
+                config.database_url
+            ),
         );
         return;
     };
-    match tokio::time::timeout(Duration::from_secs(10), maintenance::pending_migrations_at(&url))
-        .await
+    match tokio::time::timeout(
+        Duration::from_secs(10),
+        maintenance::pending_migrations_at(&url),
+    )
+    .await
     {
         Err(_) => report.line(
             Verdict::Fail,
@@ -98,9 +104,11 @@ async fn check_database(config: &Config, report: &mut Report) {
             "database",
             format!("cannot connect ({e}): check database_url (AGENTRY_DATABASE_URL)"),
         ),
-        Ok(Ok(pending)) if pending.is_empty() => {
-            report.line(Verdict::Ok, "database", format!("{backend:?}, schema current"))
-        }
+        Ok(Ok(pending)) if pending.is_empty() => report.line(
+            Verdict::Ok,
+            "database",
+            format!("{backend:?}, schema current"),
+        ),
         Ok(Ok(pending)) => report.line(
             Verdict::Warn,
             "database",
@@ -129,13 +137,19 @@ async fn check_redis(config: &Config, report: &mut Report) {
             "redis",
             format!("{e}: check redis_url (AGENTRY_REDIS_URL), or unset it to use PostgreSQL"),
         ),
-        Err(_) => report.line(Verdict::Fail, "redis", "no answer within 5 s: check redis_url"),
+        Err(_) => report.line(
+            Verdict::Fail,
+            "redis",
+            "no answer within 5 s: check redis_url",
+        ),
     }
 }
 
 /// `KEY_ID:BASE64` of 32 bytes, as the credential store takes it.
 fn check_encryption_key(report: &mut Report) {
-    let Some(value) = std::env::var("AGENTRY_ENCRYPTION_KEY").ok().filter(|v| !v.is_empty())
+    let Some(value) = std::env::var("AGENTRY_ENCRYPTION_KEY")
+        .ok()
+        .filter(|v| !v.is_empty())
     else {
         report.line(
             Verdict::Warn,
@@ -172,10 +186,16 @@ async fn check_sandbox(report: &mut Report) {
         agentry_sandbox::CodeSandbox::new(exe, agentry_sandbox::CodeSandbox::default_python());
     sandbox.runner_args = vec![crate::SANDBOX_RUNNER.into()];
     for (language, name) in [
-        (agentry_sandbox::Language::Javascript, "sandbox (JavaScript)"),
+        (
+            agentry_sandbox::Language::Javascript,
+            "sandbox (JavaScript)",
+        ),
         (agentry_sandbox::Language::Python, "sandbox (Python)"),
     ] {
-        match sandbox.run(language, "6 * 7", Some(Duration::from_secs(20))).await {
+        match sandbox
+            .run(language, "6 * 7", Some(Duration::from_secs(20)))
+            .await
+        {
             Ok(out) if out.error.is_none() && out.result.as_deref() == Some("42") => {
                 report.line(Verdict::Ok, name, "runs code under seccomp and Landlock");
             }
@@ -197,15 +217,42 @@ async fn check_sandbox(report: &mut Report) {
 async fn check_llm_providers(report: &mut Report) {
     let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
     let providers = [
-        ("openai", "OPENAI_BASE_URL", "https://api.openai.com/v1", "OPENAI_API_KEY"),
-        ("anthropic", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "ANTHROPIC_API_KEY"),
-        ("groq", "GROQ_BASE_URL", "https://api.groq.com/openai/v1", "GROQ_API_KEY"),
-        ("openrouter", "OPENROUTER_BASE_URL", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY"),
+        (
+            "openai",
+            "OPENAI_BASE_URL",
+            "https://api.openai.com/v1",
+            "OPENAI_API_KEY",
+        ),
+        (
+            "anthropic",
+            "ANTHROPIC_BASE_URL",
+            "https://api.anthropic.com/v1",
+            "ANTHROPIC_API_KEY",
+        ),
+        (
+            "groq",
+            "GROQ_BASE_URL",
+            "https://api.groq.com/openai/v1",
+            "GROQ_API_KEY",
+        ),
+        (
+            "openrouter",
+            "OPENROUTER_BASE_URL",
+            "https://openrouter.ai/api/v1",
+            "OPENROUTER_API_KEY",
+        ),
     ];
-    let client = match reqwest::Client::builder().timeout(Duration::from_secs(8)).build() {
+    let client = match reqwest::Client::builder()
+        .timeout(Duration::from_secs(8))
+        .build()
+    {
         Ok(c) => c,
         Err(e) => {
-            report.line(Verdict::Fail, "LLM providers", format!("no HTTP client: {e}"));
+            report.line(
+                Verdict::Fail,
+                "LLM providers",
+                format!("no HTTP client: {e}"),
+            );
             return;
         }
     };
@@ -222,14 +269,18 @@ async fn check_llm_providers(report: &mut Report) {
         let mut request = client.get(format!("{base}/models"));
         if let Some(key) = &key {
             request = if name == "anthropic" {
-                request.header("x-api-key", key).header("anthropic-version", "2023-06-01")
+                request
+                    .header("x-api-key", key)
+                    .header("anthropic-version", "2023-06-01")
             } else {
                 request.bearer_auth(key)
             };
         }
         let what = format!("LLM provider {name}");
         match request.send().await {
-            Ok(r) if r.status().is_success() => report.line(Verdict::Ok, &what, format!("{base} answers")),
+            Ok(r) if r.status().is_success() => {
+                report.line(Verdict::Ok, &what, format!("{base} answers"))
+            }
             Ok(r) if r.status() == 401 || r.status() == 403 => report.line(
                 Verdict::Fail,
                 &what,
@@ -249,12 +300,28 @@ async fn check_llm_providers(report: &mut Report) {
     }
     if let Some(host) = var("OLLAMA_HOST") {
         any = true;
-        let base = if host.contains("://") { host } else { format!("http://{host}") };
+        let base = if host.contains("://") {
+            host
+        } else {
+            format!("http://{host}")
+        };
         let base = base.trim_end_matches('/');
         match client.get(format!("{base}/api/tags")).send().await {
-            Ok(r) if r.status().is_success() => report.line(Verdict::Ok, "LLM provider ollama", format!("{base} answers")),
-            Ok(r) => report.line(Verdict::Warn, "LLM provider ollama", format!("{base} answered {}", r.status())),
-            Err(e) => report.line(Verdict::Fail, "LLM provider ollama", format!("{base} is unreachable ({e}): check OLLAMA_HOST")),
+            Ok(r) if r.status().is_success() => report.line(
+                Verdict::Ok,
+                "LLM provider ollama",
+                format!("{base} answers"),
+            ),
+            Ok(r) => report.line(
+                Verdict::Warn,
+                "LLM provider ollama",
+                format!("{base} answered {}", r.status()),
+            ),
+            Err(e) => report.line(
+                Verdict::Fail,
+                "LLM provider ollama",
+                format!("{base} is unreachable ({e}): check OLLAMA_HOST"),
+            ),
         }
     }
     if !any {

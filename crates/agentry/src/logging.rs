@@ -39,13 +39,15 @@ pub fn init(config: &Config, quiet: bool) -> Option<crate::telemetry::Tracing> {
         .otlp_endpoint
         .as_deref()
         .filter(|e| !e.is_empty())
-        .and_then(|endpoint| match crate::telemetry::Tracing::start(endpoint) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                eprintln!("warning: traces are off: {e:#}");
-                None
-            }
-        });
+        .and_then(
+            |endpoint| match crate::telemetry::Tracing::start(endpoint) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    eprintln!("warning: traces are off: {e:#}");
+                    None
+                }
+            },
+        );
     let otel = tracing.as_ref().map(crate::telemetry::Tracing::layer);
     let _ = tracing_subscriber::registry()
         .with(filter)

@@ -24,7 +24,8 @@ impl Tracing {
     /// `http://127.0.0.1:4318`). Needs a tokio runtime.
     pub fn start(endpoint: &str) -> anyhow::Result<Tracing> {
         let url = format!("{}/v1/traces", endpoint.trim_end_matches('/'));
-        url::Url::parse(&url).with_context(|| format!("otlp_endpoint `{endpoint}` is not a URL"))?;
+        url::Url::parse(&url)
+            .with_context(|| format!("otlp_endpoint `{endpoint}` is not a URL"))?;
         let client = OtlpHttp {
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
@@ -81,12 +82,16 @@ impl opentelemetry_http::HttpClient for OtlpHttp {
     async fn send_bytes(
         &self,
         request: opentelemetry_http::Request<opentelemetry_http::Bytes>,
-    ) -> Result<opentelemetry_http::Response<opentelemetry_http::Bytes>, opentelemetry_http::HttpError>
-    {
+    ) -> Result<
+        opentelemetry_http::Response<opentelemetry_http::Bytes>,
+        opentelemetry_http::HttpError,
+    > {
         let client = self.client.clone();
         let task = self.runtime.spawn(async move {
             let (parts, body) = request.into_parts();
-            let mut builder = client.request(parts.method, parts.uri.to_string()).body(body);
+            let mut builder = client
+                .request(parts.method, parts.uri.to_string())
+                .body(body);
             for (name, value) in &parts.headers {
                 builder = builder.header(name, value);
             }

@@ -70,7 +70,11 @@ async fn pruning_everything_and_running_runs_untouched() {
     let (done, _) = t.run(&calculator(), inputs(json!({"x": 1}))).await;
     // A run still going keeps everything.
     let waiting = graph(
-        &[("wait", COUNTDOWN, json!({"seconds": 30, "input_message": "x"}))],
+        &[(
+            "wait",
+            COUNTDOWN,
+            json!({"seconds": 30, "input_message": "x"}),
+        )],
         &[],
     );
     let running = t.start(&waiting, inputs(json!({}))).await;
@@ -79,7 +83,11 @@ async fn pruning_everything_and_running_runs_untouched() {
     assert_eq!(pruned.runs, 1, "{pruned:?}");
     let record = t.store.get_execution(DEFAULT_USER_ID, &done).await.unwrap();
     assert!(record.nodes.is_empty());
-    let record = t.store.get_execution(DEFAULT_USER_ID, &running).await.unwrap();
+    let record = t
+        .store
+        .get_execution(DEFAULT_USER_ID, &running)
+        .await
+        .unwrap();
     assert_eq!(record.nodes.len(), 1, "the running run keeps its node");
     t.engine.stop(DEFAULT_USER_ID, &running).await.unwrap();
 }

@@ -74,7 +74,10 @@ async fn render(state: &AppState) -> Response {
     metrics::gauge!("agentry_worker_slots_total").set(total as f64);
     metrics::gauge!("agentry_runs_in_process").set(state.engine.running() as f64);
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         exporter.render(),
     )
         .into_response()

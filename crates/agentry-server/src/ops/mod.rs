@@ -94,4 +94,3 @@ pub async fn serve_listener(
         .with_graceful_shutdown(shutdown)
         .await
 }
-

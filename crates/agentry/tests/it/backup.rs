@@ -22,7 +22,12 @@ fn backup_under_load_restores_every_completed_run() {
     let env = [("AGENTRY_DATABASE_URL", source.url().to_string())];
     let server = Server::start(dir.path(), &["--port", "0"], &env);
     let api = server.api().to_string();
-    let graph = call(&api, "POST", "/api/graphs", Some(&json!({"graph": calculator()})));
+    let graph = call(
+        &api,
+        "POST",
+        "/api/graphs",
+        Some(&json!({"graph": calculator()})),
+    );
     let graph_id = graph["id"].as_str().unwrap().to_string();
 
     // The load: two clients running graphs back to back until told to stop.
@@ -42,7 +47,10 @@ fn backup_under_load_restores_every_completed_run() {
                         Some(&json!({"inputs": {"x": x}})),
                     );
                     assert_eq!(run["status"], "COMPLETED", "{run}");
-                    completed.lock().unwrap().push(run["id"].as_str().unwrap().to_string());
+                    completed
+                        .lock()
+                        .unwrap()
+                        .push(run["id"].as_str().unwrap().to_string());
                     x += 1;
                 }
             })
@@ -50,7 +58,10 @@ fn backup_under_load_restores_every_completed_run() {
         .collect();
     let started = Instant::now();
     while completed.lock().unwrap().len() < 20 {
-        assert!(started.elapsed() < Duration::from_secs(60), "the load never ran");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the load never ran"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let before: Vec<String> = completed.lock().unwrap().clone();
@@ -82,7 +93,9 @@ fn backup_under_load_restores_every_completed_run() {
     assert!(!again.status.success());
 
     let target_url = match target.backend() {
-        agentry_store::Backend::Sqlite => format!("sqlite://{}", dir.path().join("restored.db").display()),
+        agentry_store::Backend::Sqlite => {
+            format!("sqlite://{}", dir.path().join("restored.db").display())
+        }
         agentry_store::Backend::Postgres => target.url().to_string(),
     };
     let out = crate::agentry_with_env(
@@ -98,7 +111,11 @@ fn backup_under_load_restores_every_completed_run() {
         &[],
     );
     assert!(!twice.status.success());
-    assert!(crate::text(&twice.stderr).contains("empty database"), "{}", crate::text(&twice.stderr));
+    assert!(
+        crate::text(&twice.stderr).contains("empty database"),
+        "{}",
+        crate::text(&twice.stderr)
+    );
 
     runtime.block_on(async {
         let restored = Store::open(&target_url).await.unwrap();
@@ -133,11 +150,18 @@ fn backup_under_load_restores_every_completed_run() {
     let export = restored_dir.path().join("export");
     let out = crate::agentry_with_env(
         restored_dir.path(),
-        &["export-all", export.to_str().unwrap(), "--database-url", &target_url],
+        &[
+            "export-all",
+            export.to_str().unwrap(),
+            "--database-url",
+            &target_url,
+        ],
         &[],
     );
     assert!(out.status.success(), "{}", crate::text(&out.stderr));
-    let file = export.join(DEFAULT_USER_ID).join(format!("{graph_id}-v1.json"));
+    let file = export
+        .join(DEFAULT_USER_ID)
+        .join(format!("{graph_id}-v1.json"));
     let exported: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(exported["id"], graph_id.as_str());
     assert_eq!(exported["nodes"].as_array().unwrap().len(), 3);

@@ -43,7 +43,12 @@ fn probes_metrics_and_json_logs() {
         assert_eq!(ready["checks"]["worker_slots"]["total"], 100);
     }
 
-    let graph = call(&api, "POST", "/api/graphs", Some(&json!({"graph": calculator()})));
+    let graph = call(
+        &api,
+        "POST",
+        "/api/graphs",
+        Some(&json!({"graph": calculator()})),
+    );
     let graph_id = graph["id"].as_str().unwrap();
     let run = start_run(&api, graph_id, 41);
     assert_eq!(run["status"], "COMPLETED", "{run}");
@@ -54,11 +59,19 @@ fn probes_metrics_and_json_logs() {
                    "input_default": {"operation": "Divide", "a": 1, "b": 0}, "metadata": {}}],
         "links": []
     });
-    let failing = call(&api, "POST", "/api/graphs", Some(&json!({"graph": failing})));
+    let failing = call(
+        &api,
+        "POST",
+        "/api/graphs",
+        Some(&json!({"graph": failing})),
+    );
     let failed = call(
         &api,
         "POST",
-        &format!("/api/graphs/{}/execute/1?wait=true", failing["id"].as_str().unwrap()),
+        &format!(
+            "/api/graphs/{}/execute/1?wait=true",
+            failing["id"].as_str().unwrap()
+        ),
         Some(&json!({"inputs": {}})),
     );
     let failed_id = failed["id"].as_str().unwrap().to_string();
@@ -85,8 +98,14 @@ fn probes_metrics_and_json_logs() {
     // The API port: only with the token.
     let (status, _) = http(&api, "GET", "/metrics", &[], None).unwrap();
     assert_eq!(status, 401);
-    let (status, _) = http(&api, "GET", "/metrics", &[("Authorization", "Bearer wrong")], None)
-        .unwrap();
+    let (status, _) = http(
+        &api,
+        "GET",
+        "/metrics",
+        &[("Authorization", "Bearer wrong")],
+        None,
+    )
+    .unwrap();
     assert_eq!(status, 401);
     let (status, text) = http(
         &api,
@@ -117,13 +136,19 @@ fn probes_metrics_and_json_logs() {
         .unwrap_or_else(|| panic!("no node failure logged: {lines:?}"));
     let spans = spans_of(node_failure);
     assert_eq!(spans[0]["name"], "run", "{node_failure}");
-    assert_eq!(spans[0]["graph_exec_id"], failed_id.as_str(), "{node_failure}");
+    assert_eq!(
+        spans[0]["graph_exec_id"],
+        failed_id.as_str(),
+        "{node_failure}"
+    );
     assert_eq!(spans[1]["name"], "node", "{node_failure}");
     assert!(spans[1]["node_exec_id"].is_string(), "{node_failure}");
     assert_eq!(node_failure["block"], "CalculatorBlock");
     assert!(
         logs.iter().any(|l| l["message"] == "run ended"
-            && spans_of(l).first().is_some_and(|s| s["graph_exec_id"] == failed_id.as_str())),
+            && spans_of(l)
+                .first()
+                .is_some_and(|s| s["graph_exec_id"] == failed_id.as_str())),
         "{lines:?}"
     );
     assert!(
@@ -142,7 +167,12 @@ fn text_logs_have_no_colour_codes_off_a_terminal() {
         &[("AGENTRY_LOG", "info".to_string())],
     );
     let api = server.api().to_string();
-    let graph = call(&api, "POST", "/api/graphs", Some(&json!({"graph": calculator()})));
+    let graph = call(
+        &api,
+        "POST",
+        "/api/graphs",
+        Some(&json!({"graph": calculator()})),
+    );
     start_run(&api, graph["id"].as_str().unwrap(), 1);
     let lines = server.stderr();
     server.terminate();
@@ -196,18 +226,35 @@ fn traces_reach_the_otlp_collector() {
         &[("AGENTRY_OTLP_ENDPOINT", format!("http://{collector}"))],
     );
     let api = server.api().to_string();
-    let graph = call(&api, "POST", "/api/graphs", Some(&json!({"graph": calculator()})));
+    let graph = call(
+        &api,
+        "POST",
+        "/api/graphs",
+        Some(&json!({"graph": calculator()})),
+    );
     let run = start_run(&api, graph["id"].as_str().unwrap(), 1);
     let exec_id = run["id"].as_str().unwrap().to_string();
     // Stopping flushes the exporter's batch.
     assert!(server.terminate().success());
     let received = received.lock().unwrap();
     assert!(!received.is_empty(), "no export reached the collector");
-    assert!(received.iter().all(|(line, _)| line.starts_with("POST /v1/traces ")));
+    assert!(
+        received
+            .iter()
+            .all(|(line, _)| line.starts_with("POST /v1/traces "))
+    );
     let all: Vec<u8> = received.iter().flat_map(|(_, body)| body.clone()).collect();
     let has = |needle: &str| all.windows(needle.len()).any(|w| w == needle.as_bytes());
     // Protobuf keeps strings as they are: span names, attribute keys and values.
-    for needle in ["agentry", "run", "node", "graph_exec_id", "node_exec_id", "CalculatorBlock", &exec_id] {
+    for needle in [
+        "agentry",
+        "run",
+        "node",
+        "graph_exec_id",
+        "node_exec_id",
+        "CalculatorBlock",
+        &exec_id,
+    ] {
         assert!(has(needle), "no `{needle}` in the exported spans");
     }
 }
@@ -228,14 +275,24 @@ fn doctor_says_what_is_fine_and_what_to_fix() {
     let base = format!("{}/v1", llm.uri());
     let good_key = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     let migrated = crate::agentry(dir.path(), &["migrate"]);
-    assert!(migrated.status.success(), "{}", crate::text(&migrated.stderr));
+    assert!(
+        migrated.status.success(),
+        "{}",
+        crate::text(&migrated.stderr)
+    );
     let out = crate::agentry_with_env(
         dir.path(),
         &["doctor"],
-        &[("OPENAI_BASE_URL", &base), ("AGENTRY_ENCRYPTION_KEY", good_key)],
+        &[
+            ("OPENAI_BASE_URL", &base),
+            ("AGENTRY_ENCRYPTION_KEY", good_key),
+        ],
     );
     let stdout = crate::text(&out.stdout);
-    assert!(stdout.contains("ok    database: Sqlite, schema current"), "{stdout}");
+    assert!(
+        stdout.contains("ok    database: Sqlite, schema current"),
+        "{stdout}"
+    );
     assert!(stdout.contains("ok    encryption key"), "{stdout}");
     assert!(stdout.contains("ok    LLM provider openai"), "{stdout}");
     assert!(stdout.contains("sandbox (JavaScript)"), "{stdout}");
@@ -253,7 +310,10 @@ fn doctor_says_what_is_fine_and_what_to_fix() {
     let stdout = crate::text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("FAIL  encryption key"), "{stdout}");
-    assert!(stdout.contains("FAIL  LLM provider openai: http://127.0.0.1:9/v1 is unreachable"), "{stdout}");
+    assert!(
+        stdout.contains("FAIL  LLM provider openai: http://127.0.0.1:9/v1 is unreachable"),
+        "{stdout}"
+    );
     assert!(stdout.contains("FAIL  redis"), "{stdout}");
     assert!(!stdout.contains("not-a-key"), "the key was printed");
 }

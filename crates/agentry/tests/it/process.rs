@@ -131,7 +131,10 @@ pub fn http(
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| std::io::Error::other(format!("no status: {head}")))?;
     // The bodies here are small; a chunked one is unwrapped by taking what lies between sizes.
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         unchunk(body)
     } else {
         body.to_string()
@@ -158,7 +161,10 @@ fn unchunk(body: &str) -> String {
 /// A JSON request that must answer 2xx; its body.
 pub fn json(addr: &str, method: &str, path: &str, body: Option<&Value>) -> Value {
     let (status, text) = http(addr, method, path, &[], body).unwrap();
-    assert!((200..300).contains(&status), "{method} {path}: {status} {text}");
+    assert!(
+        (200..300).contains(&status),
+        "{method} {path}: {status} {text}"
+    );
     serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body: {text}"))
 }
 
