@@ -19,6 +19,12 @@ fn backup_under_load_restores_every_completed_run() {
     let source = runtime.block_on(agentry_store::testing::fresh_database());
     let target = runtime.block_on(agentry_store::testing::fresh_database());
     let dir = tempfile::tempdir().unwrap();
+    // The load's clients share one address: per-address rate limits would refuse them.
+    std::fs::write(
+        dir.path().join("agentry.toml"),
+        "[perimeter.rate_limits]\nenabled = false\n",
+    )
+    .unwrap();
     let env = [("AGENTRY_DATABASE_URL", source.url().to_string())];
     let server = Server::start(dir.path(), &["--port", "0"], &env);
     let api = server.api().to_string();

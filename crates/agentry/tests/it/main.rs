@@ -6,6 +6,7 @@ mod examples;
 mod llm_agents;
 mod ops;
 mod process;
+mod rolling;
 mod serve;
 mod tidy;
 mod workers;
