@@ -19,8 +19,8 @@ pub struct Health {
     status: &'static str,
 }
 
-/// Liveness: answers while the process serves. It does not touch the database, so a slow
-/// database never gets the process restarted; `GET /ready` checks the database.
+// It never touches the database, so a slow database never gets processes restarted.
+/// Liveness: answers while the process serves (`GET /ready` checks the database).
 #[utoipa::path(get, path = "/health", tag = "health",
     responses((status = 200, description = "healthy", body = Health)))]
 async fn health() -> ApiResult<Json<Health>> {
