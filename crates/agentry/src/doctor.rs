@@ -163,7 +163,7 @@ fn check_encryption_key(report: &mut Report) {
             return true;
         };
         let decoded = base64::engine::general_purpose::STANDARD.decode(b64.trim());
-        id.is_empty() || decoded.map_or(true, |k| k.len() != 32)
+        id.is_empty() || !decoded.is_ok_and(|k| k.len() == 32)
     });
     match bad {
         None => report.line(Verdict::Ok, "encryption key", "well-formed (KEY_ID:BASE64, 32 bytes)"),

@@ -15,7 +15,11 @@ use crate::process::{Server, http, json as call};
 
 /// Starts a run through whichever API process answers; `Err` on any answer a client must not
 /// see during a restart.
-fn start_run(apis: &Mutex<Vec<String>>, turn: usize, graph_id: &str) -> Result<Option<String>, String> {
+fn start_run(
+    apis: &Mutex<Vec<String>>,
+    turn: usize,
+    graph_id: &str,
+) -> Result<Option<String>, String> {
     let addrs = apis.lock().unwrap().clone();
     for i in 0..addrs.len() * 2 {
         let addr = &addrs[(turn + i) % addrs.len()];
@@ -69,7 +73,10 @@ fn rolling_restart_loses_and_repeats_no_run() {
         && let Ok(redis) = std::env::var("TEST_REDIS_URL")
     {
         env.push(("AGENTRY_REDIS_URL", redis));
-        env.push(("AGENTRY_REDIS_CHANNEL", format!("rolling-{}", uuid::Uuid::new_v4())));
+        env.push((
+            "AGENTRY_REDIS_CHANNEL",
+            format!("rolling-{}", uuid::Uuid::new_v4()),
+        ));
     }
     let start = |role: &str| Server::start(dir.path(), &["--role", role, "--port", "0"], &env);
     let mut processes = vec![start("api"), start("api"), start("worker"), start("worker")];
@@ -77,7 +84,12 @@ fn rolling_restart_loses_and_repeats_no_run() {
         processes[0].api().to_string(),
         processes[1].api().to_string(),
     ]));
-    let graph = call(&apis.lock().unwrap()[0], "POST", "/api/graphs", Some(&json!({"graph": timer_graph()})));
+    let graph = call(
+        &apis.lock().unwrap()[0],
+        "POST",
+        "/api/graphs",
+        Some(&json!({"graph": timer_graph()})),
+    );
     let graph_id = graph["id"].as_str().unwrap().to_string();
 
     let started = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -106,7 +118,10 @@ fn rolling_restart_loses_and_repeats_no_run() {
         let since = Instant::now();
         let target = started.lock().unwrap().len() + n;
         while started.lock().unwrap().len() < target {
-            assert!(since.elapsed() < Duration::from_secs(60), "no runs are being started");
+            assert!(
+                since.elapsed() < Duration::from_secs(60),
+                "no runs are being started"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     };
@@ -136,10 +151,16 @@ fn rolling_restart_loses_and_repeats_no_run() {
         let path = format!("/api/graphs/{graph_id}/executions/{id}");
         let run = loop {
             let run = call(&api, "GET", &path, None);
-            if run["status"] == "COMPLETED" || run["status"] == "FAILED" || run["status"] == "TERMINATED" {
+            if run["status"] == "COMPLETED"
+                || run["status"] == "FAILED"
+                || run["status"] == "TERMINATED"
+            {
                 break run;
             }
-            assert!(since.elapsed() < Duration::from_secs(120), "run {id} never ended: {run}");
+            assert!(
+                since.elapsed() < Duration::from_secs(120),
+                "run {id} never ended: {run}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         };
         assert_eq!(run["status"], "COMPLETED", "{run}");
@@ -154,6 +175,13 @@ fn rolling_restart_loses_and_repeats_no_run() {
         store.close().await.unwrap();
         counts.iter().map(|(_, n)| n).sum()
     });
-    assert_eq!(in_database as usize, started.len(), "runs in the database vs started");
-    eprintln!("rolling restart: {} runs started and completed, 0 client errors", started.len());
+    assert_eq!(
+        in_database as usize,
+        started.len(),
+        "runs in the database vs started"
+    );
+    eprintln!(
+        "rolling restart: {} runs started and completed, 0 client errors",
+        started.len()
+    );
 }
