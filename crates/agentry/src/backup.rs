@@ -191,7 +191,7 @@ pub fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
 /// so that it never shows in the process list).
 fn split_password(url: &str) -> anyhow::Result<(String, Option<String>)> {
     let mut parsed = url::Url::parse(url).context("the database URL does not parse")?;
-    let password = parsed.password().map(|p| percent_decode(p));
+    let password = parsed.password().map(percent_decode);
     let _ = parsed.set_password(None);
     Ok((parsed.to_string(), password))
 }
