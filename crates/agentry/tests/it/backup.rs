@@ -81,7 +81,12 @@ fn backup_under_load_restores_every_completed_run() {
     assert!(out.status.success(), "{}", crate::text(&out.stderr));
     // The runs went on meanwhile; stop the load once a few more completed after the backup.
     let after_backup = completed.lock().unwrap().len();
+    let since = Instant::now();
     while completed.lock().unwrap().len() < after_backup + 5 {
+        assert!(
+            since.elapsed() < Duration::from_secs(60),
+            "the load stopped after the backup"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     stop.store(true, Ordering::SeqCst);
