@@ -180,8 +180,11 @@ fn text_logs_have_no_colour_codes_off_a_terminal() {
     assert!(lines.iter().all(|l| !l.contains('\u{1b}')), "{lines:?}");
 }
 
+/// What the collector received: each request line and body.
+type Exports = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
 /// A collector on 127.0.0.1 that keeps every OTLP/HTTP export it receives.
-fn collector() -> (String, Arc<Mutex<Vec<(String, Vec<u8>)>>>) {
+fn collector() -> (String, Exports) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     let received = Arc::new(Mutex::new(Vec::new()));

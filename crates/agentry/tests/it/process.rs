@@ -72,10 +72,6 @@ impl Server {
         self.api.as_deref().expect("an API process")
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.as_ref().unwrap().id()
-    }
-
     /// SIGTERM, then waits for the process to end.
     pub fn terminate(mut self) -> ExitStatus {
         let mut child = self.child.take().unwrap();

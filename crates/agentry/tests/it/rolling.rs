@@ -79,7 +79,7 @@ fn rolling_restart_loses_and_repeats_no_run() {
         ));
     }
     let start = |role: &str| Server::start(dir.path(), &["--role", role, "--port", "0"], &env);
-    let mut processes = vec![start("api"), start("api"), start("worker"), start("worker")];
+    let mut processes = [start("api"), start("api"), start("worker"), start("worker")];
     let apis = Arc::new(Mutex::new(vec![
         processes[0].api().to_string(),
         processes[1].api().to_string(),
