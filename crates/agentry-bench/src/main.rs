@@ -1,9 +1,11 @@
-//! Agentry's benchmarks W1–W7 (see docs/benchmarks.md): per-step overhead of a chain, parallel
+//! Agentry's benchmarks W1–W9 (see docs/benchmarks.md): per-step overhead of a chain, parallel
 //! branches, and runs through the HTTP API, all with SQLite persistence on. Figures are reported
 //! beside baselines measured in the same run, because this machine is shared and noisy.
 
 mod agent;
+mod auth;
 mod graphs;
+mod hostile;
 mod live;
 mod queue;
 
@@ -15,6 +17,10 @@ use agentry_engine::{Config, Engine, ExecuteRequest};
 use agentry_store::{DEFAULT_USER_ID, Store};
 use anyhow::{Context as _, ensure};
 use serde_json::{Map, Value, json};
+
+/// The allocator of the `agentry` binary, so that W8's memory figures are the server's.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 struct Bench {
     engine: Engine,
@@ -311,6 +317,8 @@ async fn execute_http(
 }
 
 fn main() -> anyhow::Result<()> {
+    // As the binary: freed memory goes back to the system in the background.
+    let _ = tikv_jemalloc_ctl::background_thread::write(true);
     let which: Vec<String> = std::env::args().skip(1).collect();
     let wants = |w: &str| which.is_empty() || which.iter().any(|a| a.eq_ignore_ascii_case(w));
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -341,6 +349,12 @@ fn main() -> anyhow::Result<()> {
         }
         if wants("w7") {
             agent::w7(&mut report).await?;
+        }
+        if wants("w8") {
+            auth::w8(&mut report).await?;
+        }
+        if wants("w9") {
+            hostile::w9(&mut report).await?;
         }
         println!("{}", report.join("\n"));
         anyhow::Ok(())

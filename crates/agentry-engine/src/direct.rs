@@ -19,6 +19,7 @@ struct Collect<'a> {
     outputs: Vec<(String, Value)>,
     resources: &'a agentry_core::Resources,
     memory: crate::memory::StoreMemory,
+    credentials: crate::integrations::RunCredentials,
 }
 
 impl Context for Collect<'_> {
@@ -33,6 +34,9 @@ impl Context for Collect<'_> {
     }
     fn memory(&self) -> Option<&dyn agentry_core::Memory> {
         Some(&self.memory)
+    }
+    fn credentials(&self) -> Option<&dyn agentry_core::Credentials> {
+        Some(&self.credentials)
     }
 }
 
@@ -53,6 +57,10 @@ impl Engine {
             outputs: Vec::new(),
             resources: &self.inner.config.resources,
             memory: crate::memory::StoreMemory::new(self.inner.store.clone(), user_id),
+            credentials: crate::integrations::RunCredentials::new(
+                self.inner.vault.clone(),
+                user_id,
+            ),
         };
         let result = match prepare_input(&block.info, &Map::new(), input) {
             Ok(input) => block.run(input, &mut cx).await.map_err(|e| e.to_string()),

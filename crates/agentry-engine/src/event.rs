@@ -26,6 +26,10 @@ pub enum EventKind {
         node_id: String,
         pin: String,
         value: Value,
+        /// Which of the execution's outputs this is (0 for its first); absent in events stored
+        /// before it was recorded. A client resuming mid-node gets the earlier ones from the store.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index: Option<i32>,
     },
     /// An output node yielded a graph output.
     GraphOutput { name: String, value: Value },

@@ -8,7 +8,9 @@ mod error;
 pub mod event;
 pub mod graphs;
 mod inputs;
+pub mod integrations;
 pub mod limits;
+mod liveness;
 mod memory;
 mod node_task;
 pub mod plan;
@@ -19,6 +21,7 @@ pub mod retention;
 pub mod review;
 mod run;
 pub mod scheduler;
+mod share;
 mod sub_graphs;
 mod tool_nodes;
 mod worker;
@@ -56,8 +59,15 @@ pub struct Config {
     pub event_capacity: usize,
     /// Runs this process executes at once; 0 makes it an API-only process that only enqueues.
     pub worker_concurrency: usize,
+    /// Slots one user's top-level runs may hold at once in this process (`share.rs`); 0, the
+    /// default, is all but a tenth of `worker_concurrency`, so another user's run always finds
+    /// a free slot.
+    pub user_share: usize,
     /// How long a worker's claim on a run holds without renewal.
     pub lease: Duration,
+    /// Whether a starting worker frees at once the leases of dead worker processes of the same
+    /// host (checked through `/proc`); off, they wait for expiry like other hosts' runs.
+    pub take_over_on_host: bool,
     /// How often an idle worker looks for runs enqueued by other processes.
     pub poll_interval: Duration,
     /// This process's name in leases.
@@ -74,6 +84,8 @@ pub struct Config {
     pub retention: RetentionPolicy,
     /// The services blocks may use (HTTP client, LLM providers), built by the binary.
     pub resources: Arc<agentry_core::Resources>,
+    /// The keys that seal users' credentials and the OAuth2 providers.
+    pub credentials: integrations::CredentialSettings,
 }
 
 impl Default for Config {
@@ -83,7 +95,9 @@ impl Default for Config {
             limits: RunLimits::default(),
             event_capacity: 4096,
             worker_concurrency: 100,
+            user_share: 0,
             lease: Duration::from_secs(30),
+            take_over_on_host: true,
             poll_interval: Duration::from_secs(1),
             worker_id: format!("worker-{}", uuid::Uuid::new_v4()),
             claim_limits: agentry_store::ClaimLimits::default(),
@@ -91,6 +105,7 @@ impl Default for Config {
             reaper: reaper::ReaperPolicy::default(),
             retention: RetentionPolicy::default(),
             resources: Arc::default(),
+            credentials: integrations::CredentialSettings::default(),
         }
     }
 }
@@ -107,11 +122,14 @@ struct Inner {
     writer: writer::Writer,
     bus: EventBus,
     plans: plan::PlanCache,
+    vault: Arc<integrations::Vault>,
     runs: Mutex<HashMap<String, RunHandle>>,
     /// Graph versions are immutable: cache them by (id, version).
     graphs: Mutex<HashMap<(String, i32), Arc<GraphRecord>>>,
     /// Free run slots of this process's worker.
     slots: Arc<tokio::sync::Semaphore>,
+    /// The slots each user holds, against its share.
+    shares: Arc<share::UserShares>,
     /// Wakes the worker loop: a run was enqueued or a slot freed.
     wake: tokio::sync::Notify,
     config: Config,
@@ -123,7 +141,7 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
-/// Inputs for single nodes of a run, by node id, given at its start.
+/// Inputs for single nodes of a run, by node id, applied to each of their executions.
 pub type NodeInputs = HashMap<String, Map<String, Value>>;
 
 /// Node inputs as stored with the run.
@@ -163,6 +181,10 @@ impl Engine {
         Engine {
             inner: Arc::new(Inner {
                 writer: writer::Writer::spawn(store.clone()),
+                vault: Arc::new(integrations::Vault::new(
+                    store.clone(),
+                    config.credentials.clone(),
+                )),
                 bus: EventBus::new(config.event_capacity),
                 store,
                 registry,
@@ -170,6 +192,7 @@ impl Engine {
                 runs: Mutex::new(HashMap::new()),
                 graphs: Mutex::new(HashMap::new()),
                 slots: Arc::new(tokio::sync::Semaphore::new(config.worker_concurrency)),
+                shares: share::UserShares::new(config.user_share, config.worker_concurrency),
                 wake: tokio::sync::Notify::new(),
                 config,
             }),
@@ -178,6 +201,11 @@ impl Engine {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Users' credentials.
+    pub fn vault(&self) -> &Arc<integrations::Vault> {
+        &self.inner.vault
     }
 
     pub fn registry(&self) -> &Arc<Registry> {
@@ -310,14 +338,18 @@ impl Engine {
         // With a free slot here (and no caps to check) the run is leased to this process from
         // the start: no claim round trip, no wake-up. Otherwise any worker claims it. A child
         // runs here at once on its parent's slot (`child.rs`).
-        let permit = if parent.is_some() {
+        // A user holding its whole share of the slots queues instead (`share.rs`).
+        let slot = if parent.is_some() {
             None
         } else if config.worker_concurrency > 0 && !config.claim_limits.is_capped() {
-            self.inner.slots.clone().try_acquire_owned().ok()
+            self.inner.shares.try_take(req.user_id).and_then(|share| {
+                let permit = self.inner.slots.clone().try_acquire_owned().ok()?;
+                Some(share::Slot::new(permit, share))
+            })
         } else {
             None
         };
-        let run_here = parent.is_some() || permit.is_some();
+        let run_here = parent.is_some() || slot.is_some();
         let lease = run_here.then(|| Lease {
             worker_id: self.inner.config.worker_id.clone(),
             until_ms: now_ms() + self.inner.config.lease.as_millis() as i64,
@@ -331,7 +363,7 @@ impl Engine {
                 req.inputs,
                 node_inputs,
                 None,
-                permit,
+                slot,
                 parent.map_or_else(child::Lineage::root, |p| p.lineage),
             ),
             (false, _) => {
@@ -456,6 +488,14 @@ impl Engine {
             .await
         {
             tracing::warn!(error = %e, "releasing run leases on shutdown failed");
+        }
+        if let Err(e) = self
+            .inner
+            .store
+            .forget_worker(&self.inner.config.worker_id)
+            .await
+        {
+            tracing::warn!(error = %e, "forgetting this worker process failed");
         }
     }
 }

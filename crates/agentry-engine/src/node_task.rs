@@ -50,6 +50,7 @@ pub struct NodeJob {
     pub tx: UnboundedSender<Msg>,
     pub sub_agents: Option<Arc<dyn SubAgents>>,
     pub memory: Option<Arc<dyn agentry_core::Memory>>,
+    pub credentials: Option<Arc<dyn agentry_core::Credentials>>,
     /// The tool nodes linked from this node's `tools` pin, when it has any.
     pub tool_nodes: Option<Arc<dyn ToolNodes>>,
     pub resources: Arc<Resources>,
@@ -117,6 +118,7 @@ struct NodeContext<'a> {
     caps: OutputCaps,
     sub_agents: Option<&'a dyn SubAgents>,
     memory: Option<&'a dyn agentry_core::Memory>,
+    credentials: Option<&'a dyn agentry_core::Credentials>,
     tool_nodes: Option<&'a dyn ToolNodes>,
     resources: &'a Resources,
     stats: &'a mut Map<String, Value>,
@@ -153,6 +155,9 @@ impl Context for NodeContext<'_> {
     }
     fn memory(&self) -> Option<&dyn agentry_core::Memory> {
         self.memory
+    }
+    fn credentials(&self) -> Option<&dyn agentry_core::Credentials> {
+        self.credentials
     }
     fn reviews(&self) -> Option<&dyn agentry_core::Reviews> {
         self.reviews.map(|r| r as &dyn agentry_core::Reviews)
@@ -209,6 +214,7 @@ async fn attempt(
         },
         sub_agents: job.sub_agents.as_deref(),
         memory: job.memory.as_deref(),
+        credentials: job.credentials.as_deref(),
         tool_nodes: job.tool_nodes.as_deref(),
         resources: &job.resources,
         stats,

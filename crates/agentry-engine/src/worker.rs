@@ -8,7 +8,7 @@ use agentry_core::ExecutionStatus;
 use agentry_store::{Claim, ResumeState, RunUpdate};
 use chrono::Utc;
 use serde_json::{Map, Value};
-use tokio::sync::{OwnedSemaphorePermit, watch};
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
@@ -30,7 +30,7 @@ impl Engine {
         inputs: Map<String, Value>,
         node_inputs: crate::NodeInputs,
         resume: Option<ResumeState>,
-        permit: Option<OwnedSemaphorePermit>,
+        slot: Option<crate::share::Slot>,
         lineage: crate::child::Lineage,
     ) {
         let cancel = CancellationToken::new();
@@ -56,6 +56,10 @@ impl Engine {
                 self.inner.store.clone(),
                 user_id.clone(),
             ))),
+            credentials: Some(Arc::new(crate::integrations::RunCredentials::new(
+                self.inner.vault.clone(),
+                user_id.clone(),
+            ))),
             resources: self.inner.config.resources.clone(),
             reviews: Some(self.inner.store.clone()),
         };
@@ -73,7 +77,7 @@ impl Engine {
                 tracing::info!(status = %result.status, "run ended");
                 let _ = done_tx.send(Some(result));
                 inner.runs.lock().expect("runs lock").remove(&exec_id);
-                drop(permit);
+                drop(slot);
                 inner.wake.notify_one();
             }
             .instrument(span),
@@ -95,7 +99,48 @@ impl Engine {
         let heartbeat = self.clone();
         let stop = shutdown.clone();
         tokio::spawn(async move { heartbeat.renew_loop(stop).await });
-        tokio::spawn(async move { engine.claim_loop(shutdown).await })
+        tokio::spawn(async move {
+            engine.take_over_dead_predecessors().await;
+            engine.claim_loop(shutdown).await
+        })
+    }
+
+    /// Records this process as a worker and frees the leases of dead worker processes on the
+    /// same host (a restart after a crash), so their runs resume now instead of when the
+    /// leases expire. Workers on other hosts are never judged from here: their runs wait for
+    /// expiry (`Config::lease`).
+    async fn take_over_dead_predecessors(&self) {
+        if !self.inner.config.take_over_on_host {
+            return;
+        }
+        let store = &self.inner.store;
+        let Some(me) = crate::liveness::current(&self.inner.config.worker_id) else {
+            return;
+        };
+        if let Err(e) = store.register_worker(&me).await {
+            tracing::warn!(error = %e, "recording this worker process failed");
+            return;
+        }
+        let others = match store.workers_on_host(&me.host, &me.worker_id).await {
+            Ok(others) => others,
+            Err(e) => {
+                tracing::warn!(error = %e, "listing this host's worker processes failed");
+                return;
+            }
+        };
+        for dead in others
+            .iter()
+            .filter(|other| !crate::liveness::is_alive(other, &me))
+        {
+            match store.release_dead_worker(&dead.worker_id).await {
+                Ok(runs) => {
+                    tracing::info!(worker = %dead.worker_id, pid = dead.pid, runs, "took over the leases of a dead worker process on this host");
+                }
+                Err(e) => {
+                    tracing::warn!(worker = %dead.worker_id, error = %e, "releasing a dead worker's leases failed");
+                }
+            }
+        }
     }
 
     async fn claim_loop(&self, shutdown: CancellationToken) {
@@ -109,15 +154,18 @@ impl Engine {
                     Err(_) => return,
                 },
             };
+            let full = self.inner.shares.full();
             match self
                 .inner
                 .store
-                .claim_next(&config.worker_id, lease_ms, config.claim_limits)
+                .claim_next_except(&config.worker_id, lease_ms, config.claim_limits, &full)
                 .await
             {
                 Ok(Some(claim)) => {
+                    let share = self.inner.shares.take(&claim.user_id);
+                    let slot = crate::share::Slot::new(permit, share);
                     let engine = self.clone();
-                    tokio::spawn(async move { engine.take_over(claim, permit).await });
+                    tokio::spawn(async move { engine.take_over(claim, slot).await });
                     continue;
                 }
                 Ok(None) => drop(permit),
@@ -184,7 +232,7 @@ impl Engine {
     }
 
     /// Starts a claimed run: fresh when it never ran, resumed when a worker died running it.
-    async fn take_over(&self, claim: Claim, permit: OwnedSemaphorePermit) {
+    async fn take_over(&self, claim: Claim, slot: crate::share::Slot) {
         // A claim after an earlier one: the worker that held the run stopped holding it.
         if claim.attempts > 1 {
             metrics::counter!("agentry_leases_taken_over_total").increment(1);
@@ -260,7 +308,7 @@ impl Engine {
             inputs,
             node_inputs,
             resume,
-            Some(permit),
+            Some(slot),
             lineage,
         );
     }

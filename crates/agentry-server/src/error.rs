@@ -72,6 +72,12 @@ codes! {
     ExecutionNotInReview = (CONFLICT, "execution_not_in_review", "The run is not waiting for a review."),
     ReviewsOfSeveralExecutions = (CONFLICT, "reviews_of_several_executions", "One request decided reviews of more than one run."),
     InvalidSignature = (UNAUTHORIZED, "invalid_signature", "The webhook call lacks the trigger's secret or a valid signature of the body."),
+    // Users' credentials.
+    InvalidCredentialsRequest = (BAD_REQUEST, "invalid_credentials_request", "The credentials to store are malformed, or an OAuth2 callback's state is unknown, expired or already used; the message never quotes a secret."),
+    InvalidCredentialsInputs = (BAD_REQUEST, "invalid_credentials_inputs", "An execute request's `credentials_inputs` names a field the graph's `credentials_input_schema` lacks, or a value without an id."),
+    OauthNotConfigured = (BAD_REQUEST, "oauth_not_configured", "The operator configured no OAuth2 client for this provider (`[[oauth_providers]]`)."),
+    OauthFailed = (BAD_GATEWAY, "oauth_failed", "The provider refused the OAuth2 code or refresh token, or could not be reached."),
+    EncryptionKeyMissing = (SERVICE_UNAVAILABLE, "encryption_key_missing", "No encryption key is configured, so credentials cannot be stored: set `AGENTRY_ENCRYPTION_KEY` (README, Credentials)."),
     TriggerGone = (GONE, "trigger_gone", "The graph's active version no longer has this webhook's trigger node."),
     // Sign-in, sessions and API keys.
     Unauthenticated = (UNAUTHORIZED, "unauthenticated", "The route needs a signed-in user and the request carries no credentials."),
@@ -235,6 +241,22 @@ impl From<agentry_store::Error> for ApiError {
             }
             agentry_store::Error::Conflict(what) => ApiError::new(Code::Conflict, what),
             other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<agentry_engine::integrations::CredentialsError> for ApiError {
+    fn from(e: agentry_engine::integrations::CredentialsError) -> Self {
+        use agentry_engine::integrations::CredentialsError as E;
+        let message = e.to_string();
+        match e {
+            E::NoKey => ApiError::new(Code::EncryptionKeyMissing, message),
+            E::NotFound(what) => ApiError::not_found(format!("{what} not found")),
+            E::Invalid(_) => ApiError::new(Code::InvalidCredentialsRequest, message),
+            E::NoOauth(_) => ApiError::new(Code::OauthNotConfigured, message),
+            E::Oauth { .. } => ApiError::new(Code::OauthFailed, message),
+            E::Store(s) => s.into(),
+            other @ E::Keyring(_) => ApiError::internal(other),
         }
     }
 }

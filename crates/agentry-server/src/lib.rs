@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 mod extract;
+pub mod listener;
 pub mod model;
 pub mod oidc;
 pub mod ops;
@@ -167,6 +168,10 @@ struct ApiDoc;
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::health::router())
+        .merge(routes::auth::router())
+        .merge(routes::admin::router())
+        .merge(routes::api_keys::router())
+        .merge(routes::external::router())
         .merge(routes::blocks::router())
         .merge(routes::graphs::router())
         .merge(routes::executions::router())
@@ -174,6 +179,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::presets::router())
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
+        .merge(routes::integrations::router())
 }
 
 /// The router and its OpenAPI document.
@@ -198,6 +204,11 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             )
         })
         .layer(axum::middleware::from_fn(ops::metrics::track))
+        // Inside `authenticate`: counts the principal it found.
+        .layer(from_fn_with_state(
+            state.clone(),
+            perimeter::layer::by_principal,
+        ))
         .layer(from_fn_with_state(
             state.clone(),
             auth::middleware::authenticate,
@@ -220,9 +231,7 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             router
         }
     };
-    let router = perimeter::headers::apply(router)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state);
+    let router = perimeter::panics::apply(perimeter::headers::apply(router)).with_state(state);
     (router, api)
 }
 

@@ -228,6 +228,50 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.data).collect())
     }
 
+    /// At most `limit` of a run's stored events after `after_seq`, in order: one index seek on
+    /// (run, seq), so a client resuming near the end of a long run reads only the tail.
+    pub async fn events_page(
+        &self,
+        user_id: &str,
+        exec_id: &str,
+        after_seq: i64,
+        limit: u64,
+    ) -> Result<Vec<Value>> {
+        use crate::entity::execution_event::{Column, Entity};
+        let rows = Entity::find()
+            .filter(Column::GraphExecId.eq(exec_id))
+            .filter(Column::UserId.eq(user_id))
+            .filter(Column::Seq.gt(after_seq))
+            .order_by_asc(Column::Seq)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|r| r.data).collect())
+    }
+
+    /// The values one node execution yielded before its output number `before` (all of them
+    /// when `None`), in order, as (pin, value): what a client resuming mid-node has seen.
+    pub async fn node_outputs_before(
+        &self,
+        user_id: &str,
+        graph_exec_id: &str,
+        node_exec_id: &str,
+        before: Option<i32>,
+    ) -> Result<Vec<(String, Value)>> {
+        let mut query = node_output::Entity::find()
+            .filter(node_output::Column::GraphExecId.eq(graph_exec_id))
+            .filter(node_output::Column::NodeExecId.eq(node_exec_id))
+            .filter(node_output::Column::UserId.eq(user_id));
+        if let Some(before) = before {
+            query = query.filter(node_output::Column::Seq.lt(before));
+        }
+        let rows = query
+            .order_by_asc(node_output::Column::Seq)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|r| (r.name, r.data)).collect())
+    }
+
     /// A run's row, whoever owns it (for the engine, which checks ownership before).
     pub async fn run_row(&self, exec_id: &str) -> Result<Option<graph_execution::Model>> {
         Ok(graph_execution::Entity::find_by_id(exec_id.to_string())

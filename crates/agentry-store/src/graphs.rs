@@ -4,7 +4,8 @@ use agentry_core::Graph;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 
 use crate::entity::graph::{self, Column, Entity};
@@ -51,6 +52,13 @@ impl Store {
             .map_err(|e| Error::Corrupt(format!("graph {}: {e}", graph.id)))?;
         let now = Utc::now();
         let txn = self.db.begin().await?;
+        if self.backend == crate::Backend::Sqlite {
+            // Take SQLite's write lock before reading: a transaction that reads and then writes
+            // fails at once ("database is locked") when another connection wrote in between,
+            // where a writer first simply waits its turn (busy timeout).
+            txn.execute_unprepared("UPDATE graphs SET id = id WHERE 0 = 1")
+                .await?;
+        }
         if Entity::find_by_id((graph.id.clone(), graph.version))
             .one(&txn)
             .await?

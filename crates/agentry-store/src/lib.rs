@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backend;
 mod batch;
+pub mod credentials;
 pub mod entity;
 mod error;
 pub mod executions;
@@ -27,10 +28,12 @@ pub mod stats;
 pub mod testing;
 pub mod users;
 pub mod webhooks;
+pub mod workers;
 
 pub use accounts::NewAccount;
 pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, NewAuditEvent};
 pub use backend::Backend;
+pub use credentials::{NewCredential, NewOauthState, Sealed};
 pub use error::{Error, Result};
 pub use executions::{
     Batch, EventRow, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow,
@@ -46,6 +49,7 @@ pub use reviews::{Decided, NewReview, Verdict};
 pub use schedules::NewSchedule;
 pub use stats::QueueStats;
 pub use users::DEFAULT_USER_ID;
+pub use workers::WorkerProcess;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;

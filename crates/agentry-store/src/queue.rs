@@ -116,6 +116,19 @@ impl Store {
         lease_ms: i64,
         limits: ClaimLimits,
     ) -> Result<Option<Claim>> {
+        self.claim_next_except(worker_id, lease_ms, limits, &[])
+            .await
+    }
+
+    /// As `claim_next`, passing over the runs of `skip_users` (users holding their whole share
+    /// of this worker's slots).
+    pub async fn claim_next_except(
+        &self,
+        worker_id: &str,
+        lease_ms: i64,
+        limits: ClaimLimits,
+        skip_users: &[String],
+    ) -> Result<Option<Claim>> {
         use queue_entry::Column as C;
         let now = now_ms();
         let q = Alias::new("q");
@@ -134,6 +147,9 @@ impl Store {
         pick.column((q.clone(), C::ExecId))
             .from_as(queue_entry::Entity, q.clone())
             .and_where(Expr::col((q.clone(), C::LockedUntil)).lt(now));
+        if !skip_users.is_empty() {
+            pick.and_where(Expr::col((q.clone(), C::UserId)).is_not_in(skip_users.iter().cloned()));
+        }
         if limits.per_user > 0 {
             pick.and_where(held_alike(C::UserId).lt(i64::from(limits.per_user)));
         }

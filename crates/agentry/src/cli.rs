@@ -30,6 +30,14 @@ pub enum Command {
         /// Which parts to run (default: all): `api`, `worker`, `scheduler`, comma-separated.
         #[arg(long, value_delimiter = ',')]
         role: Vec<crate::config::Role>,
+        /// Serve without sign-in: every request is the local user. Loopback addresses only.
+        #[arg(long)]
+        no_auth: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Import an agent file and run it, printing each graph output as it arrives.
     Run {
@@ -53,6 +61,11 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+    },
+    /// Manage the keys that encrypt users' credentials.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
     },
     /// Write the API's OpenAPI document (the UI's typed client is generated from it).
     Openapi {
@@ -81,4 +94,28 @@ pub enum Command {
         #[arg(long, conflicts_with = "json")]
         markdown: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (one line), or asked for
+    /// without echo when standard input is a terminal.
+    Create {
+        email: String,
+        /// Make the account an administrator (the server's first account always is).
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Print a new random key as `KEY_ID:BASE64`, for AGENTRY_ENCRYPTION_KEY.
+    Generate {
+        /// The key's id, stored with every value it seals.
+        #[arg(long, default_value = "k1")]
+        id: String,
+    },
+    /// Re-encrypt every credential under the first configured key (old keys listed after it).
+    Rotate,
 }

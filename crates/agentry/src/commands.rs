@@ -10,9 +10,8 @@ use agentry_engine::{Engine, EventKind, ExecuteRequest, graphs};
 use agentry_store::{DEFAULT_USER_ID, Store};
 use anyhow::Context as _;
 use serde_json::{Map, Value, json};
-use tokio::net::TcpListener;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, KeysAction, UserCommand};
 use crate::config::{Config, Overrides};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -20,7 +19,10 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         database_url: cli.database_url.clone(),
         ..Overrides::default()
     };
-    if let Command::Serve { host, port, role } = &cli.command {
+    if let Command::Serve {
+        host, port, role, ..
+    } = &cli.command
+    {
         overrides.host = host.clone();
         overrides.port = *port;
         overrides.roles = (!role.is_empty()).then(|| role.clone());
@@ -29,8 +31,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let quiet = !matches!(cli.command, Command::Serve { .. });
     let traces = crate::logging::init(&config, quiet);
     match cli.command {
-        Command::Serve { .. } => {
-            let code = serve(config).await;
+        Command::Serve { no_auth, .. } => {
+            let code = serve(config, no_auth).await;
             if let Some(traces) = &traces {
                 traces.flush();
             }
@@ -46,6 +48,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { file } => crate::backup::backup(&config, &file).await,
         Command::Restore { file } => crate::backup::restore(&config, &file).await,
         Command::ExportAll { dir } => crate::backup::export_all(&config, &dir).await,
+        Command::User {
+            command: UserCommand::Create { email, admin },
+        } => crate::users::create(config, &email, admin).await,
         Command::Run { file, inputs, json } => run(config, &file, &inputs, json).await,
         Command::Import { file } => import(config, &file).await,
         Command::Export {
@@ -54,8 +59,41 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
         } => export(config, &graph_id, version, output.as_deref()).await,
         Command::Blocks { json, markdown } => blocks(json, markdown),
+        Command::Keys {
+            action: KeysAction::Generate { id },
+        } => {
+            println!(
+                "{}",
+                agentry_engine::integrations::Keyring::generate_spec(&id)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys {
+            action: KeysAction::Rotate,
+        } => rotate_keys(config).await,
         Command::Openapi { output } => openapi(output.as_deref()),
     }
+}
+
+/// Reseals every credential under the first configured key.
+async fn rotate_keys(config: Config) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        config.keyring()?.is_some(),
+        "no encryption key is configured: set AGENTRY_ENCRYPTION_KEY to the new key, then a \
+         comma, then the old key(s) (`agentry keys generate` makes one)"
+    );
+    let engine = open_with_workers(&config, 0).await?;
+    let done = engine
+        .vault()
+        .rotate()
+        .await
+        .context("key rotation stopped (is every old key still configured?)")?;
+    eprintln!(
+        "resealed {} credentials ({} changed meanwhile, already under the new key); \
+         dropped {} unfinished OAuth2 logins. The old keys may now be removed.",
+        done.resealed, done.changed_meanwhile, done.dropped_logins
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn open(config: &Config) -> anyhow::Result<Engine> {
@@ -72,7 +110,9 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
         run_timeout: config.run_timeout(),
         limits: config.limits,
         worker_concurrency,
+        user_share: config.user_share,
         lease: Duration::from_millis(config.lease_ms.max(100)),
+        take_over_on_host: config.take_over_on_host,
         poll_interval: Duration::from_millis(config.poll_interval_ms.max(10)),
         claim_limits: agentry_store::ClaimLimits {
             per_user: config.max_running_per_user,
@@ -92,6 +132,12 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
                 .then(|| Duration::from_secs(config.retention_days.saturating_mul(86_400))),
             keep_outputs: config.retention_keep_outputs,
             ..agentry_engine::RetentionPolicy::default()
+        },
+        credentials: agentry_engine::integrations::CredentialSettings {
+            keyring: config.keyring()?,
+            oauth: agentry_engine::integrations::OauthProviders::new(
+                config.oauth_providers.iter().cloned(),
+            ),
         },
         ..agentry_engine::Config::default()
     };
@@ -116,7 +162,7 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
     use crate::config::Role;
     // First thing the server does: code of the same user (sandboxed or not) must not read its
     // environment (the platform's keys) or heap through /proc.
@@ -138,6 +184,13 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         config.redis_url.as_deref(),
         &config.redis_channel,
     )?;
+    let addr = format!("{}:{}", config.host, config.port);
+    if no_auth && config.has_role(Role::Api) && !is_loopback(&config.host) {
+        anyhow::bail!(
+            "refusing --no-auth on {addr}: without sign-in anyone who can reach that address \
+             could run anything as the local user. Listen on 127.0.0.1, or drop --no-auth"
+        );
+    }
     let engine = open_with_workers(&config, workers).await?;
     attach_relay(&config, &engine)?;
     let ops = Arc::new(agentry_server::ops::Ops::new(
@@ -163,7 +216,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let base_state = agentry_server::AppState::new(engine.clone()).with_ops(ops.clone());
     let ops_listener = match config.metrics.bind.as_deref().filter(|b| !b.is_empty()) {
         Some(bind) => {
-            let listener = TcpListener::bind(bind)
+            let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("cannot listen on metrics.bind {bind}"))?;
             eprintln!("Metrics listening on http://{}", listener.local_addr()?);
@@ -185,8 +238,7 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         tracing::info!("scheduler: fires cron schedules while this process leads");
     }
     if config.has_role(Role::Api) {
-        let addr = format!("{}:{}", config.host, config.port);
-        let listener = TcpListener::bind(&addr)
+        let listener = agentry_server::listener::bind(&addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
@@ -195,7 +247,16 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
             config.database_url
         );
         eprintln!("Agentry listening on http://{local}");
-        let state = base_state
+        let state = if no_auth {
+            base_state.clone()
+        } else {
+            let accounts =
+                agentry_server::auth::Accounts::new(engine.store().clone(), config.auth.settings())
+                    .await?;
+            agentry_server::AppState::with_accounts(engine.clone(), accounts).with_ops(ops.clone())
+        };
+        let state = state
+            .allowed_hosts(config.allowed_hosts.clone())
             .with_perimeter(perimeter)
             .with_web_app(crate::web_app::embedded());
         let stopping = stopping.clone();
@@ -223,6 +284,15 @@ async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
     store.close().await?;
     eprintln!("the database schema is current");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `host` (an address or `localhost`) is a loopback one.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Connects `serve` to the deployment's other processes: Redis pub/sub when `redis_url` is set,

@@ -44,9 +44,15 @@ pub struct Config {
     pub roles: Vec<Role>,
     /// Runs a worker executes at once.
     pub worker_concurrency: usize,
+    /// Of those, how many one user's runs may hold (0: all but a tenth), so that another
+    /// user's run always finds a slot.
+    pub user_share: usize,
     /// Milliseconds a worker's claim on a run holds without renewal; another worker takes the
     /// run over after that when its worker died.
     pub lease_ms: u64,
+    /// A starting worker takes over at once the runs of dead worker processes of its own host
+    /// (checked through `/proc`: pid and process start time); off, they wait for `lease_ms`.
+    pub take_over_on_host: bool,
     /// Milliseconds between an idle worker's looks for runs enqueued by other processes.
     pub poll_interval_ms: u64,
     /// Runs of one user that may run at once, across all workers (0: no cap).
@@ -80,6 +86,15 @@ pub struct Config {
     /// Host-scoped credentials for SendAuthenticatedWebRequestBlock: headers sent only to URLs
     /// whose host matches (`api.example.com` or `*.example.com`).
     pub host_credentials: Vec<HostCredentialConfig>,
+    /// The key that seals users' credentials, `KEY_ID:BASE64` of 32 random bytes
+    /// (`agentry keys generate`); usually from `AGENTRY_ENCRYPTION_KEY`. Several, comma-separated,
+    /// while rotating: the first seals, all open.
+    pub encryption_key: Option<agentry_core::SecretString>,
+    /// More keys, after `encryption_key`, in the same form.
+    pub encryption_keys: Vec<agentry_core::SecretString>,
+    /// OAuth2 clients for users' credentials (`[[oauth_providers]]`: provider, client_id,
+    /// client_secret, auth_url, token_url, redirect_uri, scopes).
+    pub oauth_providers: Vec<agentry_engine::integrations::OauthProvider>,
     /// Integration services' base URLs by key (`gmail`, `google_calendar`, `google_maps`,
     /// `jina_search`, `jina_reader`, `firecrawl`, `airtable`, `youtube`): self-hosted variants
     /// or mocks. Trusted: the user's credentials for that provider are sent there.
@@ -91,6 +106,66 @@ pub struct Config {
     /// Sign-in through an OpenID Connect issuer (`[oidc]`: issuer, client_id, client_secret,
     /// redirect_url). Absent: none.
     pub oidc: Option<agentry_server::oidc::OidcSettings>,
+    /// Sign-in (`[auth]`): open sign-up, token lifetimes, the cookie's `Secure` flag.
+    pub auth: AuthConfig,
+    /// Host names (`name` or `name:port`) the server answers to besides its loopback names;
+    /// requests naming another `Host` are refused (DNS rebinding). Empty on a non-loopback
+    /// address: any host.
+    pub allowed_hosts: Vec<String>,
+}
+
+/// The `[auth]` table.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Anyone may create an account once the first (admin) exists. Off: admins make accounts
+    /// with `agentry user create`.
+    pub allow_signup: bool,
+    /// The access token signing key. Unset: one is generated and kept in the database.
+    pub jwt_secret: Option<String>,
+    /// Minutes an access token is valid.
+    pub access_token_minutes: u64,
+    /// Days a refresh token is valid.
+    pub refresh_token_days: u64,
+    /// Mark the session cookies `Secure` (serve over HTTPS).
+    pub cookie_secure: bool,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        let defaults = agentry_server::auth::AuthSettings::default();
+        AuthConfig {
+            allow_signup: defaults.allow_signup,
+            jwt_secret: None,
+            access_token_minutes: defaults.access_ttl.as_secs() / 60,
+            refresh_token_days: defaults.refresh_ttl.as_secs() / 86_400,
+            cookie_secure: defaults.cookie_secure,
+        }
+    }
+}
+
+/// The signing key never prints.
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("allow_signup", &self.allow_signup)
+            .field("access_token_minutes", &self.access_token_minutes)
+            .field("refresh_token_days", &self.refresh_token_days)
+            .field("cookie_secure", &self.cookie_secure)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthConfig {
+    pub fn settings(&self) -> agentry_server::auth::AuthSettings {
+        agentry_server::auth::AuthSettings {
+            allow_signup: self.allow_signup,
+            jwt_secret: self.jwt_secret.clone(),
+            access_ttl: Duration::from_secs(self.access_token_minutes.max(1) * 60),
+            refresh_ttl: Duration::from_secs(self.refresh_token_days.max(1) * 86_400),
+            cookie_secure: self.cookie_secure,
+        }
+    }
 }
 
 /// One `[[host_credentials]]` entry of the configuration.
@@ -150,7 +225,9 @@ impl Default for Config {
             shutdown_drain_secs: 0,
             roles: vec![Role::Api, Role::Worker, Role::Scheduler],
             worker_concurrency: 100,
+            user_share: 0,
             lease_ms: 30_000,
+            take_over_on_host: true,
             poll_interval_ms: 1_000,
             max_running_per_user: 0,
             max_running_per_graph: 0,
@@ -166,9 +243,14 @@ impl Default for Config {
             files_dir: "./agentry-files".into(),
             smtp_from: None,
             host_credentials: Vec::new(),
+            encryption_key: None,
+            encryption_keys: Vec::new(),
+            oauth_providers: Vec::new(),
             integration_base_urls: Default::default(),
             perimeter: agentry_server::perimeter::PerimeterSettings::default(),
             oidc: None,
+            auth: AuthConfig::default(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -223,6 +305,26 @@ impl Config {
 
     pub fn run_timeout(&self) -> Option<Duration> {
         (self.run_timeout_secs > 0).then(|| Duration::from_secs(self.run_timeout_secs))
+    }
+
+    /// The credential keys as configured: `None` when there are none.
+    pub fn keyring(
+        &self,
+    ) -> anyhow::Result<Option<std::sync::Arc<agentry_engine::integrations::Keyring>>> {
+        let specs: Vec<&str> = self
+            .encryption_key
+            .iter()
+            .flat_map(|k| k.expose().split(','))
+            .chain(self.encryption_keys.iter().map(|k| k.expose()))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if specs.is_empty() {
+            return Ok(None);
+        }
+        let keyring = agentry_engine::integrations::Keyring::parse(&specs)
+            .context("invalid encryption_key / AGENTRY_ENCRYPTION_KEY")?;
+        Ok(Some(std::sync::Arc::new(keyring)))
     }
 
     /// The database URL with `mode=rwc` added for SQLite files, so a fresh machine just works.

@@ -39,10 +39,11 @@ pub struct Input {
     pub body: String,
     /// SMTP Config
     pub config: SmtpConfig,
-    /// The SMTP integration requires a username and password. Until a credential store exists,
-    /// `username` and `password` given here are used; otherwise the operator's relay account,
-    /// for its own server only.
+    /// The SMTP integration requires a username and password: the user's stored `smtp`
+    /// user_password credentials this names by `id`; else (older graphs) `username` and
+    /// `password` given here; else the operator's relay account, for its own server only.
     #[serde(default)]
+    #[schemars(extend("credentials_provider" = ["smtp"], "credentials_types" = ["user_password"]))]
     pub credentials: Option<Value>,
 }
 
@@ -51,6 +52,36 @@ pub struct Input {
 pub enum Output {
     /// Status of the email sending operation
     Status(String),
+}
+
+/// The user's stored SMTP login the `credentials` input names by id, when it names one.
+async fn stored_login(
+    input: &Input,
+    cx: &mut Cx<'_, Output>,
+) -> Result<Option<(String, String)>, BlockError> {
+    let Some(meta) = input
+        .credentials
+        .clone()
+        .and_then(|c| serde_json::from_value::<agentry_core::CredentialsMeta>(c).ok())
+        .filter(|m| m.id.as_deref().is_some_and(|id| !id.is_empty()))
+    else {
+        return Ok(None);
+    };
+    let meta = agentry_core::CredentialsMeta {
+        provider: Some(meta.provider.clone().unwrap_or_else(|| "smtp".into())),
+        kind: Some("user_password".into()),
+        ..meta
+    };
+    // The future alone crosses the await, not a borrow of the (non-`Sync`) context.
+    let pending = cx.credential(&meta);
+    match pending.await?.secret {
+        agentry_core::CredentialSecret::UserPassword { username, password } => {
+            Ok(Some((username, password.expose().to_string())))
+        }
+        _ => Err(BlockError::input(
+            "The SMTP integration requires user_password credentials.",
+        )),
+    }
 }
 
 /// The user name and password to log in with.
@@ -103,7 +134,10 @@ impl Block for SendEmail {
         if server.is_empty() {
             return Err(BlockError::input("the SMTP server address is empty"));
         }
-        let (username, password) = login(&input, &settings)?;
+        let (username, password) = match stored_login(&input, cx).await? {
+            Some(stored) => stored,
+            None => login(&input, &settings)?,
+        };
         let from = settings
             .from_address
             .clone()

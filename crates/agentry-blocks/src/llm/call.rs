@@ -1,23 +1,30 @@
-//! How a block calls a model: the `LlmProviders` resource, usage stats on the node
-//! execution, and the inputs every LLM block shares (prompt values, conversation history).
+//! How a block calls a model: the `LlmProviders` resource with the user's own key when the
+//! node names one, usage stats on the node execution, and the inputs every LLM block shares
+//! (credentials, prompt values, conversation history).
 
 use std::collections::BTreeMap;
 
-use agentry_core::{BlockError, Cx};
+use agentry_core::{BlockError, Credential, CredentialsMeta, Cx, SecretString};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::provider::{ChatRequest, ChatResponse, LlmProviders, Message, Role};
+use super::provider::{ChatRequest, ChatResponse, LlmProviders, Message, Role, models};
 use crate::text::template;
 
 /// Calls `model` through the process's `LlmProviders` and records `input_token_count`,
 /// `output_token_count`, `llm_call_count`, `llm_retry_count` and `cost` (USD, when known).
+/// With `credentials` naming one of the user's credentials the user's key is sent, else the
+/// platform's.
 pub async fn chat<O: Serialize>(
     cx: &mut Cx<'_, O>,
     model: &str,
-    request: ChatRequest,
+    credentials: Option<&Value>,
+    mut request: ChatRequest,
 ) -> Result<ChatResponse, BlockError> {
     let providers = cx.resource::<LlmProviders>()?.clone();
+    if let Some(meta) = users_credentials(&providers, model, credentials)? {
+        request.api_key = Some(api_key(&meta, cx.credential(&meta).await?)?);
+    }
     match providers.chat(model, request).await {
         Ok(done) => {
             let usage = done.response.usage;
@@ -55,6 +62,58 @@ fn record_usage(done: &super::provider::Completion, input: u64, output: u64) {
         metrics::counter!("agentry_llm_cost_microdollars_total", "provider" => provider, "model" => model)
             .increment((cost * 1e6).round() as u64);
     }
+}
+
+/// The reference to the user's api_key for `model`'s provider when `credentials` names one by
+/// id (AutoGPT's `AICredentials`); `None` when it names none, so that the platform's key
+/// serves the call.
+fn users_credentials(
+    providers: &LlmProviders,
+    model: &str,
+    credentials: Option<&Value>,
+) -> Result<Option<CredentialsMeta>, BlockError> {
+    let Some(chosen) = credentials
+        .and_then(|c| serde_json::from_value::<CredentialsMeta>(c.clone()).ok())
+        .filter(|m| m.id.as_deref().is_some_and(|id| !id.is_empty()))
+    else {
+        return Ok(None);
+    };
+    // The model decides the provider (AutoGPT's discriminator): credentials of another
+    // provider are refused by the store's check rather than sent to the wrong service.
+    let provider = providers.route(model, true)?.name;
+    Ok(Some(CredentialsMeta {
+        provider: Some(provider),
+        kind: Some("api_key".into()),
+        ..chosen
+    }))
+}
+
+/// The key of the credential `meta` named.
+fn api_key(meta: &CredentialsMeta, credential: Credential) -> Result<SecretString, BlockError> {
+    credential.secret.bearer().cloned().ok_or_else(|| {
+        BlockError::Input(format!(
+            "credentials {} are not an API key",
+            meta.id.as_deref().unwrap_or_default()
+        ))
+    })
+}
+
+/// The `credentials` pin's schema of every LLM block, as AutoGPT's `AICredentialsField`: an
+/// api_key of one of the model table's providers, the node's `model` choosing which
+/// (`discriminator`), so that a graph's credentials inputs ask for the right provider.
+pub fn ai_credentials_schema(schema: &mut schemars::Schema) {
+    let mut providers: Vec<&str> = models::MODELS.iter().map(|m| m.provider).collect();
+    providers.sort_unstable();
+    providers.dedup();
+    let mapping: Map<String, Value> = models::MODELS
+        .iter()
+        .map(|m| (m.name.to_string(), json!(m.provider)))
+        .collect();
+    let object = schema.ensure_object();
+    object.insert("credentials_provider".into(), json!(providers));
+    object.insert("credentials_types".into(), json!(["api_key"]));
+    object.insert("discriminator".into(), json!("model"));
+    object.insert("discriminator_mapping".into(), Value::Object(mapping));
 }
 
 /// Adds `n` to the node's `llm_retry_count` (answers asked for again).

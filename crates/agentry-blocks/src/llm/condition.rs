@@ -30,8 +30,10 @@ pub struct Input {
     /// The language model to use for evaluating the condition.
     #[serde(default = "super::default_model")]
     pub model: String,
-    /// API key for the LLM provider (accepted and ignored: the platform's keys are used).
+    /// API key for the LLM provider: the user's own api_key credentials for the model's
+    /// provider when this names them by id, else the platform's key.
     #[serde(default)]
+    #[schemars(transform = super::call::ai_credentials_schema)]
     pub credentials: Option<Value>,
 }
 
@@ -103,7 +105,7 @@ impl Block for AiCondition {
             max_tokens: Some(ANSWER_TOKENS),
             ..ChatRequest::default()
         };
-        let reply = call::chat(cx, &input.model, request).await?;
+        let reply = call::chat(cx, &input.model, input.credentials.as_ref(), request).await?;
         // AutoGPT yields `error` for an unclear answer, which fails the node there too.
         let result = parse_answer(&reply.text).map_err(BlockError::Input)?;
         cx.emit(Output::Result(result));

@@ -20,8 +20,10 @@ pub struct Input {
     /// The language model to use for the conversation.
     #[serde(default = "super::default_model")]
     pub model: String,
-    /// API key for the LLM provider (accepted and ignored: the platform's keys are used).
+    /// API key for the LLM provider: the user's own api_key credentials for the model's
+    /// provider when this names them by id, else the platform's key.
     #[serde(default)]
+    #[schemars(transform = super::call::ai_credentials_schema)]
     pub credentials: Option<Value>,
     /// The maximum number of tokens to generate in the chat completion.
     #[serde(default)]
@@ -55,6 +57,7 @@ impl Block for AiConversation {
             cx,
             structured::Ask {
                 model: input.model,
+                credentials: input.credentials,
                 prompt: input.prompt,
                 history: input.messages,
                 retry: super::default_retry(),

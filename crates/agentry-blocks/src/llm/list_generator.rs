@@ -21,8 +21,10 @@ pub struct Input {
     /// The language model to use for generating the list.
     #[serde(default = "super::default_model")]
     pub model: String,
-    /// API key for the LLM provider (accepted and ignored: the platform's keys are used).
+    /// API key for the LLM provider: the user's own api_key credentials for the model's
+    /// provider when this names them by id, else the platform's key.
     #[serde(default)]
+    #[schemars(transform = super::call::ai_credentials_schema)]
     pub credentials: Option<Value>,
     /// Maximum number of retries for generating a valid list.
     #[serde(default = "super::default_retry")]
@@ -101,6 +103,7 @@ impl Block for AiListGenerator {
             cx,
             structured::Ask {
                 model: input.model,
+                credentials: input.credentials,
                 sys_prompt: SYSTEM_PROMPT.into(),
                 prompt: build_prompt(input.focus.as_deref(), input.source_data.as_deref()),
                 expected_format: expected,

@@ -47,8 +47,10 @@ pub struct Input {
     /// The language model to use for answering the prompt.
     #[serde(default = "super::default_model")]
     pub model: String,
-    /// API key for the LLM provider (accepted and ignored: the platform's keys are used).
+    /// API key for the LLM provider: the user's own api_key credentials for the model's
+    /// provider when this names them by id, else the platform's key.
     #[serde(default)]
+    #[schemars(transform = super::call::ai_credentials_schema)]
     pub credentials: Option<Value>,
     /// Whether to allow multiple tool calls in a single response.
     #[serde(default)]
@@ -218,7 +220,7 @@ async fn ask(
         max_tokens: call::max_tokens(input.max_tokens),
         ..ChatRequest::default()
     };
-    let mut reply = call::chat(cx, &input.model, request).await?;
+    let mut reply = call::chat(cx, &input.model, input.credentials.as_ref(), request).await?;
     if !input.multiple_tool_calls {
         reply.tool_calls.truncate(1);
     }

@@ -21,6 +21,8 @@ use super::provider::{ChatRequest, Message, ResponseFormat};
 #[derive(Debug, Clone, Default)]
 pub struct Ask {
     pub model: String,
+    /// The node's `credentials` input: the user's own key for the model's provider.
+    pub credentials: Option<Value>,
     pub prompt: String,
     pub sys_prompt: String,
     /// Earlier messages, as the block received them.
@@ -110,7 +112,7 @@ pub async fn generate_tagged<O: Serialize>(
             max_tokens: ask.max_tokens,
             ..ChatRequest::default()
         };
-        let reply = call::chat(cx, &ask.model, request).await?;
+        let reply = call::chat(cx, &ask.model, ask.credentials.as_ref(), request).await?;
         let sent = messages.clone();
         let text = reply.text;
         if !structured {

@@ -27,8 +27,10 @@ pub struct Input {
     /// Whether to force the LLM to produce a JSON-only response.
     #[serde(default)]
     pub force_json_output: bool,
-    /// API key for the LLM provider (accepted and ignored: the platform's keys are used).
+    /// API key for the LLM provider: the user's own api_key credentials for the model's
+    /// provider when this names them by id, else the platform's key.
     #[serde(default)]
+    #[schemars(transform = super::call::ai_credentials_schema)]
     pub credentials: Option<Value>,
     /// The system prompt to provide additional context to the model.
     #[serde(default)]
@@ -82,6 +84,7 @@ impl Block for AiStructuredResponseGenerator {
             cx,
             structured::Ask {
                 model: input.model,
+                credentials: input.credentials,
                 prompt: input.prompt,
                 sys_prompt: input.sys_prompt,
                 history: input.conversation_history.unwrap_or_default(),

@@ -49,8 +49,10 @@ pub struct Input {
     /// The style of the summary to generate.
     #[serde(default)]
     pub style: SummaryStyle,
-    /// API key for the LLM provider (accepted and ignored: the platform's keys are used).
+    /// API key for the LLM provider: the user's own api_key credentials for the model's
+    /// provider when this names them by id, else the platform's key.
     #[serde(default)]
+    #[schemars(transform = super::call::ai_credentials_schema)]
     pub credentials: Option<Value>,
     /// The maximum number of tokens (here: words) per chunk.
     #[serde(default = "default_max_tokens")]
@@ -108,6 +110,7 @@ impl AiTextSummarizer {
     async fn ask(
         cx: &mut Cx<'_, Output>,
         model: &str,
+        credentials: Option<&Value>,
         prompt: String,
         key: &str,
         description: &str,
@@ -119,6 +122,7 @@ impl AiTextSummarizer {
             cx,
             structured::Ask {
                 model: model.to_string(),
+                credentials: credentials.cloned(),
                 prompt,
                 expected_format: expected,
                 retry: super::default_retry(),
@@ -167,6 +171,7 @@ impl Block for AiTextSummarizer {
                 let summary = Self::ask(
                     cx,
                     &input.model,
+                    input.credentials.as_ref(),
                     prompt,
                     "summary",
                     "The summary of the given text.",
@@ -184,6 +189,7 @@ impl Block for AiTextSummarizer {
                 let summary = Self::ask(
                     cx,
                     &input.model,
+                    input.credentials.as_ref(),
                     prompt,
                     "final_summary",
                     "The final summary of all provided summaries.",

@@ -19,8 +19,10 @@ pub struct Input {
     /// The language model to use for answering the prompt.
     #[serde(default = "super::default_model")]
     pub model: String,
-    /// API key for the LLM provider (accepted and ignored: the platform's keys are used).
+    /// API key for the LLM provider: the user's own api_key credentials for the model's
+    /// provider when this names them by id, else the platform's key.
     #[serde(default)]
+    #[schemars(transform = super::call::ai_credentials_schema)]
     pub credentials: Option<Value>,
     /// The system prompt to provide additional context to the model.
     #[serde(default)]
@@ -63,6 +65,7 @@ impl Block for AiTextGenerator {
             cx,
             structured::Ask {
                 model: input.model,
+                credentials: input.credentials,
                 prompt: input.prompt,
                 sys_prompt: input.sys_prompt,
                 retry: input.retry,
@@ -91,8 +94,7 @@ mod tests {
         let rec = agentry_core::testing::run_recorded(
             AiTextGenerator,
             json!({"prompt": "Greet {{ name }}", "sys_prompt": "Be brief", "model": "gpt-4o",
-                   "prompt_values": {"name": "Ada"},
-                   "credentials": {"id": "x", "provider": "openai", "type": "api_key", "title": "t"}}),
+                   "prompt_values": {"name": "Ada"}}),
             mock.recorder(),
         )
         .await;
@@ -109,6 +111,9 @@ mod tests {
         );
         let sent = mock.bodies().await;
         assert_eq!(sent.len(), 1);
+        // No credentials named: the platform's key.
+        let request = &mock.server.received_requests().await.unwrap()[0];
+        assert_eq!(request.headers["authorization"], "Bearer sk-test");
         assert_eq!(sent[0]["model"], "gpt-4o");
         assert_eq!(sent[0]["messages"], prompt);
         assert_eq!(rec.stats["input_token_count"], 12);
@@ -153,5 +158,106 @@ mod tests {
         assert_eq!(mock.bodies().await.len(), 3);
         assert_eq!(rec.stats["llm_retry_count"], 2);
         assert!(!rec.stats.contains_key("llm_call_count"));
+    }
+
+    fn users_credentials(mock: &Mock) -> agentry_core::testing::Recorder {
+        use agentry_core::credentials::FixedCredentials;
+        use agentry_core::{Credential, CredentialSecret, SecretString};
+        let key = |id: &str, provider: &str, secret: &str| Credential {
+            id: id.into(),
+            provider: provider.into(),
+            title: None,
+            secret: CredentialSecret::ApiKey {
+                api_key: SecretString::new(secret),
+            },
+        };
+        let store = FixedCredentials::new()
+            .with(key("mine", "openai", USER_KEY))
+            .with(key("claude", "anthropic", "ak-user-0123456789"));
+        agentry_core::testing::Recorder {
+            credentials: Some(std::sync::Arc::new(store)),
+            ..mock.recorder()
+        }
+    }
+
+    const USER_KEY: &str = "sk-user-0123456789";
+
+    fn everything_recorded(rec: &agentry_core::testing::Recorder) -> String {
+        format!("{:?} {:?}", rec.outputs, rec.stats)
+    }
+
+    #[tokio::test]
+    async fn the_users_own_key_is_sent_when_the_node_names_it() {
+        let mock = Mock::start().await;
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(wiremock::matchers::header(
+                "authorization",
+                format!("Bearer {USER_KEY}").as_str(),
+            ))
+            .respond_with(
+                wiremock::ResponseTemplate::new(200).set_body_json(openai_reply("Hello", 3, 1)),
+            )
+            .expect(1)
+            .mount(&mock.server)
+            .await;
+        let rec = agentry_core::testing::run_recorded(
+            AiTextGenerator,
+            json!({"prompt": "Hi", "model": "gpt-4o",
+                   "credentials": {"id": "mine", "provider": "openai", "type": "api_key"}}),
+            users_credentials(&mock),
+        )
+        .await;
+        assert_eq!(rec.outputs[0], ("response".into(), json!("Hello")));
+        assert!(!everything_recorded(&rec).contains(USER_KEY));
+    }
+
+    #[tokio::test]
+    async fn credentials_of_another_provider_or_unknown_ones_are_refused() {
+        let mock = Mock::start().await;
+        mock.reply_once(openai_reply("never", 1, 1)).await;
+        for (credentials, want) in [
+            (
+                json!({"id": "claude", "provider": "anthropic", "type": "api_key"}),
+                "anthropic",
+            ),
+            (
+                json!({"id": "gone", "provider": "openai", "type": "api_key"}),
+                "no openai credentials",
+            ),
+        ] {
+            let rec = agentry_core::testing::run_recorded(
+                AiTextGenerator,
+                json!({"prompt": "Hi", "model": "gpt-4o", "credentials": credentials}),
+                users_credentials(&mock),
+            )
+            .await;
+            assert_eq!(rec.outputs.len(), 1, "{:?}", rec.outputs);
+            assert_eq!(rec.outputs[0].0, "error");
+            let message = rec.outputs[0].1.as_str().unwrap();
+            assert!(message.contains(want), "{message}");
+        }
+        assert!(mock.bodies().await.is_empty(), "nothing was sent");
+    }
+
+    #[tokio::test]
+    async fn a_refused_users_key_is_not_quoted_on_the_error_pin() {
+        let mock = Mock::start().await;
+        let refusal = json!({"error": {"message": format!("Incorrect API key provided: {USER_KEY}"),
+                                       "type": "invalid_request_error"}});
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .respond_with(wiremock::ResponseTemplate::new(401).set_body_json(refusal))
+            .mount(&mock.server)
+            .await;
+        let rec = agentry_core::testing::run_recorded(
+            AiTextGenerator,
+            json!({"prompt": "Hi", "model": "gpt-4o",
+                   "credentials": {"id": "mine", "provider": "openai", "type": "api_key"}}),
+            users_credentials(&mock),
+        )
+        .await;
+        assert_eq!(rec.outputs[0].0, "error");
+        let message = rec.outputs[0].1.as_str().unwrap();
+        assert!(message.contains("401"), "{message}");
+        assert!(!everything_recorded(&rec).contains(USER_KEY), "{message}");
     }
 }

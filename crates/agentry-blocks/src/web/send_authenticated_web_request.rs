@@ -1,7 +1,8 @@
 //! SendAuthenticatedWebRequestBlock: SendWebRequestBlock plus host-scoped credential headers.
 //!
-//! The credentials come from the operator's `HostCredentials` (no credential store yet): the one
-//! the `credentials` input names by id, or with no id the one whose host matches the URL. As in
+//! The credentials are the ones the `credentials` input names by id: one of the operator's
+//! `HostCredentials` with that id, else the run's user's own host_scoped credentials from the
+//! credential store; with no id, the operator's whose host matches the URL. As in
 //! AutoGPT, a named credential whose host does not match the URL is not applied: the request goes
 //! out without its headers and a warning is logged. Unlike AutoGPT (where the user's headers win),
 //! the credential's headers replace the user's of the same name. While credential headers are
@@ -38,11 +39,65 @@ pub struct Input {
     pub request: send_web_request::Input,
     /// HTTP host-scoped credentials for automatic header injection
     #[serde(default)]
+    #[schemars(extend("credentials_provider" = ["http"], "credentials_types" = ["host_scoped"]))]
     pub credentials: Option<CredentialsMeta>,
 }
 
-/// The credential to use for `url`; an unknown id or no credential for the host is an error.
-fn resolve<'a>(
+/// The credential to use for `url`: the operator's, else the user's stored one of that id.
+async fn resolve(
+    cx: &mut Cx<'_, Output>,
+    meta: Option<&CredentialsMeta>,
+    url: &Url,
+) -> Result<HostCredential, BlockError> {
+    if let Some(kind) = meta.and_then(|m| m.kind.as_deref())
+        && kind != "host_scoped"
+    {
+        return Err(BlockError::input(format!(
+            "credentials of type '{kind}' cannot be used here; host_scoped credentials are required"
+        )));
+    }
+    let configured = cx.resource::<HostCredentials>().ok();
+    let id = meta
+        .and_then(|m| m.id.as_deref())
+        .filter(|id| !id.is_empty());
+    if let (Some(meta), Some(id)) = (meta, id)
+        && configured.and_then(|c| c.by_id(id)).is_none()
+    {
+        let asked = agentry_core::CredentialsMeta {
+            id: Some(id.to_string()),
+            provider: Some(meta.provider.clone().unwrap_or_else(|| "http".into())),
+            kind: Some("host_scoped".into()),
+            title: meta.title.clone(),
+        };
+        // The future alone crosses the await, not a borrow of the (non-`Sync`) context.
+        let pending = cx.credential(&asked);
+        let credential = pending.await.map_err(|e| {
+            BlockError::input(format!(
+                "host-scoped credentials '{id}' are not configured on this server, nor among \
+                 the user's credentials ({e})"
+            ))
+        })?;
+        let agentry_core::CredentialSecret::HostScoped { host, headers } = credential.secret else {
+            return Err(BlockError::input(format!(
+                "credentials '{id}' are not host_scoped credentials"
+            )));
+        };
+        return Ok(HostCredential {
+            id: credential.id,
+            title: credential.title.unwrap_or_default(),
+            host,
+            headers: headers
+                .into_iter()
+                .map(|(name, value)| (name, value.expose().to_string()))
+                .collect(),
+        });
+    }
+    operator_credential(configured, meta, url).cloned()
+}
+
+/// One of the operator's credentials for `url`; an unknown id or no credential for the host
+/// is an error.
+fn operator_credential<'a>(
     configured: Option<&'a HostCredentials>,
     meta: Option<&CredentialsMeta>,
     url: &Url,
@@ -85,8 +140,7 @@ impl Block for SendAuthenticatedWebRequest {
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         let url = Url::parse(input.request.url.trim())
             .map_err(|e| BlockError::Input(format!("invalid URL '{}': {e}", input.request.url)))?;
-        let configured = cx.resource::<HostCredentials>().ok();
-        let credential = resolve(configured, input.credentials.as_ref(), &url)?;
+        let credential = resolve(cx, input.credentials.as_ref(), &url).await?;
         let secret_headers = if credential.matches_url(&url) {
             credential.header_values()?
         } else {

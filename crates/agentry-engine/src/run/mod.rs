@@ -46,6 +46,8 @@ pub struct RunSpec {
     pub sub_agents: Option<Arc<dyn SubAgents>>,
     /// The durable memory of the run's user.
     pub memory: Option<Arc<dyn agentry_core::Memory>>,
+    /// The run's user's credentials, decrypted one at a time for the node that asks.
+    pub credentials: Option<Arc<dyn agentry_core::Credentials>>,
     pub resources: Arc<agentry_core::Resources>,
     /// Where nodes find their human reviews; `None` offers no review.
     pub reviews: Option<agentry_store::Store>,
@@ -163,9 +165,6 @@ pub async fn drive(
                 .and_then(|name| run.spec.inputs.get(name))
         {
             received.insert("value".into(), value.clone());
-        }
-        if let Some(given) = run.spec.node_inputs.get(&plan_node.id) {
-            received.extend(given.clone());
         }
         run.dispatch(node, received);
     }
@@ -343,6 +342,12 @@ impl Run {
             ));
             return;
         }
+        // A run's inputs for single nodes (a trigger's payload, the credentials chosen for the
+        // run) apply to every execution of the node, as AutoGPT's `nodes_input_masks`.
+        let mut received = received;
+        if let Some(mask) = self.spec.node_inputs.get(&plan_node.id) {
+            received.extend(mask.clone());
+        }
         let now = Utc::now();
         let prepared = prepare_input(&plan_node.block.info, &plan_node.defaults, received.clone());
         let input = prepared.clone().unwrap_or(Value::Object(received));
@@ -410,6 +415,7 @@ impl Run {
                     tx: self.tx.clone(),
                     sub_agents: self.spec.sub_agents.clone(),
                     memory: self.spec.memory.clone(),
+                    credentials: self.spec.credentials.clone(),
                     tool_nodes: RunTools::for_node(&self.spec.plan, node, &self.tool_tx),
                     resources: self.spec.resources.clone(),
                     // Only human-review blocks ask for a decision; others get no review desk.

@@ -72,6 +72,7 @@ impl Run {
             node_id: node.id.clone(),
             pin: pin.clone(),
             value: value.clone(),
+            index: Some(seq),
         });
         to_route.push((node_idx, pin, value));
     }

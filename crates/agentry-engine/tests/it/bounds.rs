@@ -341,3 +341,71 @@ async fn a_recursive_fan_out_ends_at_max_child_runs() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(t.engine.running(), 0, "the whole tree ended");
 }
+
+/// As `recursive(1)`, with each level waiting `seconds` before it calls itself: a tree that
+/// holds its slot for a while.
+fn slow_recursive(seconds: u64) -> Graph {
+    let id = uuid::Uuid::new_v4().to_string();
+    serde_json::from_value(json!({
+        "id": id, "version": 1, "name": "slow recursive",
+        "nodes": [
+            {"id": "t", "block_id": COUNTDOWN, "input_default": {"input_message": 1, "seconds": seconds}},
+            {"id": "call", "block_id": EXECUTOR, "input_default": {
+                "user_id": DEFAULT_USER_ID, "graph_id": id, "inputs": {},
+                "input_schema": {}, "output_schema": {}}},
+        ],
+        "links": [{"id": "l0", "source_id": "t", "source_name": "output_message",
+                   "sink_id": "call", "sink_name": "graph_version", "is_static": true}],
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn recursive_trees_of_one_user_leave_a_slot_for_another_user() {
+    let limits = RunLimits {
+        max_depth: 3,
+        ..RunLimits::default()
+    };
+    // Three slots: one user's share is two, whatever it starts.
+    let config = Config {
+        worker_concurrency: 3,
+        ..with_limits(limits)
+    };
+    let t = engine_with(agentry_blocks::registry(), config).await;
+    // The worker loop claims the tree that waits in the queue once a slot is free again.
+    let stop = tokio_util::sync::CancellationToken::new();
+    t.engine.spawn_worker(stop.clone());
+    let g = slow_recursive(1);
+    t.store
+        .insert_graph_version(DEFAULT_USER_ID, &g, "")
+        .await
+        .unwrap();
+    let other = ordinary();
+    t.store
+        .insert_graph_version(OTHER_USER, &other, "")
+        .await
+        .unwrap();
+    let mut trees = Vec::new();
+    for _ in 0..3 {
+        trees.push(start_as(&t.engine, DEFAULT_USER_ID, &g, json!({})).await);
+    }
+    // Each tree takes about four seconds (a one-second wait at each of its four levels).
+    other_user_completes(&t, &other).await;
+    let mut still_going = 0;
+    for id in &trees {
+        let status = t.store.run_status(id).await.unwrap();
+        if !status.is_final() {
+            still_going += 1;
+        }
+    }
+    assert_eq!(
+        still_going, 3,
+        "the other user's run did not wait for the trees to end"
+    );
+    for id in &trees {
+        let result = t.engine.wait(id, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(result.status, ExecutionStatus::Failed, "{:?}", result.error);
+        assert!(result.error.unwrap_or_default().contains("max_depth"));
+    }
+    stop.cancel();
+}

@@ -11,6 +11,7 @@
 //! extractor runs, so a handler cannot forget it.
 
 pub mod accounts;
+pub mod enrol;
 pub mod middleware;
 pub mod permission;
 pub mod secret;

@@ -97,7 +97,10 @@ pub fn for_route(method: &Method, path: &str) -> Need {
         };
     }
     if rest.starts_with("/integrations") {
-        return if read {
+        // Starting an OAuth2 login is a GET that leads to new credentials: managing, as
+        // AutoGPT's external `oauth/initiate`.
+        let oauth = rest.ends_with("/login") || rest.ends_with("/callback");
+        return if read && !oauth {
             need(P::ReadIntegrations)
         } else if *method == Method::DELETE {
             need(P::DeleteIntegrations)
@@ -178,6 +181,31 @@ mod tests {
                 Method::POST,
                 "/external-api/v1/graphs/{graph_id}/execute/{version}",
                 Need::Permission(Permission::ExecuteGraph),
+            ),
+            (
+                Method::GET,
+                "/api/integrations/credentials",
+                Need::Permission(Permission::ReadIntegrations),
+            ),
+            (
+                Method::POST,
+                "/api/integrations/{provider}/credentials",
+                Need::Permission(Permission::ManageIntegrations),
+            ),
+            (
+                Method::GET,
+                "/api/integrations/{provider}/login",
+                Need::Permission(Permission::ManageIntegrations),
+            ),
+            (
+                Method::POST,
+                "/api/integrations/{provider}/callback",
+                Need::Permission(Permission::ManageIntegrations),
+            ),
+            (
+                Method::DELETE,
+                "/api/integrations/{provider}/credentials/{cred_id}",
+                Need::Permission(Permission::DeleteIntegrations),
             ),
             (Method::POST, "/api/api-keys", Need::Session),
             (Method::GET, "/api/admin/users", Need::Session),

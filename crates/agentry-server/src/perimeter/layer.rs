@@ -13,6 +13,7 @@ use serde_json::json;
 use super::ClientIp;
 use super::rate_limit::{Bucket, RetryAfter};
 use crate::AppState;
+use crate::auth::{Principal, Via};
 use crate::error::{ApiError, Code};
 
 /// The routes that take a password, a refresh token or an identity provider's answer: limited
@@ -50,6 +51,33 @@ pub async fn by_ip(State(state): State<AppState>, mut request: Request, next: Ne
         }
     }
     next.run(request).await
+}
+
+/// Counts the request against its signed-in user's limit, or its API key's (a key has its
+/// own budget, so a runaway script does not lock its owner out of the web UI). The local user
+/// of `--no-auth` is not limited beyond its address.
+pub async fn by_principal(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let refused = match request.extensions().get::<Principal>() {
+        Some(principal) => {
+            let bucket = match &principal.via {
+                Via::ApiKey { key_id, .. } => Some(Bucket::ApiKey(key_id)),
+                Via::Session { .. } => Some(Bucket::User(&principal.user_id)),
+                Via::Local => None,
+            };
+            match bucket {
+                Some(bucket) => match state.perimeter().limiter().check(bucket).await {
+                    Ok(()) => None,
+                    Err(retry) => Some(too_many(bucket, retry)),
+                },
+                None => None,
+            }
+        }
+        None => None,
+    };
+    match refused {
+        Some(answer) => answer,
+        None => next.run(request).await,
+    }
 }
 
 /// 429 in the error envelope, with `Retry-After` in whole seconds.

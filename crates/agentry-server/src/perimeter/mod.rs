@@ -1,12 +1,14 @@
 //! The perimeter: what every request passes before and after its route. The client's address
 //! (`client_ip`), rate limits per IP, user and API key (`rate_limit`, shared through Redis by
 //! `redis_window` when configured), CORS from configuration (`cors`) and security headers on
-//! every answer (`headers`).
+//! every answer (`headers`), and a request id on each request with a handler's panic turned
+//! into a 500 in the envelope (`panics`).
 
 pub mod client_ip;
 pub mod cors;
 pub mod headers;
 pub mod layer;
+pub mod panics;
 pub mod rate_limit;
 mod redis_window;
 

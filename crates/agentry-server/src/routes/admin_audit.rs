@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
-use crate::auth::{Principal, Role};
+use crate::auth::Admin;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::{Json, Query};
 
@@ -119,22 +119,15 @@ impl AuditParams {
 #[utoipa::path(get, path = "/api/admin/audit", tag = "admin", params(AuditParams),
     responses(
         (status = 200, body = AuditPage),
-        (status = 400, description = "a filter is not valid"),
-        (status = 401, description = "not signed in"),
-        (status = 403, description = "not an admin"),
+        (status = 400, description = "a filter is not valid", body = crate::error::ErrorEnvelope),
+        (status = 401, description = "not signed in", body = crate::error::ErrorEnvelope),
+        (status = 403, description = "not an admin", body = crate::error::ErrorEnvelope),
     ))]
 async fn list_audit_events(
     State(state): State<AppState>,
-    principal: Principal,
+    _admin: Admin,
     Query(params): Query<AuditParams>,
 ) -> ApiResult<Json<AuditPage>> {
-    if principal.role != Role::Admin {
-        return Err(ApiError::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "the audit log is for admins",
-        ));
-    }
     let query = params.query()?;
     let events = state.engine.store().audit_events(&query).await?;
     let next_cursor = (events.len() as u64 == query.limit)

@@ -92,7 +92,7 @@ impl BlockModel {
 /// Every block with its input and output schemas (rendered once, at start).
 #[utoipa::path(get, path = "/api/blocks", tag = "blocks",
     responses((status = 200, description = "the block catalogue", body = Vec<BlockModel>)))]
-async fn list_blocks(State(state): State<AppState>, _signed_in: Principal) -> Response {
+pub(crate) async fn list_blocks(State(state): State<AppState>, _signed_in: Principal) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
         state.blocks.clone(),
@@ -107,7 +107,7 @@ async fn list_blocks(State(state): State<AppState>, _signed_in: Principal) -> Re
     responses((status = 200, description = "values per output pin", body = PinValues),
                (status = 400, description = "the block failed on this input", body = ErrorEnvelope),
                (status = 404, description = "no such block", body = ErrorEnvelope)))]
-async fn execute_block(
+pub(crate) async fn execute_block(
     State(state): State<AppState>,
     principal: Principal,
     Path(block_id): Path<String>,

@@ -156,14 +156,14 @@ impl ExecutionWithNodes {
 pub struct ExecuteBody {
     #[serde(default)]
     inputs: JsonObject,
-    /// Accepted for AutoGPT compatibility; credentials arrive with the credentials work.
+    /// The user's credentials for the graph's credentials inputs (`credentials_input_schema`),
+    /// by aggregated field name: `{"openai_api_key_credentials": {"id", "provider", "type"}}`.
     #[serde(default)]
-    #[allow(dead_code)]
     credentials_inputs: JsonObject,
 }
 
 #[derive(Deserialize, IntoParams)]
-struct ExecuteQuery {
+pub(crate) struct ExecuteQuery {
     /// Answer when the run has ended, with its outputs (bounded wait).
     #[serde(default)]
     wait: bool,
@@ -194,7 +194,7 @@ impl ExecuteQuery {
     responses((status = 200, description = "the run (with outputs when waited for)", body = ExecutionMeta),
               (status = 400, description = "invalid graph or missing inputs", body = ErrorEnvelope),
               (status = 404, description = "no such graph version", body = ErrorEnvelope)))]
-async fn execute_graph(
+pub(crate) async fn execute_graph(
     State(state): State<AppState>,
     principal: Principal,
     Path((graph_id, version)): Path<(String, i32)>,
@@ -207,13 +207,22 @@ async fn execute_graph(
         .engine
         .graph_version(&principal.user_id, &graph_id, version)
         .await?;
+    let node_inputs = agentry_engine::integrations::node_credentials(
+        &record.graph,
+        state.engine.registry(),
+        &body.credentials_inputs.0,
+    )
+    .map_err(|message| ApiError::new(Code::InvalidCredentialsInputs, message))?;
     let exec_id = state
         .engine
-        .execute(ExecuteRequest {
-            user_id: &principal.user_id,
-            graph: &record.graph,
-            inputs: body.inputs.0,
-        })
+        .execute_with_node_inputs(
+            ExecuteRequest {
+                user_id: &principal.user_id,
+                graph: &record.graph,
+                inputs: body.inputs.0,
+            },
+            node_inputs,
+        )
         .await?;
     if q.wait
         && let Some(result) = state.engine.wait(&exec_id, wait_limit).await
@@ -331,7 +340,7 @@ async fn load(
 #[utoipa::path(get, path = "/api/graphs/{graph_id}/executions/{graph_exec_id}", tag = "executions",
     params(("graph_id" = String, Path), ("graph_exec_id" = String, Path)),
     responses((status = 200, description = "the run", body = ExecutionWithNodes), (status = 404, description = "not found", body = ErrorEnvelope)))]
-async fn get_execution(
+pub(crate) async fn get_execution(
     State(state): State<AppState>,
     principal: Principal,
     Path((graph_id, exec_id)): Path<(String, String)>,

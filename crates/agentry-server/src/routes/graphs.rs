@@ -84,6 +84,11 @@ pub struct GraphModel {
     /// JSON Schema of the graph's outputs.
     #[schema(value_type = Object)]
     output_schema: Value,
+    /// JSON Schema of the credentials the graph's blocks take, one field per provider and
+    /// type (AutoGPT's aggregated `credentials_input_schema`); filled in from the blocks.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    credentials_input_schema: Value,
     /// Kept as JSON: an imported file may carry its own `user_id` and `created_at` in any form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]
@@ -101,6 +106,10 @@ impl GraphModel {
     pub fn new(state: &AppState, record: &GraphRecord, for_export: bool) -> ApiResult<Self> {
         let value = export(&record.graph, state.engine.registry());
         let mut model: GraphModel = serde_json::from_value(value).map_err(ApiError::internal)?;
+        model.credentials_input_schema = agentry_engine::integrations::credentials_input_schema(
+            &record.graph,
+            state.engine.registry(),
+        );
         if !for_export {
             model.user_id = Some(json!(record.user_id));
             model.created_at = Some(json!(record.created_at));

@@ -1,9 +1,15 @@
 //! Route areas, each owning its handlers and DTOs.
 
+pub mod admin;
+mod admin_audit;
+pub mod api_keys;
+pub mod auth;
 pub mod blocks;
 pub mod executions;
+pub mod external;
 pub mod graphs;
 pub mod health;
+pub mod integrations;
 pub mod presets;
 pub mod reviews;
 pub mod schedules;

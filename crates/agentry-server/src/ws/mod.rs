@@ -11,10 +11,13 @@
 //! `graph_execution_event` messages.
 //!
 //! Delivery: the connection subscribes to the bus when it opens, so a subscription that then
-//! reads the run's stored events (`Store::events_since`) misses nothing, and each subscription
+//! reads the run's stored events (`Store::events_page`) misses nothing, and each subscription
 //! forwards only events with a `seq` above the last one it folded: no gaps, no duplicates. A
 //! connection whose bus receiver lags (a slow client) re-reads what it missed from the store
-//! the same way. Only the connection's user's events are delivered; subscribing to another
+//! the same way. Stored events are read from `last_seq` on (an index seek), a page at a time,
+//! and sent as they are read; a replay folds a node's consecutive outputs into one message, so
+//! its cost grows with the events, not their square. A client that does not take a message
+//! within `SEND_LIMIT` is dropped: nothing is buffered for it without bound. Only the connection's user's events are delivered; subscribing to another
 //! user's run or graph is answered with an error.
 //!
 //! Differences from AutoGPT:
@@ -36,8 +39,9 @@ mod subscription;
 pub use protocol::parse;
 
 use std::collections::HashMap;
+use std::time::Duration;
 
-use agentry_engine::Event;
+use agentry_engine::{Event, EventKind};
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -52,6 +56,13 @@ use crate::error::{ApiError, Code};
 
 /// How many of a graph's newest runs a lagging connection looks at for runs it never saw.
 const RECENT_RUNS: u64 = 100;
+
+/// Stored events read at once: a replay holds one page, whatever the run's length.
+const PAGE: u64 = 500;
+
+/// How long one message may take to leave: a client that reads slower is dropped, so nothing
+/// queues for it without bound.
+const SEND_LIMIT: Duration = Duration::from_secs(30);
 
 /// A refused connection: AutoGPT closes with 4001 (no token) or 4002/4003 (invalid token).
 struct Refusal {
@@ -113,10 +124,14 @@ struct Gone;
 type Sent = Result<(), Gone>;
 
 async fn send(socket: &mut WebSocket, text: String) -> Sent {
-    socket
-        .send(Message::Text(text.into()))
-        .await
-        .map_err(|_| Gone)
+    match tokio::time::timeout(SEND_LIMIT, socket.send(Message::Text(text.into()))).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(Gone),
+        Err(_) => {
+            tracing::info!("dropping a WebSocket client that does not read its messages");
+            Err(Gone)
+        }
+    }
 }
 
 /// One client's subscriptions.
@@ -195,11 +210,12 @@ impl Connection {
         }
     }
 
-    /// The run's stored events after `after`, in order; `Err` is the message for the client.
+    /// One page of the run's stored events after `after`, in order; `Err` is the message for
+    /// the client.
     async fn stored(&self, exec_id: &str, after: u64) -> Result<Vec<Event>, String> {
         let store = self.state.engine.store();
         let rows = store
-            .events_since(&self.user_id, exec_id, after as i64)
+            .events_page(&self.user_id, exec_id, after as i64, PAGE)
             .await
             .map_err(|e| {
                 tracing::error!(exec = exec_id, error = %e, "could not read stored events");
@@ -218,24 +234,17 @@ impl Connection {
     }
 
     async fn subscribe_run(&mut self, socket: &mut WebSocket, exec_id: String, after: u64) -> Sent {
-        let events = match self.stored(&exec_id, 0).await {
-            Ok(events) => events,
-            Err(message) => return send(socket, protocol::error(&message)).await,
-        };
-        // Stored events are filtered by user, so having some proves ownership; a run without
-        // any yet (just queued) is looked up.
-        if events.is_empty() {
-            let store = self.state.engine.store();
-            if let Err(e) = store.get_execution(&self.user_id, &exec_id).await {
-                let message = match e {
-                    agentry_store::Error::NotFound(_) => format!("graph_exec #{exec_id} not found"),
-                    e => {
-                        tracing::error!(exec = %exec_id, error = %e, "could not read a run");
-                        "could not read the run".to_string()
-                    }
-                };
-                return send(socket, protocol::error(&message)).await;
+        let store = self.state.engine.store();
+        let owned = match store.run_row(&exec_id).await {
+            Ok(row) => row.is_some_and(|row| row.user_id == self.user_id),
+            Err(e) => {
+                tracing::error!(exec = %exec_id, error = %e, "could not read a run");
+                return send(socket, protocol::error("could not read the run")).await;
             }
+        };
+        if !owned {
+            let message = format!("graph_exec #{exec_id} not found");
+            return send(socket, protocol::error(&message)).await;
         }
         let channel = protocol::run_channel(&self.user_id, &exec_id);
         send(
@@ -243,14 +252,9 @@ impl Connection {
             protocol::ack(protocol::SUBSCRIBE_RUN, channel.clone()),
         )
         .await?;
-        let mut subscription = RunSubscription::new(channel, after);
-        for event in &events {
-            if let Some(message) = subscription.apply(event) {
-                send(socket, message).await?;
-            }
-        }
-        self.runs.insert(exec_id, subscription);
-        Ok(())
+        self.runs
+            .insert(exec_id.clone(), RunSubscription::new(channel, after));
+        self.catch_up_run(socket, &exec_id).await
     }
 
     async fn subscribe_graph(&mut self, socket: &mut WebSocket, graph_id: String) -> Sent {
@@ -281,6 +285,7 @@ impl Connection {
             if event.seq > seq + 1 {
                 self.catch_up_run(socket, exec_id).await?;
             }
+            self.fill_history(exec_id, &event).await;
             if let Some(message) = self.runs.get_mut(exec_id).and_then(|s| s.apply(&event)) {
                 send(socket, message).await?;
             }
@@ -296,13 +301,7 @@ impl Connection {
         let seen = self.graphs[graph_id].runs.get(exec_id).map(|v| v.seq);
         match seen {
             // A run already going when the subscription began: its history, untold.
-            None if event.seq > 1 => {
-                let history = self.stored(exec_id, 0).await.unwrap_or_default();
-                let subscription = self.graphs.get_mut(graph_id).expect("checked");
-                for old in history.iter().filter(|e| e.seq < event.seq) {
-                    subscription.absorb(old);
-                }
-            }
+            None if event.seq > 1 => self.absorb_history(graph_id, exec_id, event.seq).await,
             Some(seq) if event.seq > seq + 1 => {
                 self.catch_up_graph(socket, graph_id, exec_id, seq).await?;
             }
@@ -315,43 +314,125 @@ impl Connection {
         }
     }
 
-    /// Sends a followed run's stored events after the last one its subscription folded.
+    /// Sends a followed run's stored events after the last one its subscription folded, page
+    /// by page. Within a page, a node output followed by another of the same node is folded
+    /// without a message of its own: the later message carries both.
     async fn catch_up_run(&mut self, socket: &mut WebSocket, exec_id: &str) -> Sent {
-        let Some(seq) = self.runs.get(exec_id).map(|s| s.view.seq) else {
-            return Ok(());
-        };
-        let events = match self.stored(exec_id, seq).await {
-            Ok(events) => events,
-            Err(message) => return send(socket, protocol::error(&message)).await,
-        };
-        for event in &events {
-            let message = self.runs.get_mut(exec_id).and_then(|s| s.apply(event));
-            if let Some(message) = message {
-                send(socket, message).await?;
+        loop {
+            let Some(seq) = self.runs.get(exec_id).map(|s| s.view.seq) else {
+                return Ok(());
+            };
+            let events = match self.stored(exec_id, seq).await {
+                Ok(events) => events,
+                Err(message) => return send(socket, protocol::error(&message)).await,
+            };
+            for (i, event) in events.iter().enumerate() {
+                self.fill_history(exec_id, event).await;
+                let Some(subscription) = self.runs.get_mut(exec_id) else {
+                    return Ok(());
+                };
+                if same_node_output(event, events.get(i + 1)) {
+                    subscription.fold(event);
+                } else if let Some(message) = subscription.apply(event) {
+                    send(socket, message).await?;
+                }
             }
+            if (events.len() as u64) < PAGE {
+                return Ok(());
+            }
+            // A long replay takes turns with every other task on this worker thread.
+            tokio::task::yield_now().await;
         }
-        Ok(())
     }
 
-    /// Sends the graph-level events of one run of a followed graph stored after `seq`.
+    /// Reads from the store the outputs a node execution yielded before a resumed
+    /// subscription's start, when `event` is the first the subscription sees of it.
+    async fn fill_history(&mut self, exec_id: &str, event: &Event) {
+        if self
+            .runs
+            .get(exec_id)
+            .is_some_and(|s| s.outputs_needed(event))
+        {
+            let store = self.state.engine.store();
+            let outputs = match store.get_execution(&self.user_id, exec_id).await {
+                Ok(record) => agentry_engine::graph_outputs(self.state.engine.registry(), &record),
+                Err(e) => {
+                    tracing::error!(exec = exec_id, error = %e, "could not read a run's outputs");
+                    serde_json::Map::new()
+                }
+            };
+            if let Some(subscription) = self.runs.get_mut(exec_id) {
+                subscription.set_outputs(outputs);
+            }
+            return;
+        }
+        let Some(history) = self.runs.get(exec_id).and_then(|s| s.history_needed(event)) else {
+            return;
+        };
+        let store = self.state.engine.store();
+        let outputs = store
+            .node_outputs_before(
+                &self.user_id,
+                exec_id,
+                &history.node_exec_id,
+                history.before,
+            )
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(exec = exec_id, error = %e, "could not read a node's outputs");
+                Vec::new()
+            });
+        if let Some(subscription) = self.runs.get_mut(exec_id) {
+            subscription.prefill(&history.node_exec_id, &outputs);
+        }
+    }
+
+    /// Folds, untold, the stored events of a run of a followed graph before `until` (a run
+    /// that was going when the subscription began), page by page.
+    async fn absorb_history(&mut self, graph_id: &str, exec_id: &str, until: u64) {
+        let mut seq = 0;
+        while seq + 1 < until {
+            let events = self.stored(exec_id, seq).await.unwrap_or_default();
+            let Some(subscription) = self.graphs.get_mut(graph_id) else {
+                return;
+            };
+            for old in events.iter().filter(|e| e.seq < until) {
+                subscription.absorb(old);
+            }
+            match events.last() {
+                Some(last) if (events.len() as u64) == PAGE => seq = last.seq,
+                _ => return,
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Sends the graph-level events of one run of a followed graph stored after `seq`, page
+    /// by page.
     async fn catch_up_graph(
         &mut self,
         socket: &mut WebSocket,
         graph_id: &str,
         exec_id: &str,
-        seq: u64,
+        mut seq: u64,
     ) -> Sent {
-        let events = match self.stored(exec_id, seq).await {
-            Ok(events) => events,
-            Err(message) => return send(socket, protocol::error(&message)).await,
-        };
-        for event in &events {
-            let message = self.graphs.get_mut(graph_id).and_then(|s| s.apply(event));
-            if let Some(message) = message {
-                send(socket, message).await?;
+        loop {
+            let events = match self.stored(exec_id, seq).await {
+                Ok(events) => events,
+                Err(message) => return send(socket, protocol::error(&message)).await,
+            };
+            for event in &events {
+                let message = self.graphs.get_mut(graph_id).and_then(|s| s.apply(event));
+                if let Some(message) = message {
+                    send(socket, message).await?;
+                }
             }
+            match events.last() {
+                Some(last) if (events.len() as u64) == PAGE => seq = last.seq,
+                _ => return Ok(()),
+            }
+            tokio::task::yield_now().await;
         }
-        Ok(())
     }
 
     /// After the bus dropped events for this connection: every followed run, and every run of a
@@ -396,5 +477,19 @@ impl Connection {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether `next` is another output of `event`'s node execution (a replay sends only the last).
+fn same_node_output(event: &Event, next: Option<&Event>) -> bool {
+    match (&event.kind, next.map(|n| &n.kind)) {
+        (
+            EventKind::NodeOutput { node_exec_id, .. },
+            Some(EventKind::NodeOutput {
+                node_exec_id: next_id,
+                ..
+            }),
+        ) => node_exec_id == next_id,
+        _ => false,
     }
 }

@@ -46,9 +46,19 @@ fn push_value(map: &mut Map<String, Value>, key: &str, value: &Value) {
 }
 
 impl RunView {
+    /// A view that starts after `seq`: the client has every event up to it.
+    fn after(seq: u64) -> Self {
+        RunView {
+            seq,
+            ..RunView::default()
+        }
+    }
+
     /// Folds `event`. `None` when it was folded before or tells nothing (a graph output, which
-    /// reaches clients in the output node's event and in the run's final event).
-    pub fn apply(&mut self, event: &Event) -> Option<Update> {
+    /// reaches clients in the output node's event and in the run's final event). `quiet` folds
+    /// a node's output without building its message (a later message of the same node carries
+    /// it): replaying a node's n outputs then costs n, not n².
+    pub fn apply(&mut self, event: &Event, quiet: bool) -> Option<Update> {
         if event.seq <= self.seq {
             return None;
         }
@@ -81,9 +91,13 @@ impl RunView {
                 node_id,
                 pin,
                 value,
+                ..
             } => {
                 let node = self.nodes.entry(node_exec_id.clone()).or_default();
                 push_value(&mut node.output_data, pin, value);
+                if quiet {
+                    return None;
+                }
                 let status = node.status.unwrap_or(ExecutionStatus::Running);
                 Some(Update::Node(protocol::node_data(
                     event,
@@ -112,27 +126,87 @@ impl RunView {
 }
 
 /// A `subscribe_graph_execution`: every event of one run after the client's `last_seq`.
+///
+/// The run's events are read from `last_seq` on, never from its start. A node execution that
+/// began before `last_seq` is first seen mid-way: its earlier outputs are read from the store
+/// (`history_needed`), so its messages still carry every value it yielded; the run's final
+/// event carries the graph outputs read from the run's record (`outputs_needed`).
 pub struct RunSubscription {
     pub view: RunView,
     channel: String,
-    after: u64,
+    /// Started after `last_seq`: what came before is read from the store when needed.
+    resumed: bool,
+}
+
+/// A node execution a resumed subscription has not seen start: which of its outputs to read
+/// from the store (those before `before`, or all when `None`).
+pub struct History {
+    pub node_exec_id: String,
+    pub before: Option<i32>,
 }
 
 impl RunSubscription {
     pub fn new(channel: String, after: u64) -> Self {
         RunSubscription {
-            view: RunView::default(),
+            view: RunView::after(after),
             channel,
-            after,
+            resumed: after > 0,
         }
+    }
+
+    /// Whether `event` ends the run while the view lacks graph outputs from before `last_seq`.
+    pub fn outputs_needed(&self, event: &Event) -> bool {
+        self.resumed
+            && event.seq > self.view.seq
+            && matches!(&event.kind, EventKind::RunStatus { status, .. } if status.is_final())
+    }
+
+    /// The run's graph outputs, all of them, read from its record.
+    pub fn set_outputs(&mut self, outputs: Map<String, Value>) {
+        self.view.outputs = outputs;
+    }
+
+    /// The outputs `event`'s node execution yielded before the subscription's start, when the
+    /// client needs them and the view lacks them.
+    pub fn history_needed(&self, event: &Event) -> Option<History> {
+        if !self.resumed || event.seq <= self.view.seq {
+            return None;
+        }
+        let (node_exec_id, before) = match &event.kind {
+            EventKind::NodeOutput {
+                node_exec_id,
+                index: Some(index),
+                ..
+            } if *index > 0 => (node_exec_id, Some(*index)),
+            EventKind::NodeStatus {
+                node_exec_id,
+                status,
+                ..
+            } if status.is_final() => (node_exec_id, None),
+            _ => return None,
+        };
+        (!self.view.nodes.contains_key(node_exec_id)).then(|| History {
+            node_exec_id: node_exec_id.clone(),
+            before,
+        })
+    }
+
+    /// Puts a node execution's earlier outputs into the view.
+    pub fn prefill(&mut self, node_exec_id: &str, outputs: &[(String, Value)]) {
+        let node = self.view.nodes.entry(node_exec_id.to_string()).or_default();
+        for (pin, value) in outputs {
+            push_value(&mut node.output_data, pin, value);
+        }
+    }
+
+    /// Folds `event` without a message (the next event, of the same node, carries its value).
+    pub fn fold(&mut self, event: &Event) {
+        self.view.apply(event, true);
     }
 
     /// Folds `event`; the message to send, if the client does not have it yet.
     pub fn apply(&mut self, event: &Event) -> Option<String> {
-        let update = self.view.apply(event)?;
-        if event.seq <= self.after {
-            return None;
-        }
+        let update = self.view.apply(event, false)?;
         Some(match update {
             Update::Node(data) => protocol::push(protocol::NODE_EVENT, &self.channel, data),
             Update::Graph(data) => protocol::push(protocol::GRAPH_EVENT, &self.channel, data),
@@ -160,7 +234,7 @@ impl GraphSubscription {
     /// Folds `event` into its run's view (created if new); the message to send, if any.
     pub fn apply(&mut self, event: &Event) -> Option<String> {
         let view = self.runs.entry(event.graph_exec_id.clone()).or_default();
-        match view.apply(event)? {
+        match view.apply(event, false)? {
             Update::Graph(data) => Some(protocol::push(protocol::GRAPH_EVENT, &self.channel, data)),
             Update::Node(_) => None,
         }
@@ -169,7 +243,7 @@ impl GraphSubscription {
     /// Folds `event` without telling the client (history from before the subscription).
     pub fn absorb(&mut self, event: &Event) {
         let view = self.runs.entry(event.graph_exec_id.clone()).or_default();
-        view.apply(event);
+        view.apply(event, true);
     }
 }
 
@@ -219,6 +293,7 @@ mod tests {
                     node_id: "node".into(),
                     pin: "result".into(),
                     value: json!(42.0),
+                    index: Some(0),
                 },
             ),
             event(
@@ -266,13 +341,56 @@ mod tests {
     fn each_event_is_told_once_and_only_after_last_seq() {
         let mut sub = RunSubscription::new("c".into(), 3);
         let events = run_events();
-        let first: Vec<String> = events.iter().filter_map(|e| sub.apply(e)).collect();
+        let mut first = Vec::new();
+        for event in &events {
+            // The node began before `last_seq`: its earlier output comes from the store.
+            if let Some(history) = sub.history_needed(event) {
+                assert_eq!(
+                    (history.node_exec_id.as_str(), history.before),
+                    ("n1", None)
+                );
+                sub.prefill(&history.node_exec_id, &[("result".into(), json!(42.0))]);
+            }
+            first.extend(sub.apply(event));
+        }
         let again: Vec<String> = events.iter().filter_map(|e| sub.apply(e)).collect();
         let seqs: Vec<Value> = first.iter().map(|m| data(m)["seq"].clone()).collect();
         assert_eq!(seqs, vec![json!(5), json!(6)]);
         assert!(again.is_empty());
-        // Outputs folded before `last_seq` still count.
         assert_eq!(data(&first[0])["output_data"], json!({"result": [42.0]}));
+    }
+
+    #[test]
+    fn a_node_resumed_mid_way_asks_for_the_outputs_before_its_index() {
+        let sub = RunSubscription::new("c".into(), 10);
+        let output = event(
+            11,
+            EventKind::NodeOutput {
+                node_exec_id: "n1".into(),
+                node_id: "node".into(),
+                pin: "p".into(),
+                value: json!(1),
+                index: Some(7),
+            },
+        );
+        let history = sub
+            .history_needed(&output)
+            .expect("outputs 0..7 are missing");
+        assert_eq!(history.before, Some(7));
+        let fresh = event(
+            11,
+            EventKind::NodeOutput {
+                node_exec_id: "n2".into(),
+                node_id: "node".into(),
+                pin: "p".into(),
+                value: json!(1),
+                index: Some(0),
+            },
+        );
+        assert!(
+            sub.history_needed(&fresh).is_none(),
+            "a first output has no history"
+        );
     }
 
     #[test]

@@ -1,10 +1,19 @@
 //! Integration tests of the HTTP and WebSocket API: the real server on 127.0.0.1 with a fresh
 //! database, exercised through HTTP and a real WebSocket client only.
 
+mod accounts;
+mod admin;
+mod api_keys;
 mod blocks;
+mod credentials_access;
+mod crowd;
 mod errors;
 mod executions;
 mod graphs;
+mod integrations;
+mod isolation;
+mod llm_credentials;
+mod oidc;
 mod perimeter;
 mod presets;
 mod reviews;
@@ -14,3 +23,4 @@ mod support;
 mod web_app;
 mod webhooks;
 mod ws;
+mod ws_replay;

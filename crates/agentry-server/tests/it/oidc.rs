@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, open_signup};
 
 /// Test-only RSA keys (PKCS#1), made for these tests and used nowhere else.
 const KEY_PEM: &str = include_str!("fixtures/oidc-issuer-test-key.pem");
@@ -59,7 +59,9 @@ impl Respond for TokenEndpoint {
             return refuse("no sign-in expected");
         };
         let form: std::collections::HashMap<String, String> =
-            url::form_urlencoded::parse(&request.body).into_owned().collect();
+            url::form_urlencoded::parse(&request.body)
+                .into_owned()
+                .collect();
         if form.get("grant_type").map(String::as_str) != Some("authorization_code") {
             return refuse("grant_type");
         }
@@ -172,7 +174,7 @@ async fn app_with(issuer: &Issuer, create_accounts: bool) -> TestApp {
         create_accounts,
     };
     let perimeter = Perimeter::new(settings, Some(oidc), None, "test").unwrap();
-    TestApp::start_with_perimeter(false, perimeter).await
+    TestApp::start_with_accounts_and(false, open_signup(), perimeter).await
 }
 
 /// Follows the server's redirect to the issuer; returns the query of the issuer's URL.
@@ -218,8 +220,10 @@ fn claims(subject: &str, email: &str) -> Expected {
 }
 
 async fn callback(app: &TestApp, state: &str) -> crate::support::Reply {
-    app.get(&format!("/api/auth/oidc/callback?code=the-code&state={state}"))
-        .await
+    app.get(&format!(
+        "/api/auth/oidc/callback?code=the-code&state={state}"
+    ))
+    .await
 }
 
 #[tokio::test]
@@ -231,7 +235,10 @@ async fn a_verified_email_signs_in_and_gets_an_account_once() {
     assert_eq!(query["client_id"], CLIENT_ID);
     assert_eq!(query["code_challenge_method"], "S256");
     let scopes: Vec<&str> = query["scope"].split(' ').collect();
-    assert!(scopes.contains(&"openid") && scopes.contains(&"email"), "{scopes:?}");
+    assert!(
+        scopes.contains(&"openid") && scopes.contains(&"email"),
+        "{scopes:?}"
+    );
 
     expect(&issuer, &query, claims("sub-ada", "Ada@Example.com"));
     let session = callback(&app, &query["state"]).await.expect(200);
@@ -257,7 +264,11 @@ async fn a_verified_email_signs_in_and_gets_an_account_once() {
 
     // A second sign-in finds the same account through the link, whatever the email now says.
     let query = begin(&app, &issuer).await;
-    expect(&issuer, &query, claims("sub-ada", "ada.lovelace@example.com"));
+    expect(
+        &issuer,
+        &query,
+        claims("sub-ada", "ada.lovelace@example.com"),
+    );
     let again = callback(&app, &query["state"]).await.expect(200);
     assert_eq!(again["user"]["id"], json!(user_id));
 
@@ -331,7 +342,9 @@ async fn bad_id_tokens_and_unverified_emails_are_refused() {
         .expect_error(400, "oidc_refused");
 
     // An unknown state never reaches the issuer.
-    callback(&app, "made-up").await.expect_error(400, "oidc_state_unknown");
+    callback(&app, "made-up")
+        .await
+        .expect_error(400, "oidc_state_unknown");
 
     // None of these made an account.
     // (`a_verified_email_signs_in_and_gets_an_account_once` shows what one looks like.)
@@ -339,7 +352,7 @@ async fn bad_id_tokens_and_unverified_emails_are_refused() {
 
 #[tokio::test]
 async fn without_oidc_settings_the_routes_say_so() {
-    let app = TestApp::start().await;
+    let app = TestApp::start_with_accounts(open_signup()).await;
     app.get("/api/auth/oidc/login")
         .await
         .expect_error(404, "oidc_not_configured");

@@ -210,3 +210,59 @@ async fn an_unreachable_redis_falls_back_to_local_limits() {
     assert_eq!(hit(&app, "/api/graphs").await.0, 200);
     assert_eq!(hit(&app, "/api/graphs").await.0, 429);
 }
+
+/// GETs `path` as `caller` and returns (status, Retry-After, body).
+async fn hit_as(caller: &crate::support::Caller, path: &str) -> (u16, Option<u64>, Value) {
+    let answer = caller
+        .http()
+        .get(caller.url(path))
+        .bearer_auth(caller.token.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let retry = answer
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().parse().unwrap());
+    (status, retry, answer.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn each_user_and_each_api_key_has_its_own_limit() {
+    let app = TestApp::start_with_accounts_and(
+        false,
+        crate::support::open_signup(),
+        perimeter(|s| {
+            s.rate_limits.per_user = Limit::new(6, 3);
+            s.rate_limits.per_api_key = Limit::new(6, 2);
+        }),
+    )
+    .await;
+    let ada = app.sign_up("ada@example.com").await;
+    let bob = app.sign_up("bob@example.com").await;
+    // Sign-up's own request counted none: it carries no credential.
+    let key = ada
+        .post_json(
+            "/api/api-keys",
+            &serde_json::json!({"name": "k", "permissions": ["READ_GRAPH"]}),
+        )
+        .await
+        .expect(200);
+    for _ in 0..2 {
+        assert_eq!(hit_as(&ada, "/api/graphs").await.0, 200);
+    }
+    let (status, retry, body) = hit_as(&ada, "/api/graphs").await;
+    assert_eq!(status, 429, "{body}");
+    assert!((1..=10).contains(&retry.expect("Retry-After")));
+    assert_eq!(body["error"]["details"]["limit"], "user");
+    // Another user, and Ada's API key, count on their own.
+    assert_eq!(hit_as(&bob, "/api/graphs").await.0, 200);
+    let by_key = app.as_token(key["plain_text_key"].as_str().unwrap());
+    for _ in 0..2 {
+        assert_eq!(hit_as(&by_key, "/api/graphs").await.0, 200);
+    }
+    let (status, _, body) = hit_as(&by_key, "/api/graphs").await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"]["details"]["limit"], "api_key");
+}

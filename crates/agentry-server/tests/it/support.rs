@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use agentry_engine::{Config, Engine};
 use agentry_server::AppState;
+use agentry_server::auth::{Accounts, AuthSettings};
 use agentry_server::perimeter::{Perimeter, PerimeterSettings};
 use agentry_store::Store;
 use agentry_store::testing::{TestDatabase, fresh_database};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub const INPUT: &str = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b";
@@ -65,12 +65,33 @@ impl Reply {
     }
 }
 
-/// The server, running on its own port with its own database until dropped.
-pub struct TestApp {
+/// Someone calling the server: anonymous (or the local user of `--no-auth`), or a signed-in
+/// user whose access token goes with every request.
+#[derive(Clone)]
+pub struct Caller {
     base: String,
     client: reqwest::Client,
+    /// The access token sent as `Authorization: Bearer`, if signed in.
+    pub token: Option<String>,
+    /// The signed-in user's id.
+    pub user_id: Option<String>,
+}
+
+/// The server, running on its own port with its own database until dropped. It calls as the
+/// anonymous (or local) caller; `sign_up` gives callers for users.
+pub struct TestApp {
+    /// The engine behind the server.
+    pub engine: Engine,
+    caller: Caller,
     shutdown: Option<oneshot::Sender<()>>,
     _db: TestDatabase,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
 }
 
 impl Drop for TestApp {
@@ -80,6 +101,25 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// How the test server authenticates.
+pub enum Auth {
+    /// `--no-auth`: every request is the local user.
+    Local,
+    /// Accounts with these settings.
+    Accounts(AuthSettings),
+}
+
+/// Accounts with open sign-up, so tests can make several users.
+pub fn open_signup() -> Auth {
+    Auth::Accounts(AuthSettings {
+        allow_signup: true,
+        ..AuthSettings::default()
+    })
+}
+
+/// A password the policy accepts.
+pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
     pub async fn start() -> TestApp {
@@ -98,34 +138,72 @@ impl TestApp {
     }
 
     async fn start_with(worker: bool, web_app: Option<agentry_server::web_app::WebApp>) -> TestApp {
-        Self::start_with_everything(worker, web_app, unlimited()).await
+        Self::start_with_everything(Config::default(), worker, web_app, unlimited(), Auth::Local)
+            .await
+    }
+
+    /// With these engine settings (credential keys, OAuth2 providers, resources).
+    pub async fn start_with_config(config: Config, worker: bool) -> TestApp {
+        Self::start_with_everything(config, worker, None, unlimited(), Auth::Local).await
+    }
+
+    /// As `start_with_config`, with sign-in on: every request needs an access token or API
+    /// key (`sign_up`, or `accounts` to make them for the same store).
+    pub async fn start_with_config_and_accounts(config: Config, auth: Auth) -> TestApp {
+        Self::start_with_everything(config, false, None, unlimited(), auth).await
+    }
+
+    /// The sign-in keys of this server's store, for issuing tokens and hashing API keys.
+    pub async fn accounts(&self) -> Accounts {
+        Accounts::new(self.engine.store().clone(), AuthSettings::default())
+            .await
+            .unwrap()
     }
 
     /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
     pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
-        Self::start_with_everything(worker, None, perimeter).await
+        Self::start_with_everything(Config::default(), worker, None, perimeter, Auth::Local).await
+    }
+
+    /// A server with accounts (sign-in on), rate limits off.
+    pub async fn start_with_accounts(auth: Auth) -> TestApp {
+        Self::start_with_everything(Config::default(), false, None, unlimited(), auth).await
+    }
+
+    /// Accounts, and these perimeter settings.
+    pub async fn start_with_accounts_and(
+        worker: bool,
+        auth: Auth,
+        perimeter: Perimeter,
+    ) -> TestApp {
+        Self::start_with_everything(Config::default(), worker, None, perimeter, auth).await
     }
 
     async fn start_with_everything(
+        config: Config,
         worker: bool,
         web_app: Option<agentry_server::web_app::WebApp>,
         perimeter: Perimeter,
+        auth: Auth,
     ) -> TestApp {
         let db = fresh_database().await;
         let store = Store::open(db.url()).await.unwrap();
-        let engine = Engine::new(
-            store,
-            Arc::new(agentry_blocks::registry()),
-            Config::default(),
-        );
+        let engine = Engine::new(store.clone(), Arc::new(agentry_blocks::registry()), config);
         if worker {
             // Ends with the test's runtime.
             engine.spawn_worker(tokio_util::sync::CancellationToken::new());
         }
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = agentry_server::listener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
-        let mut state = AppState::new(engine).with_perimeter(perimeter);
+        let mut state = match auth {
+            Auth::Local => AppState::new(engine.clone()),
+            Auth::Accounts(settings) => {
+                let accounts = Accounts::new(store.clone(), settings).await.unwrap();
+                AppState::with_accounts(engine.clone(), accounts)
+            }
+        }
+        .with_perimeter(perimeter);
         if let Some(app) = web_app {
             state = state.with_web_app(app);
         }
@@ -142,11 +220,56 @@ impl TestApp {
             .build()
             .unwrap();
         TestApp {
-            base: format!("http://{addr}"),
-            client,
+            engine,
+            caller: Caller {
+                base: format!("http://{addr}"),
+                client,
+                token: None,
+                user_id: None,
+            },
             shutdown: Some(tx),
             _db: db,
         }
+    }
+
+    /// The test database's URL.
+    pub fn database_url(&self) -> &str {
+        self._db.url()
+    }
+
+    /// Signs up `email` (with `PASSWORD`) and answers a caller signed in as it.
+    pub async fn sign_up(&self, email: &str) -> Caller {
+        let session = self
+            .post_json(
+                "/api/auth/signup",
+                &json!({"email": email, "password": PASSWORD}),
+            )
+            .await
+            .expect(200);
+        self.as_token(session["access_token"].as_str().expect("an access token"))
+            .with_user(session["user"]["id"].as_str().expect("a user id"))
+    }
+
+    /// A caller sending `token` (an access token or an API key) as its bearer credential.
+    pub fn as_token(&self, token: &str) -> Caller {
+        Caller {
+            token: Some(token.to_string()),
+            user_id: None,
+            ..self.caller.clone()
+        }
+    }
+}
+
+impl Caller {
+    fn with_user(mut self, user_id: &str) -> Caller {
+        self.user_id = Some(user_id.to_string());
+        self
+    }
+
+    /// The signed-in user's id.
+    #[track_caller]
+    pub fn id(&self) -> &str {
+        self.user_id.as_deref().expect("a signed-in caller")
     }
 
     /// The server's address, `127.0.0.1:PORT` (for WebSocket clients).
@@ -163,7 +286,12 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+    /// Sends `request` with this caller's credential.
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let request = match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
         let response = request.send().await.expect("the server answers");
         let status = response.status().as_u16();
         let bytes = response.bytes().await.expect("a body");
@@ -185,6 +313,11 @@ impl TestApp {
 
     pub async fn put_json(&self, path: &str, body: &Value) -> Reply {
         self.send(self.client.put(self.url(path)).json(body)).await
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.client.patch(self.url(path)).json(body))
+            .await
     }
 
     /// POSTs `body` as is, labelled with `content_type`.

@@ -3,6 +3,7 @@
 //! `tool_use` / `tool_result` content blocks; tools declare an `input_schema`. A JSON-schema
 //! response format is asked for as one forced tool whose input is the answer.
 
+use agentry_core::SecretString;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -24,14 +25,16 @@ pub struct Anthropic {
 }
 
 impl Anthropic {
-    fn request(&self, body: &Value) -> reqwest::RequestBuilder {
+    /// The HTTP request for `body`, with the user's key of `chat` when it has one, else ours.
+    fn request(&self, chat: &ChatRequest, body: &Value) -> reqwest::RequestBuilder {
         let url = format!("{}/v1/messages", self.base_url.trim_end_matches('/'));
         let mut request = self
             .client
             .post(url)
             .header("anthropic-version", VERSION)
             .json(body);
-        if let Some(key) = &self.api_key {
+        let key = chat.api_key.as_ref().map(SecretString::expose);
+        if let Some(key) = key.or(self.api_key.as_deref()) {
             request = request.header("x-api-key", key);
         }
         request
@@ -183,7 +186,7 @@ fn str_of(block: &Map<String, Value>, key: &str) -> String {
 #[async_trait::async_trait]
 impl LlmProvider for Anthropic {
     async fn chat(&self, request: &ChatRequest) -> Result<ChatResponse, CallError> {
-        let response = wire::send(self.request(&Self::body(request, false))).await?;
+        let response = wire::send(self.request(request, &Self::body(request, false))).await?;
         let reply: Reply = wire::read_json(response).await?;
         if reply.content.is_empty() {
             return Err(CallError::Malformed("the reply has no content".into()));
@@ -212,7 +215,7 @@ impl LlmProvider for Anthropic {
         request: &ChatRequest,
         on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
     ) -> Result<ChatResponse, CallError> {
-        let response = wire::send(self.request(&Self::body(request, true))).await?;
+        let response = wire::send(self.request(request, &Self::body(request, true))).await?;
         let mut blocks: Vec<(String, String, ToolCall)> = Vec::new();
         let mut usage = Usage::default();
         let mut stopped = false;

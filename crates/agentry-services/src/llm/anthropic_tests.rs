@@ -380,3 +380,23 @@ async fn unauthorized_is_an_input_error_with_the_providers_message() {
         "{msg}"
     );
 }
+
+#[tokio::test]
+async fn a_users_key_is_sent_instead_of_the_operators() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .and(header("x-api-key", "ak-user-1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(reply(json!([{"type": "text", "text": "mine"}]))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let p = providers(&server, Duration::from_secs(5));
+    let mut request = ask("hello");
+    request.api_key = Some(agentry_core::SecretString::new("ak-user-1"));
+    let done = p.chat(CLAUDE, request).await.unwrap();
+    assert_eq!(done.response.text, "mine");
+}

@@ -2,6 +2,8 @@
 //! chat completions in `openai.rs`, Anthropic Messages in `anthropic.rs`), the model table
 //! (`models.rs`) and the process-wide `LlmProviders` resource (`providers.rs`).
 //!
+//! `environment.rs` builds the providers from the standard environment variables.
+//!
 //! An adapter makes one HTTP attempt and classifies what went wrong (`CallError`); the retry
 //! policy lives in `LlmProviders::chat`, the same for every provider:
 //!
@@ -17,6 +19,7 @@
 
 pub mod anthropic;
 pub mod embeddings;
+pub mod environment;
 pub mod models;
 pub mod openai;
 pub mod providers;
@@ -30,6 +33,7 @@ pub mod testing;
 
 use std::time::Duration;
 
+use agentry_core::SecretString;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -119,6 +123,9 @@ pub struct ChatRequest {
     pub tools: Vec<Tool>,
     pub response_format: ResponseFormat,
     pub max_tokens: Option<u32>,
+    /// The user's own API key for the model's provider, sent instead of the operator's.
+    /// A `SecretString`, so that printing the request never shows it.
+    pub api_key: Option<SecretString>,
 }
 
 /// Tokens a call used.
@@ -161,6 +168,35 @@ pub enum CallError {
 impl CallError {
     pub fn is_retryable(&self) -> bool {
         !matches!(self, CallError::Client { .. } | CallError::Malformed(_))
+    }
+
+    /// The error with every occurrence of `secret` replaced: a provider may quote the key it
+    /// refused, and a user's key must not reach a log line, an event or the `error` pin.
+    pub fn redacted(self, secret: &str) -> CallError {
+        let hide = |text: String| match secret.is_empty() {
+            true => text,
+            false => text.replace(secret, "<redacted>"),
+        };
+        match self {
+            CallError::RateLimited {
+                retry_after,
+                message,
+            } => CallError::RateLimited {
+                retry_after,
+                message: hide(message),
+            },
+            CallError::Server { status, message } => CallError::Server {
+                status,
+                message: hide(message),
+            },
+            CallError::Timeout(m) => CallError::Timeout(hide(m)),
+            CallError::Connect(m) => CallError::Connect(hide(m)),
+            CallError::Client { status, message } => CallError::Client {
+                status,
+                message: hide(message),
+            },
+            CallError::Malformed(m) => CallError::Malformed(hide(m)),
+        }
     }
 }
 

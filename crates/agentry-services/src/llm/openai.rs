@@ -6,6 +6,7 @@
 //! `{"type":"json_object"}` with the schema beside it for servers such as llama-cpp-python
 //! that reject `json_schema`, or plain `json_object`.
 
+use agentry_core::SecretString;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -41,10 +42,12 @@ pub struct OpenAiCompatible {
 }
 
 impl OpenAiCompatible {
-    fn request(&self, body: &Value) -> reqwest::RequestBuilder {
+    /// The HTTP request for `body`, with the user's key of `chat` when it has one, else ours.
+    fn request(&self, chat: &ChatRequest, body: &Value) -> reqwest::RequestBuilder {
         let url = format!("{}/chat/completions", self.base_url.trim_end_matches('/'));
         let mut request = self.client.post(url).json(body);
-        if let Some(key) = &self.api_key {
+        let key = chat.api_key.as_ref().map(SecretString::expose);
+        if let Some(key) = key.or(self.api_key.as_deref()) {
             request = request.bearer_auth(key);
         }
         for (name, value) in &self.headers {
@@ -196,7 +199,7 @@ impl LlmProvider for OpenAiCompatible {
     }
 
     async fn chat(&self, request: &ChatRequest) -> Result<ChatResponse, CallError> {
-        let response = wire::send(self.request(&self.body(request, false))).await?;
+        let response = wire::send(self.request(request, &self.body(request, false))).await?;
         let cost = provider_cost(&response);
         let reply: Reply = wire::read_json(response).await?;
         let Some(choice) = reply.choices.into_iter().next() else {
@@ -226,7 +229,7 @@ impl LlmProvider for OpenAiCompatible {
         request: &ChatRequest,
         on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
     ) -> Result<ChatResponse, CallError> {
-        let response = wire::send(self.request(&self.body(request, true))).await?;
+        let response = wire::send(self.request(request, &self.body(request, true))).await?;
         let mut out = ChatResponse {
             provider_cost: provider_cost(&response),
             ..ChatResponse::default()

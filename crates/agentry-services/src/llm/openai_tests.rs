@@ -352,3 +352,33 @@ async fn unauthorized_is_an_input_error_with_the_providers_message() {
         "{msg}"
     );
 }
+
+#[tokio::test]
+async fn a_users_key_is_sent_instead_of_the_operators_and_never_quoted() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", "Bearer sk-user-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(openai_reply("mine", 1, 1)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let p = providers(&server, JsonStyle::JsonSchema, Duration::from_secs(5));
+    let mut request = ask("hello");
+    request.api_key = Some(agentry_core::SecretString::new("sk-user-1"));
+    assert!(!format!("{request:?}").contains("sk-user-1"));
+    let done = p.chat("local-model", request.clone()).await.unwrap();
+    assert_eq!(done.response.text, "mine");
+
+    // The provider refuses the key and quotes it: the block's error does not.
+    server.reset().await;
+    let refusal = json!({"error": {"message": "Incorrect API key provided: sk-user-1",
+                                   "type": "invalid_request_error"}});
+    mount(&server, ResponseTemplate::new(401).set_body_json(refusal)).await;
+    let failed = p.chat("local-model", request).await.unwrap_err();
+    let text = failed.error.to_string();
+    assert!(
+        text.contains("401") && !text.contains("sk-user-1"),
+        "{text}"
+    );
+}

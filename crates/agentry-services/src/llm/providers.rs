@@ -2,16 +2,18 @@
 //! model-to-provider routing and the retry policy described in `provider/mod.rs`.
 //!
 //! Base URLs and keys come from the operator (configuration or the standard environment
-//! variables) and are trusted. A block's `credentials` input is ignored for now: the
-//! platform's keys serve every user until a credential store exists.
+//! variables) and are trusted. A call may carry the user's own key (`ChatRequest::api_key`,
+//! from the block's `credentials`): it is sent instead of the operator's, and a hosted provider
+//! the operator did not configure is then reachable at its public URL ("user keys only").
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use agentry_core::BlockError;
 
 use super::anthropic::Anthropic;
+pub use super::environment::key_variable;
 use super::models::{self, ModelInfo};
 use super::openai::{JsonStyle, OpenAiCompatible};
 use super::{CallError, ChatRequest, ChatResponse, LlmProvider};
@@ -165,6 +167,8 @@ pub struct LlmProviders {
 #[derive(Debug)]
 struct Inner {
     providers: HashMap<String, Arc<dyn LlmProvider>>,
+    /// Providers the operator gave no key or URL: they serve calls with a user's key only.
+    user_keys_only: HashSet<String>,
     default_provider: String,
     retry: RetryPolicy,
 }
@@ -173,6 +177,7 @@ struct Inner {
 #[derive(Debug)]
 pub struct LlmProvidersBuilder {
     configs: Vec<(String, ProviderConfig)>,
+    user_keys_only: HashSet<String>,
     custom: Vec<(String, Arc<dyn LlmProvider>)>,
     default_provider: String,
     retry: RetryPolicy,
@@ -185,6 +190,13 @@ impl LlmProvidersBuilder {
     pub fn provider(mut self, name: &str, config: ProviderConfig) -> Self {
         self.configs.retain(|(n, _)| n != name);
         self.configs.push((name.to_string(), config));
+        self.user_keys_only.remove(name);
+        self
+    }
+    /// Adds the provider `name` for calls that bring the user's own key only.
+    pub fn user_keys_only(mut self, name: &str, config: ProviderConfig) -> Self {
+        self = self.provider(name, config);
+        self.user_keys_only.insert(name.to_string());
         self
     }
     /// Adds a provider implemented elsewhere.
@@ -239,6 +251,7 @@ impl LlmProvidersBuilder {
         Ok(LlmProviders {
             inner: Arc::new(Inner {
                 providers,
+                user_keys_only: self.user_keys_only,
                 default_provider: self.default_provider,
                 retry: self.retry,
             }),
@@ -251,6 +264,7 @@ impl LlmProviders {
     pub fn builder() -> LlmProvidersBuilder {
         LlmProvidersBuilder {
             configs: Vec::new(),
+            user_keys_only: HashSet::new(),
             custom: Vec::new(),
             default_provider: models::OPENAI.to_string(),
             retry: RetryPolicy::default(),
@@ -259,138 +273,42 @@ impl LlmProviders {
         }
     }
 
-    /// Every provider AutoGPT knows, from the standard environment variables.
-    pub fn from_env() -> Result<Self, String> {
-        Self::builder_from(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty())).build()
-    }
-
-    /// As `from_env`, reading variables through `var`, and returning the builder.
-    pub fn builder_from(var: impl Fn(&str) -> Option<String>) -> LlmProvidersBuilder {
-        let key = |name: &str| var(name);
-        let openai_base = var("OPENAI_BASE_URL");
-        let mut openai = ProviderConfig::openai_compatible(
-            openai_base
-                .as_deref()
-                .unwrap_or("https://api.openai.com/v1"),
-            key("OPENAI_API_KEY").as_deref(),
-            JsonStyle::JsonSchema,
-        );
-        if openai_base.is_none() {
-            // OpenAI's reasoning models refuse `max_tokens`; other servers may not know the new name.
-            openai.wire = Wire::OpenAi {
-                json_style: JsonStyle::JsonSchema,
-                max_tokens_field: "max_completion_tokens",
-            };
-        }
-        let anthropic = ProviderConfig::anthropic(
-            var("ANTHROPIC_BASE_URL")
-                .as_deref()
-                .unwrap_or("https://api.anthropic.com"),
-            key("ANTHROPIC_API_KEY").as_deref(),
-        );
-        let compatible = |base_var: &str, default: &str, key_var: &str, style| {
-            ProviderConfig::openai_compatible(
-                var(base_var).as_deref().unwrap_or(default),
-                key(key_var).as_deref(),
-                style,
-            )
-        };
-        let ollama_host = var("OLLAMA_HOST").unwrap_or_else(|| "localhost:11434".into());
-        let ollama_base = if ollama_host.contains("://") {
-            format!("{}/v1", ollama_host.trim_end_matches('/'))
-        } else {
-            format!("http://{}/v1", ollama_host.trim_end_matches('/'))
-        };
-        let mut open_router = compatible(
-            "OPENROUTER_BASE_URL",
-            "https://openrouter.ai/api/v1",
-            "OPENROUTER_API_KEY",
-            JsonStyle::JsonSchema,
-        );
-        open_router
-            .headers
-            .push(("X-Title".into(), "Agentry".into()));
-        // A hosted provider with neither a key nor a base URL of the operator's cannot answer:
-        // leaving it out makes a run fail at once, naming the variable to set.
-        let configured =
-            |base_var: &str, key_var: &str| var(base_var).is_some() || var(key_var).is_some();
-        let mut builder = Self::builder().provider(
-            models::OLLAMA,
-            ProviderConfig::openai_compatible(&ollama_base, None, JsonStyle::JsonSchema),
-        );
-        let hosted = [
-            (models::OPENAI, "OPENAI_BASE_URL", openai),
-            (models::ANTHROPIC, "ANTHROPIC_BASE_URL", anthropic),
-            (
-                models::GROQ,
-                "GROQ_BASE_URL",
-                compatible(
-                    "GROQ_BASE_URL",
-                    "https://api.groq.com/openai/v1",
-                    "GROQ_API_KEY",
-                    JsonStyle::JsonObject,
-                ),
-            ),
-            (models::OPEN_ROUTER, "OPENROUTER_BASE_URL", open_router),
-            (
-                models::AIML_API,
-                "AIML_API_BASE_URL",
-                compatible(
-                    "AIML_API_BASE_URL",
-                    "https://api.aimlapi.com/v2",
-                    "AIML_API_KEY",
-                    JsonStyle::JsonObject,
-                ),
-            ),
-            (
-                models::LLAMA_API,
-                "LLAMA_API_BASE_URL",
-                compatible(
-                    "LLAMA_API_BASE_URL",
-                    "https://api.llama.com/compat/v1",
-                    "LLAMA_API_KEY",
-                    JsonStyle::JsonObject,
-                ),
-            ),
-            (
-                models::V0,
-                "V0_BASE_URL",
-                compatible(
-                    "V0_BASE_URL",
-                    "https://api.v0.dev/v1",
-                    "V0_API_KEY",
-                    JsonStyle::JsonObject,
-                ),
-            ),
-        ];
-        for (name, base_var, config) in hosted {
-            if configured(base_var, key_variable(name).unwrap_or_default()) {
-                builder = builder.provider(name, config);
-            }
-        }
-        builder
-    }
-
     /// The retry policy every call follows.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.retry
     }
 
-    /// Where a call to `model` goes.
+    /// Where a call to `model` with the platform's key goes.
     pub fn resolve(&self, model: &str) -> Result<Route, BlockError> {
+        self.route(model, false)
+    }
+
+    /// Where a call to `model` goes; `user_key`: the call brings the user's own key.
+    pub fn route(&self, model: &str, user_key: bool) -> Result<Route, BlockError> {
         let info = models::lookup(model);
         let (name, wire) = match info {
             Some(info) => (info.provider, info.wire_name.to_string()),
             None => (self.inner.default_provider.as_str(), model.to_string()),
         };
-        let provider = self.inner.providers.get(name).ok_or_else(|| {
-            let hint = key_variable(name)
-                .map(|var| format!(": set {var} (an API key) in its environment"))
-                .unwrap_or_default();
-            BlockError::Input(format!(
-                "model {model:?} needs the LLM provider {name:?}, which this server has not configured{hint}"
-            ))
-        })?;
+        let usable = user_key || !self.inner.user_keys_only.contains(name);
+        let provider = self
+            .inner
+            .providers
+            .get(name)
+            .filter(|_| usable)
+            .ok_or_else(|| {
+                let hint = key_variable(name)
+                    .map(|var| {
+                        format!(
+                            ": set {var} (an API key) in its environment, or choose your own \
+                             {name} credentials in the block's credentials input"
+                        )
+                    })
+                    .unwrap_or_default();
+                BlockError::Input(format!(
+                    "model {model:?} needs the LLM provider {name:?}, which this server has not configured{hint}"
+                ))
+            })?;
         Ok(Route {
             provider: provider.clone(),
             name: name.to_string(),
@@ -428,7 +346,9 @@ impl LlmProviders {
             name,
             wire_model,
             model: info,
-        } = self.resolve(model).map_err(|e| fail(e, 0))?;
+        } = self
+            .route(model, request.api_key.is_some())
+            .map_err(|e| fail(e, 0))?;
         request.model = wire_model;
         if let (Some(asked), Some(limit)) =
             (request.max_tokens, info.and_then(|i| i.max_output_tokens))
@@ -457,7 +377,10 @@ impl LlmProviders {
                         cost,
                     });
                 }
-                Err(e) => e,
+                Err(e) => match &request.api_key {
+                    Some(key) => e.redacted(key.expose()),
+                    None => e,
+                },
             };
             match policy.after_failure(&name, model, "request", attempt, &error) {
                 Ok(wait) => tokio::time::sleep(wait).await,
@@ -465,20 +388,6 @@ impl LlmProviders {
             }
         }
     }
-}
-
-/// The environment variable holding a hosted provider's API key.
-pub fn key_variable(provider: &str) -> Option<&'static str> {
-    Some(match provider {
-        models::OPENAI => "OPENAI_API_KEY",
-        models::ANTHROPIC => "ANTHROPIC_API_KEY",
-        models::GROQ => "GROQ_API_KEY",
-        models::OPEN_ROUTER => "OPENROUTER_API_KEY",
-        models::AIML_API => "AIML_API_KEY",
-        models::LLAMA_API => "LLAMA_API_KEY",
-        models::V0 => "V0_API_KEY",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

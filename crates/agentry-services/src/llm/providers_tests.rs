@@ -45,9 +45,16 @@ fn the_environment_names_every_provider() {
     );
     // A local OpenAI-compatible server gets the classic field name.
     let b = LlmProviders::builder_from(vars(&[("OPENAI_BASE_URL", "http://127.0.0.1:8080/v1")]));
-    // Hosted providers with neither key nor base URL are left out; Ollama needs neither.
-    let names: Vec<&str> = b.configs.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["ollama", "openai"]);
+    // Hosted providers with neither key nor base URL serve users' own keys only; Ollama
+    // needs neither.
+    let platform: Vec<&str> = b
+        .configs
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| !b.user_keys_only.contains(*n))
+        .collect();
+    assert_eq!(platform, ["ollama", "openai"]);
+    assert!(b.user_keys_only.contains("anthropic"));
     let (_, c) = b.configs.iter().find(|(n, _)| n == "openai").unwrap();
     assert!(matches!(
         c.wire,
@@ -121,4 +128,29 @@ fn backoff_doubles_and_retry_after_is_capped() {
         message: String::new(),
     };
     assert_eq!(p.wait(2, &no_header), Duration::from_millis(200));
+}
+
+#[test]
+fn a_provider_without_the_operators_key_serves_users_keys_only() {
+    let p = LlmProviders::builder_from(vars(&[])).build().unwrap();
+    let err = p.resolve("claude-sonnet-4-20250514").unwrap_err();
+    assert!(
+        matches!(&err, BlockError::Input(m) if m.contains("ANTHROPIC_API_KEY") && m.contains("your own")),
+        "{err:?}"
+    );
+    let route = p.route("claude-sonnet-4-20250514", true).unwrap();
+    assert_eq!(route.name, "anthropic");
+    // Ollama is local: the platform serves it without any key.
+    assert_eq!(p.resolve("llama3.3").unwrap().name, "ollama");
+}
+
+#[test]
+fn a_refused_users_key_is_redacted_from_the_error() {
+    let refused = CallError::Client {
+        status: 401,
+        message: "Incorrect API key provided: sk-user-secret-123".into(),
+    };
+    let text = refused.redacted("sk-user-secret-123").to_string();
+    assert!(!text.contains("sk-user-secret-123"), "{text}");
+    assert!(text.contains("<redacted>"), "{text}");
 }

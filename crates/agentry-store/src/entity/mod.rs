@@ -2,6 +2,7 @@
 
 pub mod api_key;
 pub mod audit_event;
+pub mod credential;
 pub mod execution_event;
 pub mod graph;
 pub mod graph_execution;
@@ -9,6 +10,7 @@ pub mod memory_entry;
 pub mod memory_vector;
 pub mod node_execution;
 pub mod node_output;
+pub mod oauth_state;
 pub mod oidc_identity;
 pub mod oidc_login;
 pub mod pending_review;
@@ -19,3 +21,4 @@ pub mod schedule;
 pub mod server_secret;
 pub mod user;
 pub mod webhook;
+pub mod worker_process;

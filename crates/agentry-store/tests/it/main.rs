@@ -2,6 +2,7 @@
 //! database of its own when `TEST_DATABASE_URL` names a server.
 
 mod audit;
+mod credentials;
 mod executions;
 mod fairness;
 mod graphs;

@@ -41,7 +41,7 @@ fn deployment_env(database: &str) -> Vec<(&'static str, String)> {
 /// announced.
 fn serve(dir: &Path, env: &[(&str, String)], roles: &str) -> (Process, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agentry"))
-        .args(["serve", "--role", roles])
+        .args(["serve", "--no-auth", "--role", roles])
         .current_dir(dir)
         .env_remove("AGENTRY_PORT")
         .env_remove("AGENTRY_REDIS_URL")
@@ -200,6 +200,88 @@ fn a_killed_worker_loses_no_completed_step() {
     let total = completed.len();
     completed.dedup();
     assert_eq!((total, completed.len()), (7, 7), "{final_state}");
+}
+
+/// kill -9 and restart on the same host with the default 30 s lease: the new process sees that
+/// the lease holder is dead (its pid is gone) and resumes the run at once, not after the lease.
+#[test]
+fn a_restart_on_the_same_host_resumes_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("agentry.toml"),
+        "port = 0\nlog = \"warn\"\nlease_ms = 30000\npoll_interval_ms = 100\n",
+    )
+    .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(agentry_store::testing::fresh_database());
+    let env = deployment_env(db.url());
+    let (_api, line) = serve(dir.path(), &env, "api");
+    let addr = line
+        .strip_prefix("Agentry listening on http://")
+        .expect("api address")
+        .to_string();
+    let graph = request(
+        &addr,
+        "POST",
+        "/api/graphs",
+        Some(&json!({"graph": chain_of_waits(4)})),
+    );
+    let graph_id = graph["id"].as_str().expect("graph saved").to_string();
+    let (mut worker, _) = serve(dir.path(), &env, "worker");
+    let run = request(
+        &addr,
+        "POST",
+        &format!("/api/graphs/{graph_id}/execute/1"),
+        Some(&json!({"inputs": {}})),
+    );
+    let exec_id = run["id"].as_str().unwrap().to_string();
+    let path = format!("/api/graphs/{graph_id}/executions/{exec_id}");
+    let count = |state: &Value, status: &str| {
+        state["node_executions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["status"] == status)
+            .count()
+    };
+    let started = Instant::now();
+    while count(&request(&addr, "GET", &path, None), "COMPLETED") < 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the worker never ran"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    worker.0.kill().unwrap(); // SIGKILL
+    worker.0.wait().unwrap();
+    let before = request(&addr, "GET", &path, None);
+    let executions_before = before["node_executions"].as_array().unwrap().len();
+
+    let restarted = Instant::now();
+    let (_second, _) = serve(dir.path(), &env, "worker");
+    // Resumed: the step that was in flight starts again under a new id.
+    let resumed_after = loop {
+        let state = request(&addr, "GET", &path, None);
+        if state["node_executions"].as_array().unwrap().len() > executions_before {
+            break restarted.elapsed();
+        }
+        assert!(
+            restarted.elapsed() < Duration::from_secs(25),
+            "the run waited for the dead worker's 30 s lease: {state}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    eprintln!("resumed {resumed_after:?} after the restart (lease 30 s)");
+    let final_state = loop {
+        let state = request(&addr, "GET", &path, None);
+        if state["status"] != "RUNNING" {
+            break state;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "{state}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(final_state["status"], "COMPLETED", "{final_state}");
+    assert_eq!(final_state["outputs"]["result"], json!(["token"]));
 }
 
 /// A WebSocket client of the API process sees the run that a worker process runs, live: events
