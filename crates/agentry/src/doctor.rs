@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use agentry_store::{Backend, maintenance};
-use base64::Engine as _;
 
 use crate::config::Config;
 
@@ -43,7 +42,7 @@ pub async fn doctor(config: &Config, config_file: Option<&std::path::Path>) -> E
     check_config(config, &mut report);
     check_database(config, &mut report).await;
     check_redis(config, &mut report).await;
-    check_encryption_key(&mut report);
+    check_encryption_key(config, &mut report);
     check_sandbox(&mut report).await;
     check_llm_providers(&mut report).await;
     if report.failed {
@@ -145,32 +144,28 @@ async fn check_redis(config: &Config, report: &mut Report) {
     }
 }
 
-/// `KEY_ID:BASE64` of 32 bytes, as the credential store takes it.
-fn check_encryption_key(report: &mut Report) {
-    let Some(value) = std::env::var("AGENTRY_ENCRYPTION_KEY")
-        .ok()
-        .filter(|v| !v.is_empty())
-    else {
-        report.line(
+/// The credential keys from wherever they are configured (`encryption_key` and
+/// `encryption_keys` in agentry.toml, or `AGENTRY_ENCRYPTION_KEY`), parsed as the credential
+/// store parses them at start-up: `KEY_ID:BASE64` of 32 bytes, comma-separated. The message
+/// names a bad key by its id only, never its value.
+fn check_encryption_key(config: &Config, report: &mut Report) {
+    match config.keyring() {
+        Ok(Some(_)) => report.line(
+            Verdict::Ok,
+            "encryption key",
+            "well-formed (KEY_ID:BASE64, 32 bytes)",
+        ),
+        Ok(None) => report.line(
             Verdict::Warn,
             "encryption key",
-            "AGENTRY_ENCRYPTION_KEY is not set: users cannot store credentials",
-        );
-        return;
-    };
-    let bad = value.split(',').map(str::trim).find(|key| {
-        let Some((id, b64)) = key.split_once(':') else {
-            return true;
-        };
-        let decoded = base64::engine::general_purpose::STANDARD.decode(b64.trim());
-        id.is_empty() || !decoded.is_ok_and(|k| k.len() == 32)
-    });
-    match bad {
-        None => report.line(Verdict::Ok, "encryption key", "well-formed (KEY_ID:BASE64, 32 bytes)"),
-        Some(_) => report.line(
+            "none configured (encryption_key in agentry.toml or AGENTRY_ENCRYPTION_KEY;              `agentry keys generate` makes one): users cannot store credentials",
+        ),
+        Err(e) => report.line(
             Verdict::Fail,
             "encryption key",
-            "AGENTRY_ENCRYPTION_KEY must be KEY_ID:BASE64 of 32 random bytes (several: comma-separated)",
+            format!(
+                "{e:#}: each key must be KEY_ID:BASE64 of 32 random bytes (several: comma-separated)"
+            ),
         ),
     }
 }

@@ -26,7 +26,7 @@ fn backup_under_load_restores_every_completed_run() {
     )
     .unwrap();
     let env = [("AGENTRY_DATABASE_URL", source.url().to_string())];
-    let server = Server::start(dir.path(), &["--port", "0"], &env);
+    let server = Server::start(dir.path(), &["--no-auth", "--port", "0"], &env);
     let api = server.api().to_string();
     let graph = call(
         &api,
@@ -144,7 +144,7 @@ fn backup_under_load_restores_every_completed_run() {
     let restored_dir = tempfile::tempdir().unwrap();
     let server = Server::start(
         restored_dir.path(),
-        &["--port", "0"],
+        &["--no-auth", "--port", "0"],
         &[("AGENTRY_DATABASE_URL", target_url.clone())],
     );
     let run = call(

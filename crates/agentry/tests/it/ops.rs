@@ -28,7 +28,7 @@ fn probes_metrics_and_json_logs() {
         ("AGENTRY_METRICS__BIND", "127.0.0.1:0".to_string()),
         ("AGENTRY_METRICS__TOKEN", "metrics-s3cret".to_string()),
     ];
-    let server = Server::start(dir.path(), &["--port", "0"], &env);
+    let server = Server::start(dir.path(), &["--no-auth", "--port", "0"], &env);
     let api = server.api().to_string();
     let metrics = server.metrics.clone().expect("the metrics listener");
 
@@ -163,7 +163,7 @@ fn text_logs_have_no_colour_codes_off_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(
         dir.path(),
-        &["--port", "0"],
+        &["--no-auth", "--port", "0"],
         &[("AGENTRY_LOG", "info".to_string())],
     );
     let api = server.api().to_string();
@@ -225,7 +225,7 @@ fn traces_reach_the_otlp_collector() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(
         dir.path(),
-        &["--port", "0"],
+        &["--no-auth", "--port", "0"],
         &[("AGENTRY_OTLP_ENDPOINT", format!("http://{collector}"))],
     );
     let api = server.api().to_string();
@@ -319,4 +319,29 @@ fn doctor_says_what_is_fine_and_what_to_fix() {
     );
     assert!(stdout.contains("FAIL  redis"), "{stdout}");
     assert!(!stdout.contains("not-a-key"), "the key was printed");
+
+    // The key may as well be the `encryption_key` setting in agentry.toml.
+    let llm_only = [("OPENAI_BASE_URL", base.as_str())];
+    std::fs::write(
+        dir.path().join("agentry.toml"),
+        format!("encryption_key = \"{good_key}\"\n"),
+    )
+    .unwrap();
+    let out = crate::agentry_with_env(dir.path(), &["doctor"], &llm_only);
+    let stdout = crate::text(&out.stdout);
+    assert!(stdout.contains("ok    encryption key"), "{stdout}");
+    let short_key = "k1:c2hvcnQga2V5IGJ5dGVz";
+    std::fs::write(
+        dir.path().join("agentry.toml"),
+        format!("encryption_key = \"{short_key}\"\n"),
+    )
+    .unwrap();
+    let out = crate::agentry_with_env(dir.path(), &["doctor"], &llm_only);
+    let stdout = crate::text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL  encryption key"), "{stdout}");
+    assert!(
+        !stdout.contains("c2hvcnQga2V5IGJ5dGVz"),
+        "the key was printed"
+    );
 }

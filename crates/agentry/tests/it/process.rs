@@ -7,7 +7,12 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How long a process may take to announce itself (opening and migrating the database).
+const START_LIMIT: Duration = Duration::from_secs(120);
+/// How long a process may take to stop after SIGTERM.
+const STOP_LIMIT: Duration = Duration::from_secs(120);
 
 use serde_json::Value;
 
@@ -36,12 +41,32 @@ impl Server {
             .spawn()
             .unwrap();
         let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let (mut api, mut metrics) = (None, None);
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let (lines_tx, lines) = std::sync::mpsc::channel();
+        let sink = seen.clone();
+        // Keep reading, so the child never blocks on a full pipe and the test sees every line.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line.clone());
+                let _ = lines_tx.send(line);
+            }
+        });
+        let (mut api, mut metrics) = (None, None);
+        let since = Instant::now();
         loop {
-            let line = lines.next().expect("serve announces itself").unwrap();
-            seen.lock().unwrap().push(line.clone());
+            // Bounded: a process that never comes up fails the test instead of hanging it.
+            let left = START_LIMIT.saturating_sub(since.elapsed());
+            let line = match lines.recv_timeout(left) {
+                Ok(line) => line,
+                Err(e) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!(
+                        "serve {args:?} did not announce itself ({e}); it wrote: {:?}",
+                        seen.lock().unwrap()
+                    );
+                }
+            };
             if let Some(addr) = line.strip_prefix("Metrics listening on http://") {
                 metrics = Some(addr.to_string());
             }
@@ -53,13 +78,6 @@ impl Server {
                 break;
             }
         }
-        let sink = seen.clone();
-        // Keep reading, so the child never blocks on a full pipe and the test sees every line.
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
-            }
-        });
         Server {
             child: Some(child),
             api,
@@ -72,7 +90,8 @@ impl Server {
         self.api.as_deref().expect("an API process")
     }
 
-    /// SIGTERM, then waits for the process to end.
+    /// SIGTERM, then waits for the process to end (it drains, then lets runs finish for up to
+    /// 10 s). Bounded: a process still there after `STOP_LIMIT` is killed and the test fails.
     pub fn terminate(mut self) -> ExitStatus {
         let mut child = self.child.take().unwrap();
         let status = Command::new("kill")
@@ -80,7 +99,22 @@ impl Server {
             .status()
             .unwrap();
         assert!(status.success());
-        child.wait().unwrap()
+        let since = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if since.elapsed() > STOP_LIMIT {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "serve did not stop within {} s of SIGTERM; it wrote: {:?}",
+                    STOP_LIMIT.as_secs(),
+                    self.stderr()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     pub fn stderr(&self) -> Vec<String> {
@@ -156,7 +190,18 @@ fn unchunk(body: &str) -> String {
 
 /// A JSON request that must answer 2xx; its body.
 pub fn json(addr: &str, method: &str, path: &str, body: Option<&Value>) -> Value {
-    let (status, text) = http(addr, method, path, &[], body).unwrap();
+    json_with(addr, method, path, &[], body)
+}
+
+/// As `json`, with these headers (a signed-in client's `Authorization`).
+pub fn json_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> Value {
+    let (status, text) = http(addr, method, path, headers, body).unwrap();
     assert!(
         (200..300).contains(&status),
         "{method} {path}: {status} {text}"

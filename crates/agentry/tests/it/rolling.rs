@@ -3,7 +3,9 @@
 //! again in turn while clients keep starting runs. Clients go to either API process, as
 //! behind a balancer: a refused connection moves them to the other one. Afterwards every run
 //! a client started has completed exactly once (no run lost, none run twice, no node run
-//! twice), and no client saw an answer other than success or a retryable 503.
+//! twice), and no client saw an answer other than success or a retryable 503. Sign-in is on,
+//! as deployed: one access token, issued by the first API process, is honoured by every API
+//! process, the restarted ones too (the signing key is kept in the shared database).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,12 +13,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::process::{Server, http, json as call};
+use crate::process::{Server, http, json_with};
 
 /// Starts a run through whichever API process answers; `Err` on any answer a client must not
 /// see during a restart.
 fn start_run(
     apis: &Mutex<Vec<String>>,
+    auth: &[(&str, &str)],
     turn: usize,
     graph_id: &str,
 ) -> Result<Option<String>, String> {
@@ -27,7 +30,7 @@ fn start_run(
             addr,
             "POST",
             &format!("/api/graphs/{graph_id}/execute/1"),
-            &[],
+            auth,
             Some(&json!({"inputs": {}})),
         ) {
             Ok((200, body)) => {
@@ -84,8 +87,21 @@ fn rolling_restart_loses_and_repeats_no_run() {
         processes[0].api().to_string(),
         processes[1].api().to_string(),
     ]));
-    let graph = call(
+    // The first account may sign up on a loopback server; its bearer token serves every client.
+    let session = json_with(
         &apis.lock().unwrap()[0],
+        "POST",
+        "/api/auth/signup",
+        &[],
+        Some(&json!({"email": "ops@example.com", "password": "a long rolling passphrase"})),
+    );
+    let bearer = format!("Bearer {}", session["access_token"].as_str().unwrap());
+    let auth = [("Authorization", bearer.as_str())];
+    let call = |addr: &str, method: &str, path: &str, body: Option<&Value>| {
+        json_with(addr, method, path, &auth, body)
+    };
+    let graph = call(
+        &apis.lock().unwrap()[1],
         "POST",
         "/api/graphs",
         Some(&json!({"graph": timer_graph()})),
@@ -97,13 +113,14 @@ fn rolling_restart_loses_and_repeats_no_run() {
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..3)
         .map(|c| {
-            let (apis, graph_id) = (apis.clone(), graph_id.clone());
+            let (apis, graph_id, bearer) = (apis.clone(), graph_id.clone(), bearer.clone());
             let (started, errors, stop) = (started.clone(), errors.clone(), stop.clone());
             std::thread::spawn(move || {
+                let auth = [("Authorization", bearer.as_str())];
                 let mut turn = c;
                 // Bounded: at most 2,000 runs per client.
                 while !stop.load(Ordering::SeqCst) && turn < 2_000 {
-                    match start_run(&apis, turn, &graph_id) {
+                    match start_run(&apis, &auth, turn, &graph_id) {
                         Ok(Some(id)) => started.lock().unwrap().push(id),
                         Ok(None) => {}
                         Err(e) => errors.lock().unwrap().push(e),
