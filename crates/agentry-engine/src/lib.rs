@@ -17,6 +17,7 @@ pub mod plan;
 pub mod reaper;
 pub mod relay;
 mod resume;
+pub mod retention;
 pub mod review;
 mod run;
 pub mod scheduler;
@@ -43,6 +44,7 @@ pub use error::{Error, Result};
 pub use event::{Event, EventBus, EventKind};
 pub use limits::RunLimits;
 pub use plan::RetryPolicy;
+pub use retention::RetentionPolicy;
 pub use review::{ReviewAction, ReviewError, ReviewTally};
 pub use run::RunResult;
 
@@ -78,6 +80,8 @@ pub struct Config {
     pub max_queued_per_user: u64,
     /// The stuck-run sweep of the scheduler leader.
     pub reaper: reaper::ReaperPolicy,
+    /// How long finished runs' node data is kept (pruned by the scheduler leader).
+    pub retention: RetentionPolicy,
     /// The services blocks may use (HTTP client, LLM providers), built by the binary.
     pub resources: Arc<agentry_core::Resources>,
     /// The keys that seal users' credentials and the OAuth2 providers.
@@ -99,6 +103,7 @@ impl Default for Config {
             claim_limits: agentry_store::ClaimLimits::default(),
             max_queued_per_user: 0,
             reaper: reaper::ReaperPolicy::default(),
+            retention: RetentionPolicy::default(),
             resources: Arc::default(),
             credentials: integrations::CredentialSettings::default(),
         }
@@ -449,6 +454,14 @@ impl Engine {
     /// Runs in progress in this process.
     pub fn running(&self) -> usize {
         self.inner.runs.lock().expect("runs lock").len()
+    }
+
+    /// This process's worker slots: (free, total); (0, 0) for a process without a worker.
+    pub fn worker_slots(&self) -> (usize, usize) {
+        (
+            self.inner.slots.available_permits(),
+            self.inner.config.worker_concurrency,
+        )
     }
 
     /// Lets runs in progress finish for up to `grace`, then stops the rest without ending them

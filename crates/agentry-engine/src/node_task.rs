@@ -285,6 +285,20 @@ pub async fn run(job: NodeJob) {
             }
         }
     };
+    let status = match &outcome {
+        Outcome::Completed => "COMPLETED",
+        Outcome::Failed(_) | Outcome::Capped(_) => "FAILED",
+        Outcome::Review(_) => "REVIEW",
+    };
+    let block = job.block.info.name;
+    if matches!(outcome, Outcome::Failed(_)) {
+        // The message is on the node's `error` pin; the log says only where to look.
+        tracing::info!(block, attempts, "node execution failed");
+    }
+    metrics::counter!("agentry_node_executions_total", "block" => block, "status" => status)
+        .increment(1);
+    metrics::histogram!("agentry_node_duration_seconds", "block" => block, "status" => status)
+        .record(started.elapsed().as_secs_f64());
     stats.insert("walltime".into(), json!(started.elapsed().as_secs_f64()));
     stats.insert("attempts".into(), json!(attempts));
     let stats = Value::Object(stats);

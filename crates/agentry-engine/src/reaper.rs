@@ -105,6 +105,8 @@ impl Engine {
                 doomed.push((id, why, Holder::MaybeAlive));
             }
         }
+        metrics::counter!("agentry_reaper_actions_total", "action" => "requeued")
+            .increment(reaped.requeued.len() as u64);
         doomed.dedup_by(|a, b| a.0 == b.0);
         for (id, why, holder) in doomed {
             tracing::warn!(exec = %id, reason = %why, "reaper: failing a stuck run");
@@ -113,6 +115,8 @@ impl Engine {
                 .await?
             {
                 reaped.failed.push(id);
+                metrics::counter!("agentry_reaper_actions_total", "action" => "failed")
+                    .increment(1);
             }
         }
         Ok(reaped)

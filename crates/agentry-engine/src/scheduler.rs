@@ -85,6 +85,7 @@ impl Engine {
         tokio::spawn(async move {
             let mut leadership = engine.store().leadership(SCHEDULER_LOCK);
             let mut last_reap: Option<tokio::time::Instant> = None;
+            let mut last_prune: Option<tokio::time::Instant> = None;
             loop {
                 let wait = match leadership.check().await {
                     Ok(true) => {
@@ -96,6 +97,13 @@ impl Engine {
                             last_reap = Some(tokio::time::Instant::now());
                             if let Err(e) = engine.reap().await {
                                 tracing::error!(error = %e, "the reaper's sweep failed");
+                            }
+                        }
+                        let every = engine.inner.config.retention.every;
+                        if last_prune.is_none_or(|t| t.elapsed() >= every) {
+                            last_prune = Some(tokio::time::Instant::now());
+                            if let Err(e) = engine.prune().await {
+                                tracing::error!(error = %e, "the retention sweep failed");
                             }
                         }
                         TICK

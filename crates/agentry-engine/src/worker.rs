@@ -10,6 +10,7 @@ use chrono::Utc;
 use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::plan::Plan;
 
@@ -67,14 +68,20 @@ impl Engine {
         let key = exec_id.clone();
         // Registered before the task starts, so that `wait` and `stop` always find it.
         let mut runs = self.inner.runs.lock().expect("runs lock");
-        let task = tokio::spawn(async move {
-            let result =
-                run::drive(spec, inner.writer.clone(), inner.bus.clone(), run_cancel).await;
-            let _ = done_tx.send(Some(result));
-            inner.runs.lock().expect("runs lock").remove(&exec_id);
-            drop(slot);
-            inner.wake.notify_one();
-        });
+        // Every log line and trace span of the run carries its ids (JSON logs, OTLP).
+        let span = tracing::info_span!("run", graph_exec_id = %exec_id, user_id = %user_id);
+        let task = tokio::spawn(
+            async move {
+                let result =
+                    run::drive(spec, inner.writer.clone(), inner.bus.clone(), run_cancel).await;
+                tracing::info!(status = %result.status, "run ended");
+                let _ = done_tx.send(Some(result));
+                inner.runs.lock().expect("runs lock").remove(&exec_id);
+                drop(slot);
+                inner.wake.notify_one();
+            }
+            .instrument(span),
+        );
         runs.insert(
             key,
             RunHandle {
@@ -226,6 +233,10 @@ impl Engine {
 
     /// Starts a claimed run: fresh when it never ran, resumed when a worker died running it.
     async fn take_over(&self, claim: Claim, slot: crate::share::Slot) {
+        // A claim after an earlier one: the worker that held the run stopped holding it.
+        if claim.attempts > 1 {
+            metrics::counter!("agentry_leases_taken_over_total").increment(1);
+        }
         let store = &self.inner.store;
         let row = match store.run_row(&claim.exec_id).await {
             Ok(Some(row)) => row,

@@ -67,7 +67,13 @@ async fn run(store: Store, mut rx: mpsc::UnboundedReceiver<(Batch, Option<Reply>
             replies.extend(reply);
         }
         dedupe_nodes(&mut batch);
-        let result = store.apply_batch(&batch).await.map_err(|e| {
+        let rows = batch.nodes.len() + batch.outputs.len() + batch.runs.len() + batch.events.len();
+        metrics::histogram!("agentry_writer_batch_rows").record(rows as f64);
+        let started = std::time::Instant::now();
+        let result = store.apply_batch(&batch).await;
+        metrics::histogram!("agentry_writer_commit_seconds")
+            .record(started.elapsed().as_secs_f64());
+        let result = result.map_err(|e| {
             tracing::error!(error = %e, "writing execution progress failed");
             e.to_string()
         });

@@ -10,6 +10,7 @@ mod extract;
 pub mod listener;
 pub mod model;
 pub mod oidc;
+pub mod ops;
 pub mod perimeter;
 pub mod routes;
 pub mod web_app;
@@ -62,6 +63,8 @@ pub struct AppState {
     perimeter: Arc<Perimeter>,
     /// The web app served at `/`; none: only the API answers.
     web_app: Option<web_app::WebApp>,
+    /// Readiness and metrics (`ops`).
+    ops: Arc<ops::Ops>,
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ impl AppState {
             auth: AuthMode::Local,
             perimeter: Arc::new(Perimeter::default()),
             web_app: None,
+            ops: Arc::new(ops::Ops::default()),
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
@@ -129,6 +133,16 @@ impl AppState {
     /// Where handlers record sign-ins, key and credential changes and admin actions.
     pub fn audit(&self) -> AuditLog {
         AuditLog::new(self.engine.store().clone())
+    }
+
+    /// With the process's metrics recorder and readiness state (default: no metrics).
+    pub fn with_ops(mut self, ops: Arc<ops::Ops>) -> Self {
+        self.ops = ops;
+        self
+    }
+
+    pub fn ops(&self) -> &ops::Ops {
+        &self.ops
     }
 
     /// Serves `app` at `/`, with its client-side routes.
@@ -189,6 +203,7 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
                 "this route does not accept that method",
             )
         })
+        .layer(axum::middleware::from_fn(ops::metrics::track))
         // Inside `authenticate`: counts the principal it found.
         .layer(from_fn_with_state(
             state.clone(),
@@ -200,6 +215,8 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         ))
         .layer(from_fn_with_state(state.clone(), auth::middleware::guard))
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        // Probes and scrapers: outside sign-in and the host guard (`ops`).
+        .merge(ops::api_port_routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             perimeter::layer::by_ip,

@@ -73,6 +73,18 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Apply the database migrations and exit (before the processes of a new version start).
+    Migrate,
+    /// Check the configuration, database, Redis, encryption key, code sandbox and LLM
+    /// providers, and say what to fix.
+    Doctor,
+    /// Write a consistent backup of the database while the server runs: a SQLite file
+    /// (`VACUUM INTO`) or a PostgreSQL custom-format dump (`pg_dump`).
+    Backup { file: PathBuf },
+    /// Restore a backup into an empty database (the configured one, or --database-url).
+    Restore { file: PathBuf },
+    /// Write every user's graphs (every version) as AutoGPT JSON files under DIR/USER_ID/.
+    ExportAll { dir: PathBuf },
     /// List the blocks this build has.
     Blocks {
         /// Print the full catalogue as JSON.

@@ -29,9 +29,25 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let config = Config::load(cli.config.as_deref(), &overrides)?;
     let quiet = !matches!(cli.command, Command::Serve { .. });
-    init_tracing(&config, quiet);
+    let traces = crate::logging::init(&config, quiet);
     match cli.command {
-        Command::Serve { no_auth, .. } => serve(config, no_auth).await,
+        Command::Serve { no_auth, .. } => {
+            let code = serve(config, no_auth).await;
+            if let Some(traces) = &traces {
+                traces.flush();
+            }
+            code
+        }
+        Command::Migrate => migrate(&config).await,
+        Command::Doctor => {
+            let file = cli.config.clone().or_else(|| {
+                Some("agentry.toml".into()).filter(|p: &std::path::PathBuf| p.exists())
+            });
+            Ok(crate::doctor::doctor(&config, file.as_deref()).await)
+        }
+        Command::Backup { file } => crate::backup::backup(&config, &file).await,
+        Command::Restore { file } => crate::backup::restore(&config, &file).await,
+        Command::ExportAll { dir } => crate::backup::export_all(&config, &dir).await,
         Command::User {
             command: UserCommand::Create { email, admin },
         } => crate::users::create(config, &email, admin).await,
@@ -57,19 +73,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         } => rotate_keys(config).await,
         Command::Openapi { output } => openapi(output.as_deref()),
     }
-}
-
-fn init_tracing(config: &Config, quiet: bool) {
-    use tracing_subscriber::EnvFilter;
-    let filter = match std::env::var("RUST_LOG") {
-        Ok(f) => f,
-        Err(_) if quiet && config.log == "info" => "warn".into(),
-        Err(_) => config.log.clone(),
-    };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .try_init();
 }
 
 /// Reseals every credential under the first configured key.
@@ -124,6 +127,12 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
                 .then(|| Duration::from_secs(config.max_queued_secs)),
         },
         resources: Arc::new(crate::resources::build(config)?),
+        retention: agentry_engine::RetentionPolicy {
+            after: (config.retention_days > 0)
+                .then(|| Duration::from_secs(config.retention_days.saturating_mul(86_400))),
+            keep_outputs: config.retention_keep_outputs,
+            ..agentry_engine::RetentionPolicy::default()
+        },
         credentials: agentry_engine::integrations::CredentialSettings {
             keyring: config.keyring()?,
             oauth: agentry_engine::integrations::OauthProviders::new(
@@ -184,7 +193,42 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
     }
     let engine = open_with_workers(&config, workers).await?;
     attach_relay(&config, &engine)?;
+    let ops = Arc::new(agentry_server::ops::Ops::new(
+        crate::recorder::install(),
+        config.metrics.token.clone(),
+    ));
     let stop = tokio_util::sync::CancellationToken::new();
+    // A stop signal drains first (`/ready` answers 503 for shutdown_drain_secs), then stops.
+    let stopping = tokio_util::sync::CancellationToken::new();
+    {
+        let (ops, stopping) = (ops.clone(), stopping.clone());
+        let drain = Duration::from_secs(config.shutdown_drain_secs);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            ops.start_draining();
+            if !drain.is_zero() {
+                tracing::info!("draining for {} s before stopping", drain.as_secs());
+                tokio::time::sleep(drain).await;
+            }
+            stopping.cancel();
+        });
+    }
+    let base_state = agentry_server::AppState::new(engine.clone()).with_ops(ops.clone());
+    let ops_listener = match config.metrics.bind.as_deref().filter(|b| !b.is_empty()) {
+        Some(bind) => {
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on metrics.bind {bind}"))?;
+            eprintln!("Metrics listening on http://{}", listener.local_addr()?);
+            let stopping = stopping.clone();
+            Some(tokio::spawn(agentry_server::ops::serve_listener(
+                listener,
+                base_state.clone(),
+                async move { stopping.cancelled().await },
+            )))
+        }
+        None => None,
+    };
     if workers > 0 {
         engine.spawn_worker(stop.clone());
         tracing::info!("worker: up to {workers} runs at once");
@@ -204,26 +248,41 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
         );
         eprintln!("Agentry listening on http://{local}");
         let state = if no_auth {
-            agentry_server::AppState::new(engine.clone())
+            base_state.clone()
         } else {
             let accounts =
                 agentry_server::auth::Accounts::new(engine.store().clone(), config.auth.settings())
                     .await?;
-            agentry_server::AppState::with_accounts(engine.clone(), accounts)
+            agentry_server::AppState::with_accounts(engine.clone(), accounts).with_ops(ops.clone())
         };
         let state = state
             .allowed_hosts(config.allowed_hosts.clone())
             .with_perimeter(perimeter)
             .with_web_app(crate::web_app::embedded());
-        agentry_server::serve(listener, state, shutdown_signal()).await?;
+        let stopping = stopping.clone();
+        agentry_server::serve(listener, state, async move { stopping.cancelled().await }).await?;
     } else {
         eprintln!("Agentry worker {} started", std::process::id());
-        shutdown_signal().await;
+        stopping.cancelled().await;
+    }
+    if let Some(task) = ops_listener {
+        let _ = task.await;
     }
     stop.cancel();
     tracing::info!("shutting down: letting runs finish for up to 10 s");
     engine.shutdown(Duration::from_secs(10)).await;
     engine.store().clone().close().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `agentry migrate`: opening the store applies the pending migrations.
+async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
+    let url = config.database_url();
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("cannot migrate the database {url}"))?;
+    store.close().await?;
+    eprintln!("the database schema is current");
     Ok(ExitCode::SUCCESS)
 }
 

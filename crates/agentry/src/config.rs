@@ -22,6 +22,23 @@ pub struct Config {
     pub limits: agentry_engine::RunLimits,
     /// Log filter, as `RUST_LOG` (e.g. `info`, `agentry_engine=debug`).
     pub log: String,
+    /// `text` (the default) or `json`: one JSON object per line, with the run's and node's
+    /// ids as fields. Colour codes only when the output is a terminal.
+    pub log_format: LogFormat,
+    /// An OTLP/HTTP collector (`http://127.0.0.1:4318`): a trace span per request, run and
+    /// node execution is sent there. Unset: no traces.
+    pub otlp_endpoint: Option<String>,
+    /// The metrics listener and token (`[metrics]`: `bind`, `token`).
+    pub metrics: agentry_server::ops::MetricsSettings,
+    /// Days a finished run keeps its node data; the scheduler leader prunes older ones in
+    /// small batches (0: kept for ever). The run's row always stays.
+    pub retention_days: u64,
+    /// With `retention_days`: keep the output nodes' data too, so pruned runs still show
+    /// their graph outputs.
+    pub retention_keep_outputs: bool,
+    /// Seconds a stopping API process answers `/ready` with 503 while still serving, so the
+    /// balancer moves traffic away before the listener closes (0: close at once).
+    pub shutdown_drain_secs: u64,
     /// What `serve` runs: `api` (REST), `worker` (runs graphs from the queue), `scheduler`
     /// (fires cron schedules; one process leads at a time). Default: all three.
     pub roles: Vec<Role>,
@@ -193,6 +210,15 @@ impl std::fmt::Debug for HostCredentialConfig {
     }
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
 /// A part of `agentry serve`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -211,6 +237,12 @@ impl Default for Config {
             run_timeout_secs: 24 * 3600,
             limits: agentry_engine::RunLimits::default(),
             log: "info".into(),
+            log_format: LogFormat::Text,
+            otlp_endpoint: None,
+            metrics: agentry_server::ops::MetricsSettings::default(),
+            retention_days: 0,
+            retention_keep_outputs: true,
+            shutdown_drain_secs: 0,
             roles: vec![Role::Api, Role::Worker, Role::Scheduler],
             worker_concurrency: 100,
             user_share: 0,

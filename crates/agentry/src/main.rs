@@ -1,10 +1,15 @@
 //! The `agentry` binary: parses the command line and configuration, builds the registry,
 //! store, engine and server, and starts what the command asks for. Wiring only.
 
+mod backup;
 mod cli;
 mod commands;
 mod config;
+mod doctor;
+mod logging;
+mod recorder;
 mod resources;
+mod telemetry;
 mod users;
 mod web_app;
 

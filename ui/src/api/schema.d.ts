@@ -832,7 +832,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health check: answers once the database can be read. */
+        /** Liveness: answers while the process serves (`GET /ready` checks the database). */
         get: operations["health"];
         put?: never;
         post?: never;

@@ -115,6 +115,7 @@ fn record<O: Serialize>(
                 stats.insert("cost".into(), json!(cost));
             }
             cx.add_stats(stats);
+            record_usage(&done, usage.prompt_tokens, usage.completion_tokens);
             Ok(done.response)
         }
         Err(failed) => {
@@ -123,6 +124,21 @@ fn record<O: Serialize>(
             }
             Err(failed)
         }
+    }
+}
+
+/// Tokens and cost for `/metrics`, by provider and model. A model the table does not know
+/// counts as `other`: names from graphs must not grow the series without bound.
+fn record_usage(done: &super::provider::Completion, input: u64, output: u64) {
+    let provider = done.provider.clone();
+    let model = done.model.map_or("other", |m| m.name);
+    for (kind, n) in [("input", input), ("output", output)] {
+        metrics::counter!("agentry_llm_tokens_total", "provider" => provider.clone(), "model" => model, "kind" => kind)
+            .increment(n);
+    }
+    if let Some(cost) = done.cost {
+        metrics::counter!("agentry_llm_cost_microdollars_total", "provider" => provider, "model" => model)
+            .increment((cost * 1e6).round() as u64);
     }
 }
 

@@ -429,7 +429,9 @@ impl Run {
                     live_text: Some(self.bus.live_text(&job.info)),
                     ..job
                 };
-                self.tasks.spawn(node_task::run(job));
+                let span = tracing::info_span!("node", node_exec_id = %job.exec_id, node_id = %job.info.node_id, block = job.block.info.name);
+                self.tasks
+                    .spawn(tracing::Instrument::instrument(node_task::run(job), span));
             }
             Err(message) => {
                 // A malformed nested pin: fail the node through the same path as a block error.

@@ -6,6 +6,7 @@ mod memory;
 mod queue;
 mod reaper;
 mod relay;
+mod retention;
 mod review;
 mod schedules;
 mod semantics;

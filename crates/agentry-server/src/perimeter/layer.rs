@@ -83,6 +83,8 @@ pub async fn by_principal(State(state): State<AppState>, request: Request, next:
 /// 429 in the error envelope, with `Retry-After` in whole seconds.
 pub fn too_many(bucket: Bucket<'_>, retry: RetryAfter) -> Response {
     let secs = retry.secs();
+    metrics::counter!("agentry_rate_limit_refusals_total", "limit" => bucket.name().to_string())
+        .increment(1);
     let mut response = ApiError::new(
         Code::RateLimited,
         format!("too many requests: try again in {secs} s"),

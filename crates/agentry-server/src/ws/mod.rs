@@ -102,7 +102,11 @@ pub async fn upgrade(
     let user = connection_user(principal);
     upgrade.on_upgrade(move |mut socket| async move {
         match user {
-            Ok(user_id) => Connection::new(state, user_id).serve(socket).await,
+            Ok(user_id) => {
+                metrics::gauge!("agentry_websocket_connections").increment(1.0);
+                Connection::new(state, user_id).serve(socket).await;
+                metrics::gauge!("agentry_websocket_connections").decrement(1.0);
+            }
             Err(refusal) => {
                 let frame = CloseFrame {
                     code: refusal.code,
