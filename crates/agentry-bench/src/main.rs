@@ -290,7 +290,8 @@ async fn w3(report: &mut Vec<String>) -> anyhow::Result<()> {
 async fn serve(engine: &Engine) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?.to_string();
-    let state = agentry_server::AppState::new(engine.clone());
+    // Rate limits off: the bench measures the run path, not the perimeter (W8 measures that).
+    let state = agentry_server::AppState::new(engine.clone()).with_perimeter(auth::no_limits()?);
     let handle = tokio::spawn(async move {
         let _ = agentry_server::serve(listener, state, std::future::pending()).await;
     });

@@ -20,7 +20,7 @@ pub mod tool_nodes;
 pub mod validate;
 
 pub use block::{
-    Block, BlockError, BlockMeta, BlockType, Category, Context, Cx, ExecutionInfo, SubAgents,
+    Block, BlockError, BlockMeta, BlockType, Category, Context, Cx, Effect, ExecutionInfo, SubAgents,
     SubRunRequest, SubRunResult,
 };
 pub use credentials::{
