@@ -1,6 +1,6 @@
 //! NoteBlock: a sticky note on the canvas; the engine never runs it.
 
-use agentry_core::{Effect, Block, BlockError, BlockMeta, BlockType, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, BlockType, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! StoreValueBlock: holds a constant (or the trigger input) so many consumers can read it.
 
-use agentry_core::{Effect, Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! RemoveFromDictionaryBlock: removes one key, optionally yielding the value it held.
 
-use agentry_core::{Effect, Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -43,11 +43,11 @@ impl Block for RemoveFromDictionary {
     const META: BlockMeta = BlockMeta {
         effect: Effect::Pure,
         ..BlockMeta::standard(
-        "46afe2ea-c613-43f8-95ff-6692c3ef6876",
-        "RemoveFromDictionaryBlock",
-        "Removes a key-value pair from a dictionary.",
-        &[Category::Basic],
-    )
+            "46afe2ea-c613-43f8-95ff-6692c3ef6876",
+            "RemoveFromDictionaryBlock",
+            "Removes a key-value pair from a dictionary.",
+            &[Category::Basic],
+        )
     };
     type Input = Input;
     type Output = Output;

@@ -1,6 +1,6 @@
 //! StepThroughItemsBlock: yields each element of a list, dictionary or JSON string with its key.
 
-use agentry_core::{Effect, Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -85,11 +85,11 @@ impl Block for StepThroughItems {
     const META: BlockMeta = BlockMeta {
         effect: Effect::Pure,
         ..BlockMeta::standard(
-        "f66a3543-28d3-4ab5-8945-9b336371e2ce",
-        "StepThroughItemsBlock",
-        "Iterates over a list or dictionary and outputs each item.",
-        &[Category::Logic],
-    )
+            "f66a3543-28d3-4ab5-8945-9b336371e2ce",
+            "StepThroughItemsBlock",
+            "Iterates over a list or dictionary and outputs each item.",
+            &[Category::Logic],
+        )
     };
     type Input = Input;
     type Output = Output;

@@ -1,6 +1,6 @@
 //! FillTextTemplateBlock: renders a Jinja template with a dictionary of values.
 
-use agentry_core::{Effect, Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -31,11 +31,11 @@ impl Block for FillTextTemplate {
     const META: BlockMeta = BlockMeta {
         effect: Effect::Pure,
         ..BlockMeta::standard(
-        "db7d8f02-2f44-4c55-ab7a-eae0941f0c30",
-        "FillTextTemplateBlock",
-        "This block formats the given texts using the format template.",
-        &[Category::Text],
-    )
+            "db7d8f02-2f44-4c55-ab7a-eae0941f0c30",
+            "FillTextTemplateBlock",
+            "This block formats the given texts using the format template.",
+            &[Category::Text],
+        )
     };
     type Input = Input;
     type Output = Output;

@@ -1,6 +1,6 @@
 //! TextSplitBlock: splits a text into a list by a delimiter.
 
-use agentry_core::{Effect, Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -32,11 +32,11 @@ impl Block for TextSplit {
     const META: BlockMeta = BlockMeta {
         effect: Effect::Pure,
         ..BlockMeta::standard(
-        "d5ea33c8-a575-477a-b42f-2fe3be5055ec",
-        "TextSplitBlock",
-        "This block is used to split a text into a list of strings.",
-        &[Category::Text],
-    )
+            "d5ea33c8-a575-477a-b42f-2fe3be5055ec",
+            "TextSplitBlock",
+            "This block is used to split a text into a list of strings.",
+            &[Category::Text],
+        )
     };
     type Input = Input;
     type Output = Output;

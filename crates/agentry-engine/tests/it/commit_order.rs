@@ -92,7 +92,11 @@ async fn a_request_after_a_pure_chain_carries_only_committed_values() {
         previous = (id, "result");
     }
     let hook = format!("{}/hook", server.uri());
-    nodes.push(("send".into(), SEND_WEB_REQUEST, json!({"url": hook, "method": "POST"})));
+    nodes.push((
+        "send".into(),
+        SEND_WEB_REQUEST,
+        json!({"url": hook, "method": "POST"}),
+    ));
     links.push((previous.0.clone(), previous.1, "send".into(), "body"));
     nodes.push(("out".into(), OUTPUT, json!({"name": "response"})));
     links.push(("send".into(), "response", "out".into(), "value"));
@@ -107,7 +111,12 @@ async fn a_request_after_a_pure_chain_carries_only_committed_values() {
     let g = graph(&nodes, &links);
 
     let (_, result) = t.run(&g, inputs(json!({"x": 2}))).await;
-    assert_eq!(result.status, ExecutionStatus::Completed, "{:?}", result.error);
+    assert_eq!(
+        result.status,
+        ExecutionStatus::Completed,
+        "{:?}",
+        result.error
+    );
     assert_eq!(result.outputs["response"], json!([{"ok": true}]));
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1, "one request");

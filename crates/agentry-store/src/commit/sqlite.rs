@@ -151,7 +151,13 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
     if !batch.events.is_empty() {
         let mut insert = tx.prepare_cached(INSERT_EVENT)?;
         for e in &batch.events {
-            insert.execute(params![e.graph_exec_id, e.user_id, e.seq, json(&e.data), now])?;
+            insert.execute(params![
+                e.graph_exec_id,
+                e.user_id,
+                e.seq,
+                json(&e.data),
+                now
+            ])?;
         }
     }
     if !batch.reviews.is_empty() {

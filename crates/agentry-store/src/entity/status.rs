@@ -8,7 +8,11 @@ use sea_orm::DeriveValueType;
 
 /// An `ExecutionStatus` as a column value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, DeriveValueType)]
-#[sea_orm(value_type = "String", from_str = "StatusColumn::parse", to_str = "StatusColumn::name")]
+#[sea_orm(
+    value_type = "String",
+    from_str = "StatusColumn::parse",
+    to_str = "StatusColumn::name"
+)]
 pub struct StatusColumn(pub ExecutionStatus);
 
 /// A stored status this binary does not know (a newer binary wrote it, or a hand edit).

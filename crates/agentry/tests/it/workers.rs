@@ -204,22 +204,32 @@ fn a_killed_worker_loses_no_completed_step() {
 
 /// One wait (a world-touching node) and then `steps` pure CalculatorBlocks adding 1 to 0.
 fn wait_then_pure_chain(steps: usize) -> Value {
-    let mut nodes = vec![json!({"id": "wait", "block_id": "d67a9c52-5e4e-11e2-bcfd-0800200c9a71",
-        "input_default": {"seconds": 1, "input_message": 0}, "metadata": {}})];
+    let mut nodes = vec![
+        json!({"id": "wait", "block_id": "d67a9c52-5e4e-11e2-bcfd-0800200c9a71",
+        "input_default": {"seconds": 1, "input_message": 0}, "metadata": {}}),
+    ];
     let mut links = Vec::new();
     let mut previous = ("wait".to_string(), "output_message");
     for i in 0..steps {
         let id = format!("c{i}");
-        nodes.push(json!({"id": id, "block_id": "b1ab9b19-67a6-406d-abf5-2dba76d00c79",
-            "input_default": {"operation": "Add", "b": 1}, "metadata": {}}));
-        links.push(json!({"source_id": previous.0, "source_name": previous.1, "sink_id": id,
-            "sink_name": "a", "is_static": false}));
+        nodes.push(
+            json!({"id": id, "block_id": "b1ab9b19-67a6-406d-abf5-2dba76d00c79",
+            "input_default": {"operation": "Add", "b": 1}, "metadata": {}}),
+        );
+        links.push(
+            json!({"source_id": previous.0, "source_name": previous.1, "sink_id": id,
+            "sink_name": "a", "is_static": false}),
+        );
         previous = (id, "result");
     }
-    nodes.push(json!({"id": "out", "block_id": "363ae599-353e-4804-937e-b2ee3cef3da4",
-        "input_default": {"name": "result"}, "metadata": {}}));
-    links.push(json!({"source_id": previous.0, "source_name": previous.1, "sink_id": "out",
-        "sink_name": "value", "is_static": false}));
+    nodes.push(
+        json!({"id": "out", "block_id": "363ae599-353e-4804-937e-b2ee3cef3da4",
+        "input_default": {"name": "result"}, "metadata": {}}),
+    );
+    links.push(
+        json!({"source_id": previous.0, "source_name": previous.1, "sink_id": "out",
+        "sink_name": "value", "is_static": false}),
+    );
     json!({"name": "pure chain", "nodes": nodes, "links": links})
 }
 
@@ -271,7 +281,10 @@ fn a_worker_killed_mid_pure_chain_runs_no_committed_node_twice() {
     let started = Instant::now();
     // Kill once the wait is over and the pure chain has begun.
     while completed(&request(&addr, "GET", &path, None)).len() < 2 {
-        assert!(started.elapsed() < Duration::from_secs(30), "the worker never ran");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the worker never ran"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     worker.0.kill().unwrap(); // SIGKILL
@@ -300,7 +313,11 @@ fn a_worker_killed_mid_pure_chain_runs_no_committed_node_twice() {
     all.sort_unstable();
     let total = all.len();
     all.dedup();
-    assert_eq!((total, all.len()), (STEPS + 2, STEPS + 2), "no node completed twice");
+    assert_eq!(
+        (total, all.len()),
+        (STEPS + 2, STEPS + 2),
+        "no node completed twice"
+    );
     for node in &completed_before {
         assert!(all.contains(node));
     }
