@@ -191,15 +191,22 @@ pub async fn drive(
         }
         run.dispatch(node, received);
     }
-    // Taking over: route what the earlier worker committed, adopting what already ran.
-    while let Some((node, pin, value)) = run.replay.as_mut().and_then(Replay::next_output) {
-        run.output_bytes += crate::limits::json_bytes(&value);
-        run.collect_graph_output(node, &pin, &value);
-        run.route(node, &pin, value);
-    }
-    // Those values are committed: what they make ready starts now.
-    for (node, received) in std::mem::take(&mut run.held) {
-        run.dispatch(node, received);
+    // Taking over: route what the earlier worker committed, adopting what already ran. Those
+    // values are committed, so what they make ready starts now, world-touching or not (and
+    // an adopted execution's outputs are replayed in turn).
+    loop {
+        while let Some((node, pin, value)) = run.replay.as_mut().and_then(Replay::next_output) {
+            run.output_bytes += crate::limits::json_bytes(&value);
+            run.collect_graph_output(node, &pin, &value);
+            run.route(node, &pin, value);
+        }
+        let held = std::mem::take(&mut run.held);
+        if held.is_empty() {
+            break;
+        }
+        for (node, received) in held {
+            run.dispatch(node, received);
+        }
     }
     let deadline = run
         .spec
