@@ -103,6 +103,8 @@ struct Run {
     held: Vec<(usize, Map<String, Value>)>,
     /// Batches handed to the committer, oldest first.
     pending: VecDeque<Pending>,
+    /// Routing committed values of an earlier worker: every ready node starts at once.
+    replaying: bool,
     tasks: JoinSet<()>,
     execs: HashMap<String, ExecState>,
     next_seq: i64,
@@ -156,6 +158,7 @@ pub async fn drive(
         tool_replies: Vec::new(),
         held: Vec::new(),
         pending: VecDeque::new(),
+        replaying: false,
         tasks: JoinSet::new(),
         execs: HashMap::new(),
         next_seq: 0,
@@ -194,20 +197,13 @@ pub async fn drive(
     // Taking over: route what the earlier worker committed, adopting what already ran. Those
     // values are committed, so what they make ready starts now, world-touching or not (and
     // an adopted execution's outputs are replayed in turn).
-    loop {
-        while let Some((node, pin, value)) = run.replay.as_mut().and_then(Replay::next_output) {
-            run.output_bytes += crate::limits::json_bytes(&value);
-            run.collect_graph_output(node, &pin, &value);
-            run.route(node, &pin, value);
-        }
-        let held = std::mem::take(&mut run.held);
-        if held.is_empty() {
-            break;
-        }
-        for (node, received) in held {
-            run.dispatch(node, received);
-        }
+    run.replaying = true;
+    while let Some((node, pin, value)) = run.replay.as_mut().and_then(Replay::next_output) {
+        run.output_bytes += crate::limits::json_bytes(&value);
+        run.collect_graph_output(node, &pin, &value);
+        run.route(node, &pin, value);
     }
+    run.replaying = false;
     let deadline = run
         .spec
         .bounds
@@ -515,7 +511,7 @@ impl Run {
                 edge.is_static,
             );
             for received in ready {
-                if sink.block.info.effect == Effect::Pure {
+                if self.replaying || sink.block.info.effect == Effect::Pure {
                     self.dispatch(edge.sink, received);
                 } else {
                     self.held.push((edge.sink, received));
