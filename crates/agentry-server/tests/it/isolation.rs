@@ -41,7 +41,7 @@ enum Case {
 }
 
 /// The first user's objects.
-struct Owned {
+pub(crate) struct Owned {
     user_id: String,
     graph_id: String,
     hook_graph_id: String,
@@ -169,7 +169,7 @@ fn credential(title: &str) -> Value {
 }
 
 /// Engine settings with a credential encryption key.
-fn keyed() -> Config {
+pub(crate) fn keyed() -> Config {
     let keyring = Keyring::parse(&[Keyring::generate_spec("k1")]).unwrap();
     Config {
         credentials: CredentialSettings {
@@ -188,7 +188,7 @@ fn graph_with_id(id: &str) -> Value {
 }
 
 /// The path with its parameters set to the first user's objects.
-fn fill(path: &str, a: &Owned) -> String {
+pub(crate) fn fill(path: &str, a: &Owned) -> String {
     let exec = if path.starts_with("/api/review") {
         &a.review_exec_id
     } else {
@@ -214,7 +214,7 @@ fn fill(path: &str, a: &Owned) -> String {
 }
 
 /// Makes one of each object as the first user.
-async fn make_objects(a: &Caller) -> Owned {
+pub(crate) async fn make_objects(a: &Caller) -> Owned {
     let saved = a
         .create_graph(&json!({ "graph": agent("calculator-agent.json") }))
         .await;
@@ -306,7 +306,7 @@ async fn make_objects(a: &Caller) -> Owned {
 }
 
 /// Everything of the first user's, as the first user reads it.
-async fn snapshot(a: &Caller, owned: &Owned) -> BTreeMap<String, Value> {
+pub(crate) async fn snapshot(a: &Caller, owned: &Owned) -> BTreeMap<String, Value> {
     let g = &owned.graph_id;
     let paths = [
         "/api/graphs".to_string(),

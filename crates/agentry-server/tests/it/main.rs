@@ -10,6 +10,7 @@ mod crowd;
 mod errors;
 mod executions;
 mod graphs;
+mod hostile_bodies;
 mod integrations;
 mod isolation;
 mod llm_credentials;

@@ -84,7 +84,10 @@ pub struct TestApp {
     pub engine: Engine,
     caller: Caller,
     shutdown: Option<oneshot::Sender<()>>,
-    _db: TestDatabase,
+    /// The database's URL; `_db` (absent for a second process on another app's database)
+    /// drops it at the end.
+    url: String,
+    _db: Option<TestDatabase>,
 }
 
 impl std::ops::Deref for TestApp {
@@ -188,6 +191,21 @@ impl TestApp {
         Self::start_with_everything(Config::default(), worker, None, perimeter, auth).await
     }
 
+    /// Another server process on this app's database (same accounts and signing key), with its
+    /// own perimeter: what two API processes of one deployment share.
+    pub async fn beside(&self, perimeter: Perimeter, auth: Auth) -> TestApp {
+        Self::start_on(
+            self.url.clone(),
+            None,
+            Config::default(),
+            false,
+            None,
+            perimeter,
+            auth,
+        )
+        .await
+    }
+
     async fn start_with_everything(
         config: Config,
         worker: bool,
@@ -196,7 +214,20 @@ impl TestApp {
         auth: Auth,
     ) -> TestApp {
         let db = fresh_database().await;
-        let store = Store::open(db.url()).await.unwrap();
+        let url = db.url().to_string();
+        Self::start_on(url, Some(db), config, worker, web_app, perimeter, auth).await
+    }
+
+    async fn start_on(
+        url: String,
+        db: Option<TestDatabase>,
+        config: Config,
+        worker: bool,
+        web_app: Option<agentry_server::web_app::WebApp>,
+        perimeter: Perimeter,
+        auth: Auth,
+    ) -> TestApp {
+        let store = Store::open(&url).await.unwrap();
         let engine = Engine::new(store.clone(), Arc::new(agentry_blocks::registry()), config);
         if worker {
             // Ends with the test's runtime.
@@ -237,13 +268,14 @@ impl TestApp {
                 user_id: None,
             },
             shutdown: Some(tx),
+            url,
             _db: db,
         }
     }
 
     /// The test database's URL.
     pub fn database_url(&self) -> &str {
-        self._db.url()
+        &self.url
     }
 
     /// Signs up `email` (with `PASSWORD`) and answers a caller signed in as it.
