@@ -3,8 +3,9 @@
 import { launch, signUpFirst, startServer } from "./harness.mjs";
 import { accountScenarios } from "./accounts.mjs";
 import { scenarios as builderScenarios } from "./scenarios.mjs";
+import { settingsScenarios } from "./settings.mjs";
 
-const scenarios = { ...builderScenarios, ...accountScenarios };
+const scenarios = { ...builderScenarios, ...accountScenarios, ...settingsScenarios };
 
 const filter = process.argv[2] ?? "";
 const report = [];

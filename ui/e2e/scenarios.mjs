@@ -170,7 +170,7 @@ export const scenarios = {
 
   async "360 px wide: every page fits and works"({ browser, server }) {
     const page = await watchedPage(browser, { width: 360, height: 740 });
-    for (const path of ["/", "/build", "/runs", "/settings/profile"]) {
+    for (const path of ["/", "/build", "/runs", "/settings/profile", "/settings/credentials", "/settings/api-keys", "/admin/users", "/admin/audit"]) {
       await page.goto(server.url + path);
       await page.waitForLoadState("networkidle");
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -123,6 +123,7 @@ export function AgentPage() {
         graphId={g.id}
         version={g.version}
         inputSchema={g.input_schema}
+        credentialsSchema={g.credentials_input_schema}
         initial={runOpen ?? {}}
         onStarted={(r) => {
           setRunOpen(null);
