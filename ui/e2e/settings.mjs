@@ -32,12 +32,12 @@ export const settingsScenarios = {
     assert(!(await page.content()).includes(key), "the key is not on the page any more");
     assert((await row.textContent()).includes(key.slice(0, 8)), "the list shows the key's prefix");
     // The last use is written in the background: it shows after a reload or two.
-    for (let i = 0; i < 20 && !(await row.getByText(/used /).count()); i++) {
+    for (let i = 0; i < 20 && !(await row.getByText(/^used /).count()); i++) {
       await page.waitForTimeout(250);
       await page.reload();
       await row.waitFor();
     }
-    assert(await row.getByText(/used /).count(), "the list shows the key's last use");
+    assert(await row.getByText(/^used /).count(), "the list shows the key's last use");
     await shot(page, "settings-api-keys");
     await assertAccessible(page, "the API keys page");
     acceptNext(page);
@@ -138,12 +138,12 @@ export const settingsScenarios = {
     assert(res.ok(), `the third account signs up: ${res.status()}`);
     await visitor.goto("/admin/users");
     await visitor.getByText("These pages are for administrators.").waitFor();
-    assert(!(await visitor.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Admin" }).count()), "no Admin section for users");
+    assert(!(await visitor.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Admin", exact: true }).count()), "no Admin section for users");
     await visitor.context().close();
 
     const page = await watchedPage(browser);
     await page.goto("/");
-    await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Admin", exact: true }).click();
     await page.waitForURL(/\/admin\/users$/);
     const third = page.getByTestId("admin-user").filter({ hasText: THIRD_USER.email });
     await third.getByLabel(`Role of ${THIRD_USER.email}`).selectOption("admin");

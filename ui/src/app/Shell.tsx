@@ -12,7 +12,7 @@ const SECTIONS = [
   { to: "/settings", label: "Settings", icon: "⚙", end: false },
 ];
 // Only admins see it; the server refuses the admin routes to everyone else.
-const ADMIN = { to: "/admin", label: "Admin", icon: "⛨", end: false };
+const ADMIN = { to: "/admin", label: "Admin", icon: "◆", end: false };
 
 function UserMenu() {
   const user = useSession((s) => s.user);

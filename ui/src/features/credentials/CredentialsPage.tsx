@@ -71,7 +71,7 @@ export function CredentialsPage() {
       </section>
       <section className="flex flex-col gap-2" aria-labelledby="add-cred-heading">
         <h2 id="add-cred-heading" className="text-base font-semibold">Add a credential</h2>
-        <AddCredential onAdded={(c) => toast.info(`Saved ${c.title || c.provider}`)} />
+        <AddCredential />
       </section>
     </div>
   );

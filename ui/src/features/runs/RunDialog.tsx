@@ -77,6 +77,7 @@ export function RunDialog({
         {credentialFields.length > 0 && (
           <fieldset className="flex flex-col gap-3" data-testid="run-credentials">
             <legend className="mb-1 text-sm font-semibold">Credentials</legend>
+            <p className="text-xs text-neutral-600 dark:text-neutral-400">Left empty, each node uses the credentials chosen on it.</p>
             {credentialFields.map((f) => (
               <SchemaField
                 key={f.name}
