@@ -4,8 +4,9 @@ import { launch, signUpFirst, startServer } from "./harness.mjs";
 import { accountScenarios } from "./accounts.mjs";
 import { scenarios as builderScenarios } from "./scenarios.mjs";
 import { settingsScenarios } from "./settings.mjs";
+import { runnerScenarios } from "./runner.mjs";
 
-const scenarios = { ...builderScenarios, ...accountScenarios, ...settingsScenarios };
+const scenarios = { ...builderScenarios, ...runnerScenarios, ...accountScenarios, ...settingsScenarios };
 
 const filter = process.argv[2] ?? "";
 const report = [];
