@@ -5,8 +5,9 @@ import { accountScenarios } from "./accounts.mjs";
 import { scenarios as builderScenarios } from "./scenarios.mjs";
 import { settingsScenarios } from "./settings.mjs";
 import { runnerScenarios } from "./runner.mjs";
+import { editingScenarios } from "./editing.mjs";
 
-const scenarios = { ...builderScenarios, ...runnerScenarios, ...accountScenarios, ...settingsScenarios };
+const scenarios = { ...builderScenarios, ...editingScenarios, ...runnerScenarios, ...accountScenarios, ...settingsScenarios };
 
 const filter = process.argv[2] ?? "";
 const report = [];

@@ -81,6 +81,8 @@ export const scenarios = {
     await connect(page, condition, "yes_output", yes, "value");
     await connect(page, condition, "no_output", no, "value");
     assert((await page.locator(".react-flow__edge").count()) === 4, "four links were drawn");
+    // The input block's output is static: its link is dashed, the others are not.
+    assert((await page.locator(".react-flow__edge.static-link").count()) === 1, "the static link is dashed");
 
     await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("l");

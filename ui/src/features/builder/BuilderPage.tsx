@@ -252,6 +252,9 @@ function Builder() {
             void client.invalidateQueries({ queryKey: keys.runs });
             setSearch({ run: r.id });
           }}
+          onRefused={(e) => {
+            if (e instanceof ApiError && e.details?.node_errors) useBuilder.getState().setNodeErrors(e.details.node_errors as NodeErrors);
+          }}
         />
       )}
       <Dialog open={panel === "versions"} title="Version history" onClose={() => setPanel(null)} wide>

@@ -31,6 +31,7 @@ export function RunDialog({
   credentialsSchema,
   initial,
   onStarted,
+  onRefused,
 }: {
   open: boolean;
   onClose: () => void;
@@ -40,6 +41,8 @@ export function RunDialog({
   credentialsSchema?: JsonSchema;
   initial?: Record<string, unknown>;
   onStarted: (run: Execution) => void;
+  /** The server refused to start the run (the builder marks the nodes its details name). */
+  onRefused?: (error: unknown) => void;
 }) {
   const [values, setValues] = useState<Record<string, unknown>>(initial ?? {});
   const [creds, setCreds] = useState<Record<string, unknown>>({});
@@ -59,6 +62,7 @@ export function RunDialog({
             onStarted(await startRun(graphId, version, values, creds));
           } catch (err) {
             setProblem(errorMessage(err));
+            onRefused?.(err);
           } finally {
             setBusy(false);
           }
