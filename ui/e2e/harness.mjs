@@ -189,10 +189,10 @@ export async function apiCall(page, method, path, data) {
 export async function watchedPage(
   browser,
   viewport = { width: 1400, height: 900 },
-  { signedIn = true, expectRefusals = !signedIn } = {},
+  { signedIn = true, expectRefusals = !signedIn, colorScheme = "light" } = {},
 ) {
   // bypassCSP: the server's Content-Security-Policy refuses inline scripts, axe-core's included.
-  const context = await browser.newContext({ viewport, reducedMotion: "reduce", baseURL, bypassCSP: true });
+  const context = await browser.newContext({ viewport, reducedMotion: "reduce", baseURL, bypassCSP: true, colorScheme });
   const page = await context.newPage();
   if (signedIn) await signIn(page);
   const problems = [];

@@ -189,6 +189,24 @@ export const scenarios = {
     await page.context().close();
   },
 
+  async "dark theme (the system's): every page passes axe, contrast included"({ browser }) {
+    const page = await watchedPage(browser, undefined, { colorScheme: "dark" });
+    const graphs = await apiCall(page, "GET", "/api/graphs");
+    const runs = await apiCall(page, "GET", "/api/executions");
+    const paths = ["/", "/build", "/runs", "/settings/profile", "/settings/credentials", "/settings/api-keys", "/admin/users", "/admin/audit"];
+    if (graphs.length) paths.push(`/build/${graphs[0].id}`, `/library/${graphs[0].id}`);
+    if (runs.length) paths.push(`/runs/${runs[0].id}?graph=${runs[0].graph_id}`);
+    for (const path of paths) {
+      await page.goto(path);
+      await page.waitForLoadState("networkidle");
+      assert(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches), "the page sees a dark system theme");
+      await assertAccessible(page, `${path} in the dark theme`);
+      if (path.startsWith("/build/")) await shot(page, "builder-dark");
+    }
+    page.assertQuiet();
+    await page.context().close();
+  },
+
   async "300 nodes: drag and pan frame times"({ browser, server, report }) {
     const page = await watchedPage(browser);
     const blocks = await apiCall(page, "GET", "/api/blocks");
