@@ -26,8 +26,9 @@ function UserRow({ account }: { account: Account }) {
   });
   return (
     <tr data-testid="admin-user" className="border-t border-neutral-200 dark:border-neutral-700">
-      <td className="px-3 py-2">
+      <td className="break-all px-3 py-2">
         {account.email}
+        {account.disabled && <span className="ml-1 text-xs text-red-700 sm:hidden dark:text-red-300">(disabled)</span>}
         {me && <span className="ml-1 text-xs text-neutral-600 dark:text-neutral-400">(you)</span>}
       </td>
       <td className="px-3 py-2">
@@ -42,7 +43,7 @@ function UserRow({ account }: { account: Account }) {
           <option value="admin">admin</option>
         </select>
       </td>
-      <td className="px-3 py-2">{account.disabled ? "disabled" : "active"}</td>
+      <td className="hidden px-3 py-2 sm:table-cell">{account.disabled ? "disabled" : "active"}</td>
       <td className="hidden px-3 py-2 text-xs sm:table-cell">{when(account.created_at)}</td>
       <td className="px-3 py-2 text-right">
         <button
@@ -68,13 +69,13 @@ export function UsersPage() {
       {users.isPending && <p role="status">Loading…</p>}
       {users.error && <FormError error={errorMessage(users.error)} />}
       {users.data && (
-        <div className="overflow-x-auto rounded-md border border-neutral-200 bg-white dark:border-neutral-700 dark:bg-neutral-900">
+        <div className="relative overflow-x-auto rounded-md border border-neutral-200 bg-white dark:border-neutral-700 dark:bg-neutral-900">
           <table className="w-full text-left text-sm">
             <thead className="text-xs text-neutral-600 dark:text-neutral-400">
               <tr>
                 <th className="px-3 py-2 font-medium">Email</th>
                 <th className="px-3 py-2 font-medium">Role</th>
-                <th className="px-3 py-2 font-medium">State</th>
+                <th className="hidden px-3 py-2 font-medium sm:table-cell">State</th>
                 <th className="hidden px-3 py-2 font-medium sm:table-cell">Since</th>
                 <th className="px-3 py-2"><span className="sr-only">Actions</span></th>
               </tr>
