@@ -59,6 +59,8 @@ export const runnerScenarios = {
     const review = page.getByTestId("review");
     await review.getByText('"cats"').waitFor();
     await status(page).getByText("review").waitFor();
+    // The run's own page names each node's block (without the builder having been opened).
+    await page.getByTestId("run-view").getByText("Human In The Loop", { exact: true }).waitFor();
     await shot(page, "run-review");
     await assertAccessible(page, "a run waiting for review");
     await review.getByRole("button", { name: "Approve" }).click();
