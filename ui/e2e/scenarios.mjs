@@ -233,6 +233,7 @@ export const scenarios = {
     await page.getByText("Saved · version 1").waitFor();
     await page.waitForFunction(() => document.querySelectorAll(".react-flow__node").length >= 300);
     const firstLoad = Date.now() - t0;
+    await shot(page, "builder-300");
     // Zoom in to a working scale: about a dozen nodes on screen, as a person edits.
     await page.evaluate(() => document.querySelector(".react-flow__pane"));
     const pane = await page.locator(".react-flow__pane").boundingBox();

@@ -20,8 +20,8 @@ import { categoryColour, displayName, useCatalogue } from "./catalogue";
 import { useBuilder } from "./store";
 
 /** Below this zoom a node's text is too small to read or edit (14 px × 0.4 ≈ 6 px), so it draws
- * its header and pins without the input widgets: a 300-node graph seen whole lays out a few
- * thousand elements instead of tens of thousands, and opens in a fraction of the time. */
+ * its header and only the pins its links need, without the input widgets: a 300-node graph seen
+ * whole lays out a few thousand elements instead of tens of thousands. */
 export const FAR_ZOOM = 0.4;
 const isFar = (s: { transform: [number, number, number] }) => s.transform[2] < FAR_ZOOM;
 
@@ -73,6 +73,16 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       [id],
     ),
   );
+  const linkedOutKey = useBuilder(
+    useCallback(
+      (s) =>
+        s.edges
+          .filter((e) => e.source === id)
+          .map((e) => e.sourceHandle)
+          .join("\n"),
+      [id],
+    ),
+  );
   const errors = useBuilder(useCallback((s) => s.nodeErrors[id], [id]));
   const run = useBuilder(useCallback((s) => s.nodeRuns[id], [id]));
   const setValue = useBuilder((s) => s.setValue);
@@ -90,8 +100,12 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
     );
   }
   const linked = new Set(linkedKey ? linkedKey.split("\n") : []);
-  const inputs = pinsOf(block.inputSchema).filter((p) => !p.hidden);
-  const outputs = pinsOf(block.outputSchema);
+  const linkedOut = new Set(linkedOutKey ? linkedOutKey.split("\n") : []);
+  // Seen from far, only the pins that links need (and the node's size shrinks accordingly).
+  const inputs = pinsOf(block.inputSchema).filter(
+    (p) => !p.hidden && (!far || linked.has(p.name) || data.extraPins.some((x) => parentPin(x) === p.name && linked.has(x))),
+  );
+  const outputs = pinsOf(block.outputSchema).filter((p) => !far || linkedOut.has(p.name));
   const hasAdvanced = inputs.some((p) => p.advanced);
   const outputCount = run ? Object.values(run.outputs).reduce((n, v) => n + v.length, 0) : 0;
   const border = errors
@@ -104,7 +118,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
 
   const renderInput = (p: PinSpec) => {
     const nesting = nestingOf(p.schema);
-    const subPins = data.extraPins.filter((x) => parentPin(x) === p.name);
+    const subPins = data.extraPins.filter((x) => parentPin(x) === p.name && (!far || linked.has(x)));
     return (
       <div key={p.name} className="relative py-1" data-testid={`in-${p.name}`}>
         <div className="flex items-center gap-1">
@@ -194,8 +208,8 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       <div className="grid grid-cols-[1fr_auto] gap-x-2 px-3 py-1">
         <div>
           {inputs.filter((p) => !p.advanced).map(renderInput)}
-          {/* Seen from far, the folded fields keep only their pins. */}
-          {hasAdvanced && far && inputs.filter((p) => p.advanced).map(renderInput)}
+          {/* Seen from far, folded fields show their linked pins. */}
+          {far && inputs.filter((p) => p.advanced).map(renderInput)}
           {hasAdvanced && !far && (
             <>
               <button
