@@ -1,7 +1,7 @@
 //! The one node component for every block: header, typed pins (nested ones with add/remove),
 //! the inputs' widgets, validation errors and the live run's status and outputs.
 import { memo, useCallback, useState } from "react";
-import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
 import type { BlockNode as BlockNodeType } from "../../graph/convert";
 import {
   DICT,
@@ -18,12 +18,6 @@ import {
 import { SchemaField } from "./SchemaField";
 import { categoryColour, displayName, useCatalogue } from "./catalogue";
 import { useBuilder } from "./store";
-
-/** Below this zoom a node's text is too small to read or edit (14 px × 0.4 ≈ 6 px), so it draws
- * its header and only the pins its links need, without the input widgets: a 300-node graph seen
- * whole lays out a few thousand elements instead of tens of thousands. */
-export const FAR_ZOOM = 0.4;
-const isFar = (s: { transform: [number, number, number] }) => s.transform[2] < FAR_ZOOM;
 
 const STATUS_BORDER: Record<string, string> = {
   QUEUED: "border-neutral-400",
@@ -73,23 +67,12 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       [id],
     ),
   );
-  const linkedOutKey = useBuilder(
-    useCallback(
-      (s) =>
-        s.edges
-          .filter((e) => e.source === id)
-          .map((e) => e.sourceHandle)
-          .join("\n"),
-      [id],
-    ),
-  );
   const errors = useBuilder(useCallback((s) => s.nodeErrors[id], [id]));
   const run = useBuilder(useCallback((s) => s.nodeRuns[id], [id]));
   const setValue = useBuilder((s) => s.setValue);
   const addPin = useBuilder((s) => s.addPin);
   const removePin = useBuilder((s) => s.removePin);
   const [advanced, setAdvanced] = useState(false);
-  const far = useStore(isFar);
   const [showOutputs, setShowOutputs] = useState(false);
 
   if (!block) {
@@ -100,12 +83,8 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
     );
   }
   const linked = new Set(linkedKey ? linkedKey.split("\n") : []);
-  const linkedOut = new Set(linkedOutKey ? linkedOutKey.split("\n") : []);
-  // Seen from far, only the pins that links need (and the node's size shrinks accordingly).
-  const inputs = pinsOf(block.inputSchema).filter(
-    (p) => !p.hidden && (!far || linked.has(p.name) || data.extraPins.some((x) => parentPin(x) === p.name && linked.has(x))),
-  );
-  const outputs = pinsOf(block.outputSchema).filter((p) => !far || linkedOut.has(p.name));
+  const inputs = pinsOf(block.inputSchema).filter((p) => !p.hidden);
+  const outputs = pinsOf(block.outputSchema);
   const hasAdvanced = inputs.some((p) => p.advanced);
   const outputCount = run ? Object.values(run.outputs).reduce((n, v) => n + v.length, 0) : 0;
   const border = errors
@@ -118,7 +97,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
 
   const renderInput = (p: PinSpec) => {
     const nesting = nestingOf(p.schema);
-    const subPins = data.extraPins.filter((x) => parentPin(x) === p.name && (!far || linked.has(x)));
+    const subPins = data.extraPins.filter((x) => parentPin(x) === p.name);
     return (
       <div key={p.name} className="relative py-1" data-testid={`in-${p.name}`}>
         <div className="flex items-center gap-1">
@@ -127,7 +106,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
             {p.title}
             {p.required && <span aria-hidden className="text-red-600"> *</span>}
           </span>
-          {nesting && !far && (
+          {nesting && (
             <button
               type="button"
               className="nodrag ml-auto rounded px-1 text-xs text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-neutral-700"
@@ -148,19 +127,17 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
           <div key={sub} className="ml-4 flex items-center gap-1 py-0.5" data-testid={`in-${sub}`}>
             <Pin id={sub} side="in" kind={nestedKind(p.schema, sub)} label={sub} linked={linked.has(sub)} />
             <span className="text-xs">{sub.slice(p.name.length + 3)}</span>
-            {!far && (
-              <button
-                type="button"
-                className="nodrag ml-auto rounded px-1 text-xs text-neutral-600 dark:text-neutral-400 hover:text-red-600"
-                aria-label={`remove pin ${sub}`}
-                onClick={() => removePin(id, sub)}
-              >
-                ×
-              </button>
-            )}
+            <button
+              type="button"
+              className="nodrag ml-auto rounded px-1 text-xs text-neutral-600 dark:text-neutral-400 hover:text-red-600"
+              aria-label={`remove pin ${sub}`}
+              onClick={() => removePin(id, sub)}
+            >
+              ×
+            </button>
           </div>
         ))}
-        {!far && !linked.has(p.name) && (!p.advanced || advanced) && (
+        {!linked.has(p.name) && (!p.advanced || advanced) && (
           <div className="ml-3 mt-0.5">
             <SchemaField
               name={p.name}
@@ -208,9 +185,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       <div className="grid grid-cols-[1fr_auto] gap-x-2 px-3 py-1">
         <div>
           {inputs.filter((p) => !p.advanced).map(renderInput)}
-          {/* Seen from far, folded fields show their linked pins. */}
-          {far && inputs.filter((p) => p.advanced).map(renderInput)}
-          {hasAdvanced && !far && (
+          {hasAdvanced && (
             <>
               <button
                 type="button"

@@ -70,12 +70,7 @@ function Builder() {
     } else if (graph.data) {
       loadedKey.current = key;
       const g = graph.data;
-      const flowState = toFlow(g, catalogue);
-      // Roughly the final view before the first render, so that a big graph seen whole is
-      // first drawn at that scale (its nodes without their widgets), not at 100 %; the fit
-      // below corrects it once the nodes are measured.
-      void flow.setViewport(roughFit(flowState.nodes));
-      useBuilder.getState().load({ id: g.id, version: g.version, name: g.name, description: g.description }, flowState);
+      useBuilder.getState().load({ id: g.id, version: g.version, name: g.name, description: g.description }, toFlow(g, catalogue));
       setRunSchema(g);
       requestAnimationFrame(() => flow.fitView({ maxZoom: 1 }));
     }
@@ -299,16 +294,4 @@ function Builder() {
       </Dialog>
     </div>
   );
-}
-
-/** A viewport showing every node, from their positions and a nominal node size. */
-function roughFit(nodes: { position: { x: number; y: number } }[]) {
-  const pane = document.querySelector(".react-flow")?.getBoundingClientRect();
-  if (!nodes.length || !pane) return { x: 0, y: 0, zoom: 1 };
-  const xs = nodes.map((n) => n.position.x);
-  const ys = nodes.map((n) => n.position.y);
-  const [left, top] = [Math.min(...xs), Math.min(...ys)];
-  const [width, height] = [Math.max(...xs) - left + 300, Math.max(...ys) - top + 300];
-  const zoom = Math.min(1, (pane.width / width) * 0.9, (pane.height / height) * 0.9);
-  return { x: (pane.width - width * zoom) / 2 - left * zoom, y: (pane.height - height * zoom) / 2 - top * zoom, zoom };
 }
