@@ -569,7 +569,7 @@ export interface paths {
             cookie?: never;
         };
         /** Starts an OAuth2 login with a provider the operator configured (PKCE, single-use state). */
-        get: operations["login"];
+        get: operations["integrations_login"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1731,6 +1731,13 @@ export interface operations {
                     "application/json": components["schemas"]["SessionInfo"];
                 };
             };
+            /** @description a sign-in started with `session=cookie`: the session cookies are set, and the browser goes to the app */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description unknown state, refused code or invalid ID token */
             400: {
                 headers: {
@@ -1753,7 +1760,13 @@ export interface operations {
     };
     oidc_login: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `cookie`: the callback sets the session cookies and redirects to the app (`/`);
+                 *     `token` (default): the callback answers the session as JSON.
+                 */
+                session?: components["schemas"]["SessionKind"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2758,15 +2771,16 @@ export interface operations {
             };
         };
     };
-    login: {
+    integrations_login: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Scopes to ask for, comma-separated; the operator's defaults when absent. */
+                scopes?: string;
+            };
             header?: never;
             path: {
                 /** @description provider name */
                 provider: string;
-                /** @description Scopes to ask for, comma-separated; the operator's defaults when absent. */
-                scopes: string | null;
             };
             cookie?: never;
         };
