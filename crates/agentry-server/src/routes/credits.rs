@@ -213,17 +213,23 @@ struct StripeObject {
     payment_status: Option<String>,
 }
 
+/// The webhook's acknowledgement.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookReceived {
+    received: bool,
+}
+
 /// The payment provider's webhook: a paid Checkout Session adds its credits, once.
 #[utoipa::path(post, path = "/api/credits/stripe_webhook", tag = "credits",
     request_body(content = Object, description = "a Stripe event, signed in `Stripe-Signature`"),
-    responses((status = 200, description = "received"),
+    responses((status = 200, description = "received", body = WebhookReceived),
               (status = 401, description = "missing or bad signature", body = ErrorEnvelope),
               (status = 404, description = "no payment provider", body = ErrorEnvelope)))]
 async fn stripe_webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawBody(body): RawBody,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WebhookReceived>> {
     let payments = state.payments().ok_or_else(|| {
         ApiError::new(
             Code::PaymentsNotConfigured,
@@ -257,7 +263,7 @@ async fn stripe_webhook(
             None => tracing::warn!(session = %session, "webhook for an unknown checkout"),
         }
     }
-    Ok(Json(json!({"received": true})))
+    Ok(Json(WebhookReceived { received: true }))
 }
 
 /// AutoGPT's admin grant request.
