@@ -185,3 +185,28 @@ impl BalanceGate {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_costs_its_block_and_its_tokens_rounded_up() {
+        let policy = CreditPolicy {
+            block_costs: HashMap::from([("AITextGeneratorBlock".to_string(), 5)]),
+            default_block_cost: 1,
+            input_token_cost_per_1k: 2,
+            output_token_cost_per_1k: 6,
+            ..CreditPolicy::default()
+        };
+        let stats = json!({"input_token_count": 1500, "output_token_count": 1});
+        assert_eq!(
+            policy.node_cost("id", "AITextGeneratorBlock", &stats),
+            5 + 3 + 1
+        );
+        assert_eq!(policy.node_cost("id", "Other", &json!({})), 1);
+        // A negative or missing count costs nothing.
+        let odd = json!({"input_token_count": -10, "output_token_count": "many"});
+        assert_eq!(policy.node_cost("id", "Other", &odd), 1);
+    }
+}

@@ -178,7 +178,7 @@ mod tests {
             "no signature"
         );
         assert!(!signature_ok("whsec_a", "v1=00", b"{}", 1000), "no time");
-        let rolled = format!("{},v1=deadbeef", header);
+        let rolled = format!("{header},v1=deadbeef");
         assert!(signature_ok("whsec_a", &rolled, b"{}", 1000));
     }
 }
