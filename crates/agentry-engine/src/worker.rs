@@ -62,7 +62,9 @@ impl Engine {
             ))),
             resources: self.inner.config.resources.clone(),
             reviews: Some(self.inner.store.clone()),
+            credits: None,
         };
+        let credits = self.inner.config.credits.clone();
         let inner = self.inner.clone();
         let run_cancel = cancel.clone();
         let key = exec_id.clone();
@@ -72,6 +74,26 @@ impl Engine {
         let span = tracing::info_span!("run", graph_exec_id = %exec_id, user_id = %user_id);
         let task = tokio::spawn(
             async move {
+                let mut spec = spec;
+                if let Some(policy) = credits {
+                    spec.credits = Some(
+                        crate::credits::RunCredits::load(
+                            policy,
+                            inner.store.clone(),
+                            &spec.user_id,
+                            &spec.exec_id,
+                        )
+                        .await
+                        .unwrap_or_else(|e| {
+                            // The balance gate still guards each node; only the caps see 0 spent.
+                            tracing::warn!(error = %e, "reading the run's spending failed");
+                            crate::credits::RunCredits::fresh(
+                                inner.store.clone(),
+                                inner.config.credits.clone().expect("credits on"),
+                            )
+                        }),
+                    );
+                }
                 let result =
                     run::drive(spec, inner.writer.clone(), inner.bus.clone(), run_cancel).await;
                 tracing::info!(status = %result.status, "run ended");

@@ -11,6 +11,7 @@ pub mod listener;
 pub mod model;
 pub mod oidc;
 pub mod ops;
+pub mod payments;
 pub mod perimeter;
 pub mod routes;
 pub mod web_app;
@@ -65,6 +66,8 @@ pub struct AppState {
     web_app: Option<web_app::WebApp>,
     /// Readiness and metrics (`ops`).
     ops: Arc<ops::Ops>,
+    /// The payment provider credits are bought from; none: they cannot be bought.
+    payments: Option<Arc<payments::Payments>>,
 }
 
 impl AppState {
@@ -83,6 +86,7 @@ impl AppState {
             perimeter: Arc::new(Perimeter::default()),
             web_app: None,
             ops: Arc::new(ops::Ops::default()),
+            payments: None,
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
@@ -145,6 +149,16 @@ impl AppState {
         &self.ops
     }
 
+    /// Credits can be bought through this payment provider (`payments`).
+    pub fn with_payments(mut self, settings: payments::PaymentSettings) -> Self {
+        self.payments = Some(Arc::new(payments::Payments::new(settings)));
+        self
+    }
+
+    pub fn payments(&self) -> Option<&payments::Payments> {
+        self.payments.as_deref()
+    }
+
     /// Serves `app` at `/`, with its client-side routes.
     pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
         self.web_app = Some(app);
@@ -180,6 +194,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
         .merge(routes::integrations::router())
+        .merge(routes::credits::router())
 }
 
 /// The router and its OpenAPI document.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backend;
 mod batch;
 pub mod credentials;
+pub mod credits;
 pub mod entity;
 mod error;
 pub mod executions;
@@ -34,6 +35,7 @@ pub use accounts::NewAccount;
 pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, NewAuditEvent};
 pub use backend::Backend;
 pub use credentials::{NewCredential, NewOauthState, Sealed};
+pub use credits::{Applied, CreditEntry, CreditKind};
 pub use error::{Error, Result};
 pub use executions::{
     Batch, EventRow, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow,

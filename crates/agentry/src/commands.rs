@@ -139,6 +139,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
                 config.oauth_providers.iter().cloned(),
             ),
         },
+        credits: config.credits.policy(),
         ..agentry_engine::Config::default()
     };
     Ok(Engine::new(store, registry, engine_config))
@@ -255,10 +256,13 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
                     .await?;
             agentry_server::AppState::with_accounts(engine.clone(), accounts).with_ops(ops.clone())
         };
-        let state = state
+        let mut state = state
             .allowed_hosts(config.allowed_hosts.clone())
             .with_perimeter(perimeter)
             .with_web_app(crate::web_app::embedded());
+        if let Some(payments) = &config.payments {
+            state = state.with_payments(payments.settings());
+        }
         let stopping = stopping.clone();
         agentry_server::serve(listener, state, async move { stopping.cancelled().await }).await?;
     } else {

@@ -121,6 +121,10 @@ pub struct Config {
     /// requests naming another `Host` are refused (DNS rebinding). Empty on a non-loopback
     /// address: any host.
     pub allowed_hosts: Vec<String>,
+    /// Credits (`[credits]`, docs/credits.md): off unless `enabled = true`.
+    pub credits: crate::credits_config::CreditsConfig,
+    /// Buying credits through a Stripe-compatible API (`[payments]`). Absent: no purchases.
+    pub payments: Option<crate::credits_config::PaymentsConfig>,
 }
 
 /// The `[auth]` table.
@@ -273,6 +277,8 @@ impl Default for Config {
             oidc: None,
             auth: AuthConfig::default(),
             allowed_hosts: Vec::new(),
+            credits: Default::default(),
+            payments: None,
         }
     }
 }

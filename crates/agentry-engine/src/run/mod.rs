@@ -51,6 +51,8 @@ pub struct RunSpec {
     pub resources: Arc<agentry_core::Resources>,
     /// Where nodes find their human reviews; `None` offers no review.
     pub reviews: Option<agentry_store::Store>,
+    /// The run's credits when credits are on (`credits.rs`).
+    pub(crate) credits: Option<crate::credits::RunCredits>,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -342,6 +344,16 @@ impl Run {
             ));
             return;
         }
+        let mut balance = None;
+        if let Some(credits) = &self.spec.credits {
+            let info = &plan_node.block.info;
+            let cost = credits.policy.block_cost(info.id, info.name);
+            if let Err(cap) = credits.admit(&plan_node.id, cost) {
+                self.exceed(cap);
+                return;
+            }
+            balance = Some(credits.gate(cost));
+        }
         // A run's inputs for single nodes (a trigger's payload, the credentials chosen for the
         // run) apply to every execution of the node, as AutoGPT's `nodes_input_masks`.
         let mut received = received;
@@ -424,6 +436,7 @@ impl Run {
                         .flatten(),
                     caps: self.spec.bounds.caps,
                     live_text: None,
+                    balance,
                 };
                 let job = NodeJob {
                     live_text: Some(self.bus.live_text(&job.info)),

@@ -2,6 +2,7 @@
 
 mod bounds;
 mod control;
+mod credits;
 mod memory;
 mod queue;
 mod reaper;

@@ -5,6 +5,7 @@ mod admin_audit;
 pub mod api_keys;
 pub mod auth;
 pub mod blocks;
+pub mod credits;
 pub mod executions;
 pub mod external;
 pub mod graphs;

@@ -159,6 +159,19 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
             {"node_exec_id": a.node_exec_id, "approved": true, "message": "b"}
         ]})),
         ("GET" | "DELETE", "/api/api-keys/{key_id}") => Foreign(Value::Null),
+        // The balance and ledger are the caller's; a purchase opens the caller's own checkout.
+        ("GET", "/api/credits") => Own(Value::Null),
+        ("GET", "/api/credits/transactions") => List,
+        ("POST", "/api/credits") => Own(json!({"credit_amount": 500})),
+        ("POST", "/api/credits/stripe_webhook") => {
+            Skip("public, checked by the payment provider's signature; credits.rs")
+        }
+        ("POST", "/api/credits/admin/add_credits") => {
+            Admin(json!({"user_id": a.user_id, "amount": 1, "comments": "b"}))
+        }
+        ("POST", "/api/credits/admin/refund") => {
+            Admin(json!({"user_id": a.user_id, "transaction_key": "k", "comments": "b"}))
+        }
         _ => return None,
     })
 }

@@ -6,6 +6,7 @@ mod admin;
 mod api_keys;
 mod blocks;
 mod credentials_access;
+mod credits;
 mod crowd;
 mod errors;
 mod executions;

@@ -213,6 +213,18 @@ impl TestApp {
         perimeter: Perimeter,
         auth: Auth,
     ) -> TestApp {
+        Self::start_with_payments(config, worker, web_app, perimeter, auth, None).await
+    }
+
+    /// As the others, with a payment provider credits are bought from (`credits.rs`).
+    pub async fn start_with_payments(
+        config: Config,
+        worker: bool,
+        web_app: Option<agentry_server::web_app::WebApp>,
+        perimeter: Perimeter,
+        auth: Auth,
+        payments: Option<agentry_server::payments::PaymentSettings>,
+    ) -> TestApp {
         let db = fresh_database().await;
         let url = db.url().to_string();
         Self::start_on(url, Some(db), config, worker, web_app, perimeter, auth).await
@@ -246,6 +258,9 @@ impl TestApp {
         .with_perimeter(perimeter);
         if let Some(app) = web_app {
             state = state.with_web_app(app);
+        }
+        if let Some(payments) = payments {
+            state = state.with_payments(payments);
         }
         tokio::spawn(async move {
             agentry_server::serve(listener, state, async {
