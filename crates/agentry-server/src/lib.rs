@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 mod extract;
 pub mod listener;
+pub mod media;
 pub mod model;
 pub mod oidc;
 pub mod ops;
@@ -65,6 +66,8 @@ pub struct AppState {
     web_app: Option<web_app::WebApp>,
     /// Readiness and metrics (`ops`).
     ops: Arc<ops::Ops>,
+    /// Store media (submission images).
+    media: media::Media,
 }
 
 impl AppState {
@@ -83,6 +86,7 @@ impl AppState {
             perimeter: Arc::new(Perimeter::default()),
             web_app: None,
             ops: Arc::new(ops::Ops::default()),
+            media: media::Media::in_memory(),
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
@@ -145,6 +149,16 @@ impl AppState {
         &self.ops
     }
 
+    /// Stores media (submission images) there (default: in memory).
+    pub fn with_media(mut self, media: media::Media) -> Self {
+        self.media = media;
+        self
+    }
+
+    pub fn media(&self) -> &media::Media {
+        &self.media
+    }
+
     /// Serves `app` at `/`, with its client-side routes.
     pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
         self.web_app = Some(app);
@@ -180,6 +194,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
         .merge(routes::integrations::router())
+        .merge(routes::store::router())
+        .merge(routes::library::router())
+        .merge(routes::shares::router())
 }
 
 /// The router and its OpenAPI document.
