@@ -235,7 +235,7 @@ pub(crate) async fn agent_file(
 /// An approved version's graph, read-only (the export shape).
 #[utoipa::path(get, path = "/api/store/graph/{store_listing_version_id}", tag = "store",
     params(("store_listing_version_id" = String, Path)),
-    responses((status = 200, description = "the graph", body = Object),
+    responses((status = 200, description = "the graph", body = crate::routes::graphs::GraphModel),
               (status = 404, description = "no such approved version", body = ErrorEnvelope)))]
 async fn store_graph(
     State(state): State<AppState>,
@@ -248,7 +248,7 @@ async fn store_graph(
 /// Downloads an approved agent as an AutoGPT agent file a self-hoster can import.
 #[utoipa::path(get, path = "/api/store/download/agents/{store_listing_version_id}", tag = "store",
     params(("store_listing_version_id" = String, Path)),
-    responses((status = 200, description = "the agent file", body = Object),
+    responses((status = 200, description = "the agent file", body = crate::routes::graphs::GraphModel),
               (status = 404, description = "no such approved version", body = ErrorEnvelope)))]
 async fn download_agent(
     State(state): State<AppState>,
