@@ -4,7 +4,7 @@
 //! name weighted above sub-heading and categories, above description) or PostgreSQL's weighted
 //! `tsvector` (`ts_rank`). The search row of a listing is written when a version is published.
 
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Statement,
@@ -109,10 +109,7 @@ impl Store {
             let mut sub = Query::select();
             sub.column(version::Column::Id)
                 .from(version::Entity)
-                .and_where(Expr::cust_with_values(
-                    "CAST(categories AS TEXT) LIKE ?",
-                    [pattern],
-                ));
+                .and_where(Expr::cust("CAST(categories AS TEXT)").like(pattern));
             find = find.filter(listing::Column::ActiveVersionId.in_subquery(sub));
         }
         let ranked = match q.search.as_deref().map(str::trim) {
