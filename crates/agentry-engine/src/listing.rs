@@ -154,7 +154,7 @@ pub fn permissions(graph: &Graph, sub_graphs: &[Graph], registry: &Registry) -> 
 fn literal_host(value: Option<&Value>) -> String {
     value
         .and_then(Value::as_str)
-        .and_then(|s| url_host(s))
+        .and_then(url_host)
         .unwrap_or_else(|| "*".to_string())
 }
 
@@ -196,7 +196,11 @@ pub fn asks_more(old: &Permissions, new: &Permissions) -> Vec<String> {
     for (now, before, what) in [
         (new.runs_code, old.runs_code, "runs code"),
         (new.sends_email, old.sends_email, "sends email"),
-        (new.needs_human_review, old.needs_human_review, "waits for human review"),
+        (
+            new.needs_human_review,
+            old.needs_human_review,
+            "waits for human review",
+        ),
     ] {
         if now && !before {
             more.push(what.to_string());
@@ -221,7 +225,15 @@ const SECRET_KEYS: [&str; 10] = [
 
 /// Prefixes of well-known key formats.
 const SECRET_PREFIXES: [&str; 9] = [
-    "sk-", "sk_live_", "ghp_", "github_pat_", "xoxb-", "xoxp-", "AKIA", "AIza", "-----BEGIN",
+    "sk-",
+    "sk_live_",
+    "ghp_",
+    "github_pat_",
+    "xoxb-",
+    "xoxp-",
+    "AKIA",
+    "AIza",
+    "-----BEGIN",
 ];
 
 /// `node id: input path` of every node input in these graphs that holds a secret.
@@ -269,9 +281,7 @@ fn scan(node: &str, path: &str, value: &Value, found: &mut Vec<String>) {
                 .unwrap_or(path)
                 .to_lowercase();
             let name = path.to_lowercase();
-            let secret_name = SECRET_KEYS
-                .iter()
-                .any(|k| name.ends_with(k) || key == *k)
+            let secret_name = SECRET_KEYS.iter().any(|k| name.ends_with(k) || key == *k)
                 && !name.ends_with("_tokens")
                 && s.trim().len() >= 8
                 && !s.contains("{{");
@@ -303,7 +313,10 @@ mod tests {
 
     #[test]
     fn hosts_come_from_literal_urls_only() {
-        assert_eq!(url_host("https://user@API.example.com:8443/x?y"), Some("api.example.com".into()));
+        assert_eq!(
+            url_host("https://user@API.example.com:8443/x?y"),
+            Some("api.example.com".into())
+        );
         assert_eq!(literal_host(None), "*");
         assert_eq!(literal_host(Some(&Value::from("not a url"))), "*");
     }
@@ -311,26 +324,53 @@ mod tests {
     #[test]
     fn more_is_what_the_new_summary_adds() {
         let old = Permissions {
-            outbound: vec![OutboundAccess { kind: "http".into(), hosts: vec!["a.com".into()] }],
+            outbound: vec![OutboundAccess {
+                kind: "http".into(),
+                hosts: vec!["a.com".into()],
+            }],
             ..Permissions::default()
         };
         let new = Permissions {
-            outbound: vec![OutboundAccess { kind: "http".into(), hosts: vec!["a.com".into(), "b.com".into()] }],
+            outbound: vec![OutboundAccess {
+                kind: "http".into(),
+                hosts: vec!["a.com".into(), "b.com".into()],
+            }],
             runs_code: true,
             ..Permissions::default()
         };
-        assert_eq!(asks_more(&old, &new), vec!["http access to b.com", "runs code"]);
+        assert_eq!(
+            asks_more(&old, &new),
+            vec!["http access to b.com", "runs code"]
+        );
         assert!(asks_more(&new, &old).is_empty());
     }
 
     #[test]
     fn secrets_are_found_by_name_and_shape() {
         let mut found = Vec::new();
-        scan("n", "headers", &serde_json::json!({"Authorization": "Bearer abcdefghijklmnopqrstuvwxyz"}), &mut found);
+        scan(
+            "n",
+            "headers",
+            &serde_json::json!({"Authorization": "Bearer abcdefghijklmnopqrstuvwxyz"}),
+            &mut found,
+        );
         scan("n", "api_key", &Value::from("abcdefgh12345"), &mut found);
-        scan("n", "text", &Value::from("sk-abcdefghijklmnopqrstuvwx"), &mut found);
+        scan(
+            "n",
+            "text",
+            &Value::from("sk-abcdefghijklmnopqrstuvwx"),
+            &mut found,
+        );
         scan("n", "max_tokens", &Value::from("1000000000"), &mut found);
-        scan("n", "prompt", &Value::from("tell me about tokens"), &mut found);
-        assert_eq!(found, vec!["n: headers.Authorization", "n: api_key", "n: text"]);
+        scan(
+            "n",
+            "prompt",
+            &Value::from("tell me about tokens"),
+            &mut found,
+        );
+        assert_eq!(
+            found,
+            vec!["n: headers.Authorization", "n: api_key", "n: text"]
+        );
     }
 }

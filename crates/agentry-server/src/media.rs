@@ -173,7 +173,10 @@ mod tests {
         assert_eq!(image_type(b"\x89PNG\r\n\x1a\nrest").unwrap().1, "png");
         assert_eq!(image_type(b"RIFF1234WEBPVP8 ").unwrap().1, "webp");
         assert!(image_type(b"<svg xmlns=").is_none());
-        assert_eq!(file_type(&format!("{}.png", "a".repeat(32))), Some("image/png"));
+        assert_eq!(
+            file_type(&format!("{}.png", "a".repeat(32))),
+            Some("image/png")
+        );
         assert_eq!(file_type("../../etc/passwd.png"), None);
         assert_eq!(file_type(&format!("{}.svg", "a".repeat(32))), None);
     }

@@ -235,7 +235,9 @@ async fn add_agent(
     Json(body): Json<AddLibraryAgent>,
 ) -> ApiResult<Json<LibraryAgent>> {
     let store = state.engine.store();
-    let row = store.approved_version(&body.store_listing_version_id).await?;
+    let row = store
+        .approved_version(&body.store_listing_version_id)
+        .await?;
     let saved = store
         .add_library_agent(NewLibraryAgent {
             user_id: principal.user_id.clone(),
@@ -303,7 +305,9 @@ async fn update_agent(
             None => pin == current.graph_version,
         };
         if !available {
-            return Err(ApiError::not_found(format!("graph version {pin} of this agent")));
+            return Err(ApiError::not_found(format!(
+                "graph version {pin} of this agent"
+            )));
         }
     }
     let saved = store
@@ -355,13 +359,9 @@ async fn fork_agent(
     let r = resolve(&state, &a).await?;
     let mut graph = r.graph.clone();
     graph.sub_graphs = Some(sub_graphs_of(&state, &r.owner, &r.graph).await?);
-    let copy = agentry_engine::graphs::create(
-        store,
-        state.engine.registry(),
-        &principal.user_id,
-        graph,
-    )
-    .await?;
+    let copy =
+        agentry_engine::graphs::create(store, state.engine.registry(), &principal.user_id, graph)
+            .await?;
     let saved = store
         .add_library_agent(NewLibraryAgent {
             user_id: principal.user_id.clone(),
@@ -471,7 +471,10 @@ async fn create_folder(
 ) -> ApiResult<Json<LibraryFolder>> {
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::new(Code::InvalidBody, "a folder name is 1 to 100 characters"));
+        return Err(ApiError::new(
+            Code::InvalidBody,
+            "a folder name is 1 to 100 characters",
+        ));
     }
     let f = state
         .engine

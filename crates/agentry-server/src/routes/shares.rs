@@ -54,7 +54,9 @@ async fn share_execution(
     let store = state.engine.store();
     let run = store.get_execution(&principal.user_id, &exec_id).await?;
     if run.run.graph_id != graph_id {
-        return Err(ApiError::not_found(format!("execution {exec_id} not found")));
+        return Err(ApiError::not_found(format!(
+            "execution {exec_id} not found"
+        )));
     }
     let token = random_token(32);
     store
@@ -84,9 +86,13 @@ async fn unshare_execution(
     let store = state.engine.store();
     let run = store.get_execution(&principal.user_id, &exec_id).await?;
     if run.run.graph_id != graph_id {
-        return Err(ApiError::not_found(format!("execution {exec_id} not found")));
+        return Err(ApiError::not_found(format!(
+            "execution {exec_id} not found"
+        )));
     }
-    store.revoke_run_shares(&principal.user_id, &exec_id).await?;
+    store
+        .revoke_run_shares(&principal.user_id, &exec_id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -144,7 +150,10 @@ async fn get_shared(
     };
     Ok(Json(SharedExecution {
         id: run.id.clone(),
-        graph_name: graph.as_ref().map(|g| g.graph.name.clone()).unwrap_or_default(),
+        graph_name: graph
+            .as_ref()
+            .map(|g| g.graph.name.clone())
+            .unwrap_or_default(),
         graph_description: graph
             .as_ref()
             .map(|g| g.graph.description.clone())

@@ -174,9 +174,7 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
         ("GET", "/api/store/creator/{username}" | "/api/store/agents/{username}/{agent_name}") => {
             Own(Value::Null)
         }
-        ("POST", "/api/store/agents/{username}/{agent_name}/review") => {
-            Own(json!({"score": 5}))
-        }
+        ("POST", "/api/store/agents/{username}/{agent_name}/review") => Own(json!({"score": 5})),
         ("POST", "/api/store/submissions/media") => Own(json!({})),
         ("POST", "/api/store/submissions") => Foreign(json!({
             "agent_id": a.graph_id, "agent_version": 1, "slug": "b", "name": "b"
@@ -377,12 +375,13 @@ async fn make_objects(a: &Caller) -> Owned {
 /// The first user's store objects: a profile, an approved listing in their library (they are
 /// the admin), a pending submission of another graph, and a folder.
 async fn store_objects(a: &Caller, graph_id: &str) -> (String, String, String) {
-    a.post_json("/api/store/profile", &json!({"username": "ada", "name": "Ada"}))
-        .await
-        .expect(200);
-    let submit = |graph_id: &str, slug: &str| {
-        json!({"agent_id": graph_id, "agent_version": 1, "slug": slug, "name": slug})
-    };
+    a.post_json(
+        "/api/store/profile",
+        &json!({"username": "ada", "name": "Ada"}),
+    )
+    .await
+    .expect(200);
+    let submit = |graph_id: &str, slug: &str| json!({"agent_id": graph_id, "agent_version": 1, "slug": slug, "name": slug});
     let approved = a
         .post_json("/api/store/submissions", &submit(graph_id, "published-one"))
         .await
@@ -416,7 +415,10 @@ async fn store_objects(a: &Caller, graph_id: &str) -> (String, String, String) {
         .await
         .expect(200);
     (
-        pending["store_listing_version_id"].as_str().unwrap().to_string(),
+        pending["store_listing_version_id"]
+            .as_str()
+            .unwrap()
+            .to_string(),
         library["id"].as_str().unwrap().to_string(),
         folder["id"].as_str().unwrap().to_string(),
     )

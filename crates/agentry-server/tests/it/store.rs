@@ -47,16 +47,24 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
     // Profiles: usernames are unique.
     let profile = json!({"username": "ada", "name": "Ada", "description": "Maths",
                          "links": ["https://ada.example"], "avatar_url": null});
-    creator.post_json("/api/store/profile", &profile).await.expect(200);
+    creator
+        .post_json("/api/store/profile", &profile)
+        .await
+        .expect(200);
     user.post_json("/api/store/profile", &profile)
         .await
         .expect_error(409, "username_taken");
-    user.post_json("/api/store/profile", &json!({"username": "Bad Name!", "name": "b"}))
-        .await
-        .expect_error(400, "invalid_submission");
+    user.post_json(
+        "/api/store/profile",
+        &json!({"username": "Bad Name!", "name": "b"}),
+    )
+    .await
+    .expect_error(400, "invalid_submission");
 
     // Images: checked by their bytes and size.
-    let image = upload(&creator, "image/png", PNG.to_vec()).await.expect(200);
+    let image = upload(&creator, "image/png", PNG.to_vec())
+        .await
+        .expect(200);
     let image_url = image["url"].as_str().unwrap().to_string();
     let served = creator
         .send(creator.http().get(creator.url(&image_url)))
@@ -87,9 +95,14 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         )
         .await
         .expect_error(400, "graph_holds_secrets");
-    assert!(refused["details"]["inputs"].to_string().contains(": value"), "{refused}");
+    assert!(
+        refused["details"]["inputs"].to_string().contains(": value"),
+        "{refused}"
+    );
     let broken = creator
-        .create_graph(&json!({"graph": graph("broken", &[("web", SEND_WEB_REQUEST, json!({}))], &[])}))
+        .create_graph(
+            &json!({"graph": graph("broken", &[("web", SEND_WEB_REQUEST, json!({}))], &[])}),
+        )
         .await;
     creator
         .post_json(
@@ -103,18 +116,27 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         .create_graph(&json!({"graph": agent("calculator-agent.json")}))
         .await;
     let graph_id = calc["id"].as_str().unwrap().to_string();
-    user.post_json("/api/store/submissions", &submission(&graph_id, 1, &image_url))
-        .await
-        .expect_error(404, "not_found");
+    user.post_json(
+        "/api/store/submissions",
+        &submission(&graph_id, 1, &image_url),
+    )
+    .await
+    .expect_error(404, "not_found");
 
     // Submit, edit while pending; a second pending submission is refused.
     let sub = creator
-        .post_json("/api/store/submissions", &submission(&graph_id, 1, &image_url))
+        .post_json(
+            "/api/store/submissions",
+            &submission(&graph_id, 1, &image_url),
+        )
         .await
         .expect(200);
     assert_eq!(sub["status"], "PENDING");
     assert_eq!(sub["version"], 1);
-    let v1 = sub["store_listing_version_id"].as_str().unwrap().to_string();
+    let v1 = sub["store_listing_version_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let edited = creator
         .put_json(
             &format!("/api/store/submissions/{v1}"),
@@ -124,7 +146,10 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         .expect(200);
     assert_eq!(edited["sub_heading"], "Sums, quickly");
     creator
-        .post_json("/api/store/submissions", &submission(&graph_id, 1, &image_url))
+        .post_json(
+            "/api/store/submissions",
+            &submission(&graph_id, 1, &image_url),
+        )
         .await
         .expect_error(409, "conflict");
     let mine = creator.get("/api/store/submissions").await.expect(200);
@@ -140,7 +165,10 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         .get("/api/store/admin/listings?status=PENDING")
         .await
         .expect(200);
-    assert_eq!(queue["submissions"][0]["store_listing_version_id"], json!(v1));
+    assert_eq!(
+        queue["submissions"][0]["store_listing_version_id"],
+        json!(v1)
+    );
     let details = admin
         .get(&format!("/api/store/admin/submissions/{v1}"))
         .await
@@ -152,17 +180,26 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
     // Approve once: a second decision is refused, and the creator can no longer edit it.
     let review = json!({"is_approved": true, "comments": "Nice", "internal_comments": "checked"});
     let approved = admin
-        .post_json(&format!("/api/store/admin/submissions/{v1}/review"), &review)
+        .post_json(
+            &format!("/api/store/admin/submissions/{v1}/review"),
+            &review,
+        )
         .await
         .expect(200);
     assert_eq!(approved["status"], "APPROVED");
     assert_eq!(approved["reviewer_id"], json!(admin.id()));
     admin
-        .post_json(&format!("/api/store/admin/submissions/{v1}/review"), &review)
+        .post_json(
+            &format!("/api/store/admin/submissions/{v1}/review"),
+            &review,
+        )
         .await
         .expect_error(409, "submission_already_decided");
     creator
-        .put_json(&format!("/api/store/submissions/{v1}"), &json!({"name": "x"}))
+        .put_json(
+            &format!("/api/store/submissions/{v1}"),
+            &json!({"name": "x"}),
+        )
         .await
         .expect_error(409, "submission_already_decided");
     let decided = admin
@@ -186,8 +223,15 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         ("creator=ada&sorted_by=rating", 1),
         ("creator=nobody", 0),
     ] {
-        let page = user.get(&format!("/api/store/agents?{query}")).await.expect(200);
-        assert_eq!(page["agents"].as_array().unwrap().len(), hits, "{query}: {page}");
+        let page = user
+            .get(&format!("/api/store/agents?{query}"))
+            .await
+            .expect(200);
+        assert_eq!(
+            page["agents"].as_array().unwrap().len(),
+            hits,
+            "{query}: {page}"
+        );
     }
     user.get("/api/store/agents?sorted_by=colour")
         .await
@@ -220,12 +264,18 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
 
     // The library: add by reference (once), favourite, folder, run as the caller.
     let added = user
-        .post_json("/api/library/agents", &json!({"store_listing_version_id": v1}))
+        .post_json(
+            "/api/library/agents",
+            &json!({"store_listing_version_id": v1}),
+        )
         .await
         .expect(200);
-    user.post_json("/api/library/agents", &json!({"store_listing_version_id": v1}))
-        .await
-        .expect_error(409, "conflict");
+    user.post_json(
+        "/api/library/agents",
+        &json!({"store_listing_version_id": v1}),
+    )
+    .await
+    .expect_error(409, "conflict");
     assert_eq!(added["graph_id"], json!(graph_id));
     assert_eq!(added["is_created_by_user"], false);
     assert!(added["credentials_input_schema"].is_object());
@@ -261,7 +311,10 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         .await
         .expect("the run ends");
     assert_eq!(format!("{:?}", done.status), "Completed", "{done:?}");
-    let browse = user.get("/api/store/agents?sorted_by=runs").await.expect(200);
+    let browse = user
+        .get("/api/store/agents?sorted_by=runs")
+        .await
+        .expect(200);
     assert_eq!(browse["agents"][0]["runs"], 1);
 
     // Share the run: outputs only; 404 after revocation.
@@ -276,14 +329,21 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
     let shared = app.get(&shared_path).await.expect(200);
     assert_eq!(shared["status"], "COMPLETED");
     assert_eq!(shared["inputs"], Value::Null);
-    assert!(shared["outputs"].as_object().is_some_and(|o| !o.is_empty()), "{shared}");
+    assert!(
+        shared["outputs"].as_object().is_some_and(|o| !o.is_empty()),
+        "{shared}"
+    );
     creator
-        .delete(&format!("/api/graphs/{graph_id}/executions/{exec_id}/share"))
+        .delete(&format!(
+            "/api/graphs/{graph_id}/executions/{exec_id}/share"
+        ))
         .await
         .expect_error(404, "not_found");
-    user.delete(&format!("/api/graphs/{graph_id}/executions/{exec_id}/share"))
-        .await
-        .expect(204);
+    user.delete(&format!(
+        "/api/graphs/{graph_id}/executions/{exec_id}/share"
+    ))
+    .await
+    .expect(204);
     app.get(&shared_path).await.expect_error(404, "not_found");
     app.get("/api/public/shared/not-a-token")
         .await
@@ -294,7 +354,10 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         .get(&format!("/api/store/download/agents/{v1}"))
         .await
         .expect(200);
-    assert_eq!(file["nodes"].as_array().unwrap().len(), calc["nodes"].as_array().unwrap().len());
+    assert_eq!(
+        file["nodes"].as_array().unwrap().len(),
+        calc["nodes"].as_array().unwrap().len()
+    );
     assert!(file.get("user_id").is_none());
     let fork = user
         .post_json(&format!("/api/library/agents/{lib_id}/fork"), &json!({}))
@@ -302,9 +365,12 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         .expect(200);
     assert_eq!(fork["is_created_by_user"], true);
     assert_ne!(fork["graph_id"], json!(graph_id));
-    user.get(&format!("/api/graphs/{}", fork["graph_id"].as_str().unwrap()))
-        .await
-        .expect(200);
+    user.get(&format!(
+        "/api/graphs/{}",
+        fork["graph_id"].as_str().unwrap()
+    ))
+    .await
+    .expect(200);
 
     // A new version that asks for more is flagged, in review and in the library.
     let mut v2_graph = agent("calculator-agent.json");
@@ -313,7 +379,10 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         "input_default": {"url": "https://api.example.com/x", "method": "GET"}, "metadata": {}
     }));
     let updated = creator
-        .put_json(&format!("/api/graphs/{graph_id}"), &json!({"graph": v2_graph}))
+        .put_json(
+            &format!("/api/graphs/{graph_id}"),
+            &json!({"graph": v2_graph}),
+        )
         .await
         .expect(200);
     let v2_version = updated["version"].as_i64().unwrap();
@@ -326,16 +395,27 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         .expect(200);
     assert_eq!(sub2["version"], 2);
     assert_eq!(sub2["permissions"]["asks_more"], true);
-    let v2 = sub2["store_listing_version_id"].as_str().unwrap().to_string();
+    let v2 = sub2["store_listing_version_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let details = admin
         .get(&format!("/api/store/admin/submissions/{v2}"))
         .await
         .expect(200);
     assert_eq!(details["diff"]["previous_version_id"], json!(v1));
     assert_eq!(details["diff"]["blocks_added"]["SendWebRequestBlock"], 1);
-    assert!(details["diff"]["asks_more"].to_string().contains("api.example.com"), "{details}");
+    assert!(
+        details["diff"]["asks_more"]
+            .to_string()
+            .contains("api.example.com"),
+        "{details}"
+    );
     admin
-        .post_json(&format!("/api/store/admin/submissions/{v2}/review"), &review)
+        .post_json(
+            &format!("/api/store/admin/submissions/{v2}/review"),
+            &review,
+        )
         .await
         .expect(200);
     let followed = user
@@ -358,11 +438,17 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
     // Take-down: version 2 goes, the listing falls back to version 1; only once.
     let reason = json!({"reason": "calls an unknown host"});
     admin
-        .post_json(&format!("/api/store/admin/submissions/{v2}/take-down"), &reason)
+        .post_json(
+            &format!("/api/store/admin/submissions/{v2}/take-down"),
+            &reason,
+        )
         .await
         .expect(200);
     admin
-        .post_json(&format!("/api/store/admin/submissions/{v2}/take-down"), &reason)
+        .post_json(
+            &format!("/api/store/admin/submissions/{v2}/take-down"),
+            &reason,
+        )
         .await
         .expect_error(409, "submission_already_decided");
     let page = user
@@ -371,7 +457,10 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
         .expect(200);
     assert_eq!(page["store_listing_version_id"], json!(v1));
     admin
-        .post_json(&format!("/api/store/admin/submissions/{v1}/take-down"), &reason)
+        .post_json(
+            &format!("/api/store/admin/submissions/{v1}/take-down"),
+            &reason,
+        )
         .await
         .expect(200);
     user.get("/api/store/agents/ada/arithmetic-helper")
@@ -389,7 +478,10 @@ async fn a_store_agent_goes_from_submission_to_library_run_and_share() {
     .await
     .expect_error(404, "not_found");
     let mine = creator.get("/api/store/submissions").await.expect(200);
-    assert_eq!(mine["submissions"][0]["takedown_reason"], "calls an unknown host");
+    assert_eq!(
+        mine["submissions"][0]["takedown_reason"],
+        "calls an unknown host"
+    );
 }
 
 #[tokio::test]
@@ -402,7 +494,10 @@ async fn a_pending_submission_can_be_withdrawn_and_rejection_returns_it() {
         .await;
     let graph_id = calc["id"].as_str().unwrap();
     let sub = creator
-        .post_json("/api/store/submissions", &submission(graph_id, 1, "https://img.example/a.png"))
+        .post_json(
+            "/api/store/submissions",
+            &submission(graph_id, 1, "https://img.example/a.png"),
+        )
         .await
         .expect(200);
     let id = sub["store_listing_version_id"].as_str().unwrap();
@@ -415,7 +510,10 @@ async fn a_pending_submission_can_be_withdrawn_and_rejection_returns_it() {
         .await
         .expect_error(404, "not_found");
     let sub = creator
-        .post_json("/api/store/submissions", &submission(graph_id, 1, "https://img.example/a.png"))
+        .post_json(
+            "/api/store/submissions",
+            &submission(graph_id, 1, "https://img.example/a.png"),
+        )
         .await
         .expect(200);
     let id = sub["store_listing_version_id"].as_str().unwrap();
@@ -428,7 +526,10 @@ async fn a_pending_submission_can_be_withdrawn_and_rejection_returns_it() {
         .expect(200);
     assert_eq!(rejected["status"], "REJECTED");
     let mine = creator.get("/api/store/submissions").await.expect(200);
-    assert_eq!(mine["submissions"][0]["review_comments"], "Add a description");
+    assert_eq!(
+        mine["submissions"][0]["review_comments"],
+        "Add a description"
+    );
     // The internal note is not shown to the creator.
     assert!(!mine.to_string().contains("spam?"));
     creator
@@ -478,11 +579,10 @@ async fn media_goes_to_an_s3_compatible_bucket() {
     ));
     let puts = s3.received_requests().await.unwrap();
     assert!(
-        puts.iter()
-            .any(|r| r.headers.get("authorization").is_some_and(|a| a
-                .to_str()
-                .unwrap()
-                .starts_with("AWS4-HMAC-SHA256"))),
+        puts.iter().any(|r| r
+            .headers
+            .get("authorization")
+            .is_some_and(|a| a.to_str().unwrap().starts_with("AWS4-HMAC-SHA256"))),
         "requests are signed"
     );
 }

@@ -95,7 +95,8 @@ impl Store {
 
     /// One page of published listings; with the total.
     pub async fn browse_listings(&self, q: &ListingQuery) -> Result<(Vec<ListingRow>, u64)> {
-        let mut find = listing::Entity::find().filter(listing::Column::ActiveVersionId.is_not_null());
+        let mut find =
+            listing::Entity::find().filter(listing::Column::ActiveVersionId.is_not_null());
         if q.featured {
             find = find.filter(listing::Column::IsFeatured.eq(true));
         }

@@ -5,8 +5,8 @@
 //! versions, creators' profiles) is read by everyone; the admin queue is read by admins (the
 //! server checks the role).
 
-pub mod entity;
 mod browse;
+pub mod entity;
 mod library;
 mod profiles;
 mod ratings;

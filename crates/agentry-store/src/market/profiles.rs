@@ -22,7 +22,11 @@ pub struct ProfileInput {
 
 impl Store {
     /// Creates or replaces the user's profile; a username another user holds is a conflict.
-    pub async fn upsert_profile(&self, user_id: &str, input: ProfileInput) -> Result<profile::Model> {
+    pub async fn upsert_profile(
+        &self,
+        user_id: &str,
+        input: ProfileInput,
+    ) -> Result<profile::Model> {
         let txn = self.db.begin().await?;
         let taken = Entity::find()
             .filter(Column::Username.eq(&input.username))
@@ -59,7 +63,9 @@ impl Store {
 
     /// The user's own profile, if they made one.
     pub async fn profile(&self, user_id: &str) -> Result<Option<profile::Model>> {
-        Ok(Entity::find_by_id(user_id.to_string()).one(&self.db).await?)
+        Ok(Entity::find_by_id(user_id.to_string())
+            .one(&self.db)
+            .await?)
     }
 
     /// A creator's public profile by username.

@@ -102,7 +102,10 @@ impl Store {
         let changed = version::Entity::update_many()
             .col_expr(version::Column::Status, new_status.into())
             .col_expr(version::Column::ReviewerId, reviewer_id.into())
-            .col_expr(version::Column::ReviewComments, decision.comment.clone().into())
+            .col_expr(
+                version::Column::ReviewComments,
+                decision.comment.clone().into(),
+            )
             .col_expr(
                 version::Column::InternalComments,
                 decision.internal_note.clone().into(),
@@ -129,7 +132,11 @@ impl Store {
             &txn,
             reviewer_id,
             version_id,
-            if decision.approve { "approve" } else { "reject" },
+            if decision.approve {
+                "approve"
+            } else {
+                "reject"
+            },
             decision.comment,
             decision.internal_note,
         )
@@ -173,8 +180,15 @@ impl Store {
                 },
             );
         };
-        record_decision(&txn, reviewer_id, version_id, "take_down", Some(reason.into()), None)
-            .await?;
+        record_decision(
+            &txn,
+            reviewer_id,
+            version_id,
+            "take_down",
+            Some(reason.into()),
+            None,
+        )
+        .await?;
         let fallback = version::Entity::find()
             .filter(version::Column::ListingId.eq(&v.listing_id))
             .filter(version::Column::Status.eq(status::APPROVED))
@@ -185,7 +199,10 @@ impl Store {
             Some(other) => publish(&txn, self.backend, &other).await?,
             None => {
                 listing::Entity::update_many()
-                    .col_expr(listing::Column::ActiveVersionId, Option::<String>::None.into())
+                    .col_expr(
+                        listing::Column::ActiveVersionId,
+                        Option::<String>::None.into(),
+                    )
                     .col_expr(listing::Column::UpdatedAt, now.into())
                     .filter(listing::Column::Id.eq(&v.listing_id))
                     .exec(&txn)

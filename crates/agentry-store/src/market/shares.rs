@@ -2,9 +2,7 @@
 //! the token's SHA-256 is stored (the caller hashes); a revoked link reads as unknown.
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entity::run_share::{self, Column, Entity};
 use crate::entity::graph_execution;
@@ -38,7 +36,11 @@ impl Store {
     }
 
     /// The user's live share links of one run, newest first.
-    pub async fn run_shares(&self, user_id: &str, graph_exec_id: &str) -> Result<Vec<run_share::Model>> {
+    pub async fn run_shares(
+        &self,
+        user_id: &str,
+        graph_exec_id: &str,
+    ) -> Result<Vec<run_share::Model>> {
         Ok(Entity::find()
             .filter(Column::UserId.eq(user_id))
             .filter(Column::GraphExecId.eq(graph_exec_id))
@@ -51,14 +53,19 @@ impl Store {
     /// Revokes every live link of one of the user's runs; none is not found.
     pub async fn revoke_run_shares(&self, user_id: &str, graph_exec_id: &str) -> Result<()> {
         let res = Entity::update_many()
-            .col_expr(Column::RevokedAt, sea_orm::sea_query::Expr::value(Some(Utc::now())))
+            .col_expr(
+                Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(Some(Utc::now())),
+            )
             .filter(Column::UserId.eq(user_id))
             .filter(Column::GraphExecId.eq(graph_exec_id))
             .filter(Column::RevokedAt.is_null())
             .exec(&self.db)
             .await?;
         if res.rows_affected == 0 {
-            return Err(Error::NotFound(format!("share of execution {graph_exec_id}")));
+            return Err(Error::NotFound(format!(
+                "share of execution {graph_exec_id}"
+            )));
         }
         Ok(())
     }

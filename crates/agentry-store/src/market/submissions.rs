@@ -4,8 +4,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -240,9 +240,10 @@ impl Store {
             .filter(version::Column::Status.eq(status::PENDING))
             .exec_with_returning(&self.db)
             .await?;
-        updated.into_iter().next().ok_or_else(|| {
-            Error::Conflict(format!("submission {id} was decided meanwhile"))
-        })
+        updated
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Conflict(format!("submission {id} was decided meanwhile")))
     }
 
     /// Withdraws a PENDING submission of the user's; a listing left without versions goes too.

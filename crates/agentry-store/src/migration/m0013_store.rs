@@ -20,7 +20,12 @@ fn a(name: &str) -> Alias {
     Alias::new(name)
 }
 
-async fn index(m: &SchemaManager<'_>, table: &str, cols: &[&str], unique: bool) -> Result<(), DbErr> {
+async fn index(
+    m: &SchemaManager<'_>,
+    table: &str,
+    cols: &[&str],
+    unique: bool,
+) -> Result<(), DbErr> {
     let mut ix = Index::create();
     ix.name(format!("idx_{table}_{}", cols.join("_")))
         .table(a(table));
@@ -113,7 +118,13 @@ impl MigrationTrait for Store {
                 .to_owned(),
         )
         .await?;
-        index(m, "store_listing_versions", &["listing_id", "version"], true).await?;
+        index(
+            m,
+            "store_listing_versions",
+            &["listing_id", "version"],
+            true,
+        )
+        .await?;
         index(m, "store_listing_versions", &["user_id"], false).await?;
         index(m, "store_listing_versions", &["status"], false).await?;
 

@@ -173,11 +173,14 @@ async fn get_submission(
             let before = store
                 .get_graph(&prev.user_id, &prev.graph_id, Some(prev.graph_version))
                 .await?;
-            let (now_blocks, before_blocks) =
-                (block_counts(&state, &now.graph), block_counts(&state, &before.graph));
+            let (now_blocks, before_blocks) = (
+                block_counts(&state, &now.graph),
+                block_counts(&state, &before.graph),
+            );
             let old: Permissions =
                 serde_json::from_value(prev.permissions.clone()).unwrap_or_default();
-            let new: Permissions = serde_json::from_value(v.permissions.clone()).unwrap_or_default();
+            let new: Permissions =
+                serde_json::from_value(v.permissions.clone()).unwrap_or_default();
             Some(VersionDiff {
                 previous_version_id: prev.id.clone(),
                 previous_graph_version: prev.graph_version,
@@ -274,7 +277,10 @@ async fn take_down(
     Json(body): Json<TakeDownRequest>,
 ) -> ApiResult<Json<StoreSubmission>> {
     if body.reason.trim().is_empty() {
-        return Err(ApiError::new(Code::InvalidSubmission, "a take-down needs a reason"));
+        return Err(ApiError::new(
+            Code::InvalidSubmission,
+            "a take-down needs a reason",
+        ));
     }
     let v = state
         .engine

@@ -112,7 +112,10 @@ async fn listing_of(
     state: &AppState,
     username: &str,
     slug: &str,
-) -> ApiResult<(agentry_store::market::ListingRow, agentry_store::market::entity::profile::Model)> {
+) -> ApiResult<(
+    agentry_store::market::ListingRow,
+    agentry_store::market::entity::profile::Model,
+)> {
     let store = state.engine.store();
     let creator = store.profile_by_username(username).await?;
     let row = store.published_listing(&creator.user_id, slug).await?;
@@ -135,7 +138,11 @@ async fn get_agent(
         .store()
         .approved_versions(&row.listing.id)
         .await?;
-    Ok(Json(StoreAgentDetails::new(&row, Some(&creator), &approved)))
+    Ok(Json(StoreAgentDetails::new(
+        &row,
+        Some(&creator),
+        &approved,
+    )))
 }
 
 /// AutoGPT's `StoreReviewCreate`.
@@ -173,7 +180,10 @@ async fn review_agent(
         return Err(ApiError::new(Code::InvalidSubmission, "score is 1 to 5"));
     }
     if body.comments.as_ref().is_some_and(|c| c.len() > 5000) {
-        return Err(ApiError::new(Code::InvalidSubmission, "comments: at most 5000 characters"));
+        return Err(ApiError::new(
+            Code::InvalidSubmission,
+            "comments: at most 5000 characters",
+        ));
     }
     let (row, _) = listing_of(&state, &username, &agent_name).await?;
     let version_id = body.store_listing_version_id.unwrap_or(row.version.id);
@@ -199,7 +209,13 @@ async fn review_agent(
 /// saved it left out).
 pub(crate) async fn export_file(state: &AppState, version_id: &str) -> ApiResult<Value> {
     let row = state.engine.store().approved_version(version_id).await?;
-    agent_file(state, &row.listing.user_id, &row.version.graph_id, row.version.graph_version).await
+    agent_file(
+        state,
+        &row.listing.user_id,
+        &row.version.graph_id,
+        row.version.graph_version,
+    )
+    .await
 }
 
 /// A graph of `owner`'s as an AutoGPT agent file with its sub-graphs.
@@ -257,9 +273,5 @@ async fn download_agent(
 ) -> ApiResult<Response> {
     let file = export_file(&state, &version_id).await?;
     let name = format!("attachment; filename=\"agent_{version_id}.json\"");
-    Ok((
-        [(header::CONTENT_DISPOSITION, name)],
-        axum::Json(file),
-    )
-        .into_response())
+    Ok(([(header::CONTENT_DISPOSITION, name)], axum::Json(file)).into_response())
 }

@@ -129,7 +129,10 @@ impl StoreAgent {
         StoreAgent {
             slug: row.listing.slug.clone(),
             agent_name: v.name.clone(),
-            agent_image: strings(&v.image_urls).into_iter().next().unwrap_or_default(),
+            agent_image: strings(&v.image_urls)
+                .into_iter()
+                .next()
+                .unwrap_or_default(),
             creator: creator.map(|p| p.username.clone()).unwrap_or_default(),
             creator_avatar: creator
                 .and_then(|p| p.avatar_url.clone())

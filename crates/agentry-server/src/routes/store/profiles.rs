@@ -67,7 +67,9 @@ async fn get_profile(
 
 pub(crate) fn check_url(field: &str, url: &str) -> ApiResult<()> {
     let ok = url.len() <= 2048
-        && (url.starts_with("https://") || url.starts_with("http://") || url.starts_with("/api/store/media/"));
+        && (url.starts_with("https://")
+            || url.starts_with("http://")
+            || url.starts_with("/api/store/media/"));
     if ok {
         Ok(())
     } else {
@@ -235,7 +237,11 @@ async fn get_creator(
         description: p.description.clone(),
         links: super::strings(&p.links),
         avatar_url: p.avatar_url.clone().unwrap_or_default(),
-        agent_rating: if count > 0 { sum as f64 / count as f64 } else { 0.0 },
+        agent_rating: if count > 0 {
+            sum as f64 / count as f64
+        } else {
+            0.0
+        },
         agent_runs: rows.iter().map(|r| r.listing.run_count).sum(),
         top_categories: categories,
         agents: rows.iter().map(|r| StoreAgent::new(r, &profiles)).collect(),

@@ -262,7 +262,10 @@ async fn create_submission(
     }
     let permissions = listing::permissions(&record.graph, &subs, registry);
     let store = state.engine.store();
-    let asks_more = match store.approved_version_of_graph(user, &body.agent_id).await? {
+    let asks_more = match store
+        .approved_version_of_graph(user, &body.agent_id)
+        .await?
+    {
         Some(previous) => {
             let old = serde_json::from_value(previous.permissions).unwrap_or_default();
             !listing::asks_more(&old, &permissions).is_empty()
@@ -421,10 +424,7 @@ fn media_error(e: MediaError) -> ApiError {
 }
 
 /// An uploaded image.
-async fn get_media(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-) -> ApiResult<Response> {
+async fn get_media(State(state): State<AppState>, Path(file): Path<String>) -> ApiResult<Response> {
     let (bytes, content_type) = state.media().get(&file).await.map_err(media_error)?;
     Ok((
         [
