@@ -11,6 +11,7 @@ pub mod graphs;
 mod inputs;
 pub mod integrations;
 pub mod limits;
+pub mod listing;
 mod liveness;
 mod memory;
 mod node_task;

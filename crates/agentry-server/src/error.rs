@@ -79,6 +79,15 @@ codes! {
     AlreadyRefunded = (CONFLICT, "already_refunded", "The transaction was refunded already."),
     PaymentFailed = (BAD_GATEWAY, "payment_failed", "The payment provider refused the checkout or could not be reached."),
     InvalidSignature = (UNAUTHORIZED, "invalid_signature", "The webhook call lacks the trigger's secret or a valid signature of the body."),
+    // The store, the library and shared runs.
+    InvalidSubmission = (BAD_REQUEST, "invalid_submission", "A store submission or profile field is malformed (slug, username, categories, score, URL); the message says which."),
+    GraphCannotRun = (BAD_REQUEST, "graph_cannot_run", "The submitted graph version fails validation for running (`details.node_errors`)."),
+    GraphHoldsSecrets = (BAD_REQUEST, "graph_holds_secrets", "The submitted graph's nodes hold secrets in their inputs (`details.inputs`): use credentials instead."),
+    SubmissionAlreadyDecided = (CONFLICT, "submission_already_decided", "The listing version was already approved or rejected (or is not approved, for a take-down)."),
+    DuplicateReview = (CONFLICT, "duplicate_review", "The user already reviewed this version of the store agent."),
+    UsernameTaken = (CONFLICT, "username_taken", "Another creator has this username."),
+    InvalidImage = (UNSUPPORTED_MEDIA_TYPE, "invalid_image", "The upload is not a PNG, JPEG, GIF or WebP image (judged by its bytes)."),
+    ImageTooLarge = (PAYLOAD_TOO_LARGE, "image_too_large", "The uploaded image is larger than the server accepts (`details.max_bytes`)."),
     // Users' credentials.
     InvalidCredentialsRequest = (BAD_REQUEST, "invalid_credentials_request", "The credentials to store are malformed, or an OAuth2 callback's state is unknown, expired or already used; the message never quotes a secret."),
     InvalidCredentialsInputs = (BAD_REQUEST, "invalid_credentials_inputs", "An execute request's `credentials_inputs` names a field the graph's `credentials_input_schema` lacks, or a value without an id."),

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 mod extract;
 pub mod listener;
+pub mod media;
 pub mod model;
 pub mod oidc;
 pub mod ops;
@@ -68,6 +69,8 @@ pub struct AppState {
     ops: Arc<ops::Ops>,
     /// The payment provider credits are bought from; none: they cannot be bought.
     payments: Option<Arc<payments::Payments>>,
+    /// Store media (submission images).
+    media: media::Media,
 }
 
 impl AppState {
@@ -87,6 +90,7 @@ impl AppState {
             web_app: None,
             ops: Arc::new(ops::Ops::default()),
             payments: None,
+            media: media::Media::in_memory(),
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
@@ -159,6 +163,16 @@ impl AppState {
         self.payments.as_deref()
     }
 
+    /// Stores media (submission images) there (default: in memory).
+    pub fn with_media(mut self, media: media::Media) -> Self {
+        self.media = media;
+        self
+    }
+
+    pub fn media(&self) -> &media::Media {
+        &self.media
+    }
+
     /// Serves `app` at `/`, with its client-side routes.
     pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
         self.web_app = Some(app);
@@ -195,6 +209,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::webhooks::router())
         .merge(routes::integrations::router())
         .merge(routes::credits::router())
+        .merge(routes::store::router())
+        .merge(routes::library::router())
+        .merge(routes::shares::router())
 }
 
 /// The router and its OpenAPI document.

@@ -14,6 +14,7 @@ pub mod executions;
 pub mod graphs;
 pub mod leader;
 pub mod maintenance;
+pub mod market;
 pub mod memory;
 pub mod migration;
 pub mod notify;

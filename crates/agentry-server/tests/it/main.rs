@@ -21,6 +21,7 @@ mod presets;
 mod reviews;
 mod schedules;
 mod service;
+mod store;
 mod support;
 mod web_app;
 mod webhooks;

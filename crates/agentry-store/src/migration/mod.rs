@@ -17,6 +17,7 @@ mod m0010_credentials;
 mod m0011_audit;
 mod m0012_bounds;
 mod m0013_credits;
+mod m0014_store;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_audit::Audit),
             Box::new(m0012_bounds::Bounds),
             Box::new(m0013_credits::Credits),
+            Box::new(m0014_store::Store),
         ]
     }
 }
