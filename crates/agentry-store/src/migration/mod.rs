@@ -16,6 +16,7 @@ mod m0009_accounts;
 mod m0010_credentials;
 mod m0011_audit;
 mod m0012_bounds;
+mod m0013_trace_context;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_credentials::CredentialsTables),
             Box::new(m0011_audit::Audit),
             Box::new(m0012_bounds::Bounds),
+            Box::new(m0013_trace_context::TraceContext),
         ]
     }
 }
