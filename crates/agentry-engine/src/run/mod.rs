@@ -51,6 +51,8 @@ pub struct RunSpec {
     pub resources: Arc<agentry_core::Resources>,
     /// Where nodes find their human reviews; `None` offers no review.
     pub reviews: Option<agentry_store::Store>,
+    /// The graph is configured for redaction: node data is stored as "redacted".
+    pub redact_stored_data: bool,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -499,6 +501,9 @@ impl Run {
             .collect();
         if !batch.is_empty() {
             self.commits += 1;
+        }
+        if self.spec.redact_stored_data {
+            crate::redaction::redact_node_data(&mut batch);
         }
         self.writer.write(batch).await?;
         for event in events {

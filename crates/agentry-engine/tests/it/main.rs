@@ -4,6 +4,7 @@ mod bounds;
 mod control;
 mod memory;
 mod queue;
+mod redaction;
 mod reaper;
 mod relay;
 mod retention;

@@ -26,6 +26,8 @@ pub mod providers;
 pub mod sse;
 pub mod structured_output;
 pub mod wire;
+#[cfg(test)]
+mod call_span_tests;
 
 /// Test support: a wiremock server speaking OpenAI's chat completions and an `LlmProviders`
 /// pointing at it (for this crate's tests and, with the `testing` feature, the blocks').
