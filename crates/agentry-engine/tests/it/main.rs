@@ -5,6 +5,7 @@ mod control;
 mod memory;
 mod queue;
 mod redaction;
+mod trace_context;
 mod reaper;
 mod relay;
 mod retention;
