@@ -13,11 +13,22 @@ use crate::support::*;
 fn adder() -> agentry_core::Graph {
     graph(
         &[
-            ("add", CALCULATOR, json!({"operation": "Add", "a": 40, "b": 2})),
-            ("twice", CALCULATOR, json!({"operation": "Multiply", "b": 2})),
+            (
+                "add",
+                CALCULATOR,
+                json!({"operation": "Add", "a": 40, "b": 2}),
+            ),
+            (
+                "twice",
+                CALCULATOR,
+                json!({"operation": "Multiply", "b": 2}),
+            ),
             ("out", OUTPUT, json!({"name": "sum"})),
         ],
-        &[("add", "result", "twice", "a"), ("twice", "result", "out", "value")],
+        &[
+            ("add", "result", "twice", "a"),
+            ("twice", "result", "out", "value"),
+        ],
     )
 }
 
@@ -32,7 +43,12 @@ async fn a_redacted_graph_routes_real_values_and_stores_redacted() {
     let t = engine_with(agentry_blocks::registry(), config).await;
 
     let (id, result) = t.run(&secret, Default::default()).await;
-    assert_eq!(result.status, ExecutionStatus::Completed, "{:?}", result.error);
+    assert_eq!(
+        result.status,
+        ExecutionStatus::Completed,
+        "{:?}",
+        result.error
+    );
     // Routing used the real values: 40 + 2, doubled.
     assert_eq!(result.outputs["sum"], json!([84.0]));
     let rec = t.store.get_execution(DEFAULT_USER_ID, &id).await.unwrap();

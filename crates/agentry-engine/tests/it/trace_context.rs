@@ -52,14 +52,23 @@ async fn a_run_claimed_from_the_queue_continues_the_request_trace() {
     let api = engine_with(agentry_blocks::registry(), config(0)).await;
     let g = graph(
         &[
-            ("add", CALCULATOR, json!({"operation": "Add", "a": 40, "b": 2})),
+            (
+                "add",
+                CALCULATOR,
+                json!({"operation": "Add", "a": 40, "b": 2}),
+            ),
             ("out", OUTPUT, json!({"name": "sum"})),
         ],
         &[("add", "result", "out", "value")],
     );
-    agentry_engine::graphs::import(&api.store, api.engine.registry(), DEFAULT_USER_ID, g.clone())
-        .await
-        .unwrap();
+    agentry_engine::graphs::import(
+        &api.store,
+        api.engine.registry(),
+        DEFAULT_USER_ID,
+        g.clone(),
+    )
+    .await
+    .unwrap();
     let id = api
         .start(&g, Default::default())
         .instrument(tracing::info_span!("request"))
@@ -76,16 +85,26 @@ async fn a_run_claimed_from_the_queue_continues_the_request_trace() {
         .expect("the worker runs it");
     assert_eq!(result.status, ExecutionStatus::Completed);
     stop.cancel();
-    // Node spans end with their tasks; the run span once its task is dropped.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The run span ends (and is exported) when the worker's run task finishes, just after
+    // the run's end is stored.
+    let ended = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !finished.0.lock().unwrap().iter().any(|s| s.name == "run") {
+        assert!(
+            tokio::time::Instant::now() < ended,
+            "the run span never ended"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     provider.force_flush().unwrap();
 
     let spans = finished.0.lock().unwrap();
     let named = |name: &str| {
-        spans
-            .iter()
-            .find(|s| s.name == name)
-            .unwrap_or_else(|| panic!("no `{name}` span among {:?}", spans.iter().map(|s| &s.name).collect::<Vec<_>>()))
+        spans.iter().find(|s| s.name == name).unwrap_or_else(|| {
+            panic!(
+                "no `{name}` span among {:?}",
+                spans.iter().map(|s| &s.name).collect::<Vec<_>>()
+            )
+        })
     };
     let request = named("request");
     let run = named("run");
@@ -96,6 +115,9 @@ async fn a_run_claimed_from_the_queue_continues_the_request_trace() {
         "the run is in the request's trace"
     );
     assert_eq!(run.parent_span_id, request.span_context.span_id());
-    assert_eq!(node.span_context.trace_id(), request.span_context.trace_id());
+    assert_eq!(
+        node.span_context.trace_id(),
+        request.span_context.trace_id()
+    );
     assert_eq!(node.parent_span_id, run.span_context.span_id());
 }

@@ -23,7 +23,8 @@ struct Fields<'a>(&'a mut Vec<(String, String)>);
 
 impl Visit for Fields<'_> {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.push((field.name().to_string(), format!("{value:?}")));
+        self.0
+            .push((field.name().to_string(), format!("{value:?}")));
     }
 }
 
@@ -31,7 +32,12 @@ impl<S> tracing_subscriber::Layer<S> for Captured
 where
     S: tracing::Subscriber + for<'a> LookupSpan<'a>,
 {
-    fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, id: &tracing::Id, ctx: Context<'_, S>) {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::Id,
+        ctx: Context<'_, S>,
+    ) {
         let span = ctx.span(id).expect("the span exists");
         let parent = span.parent().map(|p| p.name().to_string());
         let mut fields = Vec::new();
@@ -80,12 +86,9 @@ async fn an_llm_call_is_a_span_with_model_tokens_and_cost() {
         ..ChatRequest::default()
     };
     let node = tracing::info_span!("node");
-    tracing::Instrument::instrument(
-        providers.chat("claude-sonnet-4-5-20250929", request),
-        node,
-    )
-    .await
-    .unwrap();
+    tracing::Instrument::instrument(providers.chat("claude-sonnet-4-5-20250929", request), node)
+        .await
+        .unwrap();
 
     let spans = captured.0.lock().unwrap();
     let (_, parent, fields) = spans

@@ -18,6 +18,8 @@
 //!   `BlockError::System` saying what was wrong.
 
 pub mod anthropic;
+#[cfg(test)]
+mod call_span_tests;
 pub mod embeddings;
 pub mod environment;
 pub mod models;
@@ -26,8 +28,6 @@ pub mod providers;
 pub mod sse;
 pub mod structured_output;
 pub mod wire;
-#[cfg(test)]
-mod call_span_tests;
 
 /// Test support: a wiremock server speaking OpenAI's chat completions and an `LlmProviders`
 /// pointing at it (for this crate's tests and, with the `testing` feature, the blocks').
