@@ -209,7 +209,9 @@ impl Store {
             exec_id: row.try_get("", "exec_id")?,
             user_id: row.try_get("", "user_id")?,
             attempts: row.try_get("", "attempts")?,
-            trace_context: row.try_get("", "trace_context")?,
+            // By position: read by name, SQLite's RETURNING row sometimes lacks the name of this
+            // column added by a later migration, and an `Option` reads that as NULL.
+            trace_context: row.try_get_by_index(3)?,
         }))
     }
 
