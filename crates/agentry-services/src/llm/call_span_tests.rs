@@ -15,9 +15,11 @@ use crate::llm::providers::ProviderConfig;
 use crate::llm::testing::fast_retry;
 use crate::llm::{ChatRequest, LlmProviders, Message};
 
-/// Each span's name, its parent's name, and every field recorded on it as text.
+/// A span's name, its parent's name, and every field recorded on it as text.
+type SpanSeen = (String, Option<String>, Vec<(String, String)>);
+
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<(String, Option<String>, Vec<(String, String)>)>>>);
+struct Captured(Arc<Mutex<Vec<SpanSeen>>>);
 
 struct Fields<'a>(&'a mut Vec<(String, String)>);
 
