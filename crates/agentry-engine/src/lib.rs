@@ -17,6 +17,7 @@ mod memory;
 mod node_task;
 pub mod plan;
 pub mod reaper;
+mod redaction;
 pub mod relay;
 mod resume;
 pub mod retention;
@@ -26,6 +27,7 @@ pub mod scheduler;
 mod share;
 mod sub_graphs;
 mod tool_nodes;
+mod trace_context;
 mod worker;
 mod writer;
 
@@ -87,6 +89,8 @@ pub struct Config {
     pub retention: RetentionPolicy,
     /// The services blocks may use (HTTP client, LLM providers), built by the binary.
     pub resources: Arc<agentry_core::Resources>,
+    /// Graph ids whose runs store node inputs and outputs as "redacted" (`redaction.rs`).
+    pub redact_graphs: Arc<std::collections::HashSet<String>>,
     /// The keys that seal users' credentials and the OAuth2 providers.
     pub credentials: integrations::CredentialSettings,
     /// Credits (`credits.rs`): `None`, the default, charges nothing and checks nothing.
@@ -96,6 +100,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            redact_graphs: Arc::default(),
             run_timeout: Some(Duration::from_secs(24 * 3600)),
             limits: RunLimits::default(),
             event_capacity: 4096,
@@ -405,7 +410,10 @@ impl Engine {
             worker_id: self.inner.config.worker_id.clone(),
             until_ms: now_ms() + self.inner.config.lease.as_millis() as i64,
         });
-        self.inner.store.enqueue_execution(new, lease).await?;
+        self.inner
+            .store
+            .enqueue_traced_execution(new, lease, trace_context::current())
+            .await?;
         match (run_here, parent) {
             (true, parent) => self.start_run(
                 exec_id.clone(),
@@ -416,6 +424,8 @@ impl Engine {
                 None,
                 slot,
                 parent.map_or_else(child::Lineage::root, |p| p.lineage),
+                // Started here, inside the enqueuing span: the run span is its child already.
+                None,
             ),
             (false, _) => {
                 self.inner.wake.notify_one();

@@ -127,6 +127,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
                 .then(|| Duration::from_secs(config.max_queued_secs)),
         },
         resources: Arc::new(crate::resources::build(config)?),
+        redact_graphs: Arc::new(config.redact_graphs.iter().cloned().collect()),
         retention: agentry_engine::RetentionPolicy {
             after: (config.retention_days > 0)
                 .then(|| Duration::from_secs(config.retention_days.saturating_mul(86_400))),

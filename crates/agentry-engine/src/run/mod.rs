@@ -53,6 +53,8 @@ pub struct RunSpec {
     pub reviews: Option<agentry_store::Store>,
     /// The run's credits when credits are on (`credits.rs`).
     pub(crate) credits: Option<crate::credits::RunCredits>,
+    /// The graph is configured for redaction: node data is stored as "redacted".
+    pub redact_stored_data: bool,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -512,6 +514,9 @@ impl Run {
             .collect();
         if !batch.is_empty() {
             self.commits += 1;
+        }
+        if self.spec.redact_stored_data {
+            crate::redaction::redact_node_data(&mut batch);
         }
         self.writer.write(batch).await?;
         for event in events {

@@ -18,6 +18,7 @@ mod m0011_audit;
 mod m0012_bounds;
 mod m0013_credits;
 mod m0014_store;
+mod m0015_trace_context;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_bounds::Bounds),
             Box::new(m0013_credits::Credits),
             Box::new(m0014_store::Store),
+            Box::new(m0015_trace_context::TraceContext),
         ]
     }
 }
