@@ -79,6 +79,16 @@ pub struct Caller {
 
 /// The server, running on its own port with its own database until dropped. It calls as the
 /// anonymous (or local) caller; `sign_up` gives callers for users.
+/// What a test server is made of, besides its database.
+struct Parts {
+    config: Config,
+    worker: bool,
+    web_app: Option<agentry_server::web_app::WebApp>,
+    perimeter: Perimeter,
+    auth: Auth,
+    payments: Option<agentry_server::payments::PaymentSettings>,
+}
+
 pub struct TestApp {
     /// The engine behind the server.
     pub engine: Engine,
@@ -194,16 +204,15 @@ impl TestApp {
     /// Another server process on this app's database (same accounts and signing key), with its
     /// own perimeter: what two API processes of one deployment share.
     pub async fn beside(&self, perimeter: Perimeter, auth: Auth) -> TestApp {
-        Self::start_on(
-            self.url.clone(),
-            None,
-            Config::default(),
-            false,
-            None,
+        let parts = Parts {
+            config: Config::default(),
+            worker: false,
+            web_app: None,
             perimeter,
             auth,
-        )
-        .await
+            payments: None,
+        };
+        Self::start_on(self.url.clone(), None, parts).await
     }
 
     async fn start_with_everything(
@@ -227,18 +236,26 @@ impl TestApp {
     ) -> TestApp {
         let db = fresh_database().await;
         let url = db.url().to_string();
-        Self::start_on(url, Some(db), config, worker, web_app, perimeter, auth).await
+        let parts = Parts {
+            config,
+            worker,
+            web_app,
+            perimeter,
+            auth,
+            payments,
+        };
+        Self::start_on(url, Some(db), parts).await
     }
 
-    async fn start_on(
-        url: String,
-        db: Option<TestDatabase>,
-        config: Config,
-        worker: bool,
-        web_app: Option<agentry_server::web_app::WebApp>,
-        perimeter: Perimeter,
-        auth: Auth,
-    ) -> TestApp {
+    async fn start_on(url: String, db: Option<TestDatabase>, parts: Parts) -> TestApp {
+        let Parts {
+            config,
+            worker,
+            web_app,
+            perimeter,
+            auth,
+            payments,
+        } = parts;
         let store = Store::open(&url).await.unwrap();
         let engine = Engine::new(store.clone(), Arc::new(agentry_blocks::registry()), config);
         if worker {
