@@ -177,14 +177,18 @@ async fn app_with(issuer: &Issuer, create_accounts: bool) -> TestApp {
     TestApp::start_with_accounts_and(false, open_signup(), perimeter).await
 }
 
-/// Follows the server's redirect to the issuer; returns the query of the issuer's URL.
-async fn begin(app: &TestApp, issuer: &Issuer) -> std::collections::HashMap<String, String> {
-    let client = reqwest::Client::builder()
+/// A client that, like a test of the protocol, looks at each redirect instead of following it.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .build()
-        .unwrap();
-    let answer = client
+        .unwrap()
+}
+
+/// Follows the server's redirect to the issuer; returns the query of the issuer's URL.
+async fn begin(app: &TestApp, issuer: &Issuer) -> std::collections::HashMap<String, String> {
+    let answer = browser()
         .get(app.url("/api/auth/oidc/login"))
         .send()
         .await
@@ -362,11 +366,7 @@ async fn without_oidc_settings_the_routes_say_so() {
 async fn the_web_app_gets_a_cookie_session_and_goes_back_to_the_app() {
     let issuer = start_issuer().await;
     let app = app_with(&issuer, true).await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .build()
-        .unwrap();
+    let client = browser();
     let started = client
         .get(app.url("/api/auth/oidc/login?session=cookie"))
         .send()
