@@ -4,8 +4,10 @@
 // app logs. The first account is made through the sign-up page (`signUpFirst`); every other
 // page a scenario opens is signed in as that account unless it asks otherwise.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -37,6 +39,33 @@ function binary() {
 // The server pages open by default (`baseURL` of every context).
 let baseURL;
 
+/** A stand-in OAuth2 provider on 127.0.0.1 for the "connect" flow: its authorize page sends
+ * the browser straight back with a code, its token endpoint grants a token for that code. */
+async function fakeOauthProvider() {
+  const port = await freePort();
+  const server = createHttpServer((req, res) => {
+    const url = new URL(req.url, `http://127.0.0.1:${port}`);
+    if (url.pathname === "/authorize") {
+      const back = new URL(url.searchParams.get("redirect_uri"));
+      back.searchParams.set("code", "e2e-code");
+      back.searchParams.set("state", url.searchParams.get("state"));
+      res.writeHead(302, { location: back.toString() }).end();
+    } else if (url.pathname === "/token" && req.method === "POST") {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        const ok = new URLSearchParams(body).get("code") === "e2e-code";
+        res.writeHead(ok ? 200 : 400, { "content-type": "application/json" });
+        res.end(JSON.stringify(ok ? { access_token: "gho_e2e", token_type: "bearer", expires_in: 3600, refresh_token: "ghr_e2e", scope: "repo" } : { error: "invalid_grant" }));
+      });
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
 /** Starts a server on a fresh database; `stop()` ends it and removes its files. */
 export async function startServer() {
   // For working on the app: a server (or `vite preview`) already running.
@@ -46,6 +75,22 @@ export async function startServer() {
   }
   const dir = mkdtempSync(join(tmpdir(), "agentry-e2e-"));
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  // GitHub's OAuth2 login goes to the stand-in provider (the server reads agentry.toml from
+  // its working directory).
+  const provider = await fakeOauthProvider();
+  writeFileSync(
+    join(dir, "agentry.toml"),
+    `[[oauth_providers]]
+provider = "github"
+client_id = "e2e-client"
+client_secret = "e2e-secret"
+auth_url = "${provider.url}/authorize"
+token_url = "${provider.url}/token"
+redirect_uri = "${url}/auth/integrations/oauth_callback"
+scopes = ["repo"]
+`,
+  );
   const child = spawn(
     binary(),
     ["serve", "--host", "127.0.0.1", "--port", String(port), "--database-url", `sqlite://${join(dir, "agentry.db")}`],
@@ -55,6 +100,8 @@ export async function startServer() {
       env: {
         ...process.env,
         AGENTRY_LOG: "warn",
+        // Users store credentials: the server seals them with this key.
+        AGENTRY_ENCRYPTION_KEY: `e2e:${randomBytes(32).toString("base64")}`,
         // A second account signs up in the scenarios.
         AGENTRY_AUTH__ALLOW_SIGNUP: "true",
         // Every scenario signs in from 127.0.0.1 within a minute or two: more than the default
@@ -67,7 +114,6 @@ export async function startServer() {
   let log = "";
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
   baseURL = url;
   for (let i = 0; ; i++) {
     try {
@@ -81,6 +127,7 @@ export async function startServer() {
     log: () => log,
     stop: () => {
       child.kill("SIGTERM");
+      provider.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -142,10 +189,10 @@ export async function apiCall(page, method, path, data) {
 export async function watchedPage(
   browser,
   viewport = { width: 1400, height: 900 },
-  { signedIn = true, expectRefusals = !signedIn } = {},
+  { signedIn = true, expectRefusals = !signedIn, colorScheme = "light" } = {},
 ) {
   // bypassCSP: the server's Content-Security-Policy refuses inline scripts, axe-core's included.
-  const context = await browser.newContext({ viewport, reducedMotion: "reduce", baseURL, bypassCSP: true });
+  const context = await browser.newContext({ viewport, reducedMotion: "reduce", baseURL, bypassCSP: true, colorScheme });
   const page = await context.newPage();
   if (signedIn) await signIn(page);
   const problems = [];
@@ -157,6 +204,11 @@ export async function watchedPage(
   });
   page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
   page.problems = problems;
+  // A scenario that provokes a refusal on purpose drops Chromium's log line for it.
+  page.forgive = (status) => {
+    const line = new RegExp(`status of ${status}\\b`);
+    problems.splice(0, problems.length, ...problems.filter((p) => !line.test(p)));
+  };
   page.assertQuiet = () => {
     if (problems.length) throw new Error(`the page logged:\n${problems.join("\n")}`);
   };

@@ -3,8 +3,11 @@
 import { launch, signUpFirst, startServer } from "./harness.mjs";
 import { accountScenarios } from "./accounts.mjs";
 import { scenarios as builderScenarios } from "./scenarios.mjs";
+import { settingsScenarios } from "./settings.mjs";
+import { runnerScenarios } from "./runner.mjs";
+import { editingScenarios } from "./editing.mjs";
 
-const scenarios = { ...builderScenarios, ...accountScenarios };
+const scenarios = { ...builderScenarios, ...editingScenarios, ...runnerScenarios, ...accountScenarios, ...settingsScenarios };
 
 const filter = process.argv[2] ?? "";
 const report = [];

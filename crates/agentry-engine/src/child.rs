@@ -158,6 +158,7 @@ impl SubAgents for ChildRuns {
                         lineage,
                     }),
                     crate::NodeInputs::new(),
+                    None,
                 )
                 .await
                 .map_err(|e| BlockError::Input(format!("the sub-agent cannot run: {e}")))?;

@@ -22,6 +22,9 @@ pub enum Error {
         "the run's inputs are {bytes} bytes as JSON, over max_input_bytes (the limit is {limit})"
     )]
     InputTooLarge { bytes: u64, limit: u64 },
+    /// Credits are on and the user's balance is zero or less.
+    #[error("insufficient credits: the balance is {balance}; top up to start a run")]
+    InsufficientCredits { balance: i64 },
     #[error("the engine is shutting down")]
     ShuttingDown,
 }

@@ -106,16 +106,20 @@ impl EventBus {
     }
 
     /// A sink for one node execution's partial text: each piece becomes a `NodeTextDelta`
-    /// event with `seq` 0, published in this process only (too many and too small for the
-    /// relay; other processes' clients get the whole value with the node's output).
+    /// event with `seq` 0, published here at once. With a relay attached, the pieces also go
+    /// to the other processes (whose WebSocket clients may be watching), coalesced into one
+    /// signal per `RELAY_TEXT_EVERY` or `RELAY_TEXT_BYTES`, since a model's tokens are too many
+    /// and too small to send one by one. A tail shorter than that is not relayed: the node's
+    /// output event, which follows, carries the whole value.
     pub(crate) fn live_text(
         &self,
         run: &agentry_core::ExecutionInfo,
     ) -> crate::node_task::LiveText {
         let bus = self.clone();
         let run = run.clone();
+        let pending = std::sync::Mutex::new(PendingText::default());
         Arc::new(move |pin: &str, delta: &str| {
-            bus.publish_local(Event {
+            let event = |delta: String, pin: &str| Event {
                 user_id: run.user_id.clone(),
                 graph_id: run.graph_id.clone(),
                 graph_version: run.graph_version,
@@ -125,13 +129,94 @@ impl EventBus {
                     node_exec_id: run.node_exec_id.clone(),
                     node_id: run.node_id.clone(),
                     pin: pin.to_string(),
-                    delta: delta.to_string(),
+                    delta,
                 },
-            });
+            };
+            if bus.remote.get().is_some() {
+                let ready = pending.lock().expect("text lock").push(pin, delta);
+                if let Some((pin, text)) = ready {
+                    bus.signal(crate::relay::Signal::Event(event(text, &pin)));
+                }
+            }
+            bus.publish_local(event(delta.to_string(), pin));
         })
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.tx.subscribe()
+    }
+}
+
+/// How often partial text is relayed to other processes, at most.
+const RELAY_TEXT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+/// Partial text relayed at once when this much is waiting, whatever the time.
+const RELAY_TEXT_BYTES: usize = 1024;
+
+/// Partial text waiting to be relayed, for one pin at a time.
+#[derive(Default)]
+struct PendingText {
+    pin: String,
+    text: String,
+    since: Option<std::time::Instant>,
+}
+
+impl PendingText {
+    /// Adds a piece; answers the text to relay now (with its pin) when it is due. A piece for
+    /// another pin sends what was waiting for the previous one first.
+    fn push(&mut self, pin: &str, delta: &str) -> Option<(String, String)> {
+        if !self.text.is_empty() && self.pin != pin {
+            let previous = self.take();
+            self.start(pin, delta);
+            return previous;
+        }
+        if self.text.is_empty() {
+            self.start(pin, delta);
+        } else {
+            self.text.push_str(delta);
+        }
+        let due = self.text.len() >= RELAY_TEXT_BYTES
+            || self.since.is_some_and(|t| t.elapsed() >= RELAY_TEXT_EVERY);
+        if due { self.take() } else { None }
+    }
+
+    fn start(&mut self, pin: &str, delta: &str) {
+        self.pin = pin.to_string();
+        self.text = delta.to_string();
+        self.since = Some(std::time::Instant::now());
+    }
+
+    fn take(&mut self) -> Option<(String, String)> {
+        self.since = None;
+        Some((self.pin.clone(), std::mem::take(&mut self.text)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_text_is_relayed_in_order_in_coalesced_pieces() {
+        let mut pending = PendingText::default();
+        let mut relayed = Vec::new();
+        let piece = "y".repeat(300);
+        for i in 0..10 {
+            let pin = if i < 7 { "response" } else { "reasoning" };
+            relayed.extend(pending.push(pin, &format!("{i}{piece}")));
+        }
+        // Four 301-byte pieces make a kilobyte: two sends for "response", then the switch
+        // to "reasoning" sends the rest of "response" first.
+        let response: String = relayed
+            .iter()
+            .filter(|(pin, _)| pin == "response")
+            .map(|(_, text)| text.as_str())
+            .collect();
+        let expected: String = (0..7).map(|i| format!("{i}{piece}")).collect();
+        assert_eq!(response, expected);
+        assert!(relayed.len() < 7, "coalesced: {}", relayed.len());
+        assert!(relayed.iter().all(|(_, text)| !text.is_empty()));
+        // What is still waiting is the start of "reasoning", never sent twice.
+        assert_eq!(pending.pin, "reasoning");
+        assert!(pending.text.starts_with('7'));
     }
 }

@@ -3,6 +3,7 @@
 //! travels, publishes events after commit, and honours cancel and timeouts.
 
 mod child;
+pub mod credits;
 mod direct;
 mod error;
 pub mod event;
@@ -10,11 +11,13 @@ pub mod graphs;
 mod inputs;
 pub mod integrations;
 pub mod limits;
+pub mod listing;
 mod liveness;
 mod memory;
 mod node_task;
 pub mod plan;
 pub mod reaper;
+mod redaction;
 pub mod relay;
 mod resume;
 pub mod retention;
@@ -24,6 +27,7 @@ pub mod scheduler;
 mod share;
 mod sub_graphs;
 mod tool_nodes;
+mod trace_context;
 mod worker;
 mod writer;
 
@@ -39,6 +43,7 @@ use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+pub use credits::CreditPolicy;
 pub use direct::BlockRun;
 pub use error::{Error, Result};
 pub use event::{Event, EventBus, EventKind};
@@ -84,13 +89,18 @@ pub struct Config {
     pub retention: RetentionPolicy,
     /// The services blocks may use (HTTP client, LLM providers), built by the binary.
     pub resources: Arc<agentry_core::Resources>,
+    /// Graph ids whose runs store node inputs and outputs as "redacted" (`redaction.rs`).
+    pub redact_graphs: Arc<std::collections::HashSet<String>>,
     /// The keys that seal users' credentials and the OAuth2 providers.
     pub credentials: integrations::CredentialSettings,
+    /// Credits (`credits.rs`): `None`, the default, charges nothing and checks nothing.
+    pub credits: Option<Arc<CreditPolicy>>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
+            redact_graphs: Arc::default(),
             run_timeout: Some(Duration::from_secs(24 * 3600)),
             limits: RunLimits::default(),
             event_capacity: 4096,
@@ -106,6 +116,7 @@ impl Default for Config {
             retention: RetentionPolicy::default(),
             resources: Arc::default(),
             credentials: integrations::CredentialSettings::default(),
+            credits: None,
         }
     }
 }
@@ -265,8 +276,38 @@ impl Engine {
 
     /// Validates the graph for running, records the run in QUEUED and starts it.
     pub async fn execute(&self, req: ExecuteRequest<'_>) -> Result<String> {
-        self.enqueue_run(req.user_id, req.graph, req.inputs, None, NodeInputs::new())
-            .await
+        self.enqueue_run(
+            req.user_id,
+            req.graph,
+            req.inputs,
+            None,
+            NodeInputs::new(),
+            None,
+        )
+        .await
+    }
+
+    /// As `execute`, for a run a schedule starts: with credits on, the run's spending counts
+    /// against the schedule's cap.
+    pub async fn execute_for_schedule(
+        &self,
+        req: ExecuteRequest<'_>,
+        schedule_id: &str,
+    ) -> Result<String> {
+        self.enqueue_run(
+            req.user_id,
+            req.graph,
+            req.inputs,
+            None,
+            NodeInputs::new(),
+            Some(schedule_id),
+        )
+        .await
+    }
+
+    /// The credits policy, when credits are on.
+    pub fn credits(&self) -> Option<&Arc<CreditPolicy>> {
+        self.inner.config.credits.as_ref()
     }
 
     /// As `execute`, with inputs for given starting nodes by node id (a webhook's payload for
@@ -276,7 +317,7 @@ impl Engine {
         req: ExecuteRequest<'_>,
         node_inputs: NodeInputs,
     ) -> Result<String> {
-        self.enqueue_run(req.user_id, req.graph, req.inputs, None, node_inputs)
+        self.enqueue_run(req.user_id, req.graph, req.inputs, None, node_inputs, None)
             .await
     }
 
@@ -288,6 +329,7 @@ impl Engine {
         inputs: Map<String, Value>,
         parent: Option<child::ChildOf>,
         node_inputs: NodeInputs,
+        schedule_id: Option<&str>,
     ) -> Result<String> {
         let req = ExecuteRequest {
             user_id,
@@ -318,7 +360,21 @@ impl Engine {
                 return Err(Error::InputTooLarge { bytes, limit: cap });
             }
         }
+        // As AutoGPT, a run does not start at a balance of zero or less (a child run belongs to
+        // a parent that did start: its nodes are checked one by one).
+        if self.inner.config.credits.is_some() && parent.is_none() {
+            let balance = self.inner.store.credit_balance(req.user_id).await?;
+            if balance <= 0 {
+                return Err(Error::InsufficientCredits { balance });
+            }
+        }
         let exec_id = uuid::Uuid::now_v7().to_string();
+        if let (Some(_), Some(schedule_id)) = (&self.inner.config.credits, schedule_id) {
+            self.inner
+                .store
+                .link_run_to_schedule(req.user_id, &exec_id, schedule_id)
+                .await?;
+        }
         let new = NewExecution {
             id: exec_id.clone(),
             user_id: req.user_id.to_string(),
@@ -354,7 +410,10 @@ impl Engine {
             worker_id: self.inner.config.worker_id.clone(),
             until_ms: now_ms() + self.inner.config.lease.as_millis() as i64,
         });
-        self.inner.store.enqueue_execution(new, lease).await?;
+        self.inner
+            .store
+            .enqueue_traced_execution(new, lease, trace_context::current())
+            .await?;
         match (run_here, parent) {
             (true, parent) => self.start_run(
                 exec_id.clone(),
@@ -365,6 +424,8 @@ impl Engine {
                 None,
                 slot,
                 parent.map_or_else(child::Lineage::root, |p| p.lineage),
+                // Started here, inside the enqueuing span: the run span is its child already.
+                None,
             ),
             (false, _) => {
                 self.inner.wake.notify_one();

@@ -60,6 +60,8 @@ pub struct NodeJob {
     pub caps: RunLimits,
     /// Where partial text goes (`Context::stream_text`): to the run's live watchers.
     pub live_text: Option<LiveText>,
+    /// With credits on: the balance must pay for the node before its block runs.
+    pub balance: Option<crate::credits::BalanceGate>,
 }
 
 /// Publishes a node's partial text (`pin`, `delta`) as a live event.
@@ -258,6 +260,16 @@ pub async fn run(job: NodeJob) {
         .reviews
         .clone()
         .map(|store| NodeReviews::new(store, job.info.user_id.clone(), job.exec_id.clone()));
+    if let Some(gate) = &job.balance
+        && let Err(refusal) = gate.check(&job.info.user_id, &job.info.node_id).await
+    {
+        let _ = job.tx.send(Msg {
+            exec_id: job.exec_id.clone(),
+            outputs: vec![("error".into(), Value::String(refusal.clone()))],
+            done: Some((Outcome::Capped(refusal), json!({}))),
+        });
+        return;
+    }
     let outcome = loop {
         attempts += 1;
         let result = attempt(&job, &buffer, &mut stats, reviews.as_ref()).await;

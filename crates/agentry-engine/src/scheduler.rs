@@ -171,11 +171,14 @@ impl Engine {
             _ => Map::new(),
         };
         match self
-            .execute(ExecuteRequest {
-                user_id: &row.user_id,
-                graph: &record.graph,
-                inputs,
-            })
+            .execute_for_schedule(
+                ExecuteRequest {
+                    user_id: &row.user_id,
+                    graph: &record.graph,
+                    inputs,
+                },
+                &row.id,
+            )
             .await
         {
             Ok(exec_id) => {

@@ -32,11 +32,13 @@ impl Engine {
         resume: Option<ResumeState>,
         slot: Option<crate::share::Slot>,
         lineage: crate::child::Lineage,
+        trace_parent: Option<String>,
     ) {
         let cancel = CancellationToken::new();
         let (done_tx, done_rx) = watch::channel(None);
         let bounds = self.bounds(&plan);
         let caps = bounds.caps;
+        let plan_graph_id = plan.graph_id.clone();
         let spec = run::RunSpec {
             exec_id: exec_id.clone(),
             user_id: user_id.clone(),
@@ -62,7 +64,10 @@ impl Engine {
             ))),
             resources: self.inner.config.resources.clone(),
             reviews: Some(self.inner.store.clone()),
+            credits: None,
+            redact_stored_data: self.inner.config.redact_graphs.contains(&plan_graph_id),
         };
+        let credits = self.inner.config.credits.clone();
         let inner = self.inner.clone();
         let run_cancel = cancel.clone();
         let key = exec_id.clone();
@@ -70,8 +75,32 @@ impl Engine {
         let mut runs = self.inner.runs.lock().expect("runs lock");
         // Every log line and trace span of the run carries its ids (JSON logs, OTLP).
         let span = tracing::info_span!("run", graph_exec_id = %exec_id, user_id = %user_id);
+        // Claimed from the queue: continue the trace of the request that enqueued the run.
+        if let Some(traceparent) = &trace_parent {
+            crate::trace_context::adopt(&span, traceparent);
+        }
         let task = tokio::spawn(
             async move {
+                let mut spec = spec;
+                if let Some(policy) = credits {
+                    spec.credits = Some(
+                        crate::credits::RunCredits::load(
+                            policy,
+                            inner.store.clone(),
+                            &spec.user_id,
+                            &spec.exec_id,
+                        )
+                        .await
+                        .unwrap_or_else(|e| {
+                            // The balance gate still guards each node; only the caps see 0 spent.
+                            tracing::warn!(error = %e, "reading the run's spending failed");
+                            crate::credits::RunCredits::fresh(
+                                inner.store.clone(),
+                                inner.config.credits.clone().expect("credits on"),
+                            )
+                        }),
+                    );
+                }
                 let result =
                     run::drive(spec, inner.writer.clone(), inner.bus.clone(), run_cancel).await;
                 tracing::info!(status = %result.status, "run ended");
@@ -300,6 +329,7 @@ impl Engine {
                 return;
             }
         };
+        let trace_parent = claim.trace_context;
         self.start_run(
             claim.exec_id,
             row.user_id,
@@ -309,6 +339,7 @@ impl Engine {
             resume,
             Some(slot),
             lineage,
+            trace_parent,
         );
     }
 

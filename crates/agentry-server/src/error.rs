@@ -71,7 +71,23 @@ codes! {
     ReviewAlreadyDecided = (CONFLICT, "review_already_decided", "The review was already approved or rejected."),
     ExecutionNotInReview = (CONFLICT, "execution_not_in_review", "The run is not waiting for a review."),
     ReviewsOfSeveralExecutions = (CONFLICT, "reviews_of_several_executions", "One request decided reviews of more than one run."),
+    // Credits.
+    InsufficientCredits = (PAYMENT_REQUIRED, "insufficient_credits", "Credits are on and the balance is zero or less: top up before starting a run (`details.balance`)."),
+    CreditsDisabled = (NOT_FOUND, "credits_disabled", "Credits are off on this server (`[credits]` in the configuration), so there is nothing to grant, buy or refund."),
+    PaymentsNotConfigured = (NOT_FOUND, "payments_not_configured", "Credits are on but no payment provider is configured (`[payments]`), so credits cannot be bought."),
+    InvalidCreditAmount = (BAD_REQUEST, "invalid_credit_amount", "The amount of credits is zero, negative or above the most one request may move."),
+    AlreadyRefunded = (CONFLICT, "already_refunded", "The transaction was refunded already."),
+    PaymentFailed = (BAD_GATEWAY, "payment_failed", "The payment provider refused the checkout or could not be reached."),
     InvalidSignature = (UNAUTHORIZED, "invalid_signature", "The webhook call lacks the trigger's secret or a valid signature of the body."),
+    // The store, the library and shared runs.
+    InvalidSubmission = (BAD_REQUEST, "invalid_submission", "A store submission or profile field is malformed (slug, username, categories, score, URL); the message says which."),
+    GraphCannotRun = (BAD_REQUEST, "graph_cannot_run", "The submitted graph version fails validation for running (`details.node_errors`)."),
+    GraphHoldsSecrets = (BAD_REQUEST, "graph_holds_secrets", "The submitted graph's nodes hold secrets in their inputs (`details.inputs`): use credentials instead."),
+    SubmissionAlreadyDecided = (CONFLICT, "submission_already_decided", "The listing version was already approved or rejected (or is not approved, for a take-down)."),
+    DuplicateReview = (CONFLICT, "duplicate_review", "The user already reviewed this version of the store agent."),
+    UsernameTaken = (CONFLICT, "username_taken", "Another creator has this username."),
+    InvalidImage = (UNSUPPORTED_MEDIA_TYPE, "invalid_image", "The upload is not a PNG, JPEG, GIF or WebP image (judged by its bytes)."),
+    ImageTooLarge = (PAYLOAD_TOO_LARGE, "image_too_large", "The uploaded image is larger than the server accepts (`details.max_bytes`)."),
     // Users' credentials.
     InvalidCredentialsRequest = (BAD_REQUEST, "invalid_credentials_request", "The credentials to store are malformed, or an OAuth2 callback's state is unknown, expired or already used; the message never quotes a secret."),
     InvalidCredentialsInputs = (BAD_REQUEST, "invalid_credentials_inputs", "An execute request's `credentials_inputs` names a field the graph's `credentials_input_schema` lacks, or a value without an id."),
@@ -278,6 +294,10 @@ impl From<agentry_engine::Error> for ApiError {
                 ApiError::new(Code::InputsTooLarge, too_large.to_string())
             }
             E::ShuttingDown => ApiError::new(Code::ShuttingDown, "the server is shutting down"),
+            refused @ E::InsufficientCredits { balance } => {
+                ApiError::new(Code::InsufficientCredits, refused.to_string())
+                    .with_details(json!({ "balance": balance }))
+            }
         }
     }
 }

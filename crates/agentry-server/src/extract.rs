@@ -72,6 +72,25 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
             format!("the body nests deeper than {MAX_JSON_DEPTH} levels"),
         ));
     }
+    // JSON is UTF-8 (RFC 8259); serde checks only the strings it keeps, so a body with invalid
+    // bytes in a field it skips would otherwise pass.
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(ApiError::new(
+            Code::InvalidJson,
+            format!(
+                "the body is not UTF-8 (invalid byte at {})",
+                e.valid_up_to()
+            ),
+        ));
+    }
+    // Every body of this API is an object; serde would also read a struct from an array by
+    // position (`[{"inputs": …}]` as the first field), which no client means.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::new(
+            Code::InvalidJson,
+            "the body must be a JSON object",
+        ));
+    }
     axum::Json::<T>::from_bytes(bytes)
         .map(|axum::Json(value)| value)
         .map_err(ApiError::from)
@@ -148,7 +167,17 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
         let err = parse_json::<serde_json::Value>(deep.as_bytes()).unwrap_err();
         assert_eq!(err.code, Code::JsonTooDeep);
-        let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        let ok = format!("{{\"a\":{}{}}}", "[".repeat(63), "]".repeat(63));
         assert!(parse_json::<serde_json::Value>(ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn bodies_are_utf8_objects() {
+        let array = parse_json::<serde_json::Value>(b" [1]").unwrap_err();
+        assert_eq!(array.code, Code::InvalidJson);
+        assert!(array.message.contains("JSON object"), "{}", array.message);
+        let bytes = parse_json::<serde_json::Value>(b"{\"a\": \"\xff\"}").unwrap_err();
+        assert_eq!(bytes.code, Code::InvalidJson);
+        assert!(parse_json::<serde_json::Value>(b" {\"a\": 1}").is_ok());
     }
 }

@@ -8,9 +8,11 @@ pub mod auth;
 pub mod error;
 mod extract;
 pub mod listener;
+pub mod media;
 pub mod model;
 pub mod oidc;
 pub mod ops;
+pub mod payments;
 pub mod perimeter;
 pub mod routes;
 pub mod web_app;
@@ -65,6 +67,10 @@ pub struct AppState {
     web_app: Option<web_app::WebApp>,
     /// Readiness and metrics (`ops`).
     ops: Arc<ops::Ops>,
+    /// The payment provider credits are bought from; none: they cannot be bought.
+    payments: Option<Arc<payments::Payments>>,
+    /// Store media (submission images).
+    media: media::Media,
 }
 
 impl AppState {
@@ -83,6 +89,8 @@ impl AppState {
             perimeter: Arc::new(Perimeter::default()),
             web_app: None,
             ops: Arc::new(ops::Ops::default()),
+            payments: None,
+            media: media::Media::in_memory(),
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
@@ -145,6 +153,26 @@ impl AppState {
         &self.ops
     }
 
+    /// Credits can be bought through this payment provider (`payments`).
+    pub fn with_payments(mut self, settings: payments::PaymentSettings) -> Self {
+        self.payments = Some(Arc::new(payments::Payments::new(settings)));
+        self
+    }
+
+    pub fn payments(&self) -> Option<&payments::Payments> {
+        self.payments.as_deref()
+    }
+
+    /// Stores media (submission images) there (default: in memory).
+    pub fn with_media(mut self, media: media::Media) -> Self {
+        self.media = media;
+        self
+    }
+
+    pub fn media(&self) -> &media::Media {
+        &self.media
+    }
+
     /// Serves `app` at `/`, with its client-side routes.
     pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
         self.web_app = Some(app);
@@ -180,6 +208,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
         .merge(routes::integrations::router())
+        .merge(routes::credits::router())
+        .merge(routes::store::router())
+        .merge(routes::library::router())
+        .merge(routes::shares::router())
 }
 
 /// The router and its OpenAPI document.

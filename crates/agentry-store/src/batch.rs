@@ -122,6 +122,12 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
         sql.push_str(&crate::reviews::insert(&batch.reviews, backend));
         sql.push_str(";\n");
     }
+    for charge in &batch.charges {
+        for statement in crate::credits::statements(charge, None, backend) {
+            sql.push_str(&statement);
+            sql.push_str(";\n");
+        }
+    }
     for run in &batch.runs {
         sql.push_str(&render(&run_update(run), backend));
         sql.push_str(";\n");

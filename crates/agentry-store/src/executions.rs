@@ -84,6 +84,8 @@ pub struct Batch {
     pub dequeue: Vec<String>,
     /// Human reviews asked for (an existing one is kept as it is).
     pub reviews: Vec<crate::reviews::NewReview>,
+    /// Node charges, committed with the node ends they pay for (`credits.rs`).
+    pub charges: Vec<crate::credits::CreditEntry>,
 }
 
 impl Batch {
@@ -94,6 +96,7 @@ impl Batch {
             && self.events.is_empty()
             && self.dequeue.is_empty()
             && self.reviews.is_empty()
+            && self.charges.is_empty()
     }
     pub fn extend(&mut self, other: Batch) {
         self.nodes.extend(other.nodes);
@@ -102,6 +105,7 @@ impl Batch {
         self.events.extend(other.events);
         self.dequeue.extend(other.dequeue);
         self.reviews.extend(other.reviews);
+        self.charges.extend(other.charges);
     }
 }
 

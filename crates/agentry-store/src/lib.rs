@@ -8,12 +8,14 @@ pub mod backend;
 mod batch;
 mod commit;
 pub mod credentials;
+pub mod credits;
 pub mod entity;
 mod error;
 pub mod executions;
 pub mod graphs;
 pub mod leader;
 pub mod maintenance;
+pub mod market;
 pub mod memory;
 pub mod migration;
 pub mod notify;
@@ -36,6 +38,7 @@ pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, NewAuditEvent
 pub use backend::Backend;
 pub use commit::Commit;
 pub use credentials::{NewCredential, NewOauthState, Sealed};
+pub use credits::{Applied, CreditEntry, CreditKind};
 pub use error::{Error, Result};
 pub use executions::{
     Batch, EventRow, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow,

@@ -43,10 +43,10 @@ impl Store {
             ));
         }
         let pool = self.db.get_postgres_connection_pool();
+        // The listener keeps a pool connection; it must give it back when the pool closes (the
+        // default: its stream ends), or `Store::close` waits for it forever and the process
+        // never exits after SIGTERM.
         let mut listener = PgListener::connect_with(pool).await.map_err(db_err)?;
-        // Without this the listener reconnects silently and drops what was sent meanwhile;
-        // ending the stream lets the caller notice.
-        listener.ignore_pool_close_event(true);
         listener.listen(channel).await.map_err(db_err)?;
         Ok(listener
             .into_stream()

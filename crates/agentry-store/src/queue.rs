@@ -41,6 +41,8 @@ pub struct Claim {
     pub exec_id: String,
     pub user_id: String,
     pub attempts: i32,
+    /// The W3C `traceparent` stored when the run was enqueued: the run's span continues it.
+    pub trace_context: Option<String>,
 }
 
 /// Who holds a new run's lease from the start, when the enqueuing process runs it itself.
@@ -63,6 +65,17 @@ pub struct ResumeState {
 impl Store {
     /// Writes a QUEUED run and its queue entry in one transaction (one round trip).
     pub async fn enqueue_execution(&self, new: NewExecution, lease: Option<Lease>) -> Result<()> {
+        self.enqueue_traced_execution(new, lease, None).await
+    }
+
+    /// As `enqueue_execution`, keeping the enqueuing span's W3C `traceparent` with the entry,
+    /// for the worker that claims the run to continue the trace.
+    pub async fn enqueue_traced_execution(
+        &self,
+        new: NewExecution,
+        lease: Option<Lease>,
+        trace_context: Option<String>,
+    ) -> Result<()> {
         let now = Utc::now();
         let user_id = new.user_id.clone();
         let graph_id = new.graph_id.clone();
@@ -89,6 +102,7 @@ impl Store {
             locked_by: Set(lease.as_ref().map(|l| l.worker_id.clone())),
             locked_until: Set(lease.as_ref().map_or(0, |l| l.until_ms)),
             attempts: Set(i32::from(lease.is_some())),
+            trace_context: Set(trace_context),
         };
         let script = [
             crate::batch::render(
@@ -171,7 +185,12 @@ impl Store {
             .value(C::LockedUntil, now + lease_ms)
             .value(C::Attempts, Expr::col(C::Attempts).add(1))
             .and_where(Expr::col(C::ExecId).in_subquery(pick))
-            .returning(Query::returning().columns([C::ExecId, C::UserId, C::Attempts]));
+            .returning(Query::returning().columns([
+                C::ExecId,
+                C::UserId,
+                C::Attempts,
+                C::TraceContext,
+            ]));
         let statement = StatementBuilder::build(&claim, &self.db.get_database_backend());
         let row = if postgres && limits.is_capped() {
             let tx = self.db.begin().await?;
@@ -190,6 +209,9 @@ impl Store {
             exec_id: row.try_get("", "exec_id")?,
             user_id: row.try_get("", "user_id")?,
             attempts: row.try_get("", "attempts")?,
+            // By position: read by name, SQLite's RETURNING row sometimes lacks the name of this
+            // column added by a later migration, and an `Option` reads that as NULL.
+            trace_context: row.try_get_by_index(3)?,
         }))
     }
 

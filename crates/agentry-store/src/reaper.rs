@@ -43,6 +43,7 @@ impl Store {
             locked_by: Set(None),
             locked_until: Set(0),
             attempts: Set(0),
+            trace_context: Set(None),
         });
         queue_entry::Entity::insert_many(entries)
             .on_conflict_do_nothing()

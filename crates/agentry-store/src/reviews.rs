@@ -246,6 +246,7 @@ impl Store {
             locked_by: Set(None),
             locked_until: Set(0),
             attempts: Set(0),
+            trace_context: Set(None),
         };
         queue_entry::Entity::insert(entry)
             .on_conflict_do_nothing()

@@ -127,6 +127,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
                 .then(|| Duration::from_secs(config.max_queued_secs)),
         },
         resources: Arc::new(crate::resources::build(config)?),
+        redact_graphs: Arc::new(config.redact_graphs.iter().cloned().collect()),
         retention: agentry_engine::RetentionPolicy {
             after: (config.retention_days > 0)
                 .then(|| Duration::from_secs(config.retention_days.saturating_mul(86_400))),
@@ -139,6 +140,7 @@ async fn open_with_workers(config: &Config, worker_concurrency: usize) -> anyhow
                 config.oauth_providers.iter().cloned(),
             ),
         },
+        credits: config.credits.policy(),
         ..agentry_engine::Config::default()
     };
     Ok(Engine::new(store, registry, engine_config))
@@ -255,10 +257,13 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
                     .await?;
             agentry_server::AppState::with_accounts(engine.clone(), accounts).with_ops(ops.clone())
         };
-        let state = state
+        let mut state = state
             .allowed_hosts(config.allowed_hosts.clone())
             .with_perimeter(perimeter)
             .with_web_app(crate::web_app::embedded());
+        if let Some(payments) = &config.payments {
+            state = state.with_payments(payments.settings());
+        }
         let stopping = stopping.clone();
         agentry_server::serve(listener, state, async move { stopping.cancelled().await }).await?;
     } else {

@@ -36,6 +36,8 @@ pub struct Config {
     /// With `retention_days`: keep the output nodes' data too, so pruned runs still show
     /// their graph outputs.
     pub retention_keep_outputs: bool,
+    /// Graph ids whose runs store every node input and output as "redacted" (still counted).
+    pub redact_graphs: Vec<String>,
     /// Seconds a stopping API process answers `/ready` with 503 while still serving, so the
     /// balancer moves traffic away before the listener closes (0: close at once).
     pub shutdown_drain_secs: u64,
@@ -121,6 +123,10 @@ pub struct Config {
     /// requests naming another `Host` are refused (DNS rebinding). Empty on a non-loopback
     /// address: any host.
     pub allowed_hosts: Vec<String>,
+    /// Credits (`[credits]`, docs/credits.md): off unless `enabled = true`.
+    pub credits: crate::credits_config::CreditsConfig,
+    /// Buying credits through a Stripe-compatible API (`[payments]`). Absent: no purchases.
+    pub payments: Option<crate::credits_config::PaymentsConfig>,
 }
 
 /// The `[auth]` table.
@@ -242,6 +248,7 @@ impl Default for Config {
             metrics: agentry_server::ops::MetricsSettings::default(),
             retention_days: 0,
             retention_keep_outputs: true,
+            redact_graphs: Vec::new(),
             shutdown_drain_secs: 0,
             roles: vec![Role::Api, Role::Worker, Role::Scheduler],
             worker_concurrency: 100,
@@ -273,6 +280,8 @@ impl Default for Config {
             oidc: None,
             auth: AuthConfig::default(),
             allowed_hosts: Vec::new(),
+            credits: Default::default(),
+            payments: None,
         }
     }
 }

@@ -5,6 +5,7 @@ mod backup;
 mod cli;
 mod commands;
 mod config;
+mod credits_config;
 mod doctor;
 mod logging;
 mod recorder;

@@ -277,6 +277,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's balance (100 credits are one dollar). */
+        get: operations["get_credits"];
+        put?: never;
+        /** Opens a Checkout Session to buy credits; the credits arrive with the provider's webhook. */
+        post: operations["request_top_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/credits/admin/add_credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grants credits to a user (administrators). */
+        post: operations["add_credits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/credits/admin/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gives back what one spending transaction took (administrators); once per transaction. */
+        post: operations["refund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/credits/stripe_webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The payment provider's webhook: a paid Checkout Session adds its credits, once. */
+        post: operations["stripe_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/credits/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's ledger, newest first. */
+        get: operations["list_transactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/executions": {
         parameters: {
             query?: never;
@@ -377,6 +463,24 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/graphs/{graph_id}/executions/{graph_exec_id}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes one of the caller's runs readable by whoever has the link. */
+        post: operations["share_execution"];
+        /** Revokes every link to one of the caller's runs (204); the links then answer 404. */
+        delete: operations["unshare_execution"];
         options?: never;
         head?: never;
         patch?: never;
@@ -569,7 +673,7 @@ export interface paths {
             cookie?: never;
         };
         /** Starts an OAuth2 login with a provider the operator configured (PKCE, single-use state). */
-        get: operations["login"];
+        get: operations["integrations_login"];
         put?: never;
         post?: never;
         delete?: never;
@@ -593,6 +697,112 @@ export interface paths {
          */
         post: operations["ingress"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/library/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's library, newest change first (archived agents only when asked). */
+        get: operations["list_agents"];
+        put?: never;
+        /** Adds an approved store agent to the caller's library, by reference. */
+        post: operations["add_agent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/library/agents/{library_agent_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One library agent. */
+        get: operations["get_agent"];
+        put?: never;
+        post?: never;
+        /** Removes an agent from the caller's library (204). */
+        delete: operations["delete_agent"];
+        options?: never;
+        head?: never;
+        /** Favourite, archive, move to a folder, follow updates or pin a version. */
+        patch: operations["update_agent"];
+        trace?: never;
+    };
+    "/api/library/agents/{library_agent_id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs a library agent as the caller, with the caller's credentials. */
+        post: operations["execute_agent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/library/agents/{library_agent_id}/fork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copies a library agent's graph (and sub-graphs) into a graph the caller owns, and adds it. */
+        post: operations["fork_agent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/library/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's folders, by name. */
+        get: operations["list_folders"];
+        put?: never;
+        /** Makes a folder (`id` is ignored). */
+        post: operations["create_folder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/library/folders/{folder_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a folder; its agents stay in the library (204). */
+        delete: operations["delete_folder"];
         options?: never;
         head?: never;
         patch?: never;
@@ -646,6 +856,26 @@ export interface paths {
         put?: never;
         /** Runs the preset's graph version with the preset's inputs, overridden by the request's. */
         post: operations["execute_preset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/shared/{share_token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A shared run's outputs; public (the token is the permission). A revoked or unknown token
+         *     answers 404.
+         */
+        get: operations["get_shared"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -735,6 +965,273 @@ export interface paths {
         post?: never;
         /** Deletes a schedule; answers `{"id": …}` as AutoGPT. */
         delete: operations["delete_schedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/admin/listings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listing versions, oldest submission first (the queue with `status=PENDING`). */
+        get: operations["list_listings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/admin/submissions/{store_listing_version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One submission: graph, permissions, diff against the previous approved version, decisions. */
+        get: operations["get_submission"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/admin/submissions/{store_listing_version_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves (publishes) or rejects (returns to the creator) a pending submission. A decided
+         *     one answers 409 `submission_already_decided`.
+         */
+        post: operations["review_submission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/admin/submissions/{store_listing_version_id}/take-down": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Takes an approved version out of the store with a reason (the listing falls back to its
+         *     newest other approved version, or leaves the store).
+         */
+        post: operations["take_down"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Published store agents. */
+        get: operations["list_agents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/agents/{username}/{agent_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published agent, with its permissions summary. */
+        get: operations["get_agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/agents/{username}/{agent_name}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rates a published agent's version: one rating per user per version. */
+        post: operations["review_agent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/creator/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A creator's page: profile, published agents, average rating and total runs. */
+        get: operations["get_creator"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/creators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Creators, featured first. */
+        get: operations["list_creators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/download/agents/{store_listing_version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Downloads an approved agent as an AutoGPT agent file a self-hoster can import. */
+        get: operations["download_agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/graph/{store_listing_version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An approved version's graph, read-only (the export shape). */
+        get: operations["store_graph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's creator profile. */
+        get: operations["get_profile"];
+        put?: never;
+        /** Creates or replaces the caller's creator profile. */
+        post: operations["update_profile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's submissions, newest first. */
+        get: operations["list_submissions"];
+        put?: never;
+        /** Submits one of the caller's graph versions to the store as a PENDING listing version. */
+        post: operations["create_submission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/submissions/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads an image for a submission: the raw bytes of a PNG, JPEG, GIF or WebP (the bytes
+         *     decide the type), at most 5 MiB by default.
+         */
+        post: operations["upload_media"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/store/submissions/{submission_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edits one of the caller's pending submissions. */
+        put: operations["update_submission"];
+        post?: never;
+        /** Withdraws one of the caller's pending submissions (204). */
+        delete: operations["delete_submission"];
         options?: never;
         head?: never;
         patch?: never;
@@ -861,6 +1358,41 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /** @description AutoGPT's admin grant request. */
+        AddCreditsBody: {
+            user_id: string;
+            /** Format: int64 */
+            amount: number;
+            comments: string;
+            /** @description Makes a retried request grant once; a fresh key when absent. */
+            transaction_key?: string | null;
+        };
+        /** @description AutoGPT's `AddUserCreditsResponse`. */
+        AddCreditsModel: {
+            /** Format: int64 */
+            new_balance: number;
+            transaction_key: string;
+        };
+        /** @description A store agent to add. */
+        AddLibraryAgent: {
+            store_listing_version_id: string;
+            /** @description Follow the listing's newest approved version (default), or stay on this one. */
+            auto_update_version?: boolean;
+        };
+        /** @description One submission as a reviewer sees it. */
+        AdminSubmissionDetails: {
+            submission: components["schemas"]["StoreSubmission"];
+            internal_comments?: string | null;
+            /** @description The graph read-only, as an AutoGPT agent file with its sub-graphs. */
+            graph: Record<string, never>;
+            diff?: components["schemas"]["VersionDiff"] | null;
+            decisions: components["schemas"]["DecisionView"][];
+        };
+        /** @description A page of listing versions for review. */
+        AdminSubmissionsResponse: {
+            submissions: components["schemas"]["StoreSubmission"][];
+            pagination: components["schemas"]["Pagination"];
+        };
         /**
          * @description AutoGPT's key statuses (we have no suspended keys).
          * @enum {string}
@@ -930,11 +1462,15 @@ export interface components {
             code: string;
             state_token: string;
         };
+        CheckoutModel: {
+            /** @description Where the user pays. */
+            checkout_url: string;
+        };
         /**
          * @description Every error code the API answers. The JSON form is the snake_case code.
          * @enum {string}
          */
-        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InvalidSignature" | "InvalidCredentialsRequest" | "InvalidCredentialsInputs" | "OauthNotConfigured" | "OauthFailed" | "EncryptionKeyMissing" | "TriggerGone" | "Unauthenticated" | "InvalidToken" | "TokenExpired" | "SessionEnded" | "AccountDisabled" | "InvalidApiKey" | "InvalidCredentials" | "InvalidRefreshToken" | "PermissionDenied" | "SessionRequired" | "AdminRequired" | "CsrfFailed" | "HostNotAllowed" | "OriginNotAllowed" | "SignupClosed" | "InvalidEmail" | "WeakPassword" | "EmailTaken" | "InvalidPermissions" | "InvalidRole" | "LastAdmin" | "AuthDisabled" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
+        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InsufficientCredits" | "CreditsDisabled" | "PaymentsNotConfigured" | "InvalidCreditAmount" | "AlreadyRefunded" | "PaymentFailed" | "InvalidSignature" | "InvalidSubmission" | "GraphCannotRun" | "GraphHoldsSecrets" | "SubmissionAlreadyDecided" | "DuplicateReview" | "UsernameTaken" | "InvalidImage" | "ImageTooLarge" | "InvalidCredentialsRequest" | "InvalidCredentialsInputs" | "OauthNotConfigured" | "OauthFailed" | "EncryptionKeyMissing" | "TriggerGone" | "Unauthenticated" | "InvalidToken" | "TokenExpired" | "SessionEnded" | "AccountDisabled" | "InvalidApiKey" | "InvalidCredentials" | "InvalidRefreshToken" | "PermissionDenied" | "SessionRequired" | "AdminRequired" | "CsrfFailed" | "HostNotAllowed" | "OriginNotAllowed" | "SignupClosed" | "InvalidEmail" | "WeakPassword" | "EmailTaken" | "InvalidPermissions" | "InvalidRole" | "LastAdmin" | "AuthDisabled" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
         /**
          * @description A credential to store, as AutoGPT's `APIKeyCredentials`, `UserPasswordCredentials` or
          *     `HostScopedCredentials` (by `type`). OAuth2 credentials come from a login instead.
@@ -961,6 +1497,33 @@ export interface components {
             api_key: components["schemas"]["ApiKeyView"];
             plain_text_key: string;
         };
+        /** @description AutoGPT's `Creator`. */
+        Creator: {
+            name: string;
+            username: string;
+            description: string;
+            avatar_url: string;
+            is_featured: boolean;
+        };
+        /** @description AutoGPT's `CreatorDetails`, with the creator's published agents. */
+        CreatorDetails: {
+            name: string;
+            username: string;
+            description: string;
+            links: string[];
+            avatar_url: string;
+            /** Format: double */
+            agent_rating: number;
+            /** Format: int64 */
+            agent_runs: number;
+            top_categories: string[];
+            agents: components["schemas"]["StoreAgent"][];
+        };
+        /** @description AutoGPT's `CreatorsResponse`. */
+        CreatorsResponse: {
+            creators: components["schemas"]["Creator"][];
+            pagination: components["schemas"]["Pagination"];
+        };
         /** @description AutoGPT's `CredentialsDeletionResponse`. */
         CredentialsDeletionResponse: {
             deleted: boolean;
@@ -982,6 +1545,21 @@ export interface components {
              * @description When the key or access token expires, in seconds since the epoch.
              */
             expires_at?: number | null;
+        };
+        /** @description AutoGPT's balance answer. */
+        CreditsModel: {
+            /** Format: int64 */
+            credits: number;
+        };
+        /** @description A recorded decision. */
+        DecisionView: {
+            /** @description `approve`, `reject` or `take_down`. */
+            action: string;
+            reviewer_id: string;
+            comment?: string | null;
+            internal_note?: string | null;
+            /** Format: date-time */
+            decided_at: string;
         };
         /** @description AutoGPT's answer to a graph delete. */
         DeleteGraphResponse: {
@@ -1093,6 +1671,67 @@ export interface components {
         };
         /** @description A JSON object whose keys are pin or input names and whose values are any JSON. */
         JsonObject: Record<string, never>;
+        /** @description AutoGPT's `LibraryAgent`, with what the agent may do and whether an update waits. */
+        LibraryAgent: {
+            id: string;
+            graph_id: string;
+            /**
+             * Format: int32
+             * @description The version that runs: the listing's newest approved one when following updates.
+             */
+            graph_version: number;
+            name: string;
+            description: string;
+            image_url?: string | null;
+            is_favorite: boolean;
+            is_archived: boolean;
+            folder_id?: string | null;
+            /** @description Follows the listing's newest approved version. */
+            auto_update_version: boolean;
+            is_created_by_user: boolean;
+            store_listing_version_id?: string | null;
+            /** @description Pinned to a version older than the listing's newest. */
+            update_available: boolean;
+            /** @description The newest version asks for more than the one before it. */
+            permissions_increased: boolean;
+            /** @description False when the store agent was taken down (it can no longer run). */
+            can_access_graph: boolean;
+            permissions?: components["schemas"]["PermissionsSummary"] | null;
+            /** @description The credentials the caller must supply to run it, one field per provider and type. */
+            credentials_input_schema: Record<string, never>;
+            input_schema: Record<string, never>;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description AutoGPT's `LibraryAgentResponse`. */
+        LibraryAgentResponse: {
+            agents: components["schemas"]["LibraryAgent"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description AutoGPT's `LibraryAgentUpdateRequest`; absent fields stay as they are. */
+        LibraryAgentUpdate: {
+            is_favorite?: boolean | null;
+            is_archived?: boolean | null;
+            auto_update_version?: boolean | null;
+            /**
+             * Format: int32
+             * @description Pin this graph version (one of the listing's approved versions).
+             */
+            graph_version?: number | null;
+            /** @description A folder of the caller's; an empty string takes the agent out of its folder. */
+            folder_id?: string | null;
+        };
+        /** @description Inputs and the caller's credentials for a run. */
+        LibraryExecuteBody: {
+            inputs?: components["schemas"]["JsonObject"];
+            /** @description The caller's credentials by `credentials_input_schema` field. */
+            credentials_inputs?: components["schemas"]["JsonObject"];
+        };
+        /** @description A library folder. */
+        LibraryFolder: {
+            id?: string;
+            name: string;
+        };
         /** @description A link between two pins (AutoGPT's `Link`). */
         LinkModel: {
             id?: string;
@@ -1180,6 +1819,22 @@ export interface components {
          * @enum {string}
          */
         Permission: "IDENTITY" | "EXECUTE_GRAPH" | "READ_GRAPH" | "WRITE_GRAPH" | "EXECUTE_BLOCK" | "READ_BLOCK" | "READ_STORE" | "USE_TOOLS" | "MANAGE_INTEGRATIONS" | "READ_INTEGRATIONS" | "DELETE_INTEGRATIONS";
+        /** @description A listing version's permissions summary as the API shows it. */
+        PermissionsSummary: {
+            /** @description Providers whose credentials the agent asks its runner for, with types and scopes. */
+            credentials: Record<string, never>[];
+            /**
+             * @description Kinds of outbound access (`http`, `llm`, `api`, `email`, `mcp`) and their hosts (`*`:
+             *     anywhere the inputs say).
+             */
+            outbound: Record<string, never>[];
+            runs_code: boolean;
+            sends_email: boolean;
+            needs_human_review: boolean;
+            sub_graphs: number;
+            /** @description This version asks for more than the previous approved one. */
+            asks_more: boolean;
+        };
         /** @description Every value each output pin yielded, in order: `{"pin": [v1, v2, …]}`. */
         PinValues: {
             [key: string]: unknown[];
@@ -1214,9 +1869,24 @@ export interface components {
             presets: components["schemas"]["PresetModel"][];
             pagination: components["schemas"]["Pagination"];
         };
+        /** @description AutoGPT's `ProfileDetails` (and the `Profile` body of `POST /api/store/profile`). */
+        ProfileDetails: {
+            /** @description Unique; 3 to 40 lowercase letters, digits, `-` and `_`. */
+            username: string;
+            name: string;
+            description?: string;
+            links?: string[];
+            avatar_url?: string | null;
+        };
         RefreshBody: {
             /** @description The refresh token; in cookie mode it comes from the `agentry_refresh` cookie. */
             refresh_token?: string | null;
+        };
+        RefundBody: {
+            user_id: string;
+            /** @description The spending (`USAGE`) transaction to give back. */
+            transaction_key: string;
+            comments: string;
         };
         /** @description One decision (AutoGPT's `ReviewItem`). */
         ReviewItem: {
@@ -1266,6 +1936,14 @@ export interface components {
             rejected_count: number;
             failed_count: number;
             error?: string | null;
+        };
+        /** @description AutoGPT's `ReviewSubmissionRequest`. */
+        ReviewSubmissionRequest: {
+            is_approved: boolean;
+            /** @description For the creator. */
+            comments?: string | null;
+            /** @description For admins only. */
+            internal_comments?: string | null;
         };
         /**
          * @description A user's role. The first account is an admin; admins manage users.
@@ -1347,11 +2025,203 @@ export interface components {
             /** Format: int32 */
             active_graph_version: number;
         };
+        /** @description How to share. */
+        ShareRequest: {
+            /** @description Show the run's inputs too (default: outputs only). */
+            show_inputs?: boolean;
+        };
+        /** @description AutoGPT's `ShareResponse`. */
+        ShareResponse: {
+            /** @description The path of the public page's data: `/api/public/shared/{share_token}`. */
+            share_url: string;
+            share_token: string;
+        };
+        /** @description AutoGPT's `SharedExecutionResponse`: what a share link shows. */
+        SharedExecution: {
+            id: string;
+            graph_name: string;
+            graph_description: string;
+            status: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Graph outputs by output name. */
+            outputs: Record<string, never>;
+            /** @description The run's inputs, when the owner chose to show them. */
+            inputs?: Record<string, never> | null;
+        };
         /** @description Email and password, and how to hand the session over. */
         SignIn: {
             email: string;
             password: string;
             session?: components["schemas"]["SessionKind"];
+        };
+        /** @description AutoGPT's `StoreAgent`: a published listing in a page of results. */
+        StoreAgent: {
+            slug: string;
+            agent_name: string;
+            agent_image: string;
+            creator: string;
+            creator_avatar: string;
+            sub_heading: string;
+            description: string;
+            /** Format: int64 */
+            runs: number;
+            /** Format: double */
+            rating: number;
+            store_listing_version_id: string;
+            categories: string[];
+        };
+        /** @description AutoGPT's `StoreAgentDetails`, with the permissions summary. */
+        StoreAgentDetails: {
+            store_listing_version_id: string;
+            slug: string;
+            agent_name: string;
+            agent_video: string;
+            agent_output_demo: string;
+            agent_image: string[];
+            creator: string;
+            creator_avatar: string;
+            sub_heading: string;
+            description: string;
+            instructions: string;
+            categories: string[];
+            /** Format: int64 */
+            runs: number;
+            /** Format: double */
+            rating: number;
+            versions: string[];
+            /** Format: date-time */
+            last_updated: string;
+            active_version_id: string;
+            has_approved_version: boolean;
+            agent_graph_id: string;
+            agent_graph_versions: string[];
+            permissions: components["schemas"]["PermissionsSummary"];
+        };
+        /** @description AutoGPT's `StoreAgentsResponse`. */
+        StoreAgentsResponse: {
+            agents: components["schemas"]["StoreAgent"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description AutoGPT's `StoreReview`. */
+        StoreReview: {
+            /** Format: int32 */
+            score: number;
+            comments?: string | null;
+        };
+        /** @description AutoGPT's `StoreReviewCreate`. */
+        StoreReviewCreate: {
+            /** @description The version rated (default: the active one). */
+            store_listing_version_id?: string | null;
+            /**
+             * Format: int32
+             * @description 1 to 5.
+             */
+            score: number;
+            comments?: string | null;
+        };
+        /** @description AutoGPT's `StoreSubmission`, with the permissions summary. */
+        StoreSubmission: {
+            agent_id: string;
+            /** Format: int32 */
+            agent_version: number;
+            store_listing_version_id: string;
+            /** Format: int32 */
+            version: number;
+            name: string;
+            sub_heading: string;
+            description: string;
+            instructions: string;
+            agent_output_demo_url: string;
+            image_urls: string[];
+            video_url?: string | null;
+            categories: string[];
+            changes_summary: string;
+            /** Format: date-time */
+            date_submitted: string;
+            /** @description PENDING, APPROVED or REJECTED. */
+            status: string;
+            reviewer_id?: string | null;
+            review_comments?: string | null;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+            /** @description Set when an approved version was taken down. */
+            takedown_reason?: string | null;
+            /** Format: double */
+            rating: number;
+            permissions: components["schemas"]["PermissionsSummary"];
+        };
+        /**
+         * @description Changes to a pending submission (AutoGPT's `StoreSubmissionEditRequest`); absent fields
+         *     stay as they are.
+         */
+        StoreSubmissionEditRequest: {
+            name?: string | null;
+            sub_heading?: string | null;
+            description?: string | null;
+            instructions?: string | null;
+            agent_output_demo_url?: string | null;
+            categories?: string[] | null;
+            image_urls?: string[] | null;
+            video_url?: string | null;
+            changes_summary?: string | null;
+        };
+        /** @description AutoGPT's `StoreSubmissionRequest`. */
+        StoreSubmissionRequest: {
+            /** @description The caller's graph id and version. */
+            agent_id: string;
+            /** Format: int32 */
+            agent_version: number;
+            /** @description Lowercase letters, digits and `-`; unique among the caller's listings. */
+            slug: string;
+            name: string;
+            sub_heading?: string;
+            description?: string;
+            instructions?: string;
+            /** @description An example of the agent's output (AutoGPT's output demo). */
+            agent_output_demo_url?: string;
+            categories?: string[];
+            image_urls?: string[];
+            video_url?: string | null;
+            changes_summary?: string;
+        };
+        /** @description AutoGPT's `StoreSubmissionsResponse`. */
+        StoreSubmissionsResponse: {
+            submissions: components["schemas"]["StoreSubmission"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description Why an approved version is taken down. */
+        TakeDownRequest: {
+            reason: string;
+        };
+        /** @description AutoGPT's `RequestTopUp`. */
+        TopUpBody: {
+            /** Format: int64 */
+            credit_amount: number;
+        };
+        /** @description AutoGPT's `TransactionHistory`, with a cursor for the next page. */
+        TransactionHistory: {
+            transactions: components["schemas"]["TransactionModel"][];
+            /** Format: int64 */
+            next_cursor?: number | null;
+        };
+        /** @description AutoGPT's `UserTransaction`. */
+        TransactionModel: {
+            transaction_key: string;
+            /**
+             * Format: int64
+             * @description Epoch milliseconds.
+             */
+            transaction_time: number;
+            /** @description `TOP_UP`, `USAGE`, `GRANT` or `REFUND`. */
+            transaction_type: string;
+            /** Format: int64 */
+            amount: number;
+            /** Format: int64 */
+            running_balance: number;
+            usage_execution_id?: string | null;
+            usage_node_execution_id?: string | null;
+            extra_data: Record<string, never>;
         };
         /** @description AutoGPT's `LibraryAgentPresetUpdatable`: absent fields keep their value. */
         UpdatePresetBody: {
@@ -1361,11 +2231,34 @@ export interface components {
             description?: string | null;
             is_active?: boolean | null;
         };
+        /** @description Where an uploaded image is served. */
+        UploadedMedia: {
+            /** @description Put this in `image_urls`. */
+            url: string;
+        };
         /** @description The signed-in user. */
         UserInfo: {
             id: string;
             email: string;
             role: components["schemas"]["Role"];
+        };
+        /** @description What changed since the previous approved version. */
+        VersionDiff: {
+            previous_version_id: string;
+            /** Format: int32 */
+            previous_graph_version: number;
+            /** @description Block names with how many more nodes use them now. */
+            blocks_added: {
+                [key: string]: number;
+            };
+            /** @description Block names with how many fewer nodes use them now. */
+            blocks_removed: {
+                [key: string]: number;
+            };
+            links_before: number;
+            links_now: number;
+            /** @description What the new version asks for that the previous did not. */
+            asks_more: string[];
         };
         /** @description A trigger node's webhook and where to call it. */
         WebhookModel: {
@@ -1382,6 +2275,10 @@ export interface components {
             has_secret: boolean;
             /** Format: date-time */
             created_at: string;
+        };
+        /** @description The webhook's acknowledgement. */
+        WebhookReceived: {
+            received: boolean;
         };
     };
     responses: never;
@@ -1731,6 +2628,13 @@ export interface operations {
                     "application/json": components["schemas"]["SessionInfo"];
                 };
             };
+            /** @description a sign-in started with `session=cookie`: the session cookies are set, and the browser goes to the app */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description unknown state, refused code or invalid ID token */
             400: {
                 headers: {
@@ -1753,7 +2657,13 @@ export interface operations {
     };
     oidc_login: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `cookie`: the callback sets the session cookies and redirects to the app (`/`);
+                 *     `token` (default): the callback answers the session as JSON.
+                 */
+                session?: components["schemas"]["SessionKind"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1994,6 +2904,251 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_credits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditsModel"];
+                };
+            };
+        };
+    };
+    request_top_up: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopUpBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutModel"];
+                };
+            };
+            /** @description a bad amount */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description credits off or no payment provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    add_credits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCreditsBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddCreditsModel"];
+                };
+            };
+            /** @description a bad amount */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description credits off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    refund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddCreditsModel"];
+                };
+            };
+            /** @description not a spending transaction */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description credits off, or no such transaction */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description refunded already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    stripe_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description a Stripe event, signed in `Stripe-Signature` */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceived"];
+                };
+            };
+            /** @description missing or bad signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no payment provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_transactions: {
+        parameters: {
+            query?: {
+                /** @description At most this many rows (default 100, at most 1000). */
+                transaction_count_limit?: number;
+                /** @description Rows older than this cursor (`next_cursor` of the previous page). */
+                cursor?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionHistory"];
                 };
             };
         };
@@ -2311,6 +3466,72 @@ export interface operations {
                 };
             };
             /** @description not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    share_execution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                graph_id: string;
+                graph_exec_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description may be empty */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ShareRequest"] | null;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareResponse"];
+                };
+            };
+            /** @description no such run of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    unshare_execution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                graph_id: string;
+                graph_exec_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no shared run of the caller's */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2758,15 +3979,16 @@ export interface operations {
             };
         };
     };
-    login: {
+    integrations_login: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Scopes to ask for, comma-separated; the operator's defaults when absent. */
+                scopes?: string;
+            };
             header?: never;
             path: {
                 /** @description provider name */
                 provider: string;
-                /** @description Scopes to ask for, comma-separated; the operator's defaults when absent. */
-                scopes: string | null;
             };
             cookie?: never;
         };
@@ -2856,6 +4078,337 @@ export interface operations {
             };
             /** @description the body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_agents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                favorites_only: boolean;
+                folder_id: string | null;
+                include_archived: boolean;
+                page: number | null;
+                page_size: number | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryAgentResponse"];
+                };
+            };
+            /** @description bad page */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    add_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddLibraryAgent"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryAgent"];
+                };
+            };
+            /** @description no such approved version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description already in the library */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                library_agent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryAgent"];
+                };
+            };
+            /** @description no such library agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                library_agent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such library agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                library_agent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LibraryAgentUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryAgent"];
+                };
+            };
+            /** @description no such library agent, folder or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    execute_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                library_agent_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description may be empty */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LibraryExecuteBody"] | null;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionMeta"];
+                };
+            };
+            /** @description missing inputs or bad credentials inputs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such library agent, or it was taken down */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    fork_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                library_agent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryAgent"];
+                };
+            };
+            /** @description no such library agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_folders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryFolder"][];
+                };
+            };
+        };
+    };
+    create_folder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LibraryFolder"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LibraryFolder"];
+                };
+            };
+            /** @description bad name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description a folder has this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_folder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                folder_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such folder */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3074,6 +4627,36 @@ export interface operations {
             };
         };
     };
+    get_shared: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                share_token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedExecution"];
+                };
+            };
+            /** @description unknown or revoked link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     review_action: {
         parameters: {
             query?: never;
@@ -3232,6 +4815,722 @@ export interface operations {
             };
             /** @description no such schedule */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_listings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description PENDING (the queue), APPROVED or REJECTED; absent: all. */
+                status: string | null;
+                page: number | null;
+                page_size: number | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminSubmissionsResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_submission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_listing_version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminSubmissionDetails"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such listing version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    review_submission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_listing_version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewSubmissionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreSubmission"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such listing version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description already decided */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    take_down: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_listing_version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TakeDownRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreSubmission"];
+                };
+            };
+            /** @description no reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such listing version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description not approved */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_agents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Featured agents only. */
+                featured: boolean;
+                /** @description A creator's username. */
+                creator: string | null;
+                category: string | null;
+                /** @description Full-text search over names, sub-headings, descriptions and categories, ranked. */
+                search_query: string | null;
+                /** @description `rating`, `runs`, `name` or `updated_at` (default: relevance, or newest first). */
+                sorted_by: string | null;
+                page: number | null;
+                page_size: number | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreAgentsResponse"];
+                };
+            };
+            /** @description bad page or sort */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                /** @description the listing's slug */
+                agent_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreAgentDetails"];
+                };
+            };
+            /** @description no such published agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    review_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                agent_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoreReviewCreate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreReview"];
+                };
+            };
+            /** @description score out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such published agent or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the caller already rated this version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_creator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatorDetails"];
+                };
+            };
+            /** @description no such creator */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_creators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                page: number | null;
+                page_size: number | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatorsResponse"];
+                };
+            };
+            /** @description bad page */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    download_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_listing_version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the agent file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphModel"];
+                };
+            };
+            /** @description no such approved version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    store_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_listing_version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the graph */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphModel"];
+                };
+            };
+            /** @description no such approved version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileDetails"];
+                };
+            };
+            /** @description no profile yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileDetails"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileDetails"];
+                };
+            };
+            /** @description a malformed field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the username is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_submissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                page: number | null;
+                page_size: number | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreSubmissionsResponse"];
+                };
+            };
+            /** @description bad page */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_submission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoreSubmissionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreSubmission"];
+                };
+            };
+            /** @description a malformed field, a graph that cannot run or holds secrets */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such graph version of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description a submission is pending, or the slug is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    upload_media: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadedMedia"];
+                };
+            };
+            /** @description too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description not an image */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_submission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the listing version id */
+                submission_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoreSubmissionEditRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreSubmission"];
+                };
+            };
+            /** @description a malformed field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such submission of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description already decided */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_submission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the listing version id */
+                submission_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description withdrawn */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such submission of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description already decided */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,8 @@ const SECTIONS = [
   { to: "/runs", label: "Runs", icon: "▶", end: false },
   { to: "/settings", label: "Settings", icon: "⚙", end: false },
 ];
+// Only admins see it; the server refuses the admin routes to everyone else.
+const ADMIN = { to: "/admin", label: "Admin", icon: "◆", end: false };
 
 function UserMenu() {
   const user = useSession((s) => s.user);
@@ -42,11 +44,13 @@ function UserMenu() {
 }
 
 export function Shell() {
+  const admin = useSession((s) => s.user?.role === "admin");
+  const sections = admin ? [...SECTIONS, ADMIN] : SECTIONS;
   return (
     <div className="flex h-dvh flex-col-reverse bg-neutral-100 text-neutral-900 sm:flex-row dark:bg-neutral-950 dark:text-neutral-100">
       <nav aria-label="Sections" className="flex shrink-0 border-t border-neutral-200 bg-white sm:w-20 sm:flex-col sm:border-r sm:border-t-0 dark:border-neutral-800 dark:bg-neutral-900">
         <span className="hidden py-3 text-center text-sm font-bold text-indigo-700 sm:block dark:text-indigo-300">Agentry</span>
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <NavLink
             key={s.to}
             to={s.to}

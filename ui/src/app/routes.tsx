@@ -13,6 +13,12 @@ const AgentPage = lazy(() => import("../features/library/AgentPage").then((m) =>
 const RunsPage = lazy(() => import("../features/runs/RunsPage").then((m) => ({ default: m.RunsPage })));
 const RunPage = lazy(() => import("../features/runs/RunPage").then((m) => ({ default: m.RunPage })));
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage").then((m) => ({ default: m.SettingsPage })));
+const ApiKeysPage = lazy(() => import("../features/settings/ApiKeysPage").then((m) => ({ default: m.ApiKeysPage })));
+const CredentialsPage = lazy(() => import("../features/credentials/CredentialsPage").then((m) => ({ default: m.CredentialsPage })));
+const OauthCallbackPage = lazy(() => import("../features/credentials/OauthCallbackPage").then((m) => ({ default: m.OauthCallbackPage })));
+const AdminPage = lazy(() => import("../features/admin/AdminPage").then((m) => ({ default: m.AdminPage })));
+const UsersPage = lazy(() => import("../features/admin/UsersPage").then((m) => ({ default: m.UsersPage })));
+const AuditPage = lazy(() => import("../features/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
 const ProfilePage = lazy(() => import("../features/settings/ProfilePage").then((m) => ({ default: m.ProfilePage })));
 
 const page = (el: React.ReactNode) => <Suspense fallback={<p role="status" className="p-4">Loading…</p>}>{el}</Suspense>;
@@ -24,6 +30,8 @@ function NotFound() {
 export const router = createBrowserRouter([
   { path: "/login", element: <LoginPage /> },
   { path: "/signup", element: <SignupPage /> },
+  // The operator's OAuth2 `redirect_uri` (AutoGPT's path): a page of its own, without the rail.
+  { path: "/auth/integrations/oauth_callback", element: <RequireAuth>{page(<OauthCallbackPage />)}</RequireAuth> },
   {
     element: (
       <RequireAuth>
@@ -42,6 +50,17 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/settings/profile" replace /> },
           { path: "profile", element: page(<ProfilePage />) },
+          { path: "credentials", element: page(<CredentialsPage />) },
+          { path: "api-keys", element: page(<ApiKeysPage />) },
+        ],
+      },
+      {
+        path: "/admin",
+        element: page(<AdminPage />),
+        children: [
+          { index: true, element: <Navigate to="/admin/users" replace /> },
+          { path: "users", element: page(<UsersPage />) },
+          { path: "audit", element: page(<AuditPage />) },
         ],
       },
       { path: "*", element: <NotFound /> },

@@ -154,6 +154,8 @@ export function pinsOf(schema: JsonSchema | undefined): PinSpec[] {
  * not mark their fields, and a node that shows every optional field is too tall to work with. */
 function isAdvanced(s: JsonSchema, required: boolean): boolean {
   if (s.advanced !== undefined) return !!s.advanced;
+  // A block that needs credentials fails without them: the picker always shows.
+  if (s.credentials_provider) return false;
   if (required) return false;
   const nullable =
     (Array.isArray(s.type) && s.type.includes("null")) || !!s.anyOf?.some((b) => b.type === "null");

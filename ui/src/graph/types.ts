@@ -65,6 +65,7 @@ export interface ApiGraph {
   created_at?: string;
   input_schema?: JsonSchema;
   output_schema?: JsonSchema;
+  credentials_input_schema?: JsonSchema;
   [key: string]: unknown;
 }
 

@@ -58,6 +58,10 @@ pub struct RunSpec {
     pub resources: Arc<agentry_core::Resources>,
     /// Where nodes find their human reviews; `None` offers no review.
     pub reviews: Option<agentry_store::Store>,
+    /// The run's credits when credits are on (`credits.rs`).
+    pub(crate) credits: Option<crate::credits::RunCredits>,
+    /// The graph is configured for redaction: node data is stored as "redacted".
+    pub redact_stored_data: bool,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -388,6 +392,16 @@ impl Run {
             ));
             return;
         }
+        let mut balance = None;
+        if let Some(credits) = &self.spec.credits {
+            let info = &plan_node.block.info;
+            let cost = credits.policy.block_cost(info.id, info.name);
+            if let Err(cap) = credits.admit(&plan_node.id, cost) {
+                self.exceed(cap);
+                return;
+            }
+            balance = Some(credits.gate(cost));
+        }
         // A run's inputs for single nodes (a trigger's payload, the credentials chosen for the
         // run) apply to every execution of the node, as AutoGPT's `nodes_input_masks`.
         let mut received = received;
@@ -470,6 +484,7 @@ impl Run {
                         .flatten(),
                     caps: self.spec.bounds.caps,
                     live_text: None,
+                    balance,
                 };
                 let job = NodeJob {
                     live_text: Some(self.bus.live_text(&job.info)),
@@ -554,6 +569,9 @@ impl Run {
         }
         if !batch.is_empty() {
             self.commits += 1;
+        }
+        if self.spec.redact_stored_data {
+            crate::redaction::redact_node_data(&mut batch);
         }
         self.pending.push_back(Pending {
             done: self.writer.submit(batch),

@@ -138,6 +138,21 @@ impl Run {
                 ExecutionStatus::Review
             }
         };
+        if let (Some(credits), Outcome::Completed | Outcome::Failed(_)) =
+            (&mut self.spec.credits, &outcome)
+        {
+            // Committed with the node's end below: one charge per execution that ran.
+            let plan = self.spec.plan.clone();
+            let block = &plan.nodes[self.execs[exec_id].node].block.info;
+            let charge = credits.charge(
+                &self.spec.user_id,
+                &self.spec.exec_id,
+                exec_id,
+                block,
+                &stats,
+            );
+            self.batch.charges.push(charge);
+        }
         let row = self.node_row(exec_id, status, Some(stats));
         self.batch.nodes.push(row);
         self.node_status_event(exec_id, status);

@@ -3,9 +3,11 @@
 mod bounds;
 mod commit_order;
 mod control;
+mod credits;
 mod memory;
 mod queue;
 mod reaper;
+mod redaction;
 mod relay;
 mod retention;
 mod review;
@@ -14,3 +16,4 @@ mod semantics;
 mod sub_agents;
 mod support;
 mod tool_calls;
+mod trace_context;

@@ -127,3 +127,131 @@ async fn an_unreachable_redis_delays_nothing_in_one_process() {
     assert_eq!(result.status, ExecutionStatus::Completed);
     assert_eq!(result.outputs["o"], json!([1]));
 }
+
+/// A relay inside one test process: what one engine sends, every engine receives.
+struct LoopbackRelay(tokio::sync::broadcast::Sender<String>);
+
+impl Relay for LoopbackRelay {
+    fn send(&self, message: String) -> futures::future::BoxFuture<'_, Result<(), String>> {
+        let _ = self.0.send(message);
+        Box::pin(async { Ok(()) })
+    }
+
+    fn receive(
+        &self,
+    ) -> futures::future::BoxFuture<'_, Result<futures::stream::BoxStream<'static, String>, String>>
+    {
+        let rx = self.0.subscribe();
+        Box::pin(async move {
+            let messages = futures::stream::unfold(rx, |mut rx| async move {
+                loop {
+                    match rx.recv().await {
+                        Ok(message) => return Some((message, rx)),
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(_) => return None,
+                    }
+                }
+            });
+            Ok(Box::pin(messages) as futures::stream::BoxStream<'static, String>)
+        })
+    }
+}
+
+/// A model answering in many small streamed pieces, slowly enough to be watched.
+async fn chatty_model(pieces: &[String]) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    let mut sse = String::new();
+    for piece in pieces {
+        let chunk = json!({"choices": [{"index": 0, "delta": {"content": piece}}]});
+        sse.push_str(&format!("data: {chunk}\n\n"));
+    }
+    sse.push_str("data: [DONE]\n\n");
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_raw(sse, "text/event-stream"))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_models_partial_text_reaches_the_other_process_coalesced() {
+    use agentry_blocks::llm::provider::providers::ProviderConfig;
+    use agentry_blocks::llm::provider::{JsonStyle, LlmProviders};
+    const TEXT_GENERATOR: &str = "1f292d4a-41a4-4977-9684-7c8d560b9f91";
+
+    // 40 pieces of 60 bytes: 2,400 bytes, so at least two kilobyte-sized relay messages.
+    let pieces: Vec<String> = (0..40)
+        .map(|i| format!("{i:02}{}", "z".repeat(58)))
+        .collect();
+    let whole: String = pieces.concat();
+    let model = chatty_model(&pieces).await;
+    let providers = LlmProviders::builder()
+        .provider(
+            "openai",
+            ProviderConfig::openai_compatible(
+                &format!("{}/v1", model.uri()),
+                Some("sk-test"),
+                JsonStyle::Prompt,
+            ),
+        )
+        .build()
+        .unwrap();
+    let resources = Arc::new(agentry_core::Resources::new().with(providers));
+
+    let a = engine_with(agentry_blocks::registry(), slow_poll(0)).await;
+    let b_store = Store::open(&a.url).await.unwrap();
+    let b = Engine::new(
+        b_store,
+        Arc::new(agentry_blocks::registry()),
+        Config {
+            resources,
+            ..slow_poll(2)
+        },
+    );
+    let (tx, _) = tokio::sync::broadcast::channel(1024);
+    a.engine.attach_relay(Arc::new(LoopbackRelay(tx.clone())));
+    b.attach_relay(Arc::new(LoopbackRelay(tx)));
+    let stop = CancellationToken::new();
+    b.spawn_worker(stop.clone());
+
+    let g = graph(
+        &[
+            (
+                "gen",
+                TEXT_GENERATOR,
+                json!({"prompt": "Talk", "model": "gpt-4o"}),
+            ),
+            ("out", OUTPUT, json!({"name": "answer"})),
+        ],
+        &[("gen", "response", "out", "value")],
+    );
+    agentry_engine::graphs::import(&a.store, a.engine.registry(), DEFAULT_USER_ID, g.clone())
+        .await
+        .unwrap();
+    let mut events = a.engine.events().subscribe();
+    let id = a.start(&g, inputs(json!({}))).await;
+    let result = a.engine.wait(&id, Duration::from_secs(15)).await.unwrap();
+    assert_eq!(result.status, ExecutionStatus::Completed, "{result:?}");
+
+    let mut relayed = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let EventKind::NodeTextDelta { pin, delta, .. } = event.kind
+            && event.graph_exec_id == id
+        {
+            assert_eq!(pin, "response");
+            relayed.push(delta);
+        }
+    }
+    let text = relayed.concat();
+    assert!(relayed.len() >= 2, "relayed in pieces: {relayed:?}");
+    assert!(
+        relayed.len() < pieces.len(),
+        "coalesced: {} messages",
+        relayed.len()
+    );
+    assert!(
+        text.len() >= 2048 && whole.starts_with(&text),
+        "in order, nothing twice: {text}"
+    );
+    stop.cancel();
+}

@@ -141,6 +141,7 @@ pub struct LoginResponse {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LoginQuery {
     /// Scopes to ask for, comma-separated; the operator's defaults when absent.
     pub scopes: Option<String>,
@@ -295,6 +296,7 @@ async fn delete(
 
 /// Starts an OAuth2 login with a provider the operator configured (PKCE, single-use state).
 #[utoipa::path(get, path = "/api/integrations/{provider}/login", tag = "integrations",
+    operation_id = "integrations_login",
     params(("provider" = String, Path, description = "provider name"), LoginQuery),
     responses((status = 200, description = "where to send the user", body = LoginResponse),
               (status = 400, description = "OAuth2 is not configured for the provider", body = ErrorEnvelope)))]

@@ -53,10 +53,13 @@ async fn malformed_json_is_invalid_json() {
 async fn a_body_that_is_not_a_graph_is_invalid_graph() {
     let app = TestApp::start().await;
     let before = app.graph_ids().await;
+    // A body that is not even an object is refused before it is read as a graph.
+    for body in [json!(null), json!([1, 2, 3]), json!("a graph")] {
+        app.post_json("/api/graphs", &body)
+            .await
+            .expect_error(400, "invalid_json");
+    }
     for body in [
-        json!(null),
-        json!([1, 2, 3]),
-        json!("a graph"),
         json!({}),
         json!({"foo": 1}),
         json!({"graph": {}}),

@@ -41,7 +41,7 @@ enum Case {
 }
 
 /// The first user's objects.
-struct Owned {
+pub(crate) struct Owned {
     user_id: String,
     graph_id: String,
     hook_graph_id: String,
@@ -53,6 +53,10 @@ struct Owned {
     webhook_id: String,
     api_key_id: String,
     credential_id: String,
+    /// A pending store submission (a listing version no one else may read).
+    pending_version_id: String,
+    library_agent_id: String,
+    folder_id: String,
 }
 
 impl Owned {
@@ -69,6 +73,9 @@ impl Owned {
             &self.webhook_id,
             &self.api_key_id,
             &self.credential_id,
+            &self.pending_version_id,
+            &self.library_agent_id,
+            &self.folder_id,
         ]
     }
 }
@@ -159,6 +166,68 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
             {"node_exec_id": a.node_exec_id, "approved": true, "message": "b"}
         ]})),
         ("GET" | "DELETE", "/api/api-keys/{key_id}") => Foreign(Value::Null),
+        // The balance and ledger are the caller's; a purchase opens the caller's own checkout.
+        ("GET", "/api/credits") => Own(Value::Null),
+        ("GET", "/api/credits/transactions") => List,
+        ("POST", "/api/credits") => Own(json!({"credit_amount": 500})),
+        ("POST", "/api/credits/stripe_webhook") => {
+            Skip("public, checked by the payment provider's signature; credits.rs")
+        }
+        ("POST", "/api/credits/admin/add_credits") => {
+            Admin(json!({"user_id": a.user_id, "amount": 1, "comments": "b"}))
+        }
+        ("POST", "/api/credits/admin/refund") => {
+            Admin(json!({"user_id": a.user_id, "transaction_key": "k", "comments": "b"}))
+        }
+        // The store: published data is everyone's; submissions, library and shares are not.
+        ("GET", "/api/store/profile") => Own(Value::Null),
+        ("POST", "/api/store/profile") => Own(json!({"username": "bob", "name": "Bob"})),
+        ("GET", "/api/store/creators" | "/api/store/agents" | "/api/store/submissions") => List,
+        ("GET", "/api/library/agents" | "/api/library/folders") => List,
+        ("GET", "/api/store/creator/{username}" | "/api/store/agents/{username}/{agent_name}") => {
+            Own(Value::Null)
+        }
+        ("POST", "/api/store/agents/{username}/{agent_name}/review") => Own(json!({"score": 5})),
+        ("POST", "/api/store/submissions/media") => Own(json!({})),
+        ("POST", "/api/store/submissions") => Foreign(json!({
+            "agent_id": a.graph_id, "agent_version": 1, "slug": "b", "name": "b"
+        })),
+        ("PUT", "/api/store/submissions/{submission_id}") => Foreign(json!({"name": "b"})),
+        ("DELETE", "/api/store/submissions/{submission_id}") => Foreign(Value::Null),
+        (
+            "GET",
+            "/api/store/graph/{store_listing_version_id}"
+            | "/api/store/download/agents/{store_listing_version_id}",
+        ) => Foreign(Value::Null),
+        (
+            "GET",
+            "/api/store/admin/listings" | "/api/store/admin/submissions/{store_listing_version_id}",
+        ) => Admin(Value::Null),
+        ("POST", "/api/store/admin/submissions/{store_listing_version_id}/review") => {
+            Admin(json!({"is_approved": true}))
+        }
+        ("POST", "/api/store/admin/submissions/{store_listing_version_id}/take-down") => {
+            Admin(json!({"reason": "b"}))
+        }
+        ("POST", "/api/library/agents") => {
+            Foreign(json!({"store_listing_version_id": a.pending_version_id}))
+        }
+        ("GET" | "DELETE", "/api/library/agents/{library_agent_id}") => Foreign(Value::Null),
+        ("PATCH", "/api/library/agents/{library_agent_id}") => {
+            Foreign(json!({"is_favorite": true}))
+        }
+        ("POST", "/api/library/agents/{library_agent_id}/fork") => Foreign(Value::Null),
+        ("POST", "/api/library/agents/{library_agent_id}/execute") => {
+            Foreign(json!({"inputs": {"Input": 1}}))
+        }
+        ("POST", "/api/library/folders") => Own(json!({"name": "b"})),
+        ("DELETE", "/api/library/folders/{folder_id}") => Foreign(Value::Null),
+        ("POST" | "DELETE", "/api/graphs/{graph_id}/executions/{graph_exec_id}/share") => {
+            Foreign(Value::Null)
+        }
+        ("GET", "/api/public/shared/{share_token}") => {
+            Skip("public: the unguessable token is the permission; store.rs")
+        }
         _ => return None,
     })
 }
@@ -169,7 +238,7 @@ fn credential(title: &str) -> Value {
 }
 
 /// Engine settings with a credential encryption key.
-fn keyed() -> Config {
+pub(crate) fn keyed() -> Config {
     let keyring = Keyring::parse(&[Keyring::generate_spec("k1")]).unwrap();
     Config {
         credentials: CredentialSettings {
@@ -188,7 +257,7 @@ fn graph_with_id(id: &str) -> Value {
 }
 
 /// The path with its parameters set to the first user's objects.
-fn fill(path: &str, a: &Owned) -> String {
+pub(crate) fn fill(path: &str, a: &Owned) -> String {
     let exec = if path.starts_with("/api/review") {
         &a.review_exec_id
     } else {
@@ -210,11 +279,18 @@ fn fill(path: &str, a: &Owned) -> String {
         .replace("{user_id}", &a.user_id)
         .replace("{block_id}", CALCULATOR)
         .replace("{cred_id}", &a.credential_id)
+        .replace("{submission_id}", &a.pending_version_id)
+        .replace("{store_listing_version_id}", &a.pending_version_id)
+        .replace("{library_agent_id}", &a.library_agent_id)
+        .replace("{folder_id}", &a.folder_id)
+        .replace("{username}", "ada")
+        .replace("{agent_name}", "pending-one")
+        .replace("{share_token}", "x")
         .replace("{provider}", provider)
 }
 
 /// Makes one of each object as the first user.
-async fn make_objects(a: &Caller) -> Owned {
+pub(crate) async fn make_objects(a: &Caller) -> Owned {
     let saved = a
         .create_graph(&json!({ "graph": agent("calculator-agent.json") }))
         .await;
@@ -290,7 +366,11 @@ async fn make_objects(a: &Caller) -> Owned {
         .post_json("/api/integrations/openai/credentials", &credential("a"))
         .await;
     assert!(stored.status < 300, "{}", stored.body);
+    let (pending_version_id, library_agent_id, folder_id) = store_objects(a, &graph_id).await;
     Owned {
+        pending_version_id,
+        library_agent_id,
+        folder_id,
         credential_id: stored.body["id"].as_str().unwrap().to_string(),
         user_id: a.id().to_string(),
         exec_id: run["id"].as_str().unwrap().to_string(),
@@ -305,8 +385,60 @@ async fn make_objects(a: &Caller) -> Owned {
     }
 }
 
+/// The first user's store objects: a profile, an approved listing in their library (they are
+/// the admin), a pending submission of another graph, and a folder.
+async fn store_objects(a: &Caller, graph_id: &str) -> (String, String, String) {
+    a.post_json(
+        "/api/store/profile",
+        &json!({"username": "ada", "name": "Ada"}),
+    )
+    .await
+    .expect(200);
+    let submit = |graph_id: &str, slug: &str| json!({"agent_id": graph_id, "agent_version": 1, "slug": slug, "name": slug});
+    let approved = a
+        .post_json("/api/store/submissions", &submit(graph_id, "published-one"))
+        .await
+        .expect(200);
+    let approved_id = approved["store_listing_version_id"].as_str().unwrap();
+    a.post_json(
+        &format!("/api/store/admin/submissions/{approved_id}/review"),
+        &json!({"is_approved": true}),
+    )
+    .await
+    .expect(200);
+    let library = a
+        .post_json(
+            "/api/library/agents",
+            &json!({"store_listing_version_id": approved_id}),
+        )
+        .await
+        .expect(200);
+    let other = a
+        .create_graph(&json!({ "graph": agent("calculator-agent.json") }))
+        .await;
+    let pending = a
+        .post_json(
+            "/api/store/submissions",
+            &submit(other["id"].as_str().unwrap(), "pending-one"),
+        )
+        .await
+        .expect(200);
+    let folder = a
+        .post_json("/api/library/folders", &json!({"name": "a"}))
+        .await
+        .expect(200);
+    (
+        pending["store_listing_version_id"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        library["id"].as_str().unwrap().to_string(),
+        folder["id"].as_str().unwrap().to_string(),
+    )
+}
+
 /// Everything of the first user's, as the first user reads it.
-async fn snapshot(a: &Caller, owned: &Owned) -> BTreeMap<String, Value> {
+pub(crate) async fn snapshot(a: &Caller, owned: &Owned) -> BTreeMap<String, Value> {
     let g = &owned.graph_id;
     let paths = [
         "/api/graphs".to_string(),
@@ -320,6 +452,9 @@ async fn snapshot(a: &Caller, owned: &Owned) -> BTreeMap<String, Value> {
         format!("/api/graphs/{}/webhooks", owned.hook_graph_id),
         "/api/api-keys".to_string(),
         "/api/integrations/credentials".to_string(),
+        "/api/store/submissions".to_string(),
+        "/api/library/agents".to_string(),
+        "/api/library/folders".to_string(),
     ];
     let mut out = BTreeMap::new();
     for path in paths {

@@ -177,14 +177,18 @@ async fn app_with(issuer: &Issuer, create_accounts: bool) -> TestApp {
     TestApp::start_with_accounts_and(false, open_signup(), perimeter).await
 }
 
-/// Follows the server's redirect to the issuer; returns the query of the issuer's URL.
-async fn begin(app: &TestApp, issuer: &Issuer) -> std::collections::HashMap<String, String> {
-    let client = reqwest::Client::builder()
+/// A client that, like a test of the protocol, looks at each redirect instead of following it.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .build()
-        .unwrap();
-    let answer = client
+        .unwrap()
+}
+
+/// Follows the server's redirect to the issuer; returns the query of the issuer's URL.
+async fn begin(app: &TestApp, issuer: &Issuer) -> std::collections::HashMap<String, String> {
+    let answer = browser()
         .get(app.url("/api/auth/oidc/login"))
         .send()
         .await
@@ -356,4 +360,81 @@ async fn without_oidc_settings_the_routes_say_so() {
     app.get("/api/auth/oidc/login")
         .await
         .expect_error(404, "oidc_not_configured");
+}
+
+#[tokio::test]
+async fn the_web_app_gets_a_cookie_session_and_goes_back_to_the_app() {
+    let issuer = start_issuer().await;
+    let app = app_with(&issuer, true).await;
+    let client = browser();
+    let started = client
+        .get(app.url("/api/auth/oidc/login?session=cookie"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status().as_u16(), 303);
+    let mode = started.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(mode.starts_with("agentry_oidc_session=cookie;"), "{mode}");
+    assert!(
+        mode.contains("HttpOnly") && mode.contains("SameSite=Lax"),
+        "{mode}"
+    );
+    let location = started.headers()["location"].to_str().unwrap().to_string();
+    let query: std::collections::HashMap<String, String> = url::Url::parse(&location)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    expect(&issuer, &query, claims("sub-cy", "cy@example.com"));
+
+    // The browser comes back from the issuer carrying the mode cookie.
+    let back = client
+        .get(app.url(&format!(
+            "/api/auth/oidc/callback?code=the-code&state={}",
+            query["state"]
+        )))
+        .header("cookie", "agentry_oidc_session=cookie")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status().as_u16(), 303);
+    assert_eq!(back.headers()["location"], "/");
+    let cookies: Vec<String> = back
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_string())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("agentry_session="))
+        .expect("a session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"));
+    assert!(
+        cookies.iter().any(|c| c.starts_with("agentry_csrf=")),
+        "{cookies:?}"
+    );
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("agentry_oidc_session=;") && c.contains("Max-Age=0")),
+        "the mode cookie is spent: {cookies:?}"
+    );
+    // No token in the body or the location: the cookies carry the session.
+    let body = back.text().await.unwrap();
+    assert!(!body.contains("access_token"), "{body}");
+    let pair = session.split(';').next().unwrap();
+    let me: Value = client
+        .get(app.url("/api/auth/user"))
+        .header("cookie", pair)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "cy@example.com");
 }

@@ -266,3 +266,34 @@ async fn each_user_and_each_api_key_has_its_own_limit() {
     assert_eq!(status, 429, "{body}");
     assert_eq!(body["error"]["details"]["limit"], "api_key");
 }
+
+#[tokio::test]
+async fn a_users_limit_is_shared_through_redis_by_two_api_processes() {
+    let Some(redis) = crate::support::redis_url() else {
+        return;
+    };
+    let prefix = format!("t-{}", uuid::Uuid::new_v4());
+    let shared = || {
+        let mut settings = PerimeterSettings::default();
+        settings.rate_limits.per_user = Limit::new(4, 4);
+        Perimeter::new(settings, None, Some(&redis), &prefix).unwrap()
+    };
+    let a = TestApp::start_with_accounts_and(false, crate::support::open_signup(), shared()).await;
+    let b = a.beside(shared(), crate::support::open_signup()).await;
+    let ada = a.sign_up("ada@example.com").await;
+    let token = ada.token.clone().unwrap();
+    let ada_at_b = b.as_token(&token);
+    let bob = a.sign_up("bob@example.com").await;
+    for _ in 0..2 {
+        assert_eq!(hit_as(&ada, "/api/graphs").await.0, 200);
+        assert_eq!(hit_as(&ada_at_b, "/api/graphs").await.0, 200);
+    }
+    // Each process has seen two of Ada's requests; together they used her four.
+    let (status, retry, body) = hit_as(&ada_at_b, "/api/graphs").await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"]["details"]["limit"], "user");
+    assert!((1..=60).contains(&retry.expect("Retry-After")));
+    assert_eq!(hit_as(&ada, "/api/graphs").await.0, 429);
+    // Another user's count is their own.
+    assert_eq!(hit_as(&bob, "/api/graphs").await.0, 200);
+}

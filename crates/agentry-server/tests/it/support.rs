@@ -79,12 +79,25 @@ pub struct Caller {
 
 /// The server, running on its own port with its own database until dropped. It calls as the
 /// anonymous (or local) caller; `sign_up` gives callers for users.
+/// What a test server is made of, besides its database.
+struct Parts {
+    config: Config,
+    worker: bool,
+    web_app: Option<agentry_server::web_app::WebApp>,
+    perimeter: Perimeter,
+    auth: Auth,
+    payments: Option<agentry_server::payments::PaymentSettings>,
+}
+
 pub struct TestApp {
     /// The engine behind the server.
     pub engine: Engine,
     caller: Caller,
     shutdown: Option<oneshot::Sender<()>>,
-    _db: TestDatabase,
+    /// The database's URL; `_db` (absent for a second process on another app's database)
+    /// drops it at the end.
+    url: String,
+    _db: Option<TestDatabase>,
 }
 
 impl std::ops::Deref for TestApp {
@@ -188,6 +201,20 @@ impl TestApp {
         Self::start_with_everything(Config::default(), worker, None, perimeter, auth).await
     }
 
+    /// Another server process on this app's database (same accounts and signing key), with its
+    /// own perimeter: what two API processes of one deployment share.
+    pub async fn beside(&self, perimeter: Perimeter, auth: Auth) -> TestApp {
+        let parts = Parts {
+            config: Config::default(),
+            worker: false,
+            web_app: None,
+            perimeter,
+            auth,
+            payments: None,
+        };
+        Self::start_on(self.url.clone(), None, parts).await
+    }
+
     async fn start_with_everything(
         config: Config,
         worker: bool,
@@ -195,8 +222,41 @@ impl TestApp {
         perimeter: Perimeter,
         auth: Auth,
     ) -> TestApp {
+        Self::start_with_payments(config, worker, web_app, perimeter, auth, None).await
+    }
+
+    /// As the others, with a payment provider credits are bought from (`credits.rs`).
+    pub async fn start_with_payments(
+        config: Config,
+        worker: bool,
+        web_app: Option<agentry_server::web_app::WebApp>,
+        perimeter: Perimeter,
+        auth: Auth,
+        payments: Option<agentry_server::payments::PaymentSettings>,
+    ) -> TestApp {
         let db = fresh_database().await;
-        let store = Store::open(db.url()).await.unwrap();
+        let url = db.url().to_string();
+        let parts = Parts {
+            config,
+            worker,
+            web_app,
+            perimeter,
+            auth,
+            payments,
+        };
+        Self::start_on(url, Some(db), parts).await
+    }
+
+    async fn start_on(url: String, db: Option<TestDatabase>, parts: Parts) -> TestApp {
+        let Parts {
+            config,
+            worker,
+            web_app,
+            perimeter,
+            auth,
+            payments,
+        } = parts;
+        let store = Store::open(&url).await.unwrap();
         let engine = Engine::new(store.clone(), Arc::new(agentry_blocks::registry()), config);
         if worker {
             // Ends with the test's runtime.
@@ -215,6 +275,9 @@ impl TestApp {
         .with_perimeter(perimeter);
         if let Some(app) = web_app {
             state = state.with_web_app(app);
+        }
+        if let Some(payments) = payments {
+            state = state.with_payments(payments);
         }
         tokio::spawn(async move {
             agentry_server::serve(listener, state, async {
@@ -237,13 +300,14 @@ impl TestApp {
                 user_id: None,
             },
             shutdown: Some(tx),
+            url,
             _db: db,
         }
     }
 
     /// The test database's URL.
     pub fn database_url(&self) -> &str {
-        self._db.url()
+        &self.url
     }
 
     /// Signs up `email` (with `PASSWORD`) and answers a caller signed in as it.

@@ -183,31 +183,39 @@ fn str_of(block: &Map<String, Value>, key: &str) -> String {
         .to_string()
 }
 
+/// Reads a whole (non-streamed) Messages API reply.
+async fn read_reply(
+    response: reqwest::Response,
+    request: &ChatRequest,
+) -> Result<ChatResponse, CallError> {
+    let reply: Reply = wire::read_json(response).await?;
+    if reply.content.is_empty() {
+        return Err(CallError::Malformed("the reply has no content".into()));
+    }
+    let blocks = reply
+        .content
+        .iter()
+        .map(|b| {
+            let call = ToolCall {
+                id: str_of(b, "id"),
+                name: str_of(b, "name"),
+                arguments: b.get("input").map(Value::to_string).unwrap_or_default(),
+            };
+            (str_of(b, "type"), str_of(b, "text"), call)
+        })
+        .collect();
+    let usage = Usage {
+        prompt_tokens: reply.usage.input_tokens,
+        completion_tokens: reply.usage.output_tokens,
+    };
+    Ok(assemble(blocks, answer_tool(request), usage))
+}
+
 #[async_trait::async_trait]
 impl LlmProvider for Anthropic {
     async fn chat(&self, request: &ChatRequest) -> Result<ChatResponse, CallError> {
         let response = wire::send(self.request(request, &Self::body(request, false))).await?;
-        let reply: Reply = wire::read_json(response).await?;
-        if reply.content.is_empty() {
-            return Err(CallError::Malformed("the reply has no content".into()));
-        }
-        let blocks = reply
-            .content
-            .iter()
-            .map(|b| {
-                let call = ToolCall {
-                    id: str_of(b, "id"),
-                    name: str_of(b, "name"),
-                    arguments: b.get("input").map(Value::to_string).unwrap_or_default(),
-                };
-                (str_of(b, "type"), str_of(b, "text"), call)
-            })
-            .collect();
-        let usage = Usage {
-            prompt_tokens: reply.usage.input_tokens,
-            completion_tokens: reply.usage.output_tokens,
-        };
-        Ok(assemble(blocks, answer_tool(request), usage))
+        read_reply(response, request).await
     }
 
     async fn stream(
@@ -216,6 +224,14 @@ impl LlmProvider for Anthropic {
         on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
     ) -> Result<ChatResponse, CallError> {
         let response = wire::send(self.request(request, &Self::body(request, true))).await?;
+        if sse::is_plain_json(&response) {
+            // A proxy or server that ignored `stream`: one whole reply, handed on as one delta.
+            let reply = read_reply(response, request).await?;
+            if !reply.text.is_empty() {
+                on_delta(&reply.text);
+            }
+            return Ok(reply);
+        }
         let mut blocks: Vec<(String, String, ToolCall)> = Vec::new();
         let mut usage = Usage::default();
         let mut stopped = false;

@@ -246,6 +246,26 @@ async fn an_sse_stream_is_assembled() {
 }
 
 #[tokio::test]
+async fn a_whole_reply_to_a_stream_request_is_one_delta() {
+    // A proxy (or a mock) that ignores `stream: true` answers one Messages document.
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        ResponseTemplate::new(200).set_body_json(reply(json!([{"type": "text", "text": "Whole"}]))),
+    )
+    .await;
+    let mut deltas = Vec::new();
+    let done = providers(&server, Duration::from_secs(5))
+        .stream(CLAUDE, ask("hi"), &mut |d: &str| deltas.push(d.to_string()))
+        .await
+        .unwrap();
+    assert_eq!(deltas, ["Whole"]);
+    assert_eq!(done.response.text, "Whole");
+    assert_eq!(done.response.usage.completion_tokens, 4);
+    assert_eq!(bodies(&server).await[0]["stream"], true);
+}
+
+#[tokio::test]
 async fn a_stream_cut_before_message_stop_is_malformed() {
     let server = MockServer::start().await;
     let sse = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n";

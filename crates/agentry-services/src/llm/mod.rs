@@ -18,6 +18,8 @@
 //!   `BlockError::System` saying what was wrong.
 
 pub mod anthropic;
+#[cfg(test)]
+mod call_span_tests;
 pub mod embeddings;
 pub mod environment;
 pub mod models;

@@ -212,15 +212,6 @@ fn provider_cost(response: &reqwest::Response) -> Option<f64> {
         .filter(|c| c.is_finite() && *c >= 0.0)
 }
 
-/// Whether a reply is one JSON document rather than an event stream.
-fn is_plain_json(response: &reqwest::Response) -> bool {
-    response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"))
-}
-
 /// Reads a whole (non-streamed) chat completion.
 async fn read_reply(response: reqwest::Response) -> Result<ChatResponse, CallError> {
     let cost = provider_cost(&response);
@@ -272,7 +263,7 @@ impl LlmProvider for OpenAiCompatible {
         on_delta: &mut (dyn for<'s> FnMut(&'s str) + Send),
     ) -> Result<ChatResponse, CallError> {
         let response = wire::send(self.request(request, &self.body(request, true))).await?;
-        if is_plain_json(&response) {
+        if sse::is_plain_json(&response) {
             // The server ignored `stream`: one whole reply, handed on as one delta.
             let reply = read_reply(response).await?;
             if !reply.text.is_empty() {

@@ -395,7 +395,49 @@ impl LlmProviders {
         self.call(model, request, Some(on_delta)).await
     }
 
+    /// One `llm.call` span per call (a child of the node's span): the provider, model, tokens,
+    /// cost and attempts as attributes; never the prompt, the reply or a key.
     async fn call(
+        &self,
+        model: &str,
+        request: ChatRequest,
+        on_delta: Option<&mut (dyn for<'s> FnMut(&'s str) + Send)>,
+    ) -> Result<Completion, CallFailure> {
+        use tracing::field::Empty;
+        let span = tracing::info_span!(
+            "llm.call",
+            model = %model,
+            provider = Empty,
+            prompt_tokens = Empty,
+            completion_tokens = Empty,
+            cost_usd = Empty,
+            attempts = Empty,
+            failed = Empty,
+        );
+        let result = tracing::Instrument::instrument(
+            self.call_with_retries(model, request, on_delta),
+            span.clone(),
+        )
+        .await;
+        match &result {
+            Ok(done) => {
+                span.record("provider", done.provider.as_str());
+                span.record("prompt_tokens", done.response.usage.prompt_tokens);
+                span.record("completion_tokens", done.response.usage.completion_tokens);
+                if let Some(cost) = done.cost {
+                    span.record("cost_usd", cost);
+                }
+                span.record("attempts", done.attempts);
+            }
+            Err(failure) => {
+                span.record("attempts", failure.attempts);
+                span.record("failed", true);
+            }
+        }
+        result
+    }
+
+    async fn call_with_retries(
         &self,
         model: &str,
         mut request: ChatRequest,

@@ -74,6 +74,16 @@ impl SseParser {
     }
 }
 
+/// Whether a reply is one JSON document rather than an event stream (a server or proxy that
+/// ignored `stream: true`).
+pub fn is_plain_json(response: &reqwest::Response) -> bool {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
 /// Reads `response` as an event stream, handing each event to `on_event` until it returns
 /// `Ok(true)` (done) or the body ends.
 pub async fn read_events(

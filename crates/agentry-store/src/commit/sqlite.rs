@@ -164,6 +164,13 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
         // Rare (a node pausing for review): the statement SeaQuery renders is good enough.
         tx.execute_batch(&crate::reviews::insert(&batch.reviews, Backend::Sqlite))?;
     }
+    for charge in &batch.charges {
+        // The ledger's three statements (`credits/mod.rs`), in this transaction with the node's
+        // end they pay for: the charge's unique key makes a replay change nothing.
+        for statement in crate::credits::statements(charge, None, Backend::Sqlite) {
+            tx.execute_batch(&statement)?;
+        }
+    }
     if !batch.runs.is_empty() {
         let mut update = tx.prepare_cached(UPDATE_RUN)?;
         for r in &batch.runs {

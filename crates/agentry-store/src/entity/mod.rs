@@ -3,6 +3,11 @@
 pub mod api_key;
 pub mod audit_event;
 pub mod credential;
+pub mod credit_balance;
+pub mod credit_checkout;
+pub mod credit_run_schedule;
+pub mod credit_schedule_cap;
+pub mod credit_transaction;
 pub mod execution_event;
 pub mod graph;
 pub mod graph_execution;

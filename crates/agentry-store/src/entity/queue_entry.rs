@@ -16,6 +16,8 @@ pub struct Model {
     /// Epoch milliseconds until which the lease holds; 0 when never claimed.
     pub locked_until: i64,
     pub attempts: i32,
+    /// The W3C `traceparent` of the span that enqueued the run; `None` when tracing is off.
+    pub trace_context: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

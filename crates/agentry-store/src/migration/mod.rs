@@ -16,6 +16,9 @@ mod m0009_accounts;
 mod m0010_credentials;
 mod m0011_audit;
 mod m0012_bounds;
+mod m0013_credits;
+mod m0014_store;
+mod m0015_trace_context;
 
 pub struct Migrator;
 
@@ -34,6 +37,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_credentials::CredentialsTables),
             Box::new(m0011_audit::Audit),
             Box::new(m0012_bounds::Bounds),
+            Box::new(m0013_credits::Credits),
+            Box::new(m0014_store::Store),
+            Box::new(m0015_trace_context::TraceContext),
         ]
     }
 }

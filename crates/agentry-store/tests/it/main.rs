@@ -3,6 +3,7 @@
 
 mod audit;
 mod credentials;
+mod credits;
 mod executions;
 mod fairness;
 mod graphs;

@@ -116,3 +116,31 @@ async fn a_run_enqueued_with_a_lease_belongs_to_its_worker() {
         older.id
     );
 }
+
+#[tokio::test]
+async fn the_claim_carries_the_trace_context_stored_at_enqueue() {
+    let db = test_db().await;
+    let s = &db.store;
+    let traced = new_run();
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    s.enqueue_traced_execution(traced.clone(), None, Some(traceparent.into()))
+        .await
+        .unwrap();
+    let claim = s
+        .claim_next("w", 60_000, ClaimLimits::default())
+        .await
+        .unwrap()
+        .expect("claimable");
+    assert_eq!(claim.exec_id, traced.id);
+    assert_eq!(claim.trace_context.as_deref(), Some(traceparent));
+
+    // Without tracing the column stays empty.
+    let untraced = new_run();
+    s.enqueue_execution(untraced.clone(), None).await.unwrap();
+    let claim = s
+        .claim_next("w", 60_000, ClaimLimits::default())
+        .await
+        .unwrap()
+        .expect("claimable");
+    assert_eq!((claim.exec_id, claim.trace_context), (untraced.id, None));
+}

@@ -47,7 +47,8 @@ function Builder() {
   const [runOpen, setRunOpen] = useState(false);
   const [panel, setPanel] = useState<"versions" | "help" | null>(null);
   const [paletteOpen, setPaletteOpen] = useState(() => window.innerWidth >= 640);
-  const [inputSchema, setInputSchema] = useState<ApiGraph["input_schema"]>();
+  // The saved version's run form: its inputs and the credentials its blocks need.
+  const [runSchema, setRunSchema] = useState<Pick<ApiGraph, "input_schema" | "credentials_input_schema">>({});
   const searchRef = useRef<HTMLInputElement>(null);
   const flow = useReactFlow();
 
@@ -65,12 +66,12 @@ function Builder() {
     if (!graphId) {
       loadedKey.current = key;
       useBuilder.getState().load({ id: null, version: null, name: "Untitled agent", description: "" }, { nodes: [], edges: [] });
-      setInputSchema(undefined);
+      setRunSchema({});
     } else if (graph.data) {
       loadedKey.current = key;
       const g = graph.data;
       useBuilder.getState().load({ id: g.id, version: g.version, name: g.name, description: g.description }, toFlow(g, catalogue));
-      setInputSchema(g.input_schema);
+      setRunSchema(g);
       requestAnimationFrame(() => flow.fitView({ maxZoom: 1 }));
     }
   }, [catalogueReady, graphId, version, graph.data, flow]);
@@ -86,7 +87,7 @@ function Builder() {
       const flowState = toFlow(saved, useCatalogue.getState().blocks);
       flowState.nodes = flowState.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position }));
       useBuilder.getState().load({ id: saved.id, version: saved.version, name: saved.name, description: saved.description }, flowState);
-      setInputSchema(saved.input_schema);
+      setRunSchema(saved);
       loadedKey.current = `${saved.id}@active`;
       client.setQueryData(keys.graph(saved.id), saved);
       void client.invalidateQueries({ queryKey: keys.graphs });
@@ -244,11 +245,15 @@ function Builder() {
           onClose={() => setRunOpen(false)}
           graphId={graphId}
           version={savedVersion}
-          inputSchema={inputSchema}
+          inputSchema={runSchema.input_schema}
+          credentialsSchema={runSchema.credentials_input_schema}
           onStarted={(r) => {
             setRunOpen(false);
             void client.invalidateQueries({ queryKey: keys.runs });
             setSearch({ run: r.id });
+          }}
+          onRefused={(e) => {
+            if (e instanceof ApiError && e.details?.node_errors) useBuilder.getState().setNodeErrors(e.details.node_errors as NodeErrors);
           }}
         />
       )}

@@ -3,6 +3,7 @@
 import { memo, useEffect, useId, useState } from "react";
 import { isCredentials, resolve } from "../../graph/pins";
 import type { JsonSchema } from "../../graph/types";
+import { CredentialPicker } from "../credentials/CredentialPicker";
 
 export interface SchemaFieldProps {
   name: string;
@@ -153,15 +154,7 @@ export const SchemaField = memo(function SchemaField({
       break;
     case "credentials":
       control = (
-        <select
-          id={id}
-          className={inputClass}
-          value={shown && typeof shown === "object" ? String((shown as { id?: string }).id ?? "") : ""}
-          aria-describedby={describedBy}
-          onChange={(e) => onChange(e.target.value ? { id: e.target.value } : undefined)}
-        >
-          <option value="">The server's platform key</option>
-        </select>
+        <CredentialPicker id={id} schema={raw} value={shown} onChange={onChange} describedBy={describedBy} className={inputClass} />
       );
       break;
     default:

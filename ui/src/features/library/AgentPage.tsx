@@ -56,7 +56,14 @@ export function AgentPage() {
   };
   const testHook = async (h: Webhook) => {
     try {
-      const res = await fetch(new URL(h.url).pathname, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ test: true }) });
+      // As an outside caller sends it: without this browser's session (the URL is the only
+      // credential), which also keeps the session's CSRF check out of it.
+      const res = await fetch(new URL(h.url).pathname, {
+        method: "POST",
+        credentials: "omit",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ test: true }),
+      });
       const body = await res.json();
       if (!res.ok) throw new Error(body?.error?.message ?? `${res.status}`);
       toast.info("Test request accepted: a run started");
@@ -123,6 +130,7 @@ export function AgentPage() {
         graphId={g.id}
         version={g.version}
         inputSchema={g.input_schema}
+        credentialsSchema={g.credentials_input_schema}
         initial={runOpen ?? {}}
         onStarted={(r) => {
           setRunOpen(null);

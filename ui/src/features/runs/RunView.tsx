@@ -2,12 +2,12 @@
 //! errors with the node at fault, stop, re-run and human reviews. Needs only the run's record,
 //! so it renders after its graph was edited or deleted.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { api, errorMessage, unwrap } from "../../api/client";
-import { keys } from "../../api/queries";
+import { keys, useBlocks } from "../../api/queries";
 import { toast } from "../../components/toast";
 import type { Execution } from "../../graph/types";
-import { displayName, useCatalogue } from "../builder/catalogue";
+import { displayName } from "../builder/catalogue";
 import { StatusBadge, cost, duration, show } from "./format";
 import { startRun } from "./RunDialog";
 import type { LiveRun } from "./useLiveRun";
@@ -22,7 +22,9 @@ interface Review {
 }
 
 export function RunView({ live, onRerun }: { live: LiveRun; onRerun?: (run: Execution) => void }) {
-  const blocks = useCatalogue((s) => s.blocks);
+  // From the API, not the builder's catalogue: a run's own page opens without the builder.
+  const catalogue = useBlocks();
+  const blocks = useMemo(() => new Map((catalogue.data ?? []).map((b) => [b.id, b])), [catalogue.data]);
   const client = useQueryClient();
   const { run, status, nodes, outputs } = live;
   const reviews = useQuery({

@@ -1,7 +1,11 @@
 //! `/settings/*`: a tab bar over the settings pages, each with its own URL.
 import { NavLink, Outlet } from "react-router";
 
-const TABS = [{ to: "/settings/profile", label: "Profile" }];
+const TABS = [
+  { to: "/settings/profile", label: "Profile" },
+  { to: "/settings/credentials", label: "Credentials" },
+  { to: "/settings/api-keys", label: "API keys" },
+];
 
 export function SettingsPage() {
   return (

@@ -1,13 +1,15 @@
 //! `/api/auth/oidc`: sign-in through the configured OpenID Connect issuer (`crate::oidc` does
 //! the protocol: PKCE, nonce, single-use state, ID token checks). `login` redirects the browser
-//! to the issuer; `callback` takes the code back and answers a session like `/api/auth/login`.
+//! to the issuer; `callback` takes the code back and answers a session like `/api/auth/login`,
+//! or, for a sign-in the web app started with `?session=cookie`, sets the session cookies and
+//! sends the browser back to the app.
 //! The identity is found by its link (issuer and subject), else linked to the account with its
 //! verified email, else (when `create_accounts` is on) given a new account.
 
 use agentry_store::entity::user;
 use agentry_store::{AuditAction, NewAccount};
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -16,6 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::session::{SessionInfo, SessionKind, answer, hash};
 use crate::AppState;
 use crate::audit::Audit;
+use crate::auth::middleware::cookie;
 use crate::auth::{Role, secret};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::extract::Query;
@@ -57,15 +60,46 @@ fn provider(state: &AppState) -> ApiResult<&OidcProvider> {
         .ok_or_else(|| OidcError::NotConfigured.into())
 }
 
+/// Remembers, between `login` and `callback`, that the web app asked for a cookie session.
+/// It only chooses how the session is handed over; the sign-in itself is bound to the state
+/// and PKCE verifier. `Lax`, since the issuer's redirect back is a cross-site navigation.
+const MODE_COOKIE: &str = "agentry_oidc_session";
+const MODE_COOKIE_PATH: &str = "/api/auth/oidc";
+
+/// How the finished sign-in is handed over.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LoginParams {
+    /// `cookie`: the callback sets the session cookies and redirects to the app (`/`);
+    /// `token` (default): the callback answers the session as JSON.
+    session: Option<SessionKind>,
+}
+
 /// Starts a sign-in at the issuer: answers 303 to its authorization page.
-#[utoipa::path(get, path = "/api/auth/oidc/login", tag = "auth",
+#[utoipa::path(get, path = "/api/auth/oidc/login", tag = "auth", params(LoginParams),
     responses((status = 303, description = "to the identity provider"),
               (status = 404, description = "OIDC is not configured", body = crate::error::ErrorEnvelope)))]
-async fn oidc_login(State(state): State<AppState>) -> ApiResult<Response> {
+async fn oidc_login(
+    State(state): State<AppState>,
+    Query(params): Query<LoginParams>,
+) -> ApiResult<Response> {
     let provider = provider(&state)?;
     let url = provider.begin(state.engine.store()).await?;
     let location = HeaderValue::from_str(&url).map_err(ApiError::internal)?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
+    let mode = match params.session.unwrap_or_default() {
+        SessionKind::Cookie => format!(
+            "{MODE_COOKIE}=cookie; HttpOnly; SameSite=Lax; Path={MODE_COOKIE_PATH}; Max-Age=900"
+        ),
+        SessionKind::Token => {
+            format!("{MODE_COOKIE}=; HttpOnly; SameSite=Lax; Path={MODE_COOKIE_PATH}; Max-Age=0")
+        }
+    };
+    let mode = HeaderValue::from_str(&mode).map_err(ApiError::internal)?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location), (header::SET_COOKIE, mode)],
+    )
+        .into_response())
 }
 
 /// What the issuer sends the browser back with.
@@ -81,13 +115,19 @@ pub struct CallbackParams {
 /// Ends a sign-in: exchanges the code, checks the ID token, and answers a session.
 #[utoipa::path(get, path = "/api/auth/oidc/callback", tag = "auth", params(CallbackParams),
     responses((status = 200, description = "a session", body = SessionInfo),
+              (status = 303, description = "a sign-in started with `session=cookie`: the session cookies are set, and the browser goes to the app"),
               (status = 400, description = "unknown state, refused code or invalid ID token", body = crate::error::ErrorEnvelope),
               (status = 403, description = "no account has this email", body = crate::error::ErrorEnvelope)))]
 async fn oidc_callback(
     State(state): State<AppState>,
     ip: ClientIp,
+    headers: HeaderMap,
     Query(params): Query<CallbackParams>,
 ) -> ApiResult<Response> {
+    let kind = match cookie(&headers, MODE_COOKIE) {
+        Some("cookie") => SessionKind::Cookie,
+        _ => SessionKind::Token,
+    };
     let provider = provider(&state)?;
     let accounts = state.accounts()?;
     if let Some(error) = params.error {
@@ -120,7 +160,20 @@ async fn oidc_callback(
         .from_ip(ip)
         .detail("via", "oidc");
     state.audit().record(audit).await;
-    answer(accounts, &user, SessionKind::Token).await
+    let mut session = answer(accounts, &user, kind).await?;
+    if kind == SessionKind::Cookie {
+        // The cookies are set; the browser goes back to the app, signed in.
+        *session.status_mut() = StatusCode::SEE_OTHER;
+        let headers = session.headers_mut();
+        headers.insert(header::LOCATION, HeaderValue::from_static("/"));
+        let spent =
+            format!("{MODE_COOKIE}=; HttpOnly; SameSite=Lax; Path={MODE_COOKIE_PATH}; Max-Age=0");
+        headers.append(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&spent).map_err(ApiError::internal)?,
+        );
+    }
+    Ok(session)
 }
 
 /// The account of a verified identity: linked before, linked now by email, or created.

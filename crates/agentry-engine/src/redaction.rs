@@ -1,0 +1,78 @@
+//! Redaction for chosen graphs (`Config::redact_graphs`): what a run of such a graph makes
+//! durable keeps its shape — every node execution, status, output row and event is still
+//! written, so counts and histories stay right — but each node input and output value is
+//! replaced by the string "redacted". The run routes the real values in memory; only the
+//! stored copy is redacted, at the one place a run hands its batch to the writer.
+//!
+//! A redacted run taken over by another worker resumes with the stored (redacted) outputs of
+//! the nodes that had completed.
+
+use agentry_store::Batch;
+use serde_json::Value;
+
+/// What a redacted value reads as, in the store and through the API.
+pub const REDACTED: &str = "redacted";
+
+/// Replaces node inputs, output values and the values carried by stored events.
+pub(crate) fn redact_node_data(batch: &mut Batch) {
+    for node in &mut batch.nodes {
+        node.input_data = Value::String(REDACTED.into());
+    }
+    for output in &mut batch.outputs {
+        output.data = Value::String(REDACTED.into());
+    }
+    for event in &mut batch.events {
+        redact_event_values(&mut event.data);
+    }
+}
+
+/// An event's `value` fields (node and graph outputs), wherever the serialized event nests them.
+fn redact_event_values(data: &mut Value) {
+    match data {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "value" {
+                    *value = Value::String(REDACTED.into());
+                } else {
+                    redact_event_values(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_event_values),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use agentry_store::{EventRow, OutputRow};
+    use serde_json::json;
+
+    #[test]
+    fn values_are_redacted_and_rows_kept() {
+        let mut batch = Batch::default();
+        batch.outputs.push(OutputRow {
+            node_exec_id: "n".into(),
+            graph_exec_id: "r".into(),
+            user_id: "u".into(),
+            name: "result".into(),
+            data: json!({"secret": 42}),
+            seq: 0,
+        });
+        batch.events.push(EventRow {
+            graph_exec_id: "r".into(),
+            user_id: "u".into(),
+            seq: 1,
+            data: json!({"type": "node_output", "pin": "result", "value": 42, "node_id": "a"}),
+        });
+        redact_node_data(&mut batch);
+        assert_eq!(batch.outputs.len(), 1);
+        assert_eq!(batch.outputs[0].data, json!("redacted"));
+        assert_eq!(batch.outputs[0].name, "result");
+        assert_eq!(
+            batch.events[0].data,
+            json!({"type": "node_output", "pin": "result", "value": "redacted", "node_id": "a"})
+        );
+    }
+}
