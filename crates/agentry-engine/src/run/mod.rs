@@ -5,7 +5,8 @@
 //! batches commit in the order they were handed over, so a node's completion is never durable
 //! before the completions whose values it consumed. A pure node (`Effect::Pure`) starts at once
 //! on values not yet committed; a node that touches the world starts only once the batch
-//! holding its inputs has committed. Nothing leaves the process before its commit: events are
+//! holding its inputs has committed (so does every node when credits are on: its balance check
+//! reads the committed ledger). Nothing leaves the process before its commit: events are
 //! published, tool results answered and the run's end reported only after theirs.
 
 use std::collections::{HashMap, VecDeque};
@@ -526,13 +527,21 @@ impl Run {
                 edge.is_static,
             );
             for received in ready {
-                if self.replaying || sink.block.info.effect == Effect::Pure {
+                if self.replaying || self.starts_uncommitted(sink) {
                     self.dispatch(edge.sink, received);
                 } else {
                     self.held.push((edge.sink, received));
                 }
             }
         }
+    }
+
+    /// Whether `node` may start on values not yet committed: pure, and no credit balance to
+    /// gate it. With credits on, a node's balance check reads the committed ledger, which holds
+    /// the charges of the nodes before it only once their ends (the batches carrying its
+    /// inputs) have committed; so every node waits for its inputs' commit, as before issue 10.
+    fn starts_uncommitted(&self, node: &crate::plan::PlanNode) -> bool {
+        node.block.info.effect == Effect::Pure && self.spec.credits.is_none()
     }
 
     /// Hands the batch, with the events it makes true, to the committer without waiting; what
