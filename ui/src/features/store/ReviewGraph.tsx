@@ -20,7 +20,9 @@ export function ReviewGraph({ graph }: { graph: object }) {
   const flow = useMemo(() => (catalogue.size ? toFlow(graph as ApiGraph, catalogue) : null), [graph, catalogue]);
   if (!flow) return <p role="status">Loading the blocks…</p>;
   return (
-    <fieldset disabled className="h-[28rem] w-full rounded-md border border-neutral-200 dark:border-neutral-700" aria-label="The submitted graph, read-only" data-testid="review-graph">
+    <fieldset disabled className="m-0 min-w-0 rounded-md border border-neutral-200 p-0 dark:border-neutral-700" aria-label="The submitted graph, read-only" data-testid="review-graph">
+      {/* A fieldset's children cannot take a percentage of its height: the canvas gets its own. */}
+      <div className="h-[28rem] w-full">
       <ReactFlowProvider>
         <ReactFlow
           nodes={flow.nodes}
@@ -38,6 +40,7 @@ export function ReviewGraph({ graph }: { graph: object }) {
           <Controls showInteractive={false} />
         </ReactFlow>
       </ReactFlowProvider>
+      </div>
     </fieldset>
   );
 }

@@ -82,7 +82,7 @@ export function StorePage() {
       {listings.error && <p role="alert" className="text-red-700 dark:text-red-300">{errorMessage(listings.error)}</p>}
       {listings.data && (
         <>
-          {q && <p className="text-sm" aria-live="polite">{listings.data.pagination.total_items} agents match “{q}”.</p>}
+          {q && <p className="text-sm" aria-live="polite">{listings.data.pagination.total_items} {listings.data.pagination.total_items === 1 ? "agent matches" : "agents match"} “{q}”.</p>}
           <ListingGrid agents={listings.data.agents} empty={q ? "No agent matches: try other words." : "No agents are published yet: submit one of yours."} />
           <Pager pagination={listings.data.pagination} onPage={(p) => set({ page: String(p) })} />
         </>

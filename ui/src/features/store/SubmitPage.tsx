@@ -9,6 +9,7 @@ import { api, errorMessage, unwrap } from "../../api/client";
 import { useGraphs, useVersions } from "../../api/queries";
 import { Progress } from "../../components/Progress";
 import { FormError } from "../auth/AuthForm";
+import { CreatorProfileForm, useStoreProfile } from "./CreatorProfile";
 import { CATEGORIES, uploadImage } from "./storeApi";
 
 const slugOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
@@ -23,6 +24,22 @@ function Field({ id, label, children }: { id: string; label: string; children: R
 }
 
 export function SubmitPage() {
+  const profile = useStoreProfile();
+  if (profile.isLoading) return <Progress className="p-4" label="Loading your creator profile…" />;
+  if (profile.error) return <p role="alert" className="p-4">{errorMessage(profile.error)}</p>;
+  if (!profile.data) {
+    return (
+      <div className="mx-auto flex max-w-2xl flex-col gap-3 p-4">
+        <h1 className="text-xl font-semibold">Submit an agent to the store</h1>
+        <p className="text-sm">The store lists agents under their creator's username: make your creator profile first.</p>
+        <CreatorProfileForm />
+      </div>
+    );
+  }
+  return <SubmitForm />;
+}
+
+function SubmitForm() {
   const graphs = useGraphs();
   const navigate = useNavigate();
   const client = useQueryClient();
