@@ -232,7 +232,10 @@ export const scenarios = {
     await page.goto(`${server.url}/build/${graph.id}`);
     await page.getByText("Saved · version 1").waitFor();
     await page.waitForFunction(() => document.querySelectorAll(".react-flow__node").length >= 300);
+    // The "Drawing 300 nodes…" bar goes once the canvas has drawn them and fitted the view.
+    await page.getByTestId("progress").waitFor({ state: "detached" });
     const firstLoad = Date.now() - t0;
+    await page.waitForTimeout(200);
     await shot(page, "builder-300");
     // Zoom in to a working scale: about a dozen nodes on screen, as a person edits.
     await page.evaluate(() => document.querySelector(".react-flow__pane"));

@@ -69,6 +69,9 @@ export const storeScenarios = {
     await images.setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not an image") });
     await creator.getByTestId("image-error").getByText("not a PNG, JPEG, GIF or WebP").waitFor();
     creator.forgive(415);
+    await images.setInputFiles({ name: "huge.png", mimeType: "image/png", buffer: Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]) });
+    await creator.getByTestId("image-error").getByText(/huge\.png: the image is \d+ bytes; at most \d+ are accepted/).waitFor();
+    creator.forgive(413);
     await images.setInputFiles({ name: "shot.png", mimeType: "image/png", buffer: PNG });
     await creator.getByRole("img", { name: "uploaded" }).waitFor();
     await shot(creator, "store-submit");
@@ -125,6 +128,11 @@ export const storeScenarios = {
     await dialog.getByRole("button", { name: "Start run" }).click();
     await runner.waitForURL(/\/runs\/[0-9a-f-]+\?graph=/);
     await output(runner, "greeting").getByText("Hello Ada!").waitFor({ timeout: 20000 });
+    // The library lists it under "From the store", runnable from there too.
+    await runner.goto("/");
+    const shelf = runner.getByTestId("store-agent").filter({ hasText: "Polyglot greeter" });
+    await shelf.getByText("follows updates").waitFor();
+    await assertAccessible(runner, "the library with a store agent");
     runner.assertQuiet();
 
     // The creator's page lists it; the store and a listing work at 360 px.
@@ -211,7 +219,7 @@ export const storeScenarios = {
       await page.goto("/settings/profile");
       await page.getByRole("link", { name: "Credits" }).click();
       await page.getByTestId("balance").getByText("0 credits").waitFor();
-      await page.getByLabel("Account").selectOption({ label: FIRST_USER.email });
+      await page.getByLabel("Account", { exact: true }).selectOption({ label: FIRST_USER.email });
       await page.getByLabel("Credits", { exact: true }).fill("2500");
       await page.getByLabel("Why").fill("welcome grant");
       await page.getByRole("button", { name: "Grant" }).click();

@@ -1,7 +1,7 @@
 //! The one node component for every block: header, typed pins (nested ones with add/remove),
 //! the inputs' widgets, validation errors and the live run's status and outputs.
 import { memo, useCallback, useState } from "react";
-import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
 import type { BlockNode as BlockNodeType } from "../../graph/convert";
 import {
   DICT,
@@ -18,12 +18,6 @@ import {
 import { SchemaField } from "./SchemaField";
 import { categoryColour, displayName, useCatalogue } from "./catalogue";
 import { useBuilder } from "./store";
-
-// Below this zoom a widget is a few pixels tall and cannot be used: the node draws a quiet
-// placeholder of the widget's height instead, which makes the first view of a big graph (fitted,
-// so far out) several times cheaper to draw. Zooming in draws the widgets.
-const WIDGET_ZOOM = 0.45;
-const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < WIDGET_ZOOM;
 
 const STATUS_BORDER: Record<string, string> = {
   QUEUED: "border-neutral-400",
@@ -78,7 +72,6 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
   const setValue = useBuilder((s) => s.setValue);
   const addPin = useBuilder((s) => s.addPin);
   const removePin = useBuilder((s) => s.removePin);
-  const far = useStore(zoomedOut);
   const [advanced, setAdvanced] = useState(false);
   const [showOutputs, setShowOutputs] = useState(false);
 
@@ -146,9 +139,6 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
         ))}
         {!linked.has(p.name) && (!p.advanced || advanced) && (
           <div className="ml-3 mt-0.5">
-            {far ? (
-              <div aria-hidden className="h-7 rounded-md bg-neutral-100 dark:bg-neutral-700" />
-            ) : (
             <SchemaField
               name={p.name}
               schema={p.schema}
@@ -157,7 +147,6 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
               error={errors?.[p.name]}
               hideLabel
             />
-            )}
           </div>
         )}
         {linked.has(p.name) && errors?.[p.name] && (

@@ -47,6 +47,8 @@ function Builder() {
   const [saving, setSaving] = useState(false);
   // What a long operation (drawing a big graph, importing a file) is doing; null when idle.
   const [busy, setBusy] = useState<string | null>(null);
+  // Set while a big graph is about to be drawn: the canvas waits for it, the label shows.
+  const [drawing, setDrawing] = useState<string | null>(null);
   const [runOpen, setRunOpen] = useState(false);
   const [panel, setPanel] = useState<"versions" | "help" | null>(null);
   const [paletteOpen, setPaletteOpen] = useState(() => window.innerWidth >= 640);
@@ -76,16 +78,15 @@ function Builder() {
       const draw = () => {
         useBuilder.getState().load({ id: g.id, version: g.version, name: g.name, description: g.description }, toFlow(g, catalogue));
         setRunSchema(g);
-        requestAnimationFrame(() => {
-          flow.fitView({ maxZoom: 1 });
-          setBusy(null);
-        });
+        // The canvas mounts with every node in this same render, as React Flow's fit expects.
+        setDrawing(null);
+        requestAnimationFrame(() => flow.fitView({ maxZoom: 1 }));
       };
       if (g.nodes.length < 50) {
         draw();
       } else {
         // Say what happens first: the label is painted before the canvas takes the frame.
-        setBusy(`Drawing ${g.nodes.length} nodes and ${g.links.length} links…`);
+        setDrawing(`Drawing ${g.nodes.length} nodes and ${g.links.length} links…`);
         requestAnimationFrame(() => setTimeout(draw));
       }
     }
@@ -260,6 +261,8 @@ function Builder() {
             <Progress className="p-4" label="Loading the blocks…" />
           ) : graphId && graph.isLoading ? (
             <Progress className="p-4" label="Fetching the agent…" />
+          ) : drawing ? (
+            <Progress className="p-4" label={drawing} />
           ) : (
             <Canvas />
           )}

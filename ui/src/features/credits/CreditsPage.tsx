@@ -127,7 +127,7 @@ export function CreditsPage() {
                       {t.usage_execution_id ? (
                         <Link className="underline" to={`/runs/${t.usage_execution_id}`}>run {t.usage_execution_id.slice(0, 8)}</Link>
                       ) : (
-                        String((t.extra_data as { comments?: string }).comments ?? "")
+                        String((t.extra_data as { reason?: string }).reason ?? "")
                       )}
                     </td>
                   </tr>

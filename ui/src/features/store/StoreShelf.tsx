@@ -1,0 +1,80 @@
+//! The library's store agents (`/api/library/agents`): referenced, not copied — each says
+//! whether it follows updates or stays on a version, flags a waiting update, a newer version
+//! that asks for more, and a take-down; runs through the library route with the runner's own
+//! credentials; removes.
+import { useState } from "react";
+import { useNavigate } from "react-router";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, errorMessage, unwrap } from "../../api/client";
+import type { components } from "../../api/schema";
+import { toast } from "../../components/toast";
+import type { Execution } from "../../graph/types";
+import { RunDialog } from "../runs/RunDialog";
+
+type LibraryAgent = components["schemas"]["LibraryAgent"];
+
+export function useLibraryAgents() {
+  return useQuery({
+    queryKey: ["library"],
+    queryFn: async () =>
+      (await unwrap(api.GET("/api/library/agents", { params: { query: { page: 1, page_size: 100 } } as never }))) as unknown as components["schemas"]["LibraryAgentResponse"],
+  });
+}
+
+export function StoreShelf() {
+  const agents = useLibraryAgents();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [running, setRunning] = useState<LibraryAgent | null>(null);
+  const fromStore = (agents.data?.agents ?? []).filter((a) => !a.is_created_by_user);
+  if (!fromStore.length) return null;
+  const remove = async (a: LibraryAgent) => {
+    try {
+      await unwrap(api.DELETE("/api/library/agents/{library_agent_id}", { params: { path: { library_agent_id: a.id } } }));
+      await client.invalidateQueries({ queryKey: ["library"] });
+    } catch (e) {
+      toast.error(errorMessage(e));
+    }
+  };
+  return (
+    <section aria-label="From the store" className="flex flex-col gap-2">
+      <h2 className="font-semibold">From the store</h2>
+      <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
+        {fromStore.map((a) => (
+          <li key={a.id} className="flex flex-col gap-1 rounded-lg border border-neutral-200 bg-white p-3 text-sm dark:border-neutral-700 dark:bg-neutral-800" data-testid="store-agent">
+            <strong>{a.name}</strong>
+            <span className="text-neutral-600 dark:text-neutral-400">
+              {a.auto_update_version ? "follows updates" : `stays on version ${a.graph_version}`}
+            </span>
+            {a.update_available && <span className="text-indigo-800 dark:text-indigo-300">A newer version is published.</span>}
+            {a.permissions_increased && <span className="text-amber-800 dark:text-amber-300">The newest version asks for more than before.</span>}
+            {!a.can_access_graph && <span className="text-red-700 dark:text-red-300">Taken down: it can no longer run.</span>}
+            <div className="mt-auto flex gap-2">
+              <button type="button" className="btn" disabled={!a.can_access_graph} onClick={() => setRunning(a)}>Run</button>
+              <button type="button" className="btn-ghost" onClick={() => void remove(a)}>Remove</button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {running && (
+        <RunDialog
+          open
+          onClose={() => setRunning(null)}
+          graphId={running.graph_id}
+          version={running.graph_version}
+          inputSchema={running.input_schema as never}
+          credentialsSchema={running.credentials_input_schema as never}
+          start={async (inputs, credentials_inputs) =>
+            (await unwrap(
+              api.POST("/api/library/agents/{library_agent_id}/execute", {
+                params: { path: { library_agent_id: running.id } },
+                body: { inputs, credentials_inputs } as never,
+              }),
+            )) as unknown as Execution
+          }
+          onStarted={(r) => navigate(`/runs/${r.id}?graph=${r.graph_id}`)}
+        />
+      )}
+    </section>
+  );
+}
