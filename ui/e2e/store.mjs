@@ -226,7 +226,7 @@ export const storeScenarios = {
       await page.getByTestId("balance").getByText("2500 credits").waitFor();
       const ledger = page.getByTestId("ledger");
       await ledger.getByText("welcome grant").waitFor();
-      await ledger.getByText("GRANT").waitFor();
+      await ledger.getByRole("cell", { name: "GRANT", exact: true }).waitFor();
       await shot(page, "credits");
       await assertAccessible(page, "the credits page");
       page.assertQuiet();
