@@ -32,7 +32,8 @@ export function SharedRunPage() {
     retry: false,
   });
   return (
-    <main className="mx-auto flex min-h-dvh max-w-3xl flex-col gap-4 bg-neutral-100 p-4 text-neutral-900 dark:bg-neutral-950 dark:text-neutral-100">
+    <div className="min-h-dvh bg-neutral-100 text-neutral-900 dark:bg-neutral-950 dark:text-neutral-100">
+    <main className="mx-auto flex max-w-3xl flex-col gap-4 p-4">
       <p className="text-sm font-bold text-indigo-700 dark:text-indigo-300">Agentry · shared run</p>
       {shared.isLoading && <p role="status">Loading…</p>}
       {shared.error && (
@@ -52,5 +53,6 @@ export function SharedRunPage() {
         </>
       )}
     </main>
+    </div>
   );
 }

@@ -28,6 +28,14 @@ export function StoreShelf() {
   const [running, setRunning] = useState<LibraryAgent | null>(null);
   const fromStore = (agents.data?.agents ?? []).filter((a) => !a.is_created_by_user);
   if (!fromStore.length) return null;
+  const update = async (a: LibraryAgent, body: components["schemas"]["LibraryAgentUpdate"]) => {
+    try {
+      await unwrap(api.PATCH("/api/library/agents/{library_agent_id}", { params: { path: { library_agent_id: a.id } }, body }));
+      await client.invalidateQueries({ queryKey: ["library"] });
+    } catch (e) {
+      toast.error(errorMessage(e));
+    }
+  };
   const remove = async (a: LibraryAgent) => {
     try {
       await unwrap(api.DELETE("/api/library/agents/{library_agent_id}", { params: { path: { library_agent_id: a.id } } }));
@@ -49,8 +57,14 @@ export function StoreShelf() {
             {a.update_available && <span className="text-indigo-800 dark:text-indigo-300">A newer version is published.</span>}
             {a.permissions_increased && <span className="text-amber-800 dark:text-amber-300">The newest version asks for more than before.</span>}
             {!a.can_access_graph && <span className="text-red-700 dark:text-red-300">Taken down: it can no longer run.</span>}
-            <div className="mt-auto flex gap-2">
+            <div className="mt-auto flex flex-wrap gap-2">
               <button type="button" className="btn" disabled={!a.can_access_graph} onClick={() => setRunning(a)}>Run</button>
+              <button type="button" className="btn-ghost" aria-pressed={a.is_favorite} aria-label={`favourite ${a.name}`} onClick={() => void update(a, { is_favorite: !a.is_favorite })}>
+                {a.is_favorite ? "★" : "☆"}
+              </button>
+              <button type="button" className="btn-ghost" onClick={() => void update(a, { auto_update_version: !a.auto_update_version })}>
+                {a.auto_update_version ? "Stay on this version" : "Follow updates"}
+              </button>
               <button type="button" className="btn-ghost" onClick={() => void remove(a)}>Remove</button>
             </div>
           </li>

@@ -1,11 +1,12 @@
 //! `/store/submissions`: the user's submissions with their status and the reviewer's comment;
-//! a pending one can be edited or withdrawn.
+//! a pending one can be edited or withdrawn; the creator profile is edited here too.
 import { useState } from "react";
 import { Link } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, errorMessage, unwrap } from "../../api/client";
 import { Progress } from "../../components/Progress";
 import { toast } from "../../components/toast";
+import { CreatorProfileForm } from "./CreatorProfile";
 import { PermissionsSummary } from "./Permissions";
 import { useMySubmissions, type Submission } from "./storeApi";
 
@@ -79,12 +80,18 @@ function Row({ s }: { s: Submission }) {
 
 export function SubmissionsPage() {
   const subs = useMySubmissions();
+  const [profileOpen, setProfileOpen] = useState(false);
   return (
     <div className="mx-auto flex max-w-3xl flex-col gap-3 p-4">
       <div className="flex flex-wrap items-center gap-2">
         <h1 className="text-xl font-semibold">My submissions</h1>
         <Link className="btn-primary ml-auto" to="/store/submit">Submit an agent</Link>
       </div>
+      {/* Asked for when opened: a user without a profile gets a 404 for it. */}
+      <details onToggle={(e) => setProfileOpen((e.target as HTMLDetailsElement).open)}>
+        <summary className="cursor-pointer text-sm">Your creator profile</summary>
+        {profileOpen && <CreatorProfileForm />}
+      </details>
       {subs.isLoading && <Progress label="Loading your submissions…" />}
       {subs.error && <p role="alert">{errorMessage(subs.error)}</p>}
       {subs.data && subs.data.submissions.length === 0 && <p className="text-sm">Nothing submitted yet.</p>}
