@@ -132,6 +132,7 @@ export const storeScenarios = {
     await runner.goto("/");
     const shelf = runner.getByTestId("store-agent").filter({ hasText: "Polyglot greeter" });
     await shelf.getByText("follows updates").waitFor();
+    await shelf.getByText("Needs no credentials.").waitFor();
     await assertAccessible(runner, "the library with a store agent");
     runner.assertQuiet();
 

@@ -54,6 +54,7 @@ export function StoreShelf() {
             <span className="text-neutral-600 dark:text-neutral-400">
               {a.auto_update_version ? "follows updates" : `stays on version ${a.graph_version}`}
             </span>
+            <CredentialsNeeded schema={a.credentials_input_schema} />
             {a.update_available && <span className="text-indigo-800 dark:text-indigo-300">A newer version is published.</span>}
             {a.permissions_increased && <span className="text-amber-800 dark:text-amber-300">The newest version asks for more than before.</span>}
             {!a.can_access_graph && <span className="text-red-700 dark:text-red-300">Taken down: it can no longer run.</span>}
@@ -91,4 +92,12 @@ export function StoreShelf() {
       )}
     </section>
   );
+}
+
+/** Which of the runner's own credentials the agent needs before it can run. */
+function CredentialsNeeded({ schema }: { schema: unknown }) {
+  const fields = Object.values((schema as { properties?: Record<string, { credentials_provider?: string[]; title?: string }> })?.properties ?? {});
+  if (!fields.length) return <span className="text-neutral-600 dark:text-neutral-400">Needs no credentials.</span>;
+  const names = fields.map((f) => f.credentials_provider?.join(" or ") ?? f.title ?? "a credential");
+  return <span>Needs your credentials for {names.join(", ")}.</span>;
 }
