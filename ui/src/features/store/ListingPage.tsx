@@ -11,6 +11,7 @@ import { toast } from "../../components/toast";
 import type { Execution } from "../../graph/types";
 import { RunDialog } from "../runs/RunDialog";
 import { PermissionsSummary } from "./Permissions";
+import { useLibraryAgents } from "./StoreShelf";
 import { useListing } from "./storeApi";
 import type { components } from "../../api/schema";
 
@@ -22,7 +23,8 @@ export function ListingPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [follow, setFollow] = useState(true);
-  const [added, setAdded] = useState<LibraryAgent | null>(null);
+  const [justAdded, setAdded] = useState<LibraryAgent | null>(null);
+  const library = useLibraryAgents();
   const [busy, setBusy] = useState<string | null>(null);
   const [runOpen, setRunOpen] = useState(false);
   const [score, setScore] = useState(5);
@@ -30,6 +32,8 @@ export function ListingPage() {
   if (listing.isLoading) return <Progress className="p-4" label="Loading the agent…" />;
   if (listing.error) return <p role="alert" className="p-4">{errorMessage(listing.error)}</p>;
   const a = listing.data!;
+  // Already in the library (an earlier visit): say so rather than offer to add it twice.
+  const added = justAdded ?? library.data?.agents.find((x) => x.store_listing_version_id === a.store_listing_version_id) ?? null;
 
   const add = async (autoUpdate: boolean) => {
     const agent = await unwrap(
