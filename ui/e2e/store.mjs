@@ -181,6 +181,39 @@ export const storeScenarios = {
     await creator.context().close();
   },
 
+  async "store: a pending submission withdrawn; an approved one taken down, and the library says so"({ browser }) {
+    const creator = await pageAs(browser, CREATOR);
+    await creator.request.fetch("/api/store/profile", { method: "POST", data: { username: "greeter-works", name: "Greeter Works" }, headers: { "X-CSRF-Token": (await creator.context().cookies()).find((c) => c.name === "agentry_csrf")?.value ?? "" } });
+    const draft = await saveGreeter(creator, "Second thoughts");
+    await apiCall(creator, "POST", "/api/store/submissions", { agent_id: draft.id, agent_version: draft.version, slug: "second-thoughts", name: "Second thoughts" });
+    await creator.goto("/store/submissions");
+    const row = creator.getByTestId("submission").filter({ hasText: "Second thoughts" });
+    creator.once("dialog", (d) => d.accept());
+    await row.getByRole("button", { name: "Withdraw" }).click();
+    await row.waitFor({ state: "detached" });
+
+    const graph = await saveGreeter(creator, "Short-lived greeter");
+    const sub = await apiCall(creator, "POST", "/api/store/submissions", { agent_id: graph.id, agent_version: graph.version, slug: "short-lived-greeter", name: "Short-lived greeter" });
+    const admin = await watchedPage(browser);
+    await apiCall(admin, "POST", `/api/store/admin/submissions/${sub.store_listing_version_id}/review`, { is_approved: true });
+    const runner = await pageAs(browser, RUNNER);
+    await apiCall(runner, "POST", "/api/library/agents", { store_listing_version_id: sub.store_listing_version_id });
+    await admin.goto(`/admin/reviews/${sub.store_listing_version_id}`);
+    await admin.getByLabel("Reason to take it down").fill("Impersonates another creator.");
+    await admin.getByRole("button", { name: "Take down" }).click();
+    await admin.getByText("Taken down: Impersonates another creator.").waitFor();
+    await runner.goto("/");
+    const shelf = runner.getByTestId("store-agent").filter({ hasText: "Short-lived greeter" });
+    await shelf.getByText("Taken down: it can no longer run.").waitFor();
+    assert(await shelf.getByRole("button", { name: "Run" }).isDisabled(), "a taken-down agent cannot be run");
+    await creator.goto("/store/submissions");
+    await creator.getByTestId("submission").filter({ hasText: "Short-lived greeter" }).getByText("Impersonates another creator.").waitFor();
+    for (const p of [creator, admin, runner]) {
+      p.assertQuiet();
+      await p.context().close();
+    }
+  },
+
   async "a shared run: its link shows the outputs, and is dead once revoked"({ browser }) {
     const page = await watchedPage(browser);
     const graph = await saveGreeter(page, "Shared greeter");
