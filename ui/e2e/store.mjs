@@ -133,6 +133,20 @@ export const storeScenarios = {
     const shelf = runner.getByTestId("store-agent").filter({ hasText: "Polyglot greeter" });
     await shelf.getByText("follows updates").waitFor();
     await shelf.getByText("Needs no credentials.").waitFor();
+    // Folders, favourites and archive live on the server's library record.
+    runner.once("dialog", (d) => d.accept("Greeters"));
+    await runner.getByRole("button", { name: "New folder" }).click();
+    await runner.getByLabel("Folder", { exact: true }).locator("option", { hasText: "Greeters" }).waitFor({ state: "attached" });
+    await shelf.getByLabel("Folder of Polyglot greeter").selectOption({ label: "Greeters" });
+    await runner.getByLabel("Folder", { exact: true }).selectOption({ label: "Greeters" });
+    await shelf.getByRole("button", { name: "favourite Polyglot greeter" }).click();
+    await shelf.locator('[aria-pressed="true"]').waitFor();
+    await shelf.getByRole("button", { name: "Archive" }).click();
+    await shelf.waitFor({ state: "detached" });
+    await runner.getByRole("region", { name: "From the store" }).getByLabel("Archived").check();
+    await shelf.getByRole("button", { name: "Unarchive" }).click();
+    await runner.getByRole("region", { name: "From the store" }).getByLabel("Archived").uncheck();
+    await shelf.getByText("follows updates").waitFor();
     await assertAccessible(runner, "the library with a store agent");
     runner.assertQuiet();
 

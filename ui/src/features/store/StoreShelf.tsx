@@ -1,7 +1,7 @@
 //! The library's store agents (`/api/library/agents`): referenced, not copied — each says
 //! whether it follows updates or stays on a version, flags a waiting update, a newer version
 //! that asks for more, and a take-down; runs through the library route with the runner's own
-//! credentials; removes.
+//! credentials; favourites, folders, archive; removes.
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -17,17 +17,38 @@ export function useLibraryAgents() {
   return useQuery({
     queryKey: ["library"],
     queryFn: async () =>
-      (await unwrap(api.GET("/api/library/agents", { params: { query: { page: 1, page_size: 100 } } as never }))) as unknown as components["schemas"]["LibraryAgentResponse"],
+      (await unwrap(api.GET("/api/library/agents", { params: { query: { page: 1, page_size: 100, include_archived: true } } as never }))) as unknown as components["schemas"]["LibraryAgentResponse"],
   });
+}
+
+function useFolders() {
+  return useQuery({ queryKey: ["library", "folders"], queryFn: () => unwrap(api.GET("/api/library/folders")) });
 }
 
 export function StoreShelf() {
   const agents = useLibraryAgents();
+  const folders = useFolders();
   const client = useQueryClient();
   const navigate = useNavigate();
   const [running, setRunning] = useState<LibraryAgent | null>(null);
-  const fromStore = (agents.data?.agents ?? []).filter((a) => !a.is_created_by_user);
-  if (!fromStore.length) return null;
+  const [folder, setFolder] = useState("");
+  const [showArchived, setShowArchived] = useState(false);
+  const all = (agents.data?.agents ?? []).filter((a) => !a.is_created_by_user);
+  if (!all.length) return null;
+  const fromStore = all
+    .filter((a) => a.is_archived === showArchived)
+    .filter((a) => !folder || a.folder_id === folder)
+    .sort((a, b) => Number(b.is_favorite) - Number(a.is_favorite) || a.name.localeCompare(b.name));
+  const newFolder = async () => {
+    const name = window.prompt("Folder name")?.trim();
+    if (!name) return;
+    try {
+      await unwrap(api.POST("/api/library/folders", { body: { id: "", name } }));
+      await client.invalidateQueries({ queryKey: ["library", "folders"] });
+    } catch (e) {
+      toast.error(errorMessage(e));
+    }
+  };
   const update = async (a: LibraryAgent, body: components["schemas"]["LibraryAgentUpdate"]) => {
     try {
       await unwrap(api.PATCH("/api/library/agents/{library_agent_id}", { params: { path: { library_agent_id: a.id } }, body }));
@@ -46,7 +67,21 @@ export function StoreShelf() {
   };
   return (
     <section aria-label="From the store" className="flex flex-col gap-2">
-      <h2 className="font-semibold">From the store</h2>
+      <div className="flex flex-wrap items-center gap-2">
+        <h2 className="font-semibold">From the store</h2>
+        <label htmlFor="shelf-folder" className="ml-auto text-sm">Folder</label>
+        <select id="shelf-folder" className="input" value={folder} onChange={(e) => setFolder(e.target.value)}>
+          <option value="">All</option>
+          {(folders.data ?? []).map((f) => (
+            <option key={f.id} value={f.id}>{f.name}</option>
+          ))}
+        </select>
+        <button type="button" className="btn" onClick={() => void newFolder()}>New folder</button>
+        <label className="flex items-center gap-1 text-sm">
+          <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Archived
+        </label>
+      </div>
+      {fromStore.length === 0 && <p className="text-sm">None here.</p>}
       <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {fromStore.map((a) => (
           <li key={a.id} className="flex flex-col gap-1 rounded-lg border border-neutral-200 bg-white p-3 text-sm dark:border-neutral-700 dark:bg-neutral-800" data-testid="store-agent">
@@ -66,7 +101,17 @@ export function StoreShelf() {
               <button type="button" className="btn-ghost" onClick={() => void update(a, { auto_update_version: !a.auto_update_version })}>
                 {a.auto_update_version ? "Stay on this version" : "Follow updates"}
               </button>
+              <button type="button" className="btn-ghost" onClick={() => void update(a, { is_archived: !a.is_archived })}>
+                {a.is_archived ? "Unarchive" : "Archive"}
+              </button>
               <button type="button" className="btn-ghost" onClick={() => void remove(a)}>Remove</button>
+              <label htmlFor={`folder-${a.id}`} className="sr-only">Folder of {a.name}</label>
+              <select id={`folder-${a.id}`} className="input text-xs" value={a.folder_id ?? ""} onChange={(e) => void update(a, { folder_id: e.target.value })}>
+                <option value="">No folder</option>
+                {(folders.data ?? []).map((f) => (
+                  <option key={f.id} value={f.id}>{f.name}</option>
+                ))}
+              </select>
             </div>
           </li>
         ))}
