@@ -5,7 +5,7 @@ import { Background, Controls, ReactFlow, ReactFlowProvider } from "@xyflow/reac
 import { useBlocks } from "../../api/queries";
 import { toFlow } from "../../graph/convert";
 import type { ApiGraph } from "../../graph/types";
-import { BlockNode } from "../builder/BlockNode";
+import { BlockNode, ForeignLinks } from "../builder/BlockNode";
 import { useCatalogue } from "../builder/catalogue";
 
 const nodeTypes = { block: BlockNode };
@@ -23,6 +23,7 @@ export function ReviewGraph({ graph }: { graph: object }) {
     <fieldset disabled className="m-0 min-w-0 rounded-md border border-neutral-200 p-0 dark:border-neutral-700" aria-label="The submitted graph, read-only" data-testid="review-graph">
       {/* A fieldset's children cannot take a percentage of its height: the canvas gets its own. */}
       <div className="h-[28rem] w-full">
+      <ForeignLinks.Provider value={flow.edges}>
       <ReactFlowProvider>
         <ReactFlow
           nodes={flow.nodes}
@@ -40,6 +41,7 @@ export function ReviewGraph({ graph }: { graph: object }) {
           <Controls showInteractive={false} />
         </ReactFlow>
       </ReactFlowProvider>
+      </ForeignLinks.Provider>
       </div>
     </fieldset>
   );
