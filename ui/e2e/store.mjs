@@ -23,7 +23,7 @@ async function pageAs(browser, user, options = {}) {
 }
 
 /** Saves input → template → output: "Hello {{v}}!" with the input as `v`. */
-async function saveGreeter(page, name) {
+async function saveGreeter(page, name, format = "Hello {{v}}!") {
   const blocks = await apiCall(page, "GET", "/api/blocks");
   const id = (n) => blocks.find((b) => b.name === n).id;
   const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
@@ -33,7 +33,7 @@ async function saveGreeter(page, name) {
       description: "Greets whoever you name.",
       nodes: [
         { id: ids[0], block_id: id("AgentInputBlock"), input_default: { name: "topic" }, metadata: { position: { x: 0, y: 0 } } },
-        { id: ids[1], block_id: id("FillTextTemplateBlock"), input_default: { format: "Hello {{v}}!" }, metadata: { position: { x: 360, y: 0 } } },
+        { id: ids[1], block_id: id("FillTextTemplateBlock"), input_default: { format }, metadata: { position: { x: 360, y: 0 } } },
         { id: ids[2], block_id: id("AgentOutputBlock"), input_default: { name: "greeting" }, metadata: { position: { x: 720, y: 0 } } },
       ],
       links: [
@@ -128,6 +128,15 @@ export const storeScenarios = {
     await dialog.getByRole("button", { name: "Start run" }).click();
     await runner.waitForURL(/\/runs\/[0-9a-f-]+\?graph=/);
     await output(runner, "greeting").getByText("Hello Ada!").waitFor({ timeout: 20000 });
+    // One rating per user and version: a second is refused with the server's reason.
+    await runner.goBack();
+    await runner.getByLabel("Your rating").selectOption({ label: "★★★★" });
+    await runner.getByRole("button", { name: "Rate" }).click();
+    await runner.getByText("Thanks for rating it").waitFor();
+    await runner.getByText("★ 4.0").waitFor();
+    await runner.getByRole("button", { name: "Rate" }).click();
+    await runner.getByText(/already/i).waitFor();
+    runner.forgive(409);
     // The library lists it under "From the store", runnable from there too.
     await runner.goto("/");
     const shelf = runner.getByTestId("store-agent").filter({ hasText: "Polyglot greeter" });
@@ -177,6 +186,14 @@ export const storeScenarios = {
       slug: "half-baked-greeter",
       name: "Half-baked greeter",
     });
+    // A graph whose node holds a key is refused, and the form says why.
+    await saveGreeter(creator, "Leaky greeter", "sk-abcdefghijklmnopqrstuvwx");
+    await creator.goto("/store/submit");
+    await creator.getByLabel("Agent", { exact: true }).selectOption({ label: "Leaky greeter" });
+    await creator.getByLabel("Version", { exact: true }).locator("option").first().waitFor({ state: "attached" });
+    await creator.getByRole("button", { name: "Submit for review" }).click();
+    await creator.getByRole("alert").getByText("nodes of this graph hold secrets in their inputs: use credentials instead").waitFor();
+    creator.forgive(400);
     const admin = await watchedPage(browser);
     await admin.goto("/admin/reviews");
     await admin.getByRole("link", { name: "Half-baked greeter" }).click();
