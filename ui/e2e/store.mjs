@@ -170,6 +170,11 @@ export const storeScenarios = {
     const width = await phone.evaluate(() => document.documentElement.scrollWidth);
     assert(width <= 360, `the creator page fits 360 px (scroll width ${width})`);
     await shot(phone, "store-360");
+    await phone.goto("/store/greeter-works/polyglot-greeter");
+    await phone.getByTestId("permissions").waitFor();
+    const listingWidth = await phone.evaluate(() => document.documentElement.scrollWidth);
+    assert(listingWidth <= 360, `a listing fits 360 px (scroll width ${listingWidth})`);
+    await assertAccessible(phone, "a listing at 360 px");
     phone.assertQuiet();
     for (const p of [creator, runner, phone]) await p.context().close();
     void graph;
@@ -197,6 +202,11 @@ export const storeScenarios = {
     const admin = await watchedPage(browser);
     await admin.goto("/admin/reviews");
     await admin.getByRole("link", { name: "Half-baked greeter" }).click();
+    await admin.setViewportSize({ width: 360, height: 740 });
+    await admin.getByTestId("review-graph").waitFor();
+    const reviewWidth = await admin.evaluate(() => document.documentElement.scrollWidth);
+    assert(reviewWidth <= 360, `the review page fits 360 px (scroll width ${reviewWidth})`);
+    await assertAccessible(admin, "the review page at 360 px");
     await admin.getByLabel("Comment for the creator").fill("Please add a description and instructions.");
     await admin.getByLabel("Internal note (admins only)").fill("Second time this week.");
     await admin.getByRole("button", { name: "Reject" }).click();
