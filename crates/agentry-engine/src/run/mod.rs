@@ -569,7 +569,9 @@ impl Run {
                 graph_exec_id: e.graph_exec_id.clone(),
                 user_id: e.user_id.clone(),
                 seq: e.seq as i64,
-                data: serde_json::to_value(e).unwrap_or(Value::Null),
+                // Only what the event says: the rest is the row's and the run row's
+                // (`Store::events_since` puts it back).
+                data: serde_json::to_value(&e.kind).unwrap_or(Value::Null),
             })
             .collect();
         let tool_replies = std::mem::take(&mut self.tool_replies);
