@@ -239,7 +239,8 @@ impl Store {
 
     /// A stored event's `data` holds only what the event says (its kind and fields); the user,
     /// the run, its graph and the sequence number are facts of the event's row and the run's
-    /// row, written once there and put back here (rows stored before keep them; same values).
+    /// row, a node event's node and block those of its node execution's row: written once
+    /// there and put back here (rows stored before keep them; same values).
     async fn stored_events(
         &self,
         user_id: &str,
@@ -268,11 +269,45 @@ impl Store {
             .into_tuple()
             .one(&self.db)
             .await?;
+        // Node events name their execution; its node and block are the node row's.
+        let node_exec_ids: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.data.get("node_id").is_none())
+            .filter_map(|r| r.data.get("node_exec_id").and_then(Value::as_str))
+            .collect();
+        let nodes: std::collections::HashMap<String, (String, String)> = if node_exec_ids.is_empty()
+        {
+            Default::default()
+        } else {
+            use node_execution::Column as N;
+            node_execution::Entity::find()
+                .select_only()
+                .columns([N::Id, N::NodeId, N::BlockId])
+                .filter(N::GraphExecId.eq(exec_id))
+                .filter(N::UserId.eq(user_id))
+                .filter(N::Id.is_in(node_exec_ids))
+                .into_tuple::<(String, String, String)>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|(id, node_id, block_id)| (id, (node_id, block_id)))
+                .collect()
+        };
         Ok(rows
             .into_iter()
             .map(|row| {
                 let mut data = row.data;
                 if let Value::Object(fields) = &mut data {
+                    let node = fields
+                        .get("node_exec_id")
+                        .and_then(Value::as_str)
+                        .and_then(|id| nodes.get(id));
+                    if let Some((node_id, block_id)) = node {
+                        if fields.get("kind").and_then(Value::as_str) == Some("node_status") {
+                            fields.insert("block_id".into(), block_id.clone().into());
+                        }
+                        fields.insert("node_id".into(), node_id.clone().into());
+                    }
                     fields.insert("user_id".into(), row.user_id.into());
                     fields.insert("graph_exec_id".into(), row.graph_exec_id.into());
                     fields.insert("seq".into(), row.seq.into());
