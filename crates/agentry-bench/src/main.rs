@@ -34,11 +34,22 @@ async fn bench_engine() -> anyhow::Result<Bench> {
         dir.path().join("bench.db").display()
     );
     let store = Store::open(&url).await?;
+    if std::env::var_os("AGENTRY_BENCH_KEEP_DB").is_some() {
+        // For a breakdown by table afterwards (`sqlite3 FILE` with dbstat).
+        eprintln!("bench database: {}", dir.path().join("bench.db").display());
+    }
     let engine = Engine::new(
         store,
         Arc::new(agentry_blocks::registry()),
         Config::default(),
     );
+    if std::env::var_os("AGENTRY_BENCH_KEEP_DB").is_some() {
+        let _ = dir.keep();
+        return Ok(Bench {
+            engine,
+            _dir: tempfile::tempdir()?,
+        });
+    }
     Ok(Bench { engine, _dir: dir })
 }
 

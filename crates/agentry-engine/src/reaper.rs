@@ -175,7 +175,7 @@ impl Engine {
                 graph_exec_id: exec_id.to_string(),
                 user_id: row.user_id,
                 seq,
-                data: serde_json::to_value(&event).unwrap_or(Value::Null),
+                data: serde_json::to_value(&event.kind).unwrap_or(Value::Null),
             }],
             dequeue: vec![exec_id.to_string()],
             ..Batch::default()

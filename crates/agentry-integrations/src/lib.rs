@@ -33,3 +33,20 @@ pub fn register(r: &mut Registry) {
     jina::register(r);
     youtube::register(r);
 }
+
+#[cfg(test)]
+mod effect_tests {
+    use agentry_core::{Effect, Registry};
+
+    /// Every integration block calls a service: it touches the world, so the engine starts it
+    /// only on committed values (ARCHITECTURE.md, the commit order rule).
+    #[test]
+    fn every_integration_block_touches_the_world() {
+        let mut registry = Registry::new();
+        super::register(&mut registry);
+        assert!(registry.iter().count() > 0);
+        for block in registry.iter() {
+            assert_eq!(block.info.effect, Effect::World, "{}", block.info.name);
+        }
+    }
+}

@@ -221,15 +221,7 @@ impl Store {
         exec_id: &str,
         after_seq: i64,
     ) -> Result<Vec<Value>> {
-        use crate::entity::execution_event::{Column, Entity};
-        let rows = Entity::find()
-            .filter(Column::GraphExecId.eq(exec_id))
-            .filter(Column::UserId.eq(user_id))
-            .filter(Column::Seq.gt(after_seq))
-            .order_by_asc(Column::Seq)
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(|r| r.data).collect())
+        self.stored_events(user_id, exec_id, after_seq, None).await
     }
 
     /// At most `limit` of a run's stored events after `after_seq`, in order: one index seek on
@@ -241,16 +233,92 @@ impl Store {
         after_seq: i64,
         limit: u64,
     ) -> Result<Vec<Value>> {
+        self.stored_events(user_id, exec_id, after_seq, Some(limit))
+            .await
+    }
+
+    /// A stored event's `data` holds only what the event says (its kind and fields); the user,
+    /// the run, its graph and the sequence number are facts of the event's row and the run's
+    /// row, a node event's node and block those of its node execution's row: written once
+    /// there and put back here (rows stored before keep them; same values).
+    async fn stored_events(
+        &self,
+        user_id: &str,
+        exec_id: &str,
+        after_seq: i64,
+        limit: Option<u64>,
+    ) -> Result<Vec<Value>> {
         use crate::entity::execution_event::{Column, Entity};
-        let rows = Entity::find()
+        let mut q = Entity::find()
             .filter(Column::GraphExecId.eq(exec_id))
             .filter(Column::UserId.eq(user_id))
             .filter(Column::Seq.gt(after_seq))
-            .order_by_asc(Column::Seq)
-            .limit(limit)
-            .all(&self.db)
+            .order_by_asc(Column::Seq);
+        if let Some(limit) = limit {
+            q = q.limit(limit);
+        }
+        let rows = q.all(&self.db).await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let graph: Option<(String, i32)> = graph_execution::Entity::find_by_id(exec_id.to_string())
+            .filter(graph_execution::Column::UserId.eq(user_id))
+            .select_only()
+            .column(graph_execution::Column::GraphId)
+            .column(graph_execution::Column::GraphVersion)
+            .into_tuple()
+            .one(&self.db)
             .await?;
-        Ok(rows.into_iter().map(|r| r.data).collect())
+        // Node events name their execution; its node and block are the node row's.
+        let node_exec_ids: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.data.get("node_id").is_none())
+            .filter_map(|r| r.data.get("node_exec_id").and_then(Value::as_str))
+            .collect();
+        let nodes: std::collections::HashMap<String, (String, String)> = if node_exec_ids.is_empty()
+        {
+            Default::default()
+        } else {
+            use node_execution::Column as N;
+            node_execution::Entity::find()
+                .select_only()
+                .columns([N::Id, N::NodeId, N::BlockId])
+                .filter(N::GraphExecId.eq(exec_id))
+                .filter(N::UserId.eq(user_id))
+                .filter(N::Id.is_in(node_exec_ids))
+                .into_tuple::<(String, String, String)>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|(id, node_id, block_id)| (id, (node_id, block_id)))
+                .collect()
+        };
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let mut data = row.data;
+                if let Value::Object(fields) = &mut data {
+                    let node = fields
+                        .get("node_exec_id")
+                        .and_then(Value::as_str)
+                        .and_then(|id| nodes.get(id));
+                    if let Some((node_id, block_id)) = node {
+                        if fields.get("kind").and_then(Value::as_str) == Some("node_status") {
+                            fields.insert("block_id".into(), block_id.clone().into());
+                        }
+                        fields.insert("node_id".into(), node_id.clone().into());
+                    }
+                    fields.insert("user_id".into(), row.user_id.into());
+                    fields.insert("graph_exec_id".into(), row.graph_exec_id.into());
+                    fields.insert("seq".into(), row.seq.into());
+                    if let Some((graph_id, graph_version)) = &graph {
+                        fields.insert("graph_id".into(), graph_id.clone().into());
+                        fields.insert("graph_version".into(), (*graph_version).into());
+                    }
+                }
+                data
+            })
+            .collect())
     }
 
     /// The values one node execution yielded before its output number `before` (all of them

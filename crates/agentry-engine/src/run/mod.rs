@@ -569,7 +569,9 @@ impl Run {
                 graph_exec_id: e.graph_exec_id.clone(),
                 user_id: e.user_id.clone(),
                 seq: e.seq as i64,
-                data: serde_json::to_value(e).unwrap_or(Value::Null),
+                // Only what the event says: the rest is the row's and the run row's
+                // (`Store::events_since` puts it back).
+                data: stored_event(&e.kind),
             })
             .collect();
         let tool_replies = std::mem::take(&mut self.tool_replies);
@@ -660,4 +662,17 @@ impl Run {
             error,
         }
     }
+}
+
+/// What a stored event keeps: what it says, without the node and block a node event's
+/// execution row already holds (`Store::events_since` puts them back).
+fn stored_event(kind: &EventKind) -> Value {
+    let mut data = serde_json::to_value(kind).unwrap_or(Value::Null);
+    if let (EventKind::NodeStatus { .. } | EventKind::NodeOutput { .. }, Value::Object(fields)) =
+        (kind, &mut data)
+    {
+        fields.remove("node_id");
+        fields.remove("block_id");
+    }
+    data
 }
