@@ -12,6 +12,7 @@ pub mod graphs;
 pub mod health;
 pub mod integrations;
 pub mod library;
+pub mod notifications;
 pub mod presets;
 pub mod reviews;
 pub mod schedules;
