@@ -228,6 +228,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::graphs::router())
         .merge(routes::executions::router())
         .merge(routes::schedules::router())
+        .merge(routes::schedule_caps::router())
         .merge(routes::presets::router())
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())

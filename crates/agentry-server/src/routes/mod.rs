@@ -15,6 +15,7 @@ pub mod library;
 pub mod notifications;
 pub mod presets;
 pub mod reviews;
+pub mod schedule_caps;
 pub mod schedules;
 pub mod shares;
 pub mod store;

@@ -155,6 +155,8 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
             json!({"name": "b", "cron": "0 9 * * 1-5", "inputs": {"Input": 1}, "graph_version": 1}),
         ),
         ("DELETE", "/api/schedules/{schedule_id}") => Foreign(Value::Null),
+        ("GET", "/api/schedules/{schedule_id}/spending-cap") => Foreign(Value::Null),
+        ("PUT", "/api/schedules/{schedule_id}/spending-cap") => Foreign(json!({"max_credits": 1})),
         ("POST", "/api/library/presets") => Foreign(json!({
             "graph_id": a.graph_id, "graph_version": 1, "name": "b", "description": "",
             "inputs": {"Input": 1}, "credentials": {}
