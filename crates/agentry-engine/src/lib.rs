@@ -287,8 +287,8 @@ impl Engine {
         .await
     }
 
-    /// As `execute`, for a run a schedule starts: with credits on, the run's spending counts
-    /// against the schedule's cap.
+    /// As `execute`, for a run a schedule starts: the run is linked to its schedule (with credits
+    /// on, its spending counts against the schedule's cap).
     pub async fn execute_for_schedule(
         &self,
         req: ExecuteRequest<'_>,
@@ -369,7 +369,9 @@ impl Engine {
             }
         }
         let exec_id = uuid::Uuid::now_v7().to_string();
-        if let (Some(_), Some(schedule_id)) = (&self.inner.config.credits, schedule_id) {
+        // Whatever credits say: the schedule's spending cap and its failure streak
+        // (notifications) both follow its runs through this link.
+        if let Some(schedule_id) = schedule_id {
             self.inner
                 .store
                 .link_run_to_schedule(req.user_id, &exec_id, schedule_id)

@@ -88,6 +88,8 @@ codes! {
     UsernameTaken = (CONFLICT, "username_taken", "Another creator has this username."),
     InvalidImage = (UNSUPPORTED_MEDIA_TYPE, "invalid_image", "The upload is not a PNG, JPEG, GIF or WebP image (judged by its bytes)."),
     ImageTooLarge = (PAYLOAD_TOO_LARGE, "image_too_large", "The uploaded image is larger than the server accepts (`details.max_bytes`)."),
+    // Notifications.
+    InvalidNotificationPreferences = (BAD_REQUEST, "invalid_notification_preferences", "A notification preference is out of its range (the daily email cap is at most 1000)."),
     // Users' credentials.
     InvalidCredentialsRequest = (BAD_REQUEST, "invalid_credentials_request", "The credentials to store are malformed, or an OAuth2 callback's state is unknown, expired or already used; the message never quotes a secret."),
     InvalidCredentialsInputs = (BAD_REQUEST, "invalid_credentials_inputs", "An execute request's `credentials_inputs` names a field the graph's `credentials_input_schema` lacks, or a value without an id."),

@@ -10,6 +10,7 @@ mod extract;
 pub mod listener;
 pub mod media;
 pub mod model;
+pub mod notifications;
 pub mod oidc;
 pub mod ops;
 pub mod payments;
@@ -71,6 +72,8 @@ pub struct AppState {
     payments: Option<Arc<payments::Payments>>,
     /// Store media (submission images).
     media: media::Media,
+    /// Tells users of events (`notifications`).
+    notifier: notifications::Notifier,
 }
 
 impl AppState {
@@ -82,8 +85,14 @@ impl AppState {
             .map(|b| routes::blocks::BlockModel::new(&b.info))
             .collect();
         let blocks = serde_json::to_vec(&blocks).unwrap_or_else(|_| b"[]".to_vec());
+        let notifier = notifications::Notifier::new(
+            engine.store().clone(),
+            notifications::NotificationSettings::default(),
+            None,
+        );
         AppState {
             engine,
+            notifier,
             blocks: blocks.into(),
             auth: AuthMode::Local,
             perimeter: Arc::new(Perimeter::default()),
@@ -173,6 +182,21 @@ impl AppState {
         &self.media
     }
 
+    /// Notifications with the operator's settings, and email through `mailer` when given
+    /// (default: the default settings, no email).
+    pub fn with_notifications(
+        mut self,
+        settings: notifications::NotificationSettings,
+        mailer: Option<notifications::Mailer>,
+    ) -> Self {
+        self.notifier = notifications::Notifier::new(self.engine.store().clone(), settings, mailer);
+        self
+    }
+
+    pub fn notifier(&self) -> &notifications::Notifier {
+        &self.notifier
+    }
+
     /// Serves `app` at `/`, with its client-side routes.
     pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
         self.web_app = Some(app);
@@ -204,6 +228,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::graphs::router())
         .merge(routes::executions::router())
         .merge(routes::schedules::router())
+        .merge(routes::schedule_caps::router())
         .merge(routes::presets::router())
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
@@ -212,6 +237,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::store::router())
         .merge(routes::library::router())
         .merge(routes::shares::router())
+        .merge(routes::notifications::router())
 }
 
 /// The router and its OpenAPI document.
@@ -297,6 +323,7 @@ pub async fn serve(
         )));
     }
     state.hosts = HostPolicy::new(addr, &state.allowed_hosts);
+    let (notifier, engine) = (state.notifier.clone(), state.engine.clone());
     let (app, _) = router(state);
     // Small writes go out at once: WebSocket events are small frames, and Nagle's algorithm
     // would hold each one behind the peer's delayed ACK (about 40 ms).
@@ -305,6 +332,10 @@ pub async fn serve(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
+    // This process's notification tasks live as long as it serves.
+    let notifying = tokio_util::sync::CancellationToken::new();
+    let _stop_notifying = notifying.clone().drop_guard();
+    notifier.spawn(engine, notifying);
     // The peer's address feeds per-IP rate limits and the audit log.
     axum::serve(
         listener,

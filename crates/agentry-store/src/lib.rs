@@ -18,6 +18,7 @@ pub mod maintenance;
 pub mod market;
 pub mod memory;
 pub mod migration;
+pub mod notifications;
 pub mod notify;
 pub mod oidc;
 pub mod presets;

@@ -264,6 +264,10 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
         if let Some(payments) = &config.payments {
             state = state.with_payments(payments.settings());
         }
+        let mailer = config.smtp.as_ref().map(|s| s.mailer()).transpose()?;
+        state = state
+            .with_notifications(config.notifications.settings(), mailer)
+            .with_media(config.media.media()?);
         let stopping = stopping.clone();
         agentry_server::serve(listener, state, async move { stopping.cancelled().await }).await?;
     } else {

@@ -127,6 +127,13 @@ pub struct Config {
     pub credits: crate::credits_config::CreditsConfig,
     /// Buying credits through a Stripe-compatible API (`[payments]`). Absent: no purchases.
     pub payments: Option<crate::credits_config::PaymentsConfig>,
+    /// Notifications (`[notifications]`): schedule failure threshold, default daily email cap,
+    /// the app's address for links, email retries.
+    pub notifications: crate::notify_config::NotificationsConfig,
+    /// The SMTP server notification emails go through (`[smtp]`). Absent: no email.
+    pub smtp: Option<crate::notify_config::SmtpConfig>,
+    /// Where store media live (`[media]`): `dir` (default `./agentry-media`) or `[media.s3]`.
+    pub media: crate::notify_config::MediaConfig,
 }
 
 /// The `[auth]` table.
@@ -282,6 +289,9 @@ impl Default for Config {
             allowed_hosts: Vec::new(),
             credits: Default::default(),
             payments: None,
+            notifications: Default::default(),
+            smtp: None,
+            media: Default::default(),
         }
     }
 }

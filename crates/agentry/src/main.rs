@@ -8,6 +8,7 @@ mod config;
 mod credits_config;
 mod doctor;
 mod logging;
+mod notify_config;
 mod recorder;
 mod resources;
 mod telemetry;

@@ -31,7 +31,8 @@
 //!   value it yielded so far, as AutoGPT sends; a graph output is not a message of its own (it
 //!   is in the output node's event and in the run's final `outputs`).
 //! - Payloads are not truncated; subscribing to a run that does not exist is an error (AutoGPT
-//!   logs it and answers nothing); there are no `notification` messages yet.
+//!   logs it and answers nothing).
+//! - `notification` messages (channel `"{user_id}|notification"`) carry our `NotificationView`.
 
 mod protocol;
 mod subscription;
@@ -155,6 +156,7 @@ impl Connection {
     async fn serve(mut self, mut socket: WebSocket) {
         // On the bus before any subscription reads the store: nothing falls between the two.
         let mut bus = self.state.engine.events().subscribe();
+        let mut notices = self.state.notifier().subscribe();
         loop {
             let step = tokio::select! {
                 incoming = socket.recv() => match incoming {
@@ -172,6 +174,16 @@ impl Connection {
                         tracing::debug!(missed, "a WebSocket client lagged; reading from the store");
                         self.recover(&mut socket).await
                     }
+                    Err(RecvError::Closed) => Err(Gone),
+                },
+                notice = notices.recv() => match notice {
+                    Ok(notice) if notice.user_id == self.user_id => {
+                        let channel = format!("{}|notification", self.user_id);
+                        let data = serde_json::to_value(&notice.view).unwrap_or_default();
+                        send(&mut socket, protocol::push(protocol::NOTIFICATION, &channel, data)).await
+                    }
+                    // Missed ones are in `GET /api/notifications`.
+                    Ok(_) | Err(RecvError::Lagged(_)) => Ok(()),
                     Err(RecvError::Closed) => Err(Gone),
                 },
             };

@@ -13,6 +13,8 @@ pub const HEARTBEAT: &str = "heartbeat";
 pub const ERROR: &str = "error";
 pub const GRAPH_EVENT: &str = "graph_execution_event";
 pub const NODE_EVENT: &str = "node_execution_event";
+/// A notification for the connection's user (`notifications`), as AutoGPT's `notification`.
+pub const NOTIFICATION: &str = "notification";
 /// Ours, not AutoGPT's: partial text of a running node (a model's tokens as they arrive).
 /// Clients that do not know it ignore it; the node's `node_execution_event` still carries the
 /// whole value.

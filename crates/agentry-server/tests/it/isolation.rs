@@ -57,6 +57,8 @@ pub(crate) struct Owned {
     pending_version_id: String,
     library_agent_id: String,
     folder_id: String,
+    /// The notification of the finished run.
+    notification_id: String,
 }
 
 impl Owned {
@@ -76,6 +78,7 @@ impl Owned {
             &self.pending_version_id,
             &self.library_agent_id,
             &self.folder_id,
+            &self.notification_id,
         ]
     }
 }
@@ -152,6 +155,8 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
             json!({"name": "b", "cron": "0 9 * * 1-5", "inputs": {"Input": 1}, "graph_version": 1}),
         ),
         ("DELETE", "/api/schedules/{schedule_id}") => Foreign(Value::Null),
+        ("GET", "/api/schedules/{schedule_id}/spending-cap") => Foreign(Value::Null),
+        ("PUT", "/api/schedules/{schedule_id}/spending-cap") => Foreign(json!({"max_credits": 1})),
         ("POST", "/api/library/presets") => Foreign(json!({
             "graph_id": a.graph_id, "graph_version": 1, "name": "b", "description": "",
             "inputs": {"Input": 1}, "credentials": {}
@@ -227,6 +232,14 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
         }
         ("GET", "/api/public/shared/{share_token}") => {
             Skip("public: the unguessable token is the permission; store.rs")
+        }
+        ("GET", "/api/notifications") => List,
+        // Marking the first user's notification read changes nothing of theirs.
+        ("POST", "/api/notifications/read") => Own(json!({"ids": [a.notification_id]})),
+        ("POST", "/api/notifications/read-all") => Own(Value::Null),
+        ("GET", "/api/notifications/preferences") => Own(Value::Null),
+        ("PUT", "/api/notifications/preferences") => {
+            Own(json!({"channels": {"RUN_FINISHED": "off"}, "digest": "weekly"}))
         }
         _ => return None,
     })
@@ -367,13 +380,18 @@ pub(crate) async fn make_objects(a: &Caller) -> Owned {
         .await;
     assert!(stored.status < 300, "{}", stored.body);
     let (pending_version_id, library_agent_id, folder_id) = store_objects(a, &graph_id).await;
+    let exec_id = run["id"].as_str().unwrap().to_string();
+    // Told after the run's end, by the notification watcher: waited for, so that the
+    // snapshots before and after the walk see the same notifications.
+    let notification_id = told(a, &exec_id).await;
     Owned {
+        notification_id,
         pending_version_id,
         library_agent_id,
         folder_id,
         credential_id: stored.body["id"].as_str().unwrap().to_string(),
         user_id: a.id().to_string(),
-        exec_id: run["id"].as_str().unwrap().to_string(),
+        exec_id,
         graph_id,
         hook_graph_id,
         review_exec_id,
@@ -383,6 +401,24 @@ pub(crate) async fn make_objects(a: &Caller) -> Owned {
         webhook_id: hooks[0]["id"].as_str().unwrap().to_string(),
         api_key_id: key["api_key"]["id"].as_str().unwrap().to_string(),
     }
+}
+
+/// Waits (bounded) for the notification of the run's end and the store's approval, and
+/// answers the run's.
+async fn told(a: &Caller, exec_id: &str) -> String {
+    for _ in 0..400 {
+        let page = a.get("/api/notifications").await.expect(200);
+        let list = page["notifications"].as_array().unwrap();
+        let run = list
+            .iter()
+            .find(|n| n["data"]["graph_exec_id"] == json!(exec_id));
+        let approved = list.iter().any(|n| n["kind"] == "SUBMISSION_APPROVED");
+        if let (Some(run), true) = (run, approved) {
+            return run["id"].as_str().unwrap().to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the first user was not told of their run and approval");
 }
 
 /// The first user's store objects: a profile, an approved listing in their library (they are
@@ -455,6 +491,8 @@ pub(crate) async fn snapshot(a: &Caller, owned: &Owned) -> BTreeMap<String, Valu
         "/api/store/submissions".to_string(),
         "/api/library/agents".to_string(),
         "/api/library/folders".to_string(),
+        "/api/notifications".to_string(),
+        "/api/notifications/preferences".to_string(),
     ];
     let mut out = BTreeMap::new();
     for path in paths {

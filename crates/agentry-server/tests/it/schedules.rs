@@ -113,3 +113,67 @@ async fn bad_schedules_are_refused() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_schedules_spending_cap_is_set_read_and_removed() {
+    use std::sync::Arc;
+    let config = agentry_engine::Config {
+        credits: Some(Arc::new(agentry_engine::CreditPolicy::default())),
+        ..agentry_engine::Config::default()
+    };
+    let app = TestApp::start_with_config(config, false).await;
+    let id = calculator(&app).await;
+    let created = app
+        .post_json(
+            &format!("/api/graphs/{id}/schedules"),
+            &json!({"name": "nightly", "cron": "0 3 * * *", "inputs": {"Input": 1}}),
+        )
+        .await
+        .expect(200);
+    let cap_path = format!(
+        "/api/schedules/{}/spending-cap",
+        created["id"].as_str().unwrap()
+    );
+    let cap = app.get(&cap_path).await.expect(200);
+    assert_eq!(
+        (cap["max_credits"].clone(), cap["spent"].clone()),
+        (json!(null), json!(0))
+    );
+    let cap = app
+        .put_json(&cap_path, &json!({"max_credits": 250}))
+        .await
+        .expect(200);
+    assert_eq!(cap["max_credits"], 250);
+    assert_eq!(app.get(&cap_path).await.expect(200)["max_credits"], 250);
+    app.put_json(&cap_path, &json!({"max_credits": -1}))
+        .await
+        .expect_error(400, "invalid_credit_amount");
+    let cap = app
+        .put_json(&cap_path, &json!({"max_credits": null}))
+        .await
+        .expect(200);
+    assert_eq!(cap["max_credits"], json!(null));
+    app.get("/api/schedules/nope/spending-cap")
+        .await
+        .expect_error(404, "not_found");
+
+    // Credits off: the cap would do nothing, so it cannot be set.
+    let off = TestApp::start().await;
+    let id = calculator(&off).await;
+    let created = off
+        .post_json(
+            &format!("/api/graphs/{id}/schedules"),
+            &json!({"name": "n", "cron": "0 3 * * *", "inputs": {"Input": 1}}),
+        )
+        .await
+        .expect(200);
+    off.put_json(
+        &format!(
+            "/api/schedules/{}/spending-cap",
+            created["id"].as_str().unwrap()
+        ),
+        &json!({"max_credits": 5}),
+    )
+    .await
+    .expect_error(404, "credits_disabled");
+}

@@ -7,6 +7,7 @@ use std::time::Duration;
 use agentry_engine::{Config, Engine};
 use agentry_server::AppState;
 use agentry_server::auth::{Accounts, AuthSettings};
+use agentry_server::notifications::{Mailer, NotificationSettings, Notifier};
 use agentry_server::perimeter::{Perimeter, PerimeterSettings};
 use agentry_store::Store;
 use agentry_store::testing::{TestDatabase, fresh_database};
@@ -87,11 +88,14 @@ struct Parts {
     perimeter: Perimeter,
     auth: Auth,
     payments: Option<agentry_server::payments::PaymentSettings>,
+    notifications: Option<(NotificationSettings, Option<Mailer>)>,
 }
 
 pub struct TestApp {
     /// The engine behind the server.
     pub engine: Engine,
+    /// Its notifier (`notifications.rs` drives the digests and the outbox at chosen times).
+    pub notifier: Notifier,
     caller: Caller,
     shutdown: Option<oneshot::Sender<()>>,
     /// The database's URL; `_db` (absent for a second process on another app's database)
@@ -211,6 +215,7 @@ impl TestApp {
             perimeter,
             auth,
             payments: None,
+            notifications: None,
         };
         Self::start_on(self.url.clone(), None, parts).await
     }
@@ -243,6 +248,30 @@ impl TestApp {
             perimeter,
             auth,
             payments,
+            notifications: None,
+        };
+        Self::start_on(url, Some(db), parts).await
+    }
+
+    /// As the others, with these notification settings and email through `mailer`
+    /// (`notifications.rs`).
+    pub async fn start_with_notifications(
+        config: Config,
+        worker: bool,
+        auth: Auth,
+        settings: NotificationSettings,
+        mailer: Option<Mailer>,
+    ) -> TestApp {
+        let db = fresh_database().await;
+        let url = db.url().to_string();
+        let parts = Parts {
+            config,
+            worker,
+            web_app: None,
+            perimeter: unlimited(),
+            auth,
+            payments: None,
+            notifications: Some((settings, mailer)),
         };
         Self::start_on(url, Some(db), parts).await
     }
@@ -255,6 +284,7 @@ impl TestApp {
             perimeter,
             auth,
             payments,
+            notifications,
         } = parts;
         let store = Store::open(&url).await.unwrap();
         let engine = Engine::new(store.clone(), Arc::new(agentry_blocks::registry()), config);
@@ -279,6 +309,10 @@ impl TestApp {
         if let Some(payments) = payments {
             state = state.with_payments(payments);
         }
+        if let Some((settings, mailer)) = notifications {
+            state = state.with_notifications(settings, mailer);
+        }
+        let notifier = state.notifier().clone();
         tokio::spawn(async move {
             agentry_server::serve(listener, state, async {
                 let _ = rx.await;
@@ -293,6 +327,7 @@ impl TestApp {
             .unwrap();
         TestApp {
             engine,
+            notifier,
             caller: Caller {
                 base: format!("http://{addr}"),
                 client,

@@ -243,6 +243,18 @@ impl Store {
             .await?)
     }
 
+    /// The id of the user's newest ledger row that added credits (a top-up, grant or refund);
+    /// 0 before any. Balance warnings are told once per such row.
+    pub async fn last_credit_added(&self, user_id: &str) -> Result<i64> {
+        Ok(credit_transaction::Entity::find()
+            .filter(credit_transaction::Column::UserId.eq(user_id))
+            .filter(credit_transaction::Column::Kind.ne(CreditKind::Usage.as_str()))
+            .order_by_desc(credit_transaction::Column::Id)
+            .one(&self.db)
+            .await?
+            .map_or(0, |r| r.id))
+    }
+
     /// Credits a run of the user has spent so far (a positive number).
     pub async fn run_spend(&self, user_id: &str, graph_exec_id: &str) -> Result<i64> {
         let rows = credit_transaction::Entity::find()

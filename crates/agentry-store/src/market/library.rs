@@ -46,6 +46,22 @@ pub struct LibraryChange {
 }
 
 impl Store {
+    /// The users who keep a store listing in their library (not archived, not their own
+    /// fork): who hears of its new versions. Across users on purpose: the notifier's question.
+    pub async fn library_users_of_listing(&self, listing_id: &str) -> Result<Vec<String>> {
+        use library_agent::Column as C;
+        Ok(library_agent::Entity::find()
+            .select_only()
+            .column(C::UserId)
+            .distinct()
+            .filter(C::ListingId.eq(listing_id))
+            .filter(C::IsArchived.eq(false))
+            .filter(C::IsCreatedByUser.eq(false))
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
     /// Adds a graph to the user's library; one already there is a conflict.
     pub async fn add_library_agent(&self, new: NewLibraryAgent) -> Result<library_agent::Model> {
         let now = Utc::now();

@@ -19,6 +19,7 @@ mod m0012_bounds;
 mod m0013_credits;
 mod m0014_store;
 mod m0015_trace_context;
+mod m0016_notifications;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_credits::Credits),
             Box::new(m0014_store::Store),
             Box::new(m0015_trace_context::TraceContext),
+            Box::new(m0016_notifications::Notifications),
         ]
     }
 }

@@ -5,6 +5,7 @@ mod backup;
 mod examples;
 mod exports_e2e;
 mod llm_agents;
+mod media;
 mod ops;
 mod process;
 mod rolling;

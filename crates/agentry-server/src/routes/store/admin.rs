@@ -251,6 +251,7 @@ async fn review_submission(
         )
         .await
         .map_err(already)?;
+    state.notifier().submission_decided(&v).await;
     Ok(Json(StoreSubmission::from(&v)))
 }
 
@@ -288,5 +289,6 @@ async fn take_down(
         .take_down(&admin.user_id, &version_id, &body.reason)
         .await
         .map_err(already)?;
+    state.notifier().taken_down(&v).await;
     Ok(Json(StoreSubmission::from(&v)))
 }
