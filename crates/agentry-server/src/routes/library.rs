@@ -167,6 +167,7 @@ pub struct LibraryAgentResponse {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LibraryListQuery {
     #[serde(default)]
     favorites_only: bool,
@@ -178,7 +179,7 @@ struct LibraryListQuery {
 }
 
 /// The caller's library, newest change first (archived agents only when asked).
-#[utoipa::path(get, path = "/api/library/agents", tag = "library", params(LibraryListQuery),
+#[utoipa::path(get, path = "/api/library/agents", tag = "library", operation_id = "list_library_agents", params(LibraryListQuery),
     responses((status = 200, body = LibraryAgentResponse),
               (status = 400, description = "bad page", body = ErrorEnvelope)))]
 async fn list_agents(
@@ -253,7 +254,7 @@ async fn add_agent(
 }
 
 /// One library agent.
-#[utoipa::path(get, path = "/api/library/agents/{library_agent_id}", tag = "library",
+#[utoipa::path(get, path = "/api/library/agents/{library_agent_id}", tag = "library", operation_id = "get_library_agent",
     params(("library_agent_id" = String, Path)),
     responses((status = 200, body = LibraryAgent),
               (status = 404, description = "no such library agent", body = ErrorEnvelope)))]

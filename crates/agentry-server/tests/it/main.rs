@@ -16,6 +16,7 @@ mod integrations;
 mod isolation;
 mod llm_credentials;
 mod oidc;
+mod openapi_parameters;
 mod perimeter;
 mod presets;
 mod reviews;
