@@ -16,8 +16,7 @@ type LibraryAgent = components["schemas"]["LibraryAgent"];
 export function useLibraryAgents() {
   return useQuery({
     queryKey: ["library"],
-    queryFn: async () =>
-      (await unwrap(api.GET("/api/library/agents", { params: { query: { page: 1, page_size: 100, include_archived: true } } as never }))) as unknown as components["schemas"]["LibraryAgentResponse"],
+    queryFn: () => unwrap(api.GET("/api/library/agents", { params: { query: { page: 1, page_size: 100, include_archived: true } } })),
   });
 }
 
