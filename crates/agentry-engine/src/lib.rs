@@ -11,6 +11,7 @@ pub mod graphs;
 mod inputs;
 pub mod integrations;
 pub mod limits;
+mod key_shapes;
 pub mod listing;
 mod liveness;
 mod memory;
