@@ -15,13 +15,25 @@ const START: &str = r"(?:^|[^A-Za-z0-9_\-])";
 /// (name, pattern) of every known key shape.
 const SHAPES: [(&str, &str); 10] = [
     ("Anthropic key", r"sk-ant-[A-Za-z0-9_\-]{20,}"),
-    ("OpenAI key", r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}"),
+    (
+        "OpenAI key",
+        r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}",
+    ),
     ("Stripe key", r"[sr]k_live_[A-Za-z0-9]{16,}"),
-    ("GitHub token", r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})"),
+    (
+        "GitHub token",
+        r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})",
+    ),
     ("Google API key", r"AIza[0-9A-Za-z_\-]{35}"),
     ("Slack token", r"xox[abposr]-[0-9A-Za-z\-]{10,}"),
-    ("AWS access key", r"(?:AKIA|ASIA)[0-9A-Z]{16}(?:$|[^A-Za-z0-9])"),
-    ("JSON Web Token", r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
+    (
+        "AWS access key",
+        r"(?:AKIA|ASIA)[0-9A-Z]{16}(?:$|[^A-Za-z0-9])",
+    ),
+    (
+        "JSON Web Token",
+        r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
+    ),
     ("bearer token", r"(?i:bearer)\s+[A-Za-z0-9._~+/\-]{20,}=*"),
     (
         "private key",
@@ -56,10 +68,22 @@ mod tests {
         for (text, shape) in [
             ("Hello {{v}}, key sk-abcdefghijklmnopqrstuvwx", "OpenAI key"),
             ("sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34", "OpenAI key"),
-            ("use sk-ant-api03-AbCdEfGhIjKlMnOpQrStUv now", "Anthropic key"),
-            ("token=ghp_abcdefghijklmnopqrstuvwxyz0123456789", "GitHub token"),
-            ("github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "GitHub token"),
-            ("key: AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "Google API key"),
+            (
+                "use sk-ant-api03-AbCdEfGhIjKlMnOpQrStUv now",
+                "Anthropic key",
+            ),
+            (
+                "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+                "GitHub token",
+            ),
+            (
+                "github_pat_11ABCDEFG0123456789_abcdefghijklmnop",
+                "GitHub token",
+            ),
+            (
+                "key: AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
+                "Google API key",
+            ),
             ("slack xoxb-1234567890-abcdefghij", "Slack token"),
             ("aws AKIAIOSFODNN7EXAMPLE here", "AWS access key"),
             ("AKIAIOSFODNN7EXAMPLE", "AWS access key"),
@@ -67,7 +91,10 @@ mod tests {
                 "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
                 "JSON Web Token",
             ),
-            ("Authorization: Bearer abcdefghijklmnopqrstuvwxyz", "bearer token"),
+            (
+                "Authorization: Bearer abcdefghijklmnopqrstuvwxyz",
+                "bearer token",
+            ),
             ("x\n-----BEGIN PRIVATE KEY-----\nMIIE", "private key"),
             ("-----BEGIN OPENSSH PRIVATE KEY-----", "private key"),
         ] {

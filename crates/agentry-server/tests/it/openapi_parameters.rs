@@ -48,10 +48,16 @@ fn problems_in(document: &Value) -> Vec<String> {
             };
             let route = format!("{} {path}", method.to_uppercase());
             match operation["operationId"].as_str() {
-                Some(id) => operation_ids.entry(id.to_owned()).or_default().push(route.clone()),
+                Some(id) => operation_ids
+                    .entry(id.to_owned())
+                    .or_default()
+                    .push(route.clone()),
                 None => problems.push(format!("{route}: no operationId")),
             }
-            let own = operation["parameters"].as_array().cloned().unwrap_or_default();
+            let own = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             let mut in_path = BTreeSet::new();
             let mut seen = BTreeSet::new();
             for parameter in shared.iter().chain(own.iter()) {
@@ -85,7 +91,10 @@ fn problems_in(document: &Value) -> Vec<String> {
     }
     for (id, routes) in operation_ids {
         if routes.len() > 1 {
-            problems.push(format!("operationId {id} is shared by {}", routes.join(", ")));
+            problems.push(format!(
+                "operationId {id} is shared by {}",
+                routes.join(", ")
+            ));
         }
     }
     problems

@@ -38,7 +38,11 @@ async fn own_graphs_have_server_side_library_records() {
     let first = ada.get("/api/library/agents").await.expect(200);
     let second = ada.get("/api/library/agents").await.expect(200);
     assert_eq!(own(&first).len(), 1, "{first}");
-    assert_eq!(own(&first)[0]["id"], own(&second)[0]["id"], "one record per graph");
+    assert_eq!(
+        own(&first)[0]["id"],
+        own(&second)[0]["id"],
+        "one record per graph"
+    );
     let record = own(&first)[0].clone();
     assert_eq!(record["graph_id"], json!(graph_id));
     assert_eq!(record["name"], json!("echo"));
@@ -80,9 +84,12 @@ async fn own_graphs_have_server_side_library_records() {
     assert_eq!(now["is_favorite"], json!(true), "kept across versions");
 
     // Archived records leave the default list and stay one record.
-    ada.patch_json(&format!("/api/library/agents/{id}"), &json!({"is_archived": true}))
-        .await
-        .expect(200);
+    ada.patch_json(
+        &format!("/api/library/agents/{id}"),
+        &json!({"is_archived": true}),
+    )
+    .await
+    .expect(200);
     let listed = ada.get("/api/library/agents").await.expect(200);
     assert!(own(&listed).is_empty(), "{listed}");
     let all = ada
@@ -92,14 +99,22 @@ async fn own_graphs_have_server_side_library_records() {
     assert_eq!(own(&all).len(), 1);
 
     // Someone else sees none of it and cannot change it.
-    let theirs = bob.get("/api/library/agents?include_archived=true").await.expect(200);
-    assert!(theirs["agents"].as_array().unwrap().is_empty(), "{theirs}");
-    bob.patch_json(&format!("/api/library/agents/{id}"), &json!({"is_favorite": false}))
+    let theirs = bob
+        .get("/api/library/agents?include_archived=true")
         .await
-        .expect_error(404, "not_found");
+        .expect(200);
+    assert!(theirs["agents"].as_array().unwrap().is_empty(), "{theirs}");
+    bob.patch_json(
+        &format!("/api/library/agents/{id}"),
+        &json!({"is_favorite": false}),
+    )
+    .await
+    .expect_error(404, "not_found");
 
     // Deleting the graph takes its record with it.
-    ada.delete(&format!("/api/graphs/{graph_id}")).await.expect(200);
+    ada.delete(&format!("/api/graphs/{graph_id}"))
+        .await
+        .expect(200);
     let after = ada
         .get("/api/library/agents?include_archived=true")
         .await

@@ -87,7 +87,10 @@ async fn keys_inside_texts_are_refused_and_ordinary_texts_accepted() {
     )
     .await;
     creator
-        .post_json("/api/store/submissions", &submission(&id, "greeter", &image))
+        .post_json(
+            "/api/store/submissions",
+            &submission(&id, "greeter", &image),
+        )
         .await
         .expect(200);
 }
