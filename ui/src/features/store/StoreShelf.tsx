@@ -20,7 +20,7 @@ export function useLibraryAgents() {
   });
 }
 
-function useFolders() {
+export function useFolders() {
   return useQuery({ queryKey: ["library", "folders"], queryFn: () => unwrap(api.GET("/api/library/folders")) });
 }
 
