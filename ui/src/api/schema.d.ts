@@ -1675,7 +1675,9 @@ export interface components {
             permissions: components["schemas"]["Permission"][];
         };
         /** @description A JSON object whose keys are pin or input names and whose values are any JSON. */
-        JsonObject: Record<string, never>;
+        JsonObject: {
+            [key: string]: unknown;
+        };
         /** @description AutoGPT's `LibraryAgent`, with what the agent may do and whether an update waits. */
         LibraryAgent: {
             id: string;

@@ -40,7 +40,7 @@ export function AgentPage() {
     if (!name) return;
     const last = runs.data?.[0]?.inputs ?? {};
     try {
-      await unwrap(api.POST("/api/library/presets", { body: { graph_id: g.id, graph_version: g.version, name, inputs: last } as never }));
+      await unwrap(api.POST("/api/library/presets", { body: { graph_id: g.id, graph_version: g.version, name, inputs: last } }));
       void client.invalidateQueries({ queryKey: keys.presets });
     } catch (e) {
       toast.error(errorMessage(e));

@@ -127,7 +127,7 @@ export function StoreShelf() {
             (await unwrap(
               api.POST("/api/library/agents/{library_agent_id}/execute", {
                 params: { path: { library_agent_id: running.id } },
-                body: { inputs, credentials_inputs } as never,
+                body: { inputs, credentials_inputs },
               }),
             )) as unknown as Execution
           }
