@@ -88,6 +88,9 @@ export const editingScenarios = {
     await agents.filter({ hasText: "Yak shaver" }).getByRole("button", { name: /favourite/i }).click();
     await page.reload();
     assert((await agents.first().textContent()).includes("Yak shaver"), "a favourite comes first, also after a reload");
+    // Kept on the server's library record, not in this browser: any browser sees it.
+    const favourites = await apiCall(page, "GET", "/api/library/agents?favorites_only=true");
+    assert(favourites.agents.some((a) => a.name === "Yak shaver" && a.is_created_by_user), "the favourite is on the server");
     await agents.filter({ hasText: "Yak shaver" }).getByRole("button", { name: /archive/i }).click();
     await agents.filter({ hasText: "Yak shaver" }).waitFor({ state: "detached" });
 

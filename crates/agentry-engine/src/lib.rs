@@ -10,6 +10,7 @@ pub mod event;
 pub mod graphs;
 mod inputs;
 pub mod integrations;
+mod key_shapes;
 pub mod limits;
 pub mod listing;
 mod liveness;

@@ -4,7 +4,8 @@
 //! host, or "any" when the URL comes from inputs), whether it runs code, sends email or waits
 //! for a human. `asks_more` compares two summaries so review can flag a new version that wants
 //! more. `secret_inputs` finds node inputs that hold secrets (a pin the block marks `secret`, a
-//! key named like one, or a value shaped like a known key), which a submission must not publish.
+//! key named like one, or a known key shape anywhere inside a text value, nested objects and
+//! lists included: `key_shapes`), which a submission must not publish.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -223,19 +224,6 @@ const SECRET_KEYS: [&str; 10] = [
     "client_secret",
 ];
 
-/// Prefixes of well-known key formats.
-const SECRET_PREFIXES: [&str; 9] = [
-    "sk-",
-    "sk_live_",
-    "ghp_",
-    "github_pat_",
-    "xoxb-",
-    "xoxp-",
-    "AKIA",
-    "AIza",
-    "-----BEGIN",
-];
-
 /// `node id: input path` of every node input in these graphs that holds a secret.
 pub fn secret_inputs(graphs: &[&Graph], registry: &Registry) -> Vec<String> {
     let mut found = Vec::new();
@@ -285,11 +273,8 @@ fn scan(node: &str, path: &str, value: &Value, found: &mut Vec<String>) {
                 && !name.ends_with("_tokens")
                 && s.trim().len() >= 8
                 && !s.contains("{{");
-            let secret_shape = SECRET_PREFIXES
-                .iter()
-                .any(|p| s.trim_start().starts_with(p) && s.trim().len() >= 20)
-                || s.trim_start().to_lowercase().starts_with("bearer ") && s.trim().len() >= 20;
-            if secret_name || secret_shape {
+            // A known key shape anywhere in the text, templates and prose included.
+            if secret_name || crate::key_shapes::key_shape_in(s).is_some() {
                 found.push(format!("{node}: {path}"));
             }
         }

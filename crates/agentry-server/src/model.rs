@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 /// A JSON object whose keys are pin or input names and whose values are any JSON.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
+#[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
 pub struct JsonObject(pub Map<String, Value>);
 
 /// Every value each output pin yielded, in order: `{"pin": [v1, v2, …]}`.

@@ -710,7 +710,7 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's library, newest change first (archived agents only when asked). */
-        get: operations["list_agents"];
+        get: operations["list_library_agents"];
         put?: never;
         /** Adds an approved store agent to the caller's library, by reference. */
         post: operations["add_agent"];
@@ -728,7 +728,7 @@ export interface paths {
             cookie?: never;
         };
         /** One library agent. */
-        get: operations["get_agent"];
+        get: operations["get_library_agent"];
         put?: never;
         post?: never;
         /** Removes an agent from the caller's library (204). */
@@ -1052,7 +1052,7 @@ export interface paths {
             cookie?: never;
         };
         /** Published store agents. */
-        get: operations["list_agents"];
+        get: operations["list_store_agents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1069,7 +1069,7 @@ export interface paths {
             cookie?: never;
         };
         /** One published agent, with its permissions summary. */
-        get: operations["get_agent"];
+        get: operations["get_store_agent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1675,7 +1675,9 @@ export interface components {
             permissions: components["schemas"]["Permission"][];
         };
         /** @description A JSON object whose keys are pin or input names and whose values are any JSON. */
-        JsonObject: Record<string, never>;
+        JsonObject: {
+            [key: string]: unknown;
+        };
         /** @description AutoGPT's `LibraryAgent`, with what the agent may do and whether an update waits. */
         LibraryAgent: {
             id: string;
@@ -3160,14 +3162,14 @@ export interface operations {
     };
     list_executions: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Page number, from 1. */
-                page: number | null;
+                page?: number;
                 /** @description Runs per page, 1 to 100. */
-                page_size: number | null;
+                page_size?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -3247,14 +3249,15 @@ export interface operations {
     };
     get_graph: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A version; the active one when absent. */
+                version?: number;
+                /** @description Answer in AutoGPT's export shape. */
+                for_export?: boolean;
+            };
             header?: never;
             path: {
                 graph_id: string;
-                /** @description A version; the active one when absent. */
-                version: number | null;
-                /** @description Answer in AutoGPT's export shape. */
-                for_export: boolean;
             };
             cookie?: never;
         };
@@ -3357,15 +3360,16 @@ export interface operations {
     };
     execute_graph: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer when the run has ended, with its outputs (bounded wait). */
+                wait?: boolean;
+                /** @description Seconds to wait with `wait=true`; at most 300. */
+                wait_timeout?: number;
+            };
             header?: never;
             path: {
                 graph_id: string;
                 graph_version: number;
-                /** @description Answer when the run has ended, with its outputs (bounded wait). */
-                wait: boolean;
-                /** @description Seconds to wait with `wait=true`; at most 300. */
-                wait_timeout: number | null;
             };
             cookie?: never;
         };
@@ -3407,14 +3411,15 @@ export interface operations {
     };
     list_graph_executions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Runs per page, 1 to 100. */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 graph_id: string;
-                /** @description Page number, from 1. */
-                page: number | null;
-                /** @description Runs per page, 1 to 100. */
-                page_size: number | null;
             };
             cookie?: never;
         };
@@ -4092,17 +4097,17 @@ export interface operations {
             };
         };
     };
-    list_agents: {
+    list_library_agents: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                favorites_only: boolean;
-                folder_id: string | null;
-                include_archived: boolean;
-                page: number | null;
-                page_size: number | null;
+            query?: {
+                favorites_only?: boolean;
+                folder_id?: string;
+                include_archived?: boolean;
+                page?: number;
+                page_size?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4167,7 +4172,7 @@ export interface operations {
             };
         };
     };
-    get_agent: {
+    get_library_agent: {
         parameters: {
             query?: never;
             header?: never;
@@ -4425,16 +4430,16 @@ export interface operations {
     };
     list_presets: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Only the presets of this graph. */
-                graph_id: string | null;
+                graph_id?: string;
                 /** @description Page number, from 1. */
-                page: number | null;
+                page?: number;
                 /** @description Presets per page, 1 to 100. */
-                page_size: number | null;
+                page_size?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4746,14 +4751,14 @@ export interface operations {
     };
     list_pending_reviews: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Page number, from 1. */
-                page: number | null;
+                page?: number;
                 /** @description Reviews per page, 1 to 100. */
-                page_size: number | null;
+                page_size?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4831,14 +4836,14 @@ export interface operations {
     };
     list_listings: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description PENDING (the queue), APPROVED or REJECTED; absent: all. */
-                status: string | null;
-                page: number | null;
-                page_size: number | null;
+                status?: string;
+                page?: number;
+                page_size?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -5014,23 +5019,23 @@ export interface operations {
             };
         };
     };
-    list_agents: {
+    list_store_agents: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Featured agents only. */
-                featured: boolean;
+                featured?: boolean;
                 /** @description A creator's username. */
-                creator: string | null;
-                category: string | null;
+                creator?: string;
+                category?: string;
                 /** @description Full-text search over names, sub-headings, descriptions and categories, ranked. */
-                search_query: string | null;
+                search_query?: string;
                 /** @description `rating`, `runs`, `name` or `updated_at` (default: relevance, or newest first). */
-                sorted_by: string | null;
-                page: number | null;
-                page_size: number | null;
+                sorted_by?: string;
+                page?: number;
+                page_size?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -5054,7 +5059,7 @@ export interface operations {
             };
         };
     };
-    get_agent: {
+    get_store_agent: {
         parameters: {
             query?: never;
             header?: never;
@@ -5171,12 +5176,12 @@ export interface operations {
     };
     list_creators: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                page: number | null;
-                page_size: number | null;
+            query?: {
+                page?: number;
+                page_size?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -5333,12 +5338,12 @@ export interface operations {
     };
     list_submissions: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                page: number | null;
-                page_size: number | null;
+            query?: {
+                page?: number;
+                page_size?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -5599,15 +5604,16 @@ export interface operations {
     };
     external_execute_graph: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Answer when the run has ended, with its outputs (bounded wait). */
+                wait?: boolean;
+                /** @description Seconds to wait with `wait=true`; at most 300. */
+                wait_timeout?: number;
+            };
             header?: never;
             path: {
                 graph_id: string;
                 graph_version: number;
-                /** @description Answer when the run has ended, with its outputs (bounded wait). */
-                wait: boolean;
-                /** @description Seconds to wait with `wait=true`; at most 300. */
-                wait_timeout: number | null;
             };
             cookie?: never;
         };

@@ -163,6 +163,7 @@ pub struct ExecuteBody {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ExecuteQuery {
     /// Answer when the run has ended, with its outputs (bounded wait).
     #[serde(default)]
@@ -245,6 +246,7 @@ pub(crate) async fn execute_graph(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
     /// Page number, from 1.
     page: Option<u64>,

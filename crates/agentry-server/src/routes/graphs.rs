@@ -192,6 +192,7 @@ async fn create_graph(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct GetGraphQuery {
     /// A version; the active one when absent.
     version: Option<i32>,

@@ -1,6 +1,7 @@
 //! The library on AutoGPT's `/api/library/agents` paths: store agents added by reference
 //! (following the listing's newest approved version, or pinned to one), forks (a copy the user
-//! owns), favourites, folders and archive. Each agent says which credentials it needs
+//! owns), the user's own graphs (a record each, made when the library is listed), favourites,
+//! folders and archive. Each agent says which credentials it needs
 //! (`credentials_input_schema`) and what it can do (the permissions summary, flagged when a
 //! newer version asks for more). Running a library agent runs as the caller, with the caller's
 //! credentials, and counts a run of its listing.
@@ -81,9 +82,9 @@ struct Resolved {
 async fn resolve(state: &AppState, a: &library_agent::Model) -> ApiResult<Resolved> {
     let store = state.engine.store();
     let Some(listing_id) = &a.listing_id else {
-        let record = store
-            .get_graph(&a.user_id, &a.graph_id, Some(a.graph_version))
-            .await?;
+        // An own graph's record follows its active version; a fork's stays on its copy.
+        let pinned = (!a.follow_updates).then_some(a.graph_version);
+        let record = store.get_graph(&a.user_id, &a.graph_id, pinned).await?;
         return Ok(Resolved {
             owner: a.user_id.clone(),
             graph: record.graph,
@@ -167,6 +168,7 @@ pub struct LibraryAgentResponse {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LibraryListQuery {
     #[serde(default)]
     favorites_only: bool,
@@ -178,7 +180,7 @@ struct LibraryListQuery {
 }
 
 /// The caller's library, newest change first (archived agents only when asked).
-#[utoipa::path(get, path = "/api/library/agents", tag = "library", params(LibraryListQuery),
+#[utoipa::path(get, path = "/api/library/agents", tag = "library", operation_id = "list_library_agents", params(LibraryListQuery),
     responses((status = 200, body = LibraryAgentResponse),
               (status = 400, description = "bad page", body = ErrorEnvelope)))]
 async fn list_agents(
@@ -187,9 +189,9 @@ async fn list_agents(
     Query(q): Query<LibraryListQuery>,
 ) -> ApiResult<Json<LibraryAgentResponse>> {
     let (page, size) = page_args(q.page, q.page_size)?;
-    let (rows, total) = state
-        .engine
-        .store()
+    let store = state.engine.store();
+    store.sync_own_library_agents(&principal.user_id).await?;
+    let (rows, total) = store
         .library_agents(
             &principal.user_id,
             &LibraryQuery {
@@ -253,7 +255,7 @@ async fn add_agent(
 }
 
 /// One library agent.
-#[utoipa::path(get, path = "/api/library/agents/{library_agent_id}", tag = "library",
+#[utoipa::path(get, path = "/api/library/agents/{library_agent_id}", tag = "library", operation_id = "get_library_agent",
     params(("library_agent_id" = String, Path)),
     responses((status = 200, body = LibraryAgent),
               (status = 404, description = "no such library agent", body = ErrorEnvelope)))]

@@ -74,6 +74,7 @@ pub struct PresetsPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
     /// Only the presets of this graph.
     graph_id: Option<String>,

@@ -88,6 +88,7 @@ impl From<ReviewError> for ApiError {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
     /// Page number, from 1.
     page: Option<u64>,

@@ -8,6 +8,7 @@
 mod browse;
 pub mod entity;
 mod library;
+mod own_library;
 mod profiles;
 mod ratings;
 mod review;

@@ -75,7 +75,7 @@ export function AuditPage() {
       {log.error && <FormError error={errorMessage(log.error)} />}
       {log.data && events.length === 0 && <p className="text-sm">No entries.</p>}
       {events.length > 0 && (
-        <div className="relative overflow-x-auto rounded-md border border-neutral-200 bg-white dark:border-neutral-700 dark:bg-neutral-900">
+        <div tabIndex={0} role="region" aria-label="Audit log entries" className="relative overflow-x-auto rounded-md border border-neutral-200 bg-white dark:border-neutral-700 dark:bg-neutral-900">
           <table className="w-full text-left text-sm">
             <thead className="text-xs text-neutral-600 dark:text-neutral-400">
               <tr>

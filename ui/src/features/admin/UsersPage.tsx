@@ -69,7 +69,7 @@ export function UsersPage() {
       {users.isPending && <p role="status">Loading…</p>}
       {users.error && <FormError error={errorMessage(users.error)} />}
       {users.data && (
-        <div className="relative overflow-x-auto rounded-md border border-neutral-200 bg-white dark:border-neutral-700 dark:bg-neutral-900">
+        <div tabIndex={0} role="region" aria-label="Accounts" className="relative overflow-x-auto rounded-md border border-neutral-200 bg-white dark:border-neutral-700 dark:bg-neutral-900">
           <table className="w-full text-left text-sm">
             <thead className="text-xs text-neutral-600 dark:text-neutral-400">
               <tr>

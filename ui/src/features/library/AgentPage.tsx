@@ -22,12 +22,12 @@ export function AgentPage() {
   const presets = useQuery({
     queryKey: [...keys.presets, graphId],
     queryFn: async () =>
-      ((await unwrap(api.GET("/api/library/presets", { params: { query: { graph_id: graphId, page_size: 100 } } as never }))) as unknown as { presets: Preset[] }).presets,
+      (await unwrap(api.GET("/api/library/presets", { params: { query: { graph_id: graphId, page_size: 100 } } }))).presets,
     enabled: !!graphId,
   });
   const hooks = useQuery({
     queryKey: keys.webhooks(graphId ?? ""),
-    queryFn: async () => (await unwrap(api.GET("/api/graphs/{graph_id}/webhooks", { params: { path: { graph_id: graphId! } } }))) as unknown as Webhook[],
+    queryFn: () => unwrap(api.GET("/api/graphs/{graph_id}/webhooks", { params: { path: { graph_id: graphId! } } })),
     enabled: !!graphId,
   });
   if (graph.isLoading) return <p role="status" className="p-4">Loading…</p>;
@@ -40,7 +40,7 @@ export function AgentPage() {
     if (!name) return;
     const last = runs.data?.[0]?.inputs ?? {};
     try {
-      await unwrap(api.POST("/api/library/presets", { body: { graph_id: g.id, graph_version: g.version, name, inputs: last } as never }));
+      await unwrap(api.POST("/api/library/presets", { body: { graph_id: g.id, graph_version: g.version, name, inputs: last } }));
       void client.invalidateQueries({ queryKey: keys.presets });
     } catch (e) {
       toast.error(errorMessage(e));

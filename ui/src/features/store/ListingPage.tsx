@@ -195,7 +195,7 @@ export function ListingPage() {
             (await unwrap(
               api.POST("/api/library/agents/{library_agent_id}/execute", {
                 params: { path: { library_agent_id: added.id } },
-                body: { inputs, credentials_inputs } as never,
+                body: { inputs, credentials_inputs },
               }),
             )) as unknown as Execution
           }

@@ -16,12 +16,11 @@ type LibraryAgent = components["schemas"]["LibraryAgent"];
 export function useLibraryAgents() {
   return useQuery({
     queryKey: ["library"],
-    queryFn: async () =>
-      (await unwrap(api.GET("/api/library/agents", { params: { query: { page: 1, page_size: 100, include_archived: true } } as never }))) as unknown as components["schemas"]["LibraryAgentResponse"],
+    queryFn: () => unwrap(api.GET("/api/library/agents", { params: { query: { page: 1, page_size: 100, include_archived: true } } })),
   });
 }
 
-function useFolders() {
+export function useFolders() {
   return useQuery({ queryKey: ["library", "folders"], queryFn: () => unwrap(api.GET("/api/library/folders")) });
 }
 
@@ -128,7 +127,7 @@ export function StoreShelf() {
             (await unwrap(
               api.POST("/api/library/agents/{library_agent_id}/execute", {
                 params: { path: { library_agent_id: running.id } },
-                body: { inputs, credentials_inputs } as never,
+                body: { inputs, credentials_inputs },
               }),
             )) as unknown as Execution
           }

@@ -1,7 +1,5 @@
 //! The store's server state: listings, a listing's detail, creators, the caller's submissions
-//! and the admin queue, through the typed client. The server's OpenAPI document lists these
-//! routes' query parameters as path parameters, and store and library operations share ids
-//! (`get_agent`, `list_agents`), which mixes their generated types: those calls are cast.
+//! and the admin queue, through the typed client.
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
@@ -32,18 +30,15 @@ export interface Browse {
 export function useListings(q: Browse) {
   return useQuery({
     queryKey: ["store", "agents", q],
-    queryFn: async () =>
-      (await unwrap(api.GET("/api/store/agents", { params: { query: q } as never }))) as unknown as components["schemas"]["StoreAgentsResponse"],
+    queryFn: () => unwrap(api.GET("/api/store/agents", { params: { query: q } })),
   });
 }
 
 export function useListing(username: string | undefined, agent: string | undefined) {
   return useQuery({
     queryKey: ["store", "agent", username, agent],
-    queryFn: async () =>
-      (await unwrap(
-        api.GET("/api/store/agents/{username}/{agent_name}", { params: { path: { username: username!, agent_name: agent! } } } as never),
-      )) as unknown as StoreAgentDetails,
+    queryFn: () =>
+      unwrap(api.GET("/api/store/agents/{username}/{agent_name}", { params: { path: { username: username!, agent_name: agent! } } })),
     enabled: !!username && !!agent,
   });
 }
@@ -59,7 +54,7 @@ export function useCreator(username: string | undefined) {
 export function useMySubmissions() {
   return useQuery({
     queryKey: ["store", "submissions"],
-    queryFn: () => unwrap(api.GET("/api/store/submissions", { params: { query: { page: 1, page_size: 100 } } as never })),
+    queryFn: () => unwrap(api.GET("/api/store/submissions", { params: { query: { page: 1, page_size: 100 } } })),
   });
 }
 
@@ -67,7 +62,7 @@ export function useAdminListings(status: string, page: number) {
   return useQuery({
     queryKey: ["store", "admin", status, page],
     queryFn: () =>
-      unwrap(api.GET("/api/store/admin/listings", { params: { query: { status: status || undefined, page, page_size: 20 } } as never })),
+      unwrap(api.GET("/api/store/admin/listings", { params: { query: { status: status || undefined, page, page_size: 20 } } })),
   });
 }
 

@@ -41,6 +41,7 @@ pub struct AdminSubmissionsResponse {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListingsQuery {
     /// PENDING (the queue), APPROVED or REJECTED; absent: all.
     status: Option<String>,

@@ -36,6 +36,7 @@ pub struct StoreAgentsResponse {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AgentsQuery {
     /// Featured agents only.
     #[serde(default)]
@@ -52,7 +53,7 @@ struct AgentsQuery {
 }
 
 /// Published store agents.
-#[utoipa::path(get, path = "/api/store/agents", tag = "store", params(AgentsQuery),
+#[utoipa::path(get, path = "/api/store/agents", tag = "store", operation_id = "list_store_agents", params(AgentsQuery),
     responses((status = 200, body = StoreAgentsResponse),
               (status = 400, description = "bad page or sort", body = ErrorEnvelope)))]
 async fn list_agents(
@@ -123,7 +124,7 @@ async fn listing_of(
 }
 
 /// One published agent, with its permissions summary.
-#[utoipa::path(get, path = "/api/store/agents/{username}/{agent_name}", tag = "store",
+#[utoipa::path(get, path = "/api/store/agents/{username}/{agent_name}", tag = "store", operation_id = "get_store_agent",
     params(("username" = String, Path), ("agent_name" = String, Path, description = "the listing's slug")),
     responses((status = 200, body = StoreAgentDetails),
               (status = 404, description = "no such published agent", body = ErrorEnvelope)))]

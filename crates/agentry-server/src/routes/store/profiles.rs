@@ -155,6 +155,7 @@ pub struct CreatorsResponse {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
     page: Option<u64>,
     page_size: Option<u64>,

@@ -105,6 +105,7 @@ pub struct StoreSubmissionsResponse {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
     page: Option<u64>,
     page_size: Option<u64>,
