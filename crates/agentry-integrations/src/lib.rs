@@ -17,6 +17,8 @@ pub mod settings;
 pub mod youtube;
 
 #[cfg(test)]
+pub(crate) mod error_answers;
+#[cfg(test)]
 pub(crate) mod testing;
 
 use agentry_core::Registry;

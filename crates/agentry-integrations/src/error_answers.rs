@@ -1,0 +1,53 @@
+//! Test support: a block meets its provider's error answers (401, 404, 429 after every retry,
+//! 503 after every retry) and reports each as the provider's mapping says, the provider's own
+//! message kept and the secret never shown.
+
+use agentry_core::Block;
+use agentry_core::credentials::{Credential, CredentialSecret};
+use agentry_core::testing::run_block_with;
+use serde_json::Value;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::testing::{error_of, recorder};
+
+/// Runs `make()` on `input` against a provider answering each error status with `body`, and
+/// checks the message on the `error` pin (`message`: what the provider's body says).
+pub async fn assert_error_answers<B: Block>(
+    make: impl Fn() -> B,
+    input: Value,
+    credential: Credential,
+    provider: &str,
+    body: Value,
+    message: &str,
+) {
+    let expected = [
+        (
+            401,
+            format!("{provider} refused the credentials (401): {message}"),
+        ),
+        (
+            404,
+            format!("{provider} rejected the request (404): {message}"),
+        ),
+        (
+            429,
+            format!("{provider} is rate limiting these requests; try again later"),
+        ),
+        (503, format!("{provider} failed (503): {message}")),
+    ];
+    for (status, wanted) in expected {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).set_body_json(&body))
+            .mount(&server)
+            .await;
+        let out =
+            run_block_with(make(), input.clone(), recorder(&server, credential.clone())).await;
+        let error = error_of(&out);
+        assert_eq!(error, wanted, "{} answering {status}", B::META.name);
+        if let CredentialSecret::ApiKey { api_key } = &credential.secret {
+            assert!(!error.contains(api_key.expose()), "the key leaked: {error}");
+        }
+    }
+}
