@@ -10,6 +10,9 @@
 /// `GithubCredentialsField(scope)` declares it, then the block's own fields.
 macro_rules! github_input {
     ($scope:literal, $(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        github_input!($scope, ["api_key", "oauth2"], $(#[$m])* pub struct $name { $($body)* });
+    };
+    ($scope:literal, [$($kind:literal),*], $(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
         #[derive(serde::Deserialize, schemars::JsonSchema)]
         $(#[$m])*
         pub struct $name {
@@ -18,7 +21,7 @@ macro_rules! github_input {
             #[serde(default)]
             #[schemars(extend(
                 "credentials_provider" = ["github"],
-                "credentials_types" = ["api_key", "oauth2"],
+                "credentials_types" = [$($kind),*],
                 "credentials_scopes" = [$scope]
             ))]
             pub credentials: agentry_core::CredentialsMeta,
@@ -30,6 +33,8 @@ macro_rules! github_input {
 pub mod add_label;
 pub mod assign_issue;
 
+pub mod checks;
+pub mod ci;
 pub mod comment;
 pub mod comments;
 pub mod create_comment_object;
@@ -82,6 +87,8 @@ pub fn register(r: &mut Registry) {
     repo_files::register(r);
     repo_refs::register(r);
     reviews::register(r);
+    checks::register(r);
+    ci::register(r);
 }
 
 /// AutoGPT's `_convert_to_api_url`, as a path: `owner/repo[/rest]` of a github.com URL under
@@ -222,5 +229,16 @@ impl UserLink {
 mod tests;
 
 #[cfg(test)]
+mod fixtures;
+
+#[cfg(test)]
+#[path = "pr_tests.rs"]
+mod pr_tests;
+
+#[cfg(test)]
 #[path = "repo_tests.rs"]
 mod repo_tests;
+
+#[cfg(test)]
+#[path = "ci_tests.rs"]
+mod ci_tests;
