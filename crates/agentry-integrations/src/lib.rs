@@ -13,6 +13,7 @@ pub mod firecrawl;
 pub mod github;
 pub mod google;
 pub mod jina;
+pub mod linear;
 pub mod settings;
 pub mod youtube;
 
@@ -33,5 +34,6 @@ pub fn register(r: &mut Registry) {
     github::register(r);
     google::register(r);
     jina::register(r);
+    linear::register(r);
     youtube::register(r);
 }
