@@ -14,6 +14,7 @@ pub mod github;
 pub mod google;
 pub mod jina;
 pub mod linear;
+pub mod notion;
 pub mod settings;
 pub mod youtube;
 
@@ -35,5 +36,6 @@ pub fn register(r: &mut Registry) {
     google::register(r);
     jina::register(r);
     linear::register(r);
+    notion::register(r);
     youtube::register(r);
 }
