@@ -8,6 +8,7 @@
 
 pub mod airtable;
 pub mod api;
+pub mod discord;
 pub mod error;
 pub mod firecrawl;
 pub mod github;
@@ -31,6 +32,7 @@ pub use settings::IntegrationSettings;
 /// Registers every integration block.
 pub fn register(r: &mut Registry) {
     airtable::register(r);
+    discord::register(r);
     firecrawl::register(r);
     github::register(r);
     google::register(r);
