@@ -48,7 +48,9 @@ pub mod repo_files;
 pub mod repo_lists;
 pub mod repo_refs;
 pub mod reviews;
+pub mod triggers;
 pub mod unassign_issue;
+pub mod webhooks;
 
 use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
@@ -89,6 +91,7 @@ pub fn register(r: &mut Registry) {
     reviews::register(r);
     checks::register(r);
     ci::register(r);
+    triggers::register(r);
 }
 
 /// AutoGPT's `_convert_to_api_url`, as a path: `owner/repo[/rest]` of a github.com URL under
@@ -238,6 +241,10 @@ mod pr_tests;
 #[cfg(test)]
 #[path = "repo_tests.rs"]
 mod repo_tests;
+
+#[cfg(test)]
+#[path = "trigger_tests.rs"]
+mod trigger_tests;
 
 #[cfg(test)]
 #[path = "ci_tests.rs"]
