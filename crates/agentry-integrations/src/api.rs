@@ -109,6 +109,18 @@ pub async fn credential<O: Serialize>(
     cx.credential(meta).await
 }
 
+/// The client of `service` for the credential `credentials` names (its provider filled in), or
+/// the platform's: what every provider's blocks start with.
+pub async fn connect<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    service: Service,
+    credentials: &CredentialsMeta,
+) -> Result<Client, BlockError> {
+    let meta = meta_for(credentials, service.provider);
+    let credential = credential(cx, &meta).await?;
+    Client::new(cx, service, &meta, credential)
+}
+
 /// A boxed future that holds no borrow of the block's context (which is not `Sync`), so the
 /// block's own future stays `Send`.
 pub type Call<'s, T> = Pin<Box<dyn Future<Output = Result<T, IntegrationError>> + Send + 's>>;

@@ -1,4 +1,5 @@
-//! Test support: a block meets its provider's error answers (401, 404, 429 after every retry,
+//! Test support: running a provider block against a mock with a credential, and checking that
+//! it meets its provider's error answers (401, 404, 429 after every retry,
 //! 503 after every retry) and reports each as the provider's mapping says, the provider's own
 //! message kept and the secret never shown.
 
@@ -10,6 +11,16 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::testing::{error_of, recorder};
+
+/// Runs `block` on `input` against `server` (every service pointed at it) with `credential`.
+pub async fn run_against<B: Block>(
+    server: &MockServer,
+    block: B,
+    input: Value,
+    credential: Credential,
+) -> Vec<(String, Value)> {
+    run_block_with(block, input, recorder(server, credential)).await
+}
 
 /// Runs `make()` on `input` against a provider answering each error status with `body`, and
 /// checks the message on the `error` pin (`message`: what the provider's body says).

@@ -31,12 +31,8 @@ async fn run<B: agentry_core::Block>(
     block: B,
     input: Value,
 ) -> Vec<(String, Value)> {
-    run_block_with(
-        block,
-        with_creds(input),
-        recorder(server, api_key("discord", TOKEN)),
-    )
-    .await
+    crate::error_answers::run_against(server, block, with_creds(input), api_key("discord", TOKEN))
+        .await
 }
 
 /// A bot in one server ("Home", id 1) with #general (text) and #voice (voice).
@@ -455,58 +451,74 @@ async fn reads_the_oauth2_user() {
     );
 }
 
+/// The block meets Discord's error answers (404 too, unless it reads one as "not found").
+async fn refused<B: agentry_core::Block>(make: impl Fn() -> B, input: Value, with_404: bool) {
+    let body = json!({"message": "401: Unauthorized", "code": 0});
+    let credential = api_key("discord", TOKEN);
+    let message = "401: Unauthorized";
+    if with_404 {
+        assert_error_answers(
+            make,
+            with_creds(input),
+            credential,
+            "discord",
+            body,
+            message,
+        )
+        .await;
+    } else {
+        assert_error_answers_but_404(
+            make,
+            with_creds(input),
+            credential,
+            "discord",
+            body,
+            message,
+        )
+        .await;
+    }
+}
+
 #[tokio::test]
 async fn every_block_meets_discords_error_answers() {
     let body = json!({"message": "401: Unauthorized", "code": 0});
-    macro_rules! check {
-        (but_404 $block:expr, $input:expr) => {
-            assert_error_answers_but_404(
-                || $block,
-                with_creds($input),
-                api_key("discord", TOKEN),
-                "discord",
-                body.clone(),
-                "401: Unauthorized",
-            )
-            .await
-        };
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                with_creds($input),
-                api_key("discord", TOKEN),
-                "discord",
-                body.clone(),
-                "401: Unauthorized",
-            )
-            .await
-        };
-    }
-    check!(
-        messages::SendDiscordMessage,
-        json!({"channel_name": "general", "message_content": "x"})
-    );
-    check!(
-        but_404 messages::SendDiscordDM,
-        json!({"user_id": "42", "message_content": "x"})
-    );
-    check!(
-        messages::SendDiscordEmbed,
-        json!({"channel_identifier": "general"})
-    );
-    check!(
-        but_404 messages::ReplyToDiscordMessage,
-        json!({"channel_id": "1", "message_id": "2", "reply_content": "x"})
-    );
-    check!(but_404 info::DiscordUserInfo, json!({"user_id": "42"}));
-    check!(
-        info::DiscordChannelInfo,
-        json!({"channel_identifier": "general"})
-    );
-    check!(
-        threads::CreateDiscordThread,
-        json!({"channel_name": "general", "thread_name": "t"})
-    );
+    refused(
+        || messages::SendDiscordMessage,
+        json!({"channel_name": "general", "message_content": "x"}),
+        true,
+    )
+    .await;
+    refused(
+        || messages::SendDiscordDM,
+        json!({"user_id": "42", "message_content": "x"}),
+        false,
+    )
+    .await;
+    refused(
+        || messages::SendDiscordEmbed,
+        json!({"channel_identifier": "general"}),
+        true,
+    )
+    .await;
+    refused(
+        || messages::ReplyToDiscordMessage,
+        json!({"channel_id": "1", "message_id": "2", "reply_content": "x"}),
+        false,
+    )
+    .await;
+    refused(|| info::DiscordUserInfo, json!({"user_id": "42"}), false).await;
+    refused(
+        || info::DiscordChannelInfo,
+        json!({"channel_identifier": "general"}),
+        true,
+    )
+    .await;
+    refused(
+        || threads::CreateDiscordThread,
+        json!({"channel_name": "general", "thread_name": "t"}),
+        true,
+    )
+    .await;
     let mut input = json!({});
     input["credentials"] = meta("discord", "oauth2");
     assert_error_answers(

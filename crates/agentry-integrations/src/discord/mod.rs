@@ -14,7 +14,7 @@ use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::{AuthStyle, Client, Service, meta_for, segment};
+use crate::api::{AuthStyle, Client, Service, segment};
 use crate::error::IntegrationError;
 
 pub const PROVIDER: &str = "discord";
@@ -66,9 +66,7 @@ pub async fn client<O: Serialize>(
     cx: &mut Cx<'_, O>,
     credentials: &CredentialsMeta,
 ) -> Result<Client, BlockError> {
-    let meta = meta_for(credentials, PROVIDER);
-    let credential = crate::api::credential(cx, &meta).await?;
-    Client::new(cx, API, &meta, credential)
+    crate::api::connect(cx, API, credentials).await
 }
 
 /// `/v10/{what}/{id}`, the id a path segment.

@@ -2,13 +2,12 @@
 //! check that a block meets GitHub's error answers.
 
 use agentry_core::Block;
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::error_answers::assert_error_answers;
-use crate::testing::{api_key, meta, recorder};
+use crate::testing::{api_key, meta};
 
 const TOKEN: &str = "ghp_test_token";
 
@@ -29,12 +28,8 @@ pub async fn answer(server: &MockServer, verb: &str, at: &str, status: u16, body
 
 /// Runs `block` on `input` (with the test credentials) against `server`.
 pub async fn run<B: Block>(server: &MockServer, block: B, input: Value) -> Vec<(String, Value)> {
-    run_block_with(
-        block,
-        with_creds(input),
-        recorder(server, api_key("github", TOKEN)),
-    )
-    .await
+    crate::error_answers::run_against(server, block, with_creds(input), api_key("github", TOKEN))
+        .await
 }
 
 pub fn pins(out: &[(String, Value)]) -> Vec<&str> {

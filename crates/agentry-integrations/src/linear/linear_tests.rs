@@ -33,12 +33,8 @@ async fn run<B: agentry_core::Block>(
     block: B,
     input: Value,
 ) -> Vec<(String, Value)> {
-    run_block_with(
-        block,
-        with_creds(input),
-        recorder(server, api_key("linear", KEY)),
-    )
-    .await
+    crate::error_answers::run_against(server, block, with_creds(input), api_key("linear", KEY))
+        .await
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::api::{AuthStyle, Client, Service, meta_for};
+use crate::api::{AuthStyle, Service};
 
 pub const PROVIDER: &str = "linear";
 
@@ -66,9 +66,7 @@ pub async fn graphql<O: Serialize>(
     query: &str,
     variables: Value,
 ) -> Result<Value, BlockError> {
-    let meta = meta_for(credentials, PROVIDER);
-    let credential = crate::api::credential(cx, &meta).await?;
-    let client = Client::new(cx, API, &meta, credential)?;
+    let client = crate::api::connect(cx, API, credentials).await?;
     let body = json!({"query": query, "variables": variables});
     let answer = client
         .send_json(cx, Method::POST, "/graphql", &body)

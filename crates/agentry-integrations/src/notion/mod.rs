@@ -11,7 +11,7 @@ use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::{AuthStyle, Client, Service, meta_for};
+use crate::api::{AuthStyle, Client, Service};
 
 pub const PROVIDER: &str = "notion";
 
@@ -63,9 +63,7 @@ pub async fn client<O: Serialize>(
     cx: &mut Cx<'_, O>,
     credentials: &CredentialsMeta,
 ) -> Result<Client, BlockError> {
-    let meta = meta_for(credentials, PROVIDER);
-    let credential = crate::api::credential(cx, &meta).await?;
-    Client::new(cx, API, &meta, credential)
+    crate::api::connect(cx, API, credentials).await
 }
 
 /// `/v1/{what}/{id}`, the id a path segment.

@@ -1,14 +1,13 @@
 //! Notion blocks against a wiremock Notion API (answers shaped as Notion's reference shows
 //! them, `Notion-Version` checked), and each block meeting Notion's error answers.
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::error_answers::assert_error_answers;
-use crate::testing::{meta, oauth2, recorder};
+use crate::testing::{meta, oauth2};
 
 const TOKEN: &str = "ntn_oauth_token";
 
@@ -26,7 +25,7 @@ async fn run<B: agentry_core::Block>(
     block: B,
     input: Value,
 ) -> Vec<(String, Value)> {
-    run_block_with(block, with_creds(input), recorder(server, credential())).await
+    crate::error_answers::run_against(server, block, with_creds(input), credential()).await
 }
 
 fn rich(text: &str) -> Value {
