@@ -173,3 +173,7 @@ pub fn id_of(v: &Value) -> String {
 #[cfg(test)]
 #[path = "discord_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "error_tests.rs"]
+mod error_tests;
