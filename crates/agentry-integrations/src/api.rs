@@ -35,6 +35,9 @@ pub const SERVICE_KEYS: &[&str] = &[
     "airtable",
     "youtube",
     "github",
+    "linear",
+    "notion",
+    "discord",
 ];
 
 /// How the secret travels with each request.
@@ -47,6 +50,14 @@ pub enum AuthStyle {
     /// Nothing is sent: the credential is the user's, but not for this API (YouTube's pages
     /// with a Webshare proxy login).
     Nothing,
+    /// `Authorization: <prefix><secret>`, the prefix by credential kind (Linear's API keys go
+    /// bare, Discord's bot tokens after `Bot `), with fixed headers the API requires
+    /// (`Notion-Version`).
+    Prefixed {
+        api_key: &'static str,
+        oauth2: &'static str,
+        headers: &'static [(&'static str, &'static str)],
+    },
 }
 
 /// One provider API: what AutoGPT calls the provider, the credential kinds it accepts, where it
@@ -96,6 +107,18 @@ pub async fn credential<O: Serialize>(
         return Ok(platform.clone());
     }
     cx.credential(meta).await
+}
+
+/// The client of `service` for the credential `credentials` names (its provider filled in), or
+/// the platform's: what every provider's blocks start with.
+pub async fn connect<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    service: Service,
+    credentials: &CredentialsMeta,
+) -> Result<Client, BlockError> {
+    let meta = meta_for(credentials, service.provider);
+    let credential = credential(cx, &meta).await?;
+    Client::new(cx, service, &meta, credential)
 }
 
 /// A boxed future that holds no borrow of the block's context (which is not `Sync`), so the
@@ -237,6 +260,27 @@ impl Client {
                     .map_err(|e| IntegrationError::Transport(redact(e, &secret)))?;
                 if let AuthStyle::Bearer = self.service.auth {
                     request = request.bearer_auth(secret.expose());
+                }
+                if let AuthStyle::Prefixed {
+                    api_key,
+                    oauth2,
+                    headers,
+                } = self.service.auth
+                {
+                    let prefix = if self.oauth2 { oauth2 } else { api_key };
+                    let mut value = reqwest::header::HeaderValue::from_str(&format!(
+                        "{prefix}{}",
+                        secret.expose()
+                    ))
+                    .map_err(|_| IntegrationError::Malformed {
+                        provider,
+                        message: "the credential is not a valid header value".into(),
+                    })?;
+                    value.set_sensitive(true);
+                    request = request.header(reqwest::header::AUTHORIZATION, value);
+                    for (name, value) in headers {
+                        request = request.header(*name, *value);
+                    }
                 }
                 if let Some(body) = body {
                     request = request.json(body);

@@ -8,14 +8,19 @@
 
 pub mod airtable;
 pub mod api;
+pub mod discord;
 pub mod error;
 pub mod firecrawl;
 pub mod github;
 pub mod google;
 pub mod jina;
+pub mod linear;
+pub mod notion;
 pub mod settings;
 pub mod youtube;
 
+#[cfg(test)]
+pub(crate) mod error_answers;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -27,10 +32,13 @@ pub use settings::IntegrationSettings;
 /// Registers every integration block.
 pub fn register(r: &mut Registry) {
     airtable::register(r);
+    discord::register(r);
     firecrawl::register(r);
     github::register(r);
     google::register(r);
     jina::register(r);
+    linear::register(r);
+    notion::register(r);
     youtube::register(r);
 }
 
