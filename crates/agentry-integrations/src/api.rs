@@ -35,6 +35,14 @@ pub const SERVICE_KEYS: &[&str] = &[
     "airtable",
     "youtube",
     "github",
+    "google_sheets",
+    "google_drive",
+    "google_docs",
+    "exa",
+    "perplexity",
+    "reddit",
+    "reddit_oauth",
+    "jina_api",
 ];
 
 /// How the secret travels with each request.
