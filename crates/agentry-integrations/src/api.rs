@@ -43,6 +43,8 @@ pub const SERVICE_KEYS: &[&str] = &[
     "reddit",
     "reddit_oauth",
     "jina_api",
+    "jina_segment",
+    "jina_grounding",
 ];
 
 /// How the secret travels with each request.
@@ -80,6 +82,8 @@ pub struct Client {
     oauth2: bool,
     http: OutboundHttp,
     retry: Retry,
+    /// Sent with every request (`Client::with_header`): API versions, `Accept`.
+    headers: Vec<(&'static str, String)>,
 }
 
 /// The `credentials` input with the provider filled in when the export stripped it.
@@ -146,7 +150,14 @@ impl Client {
             oauth2: kind == CredentialKind::Oauth2,
             http: OutboundHttp::from_cx(cx).same_origin_redirects()?,
             retry: settings.retry,
+            headers: Vec::new(),
         })
+    }
+
+    /// The client sending `name: value` with every request (a header the API requires).
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Client {
+        self.headers.push((name, value.to_string()));
+        self
     }
 
     pub fn provider(&self) -> &'static str {
@@ -243,6 +254,9 @@ impl Client {
                     .http
                     .request(method.clone(), url.as_str())
                     .map_err(|e| IntegrationError::Transport(redact(e, &secret)))?;
+                for (name, value) in &self.headers {
+                    request = request.header(*name, value);
+                }
                 if let AuthStyle::Bearer = self.service.auth {
                     request = request.bearer_auth(secret.expose());
                 }

@@ -8,14 +8,16 @@
 pub mod crawl;
 pub mod extract;
 pub mod map;
+pub mod scrape;
+pub mod search;
 
 use agentry_core::credentials::CredentialKind;
-use agentry_core::{BlockError, Cx, Registry};
+use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::api::{AuthStyle, Client, Service};
+use crate::api::{AuthStyle, Client, Service, meta_for};
 use crate::error::IntegrationError;
 use crate::settings::IntegrationSettings;
 
@@ -33,6 +35,8 @@ pub fn register(r: &mut Registry) {
     r.register(crawl::FirecrawlCrawl);
     r.register(extract::FirecrawlExtract);
     r.register(map::FirecrawlMapWebsite);
+    r.register(scrape::FirecrawlScrape);
+    r.register(search::FirecrawlSearch);
 }
 
 /// AutoGPT's `ScrapeFormat`.
@@ -92,6 +96,29 @@ fn snake(key: &str) -> String {
         }
     }
     out
+}
+
+/// The Firecrawl client for the credential `credentials` names (or the platform's).
+pub async fn client<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    credentials: &CredentialsMeta,
+) -> Result<Client, BlockError> {
+    let meta = meta_for(credentials, PROVIDER);
+    let credential = crate::api::credential(cx, &meta).await?;
+    Client::new(cx, API, &meta, credential)
+}
+
+/// The scrape options AutoGPT's blocks pass (`formats`, `maxAge`, `waitFor`), in the v2
+/// API's names; `formats` left out when empty, as the SDK sends `None`.
+pub fn scrape_options(formats: &[ScrapeFormat], max_age: i64, wait_for: i64) -> Map<String, Value> {
+    let mut options = Map::new();
+    if !formats.is_empty() {
+        let list = formats.iter().map(|f| f.option()).collect();
+        options.insert("formats".into(), Value::Array(list));
+    }
+    options.insert("maxAge".into(), max_age.into());
+    options.insert("waitFor".into(), wait_for.into());
+    options
 }
 
 /// Polls `GET {path}` until the job's `status` is `completed`, within the configured timeout.
@@ -167,3 +194,7 @@ mod tests {
         assert_eq!(ScrapeFormat::RawHtml.option(), json!("rawHtml"));
     }
 }
+
+#[cfg(test)]
+#[path = "scrape_search_tests.rs"]
+mod scrape_search_tests;
