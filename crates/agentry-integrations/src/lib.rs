@@ -13,6 +13,7 @@ pub mod firecrawl;
 pub mod github;
 pub mod google;
 pub mod jina;
+pub mod perplexity;
 pub mod settings;
 pub mod youtube;
 
@@ -31,5 +32,6 @@ pub fn register(r: &mut Registry) {
     github::register(r);
     google::register(r);
     jina::register(r);
+    perplexity::register(r);
     youtube::register(r);
 }
