@@ -5,6 +5,7 @@
 //! once after a 401), with the scopes each block declares; Maps takes provider `google_maps`,
 //! type `api_key`, sent as the `key` query parameter as the googlemaps client does.
 
+pub mod calendar_create_event;
 pub mod calendar_read_events;
 pub mod gmail;
 pub mod maps_search;
@@ -57,6 +58,7 @@ pub const MAPS: Service = Service {
 pub fn register(r: &mut Registry) {
     gmail::register(r);
     sheets::register(r);
+    r.register(calendar_create_event::GoogleCalendarCreateEvent);
     r.register(calendar_read_events::GoogleCalendarReadEvents);
     r.register(maps_search::GoogleMapsSearch);
 }
