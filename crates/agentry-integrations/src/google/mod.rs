@@ -7,6 +7,7 @@
 
 pub mod calendar_create_event;
 pub mod calendar_read_events;
+pub mod drive;
 pub mod gmail;
 pub mod maps_search;
 pub mod sheets;

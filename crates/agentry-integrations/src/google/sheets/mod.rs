@@ -7,17 +7,19 @@
 
 pub mod edit;
 pub mod read;
+pub mod sharing;
 pub mod structure;
 
 use agentry_core::credentials::CredentialKind;
-use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
+use agentry_core::{BlockError, Cx, Registry};
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::api::{AuthStyle, Client, Service, meta_for, segment};
+use crate::api::{AuthStyle, Client, Service, segment};
 use crate::error::prefixed;
+pub use crate::google::drive::{DriveFile, Picked, file_credentials, google_client};
 
 pub const SHEETS: Service = Service {
     provider: super::PROVIDER,
@@ -44,25 +46,8 @@ pub fn register(r: &mut Registry) {
     r.register(structure::GoogleSheetsFindReplace);
     r.register(structure::GoogleSheetsCreateSpreadsheet);
     r.register(structure::GoogleSheetsListNamedRanges);
-}
-
-/// AutoGPT's `GoogleDriveFile`: a file picked in the Drive picker, with the id of the
-/// credential that picked it. Read in either AutoGPT spelling, written in the picker's.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-pub struct DriveFile {
-    pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, rename = "mimeType", alias = "mime_type")]
-    pub mime_type: Option<String>,
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default, rename = "iconUrl", alias = "icon_url")]
-    pub icon_url: Option<String>,
-    #[serde(default, rename = "isFolder", alias = "is_folder")]
-    pub is_folder: Option<bool>,
-    #[serde(default, rename = "_credentials_id", alias = "credentials_id")]
-    pub credentials_id: Option<String>,
+    r.register(sharing::GoogleSheetsShareSpreadsheet);
+    r.register(sharing::GoogleSheetsSetPublicAccess);
 }
 
 impl DriveFile {
@@ -86,42 +71,6 @@ pub fn spreadsheet_file(
         icon_url: Some(SHEETS_ICON.into()),
         is_folder: Some(false),
         credentials_id,
-    }
-}
-
-/// The spreadsheet input pin: a `DriveFile` from the picker (none when unset), whose schema
-/// carries AutoGPT's picker format and auto-credentials (provider, type, scopes).
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(transparent)]
-#[schemars(extend(
-    "format" = "google-drive-picker",
-    "auto_credentials" = {
-        "provider": "google",
-        "type": "oauth2",
-        "scopes": ["https://www.googleapis.com/auth/drive.file"],
-        "kwarg_name": "credentials"
-    }
-))]
-pub struct Picked(pub Option<DriveFile>);
-
-/// A Google client for the credential `meta` names (or the operator's).
-pub async fn google_client<O: Serialize>(
-    cx: &mut Cx<'_, O>,
-    service: Service,
-    meta: &CredentialsMeta,
-) -> Result<Client, BlockError> {
-    let meta = meta_for(meta, super::PROVIDER);
-    let credential = crate::api::credential(cx, &meta).await?;
-    Client::new(cx, service, &meta, credential)
-}
-
-/// The credentials a picked file carries (AutoGPT's auto-credentials).
-pub fn file_credentials(file: &DriveFile) -> CredentialsMeta {
-    CredentialsMeta {
-        id: file.credentials_id.clone(),
-        provider: Some(super::PROVIDER.into()),
-        kind: Some("oauth2".into()),
-        title: None,
     }
 }
 

@@ -446,3 +446,77 @@ async fn provider_errors_reach_the_error_pin() {
         assert!(!error.contains("ya29"), "{error}");
     }
 }
+
+#[tokio::test]
+async fn shares_by_link_and_makes_private() {
+    use super::sharing::*;
+    let server = MockServer::start().await;
+    let permissions = format!("/drive/v3/files/{ID}/permissions");
+    Mock::given(method("POST"))
+        .and(path(permissions.clone()))
+        .and(body_json(json!({"type": "anyone", "role": "reader"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"kind": "drive#permission", "id": "anyoneWithLink", "type": "anyone", "role": "reader"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(permissions.clone()))
+        .and(query_param("sendNotificationEmail", "false"))
+        .and(body_json(
+            json!({"type": "user", "role": "writer", "emailAddress": "bo@example.com"}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "p-bo", "type": "user", "role": "writer"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(permissions.clone()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"permissions": [
+            {"id": "p-owner", "type": "user", "role": "owner"}, {"id": "anyoneWithLink", "type": "anyone", "role": "reader"}]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{permissions}/anyoneWithLink")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Writers cannot be "anyone": the link is shared for reading.
+    let out = run_block_with(
+        GoogleSheetsShareSpreadsheet,
+        json!({"spreadsheet": picked(), "role": "writer"}),
+        rec(&server),
+    )
+    .await;
+    assert_eq!(
+        out[1],
+        (
+            "share_link".into(),
+            json!("https://docs.google.com/spreadsheets/d/sheet-123/edit?usp=sharing")
+        )
+    );
+    let out = run_block_with(
+        GoogleSheetsShareSpreadsheet,
+        json!({"spreadsheet": picked(), "email": "bo@example.com", "role": "writer", "send_notification": false}),
+        rec(&server),
+    )
+    .await;
+    assert_eq!(out[0], ("result".into(), json!({"success": true})));
+    let out = run_block_with(
+        GoogleSheetsSetPublicAccess,
+        json!({"spreadsheet": picked(), "public": false}),
+        rec(&server),
+    )
+    .await;
+    assert_eq!(
+        out[0],
+        (
+            "result".into(),
+            json!({"success": true, "is_public": false})
+        )
+    );
+    assert_eq!(out[2], ("spreadsheet".into(), chained()));
+}
