@@ -7,6 +7,7 @@
 
 pub mod calendar_create_event;
 pub mod calendar_read_events;
+pub mod docs;
 pub mod drive;
 pub mod gmail;
 pub mod maps_search;
@@ -59,6 +60,7 @@ pub const MAPS: Service = Service {
 pub fn register(r: &mut Registry) {
     gmail::register(r);
     sheets::register(r);
+    docs::register(r);
     r.register(calendar_create_event::GoogleCalendarCreateEvent);
     r.register(calendar_read_events::GoogleCalendarReadEvents);
     r.register(maps_search::GoogleMapsSearch);
