@@ -9,6 +9,7 @@
 pub mod airtable;
 pub mod api;
 pub mod error;
+pub mod exa;
 pub mod firecrawl;
 pub mod github;
 pub mod google;
@@ -28,6 +29,7 @@ pub use settings::IntegrationSettings;
 /// Registers every integration block.
 pub fn register(r: &mut Registry) {
     airtable::register(r);
+    exa::register(r);
     firecrawl::register(r);
     github::register(r);
     google::register(r);
