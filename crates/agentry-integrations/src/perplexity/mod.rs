@@ -2,7 +2,7 @@
 //! OpenRouter's OpenAI-compatible chat completions API. Credentials: provider `open_router`,
 //! type `api_key` (a bearer key), as AutoGPT routes them.
 
-pub mod perplexity;
+pub mod chat;
 
 use agentry_core::Registry;
 use agentry_core::credentials::CredentialKind;
@@ -21,5 +21,5 @@ pub const API: Service = Service {
 };
 
 pub fn register(r: &mut Registry) {
-    r.register(perplexity::Perplexity);
+    r.register(chat::Perplexity);
 }
