@@ -1,4 +1,5 @@
-//! Blocks that talk to third-party services, a folder per provider (`google/`, `jina/`,
+//! Blocks that talk to third-party services, a folder per provider (`google/`, `jina/`, `exa/`,
+//! `perplexity/`, `reddit/`,
 //! `firecrawl/`, `airtable/`, `youtube/`, `github/`), registered into the same `Registry` as the built-in
 //! blocks (`register`; the binary wires it).
 //!
@@ -15,6 +16,7 @@ pub mod github;
 pub mod google;
 pub mod jina;
 pub mod perplexity;
+pub mod reddit;
 pub mod settings;
 pub mod youtube;
 
@@ -35,5 +37,6 @@ pub fn register(r: &mut Registry) {
     google::register(r);
     jina::register(r);
     perplexity::register(r);
+    reddit::register(r);
     youtube::register(r);
 }
