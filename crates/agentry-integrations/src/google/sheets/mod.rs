@@ -6,6 +6,7 @@
 //! separate `credentials` pin, and the block yields the file again for chaining.
 
 pub mod edit;
+pub mod query;
 pub mod read;
 pub mod sharing;
 pub mod structure;
@@ -37,6 +38,8 @@ pub fn register(r: &mut Registry) {
     r.register(read::GoogleSheetsMetadata);
     r.register(read::GoogleSheetsGetColumn);
     r.register(read::GoogleSheetsGetRowCount);
+    r.register(query::GoogleSheetsGetRow);
+    r.register(query::GoogleSheetsGetUniqueValues);
     r.register(edit::GoogleSheetsWrite);
     r.register(edit::GoogleSheetsAppendRow);
     r.register(edit::GoogleSheetsClear);

@@ -155,7 +155,7 @@ pub enum GetColumnOutput {
 }
 
 /// The rows of sheet `name` (the first sheet when empty), as AutoGPT reads whole sheets.
-async fn whole_sheet<O: Serialize>(
+pub(super) async fn whole_sheet<O: Serialize>(
     sheet: &Sheet,
     cx: &mut Cx<'_, O>,
     name: &str,

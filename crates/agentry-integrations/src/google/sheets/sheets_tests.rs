@@ -520,3 +520,61 @@ async fn shares_by_link_and_makes_private() {
     );
     assert_eq!(out[2], ("spreadsheet".into(), chained()));
 }
+
+#[tokio::test]
+async fn gets_a_row_and_unique_values() {
+    use super::query::*;
+    let server = MockServer::start().await;
+    metadata_mock(&server).await;
+    values_mock(&server, "Sheet1!1:1", json!([["Name", "Team"]])).await;
+    values_mock(&server, "Sheet1!3:3", json!([["Bo"]])).await;
+    values_mock(
+        &server,
+        "Sheet1",
+        json!([
+            ["Name", "Team"],
+            ["Ann", "red"],
+            ["Bo", "blue"],
+            ["Cy", "red"],
+            ["Di", ""]
+        ]),
+    )
+    .await;
+    let out = run_block_with(
+        GoogleSheetsGetRow,
+        json!({"spreadsheet": picked(), "row_index": 3}),
+        rec(&server),
+    )
+    .await;
+    assert_eq!(
+        out[..2],
+        [
+            ("row".into(), json!(["Bo"])),
+            ("row_dict".into(), json!({"Name": "Bo", "Team": ""}))
+        ]
+    );
+    let out = run_block_with(
+        GoogleSheetsGetUniqueValues,
+        json!({"spreadsheet": picked(), "column": "team", "include_count": true, "sort_by_count": true}),
+        rec(&server),
+    )
+    .await;
+    assert_eq!(
+        out[..3],
+        [
+            ("values".into(), json!(["red", "blue"])),
+            ("counts".into(), json!({"red": 2, "blue": 1})),
+            ("total_unique".into(), json!(2))
+        ]
+    );
+    let out = run_block_with(
+        GoogleSheetsGetUniqueValues,
+        json!({"spreadsheet": picked(), "column": "Nope"}),
+        rec(&server),
+    )
+    .await;
+    assert!(
+        error_of(&out).starts_with("Failed to get unique values: Column 'Nope' not found"),
+        "{out:?}"
+    );
+}
