@@ -290,6 +290,10 @@ pub fn update_counts(answer: &Value) -> Value {
 #[path = "sheets_tests.rs"]
 mod tests;
 
+#[cfg(test)]
+#[path = "sheets_more_tests.rs"]
+mod more_tests;
+
 /// AutoGPT's `ValueInputOption`: how the Sheets API reads written values.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema)]
 pub enum ValueInputOption {

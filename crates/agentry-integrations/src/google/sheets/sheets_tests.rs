@@ -12,14 +12,14 @@ use super::*;
 use crate::api::segment;
 use crate::testing::{CRED_ID, error_of, oauth2, recorder};
 
-const ID: &str = "sheet-123";
+pub(super) const ID: &str = "sheet-123";
 const BASE: &str = "/v4/spreadsheets/sheet-123";
 
-fn picked() -> Value {
+pub(super) fn picked() -> Value {
     json!({"id": ID, "name": "Budget", "mimeType": SPREADSHEET_MIME, "_credentials_id": CRED_ID})
 }
 
-fn chained() -> Value {
+pub(super) fn chained() -> Value {
     serde_json::to_value(spreadsheet_file(
         ID,
         Some("Budget".into()),
@@ -28,11 +28,11 @@ fn chained() -> Value {
     .unwrap()
 }
 
-fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
+pub(super) fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
     recorder(server, oauth2("google", "ya29.sheets", &[]))
 }
 
-async fn metadata_mock(server: &MockServer) {
+pub(super) async fn metadata_mock(server: &MockServer) {
     Mock::given(method("GET"))
         .and(path(BASE))
         .and(header("authorization", "Bearer ya29.sheets"))
@@ -50,7 +50,7 @@ async fn metadata_mock(server: &MockServer) {
         .await;
 }
 
-async fn values_mock(server: &MockServer, range: &str, rows: Value) {
+pub(super) async fn values_mock(server: &MockServer, range: &str, rows: Value) {
     Mock::given(method("GET"))
         .and(path(format!("{BASE}/values/{}", segment(range))))
         .respond_with(
@@ -445,136 +445,4 @@ async fn provider_errors_reach_the_error_pin() {
         }
         assert!(!error.contains("ya29"), "{error}");
     }
-}
-
-#[tokio::test]
-async fn shares_by_link_and_makes_private() {
-    use super::sharing::*;
-    let server = MockServer::start().await;
-    let permissions = format!("/drive/v3/files/{ID}/permissions");
-    Mock::given(method("POST"))
-        .and(path(permissions.clone()))
-        .and(body_json(json!({"type": "anyone", "role": "reader"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"kind": "drive#permission", "id": "anyoneWithLink", "type": "anyone", "role": "reader"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(permissions.clone()))
-        .and(query_param("sendNotificationEmail", "false"))
-        .and(body_json(
-            json!({"type": "user", "role": "writer", "emailAddress": "bo@example.com"}),
-        ))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"id": "p-bo", "type": "user", "role": "writer"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(permissions.clone()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"permissions": [
-            {"id": "p-owner", "type": "user", "role": "owner"}, {"id": "anyoneWithLink", "type": "anyone", "role": "reader"}]})))
-        .mount(&server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path(format!("{permissions}/anyoneWithLink")))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    // Writers cannot be "anyone": the link is shared for reading.
-    let out = run_block_with(
-        GoogleSheetsShareSpreadsheet,
-        json!({"spreadsheet": picked(), "role": "writer"}),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(
-        out[1],
-        (
-            "share_link".into(),
-            json!("https://docs.google.com/spreadsheets/d/sheet-123/edit?usp=sharing")
-        )
-    );
-    let out = run_block_with(
-        GoogleSheetsShareSpreadsheet,
-        json!({"spreadsheet": picked(), "email": "bo@example.com", "role": "writer", "send_notification": false}),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(out[0], ("result".into(), json!({"success": true})));
-    let out = run_block_with(
-        GoogleSheetsSetPublicAccess,
-        json!({"spreadsheet": picked(), "public": false}),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(
-        out[0],
-        (
-            "result".into(),
-            json!({"success": true, "is_public": false})
-        )
-    );
-    assert_eq!(out[2], ("spreadsheet".into(), chained()));
-}
-
-#[tokio::test]
-async fn gets_a_row_and_unique_values() {
-    use super::query::*;
-    let server = MockServer::start().await;
-    metadata_mock(&server).await;
-    values_mock(&server, "Sheet1!1:1", json!([["Name", "Team"]])).await;
-    values_mock(&server, "Sheet1!3:3", json!([["Bo"]])).await;
-    values_mock(
-        &server,
-        "Sheet1",
-        json!([
-            ["Name", "Team"],
-            ["Ann", "red"],
-            ["Bo", "blue"],
-            ["Cy", "red"],
-            ["Di", ""]
-        ]),
-    )
-    .await;
-    let out = run_block_with(
-        GoogleSheetsGetRow,
-        json!({"spreadsheet": picked(), "row_index": 3}),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(
-        out[..2],
-        [
-            ("row".into(), json!(["Bo"])),
-            ("row_dict".into(), json!({"Name": "Bo", "Team": ""}))
-        ]
-    );
-    let out = run_block_with(
-        GoogleSheetsGetUniqueValues,
-        json!({"spreadsheet": picked(), "column": "team", "include_count": true, "sort_by_count": true}),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(
-        out[..3],
-        [
-            ("values".into(), json!(["red", "blue"])),
-            ("counts".into(), json!({"red": 2, "blue": 1})),
-            ("total_unique".into(), json!(2))
-        ]
-    );
-    let out = run_block_with(
-        GoogleSheetsGetUniqueValues,
-        json!({"spreadsheet": picked(), "column": "Nope"}),
-        rec(&server),
-    )
-    .await;
-    assert!(
-        error_of(&out).starts_with("Failed to get unique values: Column 'Nope' not found"),
-        "{out:?}"
-    );
 }
