@@ -110,6 +110,18 @@ pub async fn credential<O: Serialize>(
     cx.credential(meta).await
 }
 
+/// The client of `service` for the credential `meta` names (the provider filled in when the
+/// export stripped it), or the platform's: what every provider's blocks start with.
+pub async fn connect<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    service: Service,
+    meta: &CredentialsMeta,
+) -> Result<Client, BlockError> {
+    let meta = meta_for(meta, service.provider);
+    let credential = credential(cx, &meta).await?;
+    Client::new(cx, service, &meta, credential)
+}
+
 /// A boxed future that holds no borrow of the block's context (which is not `Sync`), so the
 /// block's own future stays `Send`.
 pub type Call<'s, T> = Pin<Box<dyn Future<Output = Result<T, IntegrationError>> + Send + 's>>;

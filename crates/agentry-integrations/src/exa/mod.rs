@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::api::{AuthStyle, Client, Service, meta_for};
+use crate::api::{AuthStyle, Client, Service};
 
 pub const PROVIDER: &str = "exa";
 
@@ -36,9 +36,7 @@ pub async fn client<O: Serialize>(
     cx: &mut Cx<'_, O>,
     credentials: &CredentialsMeta,
 ) -> Result<Client, BlockError> {
-    let meta = meta_for(credentials, PROVIDER);
-    let credential = crate::api::credential(cx, &meta).await?;
-    Client::new(cx, API, &meta, credential)
+    crate::api::connect(cx, API, credentials).await
 }
 
 /// AutoGPT's `HighlightSettings`.

@@ -17,7 +17,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::api::{AuthStyle, Client, Service, meta_for};
+use crate::api::{AuthStyle, Client, Service};
 use crate::error::IntegrationError;
 use crate::settings::IntegrationSettings;
 
@@ -103,9 +103,7 @@ pub async fn client<O: Serialize>(
     cx: &mut Cx<'_, O>,
     credentials: &CredentialsMeta,
 ) -> Result<Client, BlockError> {
-    let meta = meta_for(credentials, PROVIDER);
-    let credential = crate::api::credential(cx, &meta).await?;
-    Client::new(cx, API, &meta, credential)
+    crate::api::connect(cx, API, credentials).await
 }
 
 /// The scrape options AutoGPT's blocks pass (`formats`, `maxAge`, `waitFor`), in the v2

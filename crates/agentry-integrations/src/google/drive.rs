@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::PROVIDER;
-use crate::api::{Client, Service, meta_for, segment};
+use crate::api::{Client, segment};
 
 /// AutoGPT's `GoogleDriveFile`: a file picked in the Drive picker, with the id of the
 /// credential that picked it. Read in either AutoGPT spelling, written in the picker's.
@@ -46,15 +46,7 @@ pub struct DriveFile {
 pub struct Picked(pub Option<DriveFile>);
 
 /// A Google client for the credential `meta` names (or the operator's).
-pub async fn google_client<O: Serialize>(
-    cx: &mut Cx<'_, O>,
-    service: Service,
-    meta: &CredentialsMeta,
-) -> Result<Client, BlockError> {
-    let meta = meta_for(meta, PROVIDER);
-    let credential = crate::api::credential(cx, &meta).await?;
-    Client::new(cx, service, &meta, credential)
-}
+pub use crate::api::connect as google_client;
 
 /// The credentials a picked file carries (AutoGPT's auto-credentials).
 pub fn file_credentials(file: &DriveFile) -> CredentialsMeta {

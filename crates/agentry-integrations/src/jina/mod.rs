@@ -12,7 +12,7 @@ use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use serde::Serialize;
 
-use crate::api::{AuthStyle, Client, Service, meta_for};
+use crate::api::{AuthStyle, Client, Service};
 
 pub const PROVIDER: &str = "jina";
 
@@ -67,9 +67,7 @@ pub async fn client<O: Serialize>(
     service: Service,
     credentials: &CredentialsMeta,
 ) -> Result<Client, BlockError> {
-    let meta = meta_for(credentials, PROVIDER);
-    let credential = crate::api::credential(cx, &meta).await?;
-    Client::new(cx, service, &meta, credential)
+    crate::api::connect(cx, service, credentials).await
 }
 
 pub fn register(r: &mut Registry) {

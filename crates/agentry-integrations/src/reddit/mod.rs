@@ -11,7 +11,7 @@ use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::{AuthStyle, Client, Service, meta_for, segment};
+use crate::api::{AuthStyle, Client, Service, segment};
 
 pub const PROVIDER: &str = "reddit";
 
@@ -38,9 +38,9 @@ pub async fn client<O: Serialize>(
     cx: &mut Cx<'_, O>,
     credentials: &CredentialsMeta,
 ) -> Result<Client, BlockError> {
-    let meta = meta_for(credentials, PROVIDER);
-    let credential = crate::api::credential(cx, &meta).await?;
-    Ok(Client::new(cx, API, &meta, credential)?.with_header("user-agent", USER_AGENT))
+    Ok(crate::api::connect(cx, API, credentials)
+        .await?
+        .with_header("user-agent", USER_AGENT))
 }
 
 /// AutoGPT's `strip_reddit_prefix`: `t3_abc` → `abc`.
