@@ -66,10 +66,11 @@ async function fakeOauthProvider() {
   return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
-/** Starts a server on a fresh database; `stop()` ends it and removes its files. */
-export async function startServer() {
+/** Starts a server on a fresh database; `stop()` ends it and removes its files. `env` adds
+ * settings (e.g. credits on); `primary: false` leaves the pages' default server as it is. */
+export async function startServer({ env = {}, primary = true } = {}) {
   // For working on the app: a server (or `vite preview`) already running.
-  if (process.env.E2E_SERVER_URL) {
+  if (process.env.E2E_SERVER_URL && primary) {
     baseURL = process.env.E2E_SERVER_URL;
     return { url: baseURL, log: () => "", stop: () => {} };
   }
@@ -108,13 +109,14 @@ scopes = ["repo"]
         // sign-in limit per address allows. The limit itself is tested in the server crate.
         AGENTRY_PERIMETER__RATE_LIMITS__SIGN_IN_PER_IP__PER_MINUTE: "1000",
         AGENTRY_PERIMETER__RATE_LIMITS__SIGN_IN_PER_IP__BURST: "200",
+        ...env,
       },
     },
   );
   let log = "";
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
-  baseURL = url;
+  if (primary) baseURL = url;
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${url}/health`)).ok) break;
@@ -189,10 +191,10 @@ export async function apiCall(page, method, path, data) {
 export async function watchedPage(
   browser,
   viewport = { width: 1400, height: 900 },
-  { signedIn = true, expectRefusals = !signedIn, colorScheme = "light" } = {},
+  { signedIn = true, expectRefusals = !signedIn, colorScheme = "light", server = baseURL } = {},
 ) {
   // bypassCSP: the server's Content-Security-Policy refuses inline scripts, axe-core's included.
-  const context = await browser.newContext({ viewport, reducedMotion: "reduce", baseURL, bypassCSP: true, colorScheme });
+  const context = await browser.newContext({ viewport, reducedMotion: "reduce", baseURL: server, bypassCSP: true, colorScheme });
   const page = await context.newPage();
   if (signedIn) await signIn(page);
   const problems = [];

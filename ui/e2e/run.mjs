@@ -6,8 +6,9 @@ import { scenarios as builderScenarios } from "./scenarios.mjs";
 import { settingsScenarios } from "./settings.mjs";
 import { runnerScenarios } from "./runner.mjs";
 import { editingScenarios } from "./editing.mjs";
+import { storeScenarios } from "./store.mjs";
 
-const scenarios = { ...builderScenarios, ...editingScenarios, ...runnerScenarios, ...accountScenarios, ...settingsScenarios };
+const scenarios = { ...builderScenarios, ...editingScenarios, ...runnerScenarios, ...accountScenarios, ...settingsScenarios, ...storeScenarios };
 
 const filter = process.argv[2] ?? "";
 const report = [];

@@ -22,7 +22,7 @@ use tower::ServiceExt as _;
 const PER_ROUND: u32 = 5_000;
 const ROUNDS: usize = 7;
 
-fn no_limits() -> anyhow::Result<Perimeter> {
+pub(crate) fn no_limits() -> anyhow::Result<Perimeter> {
     let mut settings = PerimeterSettings::default();
     settings.rate_limits.enabled = false;
     Ok(Perimeter::new(settings, None, None, "bench")?)

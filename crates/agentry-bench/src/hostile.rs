@@ -21,7 +21,7 @@ const EXECUTOR: &str = "e189baac-8c20-45a1-94a7-55177ea42565";
 const SETTLE: Duration = Duration::from_secs(12);
 
 /// A field of `/proc/self/status` in MiB (`VmRSS`, `VmHWM`).
-fn status_mib(field: &str) -> f64 {
+pub(crate) fn status_mib(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()

@@ -251,8 +251,12 @@ async fn w3(report: &mut Vec<String>) -> anyhow::Result<()> {
     let (addr, _server) = serve(&b.engine).await?;
     let client = reqwest::Client::new();
     let id = post_graph(&client, &addr, &graphs::three_nodes()).await?;
-    for concurrency in [1usize, 8] {
+    let rss_before = hostile::status_mib("VmRSS");
+    let bytes_before = b.engine.store().database_bytes().await?;
+    let mut runs = 0usize;
+    for concurrency in [1usize, 8, 32] {
         let total = 2000;
+        runs += total;
         let started = Instant::now();
         let mut tasks = Vec::new();
         for w in 0..concurrency {
@@ -273,13 +277,21 @@ async fn w3(report: &mut Vec<String>) -> anyhow::Result<()> {
             total as f64 / secs
         ));
     }
+    let bytes = b.engine.store().database_bytes().await? - bytes_before;
+    report.push(format!(
+        "| W3 footprint | {runs} runs | **{:.0} database bytes per run**; RSS {:.1} MiB after the runs | RSS before the runs {:.1} MiB |",
+        bytes as f64 / runs as f64,
+        hostile::status_mib("VmRSS"),
+        rss_before
+    ));
     Ok(())
 }
 
 async fn serve(engine: &Engine) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?.to_string();
-    let state = agentry_server::AppState::new(engine.clone());
+    // Rate limits off: the bench measures the run path, not the perimeter (W8 measures that).
+    let state = agentry_server::AppState::new(engine.clone()).with_perimeter(auth::no_limits()?);
     let handle = tokio::spawn(async move {
         let _ = agentry_server::serve(listener, state, std::future::pending()).await;
     });

@@ -59,6 +59,19 @@ pub enum Category {
     Marketing,
 }
 
+/// Whether running a block has an effect outside its run. The engine lets a pure node start
+/// on values that are not yet committed (after a crash it simply runs again), and starts a
+/// node that touches the world only on committed values (ARCHITECTURE.md, "commit order").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Effect {
+    /// HTTP, email, code, files, models, sub-agents, reviews, triggers, the clock…: the default.
+    #[default]
+    World,
+    /// Text, math, lists, dictionaries, conditions, templates, graph inputs and outputs, type
+    /// conversion: the output is a function of the input alone.
+    Pure,
+}
+
 /// The constant facts about a block. `id` and `name` are AutoGPT's and never change.
 #[derive(Debug, Clone, Copy)]
 pub struct BlockMeta {
@@ -71,6 +84,7 @@ pub struct BlockMeta {
     pub block_type: BlockType,
     /// Links leaving this block are forced static (AutoGPT's `static_output`).
     pub static_output: bool,
+    pub effect: Effect,
 }
 
 impl BlockMeta {
@@ -88,6 +102,7 @@ impl BlockMeta {
             categories,
             block_type: BlockType::Standard,
             static_output: false,
+            effect: Effect::World,
         }
     }
 }

@@ -20,8 +20,8 @@ pub mod tool_nodes;
 pub mod validate;
 
 pub use block::{
-    Block, BlockError, BlockMeta, BlockType, Category, Context, Cx, ExecutionInfo, SubAgents,
-    SubRunRequest, SubRunResult,
+    Block, BlockError, BlockMeta, BlockType, Category, Context, Cx, Effect, ExecutionInfo,
+    SubAgents, SubRunRequest, SubRunResult,
 };
 pub use credentials::{
     Credential, CredentialKind, CredentialSecret, Credentials, CredentialsMeta, SecretString,

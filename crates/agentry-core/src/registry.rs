@@ -49,6 +49,9 @@ pub struct BlockInfo {
     pub categories: &'static [Category],
     pub block_type: BlockType,
     pub static_output: bool,
+    /// Not part of the API: how the engine orders the node's start against commits.
+    #[serde(skip)]
+    pub effect: crate::block::Effect,
     /// JSON Schema (draft 2020-12, references inlined) of the input pins.
     pub input_schema: Value,
     /// `{"type":"object","properties":{pin: schema}}`, the `error` pin included where AutoGPT has it.
@@ -122,6 +125,7 @@ impl Registry {
             categories: meta.categories,
             block_type: meta.block_type,
             static_output: meta.static_output,
+            effect: meta.effect,
             input_schema: input_schema::<B::Input>(),
             output_schema: output_schema::<B::Output>(&meta),
         };

@@ -191,7 +191,7 @@ impl Engine {
     pub fn new(store: Store, registry: Arc<Registry>, config: Config) -> Engine {
         Engine {
             inner: Arc::new(Inner {
-                writer: writer::Writer::spawn(store.clone()),
+                writer: writer::Writer::new(store.clone()),
                 vault: Arc::new(integrations::Vault::new(
                     store.clone(),
                     config.credentials.clone(),
@@ -467,7 +467,7 @@ impl Engine {
     /// The result of a run that has ended, read from the store.
     async fn stored_result(&self, exec_id: &str) -> Option<RunResult> {
         let row = self.inner.store.run_row(exec_id).await.ok()??;
-        let status = ExecutionStatus::parse(&row.status).filter(|s| pauses_or_ends(*s))?;
+        let status = Some(row.status.0).filter(|s| pauses_or_ends(*s))?;
         let record = self
             .inner
             .store
@@ -495,8 +495,7 @@ impl Engine {
             let _ =
                 tokio::time::timeout(Duration::from_secs(10), done.wait_for(Option::is_some)).await;
         } else {
-            let status = ExecutionStatus::parse(&record.run.status);
-            if status.is_some_and(|s| !s.is_final()) {
+            if !record.run.status.is_final() {
                 // Queued, or running in another process, which sees the status and stops it.
                 let holder = reaper::Holder::MaybeAlive;
                 self.end_elsewhere(exec_id, ExecutionStatus::Terminated, None, holder)

@@ -137,8 +137,7 @@ impl Engine {
         let Some(row) = store.run_row(exec_id).await? else {
             return Ok(false);
         };
-        let current = ExecutionStatus::parse(&row.status);
-        if current.is_none_or(ExecutionStatus::is_final) {
+        if row.status.is_final() {
             store.dequeue(exec_id).await?;
             return Ok(false);
         }
@@ -150,7 +149,7 @@ impl Engine {
             stats: None,
             error: error.clone(),
         };
-        if holder == Holder::MaybeAlive && current == Some(ExecutionStatus::Running) {
+        if holder == Holder::MaybeAlive && row.status == ExecutionStatus::Running {
             let updated = store.update_run(&update).await?;
             // Its worker would see the row within a quarter second; the signal is at once.
             self.signal(crate::relay::Signal::Stop {

@@ -45,9 +45,7 @@ impl Replay {
         let mut next_seq = 0;
         for (exec_id, node_id, status, seq) in state.nodes {
             next_seq = next_seq.max(seq + 1);
-            if let (Some(&i), Some(status)) =
-                (index.get(node_id.as_str()), ExecutionStatus::parse(&status))
-            {
+            if let Some(&i) = index.get(node_id.as_str()) {
                 existing[i].push_back((exec_id, status, seq));
             }
         }

@@ -278,8 +278,7 @@ impl Engine {
                 return;
             }
         };
-        let status = ExecutionStatus::parse(&row.status);
-        if status.is_none_or(ExecutionStatus::is_final) {
+        if row.status.is_final() {
             let _ = store.dequeue(&claim.exec_id).await;
             return;
         }
@@ -303,7 +302,7 @@ impl Engine {
         };
         // A run that started before (its worker died, or its reviews were decided and it was
         // queued again) resumes from what it made durable.
-        let started_before = status == Some(ExecutionStatus::Running) || row.started_at.is_some();
+        let started_before = row.status == ExecutionStatus::Running || row.started_at.is_some();
         let resume = if started_before {
             match store.resume_state(&claim.exec_id).await {
                 Ok(state) => Some(state),

@@ -62,7 +62,7 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
             user_id: Set(n.user_id.clone()),
             node_id: Set(n.node_id.clone()),
             block_id: Set(n.block_id.clone()),
-            status: Set(n.status.as_str().to_string()),
+            status: Set(n.status.into()),
             input_data: Set(n.input_data.clone()),
             stats: Set(n.stats.clone()),
             attempt: Set(n.attempt),
@@ -144,9 +144,9 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
 }
 
 impl Store {
-    /// Makes a batch durable in one transaction and one round trip: node upserts, output
-    /// inserts, run status changes (applied only where AutoGPT's transition rules allow).
-    pub async fn apply_batch(&self, batch: &Batch) -> Result<()> {
+    /// Makes a batch durable in one transaction and one round trip on the pool (the committer
+    /// of PostgreSQL and in-memory SQLite, `commit.rs`).
+    pub(crate) async fn apply_script(&self, batch: &Batch) -> Result<()> {
         let Some(sql) = script(batch, self.backend) else {
             return Ok(());
         };

@@ -14,6 +14,12 @@ pub enum Error {
     Unsupported(String),
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
+    /// The SQLite committer's own connection failed (`commit/sqlite.rs`).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The committer is gone: the process is shutting down.
+    #[error("the committer has stopped")]
+    CommitterStopped,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -131,7 +131,7 @@ impl Store {
             user_id: Set(new.user_id),
             graph_id: Set(new.graph_id),
             graph_version: Set(new.graph_version),
-            status: Set(ExecutionStatus::Queued.as_str().to_string()),
+            status: Set(ExecutionStatus::Queued.into()),
             inputs: Set(new.inputs),
             stats: Set(None),
             error: Set(None),
@@ -306,8 +306,7 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))?;
-        ExecutionStatus::parse(&run.status)
-            .ok_or_else(|| Error::Corrupt(format!("execution {exec_id} has status {}", run.status)))
+        Ok(run.status.0)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backend;
 mod batch;
+mod commit;
 pub mod credentials;
 pub mod credits;
 pub mod entity;
@@ -35,6 +36,7 @@ pub mod workers;
 pub use accounts::NewAccount;
 pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditQuery, NewAuditEvent};
 pub use backend::Backend;
+pub use commit::Commit;
 pub use credentials::{NewCredential, NewOauthState, Sealed};
 pub use credits::{Applied, CreditEntry, CreditKind};
 pub use error::{Error, Result};
@@ -70,6 +72,9 @@ pub(crate) fn page_offset(page: u64, page_size: u64) -> u64 {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    /// Where batches of execution progress go (`commit.rs`); `None` only in the committer's
+    /// own handle on the pool.
+    committer: Option<commit::Committer>,
 }
 
 impl Store {
@@ -78,7 +83,12 @@ impl Store {
         let db = backend::connect(url).await?;
         let backend = Backend::of(url).expect("connect checked the URL");
         migration::Migrator::up(&db, None).await?;
-        let store = Store { db, backend };
+        let mut store = Store {
+            db,
+            backend,
+            committer: None,
+        };
+        store.committer = Some(commit::Committer::start(&store, url)?);
         store
             .ensure_user(DEFAULT_USER_ID, "local@agentry.local", "Local user")
             .await?;

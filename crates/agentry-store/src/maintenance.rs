@@ -44,6 +44,29 @@ impl Store {
         Ok(())
     }
 
+    /// Bytes the database holds in use (pages in use times the page size on SQLite, WAL content
+    /// included; `pg_database_size` on PostgreSQL): the benchmarks' bytes written per run.
+    pub async fn database_bytes(&self) -> Result<u64> {
+        let (backend, sql) = match self.backend {
+            Backend::Sqlite => (
+                sea_orm::DbBackend::Sqlite,
+                "SELECT (p.page_count - f.freelist_count) * s.page_size AS bytes \
+                 FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s",
+            ),
+            Backend::Postgres => (
+                sea_orm::DbBackend::Postgres,
+                "SELECT pg_database_size(current_database())::BIGINT AS bytes",
+            ),
+        };
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await?
+            .ok_or_else(|| Error::Unsupported("no database size".into()))?;
+        let bytes: i64 = row.try_get("", "bytes")?;
+        Ok(bytes.max(0) as u64)
+    }
+
     /// Every user id that owns something, for operator-wide exports.
     pub async fn user_ids(&self) -> Result<Vec<String>> {
         Ok(user::Entity::find()

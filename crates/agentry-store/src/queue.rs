@@ -56,7 +56,7 @@ pub struct Lease {
 #[derive(Debug, Clone, Default)]
 pub struct ResumeState {
     /// Node executions in creation order: (id, node id, status, seq).
-    pub nodes: Vec<(String, String, String, i64)>,
+    pub nodes: Vec<(String, String, agentry_core::ExecutionStatus, i64)>,
     /// Every committed output in commit order: (node execution id, pin, value).
     pub outputs: Vec<(String, String, Value)>,
     pub last_event_seq: i64,
@@ -84,7 +84,7 @@ impl Store {
             user_id: Set(new.user_id),
             graph_id: Set(new.graph_id),
             graph_version: Set(new.graph_version),
-            status: Set(agentry_core::ExecutionStatus::Queued.as_str().to_string()),
+            status: Set(agentry_core::ExecutionStatus::Queued.into()),
             inputs: Set(new.inputs),
             stats: Set(None),
             error: Set(None),
@@ -284,7 +284,7 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|n| (n.id, n.node_id, n.status, n.seq))
+            .map(|n| (n.id, n.node_id, n.status.0, n.seq))
             .collect();
         let outputs = node_output::Entity::find()
             .filter(node_output::Column::GraphExecId.eq(exec_id))

@@ -39,7 +39,8 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Import an agent file and run it, printing each graph output as it arrives.
+    /// Import an agent file and run it, printing each graph output as it arrives. Exits 0 when
+    /// the run completed, 1 when it failed or was stopped, 3 when it waits for a human review.
     Run {
         /// An AutoGPT agent export (JSON).
         file: PathBuf,

@@ -342,6 +342,46 @@ fn show(value: &Value) -> String {
     }
 }
 
+/// The exit code of `agentry run` when the run paused for a human review: neither success
+/// nor failure, the run goes on once the review is decided.
+pub const EXIT_WAITS_FOR_REVIEW: u8 = 3;
+
+/// Tells how to decide the reviews a paused run waits for.
+async fn report_review(
+    engine: &Engine,
+    exec_id: &str,
+    record: &agentry_store::GraphRecord,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let reviews = engine
+        .store()
+        .waiting_reviews_of_run(DEFAULT_USER_ID, exec_id)
+        .await?;
+    if json {
+        let ids: Vec<&str> = reviews.iter().map(|r| r.node_exec_id.as_str()).collect();
+        println!(
+            "{}",
+            json!({"graph_exec_id": exec_id, "graph_id": record.id, "graph_version": record.version, "status": ExecutionStatus::Review, "reviews": ids})
+        );
+    } else {
+        eprintln!("run {exec_id}: waits for review");
+        for review in &reviews {
+            eprintln!(
+                "review {} (node {}): {}",
+                review.node_exec_id,
+                review.node_id,
+                review.instructions.as_deref().unwrap_or("no instructions")
+            );
+        }
+        eprintln!(
+            "decide it with `agentry serve` running: POST /api/review/action with \
+             {{\"reviews\": [{{\"node_exec_id\": \"<review id>\", \"approved\": true}}]}} \
+             (or in the web app's review page); the run then resumes on a worker"
+        );
+    }
+    Ok(ExitCode::from(EXIT_WAITS_FOR_REVIEW))
+}
+
 async fn run(
     config: Config,
     file: &Path,
@@ -389,10 +429,20 @@ async fn run(
                     println!("{name}: {}", show(&value));
                 }
             }
-            EventKind::RunStatus { status, error } if status.is_final() => break (status, error),
+            // A run paused for human review goes on only after a decision: stop waiting.
+            EventKind::RunStatus { status, error }
+                if status.is_final() || status == ExecutionStatus::Review =>
+            {
+                break (status, error);
+            }
             _ => {}
         }
     };
+    if status == ExecutionStatus::Review {
+        let code = report_review(&engine, &exec_id, &record, json).await;
+        engine.store().clone().close().await?;
+        return code;
+    }
     let _ = engine.wait(&exec_id, Duration::from_secs(5)).await;
     if json {
         println!(

@@ -1550,6 +1550,11 @@ export interface components {
         CreditsModel: {
             /** Format: int64 */
             credits: number;
+            /**
+             * @description Whether this server keeps credits at all (`[credits] enabled`): the web app shows its
+             *     credits pages only then.
+             */
+            enabled: boolean;
         };
         /** @description A recorded decision. */
         DecisionView: {

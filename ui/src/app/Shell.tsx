@@ -9,6 +9,7 @@ const SECTIONS = [
   { to: "/", label: "Library", icon: "▦", end: true },
   { to: "/build", label: "Build", icon: "✎", end: false },
   { to: "/runs", label: "Runs", icon: "▶", end: false },
+  { to: "/store", label: "Store", icon: "◈", end: false },
   { to: "/settings", label: "Settings", icon: "⚙", end: false },
 ];
 // Only admins see it; the server refuses the admin routes to everyone else.

@@ -19,6 +19,15 @@ const OauthCallbackPage = lazy(() => import("../features/credentials/OauthCallba
 const AdminPage = lazy(() => import("../features/admin/AdminPage").then((m) => ({ default: m.AdminPage })));
 const UsersPage = lazy(() => import("../features/admin/UsersPage").then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import("../features/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
+const StorePage = lazy(() => import("../features/store/StorePage").then((m) => ({ default: m.StorePage })));
+const ListingPage = lazy(() => import("../features/store/ListingPage").then((m) => ({ default: m.ListingPage })));
+const CreatorPage = lazy(() => import("../features/store/CreatorPage").then((m) => ({ default: m.CreatorPage })));
+const SubmitPage = lazy(() => import("../features/store/SubmitPage").then((m) => ({ default: m.SubmitPage })));
+const SubmissionsPage = lazy(() => import("../features/store/SubmissionsPage").then((m) => ({ default: m.SubmissionsPage })));
+const ReviewQueuePage = lazy(() => import("../features/store/ReviewsPage").then((m) => ({ default: m.ReviewQueuePage })));
+const ReviewDetailPage = lazy(() => import("../features/store/ReviewsPage").then((m) => ({ default: m.ReviewDetailPage })));
+const CreditsPage = lazy(() => import("../features/credits/CreditsPage").then((m) => ({ default: m.CreditsPage })));
+const SharedRunPage = lazy(() => import("../features/runs/SharedRunPage").then((m) => ({ default: m.SharedRunPage })));
 const ProfilePage = lazy(() => import("../features/settings/ProfilePage").then((m) => ({ default: m.ProfilePage })));
 
 const page = (el: React.ReactNode) => <Suspense fallback={<p role="status" className="p-4">Loading…</p>}>{el}</Suspense>;
@@ -30,6 +39,8 @@ function NotFound() {
 export const router = createBrowserRouter([
   { path: "/login", element: <LoginPage /> },
   { path: "/signup", element: <SignupPage /> },
+  // A shared run's public page: anyone with the link, signed in or not.
+  { path: "/share/:token", element: page(<SharedRunPage />) },
   // The operator's OAuth2 `redirect_uri` (AutoGPT's path): a page of its own, without the rail.
   { path: "/auth/integrations/oauth_callback", element: <RequireAuth>{page(<OauthCallbackPage />)}</RequireAuth> },
   {
@@ -44,6 +55,11 @@ export const router = createBrowserRouter([
       { path: "/build/:graphId?", element: page(<BuilderPage />) },
       { path: "/runs", element: page(<RunsPage />) },
       { path: "/runs/:runId", element: page(<RunPage />) },
+      { path: "/store", element: page(<StorePage />) },
+      { path: "/store/submit", element: page(<SubmitPage />) },
+      { path: "/store/submissions", element: page(<SubmissionsPage />) },
+      { path: "/store/:creator/:slug", element: page(<ListingPage />) },
+      { path: "/creators/:name", element: page(<CreatorPage />) },
       {
         path: "/settings",
         element: page(<SettingsPage />),
@@ -52,6 +68,7 @@ export const router = createBrowserRouter([
           { path: "profile", element: page(<ProfilePage />) },
           { path: "credentials", element: page(<CredentialsPage />) },
           { path: "api-keys", element: page(<ApiKeysPage />) },
+          { path: "credits", element: page(<CreditsPage />) },
         ],
       },
       {
@@ -61,6 +78,8 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/admin/users" replace /> },
           { path: "users", element: page(<UsersPage />) },
           { path: "audit", element: page(<AuditPage />) },
+          { path: "reviews", element: page(<ReviewQueuePage />) },
+          { path: "reviews/:id", element: page(<ReviewDetailPage />) },
         ],
       },
       { path: "*", element: <NotFound /> },

@@ -1,6 +1,6 @@
 //! NoteBlock: a sticky note on the canvas; the engine never runs it.
 
-use agentry_core::{Block, BlockError, BlockMeta, BlockType, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, BlockType, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,7 @@ pub enum Output {
 
 impl Block for Note {
     const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
         block_type: BlockType::Note,
         ..BlockMeta::standard(
             "cc10ff7b-7753-4ff2-9af6-9399b1a7eddc",

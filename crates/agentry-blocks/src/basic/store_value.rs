@@ -1,6 +1,6 @@
 //! StoreValueBlock: holds a constant (or the trigger input) so many consumers can read it.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,6 +27,7 @@ pub enum Output {
 
 impl Block for StoreValue {
     const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
         static_output: true,
         ..BlockMeta::standard(
             "1ff065e9-88e8-4358-9d82-8dc91f622ba9",

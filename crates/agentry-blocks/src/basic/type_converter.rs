@@ -1,7 +1,7 @@
 //! UniversalTypeConverterBlock: converts a value to a string, number, boolean, list or
 //! dictionary with the rules of AutoGPT's `backend/util/type.py` `convert`.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -38,12 +38,15 @@ pub enum Output {
 }
 
 impl Block for UniversalTypeConverter {
-    const META: BlockMeta = BlockMeta::standard(
-        "95d1b990-ce13-4d88-9737-ba5c2070c97b",
-        "UniversalTypeConverterBlock",
-        "This block is used to convert a value to a universal type.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "95d1b990-ce13-4d88-9737-ba5c2070c97b",
+            "UniversalTypeConverterBlock",
+            "This block is used to convert a value to a universal type.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

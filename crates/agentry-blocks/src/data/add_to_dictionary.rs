@@ -1,6 +1,6 @@
 //! AddToDictionaryBlock: adds one key-value pair and a batch of entries to a dictionary.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -31,12 +31,15 @@ pub enum Output {
 }
 
 impl Block for AddToDictionary {
-    const META: BlockMeta = BlockMeta::standard(
-        "31d1064e-7446-4693-a7d4-65e5ca1180d1",
-        "AddToDictionaryBlock",
-        "Adds a new key-value pair to a dictionary. If no dictionary is provided, a new one is created.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "31d1064e-7446-4693-a7d4-65e5ca1180d1",
+            "AddToDictionaryBlock",
+            "Adds a new key-value pair to a dictionary. If no dictionary is provided, a new one is created.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! AddToListBlock: inserts one entry and a batch of entries into a list.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -40,12 +40,15 @@ pub fn slice_index(pos: i64, len: usize) -> usize {
 }
 
 impl Block for AddToList {
-    const META: BlockMeta = BlockMeta::standard(
-        "aeb08fc1-2fc1-4141-bc8e-f758f183a822",
-        "AddToListBlock",
-        "Adds a new entry to a list. The entry can be of any type. If no list is provided, a new one is created.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "aeb08fc1-2fc1-4141-bc8e-f758f183a822",
+            "AddToListBlock",
+            "Adds a new entry to a list. The entry can be of any type. If no list is provided, a new one is created.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

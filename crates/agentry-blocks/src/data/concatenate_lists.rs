@@ -1,6 +1,6 @@
 //! ConcatenateListsBlock: joins lists in order, optionally without duplicates or nulls.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -31,12 +31,15 @@ pub enum Output {
 }
 
 impl Block for ConcatenateLists {
-    const META: BlockMeta = BlockMeta::standard(
-        "3cf9298b-5817-4141-9d80-7c2cc5199c8e",
-        "ConcatenateListsBlock",
-        "Concatenates multiple lists into a single list. All elements from all input lists are combined in order. Supports optional deduplication and None removal.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "3cf9298b-5817-4141-9d80-7c2cc5199c8e",
+            "ConcatenateListsBlock",
+            "Concatenates multiple lists into a single list. All elements from all input lists are combined in order. Supports optional deduplication and None removal.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

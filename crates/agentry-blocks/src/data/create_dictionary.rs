@@ -1,6 +1,6 @@
 //! CreateDictionaryBlock: builds a dictionary from key-value pairs (often `values_#_key` pins).
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -21,12 +21,15 @@ pub enum Output {
 }
 
 impl Block for CreateDictionary {
-    const META: BlockMeta = BlockMeta::standard(
-        "b924ddf4-de4f-4b56-9a85-358930dcbc91",
-        "CreateDictionaryBlock",
-        "Creates a dictionary with the specified key-value pairs. Use this when you know all the values you want to add upfront.",
-        &[Category::Data],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "b924ddf4-de4f-4b56-9a85-358930dcbc91",
+            "CreateDictionaryBlock",
+            "Creates a dictionary with the specified key-value pairs. Use this when you know all the values you want to add upfront.",
+            &[Category::Data],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! CreateListBlock: yields a list of values, split into batches by size or token budget.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -39,12 +39,15 @@ fn estimate_tokens(value: &Value) -> i64 {
 }
 
 impl Block for CreateList {
-    const META: BlockMeta = BlockMeta::standard(
-        "a912d5c7-6e00-4542-b2a9-8034136930e4",
-        "CreateListBlock",
-        "Creates a list with the specified values. Use this when you know all the values you want to add upfront. This block can also yield the list in batches based on a maximum size or token limit.",
-        &[Category::Data],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "a912d5c7-6e00-4542-b2a9-8034136930e4",
+            "CreateListBlock",
+            "Creates a list with the specified values. Use this when you know all the values you want to add upfront. This block can also yield the list in batches based on a maximum size or token limit.",
+            &[Category::Data],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

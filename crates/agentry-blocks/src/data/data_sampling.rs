@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -231,12 +231,15 @@ fn sample(input: &Input, data: &[Value], rng: &mut PyRandom) -> Result<Vec<usize
 }
 
 impl Block for DataSampling {
-    const META: BlockMeta = BlockMeta::standard(
-        "4a448883-71fa-49cf-91cf-70d793bd7d87",
-        "DataSamplingBlock",
-        "This block samples data from a given dataset using various sampling methods.",
-        &[Category::Logic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "4a448883-71fa-49cf-91cf-70d793bd7d87",
+            "DataSamplingBlock",
+            "This block samples data from a given dataset using various sampling methods.",
+            &[Category::Logic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! DictionaryIsEmptyBlock: whether a dictionary has no keys.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -21,12 +21,15 @@ pub enum Output {
 }
 
 impl Block for DictionaryIsEmpty {
-    const META: BlockMeta = BlockMeta::standard(
-        "a3cf3f64-6bb9-4cc6-9900-608a0b3359b0",
-        "DictionaryIsEmptyBlock",
-        "Checks if a dictionary is empty.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "a3cf3f64-6bb9-4cc6-9900-608a0b3359b0",
+            "DictionaryIsEmptyBlock",
+            "Checks if a dictionary is empty.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,7 +1,7 @@
 //! FindInDictionaryBlock: looks a key up in a dictionary, an index up in a list, or a key up
 //! in every dictionary of a list.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -63,12 +63,15 @@ fn lookup(obj: &Value, key: &Key) -> Option<Value> {
 }
 
 impl Block for FindInDictionary {
-    const META: BlockMeta = BlockMeta::standard(
-        "0e50422c-6dee-4145-83d6-3a5a392f65de",
-        "FindInDictionaryBlock",
-        "A block that looks up a value in a dictionary, list, or object by key or index and returns the corresponding value.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "0e50422c-6dee-4145-83d6-3a5a392f65de",
+            "FindInDictionaryBlock",
+            "A block that looks up a value in a dictionary, list, or object by key or index and returns the corresponding value.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! FindInListBlock: the index of the first element equal to a value.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -29,12 +29,15 @@ pub enum Output {
 }
 
 impl Block for FindInList {
-    const META: BlockMeta = BlockMeta::standard(
-        "5e2c6d0a-1e37-489f-b1d0-8e1812b23333",
-        "FindInListBlock",
-        "Finds the index of the value in the list.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "5e2c6d0a-1e37-489f-b1d0-8e1812b23333",
+            "FindInListBlock",
+            "Finds the index of the value in the list.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! GetListItemBlock: the element at an index, negative indices counting from the end.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -30,12 +30,15 @@ pub fn python_index(index: i64, len: usize) -> Option<usize> {
 }
 
 impl Block for GetListItem {
-    const META: BlockMeta = BlockMeta::standard(
-        "262ca24c-1025-43cf-a578-534e23234e97",
-        "GetListItemBlock",
-        "Returns the element at the given index.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "262ca24c-1025-43cf-a578-534e23234e97",
+            "GetListItemBlock",
+            "Returns the element at the given index.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

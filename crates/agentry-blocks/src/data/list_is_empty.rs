@@ -1,6 +1,6 @@
 //! ListIsEmptyBlock: whether a list has no items.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -21,12 +21,15 @@ pub enum Output {
 }
 
 impl Block for ListIsEmpty {
-    const META: BlockMeta = BlockMeta::standard(
-        "896ed73b-27d0-41be-813c-c1c1dc856c03",
-        "ListIsEmptyBlock",
-        "Checks if a list is empty.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "896ed73b-27d0-41be-813c-c1c1dc856c03",
+            "ListIsEmptyBlock",
+            "Checks if a list is empty.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

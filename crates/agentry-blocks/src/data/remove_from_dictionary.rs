@@ -1,6 +1,6 @@
 //! RemoveFromDictionaryBlock: removes one key, optionally yielding the value it held.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -40,12 +40,15 @@ pub(crate) fn missing(key: &Key) -> BlockError {
 }
 
 impl Block for RemoveFromDictionary {
-    const META: BlockMeta = BlockMeta::standard(
-        "46afe2ea-c613-43f8-95ff-6692c3ef6876",
-        "RemoveFromDictionaryBlock",
-        "Removes a key-value pair from a dictionary.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "46afe2ea-c613-43f8-95ff-6692c3ef6876",
+            "RemoveFromDictionaryBlock",
+            "Removes a key-value pair from a dictionary.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

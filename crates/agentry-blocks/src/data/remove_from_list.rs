@@ -1,6 +1,6 @@
 //! RemoveFromListBlock: removes an item by index or by value.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -35,12 +35,15 @@ pub enum Output {
 }
 
 impl Block for RemoveFromList {
-    const META: BlockMeta = BlockMeta::standard(
-        "d93c5a93-ac7e-41c1-ae5c-ef67e6e9b826",
-        "RemoveFromListBlock",
-        "Removes an item from a list by value or index.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "d93c5a93-ac7e-41c1-ae5c-ef67e6e9b826",
+            "RemoveFromListBlock",
+            "Removes an item from a list by value or index.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! ReplaceDictionaryValueBlock: sets a new value for an existing key and yields the old one.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -30,12 +30,15 @@ pub enum Output {
 }
 
 impl Block for ReplaceDictionaryValue {
-    const META: BlockMeta = BlockMeta::standard(
-        "27e31876-18b6-44f3-ab97-f6226d8b3889",
-        "ReplaceDictionaryValueBlock",
-        "Replaces the value for a specified key in a dictionary.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "27e31876-18b6-44f3-ab97-f6226d8b3889",
+            "ReplaceDictionaryValueBlock",
+            "Replaces the value for a specified key in a dictionary.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! ReplaceListItemBlock: puts a new value at an index (negative counts from the end).
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -29,12 +29,15 @@ pub enum Output {
 }
 
 impl Block for ReplaceListItem {
-    const META: BlockMeta = BlockMeta::standard(
-        "fbf62922-bea1-4a3d-8bac-23587f810b38",
-        "ReplaceListItemBlock",
-        "Replaces an item at the specified index.",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "fbf62922-bea1-4a3d-8bac-23587f810b38",
+            "ReplaceListItemBlock",
+            "Replaces an item at the specified index.",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! ReverseListOrderBlock: the list, last element first.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -21,12 +21,15 @@ pub enum Output {
 }
 
 impl Block for ReverseListOrder {
-    const META: BlockMeta = BlockMeta::standard(
-        "422cb708-3109-4277-bfe3-bc2ae5812777",
-        "ReverseListOrderBlock",
-        "Reverses the order of elements in a list",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "422cb708-3109-4277-bfe3-bc2ae5812777",
+            "ReverseListOrderBlock",
+            "Reverses the order of elements in a list",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

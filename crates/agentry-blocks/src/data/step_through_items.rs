@@ -1,6 +1,6 @@
 //! StepThroughItemsBlock: yields each element of a list, dictionary or JSON string with its key.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -82,12 +82,15 @@ fn step_str(text: &str, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
 }
 
 impl Block for StepThroughItems {
-    const META: BlockMeta = BlockMeta::standard(
-        "f66a3543-28d3-4ab5-8945-9b336371e2ce",
-        "StepThroughItemsBlock",
-        "Iterates over a list or dictionary and outputs each item.",
-        &[Category::Logic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "f66a3543-28d3-4ab5-8945-9b336371e2ce",
+            "StepThroughItemsBlock",
+            "Iterates over a list or dictionary and outputs each item.",
+            &[Category::Logic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

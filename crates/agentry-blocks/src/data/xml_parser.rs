@@ -5,7 +5,7 @@
 //! a tag with one child or unique child names becomes a dictionary, repeated child names
 //! become a list, and a leaf is its text. Declarations (`<?xml`, `<!DOCTYPE`) are refused.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -249,12 +249,15 @@ fn parse(tokens: Vec<Token>) -> Result<Value, String> {
 }
 
 impl Block for XmlParser {
-    const META: BlockMeta = BlockMeta::standard(
-        "286380af-9529-4b55-8be0-1d7c854abdb5",
-        "XMLParserBlock",
-        "Parses XML using gravitasml to tokenize and coverts it to dict",
-        &[Category::Basic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "286380af-9529-4b55-8be0-1d7c854abdb5",
+            "XMLParserBlock",
+            "Parses XML using gravitasml to tokenize and coverts it to dict",
+            &[Category::Basic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

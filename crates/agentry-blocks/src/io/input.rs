@@ -1,7 +1,7 @@
 //! AgentInputBlock, the graph's input, and what its typed variants share: the common pins,
 //! the metadata and the `typed_input!` macro that declares each variant.
 
-use agentry_core::{BlockMeta, BlockType, Category};
+use agentry_core::{BlockMeta, BlockType, Category, Effect};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -16,6 +16,7 @@ pub const fn input_meta(
     BlockMeta {
         block_type: BlockType::Input,
         static_output: true,
+        effect: Effect::Pure,
         ..BlockMeta::standard(id, name, description, &[Category::Input, Category::Basic])
     }
 }

@@ -1,6 +1,6 @@
 //! AgentOutputBlock: records a graph output, optionally formatted with a Jinja template.
 
-use agentry_core::{Block, BlockError, BlockMeta, BlockType, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, BlockType, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -47,6 +47,7 @@ pub enum Output {
 
 impl Block for AgentOutput {
     const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
         block_type: BlockType::Output,
         static_output: true,
         ..BlockMeta::standard(

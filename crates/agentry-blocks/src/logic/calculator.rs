@@ -1,6 +1,6 @@
 //! CalculatorBlock: one arithmetic operation on two numbers.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -36,12 +36,15 @@ pub enum Output {
 }
 
 impl Block for Calculator {
-    const META: BlockMeta = BlockMeta::standard(
-        "b1ab9b19-67a6-406d-abf5-2dba76d00c79",
-        "CalculatorBlock",
-        "Performs a mathematical operation on two numbers.",
-        &[Category::Logic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "b1ab9b19-67a6-406d-abf5-2dba76d00c79",
+            "CalculatorBlock",
+            "Performs a mathematical operation on two numbers.",
+            &[Category::Logic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -92,12 +92,15 @@ fn normalize(value: Value) -> Value {
 }
 
 impl Block for Condition {
-    const META: BlockMeta = BlockMeta::standard(
-        "715696a0-e1da-45c8-b209-c2fa9c3b0be6",
-        "ConditionBlock",
-        "Handles conditional logic based on comparison operators",
-        &[Category::Logic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "715696a0-e1da-45c8-b209-c2fa9c3b0be6",
+            "ConditionBlock",
+            "Handles conditional logic based on comparison operators",
+            &[Category::Logic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

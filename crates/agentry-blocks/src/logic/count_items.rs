@@ -1,6 +1,6 @@
 //! CountItemsBlock: the number of items in a list, dictionary or string.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -21,12 +21,15 @@ pub enum Output {
 }
 
 impl Block for CountItems {
-    const META: BlockMeta = BlockMeta::standard(
-        "3c9c2f42-b0c3-435f-ba35-05f7a25c772a",
-        "CountItemsBlock",
-        "Counts the number of items in a collection.",
-        &[Category::Logic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "3c9c2f42-b0c3-435f-ba35-05f7a25c772a",
+            "CountItemsBlock",
+            "Counts the number of items in a collection.",
+            &[Category::Logic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,7 +1,7 @@
 //! IfInputMatchesBlock: branches on whether an input equals a value, converting the value to
 //! the input's type first as AutoGPT does.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -39,12 +39,15 @@ fn matches(input: &Value, value: &Value) -> bool {
 }
 
 impl Block for IfInputMatches {
-    const META: BlockMeta = BlockMeta::standard(
-        "6dbbc4b3-ca6c-42b6-b508-da52d23e13f2",
-        "IfInputMatchesBlock",
-        "Handles conditional logic based on comparison operators",
-        &[Category::Logic],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "6dbbc4b3-ca6c-42b6-b508-da52d23e13f2",
+            "IfInputMatchesBlock",
+            "Handles conditional logic based on comparison operators",
+            &[Category::Logic],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use regex::Regex;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -161,12 +161,15 @@ fn pin_output(pin: &str, code: String) -> Option<Output> {
 }
 
 impl Block for CodeExtraction {
-    const META: BlockMeta = BlockMeta::standard(
-        "d3a7d896-3b78-4f44-8b4b-48fbf4f0bcd8",
-        "CodeExtractionBlock",
-        "Extracts code blocks from text and identifies their programming languages",
-        &[Category::Text],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "d3a7d896-3b78-4f44-8b4b-48fbf4f0bcd8",
+            "CodeExtractionBlock",
+            "Extracts code blocks from text and identifies their programming languages",
+            &[Category::Text],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! CombineTextsBlock: joins a list of texts with a delimiter.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -23,12 +23,15 @@ pub enum Output {
 }
 
 impl Block for CombineTexts {
-    const META: BlockMeta = BlockMeta::standard(
-        "e30a4d42-7b7d-4e6a-b36e-1f9b8e3b7d85",
-        "CombineTextsBlock",
-        "This block combines multiple input texts into a single output text.",
-        &[Category::Text],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "e30a4d42-7b7d-4e6a-b36e-1f9b8e3b7d85",
+            "CombineTextsBlock",
+            "This block combines multiple input texts into a single output text.",
+            &[Category::Text],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

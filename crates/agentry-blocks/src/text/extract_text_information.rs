@@ -1,6 +1,6 @@
 //! ExtractTextInformationBlock: extracts a regex group from the first or every match.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -47,12 +47,15 @@ pub enum Output {
 }
 
 impl Block for ExtractTextInformation {
-    const META: BlockMeta = BlockMeta::standard(
-        "3146e4fe-2cdd-4f29-bd12-0c9d5bb4deb0",
-        "ExtractTextInformationBlock",
-        "This block extracts the text from the given text using the pattern (regex).",
-        &[Category::Text],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "3146e4fe-2cdd-4f29-bd12-0c9d5bb4deb0",
+            "ExtractTextInformationBlock",
+            "This block extracts the text from the given text using the pattern (regex).",
+            &[Category::Text],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

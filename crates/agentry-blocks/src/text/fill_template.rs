@@ -1,6 +1,6 @@
 //! FillTextTemplateBlock: renders a Jinja template with a dictionary of values.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -28,12 +28,15 @@ pub enum Output {
 }
 
 impl Block for FillTextTemplate {
-    const META: BlockMeta = BlockMeta::standard(
-        "db7d8f02-2f44-4c55-ab7a-eae0941f0c30",
-        "FillTextTemplateBlock",
-        "This block formats the given texts using the format template.",
-        &[Category::Text],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "db7d8f02-2f44-4c55-ab7a-eae0941f0c30",
+            "FillTextTemplateBlock",
+            "This block formats the given texts using the format template.",
+            &[Category::Text],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! MatchTextPatternBlock: routes data to `positive` or `negative` by whether a regex matches.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -41,12 +41,15 @@ pub enum Output {
 }
 
 impl Block for MatchTextPattern {
-    const META: BlockMeta = BlockMeta::standard(
-        "3060088f-6ed9-4928-9ba7-9c92823a7ccd",
-        "MatchTextPatternBlock",
-        "Matches text against a regex pattern and forwards data to positive or negative output based on the match.",
-        &[Category::Text],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "3060088f-6ed9-4928-9ba7-9c92823a7ccd",
+            "MatchTextPatternBlock",
+            "Matches text against a regex pattern and forwards data to positive or negative output based on the match.",
+            &[Category::Text],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

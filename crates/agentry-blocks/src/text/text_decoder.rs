@@ -1,6 +1,6 @@
 //! TextDecoderBlock: turns escape sequences (`\n`, `\"`, `\u00e9`) into the characters they name.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -93,12 +93,15 @@ pub fn decode(text: &str) -> Result<String, String> {
 }
 
 impl Block for TextDecoder {
-    const META: BlockMeta = BlockMeta::standard(
-        "2570e8fe-8447-43ed-84c7-70d657923231",
-        "TextDecoderBlock",
-        "Decodes a string containing escape sequences into actual text",
-        &[Category::Text],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "2570e8fe-8447-43ed-84c7-70d657923231",
+            "TextDecoderBlock",
+            "Decodes a string containing escape sequences into actual text",
+            &[Category::Text],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

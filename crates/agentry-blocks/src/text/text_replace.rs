@@ -1,6 +1,6 @@
 //! TextReplaceBlock: replaces every occurrence of one text with another.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -24,12 +24,15 @@ pub enum Output {
 }
 
 impl Block for TextReplace {
-    const META: BlockMeta = BlockMeta::standard(
-        "7e7c87ab-3469-4bcc-9abe-67705091b713",
-        "TextReplaceBlock",
-        "This block is used to replace a text with a new text.",
-        &[Category::Text],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "7e7c87ab-3469-4bcc-9abe-67705091b713",
+            "TextReplaceBlock",
+            "This block is used to replace a text with a new text.",
+            &[Category::Text],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

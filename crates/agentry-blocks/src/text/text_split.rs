@@ -1,6 +1,6 @@
 //! TextSplitBlock: splits a text into a list by a delimiter.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -29,12 +29,15 @@ pub enum Output {
 }
 
 impl Block for TextSplit {
-    const META: BlockMeta = BlockMeta::standard(
-        "d5ea33c8-a575-477a-b42f-2fe3be5055ec",
-        "TextSplitBlock",
-        "This block is used to split a text into a list of strings.",
-        &[Category::Text],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "d5ea33c8-a575-477a-b42f-2fe3be5055ec",
+            "TextSplitBlock",
+            "This block is used to split a text into a list of strings.",
+            &[Category::Text],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

@@ -1,6 +1,6 @@
 //! WordCharacterCountBlock: counts the words and characters of a text.
 
-use agentry_core::{Block, BlockError, BlockMeta, Category, Cx};
+use agentry_core::{Block, BlockError, BlockMeta, Category, Cx, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -22,12 +22,15 @@ pub enum Output {
 }
 
 impl Block for WordCharacterCount {
-    const META: BlockMeta = BlockMeta::standard(
-        "ab2a782d-22cf-4587-8a70-55b59b3f9f90",
-        "WordCharacterCountBlock",
-        "Counts the number of words and characters in a given text.",
-        &[Category::Text],
-    );
+    const META: BlockMeta = BlockMeta {
+        effect: Effect::Pure,
+        ..BlockMeta::standard(
+            "ab2a782d-22cf-4587-8a70-55b59b3f9f90",
+            "WordCharacterCountBlock",
+            "Counts the number of words and characters in a given text.",
+            &[Category::Text],
+        )
+    };
     type Input = Input;
     type Output = Output;
 

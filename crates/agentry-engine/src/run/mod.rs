@@ -1,13 +1,21 @@
 //! The run loop: one task per run that owns its state, starts nodes the moment their inputs are
-//! complete, makes every output durable before routing it, and ends the run with its status.
+//! complete, and ends the run with its status.
+//!
+//! The commit order rule: the loop hands each batch to the committer without waiting, and
+//! batches commit in the order they were handed over, so a node's completion is never durable
+//! before the completions whose values it consumed. A pure node (`Effect::Pure`) starts at once
+//! on values not yet committed; a node that touches the world starts only once the batch
+//! holding its inputs has committed (so does every node when credits are on: its balance check
+//! reads the committed ledger). Nothing leaves the process before its commit: events are
+//! published, tool results answered and the run's end reported only after theirs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use agentry_core::prepare::prepare_input;
 use agentry_core::tool_nodes::{ToolRun, select_for_link};
-use agentry_core::{BlockType, ExecutionInfo, ExecutionStatus, SubAgents};
+use agentry_core::{BlockType, Effect, ExecutionInfo, ExecutionStatus, SubAgents};
 use agentry_store::{Batch, EventRow, NodeRow, ResumeState, RunUpdate};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -23,7 +31,7 @@ use crate::node_task::{self, Msg, NodeJob, Outcome};
 use crate::plan::Plan;
 use crate::resume::{Match, Replay};
 use crate::tool_nodes::{RunTools, ToolRequest, ToolWaiter};
-use crate::writer::Writer;
+use crate::writer::{Commit, Writer};
 
 mod record;
 
@@ -77,6 +85,16 @@ struct ExecState {
     tool: Option<ToolWaiter>,
 }
 
+/// A batch handed to the committer, and what waits for its commit.
+struct Pending {
+    done: Commit,
+    events: Vec<Event>,
+    /// Tool executions that ended in the batch.
+    tool_replies: Vec<(tokio::sync::oneshot::Sender<ToolRun>, ToolRun)>,
+    /// World-touching executions ready on values of the batch: (node, values received).
+    starts: Vec<(usize, Map<String, Value>)>,
+}
+
 struct Run {
     spec: RunSpec,
     writer: Writer,
@@ -86,6 +104,12 @@ struct Run {
     tool_tx: mpsc::UnboundedSender<ToolRequest>,
     /// Tool executions that ended, answered once their end is committed.
     tool_replies: Vec<(tokio::sync::oneshot::Sender<ToolRun>, ToolRun)>,
+    /// World-touching executions ready on values not yet handed to the committer.
+    held: Vec<(usize, Map<String, Value>)>,
+    /// Batches handed to the committer, oldest first.
+    pending: VecDeque<Pending>,
+    /// Routing committed values of an earlier worker: every ready node starts at once.
+    replaying: bool,
     tasks: JoinSet<()>,
     execs: HashMap<String, ExecState>,
     next_seq: i64,
@@ -137,6 +161,9 @@ pub async fn drive(
         tx,
         tool_tx,
         tool_replies: Vec::new(),
+        held: Vec::new(),
+        pending: VecDeque::new(),
+        replaying: false,
         tasks: JoinSet::new(),
         execs: HashMap::new(),
         next_seq: 0,
@@ -172,12 +199,16 @@ pub async fn drive(
         }
         run.dispatch(node, received);
     }
-    // Taking over: route what the earlier worker committed, adopting what already ran.
+    // Taking over: route what the earlier worker committed, adopting what already ran. Those
+    // values are committed, so what they make ready starts now, world-touching or not (and
+    // an adopted execution's outputs are replayed in turn).
+    run.replaying = true;
     while let Some((node, pin, value)) = run.replay.as_mut().and_then(Replay::next_output) {
         run.output_bytes += crate::limits::json_bytes(&value);
         run.collect_graph_output(node, &pin, &value);
         run.route(node, &pin, value);
     }
+    run.replaying = false;
     let deadline = run
         .spec
         .bounds
@@ -187,13 +218,20 @@ pub async fn drive(
         if let Some(cap) = run.exceeded.take() {
             break End::Exceeded(cap);
         }
-        if run.execs.is_empty() {
+        if run.execs.is_empty() && run.pending.is_empty() {
             break End::Finished;
         }
         let first = tokio::select! {
             biased;
             _ = cancel.cancelled() => break End::Cancelled,
             _ = sleep_until(deadline) => break End::TimedOut,
+            committed = first_commit(&mut run.pending) => {
+                if let Err(e) = committed {
+                    break End::StoreFailed(e.to_string());
+                }
+                run.committed();
+                continue;
+            }
             msg = rx.recv() => msg,
             Some(request) = tool_rx.recv() => {
                 run.start_tool(request);
@@ -209,21 +247,30 @@ pub async fn drive(
         for msg in msgs {
             run.record(msg, &mut to_route);
         }
-        if let Err(e) = run.flush().await {
-            break End::StoreFailed(e);
-        }
+        run.submit();
         if let Some(cap) = run.exceeded.take() {
             break End::Exceeded(cap);
-        }
-        for (reply, tool_run) in run.tool_replies.drain(..) {
-            let _ = reply.send(tool_run);
         }
         for (node, pin, value) in to_route {
             run.route(node, &pin, value);
         }
+        // What the routed values made ready and touches the world waits for their commit.
+        let held = std::mem::take(&mut run.held);
+        match run.pending.back_mut() {
+            Some(last) => last.starts.extend(held),
+            None => held.into_iter().for_each(|(n, r)| run.dispatch(n, r)),
+        }
         while run.tasks.try_join_next().is_some() {}
     };
     run.finish(end).await
+}
+
+/// The commit of the oldest pending batch; never ready when nothing is pending.
+async fn first_commit(pending: &mut VecDeque<Pending>) -> Result<(), agentry_store::Error> {
+    match pending.front_mut() {
+        Some(p) => (&mut p.done).await,
+        None => std::future::pending().await,
+    }
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {
@@ -480,13 +527,26 @@ impl Run {
                 edge.is_static,
             );
             for received in ready {
-                self.dispatch(edge.sink, received);
+                if self.replaying || self.starts_uncommitted(sink) {
+                    self.dispatch(edge.sink, received);
+                } else {
+                    self.held.push((edge.sink, received));
+                }
             }
         }
     }
 
-    /// Commits the batch with the events it makes true, then publishes those events.
-    async fn flush(&mut self) -> Result<(), String> {
+    /// Whether `node` may start on values not yet committed: pure, and no credit balance to
+    /// gate it. With credits on, a node's balance check reads the committed ledger, which holds
+    /// the charges of the nodes before it only once their ends (the batches carrying its
+    /// inputs) have committed; so every node waits for its inputs' commit, as before issue 10.
+    fn starts_uncommitted(&self, node: &crate::plan::PlanNode) -> bool {
+        node.block.info.effect == Effect::Pure && self.spec.credits.is_none()
+    }
+
+    /// Hands the batch, with the events it makes true, to the committer without waiting; what
+    /// waits for its commit waits in `pending`.
+    fn submit(&mut self) {
         let mut batch = std::mem::take(&mut self.batch);
         let events: Vec<Event> = self
             .events
@@ -512,15 +572,48 @@ impl Run {
                 data: serde_json::to_value(e).unwrap_or(Value::Null),
             })
             .collect();
+        let tool_replies = std::mem::take(&mut self.tool_replies);
+        if batch.is_empty() && tool_replies.is_empty() {
+            return;
+        }
         if !batch.is_empty() {
             self.commits += 1;
         }
         if self.spec.redact_stored_data {
             crate::redaction::redact_node_data(&mut batch);
         }
-        self.writer.write(batch).await?;
-        for event in events {
+        self.pending.push_back(Pending {
+            done: self.writer.submit(batch),
+            events,
+            tool_replies,
+            starts: Vec::new(),
+        });
+    }
+
+    /// The oldest pending batch committed: publish its events, answer its tool calls, and
+    /// start the world-touching executions that waited for its values.
+    fn committed(&mut self) {
+        let Some(done) = self.pending.pop_front() else {
+            return;
+        };
+        for event in done.events {
             self.bus.publish(event);
+        }
+        for (reply, tool_run) in done.tool_replies {
+            let _ = reply.send(tool_run);
+        }
+        for (node, received) in done.starts {
+            self.dispatch(node, received);
+        }
+    }
+
+    /// Waits for every pending batch in order, publishing as they commit; starts nothing new.
+    async fn settle(&mut self) -> Result<(), agentry_store::Error> {
+        while let Some(mut done) = self.pending.pop_front() {
+            (&mut done.done).await?;
+            for event in done.events {
+                self.bus.publish(event);
+            }
         }
         Ok(())
     }
@@ -556,7 +649,8 @@ impl Run {
         }
         self.set_status(status, error.clone());
         self.batch.dequeue.push(self.spec.exec_id.clone());
-        if let Err(e) = self.flush().await {
+        self.submit();
+        if let Err(e) = self.settle().await {
             tracing::error!(exec = %self.spec.exec_id, error = %e, "could not record the end of a run");
         }
         tracing::debug!(exec = %self.spec.exec_id, %status, waiting = self.inputs.waiting(), "run ended");

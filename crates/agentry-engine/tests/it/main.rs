@@ -1,6 +1,7 @@
 //! The engine's integration tests: real blocks, a real SQLite file, the real run loop.
 
 mod bounds;
+mod commit_order;
 mod control;
 mod credits;
 mod memory;

@@ -78,7 +78,7 @@ fn runs_of(record: &ExecutionRecord, node: &str) -> Vec<(String, String)> {
         .nodes
         .iter()
         .filter(|n| n.row.node_id == node)
-        .map(|n| (n.row.id.clone(), n.row.status.clone()))
+        .map(|n| (n.row.id.clone(), n.row.status.as_str().to_string()))
         .collect()
 }
 

@@ -120,7 +120,7 @@ async fn node_runs(t: &TestEngine, exec_id: &str, node: &str) -> Vec<(String, Va
         .filter(|n| n.row.node_id == node)
         .map(|n| {
             (
-                n.row.status.clone(),
+                n.row.status.as_str().to_string(),
                 n.row.input_data.clone(),
                 json!(n.outputs),
             )

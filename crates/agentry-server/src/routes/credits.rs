@@ -55,6 +55,9 @@ fn valid_amount(amount: i64) -> ApiResult<()> {
 #[derive(Serialize, ToSchema)]
 pub struct CreditsModel {
     credits: i64,
+    /// Whether this server keeps credits at all (`[credits] enabled`): the web app shows its
+    /// credits pages only then.
+    enabled: bool,
 }
 
 /// The caller's balance (100 credits are one dollar).
@@ -74,7 +77,10 @@ async fn get_credits(
         }
         None => 0,
     };
-    Ok(Json(CreditsModel { credits }))
+    Ok(Json(CreditsModel {
+        credits,
+        enabled: state.engine.credits().is_some(),
+    }))
 }
 
 /// AutoGPT's `RequestTopUp`.

@@ -158,7 +158,7 @@ async fn get_shared(
             .as_ref()
             .map(|g| g.graph.description.clone())
             .unwrap_or_default(),
-        status: run.status.clone(),
+        status: run.status.as_str().to_string(),
         created_at: run.created_at,
         outputs: agentry_engine::graph_outputs(state.engine.registry(), &record),
         inputs: share.show_inputs.then(|| run.inputs.clone()),

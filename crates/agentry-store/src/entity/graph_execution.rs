@@ -10,7 +10,7 @@ pub struct Model {
     pub user_id: String,
     pub graph_id: String,
     pub graph_version: i32,
-    pub status: String,
+    pub status: super::StatusColumn,
     pub inputs: Json,
     pub stats: Option<Json>,
     pub error: Option<String>,

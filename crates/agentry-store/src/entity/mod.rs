@@ -24,6 +24,8 @@ pub mod queue_entry;
 pub mod refresh_token;
 pub mod schedule;
 pub mod server_secret;
+mod status;
 pub mod user;
 pub mod webhook;
 pub mod worker_process;
+pub use status::{StatusColumn, UnknownStatus};

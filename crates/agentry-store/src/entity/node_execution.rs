@@ -11,7 +11,7 @@ pub struct Model {
     pub user_id: String,
     pub node_id: String,
     pub block_id: String,
-    pub status: String,
+    pub status: super::StatusColumn,
     pub input_data: Json,
     pub stats: Option<Json>,
     pub attempt: i32,

@@ -107,9 +107,9 @@ async fn batches_persist_and_survive_a_restart() {
         .get_execution(DEFAULT_USER_ID, &exec)
         .await
         .unwrap();
-    assert_eq!(rec.run.status, "COMPLETED");
+    assert_eq!(rec.run.status.as_str(), "COMPLETED");
     assert_eq!(rec.nodes.len(), 1);
-    assert_eq!(rec.nodes[0].row.status, "COMPLETED");
+    assert_eq!(rec.nodes[0].row.status.as_str(), "COMPLETED");
     assert_eq!(
         rec.nodes[0].outputs,
         vec![
@@ -181,7 +181,7 @@ async fn hostile_values_round_trip_exactly() {
         rec.nodes[0].outputs,
         vec![("it's a pin".to_string(), nasty)]
     );
-    assert_eq!(rec.run.status, "FAILED");
+    assert_eq!(rec.run.status.as_str(), "FAILED");
     assert_eq!(rec.run.error.as_deref(), Some("failed: 'quoted' \\ text"));
     assert!(rec.run.ended_at.is_some());
 }

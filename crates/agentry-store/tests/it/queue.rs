@@ -24,7 +24,7 @@ async fn a_run_is_claimed_once_until_its_lease_expires() {
     let run = new_run();
     s.enqueue_execution(run.clone(), None).await.unwrap();
     let rec = s.get_execution(DEFAULT_USER_ID, &run.id).await.unwrap();
-    assert_eq!(rec.run.status, "QUEUED");
+    assert_eq!(rec.run.status.as_str(), "QUEUED");
     assert_eq!(rec.run.inputs, json!({"x": 1}));
 
     let first = s

@@ -58,6 +58,32 @@ fn run_exits_one_when_the_graph_cannot_run() {
 }
 
 #[test]
+fn run_of_a_graph_pausing_for_review_says_so_and_exits_three() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = serde_json::json!({
+        "name": "needs a review",
+        "nodes": [{"id": "review", "block_id": "8b2a7b3c-6e9d-4a5f-8c1b-2e3f4a5b6c7d",
+                   "input_default": {"data": {"to": "all"}, "name": "the mailing"}, "metadata": {}}],
+        "links": []
+    });
+    let file = dir.path().join("review.json");
+    std::fs::write(&file, graph.to_string()).unwrap();
+    let out = agentry(dir.path(), &["run", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("waits for review"), "{err}");
+    assert!(err.contains("the mailing"), "{err}");
+    assert!(err.contains("/api/review/action"), "{err}");
+
+    let out = agentry(dir.path(), &["run", file.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let line: Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(line["status"], "REVIEW");
+    let id = line["reviews"][0].as_str().unwrap();
+    assert!(err.contains(id) || !id.is_empty());
+}
+
+#[test]
 fn every_export_imports_or_is_refused_naming_its_missing_blocks() {
     let dir = tempfile::tempdir().unwrap();
     // The binary's registry: the built-in blocks and the integrations.

@@ -202,6 +202,127 @@ fn a_killed_worker_loses_no_completed_step() {
     assert_eq!((total, completed.len()), (7, 7), "{final_state}");
 }
 
+/// One wait (a world-touching node) and then `steps` pure CalculatorBlocks adding 1 to 0.
+fn wait_then_pure_chain(steps: usize) -> Value {
+    let mut nodes = vec![
+        json!({"id": "wait", "block_id": "d67a9c52-5e4e-11e2-bcfd-0800200c9a71",
+        "input_default": {"seconds": 1, "input_message": 0}, "metadata": {}}),
+    ];
+    let mut links = Vec::new();
+    let mut previous = ("wait".to_string(), "output_message");
+    for i in 0..steps {
+        let id = format!("c{i}");
+        nodes.push(
+            json!({"id": id, "block_id": "b1ab9b19-67a6-406d-abf5-2dba76d00c79",
+            "input_default": {"operation": "Add", "b": 1}, "metadata": {}}),
+        );
+        links.push(
+            json!({"source_id": previous.0, "source_name": previous.1, "sink_id": id,
+            "sink_name": "a", "is_static": false}),
+        );
+        previous = (id, "result");
+    }
+    nodes.push(
+        json!({"id": "out", "block_id": "363ae599-353e-4804-937e-b2ee3cef3da4",
+        "input_default": {"name": "result"}, "metadata": {}}),
+    );
+    links.push(
+        json!({"source_id": previous.0, "source_name": previous.1, "sink_id": "out",
+        "sink_name": "value", "is_static": false}),
+    );
+    json!({"name": "pure chain", "nodes": nodes, "links": links})
+}
+
+/// A worker killed while a long chain of pure blocks runs ahead of the disk: after the take-over
+/// no node completed twice (pure work that was not committed ran again, committed work did not)
+/// and the chain's value is right.
+#[test]
+fn a_worker_killed_mid_pure_chain_runs_no_committed_node_twice() {
+    const STEPS: usize = 1500;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("agentry.toml"),
+        "port = 0\nlog = \"warn\"\nlease_ms = 1000\npoll_interval_ms = 100\n",
+    )
+    .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(agentry_store::testing::fresh_database());
+    let env = deployment_env(db.url());
+    let (_api, line) = serve(dir.path(), &env, "api");
+    let addr = line
+        .strip_prefix("Agentry listening on http://")
+        .expect("api address")
+        .to_string();
+    let graph = request(
+        &addr,
+        "POST",
+        "/api/graphs",
+        Some(&json!({"graph": wait_then_pure_chain(STEPS)})),
+    );
+    let graph_id = graph["id"].as_str().expect("graph saved").to_string();
+    let run = request(
+        &addr,
+        "POST",
+        &format!("/api/graphs/{graph_id}/execute/1"),
+        Some(&json!({"inputs": {}})),
+    );
+    let exec_id = run["id"].as_str().unwrap().to_string();
+    let (mut worker, _) = serve(dir.path(), &env, "worker");
+    let path = format!("/api/graphs/{graph_id}/executions/{exec_id}");
+    let completed = |state: &Value| -> Vec<String> {
+        state["node_executions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["status"] == "COMPLETED")
+            .map(|n| n["node_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let started = Instant::now();
+    // Kill once the wait is over and the pure chain has begun.
+    while completed(&request(&addr, "GET", &path, None)).len() < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the worker never ran"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    worker.0.kill().unwrap(); // SIGKILL
+    worker.0.wait().unwrap();
+    let before = request(&addr, "GET", &path, None);
+    let completed_before = completed(&before);
+    eprintln!(
+        "killed with {} of {} nodes committed COMPLETED, run {}",
+        completed_before.len(),
+        STEPS + 2,
+        before["status"]
+    );
+
+    let (_second, _) = serve(dir.path(), &env, "worker");
+    let final_state = loop {
+        let state = request(&addr, "GET", &path, None);
+        if state["status"] != "RUNNING" {
+            break state;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "not resumed");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(final_state["status"], "COMPLETED");
+    assert_eq!(final_state["outputs"]["result"], json!([STEPS as f64]));
+    let mut all = completed(&final_state);
+    all.sort_unstable();
+    let total = all.len();
+    all.dedup();
+    assert_eq!(
+        (total, all.len()),
+        (STEPS + 2, STEPS + 2),
+        "no node completed twice"
+    );
+    for node in &completed_before {
+        assert!(all.contains(node));
+    }
+}
+
 /// kill -9 and restart on the same host with the default 30 s lease: the new process sees that
 /// the lease holder is dead (its pid is gone) and resumes the run at once, not after the lease.
 #[test]

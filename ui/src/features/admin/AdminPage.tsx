@@ -1,4 +1,4 @@
-//! `/admin/*`: the administrators' pages (users, audit log) under one tab bar. Only admins see
+//! `/admin/*`: the administrators' pages (users, audit log, store reviews) under one tab bar. Only admins see
 //! the section; the server refuses everyone else anyway, and this page says so.
 import { NavLink, Outlet } from "react-router";
 import { useSession } from "../auth/session";
@@ -6,6 +6,7 @@ import { useSession } from "../auth/session";
 const TABS = [
   { to: "/admin/users", label: "Users" },
   { to: "/admin/audit", label: "Audit log" },
+  { to: "/admin/reviews", label: "Store reviews" },
 ];
 
 export function AdminPage() {

@@ -1,6 +1,6 @@
 //! The one node component for every block: header, typed pins (nested ones with add/remove),
 //! the inputs' widgets, validation errors and the live run's status and outputs.
-import { memo, useCallback, useState } from "react";
+import { createContext, memo, useCallback, useContext, useState } from "react";
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import type { BlockNode as BlockNodeType } from "../../graph/convert";
 import {
@@ -18,6 +18,10 @@ import {
 import { SchemaField } from "./SchemaField";
 import { categoryColour, displayName, useCatalogue } from "./catalogue";
 import { useBuilder } from "./store";
+
+/** The links of a graph drawn outside the builder (read-only review): its nodes mark linked
+ * pins from these instead of the builder's store. */
+export const ForeignLinks = createContext<{ target: string; targetHandle?: string | null }[] | null>(null);
 
 const STATUS_BORDER: Record<string, string> = {
   QUEUED: "border-neutral-400",
@@ -67,6 +71,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       [id],
     ),
   );
+  const foreign = useContext(ForeignLinks);
   const errors = useBuilder(useCallback((s) => s.nodeErrors[id], [id]));
   const run = useBuilder(useCallback((s) => s.nodeRuns[id], [id]));
   const setValue = useBuilder((s) => s.setValue);
@@ -82,7 +87,9 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       </div>
     );
   }
-  const linked = new Set(linkedKey ? linkedKey.split("\n") : []);
+  const linked = foreign
+    ? new Set(foreign.filter((e) => e.target === id).map((e) => e.targetHandle ?? ""))
+    : new Set(linkedKey ? linkedKey.split("\n") : []);
   const inputs = pinsOf(block.inputSchema).filter((p) => !p.hidden);
   const outputs = pinsOf(block.outputSchema);
   const hasAdvanced = inputs.some((p) => p.advanced);

@@ -7,6 +7,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, errorMessage } from "../../api/client";
 import { keys, useBlocks, useGraph } from "../../api/queries";
 import { Dialog } from "../../components/Dialog";
+import { Progress } from "../../components/Progress";
 import { toast } from "../../components/toast";
 import { fromFlow, toFlow } from "../../graph/convert";
 import type { ApiGraph, BlockInfo, NodeErrors } from "../../graph/types";
@@ -44,6 +45,10 @@ function Builder() {
   const savedVersion = useBuilder((s) => s.version);
   const refusal = useBuilder((s) => s.refusal);
   const [saving, setSaving] = useState(false);
+  // What a long operation (drawing a big graph, importing a file) is doing; null when idle.
+  const [busy, setBusy] = useState<string | null>(null);
+  // Set while a big graph is about to be drawn: the canvas waits for it, the label shows.
+  const [drawing, setDrawing] = useState<string | null>(null);
   const [runOpen, setRunOpen] = useState(false);
   const [panel, setPanel] = useState<"versions" | "help" | null>(null);
   const [paletteOpen, setPaletteOpen] = useState(() => window.innerWidth >= 640);
@@ -70,9 +75,20 @@ function Builder() {
     } else if (graph.data) {
       loadedKey.current = key;
       const g = graph.data;
-      useBuilder.getState().load({ id: g.id, version: g.version, name: g.name, description: g.description }, toFlow(g, catalogue));
-      setRunSchema(g);
-      requestAnimationFrame(() => flow.fitView({ maxZoom: 1 }));
+      const draw = () => {
+        useBuilder.getState().load({ id: g.id, version: g.version, name: g.name, description: g.description }, toFlow(g, catalogue));
+        setRunSchema(g);
+        // The canvas mounts with every node in this same render, as React Flow's fit expects.
+        setDrawing(null);
+        requestAnimationFrame(() => flow.fitView({ maxZoom: 1 }));
+      };
+      if (g.nodes.length < 50) {
+        draw();
+      } else {
+        // Say what happens first: the label is painted before the canvas takes the frame.
+        setDrawing(`Drawing ${g.nodes.length} nodes and ${g.links.length} links…`);
+        requestAnimationFrame(() => setTimeout(draw));
+      }
     }
   }, [catalogueReady, graphId, version, graph.data, flow]);
 
@@ -127,13 +143,16 @@ function Builder() {
 
   const importFile = useCallback(
     async (file: File) => {
+      const size = file.size > 10240 ? `${Math.round(file.size / 1024)} KB` : `${file.size} bytes`;
       try {
-        const g = await importGraph(file);
+        const g = await importGraph(file, (stage) => setBusy(`Importing ${file.name} (${size}): ${stage}`));
         toast.info(`Imported ${g.name}`);
         void client.invalidateQueries({ queryKey: keys.graphs });
         navigate(`/build/${g.id}`);
       } catch (e) {
         toast.error(errorMessage(e));
+      } finally {
+        setBusy(null);
       }
     },
     [client, navigate],
@@ -203,7 +222,7 @@ function Builder() {
           onChange={(e) => useBuilder.getState().setName(e.target.value)}
         />
         <span className="text-xs text-neutral-600 dark:text-neutral-400" data-testid="save-status" aria-live="polite">
-          {saving ? "Saving…" : dirty ? "Unsaved changes" : savedVersion ? `Saved · version ${savedVersion}` : "Not saved yet"}
+          {saving ? `Saving ${useBuilder.getState().nodes.length} nodes…` : dirty ? "Unsaved changes" : savedVersion ? `Saved · version ${savedVersion}` : "Not saved yet"}
         </span>
         <div className="ml-auto flex flex-wrap gap-1">
           <button type="button" className="btn" onClick={() => { autoLayout(); setTimeout(() => flow.fitView({ maxZoom: 1 })); }}>Layout</button>
@@ -222,6 +241,9 @@ function Builder() {
           <button type="button" className="btn-primary" onClick={() => void run()}>Run</button>
         </div>
       </header>
+      {(busy || saving) && (
+        <Progress className="border-b border-neutral-200 px-3 py-2 dark:border-neutral-700" label={busy ?? `Saving ${useBuilder.getState().nodes.length} nodes as a new version…`} />
+      )}
       {refusal && (
         <div role="alert" className="flex items-center gap-2 bg-amber-100 px-3 py-1 text-sm text-amber-950">
           {refusal}
@@ -235,7 +257,15 @@ function Builder() {
           </div>
         )}
         <main className="min-w-0 flex-1" aria-label="Canvas">
-          {blocks.isLoading || (graphId && graph.isLoading) ? <p role="status" className="p-4">Loading…</p> : <Canvas />}
+          {blocks.isLoading ? (
+            <Progress className="p-4" label="Loading the blocks…" />
+          ) : graphId && graph.isLoading ? (
+            <Progress className="p-4" label="Fetching the agent…" />
+          ) : drawing ? (
+            <Progress className="p-4" label={drawing} />
+          ) : (
+            <Canvas />
+          )}
         </main>
       </div>
       {runId && graphId && <RunPanel graphId={graphId} runId={runId} onClose={() => { search.delete("run"); setSearch(search); useBuilder.getState().setNodeRuns({}); }} onRerun={(r) => setSearch({ run: r.id })} />}

@@ -2,13 +2,19 @@
 import { api, unwrap } from "../../api/client";
 import type { ApiGraph } from "../../graph/types";
 
-export async function importGraph(file: File): Promise<ApiGraph> {
+/** Reads, parses and uploads an agent file, telling `onStage` what it is doing. */
+export async function importGraph(file: File, onStage: (stage: string) => void = () => {}): Promise<ApiGraph> {
   let body: unknown;
   try {
-    body = JSON.parse(await file.text());
+    onStage("reading the file…");
+    const text = await file.text();
+    onStage("checking the JSON…");
+    body = JSON.parse(text);
   } catch (e) {
     throw new Error(`${file.name} is not JSON: ${(e as Error).message}`);
   }
+  const nodes = (body as { nodes?: unknown[]; graph?: { nodes?: unknown[] } }).nodes ?? (body as { graph?: { nodes?: unknown[] } }).graph?.nodes;
+  onStage(`converting and saving${nodes ? ` ${nodes.length} nodes` : ""} on the server…`);
   return (await unwrap(api.POST("/api/graphs", { body: body as never }))) as unknown as ApiGraph;
 }
 

@@ -1,12 +1,14 @@
-//! The library: the user's agents with search, favourites and archive, and the way in to
-//! create or import one.
+//! The library: the user's agents with search, favourites and archive, the way in to create or
+//! import one, and the agents added from the store.
 import { useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { errorMessage } from "../../api/client";
 import { keys, useGraphs } from "../../api/queries";
+import { Progress } from "../../components/Progress";
 import { toast } from "../../components/toast";
 import { importGraph } from "../builder/graphFile";
+import { StoreShelf } from "../store/StoreShelf";
 import { useShelf } from "./shelf";
 
 export function LibraryPage() {
@@ -18,6 +20,7 @@ export function LibraryPage() {
   const toggle = useShelf((s) => s.toggle);
   const navigate = useNavigate();
   const client = useQueryClient();
+  const [importing, setImporting] = useState<string | null>(null);
   const list = useMemo(() => {
     const q = query.toLowerCase();
     return (graphs.data ?? [])
@@ -28,11 +31,13 @@ export function LibraryPage() {
 
   const onImport = async (file: File) => {
     try {
-      const g = await importGraph(file);
+      const g = await importGraph(file, (stage) => setImporting(`Importing ${file.name} (${Math.max(1, Math.round(file.size / 1024))} KB): ${stage}`));
       void client.invalidateQueries({ queryKey: keys.graphs });
       navigate(`/build/${g.id}`);
     } catch (e) {
       toast.error(errorMessage(e));
+    } finally {
+      setImporting(null);
     }
   };
 
@@ -55,6 +60,7 @@ export function LibraryPage() {
           <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Archived
         </label>
       </div>
+      {importing && <Progress label={importing} />}
       {graphs.isLoading && <p role="status">Loading agents…</p>}
       {graphs.error && <p role="alert" className="text-red-700">{errorMessage(graphs.error)}</p>}
       {graphs.data && list.length === 0 && (
@@ -82,6 +88,7 @@ export function LibraryPage() {
           </li>
         ))}
       </ul>
+      <StoreShelf />
     </div>
   );
 }

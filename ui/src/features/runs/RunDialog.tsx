@@ -32,6 +32,7 @@ export function RunDialog({
   initial,
   onStarted,
   onRefused,
+  start,
 }: {
   open: boolean;
   onClose: () => void;
@@ -43,6 +44,8 @@ export function RunDialog({
   onStarted: (run: Execution) => void;
   /** The server refused to start the run (the builder marks the nodes its details name). */
   onRefused?: (error: unknown) => void;
+  /** Starts the run another way (a library agent runs through the library's route). */
+  start?: (inputs: Record<string, unknown>, credentialsInputs: Record<string, unknown>) => Promise<Execution>;
 }) {
   const [values, setValues] = useState<Record<string, unknown>>(initial ?? {});
   const [creds, setCreds] = useState<Record<string, unknown>>({});
@@ -59,7 +62,7 @@ export function RunDialog({
           setBusy(true);
           setProblem(null);
           try {
-            onStarted(await startRun(graphId, version, values, creds));
+            onStarted(await (start ? start(values, creds) : startRun(graphId, version, values, creds)));
           } catch (err) {
             setProblem(errorMessage(err));
             onRefused?.(err);

@@ -33,7 +33,7 @@ export function RunPanel({
         <h2 className="font-semibold">Run {runId.slice(0, 8)}</h2>
         <button type="button" className="btn-ghost ml-auto" aria-label="Close the run panel" onClick={onClose}>✕</button>
       </div>
-      <RunView live={live} onRerun={onRerun} />
+      <RunView live={live} onRerun={onRerun} totalNodes={useBuilder.getState().nodes.length} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { api, errorMessage, unwrap } from "../../api/client";
 import { keys, useBlocks } from "../../api/queries";
+import { Progress } from "../../components/Progress";
 import { toast } from "../../components/toast";
 import type { Execution } from "../../graph/types";
 import { displayName } from "../builder/catalogue";
@@ -12,6 +13,7 @@ import { StatusBadge, cost, duration, show } from "./format";
 import { startRun } from "./RunDialog";
 import type { LiveRun } from "./useLiveRun";
 import { FINISHED } from "./useLiveRun";
+import { ShareRun } from "./ShareRun";
 
 interface Review {
   node_exec_id: string;
@@ -21,7 +23,7 @@ interface Review {
   editable: boolean;
 }
 
-export function RunView({ live, onRerun }: { live: LiveRun; onRerun?: (run: Execution) => void }) {
+export function RunView({ live, onRerun, totalNodes }: { live: LiveRun; onRerun?: (run: Execution) => void; totalNodes?: number }) {
   // From the API, not the builder's catalogue: a run's own page opens without the builder.
   const catalogue = useBlocks();
   const blocks = useMemo(() => new Map((catalogue.data ?? []).map((b) => [b.id, b])), [catalogue.data]);
@@ -94,6 +96,8 @@ export function RunView({ live, onRerun }: { live: LiveRun; onRerun?: (run: Exec
           </button>
         </span>
       </div>
+      {running && <RunProgress nodes={nodes} totalNodes={totalNodes} />}
+      {!running && <ShareRun run={run} />}
       {run.error && (
         <p role="alert" className="rounded-md bg-red-50 p-2 text-red-800 dark:bg-red-950 dark:text-red-200">
           {run.error}
@@ -162,4 +166,16 @@ export function RunView({ live, onRerun }: { live: LiveRun; onRerun?: (run: Exec
       </section>
     </div>
   );
+}
+
+/** How far a run is: node executions finished out of those started (or the graph's node
+ * count when the builder knows it), so a run of many nodes shows it moves. */
+function RunProgress({ nodes, totalNodes }: { nodes: LiveRun["nodes"]; totalNodes?: number }) {
+  const finished = nodes.filter((n) => FINISHED.includes(n.status)).length;
+  const running = nodes.find((n) => n.status === "RUNNING");
+  const total = Math.max(totalNodes ?? 0, nodes.length);
+  const label = total
+    ? `${finished} of ${total} ${totalNodes ? "nodes" : "steps"} done${running ? ` · running ${running.node_id.slice(0, 8)}` : ""}`
+    : "Starting the run…";
+  return <Progress label={label} value={total ? finished : undefined} max={total || undefined} />;
 }

@@ -1,5 +1,7 @@
-//! `/settings/*`: a tab bar over the settings pages, each with its own URL.
+//! `/settings/*`: a tab bar over the settings pages, each with its own URL (Credits only when
+//! the server keeps credits).
 import { NavLink, Outlet } from "react-router";
+import { useCreditsEnabled } from "../credits/credits";
 
 const TABS = [
   { to: "/settings/profile", label: "Profile" },
@@ -8,11 +10,13 @@ const TABS = [
 ];
 
 export function SettingsPage() {
+  const credits = useCreditsEnabled();
+  const tabs = credits ? [...TABS, { to: "/settings/credits", label: "Credits" }] : TABS;
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-4 p-4">
       <h1 className="text-xl font-semibold">Settings</h1>
       <nav aria-label="Settings" className="flex gap-1 overflow-x-auto border-b border-neutral-200 dark:border-neutral-700">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <NavLink
             key={t.to}
             to={t.to}

@@ -1,0 +1,203 @@
+//! The SQLite committer thread: one connection of its own, statements prepared once and
+//! cached, values bound as they are. Columns are written as SeaORM writes them (JSON as
+//! text, times as SeaQuery renders them, statuses by name), so the pool reads them back.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
+use sea_orm::sqlx::sqlite::SqliteConnectOptions;
+use tokio::sync::mpsc;
+
+use super::{Job, group, record_metrics};
+use crate::executions::Batch;
+use crate::{Backend, Error, Result};
+
+const UPSERT_NODE: &str = "INSERT INTO node_executions \
+    (id, graph_exec_id, user_id, node_id, block_id, status, input_data, stats, attempt, seq, \
+     add_time, start_time, end_time) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+    ON CONFLICT (id) DO UPDATE SET status = excluded.status, input_data = excluded.input_data, \
+    stats = excluded.stats, attempt = excluded.attempt, start_time = excluded.start_time, \
+    end_time = excluded.end_time";
+
+const INSERT_OUTPUT: &str = "INSERT INTO node_outputs \
+    (node_exec_id, graph_exec_id, user_id, name, data, seq, created_at) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+const INSERT_EVENT: &str = "INSERT INTO execution_events \
+    (graph_exec_id, user_id, seq, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+/// A run's status change, only from the statuses AutoGPT allows (`?7`…`?13`, unused ones
+/// NULL, which `IN` never matches).
+const UPDATE_RUN: &str = "UPDATE graph_executions SET status = ?1, \
+    started_at = COALESCE(?2, started_at), ended_at = COALESCE(?3, ended_at), \
+    stats = COALESCE(?4, stats), error = COALESCE(?5, error) \
+    WHERE id = ?6 AND status IN (?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+const DEQUEUE: &str = "DELETE FROM execution_queue WHERE exec_id = ?1";
+
+/// The file behind a SQLite URL; `None` for PostgreSQL and in-memory databases.
+pub(super) fn file_path(url: &str, backend: Backend) -> Option<PathBuf> {
+    if backend != Backend::Sqlite || Backend::in_memory(url) {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    Some(options.get_filename().to_path_buf())
+}
+
+/// Opens the committer's connection with the pool's settings (`backend.rs`).
+pub(super) fn open(path: &std::path::Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.set_prepared_statement_cache_capacity(16);
+    Ok(conn)
+}
+
+/// The thread's loop: one transaction per group of queued batches, until every sender is gone.
+pub(super) fn run(mut conn: Connection, mut rx: mpsc::UnboundedReceiver<Job>) {
+    while let Some(first) = rx.blocking_recv() {
+        let jobs = group(first, &mut rx);
+        let started = Instant::now();
+        let result = commit(&mut conn, jobs.iter().map(|j| &j.batch));
+        record_metrics(&jobs, started);
+        match result {
+            Ok(()) => {
+                for job in jobs {
+                    let _ = job.reply.send(Ok(()));
+                }
+            }
+            Err(e) if jobs.len() == 1 => {
+                tracing::error!(error = %e, "committing execution progress failed");
+                let _ = jobs.into_iter().next().map(|j| j.reply.send(Err(e.into())));
+            }
+            Err(_) => {
+                for job in jobs {
+                    let result = commit(&mut conn, std::iter::once(&job.batch));
+                    if let Err(e) = &result {
+                        tracing::error!(error = %e, "committing execution progress failed");
+                    }
+                    let _ = job.reply.send(result.map_err(Error::from));
+                }
+            }
+        }
+    }
+}
+
+fn commit<'a>(
+    conn: &mut Connection,
+    batches: impl Iterator<Item = &'a Batch>,
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for batch in batches {
+        write(&tx, batch)?;
+    }
+    tx.commit()
+}
+
+/// A time as SeaQuery renders it for SQLite.
+fn time(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S%.6f %:z").to_string()
+}
+
+fn json(v: &serde_json::Value) -> String {
+    v.to_string()
+}
+
+fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
+    if !batch.nodes.is_empty() {
+        let mut upsert = tx.prepare_cached(UPSERT_NODE)?;
+        for n in &batch.nodes {
+            upsert.execute(params![
+                n.id,
+                n.graph_exec_id,
+                n.user_id,
+                n.node_id,
+                n.block_id,
+                n.status.as_str(),
+                json(&n.input_data),
+                n.stats.as_ref().map(json),
+                n.attempt,
+                n.seq,
+                time(&n.add_time),
+                n.start_time.as_ref().map(time),
+                n.end_time.as_ref().map(time),
+            ])?;
+        }
+    }
+    let now = time(&Utc::now());
+    if !batch.outputs.is_empty() {
+        let mut insert = tx.prepare_cached(INSERT_OUTPUT)?;
+        for o in &batch.outputs {
+            insert.execute(params![
+                o.node_exec_id,
+                o.graph_exec_id,
+                o.user_id,
+                o.name,
+                json(&o.data),
+                o.seq,
+                now,
+            ])?;
+        }
+    }
+    if !batch.events.is_empty() {
+        let mut insert = tx.prepare_cached(INSERT_EVENT)?;
+        for e in &batch.events {
+            insert.execute(params![
+                e.graph_exec_id,
+                e.user_id,
+                e.seq,
+                json(&e.data),
+                now
+            ])?;
+        }
+    }
+    if !batch.reviews.is_empty() {
+        // Rare (a node pausing for review): the statement SeaQuery renders is good enough.
+        tx.execute_batch(&crate::reviews::insert(&batch.reviews, Backend::Sqlite))?;
+    }
+    for charge in &batch.charges {
+        // The ledger's three statements (`credits/mod.rs`), in this transaction with the node's
+        // end they pay for: the charge's unique key makes a replay change nothing.
+        for statement in crate::credits::statements(charge, None, Backend::Sqlite) {
+            tx.execute_batch(&statement)?;
+        }
+    }
+    if !batch.runs.is_empty() {
+        let mut update = tx.prepare_cached(UPDATE_RUN)?;
+        for r in &batch.runs {
+            let from = r.status.allowed_from();
+            let allowed = |i: usize| from.get(i).map(|s| s.as_str());
+            update.execute(params![
+                r.status.as_str(),
+                r.started_at.as_ref().map(time),
+                r.ended_at.as_ref().map(time),
+                r.stats.as_ref().map(json),
+                r.error,
+                r.id,
+                allowed(0),
+                allowed(1),
+                allowed(2),
+                allowed(3),
+                allowed(4),
+                allowed(5),
+                allowed(6),
+            ])?;
+        }
+    }
+    if !batch.dequeue.is_empty() {
+        let mut delete = tx.prepare_cached(DEQUEUE)?;
+        for id in &batch.dequeue {
+            delete.execute(params![id])?;
+        }
+    }
+    Ok(())
+}
