@@ -55,42 +55,191 @@ fn render_block(out: &mut String, info: &BlockInfo) {
     }
     let _ = writeln!(out, "\n\n{}\n", one_line(info.description));
     credentials(out, &info.input_schema);
+    example(out, &info.input_schema);
     pins(out, "Input", &info.input_schema, true);
     pins(out, "Output", &info.output_schema, false);
 }
 
-/// The provider, credential kinds and OAuth2 scopes a block's credentials pin declares.
+/// One credentials requirement: the pin, the providers, kinds and scopes.
+struct Needs {
+    pin: String,
+    providers: Vec<String>,
+    kinds: Vec<String>,
+    scopes: Vec<String>,
+}
+
+/// What a block's pins ask of the user's credentials: a credentials pin's
+/// `credentials_provider`/`credentials_types`/`credentials_scopes`, or a Drive picker pin's
+/// `auto_credentials` (AutoGPT's file pins that carry their credential).
+fn needs(schema: &Value) -> Vec<Needs> {
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let list = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            Some(Value::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let mut out = Vec::new();
+    for (name, pin) in props {
+        let (providers, kinds, scopes) = match pin.get("auto_credentials") {
+            Some(auto) => (
+                list(auto.get("provider")),
+                list(auto.get("type")),
+                list(auto.get("scopes")),
+            ),
+            None => (
+                list(pin.get("credentials_provider")),
+                list(pin.get("credentials_types")),
+                list(pin.get("credentials_scopes")),
+            ),
+        };
+        if !providers.is_empty() {
+            out.push(Needs {
+                pin: name.clone(),
+                providers,
+                kinds,
+                scopes,
+            });
+        }
+    }
+    out
+}
+
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The block's provider (the service its credentials are for, `built-in` for none) and the
+/// credentials each pin needs: provider, kinds and OAuth2 scopes.
 fn credentials(out: &mut String, schema: &Value) {
+    let needs = needs(schema);
+    let mut providers: Vec<String> = needs.iter().flat_map(|n| n.providers.clone()).collect();
+    providers.dedup();
+    if providers.is_empty() {
+        out.push_str("Provider: built-in (no credentials).\n\n");
+        return;
+    }
+    let _ = writeln!(out, "Provider: {}.\n", quoted(&providers));
+    for n in needs {
+        let _ = write!(
+            out,
+            "Credentials (`{}`): {} ({})",
+            n.pin,
+            quoted(&n.providers),
+            n.kinds
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
+        if !n.scopes.is_empty() {
+            let _ = write!(out, "; scopes {}", quoted(&n.scopes));
+        }
+        out.push_str(".\n\n");
+    }
+}
+
+/// An example input derived from the schema: every required pin with a value of its type
+/// (its first choice, `<name>` for text), the credentials pins naming their provider and kind.
+fn example(out: &mut String, schema: &Value) {
     let Some(props) = schema.get("properties").and_then(Value::as_object) else {
         return;
     };
-    let list = |pin: &Value, key: &str| -> Vec<String> {
-        pin.get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(|s| format!("`{s}`"))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let defs = schema.get("$defs").and_then(Value::as_object);
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut example = Map::new();
+    for n in needs(schema) {
+        let value = match props.get(&n.pin).and_then(|p| p.get("auto_credentials")) {
+            Some(_) => serde_json::json!({"id": "<file id>", "_credentials_id": "<credential id>"}),
+            None => serde_json::json!({
+                "id": "<credential id>",
+                "provider": n.providers.first(),
+                "type": n.kinds.first(),
+            }),
+        };
+        example.insert(n.pin, value);
+    }
     for (name, pin) in props {
-        let providers = list(pin, "credentials_provider");
-        if providers.is_empty() {
-            continue;
+        if required.contains(&name.as_str()) && !example.contains_key(name) {
+            example.insert(name.clone(), sample(name, pin, defs, 0));
         }
-        let _ = write!(
-            out,
-            "Credentials (`{name}`): {} ({})",
-            providers.join(", "),
-            list(pin, "credentials_types").join(" or ")
-        );
-        let scopes = list(pin, "credentials_scopes");
-        if !scopes.is_empty() {
-            let _ = write!(out, "; scopes {}", scopes.join(", "));
+    }
+    if example.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Example input: `{}`\n",
+        cell(&Value::Object(example).to_string())
+    );
+}
+
+/// A value a pin of this schema accepts.
+fn sample(name: &str, schema: &Value, defs: Option<&Map<String, Value>>, depth: usize) -> Value {
+    if depth > 4 {
+        return Value::Null;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let def = reference.rsplit('/').next().and_then(|n| defs?.get(n));
+        return def.map_or(Value::Null, |d| sample(name, d, defs, depth + 1));
+    }
+    if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
+        return first.clone();
+    }
+    if let Some(first) = schema.get("const") {
+        return first.clone();
+    }
+    for union in ["oneOf", "anyOf"] {
+        if let Some(first) = schema.get(union).and_then(|u| u.get(0)) {
+            return sample(name, first, defs, depth + 1);
         }
-        out.push_str(".\n\n");
+    }
+    let ty = match schema.get("type") {
+        Some(Value::Array(types)) => types.iter().find(|t| *t != "null").cloned(),
+        other => other.cloned(),
+    };
+    match ty.as_ref().and_then(Value::as_str) {
+        Some("string") => Value::String(format!("<{name}>")),
+        Some("integer") => 1.into(),
+        Some("number") => 1.5.into(),
+        Some("boolean") => true.into(),
+        Some("array") => {
+            let item = schema
+                .get("items")
+                .map_or(Value::Null, |i| sample(name, i, defs, depth + 1));
+            Value::Array(vec![item])
+        }
+        Some("object") => {
+            let mut object = Map::new();
+            let required = schema.get("required").and_then(Value::as_array);
+            if let (Some(props), Some(required)) = (
+                schema.get("properties").and_then(Value::as_object),
+                required,
+            ) {
+                for key in required.iter().filter_map(Value::as_str) {
+                    if let Some(p) = props.get(key) {
+                        object.insert(key.into(), sample(key, p, defs, depth + 1));
+                    }
+                }
+            }
+            Value::Object(object)
+        }
+        _ => Value::String(format!("<{name}>")),
     }
 }
 
@@ -243,5 +392,38 @@ mod tests {
         );
         assert!(calculator.contains("\"Add\", \"Subtract\""), "{calculator}");
         assert!(calculator.contains("| `error` | str |"), "{calculator}");
+        assert!(calculator.contains("Provider: built-in"), "{calculator}");
+        assert!(
+            calculator.contains(r#"Example input: `{"operation":"Add","a":1.5,"b":1.5}`"#),
+            "{calculator}"
+        );
+    }
+
+    #[test]
+    fn integrations_show_provider_credentials_and_an_example() {
+        let mut registry = crate::registry();
+        agentry_integrations::register(&mut registry);
+        let doc = markdown(&registry);
+        let section = |name: &str| {
+            doc.split("### ")
+                .find(|s| s.starts_with(name))
+                .unwrap_or_else(|| panic!("{name} is listed"))
+                .to_string()
+        };
+        let send = section("GmailSendBlock\n");
+        assert!(send.contains("Provider: `google`."), "{send}");
+        assert!(
+            send.contains("Credentials (`credentials`): `google` (`oauth2`); scopes `https://www.googleapis.com/auth/gmail.send`."),
+            "{send}"
+        );
+        assert!(
+            send.contains(
+                r#""credentials":{"id":"<credential id>","provider":"google","type":"oauth2"}"#
+            ),
+            "{send}"
+        );
+        let read = section("GoogleSheetsReadBlock\n");
+        assert!(read.contains("Credentials (`spreadsheet`): `google` (`oauth2`); scopes `https://www.googleapis.com/auth/drive.file`."), "{read}");
+        assert!(read.contains(r#""range":"<range>""#), "{read}");
     }
 }

@@ -38,6 +38,16 @@ pub const SERVICE_KEYS: &[&str] = &[
     "linear",
     "notion",
     "discord",
+    "google_sheets",
+    "google_drive",
+    "google_docs",
+    "exa",
+    "perplexity",
+    "reddit",
+    "reddit_oauth",
+    "jina_api",
+    "jina_segment",
+    "jina_grounding",
 ];
 
 /// How the secret travels with each request.
@@ -83,6 +93,8 @@ pub struct Client {
     oauth2: bool,
     http: OutboundHttp,
     retry: Retry,
+    /// Sent with every request (`Client::with_header`): API versions, `Accept`.
+    headers: Vec<(&'static str, String)>,
 }
 
 /// The `credentials` input with the provider filled in when the export stripped it.
@@ -109,14 +121,14 @@ pub async fn credential<O: Serialize>(
     cx.credential(meta).await
 }
 
-/// The client of `service` for the credential `credentials` names (its provider filled in), or
-/// the platform's: what every provider's blocks start with.
+/// The client of `service` for the credential `meta` names (the provider filled in when the
+/// export stripped it), or the platform's: what every provider's blocks start with.
 pub async fn connect<O: Serialize>(
     cx: &mut Cx<'_, O>,
     service: Service,
-    credentials: &CredentialsMeta,
+    meta: &CredentialsMeta,
 ) -> Result<Client, BlockError> {
-    let meta = meta_for(credentials, service.provider);
+    let meta = meta_for(meta, service.provider);
     let credential = credential(cx, &meta).await?;
     Client::new(cx, service, &meta, credential)
 }
@@ -161,7 +173,14 @@ impl Client {
             oauth2: kind == CredentialKind::Oauth2,
             http: OutboundHttp::from_cx(cx).same_origin_redirects()?,
             retry: settings.retry,
+            headers: Vec::new(),
         })
+    }
+
+    /// The client sending `name: value` with every request (a header the API requires).
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Client {
+        self.headers.push((name, value.to_string()));
+        self
     }
 
     pub fn provider(&self) -> &'static str {
@@ -258,6 +277,9 @@ impl Client {
                     .http
                     .request(method.clone(), url.as_str())
                     .map_err(|e| IntegrationError::Transport(redact(e, &secret)))?;
+                for (name, value) in &self.headers {
+                    request = request.header(*name, value);
+                }
                 if let AuthStyle::Bearer = self.service.auth {
                     request = request.bearer_auth(secret.expose());
                 }

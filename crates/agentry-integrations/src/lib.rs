@@ -1,4 +1,5 @@
-//! Blocks that talk to third-party services, a folder per provider (`google/`, `jina/`,
+//! Blocks that talk to third-party services, a folder per provider (`google/`, `jina/`, `exa/`,
+//! `perplexity/`, `reddit/`,
 //! `firecrawl/`, `airtable/`, `youtube/`, `github/`), registered into the same `Registry` as the built-in
 //! blocks (`register`; the binary wires it).
 //!
@@ -10,12 +11,15 @@ pub mod airtable;
 pub mod api;
 pub mod discord;
 pub mod error;
+pub mod exa;
 pub mod firecrawl;
 pub mod github;
 pub mod google;
 pub mod jina;
 pub mod linear;
 pub mod notion;
+pub mod perplexity;
+pub mod reddit;
 pub mod settings;
 pub mod youtube;
 
@@ -33,12 +37,15 @@ pub use settings::IntegrationSettings;
 pub fn register(r: &mut Registry) {
     airtable::register(r);
     discord::register(r);
+    exa::register(r);
     firecrawl::register(r);
     github::register(r);
     google::register(r);
     jina::register(r);
     linear::register(r);
     notion::register(r);
+    perplexity::register(r);
+    reddit::register(r);
     youtube::register(r);
 }
 

@@ -8,9 +8,11 @@
 pub mod crawl;
 pub mod extract;
 pub mod map;
+pub mod scrape;
+pub mod search;
 
 use agentry_core::credentials::CredentialKind;
-use agentry_core::{BlockError, Cx, Registry};
+use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -33,6 +35,8 @@ pub fn register(r: &mut Registry) {
     r.register(crawl::FirecrawlCrawl);
     r.register(extract::FirecrawlExtract);
     r.register(map::FirecrawlMapWebsite);
+    r.register(scrape::FirecrawlScrape);
+    r.register(search::FirecrawlSearch);
 }
 
 /// AutoGPT's `ScrapeFormat`.
@@ -92,6 +96,27 @@ fn snake(key: &str) -> String {
         }
     }
     out
+}
+
+/// The Firecrawl client for the credential `credentials` names (or the platform's).
+pub async fn client<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    credentials: &CredentialsMeta,
+) -> Result<Client, BlockError> {
+    crate::api::connect(cx, API, credentials).await
+}
+
+/// The scrape options AutoGPT's blocks pass (`formats`, `maxAge`, `waitFor`), in the v2
+/// API's names; `formats` left out when empty, as the SDK sends `None`.
+pub fn scrape_options(formats: &[ScrapeFormat], max_age: i64, wait_for: i64) -> Map<String, Value> {
+    let mut options = Map::new();
+    if !formats.is_empty() {
+        let list = formats.iter().map(|f| f.option()).collect();
+        options.insert("formats".into(), Value::Array(list));
+    }
+    options.insert("maxAge".into(), max_age.into());
+    options.insert("waitFor".into(), wait_for.into());
+    options
 }
 
 /// Polls `GET {path}` until the job's `status` is `completed`, within the configured timeout.
@@ -167,3 +192,7 @@ mod tests {
         assert_eq!(ScrapeFormat::RawHtml.option(), json!("rawHtml"));
     }
 }
+
+#[cfg(test)]
+#[path = "scrape_search_tests.rs"]
+mod scrape_search_tests;

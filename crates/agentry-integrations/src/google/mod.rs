@@ -5,9 +5,13 @@
 //! once after a 401), with the scopes each block declares; Maps takes provider `google_maps`,
 //! type `api_key`, sent as the `key` query parameter as the googlemaps client does.
 
+pub mod calendar_create_event;
 pub mod calendar_read_events;
+pub mod docs;
+pub mod drive;
 pub mod gmail;
 pub mod maps_search;
+pub mod sheets;
 
 use agentry_core::Registry;
 use agentry_core::credentials::CredentialKind;
@@ -35,6 +39,15 @@ pub const CALENDAR: Service = Service {
     auth: AuthStyle::Bearer,
 };
 
+/// `https://www.googleapis.com/drive/v3/…` (creating and sharing files).
+pub const DRIVE: Service = Service {
+    provider: PROVIDER,
+    key: "google_drive",
+    default_base: "https://www.googleapis.com",
+    kinds: &[CredentialKind::Oauth2],
+    auth: AuthStyle::Bearer,
+};
+
 /// `https://maps.googleapis.com/maps/api/place/…`
 pub const MAPS: Service = Service {
     provider: MAPS_PROVIDER,
@@ -46,6 +59,9 @@ pub const MAPS: Service = Service {
 
 pub fn register(r: &mut Registry) {
     gmail::register(r);
+    sheets::register(r);
+    docs::register(r);
+    r.register(calendar_create_event::GoogleCalendarCreateEvent);
     r.register(calendar_read_events::GoogleCalendarReadEvents);
     r.register(maps_search::GoogleMapsSearch);
 }

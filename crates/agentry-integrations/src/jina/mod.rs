@@ -1,13 +1,18 @@
-//! Jina AI (`jina/` in AutoGPT): web search (`s.jina.ai`) and the Reader (`r.jina.ai`).
+//! Jina AI (`jina/` in AutoGPT): web search (`s.jina.ai`), the Reader (`r.jina.ai`), the
+//! segmenter (`segment.jina.ai`), embeddings (`api.jina.ai`) and grounding (`g.jina.ai`).
 //! Credentials: provider `jina`, type `api_key` (a bearer key).
 
+pub mod chunking;
+pub mod embeddings;
 pub mod extract_website_content;
+pub mod fact_checker;
 pub mod search_the_web;
 
-use agentry_core::Registry;
 use agentry_core::credentials::CredentialKind;
+use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
+use serde::Serialize;
 
-use crate::api::{AuthStyle, Service};
+use crate::api::{AuthStyle, Client, Service};
 
 pub const PROVIDER: &str = "jina";
 
@@ -29,7 +34,50 @@ pub const READER: Service = Service {
     auth: AuthStyle::Bearer,
 };
 
+/// `https://segment.jina.ai/`: text split into chunks.
+pub const SEGMENTER: Service = Service {
+    provider: PROVIDER,
+    key: "jina_segment",
+    default_base: "https://segment.jina.ai",
+    kinds: &[CredentialKind::ApiKey],
+    auth: AuthStyle::Bearer,
+};
+
+/// `https://api.jina.ai/v1/embeddings`.
+pub const API: Service = Service {
+    provider: PROVIDER,
+    key: "jina_api",
+    default_base: "https://api.jina.ai",
+    kinds: &[CredentialKind::ApiKey],
+    auth: AuthStyle::Bearer,
+};
+
+/// `https://g.jina.ai/{statement}`: a statement's factuality with references.
+pub const GROUNDING: Service = Service {
+    provider: PROVIDER,
+    key: "jina_grounding",
+    default_base: "https://g.jina.ai",
+    kinds: &[CredentialKind::ApiKey],
+    auth: AuthStyle::Bearer,
+};
+
+/// The `service` client for the Jina key `credentials` names (or the platform's).
+pub async fn client<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    service: Service,
+    credentials: &CredentialsMeta,
+) -> Result<Client, BlockError> {
+    crate::api::connect(cx, service, credentials).await
+}
+
 pub fn register(r: &mut Registry) {
+    r.register(chunking::JinaChunking);
+    r.register(embeddings::JinaEmbedding);
+    r.register(fact_checker::FactChecker);
     r.register(extract_website_content::ExtractWebsiteContent);
     r.register(search_the_web::SearchTheWeb);
 }
+
+#[cfg(test)]
+#[path = "jina_tests.rs"]
+mod tests;

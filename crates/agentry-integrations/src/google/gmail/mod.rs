@@ -3,11 +3,14 @@
 //! Every call is `{base}/gmail/v1/users/me/…` with the user's OAuth2 token.
 
 pub mod add_label;
+pub mod drafts;
 pub mod forward;
+pub mod labels;
 pub mod mime;
 pub mod read;
 pub mod reply;
 pub mod send;
+pub mod thread;
 
 use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use base64::Engine;
@@ -23,6 +26,12 @@ pub fn register(r: &mut Registry) {
     r.register(read::GmailRead);
     r.register(reply::GmailReply);
     r.register(send::GmailSend);
+    r.register(drafts::GmailCreateDraft);
+    r.register(drafts::GmailDraftReply);
+    r.register(labels::GmailListLabels);
+    r.register(labels::GmailRemoveLabel);
+    r.register(thread::GmailGetThread);
+    r.register(thread::GmailGetProfile);
 }
 
 pub const SCOPE_READONLY: &str = "https://www.googleapis.com/auth/gmail.readonly";
@@ -261,3 +270,7 @@ pub async fn label_id<O: Serialize>(
 #[cfg(test)]
 #[path = "gmail_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "gmail_more_tests.rs"]
+mod more_tests;

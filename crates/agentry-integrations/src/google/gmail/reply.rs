@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::mime::{BodyType, Draft};
 use super::send::files;
 use super::{Email, address, addresses, client, headers, path, strings};
+use crate::api::Client;
 
 pub struct GmailReply;
 
@@ -84,21 +85,28 @@ const PARENT_HEADERS: &[&str] = &[
     "Reply-To",
 ];
 
-impl Block for GmailReply {
-    const META: BlockMeta = BlockMeta::standard(
-        "12bf5a24-9b90-4f40-9090-4e86e6995e60",
-        "GmailReplyBlock",
-        "Reply to Gmail threads with automatic HTML detection and proper text formatting. Plain \
-         text replies maintain natural paragraph flow without 78-character line wrapping. HTML \
-         content is automatically detected and sent with correct MIME type.",
-        &[Category::Communication],
-    );
-    type Input = Input;
-    type Output = Output;
+/// A reply to message `parent`: with no recipients given, the parent's sender (its
+/// `Reply-To` first) or, replying to all, everyone on it; the `Re:` subject and the threading
+/// headers come from the parent's headers (`users.messages.get`, format `metadata`).
+pub struct ReplyTo<'a> {
+    pub parent: &'a str,
+    pub reply_all: bool,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub content_type: Option<BodyType>,
+}
 
-    async fn run(&self, mut input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
-        let attachments = files(cx, &input.attachments).await?;
-        let (client, _) = client(cx, &input.credentials).await?;
+impl ReplyTo<'_> {
+    /// The reply as Gmail's `raw` field; `to` is filled in as the message goes.
+    pub async fn raw<O: Serialize>(
+        &mut self,
+        client: &Client,
+        cx: &mut Cx<'_, O>,
+        attachments: Vec<(String, Vec<u8>)>,
+    ) -> Result<String, BlockError> {
         let mut query = vec![("format", "metadata".to_string())];
         query.extend(
             PARENT_HEADERS
@@ -106,17 +114,13 @@ impl Block for GmailReply {
                 .map(|h| ("metadataHeaders", h.to_string())),
         );
         let parent = client
-            .get_json(
-                cx,
-                &path(&format!("messages/{}", input.parentMessageId)),
-                &query,
-            )
+            .get_json(cx, &path(&format!("messages/{}", self.parent)), &query)
             .await?;
         // The first of duplicate headers is the one that matters for a reply.
         let h = headers(&parent, true);
         let get = |k: &str| h.get(k).cloned().unwrap_or_default();
-        if input.to.is_empty() && input.cc.is_empty() && input.bcc.is_empty() {
-            input.to = if input.replyAll {
+        if self.to.is_empty() && self.cc.is_empty() && self.bcc.is_empty() {
+            self.to = if self.reply_all {
                 let mut all = vec![address(&get("from"))];
                 all.extend(addresses(&get("to")));
                 all.extend(addresses(&get("cc")));
@@ -138,8 +142,8 @@ impl Block for GmailReply {
                 }
             };
         }
-        let subject = if !input.subject.is_empty() {
-            input.subject.clone()
+        let subject = if !self.subject.is_empty() {
+            self.subject.to_string()
         } else {
             let parent_subject = get("subject").trim().to_string();
             if parent_subject.to_lowercase().starts_with("re:") {
@@ -156,18 +160,48 @@ impl Block for GmailReply {
             .map(str::to_string)
             .collect();
         references.extend(message_id.clone());
-        let raw = Draft {
-            to: input.to.clone(),
-            cc: input.cc.clone(),
-            bcc: input.bcc.clone(),
+        Draft {
+            to: self.to.clone(),
+            cc: self.cc.clone(),
+            bcc: self.bcc.clone(),
             subject,
-            body: input.body.clone(),
-            body_type: input.content_type,
+            body: self.body.to_string(),
+            body_type: self.content_type,
             in_reply_to: message_id,
             references: (!references.is_empty()).then(|| references.join(" ")),
             attachments,
         }
-        .raw()?;
+        .raw()
+    }
+}
+
+impl Block for GmailReply {
+    const META: BlockMeta = BlockMeta::standard(
+        "12bf5a24-9b90-4f40-9090-4e86e6995e60",
+        "GmailReplyBlock",
+        "Reply to Gmail threads with automatic HTML detection and proper text formatting. Plain \
+         text replies maintain natural paragraph flow without 78-character line wrapping. HTML \
+         content is automatically detected and sent with correct MIME type.",
+        &[Category::Communication],
+    );
+    type Input = Input;
+    type Output = Output;
+
+    async fn run(&self, mut input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
+        let attachments = files(cx, &input.attachments).await?;
+        let (client, _) = client(cx, &input.credentials).await?;
+        let mut request = ReplyTo {
+            parent: &input.parentMessageId,
+            reply_all: input.replyAll,
+            to: std::mem::take(&mut input.to),
+            cc: input.cc.clone(),
+            bcc: input.bcc.clone(),
+            subject: &input.subject,
+            body: &input.body,
+            content_type: input.content_type,
+        };
+        let raw = request.raw(&client, cx, attachments).await?;
+        input.to = request.to;
         let sent = client
             .send_json(
                 cx,
