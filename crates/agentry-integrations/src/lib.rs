@@ -1,6 +1,6 @@
-//! Blocks that talk to third-party services, a folder per provider (`google/`, `jina/`, `exa/`,
-//! `perplexity/`, `reddit/`,
-//! `firecrawl/`, `airtable/`, `youtube/`, `github/`), registered into the same `Registry` as the built-in
+//! Blocks that talk to third-party services, a folder per provider (`google/`, `github/`,
+//! `linear/`, `notion/`, `discord/`, `jina/`, `exa/`, `perplexity/`, `reddit/`, `firecrawl/`,
+//! `airtable/`, `youtube/`), registered into the same `Registry` as the built-in
 //! blocks (`register`; the binary wires it).
 //!
 //! Every provider call goes through `api::Client`: the user's credential from the block's
