@@ -37,10 +37,10 @@ pub struct BlockModel {
     name: String,
     description: String,
     /// The JSON Schema of the block's inputs.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     input_schema: Value,
     /// The JSON Schema of the block's outputs.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     output_schema: Value,
     categories: Vec<BlockCategory>,
     #[schema(value_type = Vec<Object>)]
