@@ -159,7 +159,7 @@ async fn get_shared(
             .as_ref()
             .map(|g| g.graph.description.clone())
             .unwrap_or_default(),
-        status: run.status.into(),
+        status: run.status.0.into(),
         created_at: run.created_at,
         outputs: agentry_engine::graph_outputs(state.engine.registry(), &record),
         inputs: share.show_inputs.then(|| run.inputs.clone()),
