@@ -1,9 +1,7 @@
 //! The one node component for every block: header, typed pins (nested ones with add/remove),
-//! the inputs' widgets, validation errors and the live run's status and outputs. Zoomed far
-//! out, where no widget can be read, a node draws its pins without the widgets: a big graph's
-//! first view (fitted, every node on screen) then costs a fraction of the full drawing.
+//! the inputs' widgets, validation errors and the live run's status and outputs.
 import { createContext, memo, useCallback, useContext, useState } from "react";
-import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from "@xyflow/react";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
 import type { BlockNode as BlockNodeType } from "../../graph/convert";
 import {
   DICT,
@@ -34,11 +32,6 @@ const STATUS_BORDER: Record<string, string> = {
   TERMINATED: "border-red-400",
   REVIEW: "border-amber-500",
 };
-
-/** Below this zoom a node's widgets are too small to read or use (12 px text under 5 px). */
-export const FAR_ZOOM = 0.45;
-// A boolean selector: a node renders again only when the zoom crosses the line.
-const zoomedOut = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
 
 function Pin({
   id,
@@ -84,7 +77,6 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
   const setValue = useBuilder((s) => s.setValue);
   const addPin = useBuilder((s) => s.addPin);
   const removePin = useBuilder((s) => s.removePin);
-  const far = useStore(zoomedOut);
   const [advanced, setAdvanced] = useState(false);
   const [showOutputs, setShowOutputs] = useState(false);
 
@@ -152,7 +144,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
             </button>
           </div>
         ))}
-        {!far && !linked.has(p.name) && (!p.advanced || advanced) && (
+        {!linked.has(p.name) && (!p.advanced || advanced) && (
           <div className="ml-3 mt-0.5">
             <SchemaField
               name={p.name}
