@@ -217,6 +217,15 @@ export const creditScenarios = {
       assert((await cap.getByLabel("Cap for Nightly (credits)").inputValue()) === "40", "the field shows the cap");
       await shot(page, "schedule-spending-cap");
       await assertAccessible(page, "the agent page with a spending cap");
+      for (const [viewport, colorScheme, label] of [[{ width: 360, height: 740 }, "light", "at 360 px"], [undefined, "dark", "in the dark theme"]]) {
+        const other = await adminPage(browser, server, { viewport, colorScheme });
+        await other.goto(`/library/${graph.id}`);
+        await other.getByTestId("cap-state").getByText("of at most 40").waitFor();
+        if (viewport) assert((await other.evaluate(() => document.documentElement.scrollWidth)) <= 360, "the agent page fits 360 px");
+        await assertAccessible(other, `the spending cap ${label}`);
+        other.assertQuiet();
+        await other.context().close();
+      }
       await cap.getByRole("button", { name: "Remove cap" }).click();
       await cap.getByTestId("cap-state").getByText("Spent 0 credits, no cap").waitFor();
       const removed = await apiCall(page, "GET", `/api/schedules/${schedule.id}/spending-cap`);
