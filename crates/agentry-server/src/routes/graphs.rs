@@ -76,7 +76,7 @@ pub struct GraphModel {
     links: Option<Vec<LinkModel>>,
     /// The graphs this one runs as sub-agents (export shape of each).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Option<Vec<std::collections::HashMap<String, serde_json::Value>>>)]
     sub_graphs: Option<Vec<Value>>,
     /// JSON Schema of the graph's inputs.
     #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
