@@ -49,10 +49,10 @@ export const notificationScenarios = {
     // A marker proves the page is never reloaded while the count rises.
     await page.evaluate(() => (window.__notReloaded = true));
     const first = await runToEnd(page, graph, "one");
-    await bell(page).getByTestId("unread-count").filter({ hasText: /^1$/ }).waitFor();
-    assert(await page.getByRole("link", { name: "Notifications, 1 unread" }).count(), "the bell names the unread count");
+    await bell(page).getByTestId("unread-count").filter({ hasText: /^1 unread$/ }).waitFor();
+    assert(await page.getByRole("link", { name: "Alerts 1 unread", exact: true }).count(), "the bell names the unread count");
     await runToEnd(page, graph, "two");
-    await bell(page).getByTestId("unread-count").filter({ hasText: /^2$/ }).waitFor();
+    await bell(page).getByTestId("unread-count").filter({ hasText: /^2 unread$/ }).waitFor();
     assert(await page.evaluate(() => window.__notReloaded === true), "the page was not reloaded");
 
     await bell(page).click();
@@ -70,7 +70,7 @@ export const notificationScenarios = {
     await assertAccessible(page, "the notifications page");
     await rows.first().getByRole("button", { name: /^Mark read/ }).click();
     await page.getByTestId("unread-summary").getByText("1 unread").waitFor();
-    await bell(page).getByTestId("unread-count").filter({ hasText: /^1$/ }).waitFor();
+    await bell(page).getByTestId("unread-count").filter({ hasText: /^1 unread$/ }).waitFor();
     await page.reload();
     await page.getByTestId("unread-summary").getByText("1 unread").waitFor();
     await page.getByRole("button", { name: "Mark all read" }).click();

@@ -83,7 +83,6 @@ function Form({ saved }: { saved: Preferences }) {
           id="daily-cap"
           type="number"
           min={0}
-          max={1000}
           className="input w-32"
           value={cap}
           onChange={(e) => setCap(Number(e.target.value))}
