@@ -144,6 +144,7 @@ export const creditScenarios = {
       assert(forged.status === 401, `a badly signed event is refused: ${forged.status}`);
       await page.reload();
       await balance(page).getByText("750 credits").waitFor();
+      await ledger.getByRole("cell", { name: "TOP_UP", exact: true }).first().waitFor();
       assert((await ledger.getByRole("cell", { name: "TOP_UP", exact: true }).count()) === 1, "one top-up in the ledger");
 
       // Spending: a run is charged per node and listed with a link to it.
