@@ -67,7 +67,8 @@ async function fakeOauthProvider() {
 }
 
 /** Starts a server on a fresh database; `stop()` ends it and removes its files. `env` adds
- * settings (e.g. credits on); `primary: false` leaves the pages' default server as it is. */
+ * settings (e.g. credits on), or is a function of the server's URL that returns them;
+ * `primary: false` leaves the pages' default server as it is. */
 export async function startServer({ env = {}, primary = true } = {}) {
   // For working on the app: a server (or `vite preview`) already running.
   if (process.env.E2E_SERVER_URL && primary) {
@@ -109,7 +110,7 @@ scopes = ["repo"]
         // sign-in limit per address allows. The limit itself is tested in the server crate.
         AGENTRY_PERIMETER__RATE_LIMITS__SIGN_IN_PER_IP__PER_MINUTE: "1000",
         AGENTRY_PERIMETER__RATE_LIMITS__SIGN_IN_PER_IP__BURST: "200",
-        ...env,
+        ...(typeof env === "function" ? env(url) : env),
       },
     },
   );

@@ -7,8 +7,10 @@ import { settingsScenarios } from "./settings.mjs";
 import { runnerScenarios } from "./runner.mjs";
 import { editingScenarios } from "./editing.mjs";
 import { storeScenarios } from "./store.mjs";
+import { notificationScenarios } from "./notifications.mjs";
+import { creditScenarios } from "./credits.mjs";
 
-const scenarios = { ...builderScenarios, ...editingScenarios, ...runnerScenarios, ...accountScenarios, ...settingsScenarios, ...storeScenarios };
+const scenarios = { ...builderScenarios, ...editingScenarios, ...runnerScenarios, ...accountScenarios, ...settingsScenarios, ...storeScenarios, ...notificationScenarios, ...creditScenarios };
 
 const filter = process.argv[2] ?? "";
 const report = [];

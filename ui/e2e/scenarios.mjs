@@ -172,7 +172,7 @@ export const scenarios = {
 
   async "360 px wide: every page fits and works"({ browser, server }) {
     const page = await watchedPage(browser, { width: 360, height: 740 });
-    for (const path of ["/", "/build", "/runs", "/settings/profile", "/settings/credentials", "/settings/api-keys", "/admin/users", "/admin/audit", ...STORE_PAGES]) {
+    for (const path of ["/", "/build", "/runs", "/notifications", "/settings/profile", "/settings/credentials", "/settings/api-keys", "/settings/notifications", "/admin/users", "/admin/audit", ...STORE_PAGES]) {
       await page.goto(server.url + path);
       await page.waitForLoadState("networkidle");
       // The submit page asks for the creator profile the admin has not made: a 404 by design.
@@ -195,7 +195,7 @@ export const scenarios = {
     const page = await watchedPage(browser, undefined, { colorScheme: "dark" });
     const graphs = await apiCall(page, "GET", "/api/graphs");
     const runs = await apiCall(page, "GET", "/api/executions");
-    const paths = ["/", "/build", "/runs", "/settings/profile", "/settings/credentials", "/settings/api-keys", "/admin/users", "/admin/audit", ...STORE_PAGES];
+    const paths = ["/", "/build", "/runs", "/notifications", "/settings/profile", "/settings/credentials", "/settings/api-keys", "/settings/notifications", "/admin/users", "/admin/audit", ...STORE_PAGES];
     if (graphs.length) paths.push(`/build/${graphs[0].id}`, `/library/${graphs[0].id}`);
     if (runs.length) paths.push(`/runs/${runs[0].id}?graph=${runs[0].graph_id}`);
     for (const path of paths) {

@@ -147,7 +147,7 @@ pub struct ErrorBody {
     pub code: Code,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     pub details: Option<Value>,
 }
 

@@ -1,5 +1,5 @@
-//! Shapes shared by several routes' bodies: free-form JSON objects (graph inputs, pin values)
-//! and AutoGPT's pagination block.
+//! Shapes shared by several routes' bodies: free-form JSON objects (graph inputs, pin values),
+//! AutoGPT's pagination block, and the run status every run view names.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -50,6 +50,35 @@ impl Pagination {
             total_pages: total_items.div_ceil(page_size),
             current_page,
             page_size,
+        }
+    }
+}
+
+/// A run's or node execution's status, as AutoGPT's `ExecutionStatus` writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RunStatus {
+    Incomplete,
+    Queued,
+    Running,
+    Completed,
+    Terminated,
+    Failed,
+    /// Waiting for a person's review.
+    Review,
+}
+
+impl From<agentry_core::ExecutionStatus> for RunStatus {
+    fn from(s: agentry_core::ExecutionStatus) -> Self {
+        use agentry_core::ExecutionStatus as S;
+        match s {
+            S::Incomplete => RunStatus::Incomplete,
+            S::Queued => RunStatus::Queued,
+            S::Running => RunStatus::Running,
+            S::Completed => RunStatus::Completed,
+            S::Terminated => RunStatus::Terminated,
+            S::Failed => RunStatus::Failed,
+            S::Review => RunStatus::Review,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Server state through react-query: one hook per resource, all through the typed client.
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "./client";
-import type { ApiGraph, BlockInfo, Execution, GraphSummary } from "../graph/types";
+import { apiGraph, type ApiGraph, type BlockInfo, type Execution, type GraphSummary } from "../graph/types";
 
 export const keys = {
   blocks: ["blocks"] as const,
@@ -19,7 +19,7 @@ export const keys = {
 export function useBlocks() {
   return useQuery({
     queryKey: keys.blocks,
-    queryFn: async () => (await unwrap(api.GET("/api/blocks"))) as unknown as BlockInfo[],
+    queryFn: async (): Promise<BlockInfo[]> => unwrap(api.GET("/api/blocks")),
     staleTime: Infinity,
   });
 }
@@ -27,14 +27,12 @@ export function useBlocks() {
 export function useGraphs() {
   return useQuery({
     queryKey: keys.graphs,
-    queryFn: async () => (await unwrap(api.GET("/api/graphs"))) as unknown as GraphSummary[],
+    queryFn: async (): Promise<GraphSummary[]> => unwrap(api.GET("/api/graphs")),
   });
 }
 
-export function fetchGraph(id: string, version?: number) {
-  return unwrap(
-    api.GET("/api/graphs/{graph_id}", { params: { path: { graph_id: id }, query: { version } } as never }),
-  ) as unknown as Promise<ApiGraph>;
+export async function fetchGraph(id: string, version?: number): Promise<ApiGraph> {
+  return apiGraph(await unwrap(api.GET("/api/graphs/{graph_id}", { params: { path: { graph_id: id }, query: { version } } })));
 }
 
 export function useGraph(id: string | undefined, version?: number) {
@@ -49,9 +47,7 @@ export function useVersions(id: string | undefined) {
   return useQuery({
     queryKey: keys.versions(id ?? ""),
     queryFn: async () =>
-      (await unwrap(
-        api.GET("/api/graphs/{graph_id}/versions", { params: { path: { graph_id: id! } } }),
-      )) as unknown as ApiGraph[],
+      (await unwrap(api.GET("/api/graphs/{graph_id}/versions", { params: { path: { graph_id: id! } } }))).map(apiGraph),
     enabled: !!id,
   });
 }
@@ -61,8 +57,8 @@ export function useRuns() {
     queryKey: keys.runs,
     queryFn: async () =>
       (await unwrap(
-        api.GET("/api/executions", { params: { query: { page: 1, page_size: 100 } } as never }),
-      )) as unknown as Execution[],
+        api.GET("/api/executions", { params: { query: { page: 1, page_size: 100 } } }),
+      )) satisfies Execution[],
   });
 }
 
@@ -70,23 +66,23 @@ export function useGraphRuns(graphId: string | undefined) {
   return useQuery({
     queryKey: keys.graphRuns(graphId ?? ""),
     queryFn: async () => {
-      const page = (await unwrap(
+      const page = await unwrap(
         api.GET("/api/graphs/{graph_id}/executions", {
-          params: { path: { graph_id: graphId! }, query: { page: 1, page_size: 100 } } as never,
+          params: { path: { graph_id: graphId! }, query: { page: 1, page_size: 100 } },
         }),
-      )) as unknown as { executions: Execution[] };
-      return page.executions;
+      );
+      return page.executions satisfies Execution[];
     },
     enabled: !!graphId,
   });
 }
 
-export function fetchRun(graphId: string, runId: string) {
+export function fetchRun(graphId: string, runId: string): Promise<Execution> {
   return unwrap(
     api.GET("/api/graphs/{graph_id}/executions/{graph_exec_id}", {
       params: { path: { graph_id: graphId, graph_exec_id: runId } },
     }),
-  ) as unknown as Promise<Execution>;
+  );
 }
 
 export function useRun(graphId: string | undefined, runId: string | undefined) {

@@ -1471,7 +1471,9 @@ export interface components {
             submission: components["schemas"]["StoreSubmission"];
             internal_comments?: string | null;
             /** @description The graph read-only, as an AutoGPT agent file with its sub-graphs. */
-            graph: Record<string, never>;
+            graph: {
+                [key: string]: unknown;
+            };
             diff?: components["schemas"]["VersionDiff"] | null;
             decisions: components["schemas"]["DecisionView"][];
         };
@@ -1533,15 +1535,23 @@ export interface components {
             name: string;
             description: string;
             /** @description The JSON Schema of the block's inputs. */
-            inputSchema: Record<string, never>;
+            inputSchema: {
+                [key: string]: unknown;
+            };
             /** @description The JSON Schema of the block's outputs. */
-            outputSchema: Record<string, never>;
+            outputSchema: {
+                [key: string]: unknown;
+            };
             categories: components["schemas"]["BlockCategory"][];
-            contributors: Record<string, never>[];
+            contributors: {
+                [key: string]: unknown;
+            }[];
             staticOutput: boolean;
             /** @description `Standard`, `Input`, `Output`, `Agent`, `Ai`, `Webhook`, … */
             uiType: string;
-            costs: Record<string, never>[];
+            costs: {
+                [key: string]: unknown;
+            }[];
             disabled: boolean;
         };
         /** @description What the provider sent back to the web UI's callback page. */
@@ -1616,6 +1626,13 @@ export interface components {
             creators: components["schemas"]["Creator"][];
             pagination: components["schemas"]["Pagination"];
         };
+        /** @description Credentials of one provider an agent asks its runner for. */
+        CredentialNeedView: {
+            provider: string;
+            /** @description `api_key`, `oauth2`, `user_password`, `host_scoped`. */
+            types: string[];
+            scopes: string[];
+        };
         /** @description AutoGPT's `CredentialsDeletionResponse`. */
         CredentialsDeletionResponse: {
             deleted: boolean;
@@ -1679,7 +1696,9 @@ export interface components {
         ErrorBody: {
             code: components["schemas"]["Code"];
             message: string;
-            details?: Record<string, never> | null;
+            details?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** @description `{"error": {...}}`: every non-2xx answer of the API. */
         ErrorEnvelope: {
@@ -1703,8 +1722,7 @@ export interface components {
             graph_version: number;
             inputs: components["schemas"]["JsonObject"];
             preset_id?: string | null;
-            /** @description `QUEUED`, `RUNNING`, `REVIEW`, `COMPLETED`, `TERMINATED` or `FAILED`. */
-            status: string;
+            status: components["schemas"]["RunStatus"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1712,7 +1730,9 @@ export interface components {
             /** Format: date-time */
             ended_at?: string | null;
             /** @description Counters of the run (node executions, durations, cost), with its `error` if any. */
-            stats?: Record<string, never> | null;
+            stats?: {
+                [key: string]: unknown;
+            } | null;
             error?: string | null;
             outputs?: components["schemas"]["PinValues"] | null;
         };
@@ -1729,7 +1749,9 @@ export interface components {
          * @description A graph to save: AutoGPT's `{"graph": {...}}` (`CreateGraph`), or a bare exported graph
          *     (an AutoGPT agent file).
          */
-        GraphBody: Record<string, never>;
+        GraphBody: {
+            [key: string]: unknown;
+        };
         /**
          * @description A graph version as the API answers it: AutoGPT's `GraphModel` (the export shape, with
          *     `user_id`, `created_at` and `is_active` unless exported).
@@ -1745,16 +1767,24 @@ export interface components {
             nodes?: components["schemas"]["NodeModel"][] | null;
             links?: components["schemas"]["LinkModel"][] | null;
             /** @description The graphs this one runs as sub-agents (export shape of each). */
-            sub_graphs?: Record<string, never>[] | null;
+            sub_graphs?: {
+                [key: string]: unknown;
+            }[] | null;
             /** @description JSON Schema of the graph's inputs. */
-            input_schema: Record<string, never>;
+            input_schema: {
+                [key: string]: unknown;
+            };
             /** @description JSON Schema of the graph's outputs. */
-            output_schema: Record<string, never>;
+            output_schema: {
+                [key: string]: unknown;
+            };
             /**
              * @description JSON Schema of the credentials the graph's blocks take, one field per provider and
              *     type (AutoGPT's aggregated `credentials_input_schema`); filled in from the blocks.
              */
-            credentials_input_schema?: Record<string, never>;
+            credentials_input_schema?: {
+                [key: string]: unknown;
+            };
             /** @description Kept as JSON: an imported file may carry its own `user_id` and `created_at` in any form. */
             user_id?: string | null;
             /** Format: date-time */
@@ -1802,8 +1832,12 @@ export interface components {
             can_access_graph: boolean;
             permissions?: components["schemas"]["PermissionsSummary"] | null;
             /** @description The credentials the caller must supply to run it, one field per provider and type. */
-            credentials_input_schema: Record<string, never>;
-            input_schema: Record<string, never>;
+            credentials_input_schema: {
+                [key: string]: unknown;
+            };
+            input_schema: {
+                [key: string]: unknown;
+            };
             /** Format: date-time */
             updated_at: string;
         };
@@ -1890,8 +1924,10 @@ export interface components {
             node_exec_id: string;
             node_id: string;
             block_id: string;
-            status: string;
-            input_data: Record<string, never>;
+            status: components["schemas"]["RunStatus"];
+            input_data: {
+                [key: string]: unknown;
+            };
             output_data: components["schemas"]["PinValues"];
             /** Format: date-time */
             add_time: string;
@@ -1901,14 +1937,20 @@ export interface components {
             start_time?: string | null;
             /** Format: date-time */
             end_time?: string | null;
-            stats?: Record<string, never> | null;
+            stats?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** @description One node (AutoGPT's `Node`), with copies of its links. */
         NodeModel: {
             id: string;
             block_id: string;
-            input_default: Record<string, never>;
-            metadata: Record<string, never>;
+            input_default: {
+                [key: string]: unknown;
+            };
+            metadata: {
+                [key: string]: unknown;
+            };
             input_links?: components["schemas"]["LinkModel"][];
             output_links?: components["schemas"]["LinkModel"][];
         };
@@ -1932,7 +1974,9 @@ export interface components {
             title: string;
             body: string;
             /** @description The event's facts (run, graph, listing ids…) for links. */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             read: boolean;
             /** Format: date-time */
             created_at: string;
@@ -1942,6 +1986,13 @@ export interface components {
             notifications: components["schemas"]["NotificationView"][];
             /** Format: int64 */
             unread_count: number;
+        };
+        /** @description One kind of outbound access and where it may go. */
+        OutboundView: {
+            /** @description `http`, `llm`, `api`, `email` or `mcp`. */
+            kind: string;
+            /** @description Host names, provider names, or `*` when the destination comes from inputs. */
+            hosts: string[];
         };
         /** @description AutoGPT's `Pagination`. */
         Pagination: {
@@ -1968,12 +2019,12 @@ export interface components {
         /** @description A listing version's permissions summary as the API shows it. */
         PermissionsSummary: {
             /** @description Providers whose credentials the agent asks its runner for, with types and scopes. */
-            credentials: Record<string, never>[];
+            credentials: components["schemas"]["CredentialNeedView"][];
             /**
              * @description Kinds of outbound access (`http`, `llm`, `api`, `email`, `mcp`) and their hosts (`*`:
              *     anywhere the inputs say).
              */
-            outbound: Record<string, never>[];
+            outbound: components["schemas"]["OutboundView"][];
             runs_code: boolean;
             sends_email: boolean;
             needs_human_review: boolean;
@@ -2021,10 +2072,14 @@ export interface components {
             name: string;
             description: string;
             is_active: boolean;
-            inputs: Record<string, never>;
+            inputs: {
+                [key: string]: unknown;
+            };
             credentials: components["schemas"]["JsonObject"];
             webhook_id?: string | null;
-            webhook?: Record<string, never> | null;
+            webhook?: {
+                [key: string]: unknown;
+            } | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2063,7 +2118,9 @@ export interface components {
             /** @description An optional message for the run (yielded on `review_message`), at most 2000 characters. */
             message?: string | null;
             /** @description Edited data to go on with, only for an editable review; ignored when rejecting. */
-            reviewed_data?: Record<string, never>;
+            reviewed_data?: {
+                [key: string]: unknown;
+            };
             /** @description AutoGPT's auto-approval of the node's future reviews; not supported yet, must be false. */
             auto_approve_future?: boolean;
         };
@@ -2116,6 +2173,11 @@ export interface components {
          * @enum {string}
          */
         Role: "user" | "admin";
+        /**
+         * @description A run's or node execution's status, as AutoGPT's `ExecutionStatus` writes it.
+         * @enum {string}
+         */
+        RunStatus: "INCOMPLETE" | "QUEUED" | "RUNNING" | "COMPLETED" | "TERMINATED" | "FAILED" | "REVIEW";
         /** @description AutoGPT's `ScheduleCreationRequest`. */
         ScheduleBody: {
             /**
@@ -2143,7 +2205,9 @@ export interface components {
             graph_version: number;
             cron: string;
             timezone: string;
-            input_data: Record<string, never>;
+            input_data: {
+                [key: string]: unknown;
+            };
             input_credentials: components["schemas"]["JsonObject"];
             /** @description RFC 3339; empty when the pattern never fires again. */
             next_run_time: string;
@@ -2207,13 +2271,17 @@ export interface components {
             id: string;
             graph_name: string;
             graph_description: string;
-            status: string;
+            status: components["schemas"]["RunStatus"];
             /** Format: date-time */
             created_at: string;
             /** @description Graph outputs by output name. */
-            outputs: Record<string, never>;
+            outputs: {
+                [key: string]: unknown;
+            };
             /** @description The run's inputs, when the owner chose to show them. */
-            inputs?: Record<string, never> | null;
+            inputs?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** @description Email and password, and how to hand the session over. */
         SignIn: {
@@ -2406,7 +2474,9 @@ export interface components {
             running_balance: number;
             usage_execution_id?: string | null;
             usage_node_execution_id?: string | null;
-            extra_data: Record<string, never>;
+            extra_data: {
+                [key: string]: unknown;
+            };
         };
         /** @description AutoGPT's `LibraryAgentPresetUpdatable`: absent fields keep their value. */
         UpdatePresetBody: {
@@ -4817,16 +4887,16 @@ export interface operations {
     };
     list_notifications: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Only unread ones. */
-                unread_only: boolean;
+                unread_only?: boolean;
                 /** @description The id of the last notification of the previous page: older ones follow. */
-                before: string | null;
+                before?: string;
                 /** @description At most this many (default 50, at most 100). */
-                limit: number | null;
+                limit?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

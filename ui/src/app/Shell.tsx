@@ -1,9 +1,11 @@
 //! The frame of every page: a left rail of sections with the user menu at its foot (a bottom
-//! bar under 640 px, where the account is under Settings) and the page.
+//! bar under 640 px, where the account is under Settings), the notifications bell, and the page.
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { errorMessage } from "../api/client";
 import { Toaster, toast } from "../components/toast";
 import { signOut, useSession } from "../features/auth/session";
+import { NotificationBell } from "../features/notifications/NotificationBell";
+import { useNotificationSocket } from "../features/notifications/notifications";
 
 const SECTIONS = [
   { to: "/", label: "Library", icon: "▦", end: true },
@@ -46,6 +48,9 @@ function UserMenu() {
 
 export function Shell() {
   const admin = useSession((s) => s.user?.role === "admin");
+  const signedIn = useSession((s) => !!s.user);
+  // One socket for the whole app: pushed notifications keep the bell's count live.
+  useNotificationSocket(signedIn);
   const sections = admin ? [...SECTIONS, ADMIN] : SECTIONS;
   return (
     <div className="flex h-dvh flex-col-reverse bg-neutral-100 text-neutral-900 sm:flex-row dark:bg-neutral-950 dark:text-neutral-100">
@@ -64,6 +69,7 @@ export function Shell() {
             {s.label}
           </NavLink>
         ))}
+        <NotificationBell />
         <UserMenu />
       </nav>
       <div className="min-h-0 min-w-0 flex-1 overflow-auto">

@@ -28,6 +28,8 @@ const ReviewQueuePage = lazy(() => import("../features/store/ReviewsPage").then(
 const ReviewDetailPage = lazy(() => import("../features/store/ReviewsPage").then((m) => ({ default: m.ReviewDetailPage })));
 const CreditsPage = lazy(() => import("../features/credits/CreditsPage").then((m) => ({ default: m.CreditsPage })));
 const SharedRunPage = lazy(() => import("../features/runs/SharedRunPage").then((m) => ({ default: m.SharedRunPage })));
+const NotificationsPage = lazy(() => import("../features/notifications/NotificationsPage").then((m) => ({ default: m.NotificationsPage })));
+const PreferencesPage = lazy(() => import("../features/notifications/PreferencesPage").then((m) => ({ default: m.PreferencesPage })));
 const ProfilePage = lazy(() => import("../features/settings/ProfilePage").then((m) => ({ default: m.ProfilePage })));
 
 const page = (el: React.ReactNode) => <Suspense fallback={<p role="status" className="p-4">Loading…</p>}>{el}</Suspense>;
@@ -60,6 +62,7 @@ export const router = createBrowserRouter([
       { path: "/store/submissions", element: page(<SubmissionsPage />) },
       { path: "/store/:creator/:slug", element: page(<ListingPage />) },
       { path: "/creators/:name", element: page(<CreatorPage />) },
+      { path: "/notifications", element: page(<NotificationsPage />) },
       {
         path: "/settings",
         element: page(<SettingsPage />),
@@ -68,6 +71,7 @@ export const router = createBrowserRouter([
           { path: "profile", element: page(<ProfilePage />) },
           { path: "credentials", element: page(<CredentialsPage />) },
           { path: "api-keys", element: page(<ApiKeysPage />) },
+          { path: "notifications", element: page(<PreferencesPage />) },
           { path: "credits", element: page(<CreditsPage />) },
         ],
       },

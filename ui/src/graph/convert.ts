@@ -54,7 +54,8 @@ export function toFlow(
 
 function nodeFor(n: ApiNode, i: number, nested?: Set<string>): BlockNode {
   const { position, ...metadata } = n.metadata ?? {};
-  const extra = Array.isArray(metadata.agentry_pins) ? (metadata.agentry_pins as string[]) : [];
+  const pins: unknown = metadata.agentry_pins;
+  const extra = Array.isArray(pins) ? pins.filter((p): p is string => typeof p === "string") : [];
   delete metadata.agentry_pins;
   return {
     id: n.id,

@@ -1,4 +1,5 @@
 //! The API's graph and block shapes (AutoGPT's export format), independent of React.
+import type { components } from "../api/schema";
 
 export type JsonSchema = {
   type?: string | string[];
@@ -62,7 +63,7 @@ export interface ApiGraph {
   nodes: ApiNode[];
   links: ApiLink[];
   is_active?: boolean;
-  created_at?: string;
+  created_at?: string | null;
   input_schema?: JsonSchema;
   output_schema?: JsonSchema;
   credentials_input_schema?: JsonSchema;
@@ -76,7 +77,7 @@ export interface GraphSummary {
   name: string;
   description: string;
   is_active?: boolean;
-  created_at?: string;
+  created_at?: string | null;
 }
 
 export type ExecutionStatus =
@@ -111,8 +112,13 @@ export interface Execution {
   ended_at?: string | null;
   stats?: Record<string, unknown> | null;
   error?: string | null;
-  outputs?: Record<string, unknown[]>;
+  outputs?: Record<string, unknown[]> | null;
   node_executions?: NodeExecution[];
+}
+
+/** The API's graph with its lists always there (the list route leaves them out). */
+export function apiGraph(g: components["schemas"]["GraphModel"]): ApiGraph {
+  return { ...g, nodes: g.nodes ?? [], links: g.links ?? [] };
 }
 
 /** `details.node_errors` of a `graph_invalid` error: node id → pin → message. */

@@ -68,7 +68,7 @@ pub struct NotificationView {
     pub title: String,
     pub body: String,
     /// The event's facts (run, graph, listing ids…) for links.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     pub data: Value,
     pub read: bool,
     pub created_at: DateTime<Utc>,

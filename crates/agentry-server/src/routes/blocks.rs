@@ -37,18 +37,18 @@ pub struct BlockModel {
     name: String,
     description: String,
     /// The JSON Schema of the block's inputs.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     input_schema: Value,
     /// The JSON Schema of the block's outputs.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     output_schema: Value,
     categories: Vec<BlockCategory>,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<std::collections::HashMap<String, serde_json::Value>>)]
     contributors: Vec<Value>,
     static_output: bool,
     /// `Standard`, `Input`, `Output`, `Agent`, `Ai`, `Webhook`, …
     ui_type: String,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<std::collections::HashMap<String, serde_json::Value>>)]
     costs: Vec<Value>,
     disabled: bool,
 }

@@ -150,7 +150,7 @@ pub struct TransactionModel {
     running_balance: i64,
     usage_execution_id: Option<String>,
     usage_node_execution_id: Option<String>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     extra_data: Value,
 }
 

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
 use crate::extract::{Json, OptionalJson, Path, Query};
-use crate::model::{JsonObject, Pagination, PinValues};
+use crate::model::{JsonObject, Pagination, PinValues, RunStatus};
 
 /// The longest a `?wait=true` request waits for a run to end.
 const MAX_WAIT: Duration = Duration::from_secs(300);
@@ -40,13 +40,12 @@ pub struct ExecutionMeta {
     graph_version: i32,
     inputs: JsonObject,
     pub preset_id: Option<String>,
-    /// `QUEUED`, `RUNNING`, `REVIEW`, `COMPLETED`, `TERMINATED` or `FAILED`.
-    status: String,
+    status: RunStatus,
     created_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
     ended_at: Option<DateTime<Utc>>,
     /// Counters of the run (node executions, durations, cost), with its `error` if any.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     stats: Value,
     error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,7 +68,7 @@ impl ExecutionMeta {
                 _ => Map::new(),
             }),
             preset_id: None,
-            status: run.status.as_str().to_string(),
+            status: run.status.0.into(),
             created_at: run.created_at,
             started_at: run.started_at,
             ended_at: run.ended_at,
@@ -90,15 +89,15 @@ pub struct NodeExecutionModel {
     node_exec_id: String,
     node_id: String,
     block_id: String,
-    status: String,
-    #[schema(value_type = Object)]
+    status: RunStatus,
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     input_data: Value,
     output_data: PinValues,
     add_time: DateTime<Utc>,
     queue_time: DateTime<Utc>,
     start_time: Option<DateTime<Utc>>,
     end_time: Option<DateTime<Utc>>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     stats: Option<Value>,
 }
 
@@ -133,7 +132,7 @@ impl ExecutionWithNodes {
                     node_exec_id: n.row.id.clone(),
                     node_id: n.row.node_id.clone(),
                     block_id: n.row.block_id.clone(),
-                    status: n.row.status.as_str().to_string(),
+                    status: n.row.status.0.into(),
                     input_data: n.row.input_data.clone(),
                     output_data,
                     add_time: n.row.add_time,

@@ -47,9 +47,9 @@ pub struct LinkModel {
 pub struct NodeModel {
     id: String,
     block_id: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     input_default: Map<String, Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     metadata: Map<String, Value>,
     #[serde(default)]
     input_links: Vec<LinkModel>,
@@ -76,18 +76,18 @@ pub struct GraphModel {
     links: Option<Vec<LinkModel>>,
     /// The graphs this one runs as sub-agents (export shape of each).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Option<Vec<std::collections::HashMap<String, serde_json::Value>>>)]
     sub_graphs: Option<Vec<Value>>,
     /// JSON Schema of the graph's inputs.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     input_schema: Value,
     /// JSON Schema of the graph's outputs.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     output_schema: Value,
     /// JSON Schema of the credentials the graph's blocks take, one field per provider and
     /// type (AutoGPT's aggregated `credentials_input_schema`); filled in from the blocks.
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     credentials_input_schema: Value,
     /// Kept as JSON: an imported file may carry its own `user_id` and `created_at` in any form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,7 +130,7 @@ pub struct DeleteGraphResponse {
 /// (an AutoGPT agent file).
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
+#[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
 pub struct GraphBody(Value);
 
 /// Reads a graph from a request body: AutoGPT's `{"graph": {...}}`, or a bare exported graph.

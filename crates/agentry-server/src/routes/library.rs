@@ -61,9 +61,9 @@ pub struct LibraryAgent {
     can_access_graph: bool,
     permissions: Option<PermissionsSummary>,
     /// The credentials the caller must supply to run it, one field per provider and type.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     credentials_input_schema: Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     input_schema: Value,
     updated_at: DateTime<Utc>,
 }

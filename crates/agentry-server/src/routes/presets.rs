@@ -36,11 +36,11 @@ pub struct PresetModel {
     name: String,
     description: String,
     is_active: bool,
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     inputs: Value,
     credentials: JsonObject,
     webhook_id: Option<String>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     webhook: Option<Value>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,

@@ -149,7 +149,7 @@ struct ReviewItem {
     message: Option<String>,
     /// Edited data to go on with, only for an editable review; ignored when rejecting.
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     reviewed_data: Option<Value>,
     /// AutoGPT's auto-approval of the node's future reviews; not supported yet, must be false.
     #[serde(default)]

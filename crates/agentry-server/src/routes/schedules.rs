@@ -55,7 +55,7 @@ pub struct ScheduleModel {
     graph_version: i32,
     cron: String,
     timezone: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     input_data: Value,
     input_credentials: JsonObject,
     /// RFC 3339; empty when the pattern never fires again.

@@ -16,6 +16,7 @@ use crate::auth::Principal;
 use crate::auth::secret::{random_token, sha256_hex};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::extract::{Json, OptionalJson, Path};
+use crate::model::RunStatus;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -102,13 +103,13 @@ pub struct SharedExecution {
     id: String,
     graph_name: String,
     graph_description: String,
-    status: String,
+    status: RunStatus,
     created_at: DateTime<Utc>,
     /// Graph outputs by output name.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     outputs: Map<String, Value>,
     /// The run's inputs, when the owner chose to show them.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     inputs: Option<Value>,
 }
 
@@ -158,7 +159,7 @@ async fn get_shared(
             .as_ref()
             .map(|g| g.graph.description.clone())
             .unwrap_or_default(),
-        status: run.status.as_str().to_string(),
+        status: run.status.0.into(),
         created_at: run.created_at,
         outputs: agentry_engine::graph_outputs(state.engine.registry(), &record),
         inputs: share.show_inputs.then(|| run.inputs.clone()),

@@ -17,7 +17,7 @@ const ACTIONS = [
 
 function details(e: Event): string {
   if (!e.details || typeof e.details !== "object") return "";
-  return Object.entries(e.details as Record<string, unknown>)
+  return Object.entries(e.details)
     .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join(", ");
 }

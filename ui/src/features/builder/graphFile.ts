@@ -1,6 +1,11 @@
 //! Import and export of AutoGPT agent files, and saving the canvas as a new version.
 import { api, unwrap } from "../../api/client";
-import type { ApiGraph } from "../../graph/types";
+import { apiGraph, type ApiGraph } from "../../graph/types";
+
+/** A parsed file's top level, when it is a JSON object (an agent file always is). */
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
 
 /** Reads, parses and uploads an agent file, telling `onStage` what it is doing. */
 export async function importGraph(file: File, onStage: (stage: string) => void = () => {}): Promise<ApiGraph> {
@@ -13,15 +18,17 @@ export async function importGraph(file: File, onStage: (stage: string) => void =
   } catch (e) {
     throw new Error(`${file.name} is not JSON: ${(e as Error).message}`);
   }
-  const nodes = (body as { nodes?: unknown[]; graph?: { nodes?: unknown[] } }).nodes ?? (body as { graph?: { nodes?: unknown[] } }).graph?.nodes;
+  if (!isObject(body)) throw new Error(`${file.name} is not an agent file: its JSON is not an object`);
+  const inner = isObject(body.graph) ? body.graph : body;
+  const nodes = Array.isArray(inner.nodes) ? inner.nodes : null;
   onStage(`converting and saving${nodes ? ` ${nodes.length} nodes` : ""} on the server…`);
-  return (await unwrap(api.POST("/api/graphs", { body: body as never }))) as unknown as ApiGraph;
+  return apiGraph(await unwrap(api.POST("/api/graphs", { body })));
 }
 
 export async function exportGraph(id: string, version: number | null, name: string) {
   const graph = await unwrap(
     api.GET("/api/graphs/{graph_id}", {
-      params: { path: { graph_id: id }, query: { version: version ?? undefined, for_export: true } } as never,
+      params: { path: { graph_id: id }, query: { version: version ?? undefined, for_export: true } },
     }),
   );
   const blob = new Blob([JSON.stringify(graph, null, 2)], { type: "application/json" });
@@ -33,18 +40,18 @@ export async function exportGraph(id: string, version: number | null, name: stri
 }
 
 export async function saveGraph(id: string | null, graph: object): Promise<ApiGraph> {
-  const body = { graph } as never;
+  const body = { graph };
   const call = id
     ? api.PUT("/api/graphs/{graph_id}", { params: { path: { graph_id: id } }, body })
     : api.POST("/api/graphs", { body });
-  return (await unwrap(call)) as unknown as ApiGraph;
+  return apiGraph(await unwrap(call));
 }
 
 export async function activateVersion(id: string, version: number): Promise<ApiGraph> {
-  return (await unwrap(
+  return apiGraph(await unwrap(
     api.PUT("/api/graphs/{graph_id}/versions/active", {
       params: { path: { graph_id: id } },
       body: { active_graph_version: version },
     }),
-  )) as unknown as ApiGraph;
+  ));
 }

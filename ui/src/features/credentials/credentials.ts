@@ -97,11 +97,7 @@ export function pendingLogin(state: string): PendingLogin | null {
 
 /** Starts the login with the operator's default scopes for the provider. */
 export async function connectOauth(provider: string) {
-  // Typed by hand: the document gives this route and the sign-in route the same operation id
-  // (`login`), so the generated client gives it the sign-in route's types.
-  const start = (await unwrap(
-    api.GET("/api/integrations/{provider}/login" as never, { params: { path: { provider } } } as never),
-  )) as components["schemas"]["LoginResponse"];
+  const start = await unwrap(api.GET("/api/integrations/{provider}/login", { params: { path: { provider } } }));
   // Written before the provider can send anyone back.
   const remember = (popup: boolean) => {
     const pending: PendingLogin = { provider, returnTo: location.pathname + location.search, popup };

@@ -1,8 +1,10 @@
 //! `/settings/credits`: the balance, the ledger (top-ups, usage per run, grants, refunds, each
 //! with the balance after it), buying credits through the payment provider's checkout, and for
-//! administrators a grant to any account. Shown only when the server keeps credits.
-import { useState } from "react";
-import { Link } from "react-router";
+//! administrators a grant to any account. Shown only when the server keeps credits. The
+//! provider's checkout comes back here with `?done=1`; the credits arrive with its webhook, so
+//! the page reads the balance again for a while until they show.
+import { useEffect, useState } from "react";
+import { Link, useSearchParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, errorMessage, unwrap } from "../../api/client";
 import { Progress } from "../../components/Progress";
@@ -84,8 +86,26 @@ function Grant() {
   );
 }
 
+/** After a checkout: re-reads the balance and the ledger every 2 s for a minute. */
+function usePaymentReturn() {
+  const [params] = useSearchParams();
+  const client = useQueryClient();
+  const done = params.get("done") === "1";
+  useEffect(() => {
+    if (!done) return;
+    let left = 30;
+    const timer = setInterval(() => {
+      void client.invalidateQueries({ queryKey: CREDITS });
+      if (--left === 0) clearInterval(timer);
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [done, client]);
+  return done;
+}
+
 export function CreditsPage() {
   const credits = useCredits();
+  const paid = usePaymentReturn();
   const admin = useSession((s) => s.user?.role === "admin");
   const ledger = useLedger(!!credits.data?.enabled);
   if (credits.isLoading) return <Progress label="Loading your balance…" />;
@@ -97,6 +117,11 @@ export function CreditsPage() {
       <p className="text-lg" data-testid="balance">
         Balance: <strong>{credits.data.credits} credits</strong> ({dollars(credits.data.credits)})
       </p>
+      {paid && (
+        <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-900 dark:bg-green-950 dark:text-green-100">
+          Thank you: your credits are added as soon as the payment provider confirms the payment.
+        </p>
+      )}
       <TopUp />
       {admin && <Grant />}
       <section className="flex flex-col gap-2">
@@ -127,7 +152,7 @@ export function CreditsPage() {
                       {t.usage_execution_id ? (
                         <Link className="underline" to={`/runs/${t.usage_execution_id}`}>run {t.usage_execution_id.slice(0, 8)}</Link>
                       ) : (
-                        String((t.extra_data as { reason?: string }).reason ?? "")
+                        String(t.extra_data.reason ?? "")
                       )}
                     </td>
                   </tr>

@@ -16,10 +16,10 @@ export async function startRun(
 ) {
   return (await unwrap(
     api.POST("/api/graphs/{graph_id}/execute/{graph_version}", {
-      params: { path: { graph_id: graphId, graph_version: version } } as never,
-      body: { inputs, credentials_inputs: credentialsInputs } as never,
+      params: { path: { graph_id: graphId, graph_version: version } },
+      body: { inputs, credentials_inputs: credentialsInputs },
     }),
-  )) as unknown as Execution;
+  )) satisfies Execution;
 }
 
 export function RunDialog({

@@ -7,6 +7,7 @@ import { api, errorMessage, unwrap } from "../../api/client";
 import { keys, useBlocks } from "../../api/queries";
 import { Progress } from "../../components/Progress";
 import { toast } from "../../components/toast";
+import type { components } from "../../api/schema";
 import type { Execution } from "../../graph/types";
 import { displayName } from "../builder/catalogue";
 import { StatusBadge, cost, duration, show } from "./format";
@@ -15,13 +16,7 @@ import type { LiveRun } from "./useLiveRun";
 import { FINISHED } from "./useLiveRun";
 import { ShareRun } from "./ShareRun";
 
-interface Review {
-  node_exec_id: string;
-  node_id: string;
-  payload: unknown;
-  instructions: string | null;
-  editable: boolean;
-}
+type Review = components["schemas"]["ReviewModel"];
 
 export function RunView({ live, onRerun, totalNodes }: { live: LiveRun; onRerun?: (run: Execution) => void; totalNodes?: number }) {
   // From the API, not the builder's catalogue: a run's own page opens without the builder.
@@ -32,9 +27,7 @@ export function RunView({ live, onRerun, totalNodes }: { live: LiveRun; onRerun?
   const reviews = useQuery({
     queryKey: ["reviews", run?.id],
     queryFn: async () =>
-      (await unwrap(
-        api.GET("/api/review/execution/{graph_exec_id}", { params: { path: { graph_exec_id: run!.id } } }),
-      )) as unknown as Review[],
+      unwrap(api.GET("/api/review/execution/{graph_exec_id}", { params: { path: { graph_exec_id: run!.id } } })),
     enabled: status === "REVIEW" && !!run,
   });
   const [busy, setBusy] = useState(false);
@@ -69,7 +62,7 @@ export function RunView({ live, onRerun, totalNodes }: { live: LiveRun; onRerun?
   };
   const decide = async (r: Review, approved: boolean) => {
     try {
-      await unwrap(api.POST("/api/review/action", { body: { reviews: [{ node_exec_id: r.node_exec_id, approved }] } as never }));
+      await unwrap(api.POST("/api/review/action", { body: { reviews: [{ node_exec_id: r.node_exec_id, approved }] } }));
       await client.invalidateQueries({ queryKey: keys.run(run.graph_id, run.id) });
       await reviews.refetch();
     } catch (e) {

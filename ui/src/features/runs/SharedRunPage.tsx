@@ -48,8 +48,8 @@ export function SharedRunPage() {
           <p className="text-sm">
             {shared.data.status} · {new Date(shared.data.created_at).toLocaleString()}
           </p>
-          {shared.data.inputs && <Values title="Inputs" values={shared.data.inputs as Record<string, unknown>} />}
-          <Values title="Outputs" values={shared.data.outputs as Record<string, unknown>} />
+          {shared.data.inputs && <Values title="Inputs" values={shared.data.inputs} />}
+          <Values title="Outputs" values={shared.data.outputs} />
         </>
       )}
     </main>

@@ -1,22 +1,27 @@
-//! An agent's schedules: list, create with the cron editor (inputs from the last run), delete.
+//! An agent's schedules: list, create with the cron editor (inputs from the last run), delete,
+//! and where the server keeps credits each schedule's spending cap.
 import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, errorMessage, unwrap } from "../../api/client";
 import { keys, useGraphRuns } from "../../api/queries";
 import { toast } from "../../components/toast";
+import type { components } from "../../api/schema";
 import type { ApiGraph } from "../../graph/types";
+import { useCreditsEnabled } from "../credits/credits";
 import { CronEditor, userTimeZone } from "./CronEditor";
+import { SpendingCap } from "./SpendingCap";
 
-interface Schedule { id: string; name: string; cron: string; timezone: string; next_run_time: string; input_data: Record<string, unknown> }
+type Schedule = components["schemas"]["ScheduleModel"];
 
 export function SchedulesPanel({ graph }: { graph: ApiGraph }) {
   const client = useQueryClient();
   const runs = useGraphRuns(graph.id);
+  const credits = useCreditsEnabled();
   const [cron, setCron] = useState("0 9 * * *");
   const [name, setName] = useState("Daily");
   const list = useQuery({
     queryKey: [...keys.schedules, graph.id],
-    queryFn: async () => (await unwrap(api.GET("/api/graphs/{graph_id}/schedules", { params: { path: { graph_id: graph.id } } }))) as unknown as Schedule[],
+    queryFn: () => unwrap(api.GET("/api/graphs/{graph_id}/schedules", { params: { path: { graph_id: graph.id } } })),
   });
   const create = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -24,7 +29,7 @@ export function SchedulesPanel({ graph }: { graph: ApiGraph }) {
       await unwrap(
         api.POST("/api/graphs/{graph_id}/schedules", {
           params: { path: { graph_id: graph.id } },
-          body: { name, cron, timezone: userTimeZone(), graph_version: graph.version, inputs: runs.data?.[0]?.inputs ?? {} } as never,
+          body: { name, cron, timezone: userTimeZone(), graph_version: graph.version, inputs: runs.data?.[0]?.inputs ?? {} },
         }),
       );
       void client.invalidateQueries({ queryKey: keys.schedules });
@@ -47,11 +52,12 @@ export function SchedulesPanel({ graph }: { graph: ApiGraph }) {
       {list.error && <p role="alert">{errorMessage(list.error)}</p>}
       <ul className="flex flex-col gap-1 text-sm">
         {(list.data ?? []).map((s) => (
-          <li key={s.id} className="flex flex-wrap items-center gap-2">
+          <li key={s.id} className="flex flex-wrap items-center gap-2" data-testid="schedule">
             <span className="font-medium">{s.name}</span>
             <code>{s.cron}</code>
             <span className="text-xs">({s.timezone}) next: {s.next_run_time ? new Date(s.next_run_time).toLocaleString() : "never"}</span>
             <button type="button" className="btn-ghost ml-auto" onClick={() => remove(s)} aria-label={`delete schedule ${s.name}`}>Delete</button>
+            {credits && <SpendingCap scheduleId={s.id} name={s.name} />}
           </li>
         ))}
       </ul>

@@ -7,6 +7,7 @@ const TABS = [
   { to: "/settings/profile", label: "Profile" },
   { to: "/settings/credentials", label: "Credentials" },
   { to: "/settings/api-keys", label: "API keys" },
+  { to: "/settings/notifications", label: "Notifications" },
 ];
 
 export function SettingsPage() {

@@ -8,7 +8,6 @@ import { api, errorMessage, unwrap } from "../../api/client";
 import { keys } from "../../api/queries";
 import { Progress } from "../../components/Progress";
 import { toast } from "../../components/toast";
-import type { Execution } from "../../graph/types";
 import { RunDialog } from "../runs/RunDialog";
 import { PermissionsSummary } from "./Permissions";
 import { useLibraryAgents } from "./StoreShelf";
@@ -189,15 +188,15 @@ export function ListingPage() {
           onClose={() => setRunOpen(false)}
           graphId={added.graph_id}
           version={added.graph_version}
-          inputSchema={added.input_schema as never}
-          credentialsSchema={added.credentials_input_schema as never}
-          start={async (inputs, credentials_inputs) =>
-            (await unwrap(
+          inputSchema={added.input_schema}
+          credentialsSchema={added.credentials_input_schema}
+          start={(inputs, credentials_inputs) =>
+            unwrap(
               api.POST("/api/library/agents/{library_agent_id}/execute", {
                 params: { path: { library_agent_id: added.id } },
                 body: { inputs, credentials_inputs },
               }),
-            )) as unknown as Execution
+            )
           }
           onStarted={(r) => {
             setRunOpen(false);

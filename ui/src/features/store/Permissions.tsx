@@ -3,25 +3,14 @@
 //! before "Add to library" and to reviewers; a version that asks for more is flagged.
 import type { Permissions } from "./storeApi";
 
-interface CredentialNeed {
-  provider: string;
-  types?: string[];
-  scopes?: string[];
-}
-interface Outbound {
-  kind: string;
-  hosts?: string[];
-}
-
 export function PermissionsSummary({ permissions, title = "What this agent can do" }: { permissions: Permissions; title?: string }) {
-  const creds = permissions.credentials as unknown as CredentialNeed[];
-  const outbound = permissions.outbound as unknown as Outbound[];
+  const { credentials: creds, outbound } = permissions;
   const flags = [
     permissions.runs_code && "runs code",
     permissions.sends_email && "sends email",
     permissions.needs_human_review && "stops for a person's review",
     permissions.sub_graphs > 0 && `uses ${permissions.sub_graphs} sub-agent${permissions.sub_graphs > 1 ? "s" : ""}`,
-  ].filter(Boolean) as string[];
+  ].filter((f): f is string => typeof f === "string");
   return (
     <section aria-label={title} className="flex flex-col gap-2 rounded-md border border-neutral-200 bg-white p-3 text-sm dark:border-neutral-700 dark:bg-neutral-900" data-testid="permissions">
       <h2 className="font-semibold">{title}</h2>

@@ -8,7 +8,6 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, errorMessage, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { toast } from "../../components/toast";
-import type { Execution } from "../../graph/types";
 import { RunDialog } from "../runs/RunDialog";
 
 type LibraryAgent = components["schemas"]["LibraryAgent"];
@@ -121,15 +120,15 @@ export function StoreShelf() {
           onClose={() => setRunning(null)}
           graphId={running.graph_id}
           version={running.graph_version}
-          inputSchema={running.input_schema as never}
-          credentialsSchema={running.credentials_input_schema as never}
-          start={async (inputs, credentials_inputs) =>
-            (await unwrap(
+          inputSchema={running.input_schema}
+          credentialsSchema={running.credentials_input_schema}
+          start={(inputs, credentials_inputs) =>
+            unwrap(
               api.POST("/api/library/agents/{library_agent_id}/execute", {
                 params: { path: { library_agent_id: running.id } },
                 body: { inputs, credentials_inputs },
               }),
-            )) as unknown as Execution
+            )
           }
           onStarted={(r) => navigate(`/runs/${r.id}?graph=${r.graph_id}`)}
         />

@@ -123,7 +123,7 @@ pub struct AdminSubmissionDetails {
     submission: StoreSubmission,
     internal_comments: Option<String>,
     /// The graph read-only, as an AutoGPT agent file with its sub-graphs.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     graph: Value,
     /// Absent for a listing's first version.
     diff: Option<VersionDiff>,

@@ -36,12 +36,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Serialize, ToSchema)]
 pub struct PermissionsSummary {
     /// Providers whose credentials the agent asks its runner for, with types and scopes.
-    #[schema(value_type = Vec<Object>)]
-    pub credentials: Value,
+    pub credentials: Vec<CredentialNeedView>,
     /// Kinds of outbound access (`http`, `llm`, `api`, `email`, `mcp`) and their hosts (`*`:
     /// anywhere the inputs say).
-    #[schema(value_type = Vec<Object>)]
-    pub outbound: Value,
+    pub outbound: Vec<OutboundView>,
     pub runs_code: bool,
     pub sends_email: bool,
     pub needs_human_review: bool,
@@ -50,12 +48,45 @@ pub struct PermissionsSummary {
     pub asks_more: bool,
 }
 
+/// Credentials of one provider an agent asks its runner for.
+#[derive(Serialize, ToSchema)]
+pub struct CredentialNeedView {
+    pub provider: String,
+    /// `api_key`, `oauth2`, `user_password`, `host_scoped`.
+    pub types: Vec<String>,
+    pub scopes: Vec<String>,
+}
+
+/// One kind of outbound access and where it may go.
+#[derive(Serialize, ToSchema)]
+pub struct OutboundView {
+    /// `http`, `llm`, `api`, `email` or `mcp`.
+    pub kind: String,
+    /// Host names, provider names, or `*` when the destination comes from inputs.
+    pub hosts: Vec<String>,
+}
+
 impl PermissionsSummary {
     pub fn of(v: &version::Model) -> Self {
         let p: Permissions = serde_json::from_value(v.permissions.clone()).unwrap_or_default();
         PermissionsSummary {
-            credentials: serde_json::to_value(&p.credentials).unwrap_or_default(),
-            outbound: serde_json::to_value(&p.outbound).unwrap_or_default(),
+            credentials: p
+                .credentials
+                .into_iter()
+                .map(|c| CredentialNeedView {
+                    provider: c.provider,
+                    types: c.types,
+                    scopes: c.scopes,
+                })
+                .collect(),
+            outbound: p
+                .outbound
+                .into_iter()
+                .map(|o| OutboundView {
+                    kind: o.kind,
+                    hosts: o.hosts,
+                })
+                .collect(),
             runs_code: p.runs_code,
             sends_email: p.sends_email,
             needs_human_review: p.needs_human_review,
