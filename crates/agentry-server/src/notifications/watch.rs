@@ -103,7 +103,7 @@ async fn schedule_streak(
         .await?;
     let streak = statuses
         .iter()
-        .take_while(|s| s.as_str() == ExecutionStatus::Failed.as_str())
+        .take_while(|s| **s == ExecutionStatus::Failed)
         .count();
     if streak != threshold as usize {
         return Ok(());

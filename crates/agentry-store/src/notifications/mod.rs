@@ -6,6 +6,7 @@
 pub mod entity;
 mod outbox;
 
+use agentry_core::ExecutionStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -221,7 +222,7 @@ impl Store {
         schedule_id: &str,
         up_to: &str,
         limit: u64,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<ExecutionStatus>> {
         let runs: Vec<String> = credit_run_schedule::Entity::find()
             .filter(credit_run_schedule::Column::UserId.eq(user_id))
             .filter(credit_run_schedule::Column::ScheduleId.eq(schedule_id))
@@ -244,7 +245,7 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|r| r.status)
+            .map(|r| r.status.0)
             .collect())
     }
 }
