@@ -39,6 +39,7 @@ impl Engine {
         let bounds = self.bounds(&plan);
         let caps = bounds.caps;
         let plan_graph_id = plan.graph_id.clone();
+        let plan_graph = (plan.graph_id.clone(), plan.graph_version);
         let spec = run::RunSpec {
             exec_id: exec_id.clone(),
             user_id: user_id.clone(),
@@ -51,6 +52,7 @@ impl Engine {
                 engine: self.clone(),
                 user_id: user_id.clone(),
                 parent_exec_id: exec_id.clone(),
+                graph: plan_graph,
                 lineage,
                 caps,
             })),
@@ -282,15 +284,13 @@ impl Engine {
             let _ = store.dequeue(&claim.exec_id).await;
             return;
         }
-        let plan = match self
-            .graph_version(&row.user_id, &row.graph_id, row.graph_version)
-            .await
-        {
-            Ok(record) => self
+        // A store agent's run resolves its creator's graph through the runner's library.
+        let plan = match self.graph_of_claimed_run(&row).await {
+            Ok(Ok(record)) => self
                 .inner
                 .plans
                 .get_or_compile(&record.graph, &self.inner.registry),
-            Err(_) => None,
+            Ok(Err(_)) | Err(_) => None,
         };
         let Some(plan) = plan else {
             self.fail_unrunnable(
