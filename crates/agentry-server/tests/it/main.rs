@@ -16,6 +16,7 @@ mod integrations;
 mod isolation;
 mod llm_credentials;
 mod notifications;
+mod notify_balance;
 mod oidc;
 mod openapi_parameters;
 mod own_library;
