@@ -160,7 +160,9 @@ impl SubAgents for ChildRuns {
                         request.graph_id, request.graph_version
                     ))
                 })?
-                .map_err(|refusal| BlockError::Input(format!("the sub-agent cannot run: {refusal}")))?;
+                .map_err(|refusal| {
+                    BlockError::Input(format!("the sub-agent cannot run: {refusal}"))
+                })?;
             let exec_id = self
                 .engine
                 .enqueue_run(

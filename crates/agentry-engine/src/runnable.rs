@@ -61,7 +61,11 @@ impl Engine {
 
     /// The graph version a run already runs, whoever owns it (a parent run's graph, to
     /// resolve its sub-agents): it was checked when the run started.
-    pub(crate) async fn graph_of_run(&self, graph_id: &str, version: i32) -> Result<Arc<GraphRecord>> {
+    pub(crate) async fn graph_of_run(
+        &self,
+        graph_id: &str,
+        version: i32,
+    ) -> Result<Arc<GraphRecord>> {
         let owner = self
             .store()
             .latest_graph_version(graph_id)

@@ -110,10 +110,7 @@ async fn a_run_that_spends_the_balance_to_zero_tells_the_user_in_the_app_and_by_
     assert!(sink.received().await[0].rcpt[0].contains("<local@agentry.local>"));
     // Out of credits, not low: the low-balance notice is not sent as well.
     let list = app.get("/api/notifications").await.expect(200);
-    assert!(
-        !list.to_string().contains("LOW_BALANCE"),
-        "{list}"
-    );
+    assert!(!list.to_string().contains("LOW_BALANCE"), "{list}");
 }
 
 #[tokio::test]

@@ -76,11 +76,36 @@ async fn slugs(caller: &Caller, query: &str) -> Vec<String> {
 async fn hybrid_search_ranks_the_semantic_match_first() {
     let server = MockServer::start().await;
     // Listings by a word of their text; queries by their exact input.
-    embeds(&server, body_string_contains("Arithmetic"), [1.0, 0.1, 0.0, 0.0]).await;
-    embeds(&server, body_string_contains("Trivia"), [0.0, 1.0, 0.0, 0.0]).await;
-    embeds(&server, body_string_contains("Calculator"), [0.9, 0.0, 0.3, 0.0]).await;
-    embeds(&server, body_partial_json(json!({"input": ["numbers"]})), [1.0, 0.0, 0.0, 0.0]).await;
-    embeds(&server, body_partial_json(json!({"input": ["weather"]})), [0.0, 0.0, 0.0, 1.0]).await;
+    embeds(
+        &server,
+        body_string_contains("Arithmetic"),
+        [1.0, 0.1, 0.0, 0.0],
+    )
+    .await;
+    embeds(
+        &server,
+        body_string_contains("Trivia"),
+        [0.0, 1.0, 0.0, 0.0],
+    )
+    .await;
+    embeds(
+        &server,
+        body_string_contains("Calculator"),
+        [0.9, 0.0, 0.3, 0.0],
+    )
+    .await;
+    embeds(
+        &server,
+        body_partial_json(json!({"input": ["numbers"]})),
+        [1.0, 0.0, 0.0, 0.0],
+    )
+    .await;
+    embeds(
+        &server,
+        body_partial_json(json!({"input": ["weather"]})),
+        [0.0, 0.0, 0.0, 1.0],
+    )
+    .await;
     let providers = LlmProviders::builder()
         .provider(
             "openai",
@@ -98,7 +123,10 @@ async fn hybrid_search_ranks_the_semantic_match_first() {
     let creator = app.sign_up("ada@example.com").await;
     let user = app.sign_up("bob@example.com").await;
     creator
-        .post_json("/api/store/profile", &json!({"username": "ada", "name": "Ada"}))
+        .post_json(
+            "/api/store/profile",
+            &json!({"username": "ada", "name": "Ada"}),
+        )
         .await
         .expect(200);
     let image = creator
@@ -122,21 +150,36 @@ async fn hybrid_search_ranks_the_semantic_match_first() {
         &admin,
         &creator,
         &image,
-        listing("arithmetic", "Arithmetic Helper", "Sums", "Adds numbers together."),
+        listing(
+            "arithmetic",
+            "Arithmetic Helper",
+            "Sums",
+            "Adds numbers together.",
+        ),
     )
     .await;
     publish(
         &admin,
         &creator,
         &image,
-        listing("trivia", "Numbers Trivia", "numbers facts", "Fun trivia about numbers."),
+        listing(
+            "trivia",
+            "Numbers Trivia",
+            "numbers facts",
+            "Fun trivia about numbers.",
+        ),
     )
     .await;
     publish(
         &admin,
         &creator,
         &image,
-        listing("calculator", "Calculator", "Totals", "Totals a column of figures."),
+        listing(
+            "calculator",
+            "Calculator",
+            "Totals",
+            "Totals a column of figures.",
+        ),
     )
     .await;
 

@@ -69,7 +69,10 @@ async fn refused(caller: &Caller, body: &Value, says: &str) {
         .await
         .expect_error(400, "invalid_graph");
     assert!(error["message"].as_str().unwrap().contains(says), "{error}");
-    assert!(error["details"]["node_errors"]["call"].is_object(), "{error}");
+    assert!(
+        error["details"]["node_errors"]["call"].is_object(),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -89,7 +92,10 @@ async fn a_store_agent_of_another_creator_runs_as_a_sub_agent_billed_to_the_runn
             .expect(200);
     }
     creator
-        .post_json("/api/store/profile", &json!({"username": "ada", "name": "Ada"}))
+        .post_json(
+            "/api/store/profile",
+            &json!({"username": "ada", "name": "Ada"}),
+        )
         .await
         .expect(200);
     let image = creator
@@ -171,7 +177,11 @@ async fn a_store_agent_of_another_creator_runs_as_a_sub_agent_billed_to_the_runn
             .any(|t| t["usage_execution_id"] == json!(child_exec)),
         "{history}"
     );
-    assert!(charged.iter().any(|t| t["usage_execution_id"] == json!(exec)));
+    assert!(
+        charged
+            .iter()
+            .any(|t| t["usage_execution_id"] == json!(exec))
+    );
     assert_eq!(balance(&user).await, 100 - charged.len() as i64);
     assert_eq!(balance(&creator).await, 5, "the creator pays nothing");
     let (creator_runs, _) = app
