@@ -140,18 +140,13 @@ impl SubAgents for ChildRuns {
         Box::pin(async move {
             let lineage = self.next_child()?;
             // The caller's graph lets a store agent's own sub-agents resolve.
-            let caller = self
-                .engine
-                .graph_of_run(&self.graph.0, self.graph.1)
-                .await
-                .ok();
             let record = self
                 .engine
                 .runnable_graph(
                     &self.user_id,
                     &request.graph_id,
                     request.graph_version,
-                    caller.as_deref(),
+                    Some((&self.graph.0, self.graph.1)),
                 )
                 .await
                 .map_err(|e| {

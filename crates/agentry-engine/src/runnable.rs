@@ -23,15 +23,16 @@ fn names(caller: &GraphRecord, graph_id: &str, version: i32) -> bool {
 }
 
 impl Engine {
-    /// A graph version `user_id` may run, or why not. `caller` is the graph of the run that
-    /// starts it as a sub-agent: a store agent's creator's graph it names in a node runs as
-    /// part of it (the caller itself was resolved through here).
+    /// A graph version `user_id` may run, or why not. `caller` is the graph id and version of
+    /// the run that starts it as a sub-agent: a store agent's creator's graph it names in a
+    /// node runs as part of it (the caller itself was resolved through here). The caller is
+    /// read only when the user's own graphs and library do not answer.
     pub async fn runnable_graph(
         &self,
         user_id: &str,
         graph_id: &str,
         version: i32,
-        caller: Option<&GraphRecord>,
+        caller: Option<(&str, i32)>,
     ) -> Result<std::result::Result<Arc<GraphRecord>, Refusal>> {
         match self.graph_version(user_id, graph_id, version).await {
             Ok(record) => return Ok(Ok(record)),
@@ -46,9 +47,13 @@ impl Engine {
             Ok(owner) => return self.graph_version(&owner, graph_id, version).await.map(Ok),
             Err(refusal) => refusal,
         };
+        let caller = match caller {
+            Some((id, v)) => self.graph_of_run(id, v).await.ok(),
+            None => None,
+        };
         if let Some(caller) = caller
             && caller.user_id != user_id
-            && names(caller, graph_id, version)
+            && names(&caller, graph_id, version)
         {
             match self.graph_version(&caller.user_id, graph_id, version).await {
                 Ok(record) => return Ok(Ok(record)),
@@ -83,21 +88,20 @@ impl Engine {
         &self,
         row: &agentry_store::entity::graph_execution::Model,
     ) -> Result<std::result::Result<Arc<GraphRecord>, Refusal>> {
-        let caller = match &row.parent_id {
-            Some(parent_id) => match self.store().run_row(parent_id).await? {
-                Some(parent) => self
-                    .graph_of_run(&parent.graph_id, parent.graph_version)
-                    .await
-                    .ok(),
-                None => None,
-            },
-            None => None,
+        let resolved = self
+            .runnable_graph(&row.user_id, &row.graph_id, row.graph_version, None)
+            .await?;
+        let Some(parent_id) = row.parent_id.as_deref().filter(|_| resolved.is_err()) else {
+            return Ok(resolved);
+        };
+        let Some(parent) = self.store().run_row(parent_id).await? else {
+            return Ok(resolved);
         };
         self.runnable_graph(
             &row.user_id,
             &row.graph_id,
             row.graph_version,
-            caller.as_deref(),
+            Some((&parent.graph_id, parent.graph_version)),
         )
         .await
     }

@@ -284,14 +284,24 @@ impl Engine {
             let _ = store.dequeue(&claim.exec_id).await;
             return;
         }
-        // A store agent's run resolves its creator's graph through the runner's library.
-        let plan = match self.graph_of_claimed_run(&row).await {
-            Ok(Ok(record)) => self
-                .inner
-                .plans
-                .get_or_compile(&record.graph, &self.inner.registry),
-            Ok(Err(_)) | Err(_) => None,
+        // The runner's own graph; otherwise (a store agent's run) the creator's graph, through
+        // the runner's library.
+        let record = match self
+            .graph_version(&row.user_id, &row.graph_id, row.graph_version)
+            .await
+        {
+            Ok(record) => Some(record),
+            Err(_) => self
+                .graph_of_claimed_run(&row)
+                .await
+                .ok()
+                .and_then(Result::ok),
         };
+        let plan = record.and_then(|record| {
+            self.inner
+                .plans
+                .get_or_compile(&record.graph, &self.inner.registry)
+        });
         let Some(plan) = plan else {
             self.fail_unrunnable(
                 &claim.exec_id,
