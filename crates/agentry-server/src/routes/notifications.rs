@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 const MAX_PAGE: u64 = 100;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
     /// Only unread ones.
     #[serde(default)]

@@ -27,6 +27,11 @@ fn credits_on() -> Config {
 
 /// The runner's graph: input "x" → the sub-agent `graph_id` v`version` → output "y".
 fn caller_of(sub: &Value, version: i64) -> Value {
+    calling(sub, version, "Input", "Output")
+}
+
+/// As `caller_of`, for a sub-agent whose input and output pins are `input` and `output`.
+fn calling(sub: &Value, version: i64, input: &str, output: &str) -> Value {
     let call = json!({
         "graph_id": sub["id"], "graph_version": version, "user_id": "", "inputs": {},
         "input_schema": sub["input_schema"], "output_schema": sub["output_schema"],
@@ -35,7 +40,7 @@ fn caller_of(sub: &Value, version: i64) -> Value {
         "uses a store agent",
         &[("x", AGENT_INPUT, json!({"name": "x"})), ("call", EXECUTOR, call),
           ("y", OUTPUT, json!({"name": "y"}))],
-        &[("x", "result", "call", "Input"), ("call", "Output", "y", "value")],
+        &[("x", "result", "call", input), ("call", output, "y", "value")],
     )})
 }
 
@@ -234,4 +239,67 @@ async fn a_store_agent_of_another_creator_runs_as_a_sub_agent_billed_to_the_runn
         .await
         .unwrap();
     assert_eq!(children.len(), 1, "no child run started");
+}
+
+#[tokio::test]
+async fn a_store_agent_runs_its_own_sub_agents_for_the_runner() {
+    let app = TestApp::start_with_accounts(open_signup()).await;
+    let admin = app.sign_up("admin@example.com").await;
+    let creator = app.sign_up("ada@example.com").await;
+    let user = app.sign_up("bob@example.com").await;
+    creator
+        .post_json("/api/store/profile", &json!({"username": "ada", "name": "Ada"}))
+        .await
+        .expect(200);
+    let image = creator
+        .send(
+            creator
+                .http()
+                .post(creator.url("/api/store/submissions/media"))
+                .header("content-type", "image/png")
+                .body(PNG.to_vec()),
+        )
+        .await
+        .expect(200)["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The creator's store agent calls another of the creator's graphs, never listed itself.
+    let inner = creator
+        .create_graph(&json!({"graph": agent("calculator-agent.json")}))
+        .await;
+    let outer = creator.create_graph(&caller_of(&inner, 1)).await;
+    let outer_id = outer["id"].as_str().unwrap().to_string();
+    let v1 = submit(&creator, &outer_id, 1, &image).await;
+    admin
+        .post_json(
+            &format!("/api/store/admin/submissions/{v1}/review"),
+            &json!({"is_approved": true}),
+        )
+        .await
+        .expect(200);
+    user.post_json(
+        "/api/library/agents",
+        &json!({"store_listing_version_id": v1}),
+    )
+    .await
+    .expect(200);
+    // The inner graph alone is not the user's to call.
+    refused(&user, &caller_of(&inner, 1), "nor a store agent in your library").await;
+    let parent = user.create_graph(&calling(&outer, 1, "x", "y")).await;
+    let parent_id = parent["id"].as_str().unwrap().to_string();
+    let exec = user.start_run(&parent_id, 1, json!({"x": 8})).await;
+    let done = user
+        .wait_for_status(&parent_id, &exec, &["COMPLETED", "FAILED"])
+        .await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    assert_eq!(done["outputs"]["y"], json!([42.0]), "{done}");
+    let inner_id = inner["id"].as_str().unwrap();
+    let (runs, _) = app
+        .engine
+        .store()
+        .list_executions(user.id(), Some(inner_id), 1, 10)
+        .await
+        .unwrap();
+    assert_eq!(runs.len(), 1, "the grandchild run is the runner's");
 }
