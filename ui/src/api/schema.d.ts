@@ -4817,16 +4817,16 @@ export interface operations {
     };
     list_notifications: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Only unread ones. */
-                unread_only: boolean;
+                unread_only?: boolean;
                 /** @description The id of the last notification of the previous page: older ones follow. */
-                before: string | null;
+                before?: string;
                 /** @description At most this many (default 50, at most 100). */
-                limit: number | null;
+                limit?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
