@@ -268,7 +268,7 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
         state = state
             .with_notifications(config.notifications.settings(), mailer)
             .with_media(config.media.media()?);
-        if let Some(embeddings) = config.store_search.embeddings(config)? {
+        if let Some(embeddings) = config.store_search.embeddings(&config)? {
             state = state.with_store_embeddings(embeddings);
         }
         let stopping = stopping.clone();

@@ -248,7 +248,10 @@ async fn a_store_agent_runs_its_own_sub_agents_for_the_runner() {
     let creator = app.sign_up("ada@example.com").await;
     let user = app.sign_up("bob@example.com").await;
     creator
-        .post_json("/api/store/profile", &json!({"username": "ada", "name": "Ada"}))
+        .post_json(
+            "/api/store/profile",
+            &json!({"username": "ada", "name": "Ada"}),
+        )
         .await
         .expect(200);
     let image = creator
@@ -285,7 +288,12 @@ async fn a_store_agent_runs_its_own_sub_agents_for_the_runner() {
     .await
     .expect(200);
     // The inner graph alone is not the user's to call.
-    refused(&user, &caller_of(&inner, 1), "nor a store agent in your library").await;
+    refused(
+        &user,
+        &caller_of(&inner, 1),
+        "nor a store agent in your library",
+    )
+    .await;
     let parent = user.create_graph(&calling(&outer, 1, "x", "y")).await;
     let parent_id = parent["id"].as_str().unwrap().to_string();
     let exec = user.start_run(&parent_id, 1, json!({"x": 8})).await;
