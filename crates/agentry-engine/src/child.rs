@@ -79,6 +79,8 @@ pub struct ChildRuns {
     pub engine: Engine,
     pub user_id: String,
     pub parent_exec_id: String,
+    /// The parent's graph id and version.
+    pub graph: (String, i32),
     pub lineage: Lineage,
     /// The parent's caps: depth and tree size are checked against them.
     pub caps: RunLimits,
@@ -137,15 +139,24 @@ impl SubAgents for ChildRuns {
     ) -> Pin<Box<dyn Future<Output = Result<SubRunResult, BlockError>> + Send + '_>> {
         Box::pin(async move {
             let lineage = self.next_child()?;
+            // The caller's graph lets a store agent's own sub-agents resolve.
             let record = self
                 .engine
-                .graph_version(&self.user_id, &request.graph_id, request.graph_version)
+                .runnable_graph(
+                    &self.user_id,
+                    &request.graph_id,
+                    request.graph_version,
+                    Some((&self.graph.0, self.graph.1)),
+                )
                 .await
                 .map_err(|e| {
-                    BlockError::Input(format!(
+                    BlockError::System(format!(
                         "sub-agent graph {} version {}: {e}",
                         request.graph_id, request.graph_version
                     ))
+                })?
+                .map_err(|refusal| {
+                    BlockError::Input(format!("the sub-agent cannot run: {refusal}"))
                 })?;
             let exec_id = self
                 .engine

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use agentry_core::validate::{self, Mode};
 use agentry_core::{Graph, Registry};
+use agentry_store::market::Refusal;
 use agentry_store::{GraphRecord, Store};
 use sha2::{Digest, Sha256};
 
@@ -75,7 +76,8 @@ enum Ids {
 }
 
 /// Saves the sub-graphs the graph's AgentExecutorBlock nodes call (callees first) and points
-/// those nodes at what was saved; a call to a graph that is neither there nor saved is refused.
+/// those nodes at what was saved; a call to a graph that is neither there nor one the user may
+/// run (their own, or an approved store agent in their library) is refused.
 async fn save_calls(
     store: &Store,
     registry: &Registry,
@@ -124,12 +126,16 @@ async fn point_calls(
             .input_default
             .get("graph_version")
             .and_then(serde_json::Value::as_i64);
-        let exists = match version {
-            Some(v) => store.get_graph(user_id, id, Some(v as i32)).await.is_ok(),
-            None => false,
-        };
-        if !exists {
+        // The user's own graph, or an approved store agent in their library.
+        let Some(version) = version.and_then(|v| i32::try_from(v).ok()) else {
             return Err(sub_graphs::missing_reference(node).into());
+        };
+        match store.runnable_graph(user_id, id, version).await? {
+            Ok(_) => {}
+            Err(Refusal::NoAccess { .. }) => {
+                return Err(sub_graphs::missing_reference(node).into());
+            }
+            Err(refusal) => return Err(sub_graphs::refused_reference(node, &refusal).into()),
         }
         node.input_default
             .insert("user_id".into(), serde_json::json!(user_id));

@@ -24,6 +24,7 @@ mod resume;
 pub mod retention;
 pub mod review;
 mod run;
+mod runnable;
 pub mod scheduler;
 mod share;
 mod sub_graphs;

@@ -1,4 +1,5 @@
-//! Sub-graphs on save: every AgentExecutorBlock node must name a graph version the user has.
+//! Sub-graphs on save: every AgentExecutorBlock node must name a graph version the user may run
+//! (their own, or an approved store agent in their library).
 //! Exports carry the graphs they call in `sub_graphs`, often under ids that don't match the
 //! nodes' references, so a reference is matched by id, then by version and identical input and
 //! output pin names; matched sub-graphs are saved first (callees before callers) and the
@@ -101,8 +102,8 @@ pub fn save_order(
     Ok(order)
 }
 
-/// An executor node whose graph is neither among the sub-graphs nor saved for the user.
-pub fn missing_reference(node: &Node) -> validate::Error {
+/// The graph id and version an executor node names.
+fn reference(node: &Node) -> (&str, i64) {
     let id = node
         .input_default
         .get("graph_id")
@@ -113,10 +114,32 @@ pub fn missing_reference(node: &Node) -> validate::Error {
         .get("graph_version")
         .and_then(Value::as_i64)
         .unwrap_or(0);
-    let message = format!(
-        "node {} calls graph {id} version {version}, which is neither in the file's sub_graphs nor saved",
-        node.id
-    );
+    (id, version)
+}
+
+/// An executor node whose graph is neither among the sub-graphs nor one the user may run.
+pub fn missing_reference(node: &Node) -> validate::Error {
+    let (id, version) = reference(node);
+    reference_error(
+        node,
+        format!(
+            "node {} calls graph {id} version {version}, which is neither in the file's sub_graphs, \
+             nor saved as yours, nor a store agent in your library",
+            node.id
+        ),
+    )
+}
+
+/// An executor node naming a store agent's version that cannot run (taken down, not approved).
+pub fn refused_reference(node: &Node, refusal: &agentry_store::market::Refusal) -> validate::Error {
+    let (id, _) = reference(node);
+    reference_error(
+        node,
+        format!("node {} calls graph {id}: {refusal}", node.id),
+    )
+}
+
+fn reference_error(node: &Node, message: String) -> validate::Error {
     let mut pins = BTreeMap::new();
     pins.insert("graph_id".to_string(), message.clone());
     let mut node_errors = BTreeMap::new();

@@ -39,6 +39,7 @@ impl Engine {
         let bounds = self.bounds(&plan);
         let caps = bounds.caps;
         let plan_graph_id = plan.graph_id.clone();
+        let plan_graph = (plan.graph_id.clone(), plan.graph_version);
         let spec = run::RunSpec {
             exec_id: exec_id.clone(),
             user_id: user_id.clone(),
@@ -51,6 +52,7 @@ impl Engine {
                 engine: self.clone(),
                 user_id: user_id.clone(),
                 parent_exec_id: exec_id.clone(),
+                graph: plan_graph,
                 lineage,
                 caps,
             })),
@@ -282,16 +284,24 @@ impl Engine {
             let _ = store.dequeue(&claim.exec_id).await;
             return;
         }
-        let plan = match self
+        // The runner's own graph; otherwise (a store agent's run) the creator's graph, through
+        // the runner's library.
+        let record = match self
             .graph_version(&row.user_id, &row.graph_id, row.graph_version)
             .await
         {
-            Ok(record) => self
-                .inner
-                .plans
-                .get_or_compile(&record.graph, &self.inner.registry),
-            Err(_) => None,
+            Ok(record) => Some(record),
+            Err(_) => self
+                .graph_of_claimed_run(&row)
+                .await
+                .ok()
+                .and_then(Result::ok),
         };
+        let plan = record.and_then(|record| {
+            self.inner
+                .plans
+                .get_or_compile(&record.graph, &self.inner.registry)
+        });
         let Some(plan) = plan else {
             self.fail_unrunnable(
                 &claim.exec_id,

@@ -16,6 +16,7 @@ pub mod ops;
 pub mod payments;
 pub mod perimeter;
 pub mod routes;
+pub mod store_search;
 pub mod web_app;
 mod ws;
 
@@ -74,6 +75,8 @@ pub struct AppState {
     media: media::Media,
     /// Tells users of events (`notifications`).
     notifier: notifications::Notifier,
+    /// Embeddings for hybrid store search; none: full-text search alone.
+    store_embeddings: Option<Arc<store_search::StoreEmbeddings>>,
 }
 
 impl AppState {
@@ -100,6 +103,7 @@ impl AppState {
             ops: Arc::new(ops::Ops::default()),
             payments: None,
             media: media::Media::in_memory(),
+            store_embeddings: None,
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
@@ -195,6 +199,17 @@ impl AppState {
 
     pub fn notifier(&self) -> &notifications::Notifier {
         &self.notifier
+    }
+
+    /// Store search is hybrid: approved listing versions and queries are embedded so
+    /// (default: full-text search alone).
+    pub fn with_store_embeddings(mut self, embeddings: store_search::StoreEmbeddings) -> Self {
+        self.store_embeddings = Some(Arc::new(embeddings));
+        self
+    }
+
+    pub fn store_embeddings(&self) -> Option<&store_search::StoreEmbeddings> {
+        self.store_embeddings.as_deref()
     }
 
     /// Serves `app` at `/`, with its client-side routes.

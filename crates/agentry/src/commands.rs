@@ -268,6 +268,9 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
         state = state
             .with_notifications(config.notifications.settings(), mailer)
             .with_media(config.media.media()?);
+        if let Some(embeddings) = config.store_search.embeddings(&config)? {
+            state = state.with_store_embeddings(embeddings);
+        }
         let stopping = stopping.clone();
         agentry_server::serve(listener, state, async move { stopping.cancelled().await }).await?;
     } else {

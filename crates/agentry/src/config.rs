@@ -134,6 +134,8 @@ pub struct Config {
     pub smtp: Option<crate::notify_config::SmtpConfig>,
     /// Where store media live (`[media]`): `dir` (default `./agentry-media`) or `[media.s3]`.
     pub media: crate::notify_config::MediaConfig,
+    /// Hybrid store search (`[store_search]`: `embedding_model`, `min_similarity`).
+    pub store_search: crate::notify_config::StoreSearchConfig,
 }
 
 /// The `[auth]` table.
@@ -292,6 +294,7 @@ impl Default for Config {
             notifications: Default::default(),
             smtp: None,
             media: Default::default(),
+            store_search: Default::default(),
         }
     }
 }

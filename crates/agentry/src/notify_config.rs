@@ -1,6 +1,7 @@
-//! The `[notifications]`, `[smtp]` and `[media]` tables: notification settings, the SMTP server
-//! notification emails go through (absent: no email), and where store media live (a local
-//! directory by default, an S3-compatible bucket by configuration). Secrets stay in
+//! The `[notifications]`, `[smtp]`, `[media]` and `[store_search]` tables: notification
+//! settings, the SMTP server notification emails go through (absent: no email), where store
+//! media live (a local directory by default, an S3-compatible bucket by configuration), and the
+//! store's embedding model for hybrid search (absent: full text). Secrets stay in
 //! `SecretString`.
 
 use std::time::Duration;
@@ -166,6 +167,40 @@ impl MediaConfig {
     }
 }
 
+/// `[store_search]`: hybrid store search. Without `embedding_model`, search is full text alone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreSearchConfig {
+    /// An embedding model the LLM providers serve (`text-embedding-3-small` with
+    /// `OPENAI_API_KEY`, or a local OpenAI-compatible server's model through `OPENAI_BASE_URL`).
+    pub embedding_model: Option<String>,
+    /// The least cosine similarity of a semantic match (default 0.3).
+    pub min_similarity: Option<f32>,
+}
+
+impl StoreSearchConfig {
+    /// The store's embeddings, when a model is configured.
+    pub fn embeddings(
+        &self,
+        config: &crate::config::Config,
+    ) -> anyhow::Result<Option<agentry_server::store_search::StoreEmbeddings>> {
+        let Some(model) = &self.embedding_model else {
+            return Ok(None);
+        };
+        let min = self
+            .min_similarity
+            .unwrap_or(agentry_server::store_search::DEFAULT_MIN_SIMILARITY);
+        if !(-1.0..=1.0).contains(&min) {
+            anyhow::bail!("store_search.min_similarity {min} is not between -1 and 1");
+        }
+        let providers = crate::resources::llm_providers(config)?;
+        Ok(Some(
+            agentry_server::store_search::StoreEmbeddings::new(providers, model.clone())
+                .with_min_similarity(min),
+        ))
+    }
+}
+
 #[cfg(test)]
 // figment's Jail API fixes the closure's error type; its size is not ours to change.
 #[allow(clippy::result_large_err)]
@@ -209,6 +244,29 @@ mod tests {
             let c = Config::load(None, &Overrides::default()).unwrap();
             assert!(c.smtp.is_none());
             assert_eq!(c.media.dir, "./agentry-media");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn store_search_needs_a_model_and_a_similarity_in_range() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("agentry.toml", "")?;
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert!(c.store_search.embeddings(&c).unwrap().is_none());
+            jail.create_file(
+                "agentry.toml",
+                "[store_search]\nembedding_model = \"text-embedding-3-small\"\n",
+            )?;
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert!(c.store_search.embeddings(&c).unwrap().is_some());
+            jail.create_file(
+                "agentry.toml",
+                "[store_search]\nembedding_model = \"m\"\nmin_similarity = 2.0\n",
+            )?;
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            let refused = c.store_search.embeddings(&c).unwrap_err().to_string();
+            assert!(refused.contains("min_similarity 2"), "{refused}");
             Ok(())
         });
     }

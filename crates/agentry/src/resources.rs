@@ -28,15 +28,7 @@ pub fn build(config: &Config) -> anyhow::Result<agentry_core::Resources> {
         ..HttpSettings::default()
     })
     .map_err(anyhow::Error::msg)?;
-    let mut llm = LlmProviders::builder_from(|name| {
-        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-    });
-    for (base_url, style) in &config.llm_json_styles {
-        let style = JsonStyle::parse(style)
-            .map_err(|e| anyhow::anyhow!("llm_json_styles.\"{base_url}\": {e}"))?;
-        llm = llm.json_style_for(base_url, style);
-    }
-    let llm = llm.build().map_err(anyhow::Error::msg)?;
+    let llm = llm_providers(config)?;
     let files = agentry_blocks::files::FileStore::new(&config.files_dir);
     let smtp = agentry_blocks::email::smtp::SmtpSettings {
         from_address: config.smtp_from.clone(),
@@ -113,4 +105,18 @@ fn platform_credential(provider: &str, secret: &str) -> agentry_core::credential
         title: Some(format!("{provider} (platform)")),
         secret,
     }
+}
+
+/// The LLM providers with the operator's keys and base URLs (the blocks' and the store
+/// search's embeddings).
+pub fn llm_providers(config: &Config) -> anyhow::Result<LlmProviders> {
+    let mut llm = LlmProviders::builder_from(|name| {
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    });
+    for (base_url, style) in &config.llm_json_styles {
+        let style = JsonStyle::parse(style)
+            .map_err(|e| anyhow::anyhow!("llm_json_styles.\"{base_url}\": {e}"))?;
+        llm = llm.json_style_for(base_url, style);
+    }
+    llm.build().map_err(anyhow::Error::msg)
 }

@@ -89,6 +89,7 @@ struct Parts {
     auth: Auth,
     payments: Option<agentry_server::payments::PaymentSettings>,
     notifications: Option<(NotificationSettings, Option<Mailer>)>,
+    store_embeddings: Option<agentry_server::store_search::StoreEmbeddings>,
 }
 
 pub struct TestApp {
@@ -216,6 +217,7 @@ impl TestApp {
             auth,
             payments: None,
             notifications: None,
+            store_embeddings: None,
         };
         Self::start_on(self.url.clone(), None, parts).await
     }
@@ -249,6 +251,7 @@ impl TestApp {
             auth,
             payments,
             notifications: None,
+            store_embeddings: None,
         };
         Self::start_on(url, Some(db), parts).await
     }
@@ -272,6 +275,27 @@ impl TestApp {
             auth,
             payments: None,
             notifications: Some((settings, mailer)),
+            store_embeddings: None,
+        };
+        Self::start_on(url, Some(db), parts).await
+    }
+
+    /// A server with accounts whose store search is hybrid, embedding through `embeddings`.
+    pub async fn start_with_store_embeddings(
+        auth: Auth,
+        embeddings: agentry_server::store_search::StoreEmbeddings,
+    ) -> TestApp {
+        let db = fresh_database().await;
+        let url = db.url().to_string();
+        let parts = Parts {
+            config: Config::default(),
+            worker: false,
+            web_app: None,
+            perimeter: unlimited(),
+            auth,
+            payments: None,
+            notifications: None,
+            store_embeddings: Some(embeddings),
         };
         Self::start_on(url, Some(db), parts).await
     }
@@ -285,6 +309,7 @@ impl TestApp {
             auth,
             payments,
             notifications,
+            store_embeddings,
         } = parts;
         let store = Store::open(&url).await.unwrap();
         let engine = Engine::new(store.clone(), Arc::new(agentry_blocks::registry()), config);
@@ -311,6 +336,9 @@ impl TestApp {
         }
         if let Some((settings, mailer)) = notifications {
             state = state.with_notifications(settings, mailer);
+        }
+        if let Some(embeddings) = store_embeddings {
+            state = state.with_store_embeddings(embeddings);
         }
         let notifier = state.notifier().clone();
         tokio::spawn(async move {

@@ -3,6 +3,7 @@
 //! ranked full-text search behind one function, `search_listings`: SQLite's FTS5 (`bm25`,
 //! name weighted above sub-heading and categories, above description) or PostgreSQL's weighted
 //! `tsvector` (`ts_rank`). The search row of a listing is written when a version is published.
+//! With the query's embedding, the ranking is hybrid (`semantic.rs`).
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -33,6 +34,8 @@ pub struct ListingQuery {
     pub creator: Option<String>,
     pub category: Option<String>,
     pub search: Option<String>,
+    /// The search's embedding, for hybrid search (`semantic.rs`).
+    pub semantic: Option<super::Semantic>,
     pub sort: ListingSort,
     pub page: u64,
     pub page_size: u64,
@@ -115,7 +118,9 @@ impl Store {
         }
         let ranked = match q.search.as_deref().map(str::trim) {
             Some(text) if !text.is_empty() => {
-                let ids = self.search_listings(text, MAX_SEARCH_HITS).await?;
+                let ids = self
+                    .search_listings_hybrid(text, q.semantic.as_ref(), MAX_SEARCH_HITS)
+                    .await?;
                 find = find.filter(listing::Column::Id.is_in(ids.clone()));
                 Some(ids)
             }

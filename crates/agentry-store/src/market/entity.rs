@@ -216,3 +216,27 @@ pub mod run_share {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// `store_embeddings`: an approved listing version's embedding (little-endian `f32`s), owned
+/// by its creator.
+pub mod embedding {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "store_embeddings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub version_id: String,
+        pub listing_id: String,
+        pub user_id: String,
+        pub model: String,
+        pub dimensions: i32,
+        pub embedding: Vec<u8>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

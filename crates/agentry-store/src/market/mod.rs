@@ -1,10 +1,12 @@
-//! The store (creator profiles, submissions, review, browsing and full-text search, ratings),
+//! The store (creator profiles, submissions, review, browsing, full-text and hybrid search,
+//! ratings, which graphs a user may run through their library),
 //! the library (store agents added or forked, favourites, folders, archive) and shared runs.
 //! Rows belong to users as everywhere else: a creator's listings and submissions, a rater's
 //! ratings, a user's library and share links. What the store publishes (approved listing
 //! versions, creators' profiles) is read by everyone; the admin queue is read by admins (the
 //! server checks the role).
 
+mod access;
 mod browse;
 pub mod entity;
 mod library;
@@ -12,13 +14,16 @@ mod own_library;
 mod profiles;
 mod ratings;
 mod review;
+mod semantic;
 mod shares;
 mod submissions;
 
+pub use access::Refusal;
 pub use browse::{ListingQuery, ListingRow, ListingSort};
 pub use library::{LibraryChange, LibraryQuery, NewLibraryAgent};
 pub use profiles::ProfileInput;
 pub use review::Decision;
+pub use semantic::Semantic;
 pub use submissions::{NewSubmission, SubmissionChange};
 
 /// A listing version's review status (AutoGPT's `SubmissionStatus`).

@@ -252,6 +252,9 @@ async fn review_submission(
         )
         .await
         .map_err(already)?;
+    if let (true, Some(embeddings)) = (body.is_approved, state.store_embeddings()) {
+        embeddings.embed_listing(state.engine.store(), &v).await;
+    }
     state.notifier().submission_decided(&v).await;
     Ok(Json(StoreSubmission::from(&v)))
 }

@@ -1,5 +1,5 @@
 //! Browsing the store: published agents (featured, by creator, by category, sorted by rating,
-//! runs, recency or name, or ranked by a full-text search), one agent's page with its
+//! runs, recency or name, or ranked by a full-text or hybrid search), one agent's page with its
 //! permissions summary, its graph read-only, ratings (one per user per version), and download
 //! as an AutoGPT agent file.
 
@@ -44,7 +44,8 @@ struct AgentsQuery {
     /// A creator's username.
     creator: Option<String>,
     category: Option<String>,
-    /// Full-text search over names, sub-headings, descriptions and categories, ranked.
+    /// Search over names, sub-headings, descriptions and categories, ranked: full text, fused
+    /// with embedding similarity when the server has an embedding model (hybrid search).
     search_query: Option<String>,
     /// `rating`, `runs`, `name` or `updated_at` (default: relevance, or newest first).
     sorted_by: Option<String>,
@@ -89,12 +90,21 @@ async fn list_agents(
         },
         None => None,
     };
+    // With embeddings configured, the search is hybrid (full text fused with similarity).
+    let search = q.search_query;
+    let semantic = match (&search, state.store_embeddings()) {
+        (Some(text), Some(embeddings)) if text.chars().any(char::is_alphanumeric) => {
+            embeddings.query(text).await
+        }
+        _ => None,
+    };
     let (rows, total) = store
         .browse_listings(&ListingQuery {
             featured: q.featured,
             creator,
             category: q.category.filter(|c| !c.is_empty()),
-            search: q.search_query,
+            search,
+            semantic,
             sort,
             page,
             page_size: size,

@@ -232,7 +232,8 @@ pub(crate) fn page_args(page: Option<u64>, page_size: Option<u64>) -> ApiResult<
 /// The most sub-graphs followed from one graph (a guard against a cycle of references).
 const MAX_SUB_GRAPHS: usize = 50;
 
-/// The graphs `graph` runs as sub-agents (transitively), all owned by `owner`.
+/// The graphs `graph` runs as sub-agents (transitively): `owner`'s own, or approved store
+/// agents in `owner`'s library.
 pub(crate) async fn sub_graphs_of(
     state: &AppState,
     owner: &str,
@@ -258,11 +259,13 @@ pub(crate) async fn sub_graphs_of(
             if !seen.insert((id.to_string(), version)) || seen.len() > MAX_SUB_GRAPHS {
                 continue;
             }
+            // The owner's graph, or a store agent in the owner's library.
             let record = state
                 .engine
                 .store()
-                .get_graph(owner, id, Some(version))
-                .await?;
+                .runnable_graph(owner, id, version)
+                .await?
+                .map_err(|refusal| ApiError::not_found(refusal.to_string()))?;
             todo.push(record.graph.clone());
             out.push(record.graph);
         }
