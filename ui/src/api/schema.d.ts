@@ -5494,7 +5494,10 @@ export interface operations {
                 /** @description A creator's username. */
                 creator?: string;
                 category?: string;
-                /** @description Full-text search over names, sub-headings, descriptions and categories, ranked. */
+                /**
+                 * @description Search over names, sub-headings, descriptions and categories, ranked: full text, fused
+                 *     with embedding similarity when the server has an embedding model (hybrid search).
+                 */
                 search_query?: string;
                 /** @description `rating`, `runs`, `name` or `updated_at` (default: relevance, or newest first). */
                 sorted_by?: string;
