@@ -228,21 +228,22 @@ pub(crate) async fn execute_graph(
     if q.wait
         && let Some(result) = state.engine.wait(&exec_id, wait_limit).await
     {
+        // The run's row only: its node inputs and outputs are not part of the answer.
         let run = state
             .engine
             .store()
-            .get_execution(&principal.user_id, &exec_id)
+            .get_run(&principal.user_id, &exec_id)
             .await?;
-        let mut meta = ExecutionMeta::new(&run.run);
+        let mut meta = ExecutionMeta::new(&run);
         meta.outputs = Some(PinValues(result.outputs));
         return Ok(Json(meta));
     }
     let run = state
         .engine
         .store()
-        .get_execution(&principal.user_id, &exec_id)
+        .get_run(&principal.user_id, &exec_id)
         .await?;
-    Ok(Json(ExecutionMeta::new(&run.run)))
+    Ok(Json(ExecutionMeta::new(&run)))
 }
 
 #[derive(Deserialize, IntoParams)]
