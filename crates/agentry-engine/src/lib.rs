@@ -450,6 +450,9 @@ impl Engine {
                 runs.get(exec_id).map(|h| h.done.clone())
             };
             if let Some(mut done) = local {
+                // Not needed for a run of this process: a receiver nobody reads would keep
+                // every event of the run, values and all, until this wait ends.
+                drop(events);
                 let result =
                     match tokio::time::timeout_at(deadline, done.wait_for(Option::is_some)).await {
                         Ok(Ok(r)) => r.clone(),

@@ -3,12 +3,12 @@
 //! SeaQuery's escaping, never by string formatting of our own.
 
 use chrono::Utc;
-use serde_json::Value;
 use sea_orm::sea_query::{
     OnConflict, PostgresQueryBuilder, QueryStatementWriter, SqliteQueryBuilder,
 };
 use sea_orm::sqlx::{self, AssertSqlSafe};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+use serde_json::Value;
 
 use crate::entity::{execution_event, graph_execution, node_execution, node_output, queue_entry};
 use crate::executions::{Batch, RunUpdate};

@@ -374,12 +374,7 @@ impl Run {
         self.dispatch_with(request.node, inputs, Some(waiter));
     }
 
-    fn dispatch_with(
-        &mut self,
-        node: usize,
-        received: Received,
-        tool: Option<ToolWaiter>,
-    ) {
+    fn dispatch_with(&mut self, node: usize, received: Received, tool: Option<ToolWaiter>) {
         let plan_node = &self.spec.plan.nodes[node];
         let mut resumed = None;
         let replay = self.replay.as_mut().filter(|_| tool.is_none());
@@ -566,9 +561,9 @@ impl Run {
             } else {
                 Arc::new(data.clone())
             };
-            let ready = self
-                .inputs
-                .deliver(&plan, edge.sink, &edge.sink_name, data, edge.is_static);
+            let ready =
+                self.inputs
+                    .deliver(&plan, edge.sink, &edge.sink_name, data, edge.is_static);
             for received in ready {
                 if self.replaying || self.starts_uncommitted(sink) {
                     self.dispatch(edge.sink, received);
