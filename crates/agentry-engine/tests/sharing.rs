@@ -103,9 +103,9 @@ async fn a_large_value_is_not_copied_per_consumer() {
     // block's parse of it into its typed input (a list grown by doubling: about 2.6 copies),
     // its output (a new value) and the two events stored with it: about 6.6. The output
     // row, the live events, every link it goes along and the run's result share the value.
-    // Before values were shared, a consumer cost about 19: the routed value, its input four
-    // times over (received, prepared, its rows', its job's), each row's and event's copy of
-    // its output, the graph output and the result.
+    // Before values were shared, a consumer cost about 19 by a count of the code's copies:
+    // the routed value, its input four times over (received, prepared, its rows', its job's),
+    // each row's and event's copy of its output, the graph output and the result.
     assert!(
         per_consumer < 10.0,
         "{per_consumer:.1} copies per consumer ({one:.1} with one consumer, {four:.1} with four)"

@@ -78,6 +78,17 @@ impl ExecutionMeta {
             outputs: None,
         }
     }
+
+    /// As `new`, taking the row's inputs instead of copying them: a run's answer holds its
+    /// (possibly large) inputs once.
+    pub fn from_row(mut run: graph_execution::Model) -> Self {
+        let inputs = std::mem::take(&mut run.inputs);
+        let mut meta = Self::new(&run);
+        if let Value::Object(inputs) = inputs {
+            meta.inputs = JsonObject(inputs);
+        }
+        meta
+    }
 }
 
 /// One node execution (AutoGPT's `NodeExecutionResult`).
@@ -234,7 +245,7 @@ pub(crate) async fn execute_graph(
             .store()
             .get_run(&principal.user_id, &exec_id)
             .await?;
-        let mut meta = ExecutionMeta::new(&run);
+        let mut meta = ExecutionMeta::from_row(run);
         meta.outputs = Some(PinValues(result.outputs));
         return Ok(Json(meta));
     }
@@ -243,7 +254,7 @@ pub(crate) async fn execute_graph(
         .store()
         .get_run(&principal.user_id, &exec_id)
         .await?;
-    Ok(Json(ExecutionMeta::new(&run)))
+    Ok(Json(ExecutionMeta::from_row(run)))
 }
 
 #[derive(Deserialize, IntoParams)]
