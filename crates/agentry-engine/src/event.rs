@@ -25,7 +25,9 @@ pub enum EventKind {
         node_exec_id: String,
         node_id: String,
         pin: String,
-        value: Value,
+        /// Shared with the output row and the routed copies: an event does not copy a value.
+        #[serde(with = "shared")]
+        value: Arc<Value>,
         /// Which of the execution's outputs this is (0 for its first); absent in events stored
         /// before it was recorded. A client resuming mid-node gets the earlier ones from the store.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,12 +43,32 @@ pub enum EventKind {
         delta: String,
     },
     /// An output node yielded a graph output.
-    GraphOutput { name: String, value: Value },
+    GraphOutput {
+        name: String,
+        #[serde(with = "shared")]
+        value: Arc<Value>,
+    },
     /// The run changed status.
     RunStatus {
         status: ExecutionStatus,
         error: Option<String>,
     },
+}
+
+/// (De)serializes a shared value as the value itself (serde's `rc` feature, for two fields).
+mod shared {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+
+    pub fn serialize<S: Serializer>(value: &Arc<Value>, s: S) -> Result<S::Ok, S::Error> {
+        value.as_ref().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Value>, D::Error> {
+        Value::deserialize(d).map(Arc::new)
+    }
 }
 
 /// One event of one run, with a per-run sequence number so that a client can resume. Stored

@@ -1,22 +1,36 @@
 //! Per-node input queues with AutoGPT's zip semantics (§3.3): the n-th value on pin A pairs
 //! with the n-th value on pin B; static links keep their last value for every later execution.
+//!
+//! Values are held as `Arc<Value>`: a value routed along several links, kept as a static, or
+//! waiting in several executions is one allocation, shared with the output row and events it
+//! came from. Only the block's own input object is a copy (`run::dispatch`).
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
+use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::plan::Plan;
 
+/// What one execution of a node received, by pin, in arrival order; each value shared.
+pub type Received = IndexMap<String, Arc<Value>>;
+
+/// Shares every value of a plain input object (a tool call's or a webhook's inputs).
+pub fn share(values: Map<String, Value>) -> Received {
+    values.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
+}
+
 /// An execution of a node that is still waiting for some of its linked pins.
 #[derive(Debug, Default)]
 pub struct Pending {
-    pub received: Map<String, Value>,
+    pub received: Received,
 }
 
 /// The input side of one run: waiting executions and static values, per node.
 pub struct Inputs {
     pending: Vec<VecDeque<Pending>>,
-    statics: Vec<HashMap<String, Value>>,
+    statics: Vec<HashMap<String, Arc<Value>>>,
 }
 
 impl Inputs {
@@ -34,9 +48,9 @@ impl Inputs {
         plan: &Plan,
         sink: usize,
         pin: &str,
-        value: Value,
+        value: Arc<Value>,
         is_static: bool,
-    ) -> Vec<Map<String, Value>> {
+    ) -> Vec<Received> {
         let queue = &mut self.pending[sink];
         if is_static {
             self.statics[sink].insert(pin.to_string(), value.clone());
@@ -52,7 +66,7 @@ impl Inputs {
                 p.received.insert(pin.to_string(), value);
             }
             None if !is_static || was_empty => {
-                let mut received = Map::new();
+                let mut received = Received::new();
                 received.insert(pin.to_string(), value);
                 queue.push_back(Pending { received });
             }
@@ -64,7 +78,7 @@ impl Inputs {
 
     /// Removes and returns every waiting execution of `node` whose linked pins all have data,
     /// filling pins fed by static links from their last value.
-    fn take_ready(&mut self, plan: &Plan, node: usize) -> Vec<Map<String, Value>> {
+    fn take_ready(&mut self, plan: &Plan, node: usize) -> Vec<Received> {
         let linked = &plan.nodes[node].linked_pins;
         let statics = &self.statics[node];
         let queue = &mut self.pending[node];
@@ -79,7 +93,15 @@ impl Inputs {
                     p.received.insert(pin.clone(), v.clone());
                 }
             }
-            let allowed = plan.nodes[node].ready.is_none_or(|rule| rule(&p.received));
+            // Only SmartDecisionMaker has a rule; it reads its (small) conversation pins.
+            let allowed = plan.nodes[node].ready.is_none_or(|rule| {
+                let view: Map<String, Value> = p
+                    .received
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::clone(v)))
+                    .collect();
+                rule(&view)
+            });
             if allowed && linked.iter().all(|pin| p.received.contains_key(pin)) {
                 let p = queue.remove(i).expect("index in bounds");
                 ready.push(p.received);

@@ -125,7 +125,8 @@ impl Default for Config {
 
 struct RunHandle {
     cancel: CancellationToken,
-    done: watch::Receiver<Option<RunResult>>,
+    /// Shared, so that a waiter takes the result (graph outputs and all) without a copy.
+    done: watch::Receiver<Option<Arc<RunResult>>>,
     task: tokio::task::AbortHandle,
 }
 
@@ -450,11 +451,18 @@ impl Engine {
                 runs.get(exec_id).map(|h| h.done.clone())
             };
             if let Some(mut done) = local {
-                return match tokio::time::timeout_at(deadline, done.wait_for(Option::is_some)).await
-                {
-                    Ok(Ok(r)) => r.clone(),
-                    _ => None,
-                };
+                // Not needed for a run of this process: a receiver nobody reads would keep
+                // every event of the run, values and all, until this wait ends.
+                drop(events);
+                let result =
+                    match tokio::time::timeout_at(deadline, done.wait_for(Option::is_some)).await {
+                        Ok(Ok(r)) => r.clone(),
+                        _ => None,
+                    };
+                // Once the channel is gone (the run has ended and dropped its end), the last
+                // waiter owns the result and takes it whole.
+                drop(done);
+                return result.map(Arc::unwrap_or_clone);
             }
             if let Some(result) = self.stored_result(exec_id).await {
                 return Some(result);

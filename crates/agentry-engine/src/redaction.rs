@@ -7,6 +7,8 @@
 //! A redacted run taken over by another worker resumes with the stored (redacted) outputs of
 //! the nodes that had completed.
 
+use std::sync::Arc;
+
 use agentry_store::Batch;
 use serde_json::Value;
 
@@ -16,10 +18,10 @@ pub const REDACTED: &str = "redacted";
 /// Replaces node inputs, output values and the values carried by stored events.
 pub(crate) fn redact_node_data(batch: &mut Batch) {
     for node in &mut batch.nodes {
-        node.input_data = Value::String(REDACTED.into());
+        node.input_data = Value::String(REDACTED.into()).to_string().into();
     }
     for output in &mut batch.outputs {
-        output.data = Value::String(REDACTED.into());
+        output.data = Arc::new(Value::String(REDACTED.into()));
     }
     for event in &mut batch.events {
         redact_event_values(&mut event.data);
@@ -57,7 +59,7 @@ mod tests {
             graph_exec_id: "r".into(),
             user_id: "u".into(),
             name: "result".into(),
-            data: json!({"secret": 42}),
+            data: json!({"secret": 42}).into(),
             seq: 0,
         });
         batch.events.push(EventRow {
@@ -68,7 +70,7 @@ mod tests {
         });
         redact_node_data(&mut batch);
         assert_eq!(batch.outputs.len(), 1);
-        assert_eq!(batch.outputs[0].data, json!("redacted"));
+        assert_eq!(*batch.outputs[0].data, json!("redacted"));
         assert_eq!(batch.outputs[0].name, "result");
         assert_eq!(
             batch.events[0].data,

@@ -106,7 +106,9 @@ impl Engine {
                 let result =
                     run::drive(spec, inner.writer.clone(), inner.bus.clone(), run_cancel).await;
                 tracing::info!(status = %result.status, "run ended");
-                let _ = done_tx.send(Some(result));
+                let _ = done_tx.send(Some(Arc::new(result)));
+                // Dropped before the handle goes, so that the last waiter owns the result.
+                drop(done_tx);
                 inner.runs.lock().expect("runs lock").remove(&exec_id);
                 drop(slot);
                 inner.wake.notify_one();

@@ -8,6 +8,7 @@ use sea_orm::sea_query::{
 };
 use sea_orm::sqlx::{self, AssertSqlSafe};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+use serde_json::Value;
 
 use crate::entity::{execution_event, graph_execution, node_execution, node_output, queue_entry};
 use crate::executions::{Batch, RunUpdate};
@@ -63,7 +64,7 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
             node_id: Set(n.node_id.clone()),
             block_id: Set(n.block_id.clone()),
             status: Set(n.status.into()),
-            input_data: Set(n.input_data.clone()),
+            input_data: Set(serde_json::from_str(&n.input_data).unwrap_or(Value::Null)),
             stats: Set(n.stats.clone()),
             attempt: Set(n.attempt),
             seq: Set(n.seq),
@@ -95,7 +96,7 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
             graph_exec_id: Set(o.graph_exec_id.clone()),
             user_id: Set(o.user_id.clone()),
             name: Set(o.name.clone()),
-            data: Set(o.data.clone()),
+            data: Set(Value::clone(&o.data)),
             seq: Set(o.seq),
             created_at: Set(now),
             ..Default::default()

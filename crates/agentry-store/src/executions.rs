@@ -1,5 +1,7 @@
 //! Runs and node executions: creation, batched progress writes, and reads for the API.
 
+use std::sync::Arc;
+
 use agentry_core::ExecutionStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -33,7 +35,9 @@ pub struct NodeRow {
     pub node_id: String,
     pub block_id: String,
     pub status: ExecutionStatus,
-    pub input_data: Value,
+    /// The execution's input as compact JSON, serialized once and shared by the execution's
+    /// rows: the parsed input itself goes to the block, not copied once more for the store.
+    pub input_data: Arc<str>,
     pub stats: Option<Value>,
     pub attempt: i32,
     pub seq: i64,
@@ -49,7 +53,8 @@ pub struct OutputRow {
     pub graph_exec_id: String,
     pub user_id: String,
     pub name: String,
-    pub data: Value,
+    /// Shared with the events and the routed copies of the same value.
+    pub data: Arc<Value>,
     pub seq: i32,
 }
 
@@ -149,6 +154,16 @@ impl Store {
     /// Applies one run status change on its own; returns false when the transition was not allowed.
     pub async fn update_run(&self, run: &RunUpdate) -> Result<bool> {
         update_run(&self.db, run).await
+    }
+
+    /// One run of this user, its row only: what an answer about the run needs, without
+    /// reading back every node's input and output (`get_execution`).
+    pub async fn get_run(&self, user_id: &str, exec_id: &str) -> Result<graph_execution::Model> {
+        graph_execution::Entity::find_by_id(exec_id.to_string())
+            .filter(graph_execution::Column::UserId.eq(user_id))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))
     }
 
     /// One run of this user, with its node executions and their outputs.

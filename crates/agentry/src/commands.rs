@@ -431,7 +431,7 @@ async fn run(
         match event.kind {
             EventKind::GraphOutput { name, value } => {
                 if json {
-                    println!("{}", json!({"output": name, "value": value}));
+                    println!("{}", json!({"output": name, "value": *value}));
                 } else {
                     println!("{name}: {}", show(&value));
                 }

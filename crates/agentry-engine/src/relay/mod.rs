@@ -200,7 +200,7 @@ mod tests {
             seq: 7,
             kind: EventKind::GraphOutput {
                 name: "out".into(),
-                value: json!("x".repeat(size)),
+                value: json!("x".repeat(size)).into(),
             },
         }
     }

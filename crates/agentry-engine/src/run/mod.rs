@@ -25,7 +25,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::event::{Event, EventBus, EventKind};
-use crate::inputs::Inputs;
+use crate::inputs::{Inputs, Received};
 use crate::limits::Bounds;
 use crate::node_task::{self, Msg, NodeJob, Outcome};
 use crate::plan::Plan;
@@ -76,7 +76,8 @@ pub struct RunResult {
 struct ExecState {
     node: usize,
     seq: i64,
-    input: Value,
+    /// The block's input object as compact JSON, shared by the execution's rows and its job.
+    input: Arc<str>,
     add_time: DateTime<Utc>,
     start_time: DateTime<Utc>,
     outputs: i32,
@@ -92,7 +93,7 @@ struct Pending {
     /// Tool executions that ended in the batch.
     tool_replies: Vec<(tokio::sync::oneshot::Sender<ToolRun>, ToolRun)>,
     /// World-touching executions ready on values of the batch: (node, values received).
-    starts: Vec<(usize, Map<String, Value>)>,
+    starts: Vec<(usize, Received)>,
 }
 
 struct Run {
@@ -105,7 +106,7 @@ struct Run {
     /// Tool executions that ended, answered once their end is committed.
     tool_replies: Vec<(tokio::sync::oneshot::Sender<ToolRun>, ToolRun)>,
     /// World-touching executions ready on values not yet handed to the committer.
-    held: Vec<(usize, Map<String, Value>)>,
+    held: Vec<(usize, Received)>,
     /// Batches handed to the committer, oldest first.
     pending: VecDeque<Pending>,
     /// Routing committed values of an earlier worker: every ready node starts at once.
@@ -116,7 +117,8 @@ struct Run {
     event_seq: u64,
     batch: Batch,
     events: Vec<EventKind>,
-    outputs: Map<String, Value>,
+    /// Graph outputs by name, in the order yielded (made a plain object when the run ends).
+    outputs: indexmap::IndexMap<String, Vec<Arc<Value>>>,
     failure: Option<String>,
     node_count: u64,
     node_errors: u64,
@@ -170,7 +172,7 @@ pub async fn drive(
         event_seq: 0,
         batch: Batch::default(),
         events: Vec::new(),
-        outputs: Map::new(),
+        outputs: indexmap::IndexMap::new(),
         failure: None,
         node_count: 0,
         node_errors: 0,
@@ -186,16 +188,32 @@ pub async fn drive(
         run.next_seq = replay.next_seq;
     }
     run.set_status(ExecutionStatus::Running, None);
-    for node in run.spec.plan.starting.clone() {
-        let mut received = Map::new();
+    // The run's inputs are taken, not copied: each goes to its input node(s) shared, and
+    // leaves this map with its last one, which then owns it.
+    let mut run_inputs: HashMap<String, Arc<Value>> = std::mem::take(&mut run.spec.inputs)
+        .into_iter()
+        .map(|(name, value)| (name, Arc::new(value)))
+        .collect();
+    let starting = run.spec.plan.starting.clone();
+    let input_name = |node: usize| {
         let plan_node = &run.spec.plan.nodes[node];
-        if plan_node.kind == BlockType::Input
-            && let Some(value) = plan_node
-                .io_name
-                .as_ref()
-                .and_then(|name| run.spec.inputs.get(name))
-        {
-            received.insert("value".into(), value.clone());
+        (plan_node.kind == BlockType::Input)
+            .then(|| plan_node.io_name.clone())
+            .flatten()
+    };
+    let names: Vec<Option<String>> = starting.iter().map(|&n| input_name(n)).collect();
+    for (i, &node) in starting.iter().enumerate() {
+        let mut received = Received::new();
+        if let Some(name) = &names[i] {
+            let used_later = names[i + 1..].iter().any(|n| n.as_ref() == Some(name));
+            let value = if used_later {
+                run_inputs.get(name).cloned()
+            } else {
+                run_inputs.remove(name)
+            };
+            if let Some(value) = value {
+                received.insert("value".into(), value);
+            }
         }
         run.dispatch(node, received);
     }
@@ -204,6 +222,7 @@ pub async fn drive(
     // an adopted execution's outputs are replayed in turn).
     run.replaying = true;
     while let Some((node, pin, value)) = run.replay.as_mut().and_then(Replay::next_output) {
+        let value = Arc::new(value);
         run.output_bytes += crate::limits::json_bytes(&value);
         run.collect_graph_output(node, &pin, &value);
         run.route(node, &pin, value);
@@ -343,7 +362,7 @@ impl Run {
     }
 
     /// Starts one execution of `node` on the values it received.
-    fn dispatch(&mut self, node: usize, received: Map<String, Value>) {
+    fn dispatch(&mut self, node: usize, received: Received) {
         self.dispatch_with(node, received, None);
     }
 
@@ -351,15 +370,11 @@ impl Run {
     /// matched against an earlier worker's executions: the requesting node runs again whole.
     fn start_tool(&mut self, request: ToolRequest) {
         let waiter = (request.reply, Vec::new());
-        self.dispatch_with(request.node, request.inputs, Some(waiter));
+        let inputs = crate::inputs::share(request.inputs);
+        self.dispatch_with(request.node, inputs, Some(waiter));
     }
 
-    fn dispatch_with(
-        &mut self,
-        node: usize,
-        received: Map<String, Value>,
-        tool: Option<ToolWaiter>,
-    ) {
+    fn dispatch_with(&mut self, node: usize, received: Received, tool: Option<ToolWaiter>) {
         let plan_node = &self.spec.plan.nodes[node];
         let mut resumed = None;
         let replay = self.replay.as_mut().filter(|_| tool.is_none());
@@ -407,11 +422,31 @@ impl Run {
         // run) apply to every execution of the node, as AutoGPT's `nodes_input_masks`.
         let mut received = received;
         if let Some(mask) = self.spec.node_inputs.get(&plan_node.id) {
-            received.extend(mask.clone());
+            received.extend(mask.iter().map(|(k, v)| (k.clone(), Arc::new(v.clone()))));
         }
         let now = Utc::now();
-        let prepared = prepare_input(&plan_node.block.info, &plan_node.defaults, received.clone());
-        let input = prepared.clone().unwrap_or(Value::Object(received));
+        // The block's input is the one copy of what it received (none when nothing else holds
+        // the values any more) and goes to the block; the execution's rows share it serialized
+        // once. Only a malformed nested pin name fails, so only then is what was received kept
+        // aside to be stored.
+        let fallback = received
+            .keys()
+            .any(|pin| agentry_core::pin::is_nested(pin))
+            .then(|| {
+                let plain = received.iter().map(|(k, v)| (k.clone(), Value::clone(v)));
+                Value::Object(plain.collect())
+            });
+        let received = received
+            .into_iter()
+            .map(|(pin, value)| (pin, Arc::unwrap_or_clone(value)));
+        let prepared = prepare_input(&plan_node.block.info, &plan_node.defaults, received);
+        let input: Arc<str> = match &prepared {
+            Ok(input) => input.to_string().into(),
+            Err(_) => fallback
+                .unwrap_or_else(|| Value::Object(Map::new()))
+                .to_string()
+                .into(),
+        };
         if let Some(old) = rerun_of {
             // The earlier worker's attempt ends here; this node runs again under a new id.
             self.batch.nodes.push(NodeRow {
@@ -461,6 +496,7 @@ impl Run {
                 let job = NodeJob {
                     exec_id: exec_id.clone(),
                     block: plan_node.block.clone(),
+                    input_json: self.execs[&exec_id].input.clone(),
                     input,
                     info: ExecutionInfo {
                         user_id: self.spec.user_id.clone(),
@@ -507,7 +543,7 @@ impl Run {
     }
 
     /// Sends one committed output along every link that selects it, starting sinks that are ready.
-    fn route(&mut self, node: usize, pin: &str, value: Value) {
+    fn route(&mut self, node: usize, pin: &str, value: Arc<Value>) {
         let plan = self.spec.plan.clone();
         for edge in &plan.nodes[node].outgoing {
             let sink = &plan.nodes[edge.sink];
@@ -519,13 +555,15 @@ impl Run {
             if plan.nodes[edge.sink].kind == BlockType::Note {
                 continue;
             }
-            let ready = self.inputs.deliver(
-                &plan,
-                edge.sink,
-                &edge.sink_name,
-                data.clone(),
-                edge.is_static,
-            );
+            // The whole value goes along shared; only a nested selection is a new value.
+            let data = if std::ptr::eq(data, value.as_ref()) {
+                value.clone()
+            } else {
+                Arc::new(data.clone())
+            };
+            let ready =
+                self.inputs
+                    .deliver(&plan, edge.sink, &edge.sink_name, data, edge.is_static);
             for received in ready {
                 if self.replaying || self.starts_uncommitted(sink) {
                     self.dispatch(edge.sink, received);
@@ -656,9 +694,13 @@ impl Run {
             tracing::error!(exec = %self.spec.exec_id, error = %e, "could not record the end of a run");
         }
         tracing::debug!(exec = %self.spec.exec_id, %status, waiting = self.inputs.waiting(), "run ended");
+        let outputs = self.outputs.into_iter().map(|(name, values)| {
+            let values = values.into_iter().map(Arc::unwrap_or_clone).collect();
+            (name, Value::Array(values))
+        });
         RunResult {
             status,
-            outputs: self.outputs,
+            outputs: outputs.collect(),
             error,
         }
     }

@@ -1,6 +1,8 @@
 //! Recording what node tasks report: output rows, graph outputs, node ends (failures, reviews,
 //! tool replies) and their events, added to the batch the run commits next.
 
+use std::sync::Arc;
+
 use agentry_core::tool_nodes::ToolRun;
 use agentry_core::{BlockType, ExecutionStatus};
 use agentry_store::OutputRow;
@@ -12,7 +14,7 @@ use crate::node_task::{Msg, Outcome};
 
 impl Run {
     /// Adds a message's rows to the batch; outputs to route after commit go to `to_route`.
-    pub(super) fn record(&mut self, msg: Msg, to_route: &mut Vec<(usize, String, Value)>) {
+    pub(super) fn record(&mut self, msg: Msg, to_route: &mut Vec<(usize, String, Arc<Value>)>) {
         for (pin, value) in msg.outputs {
             self.record_output(&msg.exec_id, pin, value, to_route);
         }
@@ -26,11 +28,14 @@ impl Run {
         exec_id: &str,
         pin: String,
         value: Value,
-        to_route: &mut Vec<(usize, String, Value)>,
+        to_route: &mut Vec<(usize, String, Arc<Value>)>,
     ) {
         if self.exceeded.is_some() {
             return;
         }
+        // Held once from here: the output row, the events, the graph outputs and every link
+        // it is routed along share this allocation.
+        let value = Arc::new(value);
         let cap = self.spec.bounds.caps.max_output_bytes;
         if cap > 0 {
             self.output_bytes += crate::limits::json_bytes(&value);
@@ -49,7 +54,7 @@ impl Run {
         let seq = st.outputs;
         st.outputs += 1;
         if let Some((_, yielded)) = &mut st.tool {
-            yielded.push((pin.clone(), value.clone()));
+            yielded.push((pin.clone(), Value::clone(&value)));
         }
         let node_idx = st.node;
         self.batch.outputs.push(OutputRow {
@@ -82,20 +87,17 @@ impl Run {
         &mut self,
         node: usize,
         pin: &str,
-        value: &Value,
+        value: &Arc<Value>,
     ) -> Option<String> {
         let node = &self.spec.plan.nodes[node];
         if node.kind != BlockType::Output || pin != "output" {
             return None;
         }
         let name = node.io_name.clone()?;
-        if let Value::Array(items) = self
-            .outputs
+        self.outputs
             .entry(name.clone())
-            .or_insert_with(|| Value::Array(Vec::new()))
-        {
-            items.push(value.clone());
-        }
+            .or_default()
+            .push(value.clone());
         Some(name)
     }
 

@@ -171,7 +171,7 @@ async fn events_arrive_after_commit_in_order() {
         assert_eq!(ev.graph_exec_id, id);
         seqs.push(ev.seq);
         if let agentry_engine::EventKind::GraphOutput { name, value } = &ev.kind {
-            assert_eq!((name.as_str(), value), ("Output", &json!(42.0)));
+            assert_eq!((name.as_str(), &**value), ("Output", &json!(42.0)));
             saw_output = true;
         }
     }

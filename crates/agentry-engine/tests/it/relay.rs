@@ -66,7 +66,7 @@ async fn a_run_crosses_processes(make_relay: impl Fn(&Store) -> Arc<dyn Relay>) 
         if let EventKind::GraphOutput { name, value } = event.kind
             && event.graph_exec_id == id
         {
-            relayed_output = Some((name, value));
+            relayed_output = Some((name, serde_json::Value::clone(&value)));
         }
     }
     assert_eq!(

@@ -77,6 +77,17 @@ impl ExecutionMeta {
             outputs: None,
         }
     }
+
+    /// As `new`, taking the row's inputs instead of copying them: a run's answer holds its
+    /// (possibly large) inputs once.
+    pub fn from_row(mut run: graph_execution::Model) -> Self {
+        let inputs = std::mem::take(&mut run.inputs);
+        let mut meta = Self::new(&run);
+        if let Value::Object(inputs) = inputs {
+            meta.inputs = JsonObject(inputs);
+        }
+        meta
+    }
 }
 
 /// One node execution (AutoGPT's `NodeExecutionResult`).
@@ -227,21 +238,22 @@ pub(crate) async fn execute_graph(
     if q.wait
         && let Some(result) = state.engine.wait(&exec_id, wait_limit).await
     {
+        // The run's row only: its node inputs and outputs are not part of the answer.
         let run = state
             .engine
             .store()
-            .get_execution(&principal.user_id, &exec_id)
+            .get_run(&principal.user_id, &exec_id)
             .await?;
-        let mut meta = ExecutionMeta::new(&run.run);
+        let mut meta = ExecutionMeta::from_row(run);
         meta.outputs = Some(PinValues(result.outputs));
         return Ok(Json(meta));
     }
     let run = state
         .engine
         .store()
-        .get_execution(&principal.user_id, &exec_id)
+        .get_run(&principal.user_id, &exec_id)
         .await?;
-    Ok(Json(ExecutionMeta::new(&run.run)))
+    Ok(Json(ExecutionMeta::from_row(run)))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -429,8 +429,8 @@ async fn execute_agent(
     if let Some(listing) = &r.listing_id {
         store.count_listing_run(listing).await?;
     }
-    let run = store.get_execution(&principal.user_id, &exec_id).await?;
-    Ok(Json(ExecutionMeta::new(&run.run)))
+    let run = store.get_run(&principal.user_id, &exec_id).await?;
+    Ok(Json(ExecutionMeta::new(&run)))
 }
 
 /// A library folder.

@@ -279,8 +279,8 @@ async fn execute_preset(
             inputs,
         })
         .await?;
-    let run = store.get_execution(&principal.user_id, &exec_id).await?;
-    let mut meta = ExecutionMeta::new(&run.run);
+    let run = store.get_run(&principal.user_id, &exec_id).await?;
+    let mut meta = ExecutionMeta::new(&run);
     meta.preset_id = Some(preset_id);
     Ok(Json(meta))
 }

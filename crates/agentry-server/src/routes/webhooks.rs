@@ -181,8 +181,8 @@ async fn ingress(
             node_inputs,
         )
         .await?;
-    let run = store.get_execution(&hook.user_id, &exec_id).await?;
-    Ok(Json(ExecutionMeta::new(&run.run)))
+    let run = store.get_run(&hook.user_id, &exec_id).await?;
+    Ok(Json(ExecutionMeta::new(&run)))
 }
 
 /// Accepts the secret itself in `X-Webhook-Secret`, or an HMAC-SHA256 of the body keyed with

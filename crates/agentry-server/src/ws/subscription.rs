@@ -315,7 +315,7 @@ mod tests {
                     node_exec_id: "n1".into(),
                     node_id: "node".into(),
                     pin: "result".into(),
-                    value: json!(42.0),
+                    value: json!(42.0).into(),
                     index: Some(0),
                 },
             ),
@@ -323,7 +323,7 @@ mod tests {
                 4,
                 EventKind::GraphOutput {
                     name: "Output".into(),
-                    value: json!(42.0),
+                    value: json!(42.0).into(),
                 },
             ),
             status(5, ExecutionStatus::Completed),
@@ -392,7 +392,7 @@ mod tests {
                 node_exec_id: "n1".into(),
                 node_id: "node".into(),
                 pin: "p".into(),
-                value: json!(1),
+                value: json!(1).into(),
                 index: Some(7),
             },
         );
@@ -406,7 +406,7 @@ mod tests {
                 node_exec_id: "n2".into(),
                 node_id: "node".into(),
                 pin: "p".into(),
-                value: json!(1),
+                value: json!(1).into(),
                 index: Some(0),
             },
         );

@@ -123,7 +123,7 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
                 n.node_id,
                 n.block_id,
                 n.status.as_str(),
-                json(&n.input_data),
+                &*n.input_data,
                 n.stats.as_ref().map(json),
                 n.attempt,
                 n.seq,

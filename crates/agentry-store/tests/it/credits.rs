@@ -91,7 +91,7 @@ fn node(exec: &str, id: &str) -> NodeRow {
         node_id: "n1".into(),
         block_id: "b".into(),
         status: ExecutionStatus::Completed,
-        input_data: json!({}),
+        input_data: "{}".into(),
         stats: None,
         attempt: 1,
         seq: 0,

@@ -15,7 +15,7 @@ fn node_row(exec: &str, id: &str, status: ExecutionStatus, seq: i64) -> NodeRow 
         node_id: "n1".into(),
         block_id: "b".into(),
         status,
-        input_data: json!({"a": 1}),
+        input_data: json!({"a": 1}).to_string().into(),
         stats: None,
         attempt: 1,
         seq,
@@ -63,7 +63,7 @@ async fn batches_persist_and_survive_a_restart() {
             graph_exec_id: exec.clone(),
             user_id: DEFAULT_USER_ID.into(),
             name: "result".into(),
-            data: json!(i),
+            data: json!(i).into(),
             seq: i,
         })
         .collect();
@@ -153,7 +153,7 @@ async fn hostile_values_round_trip_exactly() {
     });
     let ne = uuid::Uuid::new_v4().to_string();
     let mut row = node_row(&exec, &ne, ExecutionStatus::Completed, 0);
-    row.input_data = nasty.clone();
+    row.input_data = nasty.to_string().into();
     let batch = Batch {
         nodes: vec![row],
         outputs: vec![OutputRow {
@@ -161,7 +161,7 @@ async fn hostile_values_round_trip_exactly() {
             graph_exec_id: exec.clone(),
             user_id: DEFAULT_USER_ID.into(),
             name: "it's a pin".into(),
-            data: nasty.clone(),
+            data: nasty.clone().into(),
             seq: 0,
         }],
         runs: vec![RunUpdate {
