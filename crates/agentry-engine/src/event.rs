@@ -24,6 +24,10 @@ pub enum EventKind {
     NodeOutput {
         node_exec_id: String,
         node_id: String,
+        /// The node's block (empty in events of older binaries): a client that replays a
+        /// node's outputs before its status learns the block from them.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        block_id: String,
         pin: String,
         value: Value,
         /// Which of the execution's outputs this is (0 for its first); absent in events stored
@@ -49,8 +53,8 @@ pub enum EventKind {
     },
 }
 
-/// One event of one run, with a per-run sequence number so that a client can resume. Stored
-/// events (`Store::events_since`) deserialize back into it.
+/// One event of one run, with a per-run sequence number so that a client can resume. The
+/// events a replay derives from the rows (`Store::events_since`) deserialize back into it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub user_id: String,

@@ -3,8 +3,8 @@
 //! worker holding it at once). One process needs none of it.
 //!
 //! A `Relay` is the transport: Redis pub/sub when `redis_url` is configured, otherwise
-//! PostgreSQL LISTEN/NOTIFY. Everything it carries is also in the database (events are stored
-//! with the batch that makes them true, the queue and stops are rows), so a lost signal only
+//! PostgreSQL LISTEN/NOTIFY. Everything it carries is also in the database (events are derived
+//! from the rows their batch wrote, the queue and stops are rows), so a lost signal only
 //! delays: WebSocket clients re-read the store on a sequence gap, workers poll slowly, and the
 //! lease loop sees stops within a quarter second.
 
@@ -40,7 +40,7 @@ pub trait Relay: Send + Sync + 'static {
 pub enum Signal {
     /// An event published after its commit.
     Event(Event),
-    /// An event too large for the relay: read it from the store.
+    /// An event too large for the relay: derive it from the store's rows.
     StoredEvent {
         user_id: String,
         graph_exec_id: String,
@@ -118,7 +118,7 @@ impl Engine {
                 match self
                     .inner
                     .store
-                    .events_since(&user_id, &graph_exec_id, after)
+                    .events_page(&user_id, &graph_exec_id, after, 1)
                     .await
                 {
                     Ok(rows) => {

@@ -244,7 +244,7 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|r| r.status)
+            .map(|r| r.status.as_str().to_string())
             .collect())
     }
 }
