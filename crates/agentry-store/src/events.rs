@@ -96,7 +96,13 @@ impl Store {
             graph_execution::Entity::find_by_id(exec_id.to_string())
                 .filter(G::UserId.eq(user_id))
                 .select_only()
-                .columns([G::GraphId, G::GraphVersion, G::Status, G::Error, G::EventSeq])
+                .columns([
+                    G::GraphId,
+                    G::GraphVersion,
+                    G::Status,
+                    G::Error,
+                    G::EventSeq,
+                ])
                 .into_tuple()
                 .one(&self.db)
                 .await?;
@@ -181,7 +187,10 @@ impl Store {
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            known.extend(more.into_iter().map(|(id, node, block)| (id, (node, block))));
+            known.extend(
+                more.into_iter()
+                    .map(|(id, node, block)| (id, (node, block))),
+            );
         }
         for (node_exec_id, pin, value, index, seq, graph_output) in outputs {
             if let Some(name) = graph_output {

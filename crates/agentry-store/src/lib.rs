@@ -43,8 +43,7 @@ pub use credentials::{NewCredential, NewOauthState, Sealed};
 pub use credits::{Applied, CreditEntry, CreditKind};
 pub use error::{Error, Result};
 pub use executions::{
-    Batch, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow,
-    RunUpdate,
+    Batch, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow, RunUpdate,
 };
 pub use graphs::GraphRecord;
 pub use leader::Leadership;

@@ -184,7 +184,10 @@ async fn events_arrive_after_commit_in_order() {
     // is the live one of the same number, and the last is the run's end.
     let stored = t.store.events_since(DEFAULT_USER_ID, &id, 0).await.unwrap();
     let stored_seqs: Vec<u64> = stored.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
-    assert!(stored_seqs.windows(2).all(|w| w[0] < w[1]), "{stored_seqs:?}");
+    assert!(
+        stored_seqs.windows(2).all(|w| w[0] < w[1]),
+        "{stored_seqs:?}"
+    );
     assert_eq!(stored_seqs.last(), seqs.last());
     for event in &stored {
         let seq = event["seq"].as_u64().unwrap();

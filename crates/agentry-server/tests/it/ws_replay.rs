@@ -179,7 +179,11 @@ async fn a_client_that_drops_mid_run_resumes_from_its_last_seq() {
     let body = graph(
         "timers",
         &[
-            ("first", COUNTDOWN, json!({"seconds": 0, "input_message": "one"})),
+            (
+                "first",
+                COUNTDOWN,
+                json!({"seconds": 0, "input_message": "one"}),
+            ),
             ("second", COUNTDOWN, json!({"seconds": 2})),
         ],
         &[("first", "output_message", "second", "input_message")],
@@ -187,7 +191,10 @@ async fn a_client_that_drops_mid_run_resumes_from_its_last_seq() {
     let saved = app.create_graph(&json!({ "graph": body })).await;
     let graph_id = saved["id"].as_str().unwrap();
     let run = app
-        .post_json(&format!("/api/graphs/{graph_id}/execute/1"), &json!({"inputs": {}}))
+        .post_json(
+            &format!("/api/graphs/{graph_id}/execute/1"),
+            &json!({"inputs": {}}),
+        )
         .await
         .expect(200);
     let exec_id = run["id"].as_str().unwrap().to_string();
@@ -195,25 +202,39 @@ async fn a_client_that_drops_mid_run_resumes_from_its_last_seq() {
     // One client follows the whole run; another drops once the first timer has ended.
     let mut whole = subscribe(&app, &exec_id, 0).await;
     let mut dropping = subscribe(&app, &exec_id, 0).await;
+    // Saving gives the nodes ids of their own: the first node to end is the first timer.
     let first_done = |m: &Value| {
-        m["data"]["node_id"] == json!("first") && m["data"]["status"] == json!("COMPLETED")
+        m["method"] == json!("node_execution_event") && m["data"]["status"] == json!("COMPLETED")
     };
     let ack = next(&mut dropping).await;
     assert_eq!(ack["success"], json!(true), "{ack}");
     let seen = until(&mut dropping, first_done).await;
     let last_seq = seen.last().unwrap()["data"]["seq"].as_u64().unwrap();
+    let first_node = seen.last().unwrap()["data"]["node_id"].clone();
     drop(dropping);
 
     // Mid-run: the second timer has not ended.
-    let status = app.get(&format!("/api/graphs/{graph_id}/executions/{exec_id}")).await.expect(200);
+    let status = app
+        .get(&format!("/api/graphs/{graph_id}/executions/{exec_id}"))
+        .await
+        .expect(200);
     assert_eq!(status["status"], json!("RUNNING"), "{status}");
     let mut resumed = subscribe(&app, &exec_id, last_seq).await;
     let after = until_run_ends(&mut resumed).await;
     let all = until_run_ends(&mut whole).await;
 
-    let seqs: Vec<u64> = after.iter().map(|m| m["data"]["seq"].as_u64().unwrap()).collect();
-    assert!(seqs.iter().all(|s| *s > last_seq), "{seqs:?} after {last_seq}");
-    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "nothing twice: {seqs:?}");
+    let seqs: Vec<u64> = after
+        .iter()
+        .map(|m| m["data"]["seq"].as_u64().unwrap())
+        .collect();
+    assert!(
+        seqs.iter().all(|s| *s > last_seq),
+        "{seqs:?} after {last_seq}"
+    );
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "nothing twice: {seqs:?}"
+    );
     // What the resumed client got is exactly what the client that stayed got after `last_seq`.
     let expected: Vec<Value> = all
         .into_iter()
@@ -222,8 +243,11 @@ async fn a_client_that_drops_mid_run_resumes_from_its_last_seq() {
     assert_eq!(after, expected);
     let second_end = after
         .iter()
-        .find(|m| m["data"]["node_id"] == json!("second") && m["data"]["status"] == json!("COMPLETED"))
+        .find(|m| first_done(m) && m["data"]["node_id"] != first_node)
         .expect("the second timer's end reaches the resumed client");
-    assert_eq!(second_end["data"]["output_data"], json!({"output_message": ["one"]}));
+    assert_eq!(
+        second_end["data"]["output_data"],
+        json!({"output_message": ["one"]})
+    );
     assert_eq!(after.last().unwrap()["data"]["status"], json!("COMPLETED"));
 }

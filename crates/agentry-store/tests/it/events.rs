@@ -27,7 +27,13 @@ fn node(exec: &str, id: &str, node_id: &str, status: ExecutionStatus, event_seq:
     }
 }
 
-fn output(exec: &str, node_exec: &str, value: i64, event_seq: i64, graph: Option<&str>) -> OutputRow {
+fn output(
+    exec: &str,
+    node_exec: &str,
+    value: i64,
+    event_seq: i64,
+    graph: Option<&str>,
+) -> OutputRow {
     OutputRow {
         node_exec_id: node_exec.into(),
         graph_exec_id: exec.into(),
@@ -114,13 +120,24 @@ async fn a_replay_tells_each_row_as_it_is_now_in_order() {
     }
     assert_eq!(all[0]["kind"], "node_output");
     assert_eq!(
-        (&all[0]["node_id"], &all[0]["block_id"], &all[0]["value"], &all[0]["index"]),
+        (
+            &all[0]["node_id"],
+            &all[0]["block_id"],
+            &all[0]["value"],
+            &all[0]["index"]
+        ),
         (&json!("A"), &json!("block-A"), &json!(10), &json!(0))
     );
     assert_eq!(all[1]["kind"], "node_status");
-    assert_eq!((&all[1]["node_exec_id"], &all[1]["status"]), (&json!("a1"), &json!("COMPLETED")));
+    assert_eq!(
+        (&all[1]["node_exec_id"], &all[1]["status"]),
+        (&json!("a1"), &json!("COMPLETED"))
+    );
     assert_eq!(all[2]["kind"], "graph_output");
-    assert_eq!((&all[2]["name"], &all[2]["value"]), (&json!("Out"), &json!(20)));
+    assert_eq!(
+        (&all[2]["name"], &all[2]["value"]),
+        (&json!("Out"), &json!(20))
+    );
     assert_eq!(all[5]["kind"], "run_status");
     assert_eq!(all[5]["status"], "COMPLETED");
 
@@ -130,7 +147,12 @@ async fn a_replay_tells_each_row_as_it_is_now_in_order() {
     assert_eq!(seqs(&after), [7, 8, 9]);
     assert_eq!(s.last_event_seq(&exec).await.unwrap(), 9);
     // Another user's run tells them nothing.
-    assert!(s.events_since("someone-else", &exec, 0).await.unwrap().is_empty());
+    assert!(
+        s.events_since("someone-else", &exec, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
