@@ -85,7 +85,7 @@ impl EventBus {
     /// Publishes an event of this process: here, and to the other processes.
     pub fn publish(&self, event: Event) {
         if self.remote.get().is_some() {
-            self.signal(crate::relay::Signal::Event(event.clone()));
+            self.signal(crate::relay::Signal::Event(Box::new(event.clone())));
         }
         self.publish_local(event);
     }
@@ -139,7 +139,7 @@ impl EventBus {
             if bus.remote.get().is_some() {
                 let ready = pending.lock().expect("text lock").push(pin, delta);
                 if let Some((pin, text)) = ready {
-                    bus.signal(crate::relay::Signal::Event(event(text, &pin)));
+                    bus.signal(crate::relay::Signal::Event(Box::new(event(text, &pin))));
                 }
             }
             bus.publish_local(event(delta.to_string(), pin));

@@ -38,8 +38,8 @@ pub trait Relay: Send + Sync + 'static {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "signal", rename_all = "snake_case")]
 pub enum Signal {
-    /// An event published after its commit.
-    Event(Event),
+    /// An event published after its commit (boxed: the other signals are small).
+    Event(Box<Event>),
     /// An event too large for the relay: derive it from the store's rows.
     StoredEvent {
         user_id: String,
@@ -108,7 +108,7 @@ impl Engine {
 
     async fn on_signal(&self, signal: Signal) {
         match signal {
-            Signal::Event(event) => self.inner.bus.publish_local(event),
+            Signal::Event(event) => self.inner.bus.publish_local(*event),
             Signal::StoredEvent {
                 user_id,
                 graph_exec_id,
@@ -207,12 +207,12 @@ mod tests {
 
     #[test]
     fn small_events_travel_whole_and_large_ones_by_reference() {
-        let small = encode("me", Signal::Event(output_event(10)), 7900).unwrap();
+        let small = encode("me", Signal::Event(Box::new(output_event(10))), 7900).unwrap();
         let back: Envelope = serde_json::from_str(&small).unwrap();
         assert_eq!(back.origin, "me");
         assert!(matches!(back.signal, Signal::Event(e) if e.seq == 7));
 
-        let large = encode("me", Signal::Event(output_event(10_000)), 7900).unwrap();
+        let large = encode("me", Signal::Event(Box::new(output_event(10_000))), 7900).unwrap();
         assert!(large.len() < 7900);
         let back: Envelope = serde_json::from_str(&large).unwrap();
         assert!(matches!(
