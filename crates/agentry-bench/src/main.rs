@@ -25,10 +25,40 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 struct Bench {
     engine: Engine,
     _dir: tempfile::TempDir,
+    /// The fresh PostgreSQL database of this workload, dropped with it.
+    _postgres: Option<agentry_store::testing::TestDatabase>,
+}
+
+/// The variable naming a PostgreSQL server: when set, workloads W1 and W3 run on a fresh
+/// database of their own there instead of a SQLite file.
+const POSTGRES: &str = "AGENTRY_BENCH_POSTGRES";
+
+/// Which database the workloads run on, for the report.
+fn backend_name() -> &'static str {
+    match std::env::var(POSTGRES) {
+        Ok(url) if !url.is_empty() => "PostgreSQL",
+        _ => "SQLite",
+    }
 }
 
 async fn bench_engine() -> anyhow::Result<Bench> {
     let dir = tempfile::tempdir()?;
+    if let Ok(server) = std::env::var(POSTGRES)
+        && !server.is_empty()
+    {
+        let db = agentry_store::testing::fresh_postgres(&server).await;
+        let store = Store::open(db.url()).await?;
+        let engine = Engine::new(
+            store,
+            Arc::new(agentry_blocks::registry()),
+            Config::default(),
+        );
+        return Ok(Bench {
+            engine,
+            _dir: dir,
+            _postgres: Some(db),
+        });
+    }
     let url = format!(
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.db").display()
@@ -48,9 +78,14 @@ async fn bench_engine() -> anyhow::Result<Bench> {
         return Ok(Bench {
             engine,
             _dir: tempfile::tempdir()?,
+            _postgres: None,
         });
     }
-    Ok(Bench { engine, _dir: dir })
+    Ok(Bench {
+        engine,
+        _dir: dir,
+        _postgres: None,
+    })
 }
 
 fn inputs(x: f64) -> Map<String, Value> {
@@ -142,6 +177,7 @@ async fn step_batch_baseline(engine: &Engine, n: usize) -> anyhow::Result<f64> {
                 add_time: now,
                 start_time: Some(now),
                 end_time: Some(now),
+                event_seq: 0,
             }],
             outputs: vec![OutputRow {
                 node_exec_id: id,
@@ -150,6 +186,8 @@ async fn step_batch_baseline(engine: &Engine, n: usize) -> anyhow::Result<f64> {
                 name: "result".into(),
                 data: json!(i).into(),
                 seq: 0,
+                event_seq: 0,
+                graph_output: None,
             }],
             runs: vec![],
             ..Default::default()
@@ -192,8 +230,8 @@ async fn w1(report: &mut Vec<String>) -> anyhow::Result<()> {
     let step_batch = step_batch_baseline(&b.engine, n).await?;
     let per_step = (t40 - t0) / 40.0;
     report.push(format!(
-        "| W1 in-process | chain 0: {:.3} ms, chain 40: {:.3} ms | per-step overhead **{:.1} µs** | baselines: one-row SQLite commit {:.1} µs; one step's batch (node row + output) {:.1} µs; per step = {:.2} step batches |",
-        t0 * 1e3, t40 * 1e3, per_step * 1e6, commit * 1e6, step_batch * 1e6, per_step / step_batch
+        "| W1 in-process ({}) | chain 0: {:.3} ms, chain 40: {:.3} ms | per-step overhead **{:.1} µs** | baselines: one-row commit {:.1} µs; one step's batch (node row + output) {:.1} µs; per step = {:.2} step batches |",
+        backend_name(), t0 * 1e3, t40 * 1e3, per_step * 1e6, commit * 1e6, step_batch * 1e6, per_step / step_batch
     ));
 
     // The same chains through the HTTP API with ?wait=true.
@@ -230,8 +268,8 @@ async fn w1(report: &mut Vec<String>) -> anyhow::Result<()> {
         median(times)
     };
     report.push(format!(
-        "| W1 HTTP | chain 0: {:.3} ms, chain 40: {:.3} ms | per-step overhead **{:.1} µs** | baseline: GET /health {:.1} µs |",
-        h0 * 1e3, h40 * 1e3, (h40 - h0) / 40.0 * 1e6, health * 1e6
+        "| W1 HTTP ({}) | chain 0: {:.3} ms, chain 40: {:.3} ms | per-step overhead **{:.1} µs** | baseline: GET /health {:.1} µs |",
+        backend_name(), h0 * 1e3, h40 * 1e3, (h40 - h0) / 40.0 * 1e6, health * 1e6
     ));
     Ok(())
 }
@@ -284,13 +322,15 @@ async fn w3(report: &mut Vec<String>) -> anyhow::Result<()> {
         }
         let secs = started.elapsed().as_secs_f64();
         report.push(format!(
-            "| W3 HTTP, concurrency {concurrency} | {total} runs of a 3-node graph with ?wait=true in {secs:.2} s | **{:.0} runs/s** | |",
+            "| W3 HTTP ({}), concurrency {concurrency} | {total} runs of a 3-node graph with ?wait=true in {secs:.2} s | **{:.0} runs/s** | |",
+            backend_name(),
             total as f64 / secs
         ));
     }
     let bytes = b.engine.store().database_bytes().await? - bytes_before;
     report.push(format!(
-        "| W3 footprint | {runs} runs | **{:.0} database bytes per run**; RSS {:.1} MiB after the runs | RSS before the runs {:.1} MiB |",
+        "| W3 footprint ({}) | {runs} runs | **{:.0} database bytes per run**; RSS {:.1} MiB after the runs | RSS before the runs {:.1} MiB |",
+        backend_name(),
         bytes as f64 / runs as f64,
         hostile::status_mib("VmRSS"),
         rss_before

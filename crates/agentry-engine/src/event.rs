@@ -24,6 +24,10 @@ pub enum EventKind {
     NodeOutput {
         node_exec_id: String,
         node_id: String,
+        /// The node's block (empty in events of older binaries): a client that replays a
+        /// node's outputs before its status learns the block from them.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        block_id: String,
         pin: String,
         /// Shared with the output row and the routed copies: an event does not copy a value.
         #[serde(with = "shared")]
@@ -71,8 +75,8 @@ mod shared {
     }
 }
 
-/// One event of one run, with a per-run sequence number so that a client can resume. Stored
-/// events (`Store::events_since`) deserialize back into it.
+/// One event of one run, with a per-run sequence number so that a client can resume. The
+/// events a replay derives from the rows (`Store::events_since`) deserialize back into it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub user_id: String,
@@ -103,7 +107,7 @@ impl EventBus {
     /// Publishes an event of this process: here, and to the other processes.
     pub fn publish(&self, event: Event) {
         if self.remote.get().is_some() {
-            self.signal(crate::relay::Signal::Event(event.clone()));
+            self.signal(crate::relay::Signal::Event(Box::new(event.clone())));
         }
         self.publish_local(event);
     }
@@ -157,7 +161,7 @@ impl EventBus {
             if bus.remote.get().is_some() {
                 let ready = pending.lock().expect("text lock").push(pin, delta);
                 if let Some((pin, text)) = ready {
-                    bus.signal(crate::relay::Signal::Event(event(text, &pin)));
+                    bus.signal(crate::relay::Signal::Event(Box::new(event(text, &pin))));
                 }
             }
             bus.publish_local(event(delta.to_string(), pin));

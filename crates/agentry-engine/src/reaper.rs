@@ -17,9 +17,8 @@
 use std::time::Duration;
 
 use agentry_core::ExecutionStatus;
-use agentry_store::{Batch, EventRow, RunUpdate};
+use agentry_store::{Batch, RunUpdate};
 use chrono::Utc;
-use serde_json::Value;
 
 use crate::{Engine, Event, EventKind};
 
@@ -141,13 +140,14 @@ impl Engine {
             store.dequeue(exec_id).await?;
             return Ok(false);
         }
-        let update = RunUpdate {
+        let mut update = RunUpdate {
             id: exec_id.to_string(),
             status,
             started_at: None,
             ended_at: Some(Utc::now()),
             stats: None,
             error: error.clone(),
+            event_seq: None,
         };
         if holder == Holder::MaybeAlive && row.status == ExecutionStatus::Running {
             let updated = store.update_run(&update).await?;
@@ -169,14 +169,10 @@ impl Engine {
                 error: error.clone(),
             },
         };
+        // The run row carries the event's number: a replay derives the event from it.
+        update.event_seq = Some(seq);
         let batch = Batch {
             runs: vec![update],
-            events: vec![EventRow {
-                graph_exec_id: exec_id.to_string(),
-                user_id: row.user_id,
-                seq,
-                data: serde_json::to_value(&event.kind).unwrap_or(Value::Null),
-            }],
             dequeue: vec![exec_id.to_string()],
             ..Batch::default()
         };

@@ -1,6 +1,7 @@
 //! Redaction for chosen graphs (`Config::redact_graphs`): what a run of such a graph makes
-//! durable keeps its shape — every node execution, status, output row and event is still
-//! written, so counts and histories stay right — but each node input and output value is
+//! durable keeps its shape — every node execution, status and output row is still written, so
+//! counts and histories (and the events replays derive from them) stay right — but each node
+//! input and output value is
 //! replaced by the string "redacted". The run routes the real values in memory; only the
 //! stored copy is redacted, at the one place a run hands its batch to the writer.
 //!
@@ -15,7 +16,7 @@ use serde_json::Value;
 /// What a redacted value reads as, in the store and through the API.
 pub const REDACTED: &str = "redacted";
 
-/// Replaces node inputs, output values and the values carried by stored events.
+/// Replaces node inputs and output values (so the events a replay derives carry none).
 pub(crate) fn redact_node_data(batch: &mut Batch) {
     for node in &mut batch.nodes {
         node.input_data = Value::String(REDACTED.into()).to_string().into();
@@ -23,32 +24,12 @@ pub(crate) fn redact_node_data(batch: &mut Batch) {
     for output in &mut batch.outputs {
         output.data = Arc::new(Value::String(REDACTED.into()));
     }
-    for event in &mut batch.events {
-        redact_event_values(&mut event.data);
-    }
-}
-
-/// An event's `value` fields (node and graph outputs), wherever the serialized event nests them.
-fn redact_event_values(data: &mut Value) {
-    match data {
-        Value::Object(map) => {
-            for (key, value) in map.iter_mut() {
-                if key == "value" {
-                    *value = Value::String(REDACTED.into());
-                } else {
-                    redact_event_values(value);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_event_values),
-        _ => {}
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use agentry_store::{EventRow, OutputRow};
+    use agentry_store::OutputRow;
     use serde_json::json;
 
     #[test]
@@ -61,20 +42,12 @@ mod tests {
             name: "result".into(),
             data: json!({"secret": 42}).into(),
             seq: 0,
-        });
-        batch.events.push(EventRow {
-            graph_exec_id: "r".into(),
-            user_id: "u".into(),
-            seq: 1,
-            data: json!({"type": "node_output", "pin": "result", "value": 42, "node_id": "a"}),
+            event_seq: 1,
+            graph_output: None,
         });
         redact_node_data(&mut batch);
         assert_eq!(batch.outputs.len(), 1);
         assert_eq!(*batch.outputs[0].data, json!("redacted"));
         assert_eq!(batch.outputs[0].name, "result");
-        assert_eq!(
-            batch.events[0].data,
-            json!({"type": "node_output", "pin": "result", "value": "redacted", "node_id": "a"})
-        );
     }
 }

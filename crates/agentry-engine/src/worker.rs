@@ -363,6 +363,7 @@ impl Engine {
             ended_at: Some(Utc::now()),
             stats: None,
             error: Some(format!("the run cannot start: {why}")),
+            event_seq: None,
         };
         let store = &self.inner.store;
         if store.update_run(&update).await.is_ok() {

@@ -10,7 +10,7 @@ use sea_orm::sqlx::{self, AssertSqlSafe};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use serde_json::Value;
 
-use crate::entity::{execution_event, graph_execution, node_execution, node_output, queue_entry};
+use crate::entity::{graph_execution, node_execution, node_output, queue_entry};
 use crate::executions::{Batch, RunUpdate};
 use crate::{Backend, Result, Store};
 
@@ -46,7 +46,27 @@ pub(crate) fn run_update(run: &RunUpdate) -> sea_orm::sea_query::UpdateStatement
     if let Some(e) = &run.error {
         q = q.col_expr(C::Error, Expr::value(e.clone()));
     }
+    if let Some(seq) = run.event_seq {
+        q = q.col_expr(C::EventSeq, Expr::value(seq));
+    }
     q.into_query()
+}
+
+/// A run's `event_seq` moved to the event of a status change its row refused (a run stopped
+/// from outside that then tells its own end): a replay tells the status the row holds at the
+/// event's number, so a client resuming after an earlier one still learns it. A no-op when
+/// the change was applied.
+pub(crate) fn run_event_seq(run: &RunUpdate) -> Option<sea_orm::sea_query::UpdateStatement> {
+    use graph_execution::Column as C;
+    use sea_orm::sea_query::Expr;
+    let seq = run.event_seq?;
+    Some(
+        graph_execution::Entity::update_many()
+            .col_expr(C::EventSeq, Expr::value(seq))
+            .filter(C::Id.eq(&run.id))
+            .filter(C::EventSeq.lt(seq))
+            .into_query(),
+    )
 }
 
 /// The batch as one script; `None` when there is nothing to write.
@@ -71,6 +91,7 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
             add_time: Set(n.add_time),
             start_time: Set(n.start_time),
             end_time: Set(n.end_time),
+            event_seq: Set(n.event_seq),
         });
         let q = node_execution::Entity::insert_many(rows)
             .on_conflict(
@@ -82,6 +103,7 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
                         C::Attempt,
                         C::StartTime,
                         C::EndTime,
+                        C::EventSeq,
                     ])
                     .to_owned(),
             )
@@ -99,23 +121,11 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
             data: Set(Value::clone(&o.data)),
             seq: Set(o.seq),
             created_at: Set(now),
+            event_seq: Set(o.event_seq),
+            graph_output: Set(o.graph_output.clone()),
             ..Default::default()
         });
         let q = node_output::Entity::insert_many(rows).into_query();
-        sql.push_str(&render(&q, backend));
-        sql.push_str(";\n");
-    }
-    if !batch.events.is_empty() {
-        let now = Utc::now();
-        let rows = batch.events.iter().map(|e| execution_event::ActiveModel {
-            graph_exec_id: Set(e.graph_exec_id.clone()),
-            user_id: Set(e.user_id.clone()),
-            seq: Set(e.seq),
-            data: Set(e.data.clone()),
-            created_at: Set(now),
-            ..Default::default()
-        });
-        let q = execution_event::Entity::insert_many(rows).into_query();
         sql.push_str(&render(&q, backend));
         sql.push_str(";\n");
     }
@@ -132,6 +142,10 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
     for run in &batch.runs {
         sql.push_str(&render(&run_update(run), backend));
         sql.push_str(";\n");
+        if let Some(bump) = run_event_seq(run) {
+            sql.push_str(&render(&bump, backend));
+            sql.push_str(";\n");
+        }
     }
     if !batch.dequeue.is_empty() {
         let q = queue_entry::Entity::delete_many()

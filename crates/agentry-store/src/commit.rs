@@ -127,7 +127,7 @@ fn record_metrics(jobs: &[Job], started: Instant) {
         .iter()
         .map(|j| {
             let b = &j.batch;
-            b.nodes.len() + b.outputs.len() + b.runs.len() + b.events.len()
+            b.nodes.len() + b.outputs.len() + b.runs.len()
         })
         .sum();
     metrics::histogram!("agentry_writer_batch_rows").record(rows as f64);

@@ -44,6 +44,8 @@ pub struct NodeRow {
     pub add_time: DateTime<Utc>,
     pub start_time: Option<DateTime<Utc>>,
     pub end_time: Option<DateTime<Utc>>,
+    /// The sequence number of the event this write tells (the node's status now).
+    pub event_seq: i64,
 }
 
 /// One value a node execution yielded.
@@ -56,15 +58,10 @@ pub struct OutputRow {
     /// Shared with the events and the routed copies of the same value.
     pub data: Arc<Value>,
     pub seq: i32,
-}
-
-/// One published event of a run, kept for clients that resume.
-#[derive(Debug, Clone)]
-pub struct EventRow {
-    pub graph_exec_id: String,
-    pub user_id: String,
-    pub seq: i64,
-    pub data: Value,
+    /// The sequence number of the event telling the value.
+    pub event_seq: i64,
+    /// The graph output the value also is, told by the event numbered `event_seq - 1`.
+    pub graph_output: Option<String>,
 }
 
 /// A run's status change; applied only when AutoGPT's transition rules allow it.
@@ -76,6 +73,9 @@ pub struct RunUpdate {
     pub ended_at: Option<DateTime<Utc>>,
     pub stats: Option<Value>,
     pub error: Option<String>,
+    /// The sequence number of the event telling the change; `None` when none is published
+    /// (the row keeps the one it had).
+    pub event_seq: Option<i64>,
 }
 
 /// Everything to make durable in one transaction.
@@ -84,7 +84,6 @@ pub struct Batch {
     pub nodes: Vec<NodeRow>,
     pub outputs: Vec<OutputRow>,
     pub runs: Vec<RunUpdate>,
-    pub events: Vec<EventRow>,
     /// Runs whose queue entries go: they have ended.
     pub dequeue: Vec<String>,
     /// Human reviews asked for (an existing one is kept as it is).
@@ -98,7 +97,6 @@ impl Batch {
         self.nodes.is_empty()
             && self.outputs.is_empty()
             && self.runs.is_empty()
-            && self.events.is_empty()
             && self.dequeue.is_empty()
             && self.reviews.is_empty()
             && self.charges.is_empty()
@@ -107,7 +105,6 @@ impl Batch {
         self.nodes.extend(other.nodes);
         self.outputs.extend(other.outputs);
         self.runs.extend(other.runs);
-        self.events.extend(other.events);
         self.dequeue.extend(other.dequeue);
         self.reviews.extend(other.reviews);
         self.charges.extend(other.charges);
@@ -145,6 +142,7 @@ impl Store {
             created_at: Set(Utc::now()),
             started_at: Set(None),
             ended_at: Set(None),
+            event_seq: Set(0),
         };
         Ok(graph_execution::Entity::insert(model)
             .exec_with_returning(&self.db)
@@ -227,113 +225,6 @@ impl Store {
             .all(&self.db)
             .await?;
         Ok((rows, total))
-    }
-
-    /// The events of this user's run after `after_seq`, in order (for clients that resume).
-    pub async fn events_since(
-        &self,
-        user_id: &str,
-        exec_id: &str,
-        after_seq: i64,
-    ) -> Result<Vec<Value>> {
-        self.stored_events(user_id, exec_id, after_seq, None).await
-    }
-
-    /// At most `limit` of a run's stored events after `after_seq`, in order: one index seek on
-    /// (run, seq), so a client resuming near the end of a long run reads only the tail.
-    pub async fn events_page(
-        &self,
-        user_id: &str,
-        exec_id: &str,
-        after_seq: i64,
-        limit: u64,
-    ) -> Result<Vec<Value>> {
-        self.stored_events(user_id, exec_id, after_seq, Some(limit))
-            .await
-    }
-
-    /// A stored event's `data` holds only what the event says (its kind and fields); the user,
-    /// the run, its graph and the sequence number are facts of the event's row and the run's
-    /// row, a node event's node and block those of its node execution's row: written once
-    /// there and put back here (rows stored before keep them; same values).
-    async fn stored_events(
-        &self,
-        user_id: &str,
-        exec_id: &str,
-        after_seq: i64,
-        limit: Option<u64>,
-    ) -> Result<Vec<Value>> {
-        use crate::entity::execution_event::{Column, Entity};
-        let mut q = Entity::find()
-            .filter(Column::GraphExecId.eq(exec_id))
-            .filter(Column::UserId.eq(user_id))
-            .filter(Column::Seq.gt(after_seq))
-            .order_by_asc(Column::Seq);
-        if let Some(limit) = limit {
-            q = q.limit(limit);
-        }
-        let rows = q.all(&self.db).await?;
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
-        let graph: Option<(String, i32)> = graph_execution::Entity::find_by_id(exec_id.to_string())
-            .filter(graph_execution::Column::UserId.eq(user_id))
-            .select_only()
-            .column(graph_execution::Column::GraphId)
-            .column(graph_execution::Column::GraphVersion)
-            .into_tuple()
-            .one(&self.db)
-            .await?;
-        // Node events name their execution; its node and block are the node row's.
-        let node_exec_ids: Vec<&str> = rows
-            .iter()
-            .filter(|r| r.data.get("node_id").is_none())
-            .filter_map(|r| r.data.get("node_exec_id").and_then(Value::as_str))
-            .collect();
-        let nodes: std::collections::HashMap<String, (String, String)> = if node_exec_ids.is_empty()
-        {
-            Default::default()
-        } else {
-            use node_execution::Column as N;
-            node_execution::Entity::find()
-                .select_only()
-                .columns([N::Id, N::NodeId, N::BlockId])
-                .filter(N::GraphExecId.eq(exec_id))
-                .filter(N::UserId.eq(user_id))
-                .filter(N::Id.is_in(node_exec_ids))
-                .into_tuple::<(String, String, String)>()
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(|(id, node_id, block_id)| (id, (node_id, block_id)))
-                .collect()
-        };
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let mut data = row.data;
-                if let Value::Object(fields) = &mut data {
-                    let node = fields
-                        .get("node_exec_id")
-                        .and_then(Value::as_str)
-                        .and_then(|id| nodes.get(id));
-                    if let Some((node_id, block_id)) = node {
-                        if fields.get("kind").and_then(Value::as_str) == Some("node_status") {
-                            fields.insert("block_id".into(), block_id.clone().into());
-                        }
-                        fields.insert("node_id".into(), node_id.clone().into());
-                    }
-                    fields.insert("user_id".into(), row.user_id.into());
-                    fields.insert("graph_exec_id".into(), row.graph_exec_id.into());
-                    fields.insert("seq".into(), row.seq.into());
-                    if let Some((graph_id, graph_version)) = &graph {
-                        fields.insert("graph_id".into(), graph_id.clone().into());
-                        fields.insert("graph_version".into(), (*graph_version).into());
-                    }
-                }
-                data
-            })
-            .collect())
     }
 
     /// The values one node execution yielded before its output number `before` (all of them

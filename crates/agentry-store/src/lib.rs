@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod credits;
 pub mod entity;
 mod error;
+mod events;
 pub mod executions;
 pub mod graphs;
 pub mod leader;
@@ -42,8 +43,7 @@ pub use credentials::{NewCredential, NewOauthState, Sealed};
 pub use credits::{Applied, CreditEntry, CreditKind};
 pub use error::{Error, Result};
 pub use executions::{
-    Batch, EventRow, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow,
-    RunUpdate,
+    Batch, ExecutionRecord, NewExecution, NodeExecutionRecord, NodeRow, OutputRow, RunUpdate,
 };
 pub use graphs::GraphRecord;
 pub use leader::Leadership;

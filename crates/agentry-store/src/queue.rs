@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use crate::entity::{execution_event, graph_execution, node_execution, node_output, queue_entry};
+use crate::entity::{graph_execution, node_execution, node_output, queue_entry};
 use crate::executions::NewExecution;
 use crate::{Result, Store};
 
@@ -93,6 +93,7 @@ impl Store {
             created_at: Set(now),
             started_at: Set(None),
             ended_at: Set(None),
+            event_seq: Set(0),
         };
         let entry = queue_entry::ActiveModel {
             exec_id: Set(new.id),
@@ -294,15 +295,10 @@ impl Store {
             .into_iter()
             .map(|o| (o.node_exec_id, o.name, o.data))
             .collect();
-        let last = execution_event::Entity::find()
-            .filter(execution_event::Column::GraphExecId.eq(exec_id))
-            .order_by_desc(execution_event::Column::Seq)
-            .one(&self.db)
-            .await?;
         Ok(ResumeState {
             nodes,
             outputs,
-            last_event_seq: last.map_or(0, |e| e.seq),
+            last_event_seq: self.last_event_seq(exec_id).await?,
         })
     }
 }

@@ -85,19 +85,6 @@ impl Store {
             .await?)
     }
 
-    /// The sequence number of a run's last stored event; 0 when it has none.
-    pub async fn last_event_seq(&self, exec_id: &str) -> Result<i64> {
-        use crate::entity::execution_event::Column as E;
-        let last: Option<Option<i64>> = crate::entity::execution_event::Entity::find()
-            .select_only()
-            .expr(E::Seq.max())
-            .filter(E::GraphExecId.eq(exec_id))
-            .into_tuple()
-            .one(&self.db)
-            .await?;
-        Ok(last.flatten().unwrap_or(0))
-    }
-
     /// RUNNING runs started before `before`.
     pub async fn overdue_runs(&self, before: DateTime<Utc>) -> Result<Vec<String>> {
         use graph_execution::Column as G;

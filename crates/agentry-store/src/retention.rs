@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
-use crate::entity::{execution_event, graph_execution, node_execution, node_output};
+use crate::entity::{graph_execution, node_execution, node_output};
 use crate::{Result, Store};
 
 const FINAL: [&str; 3] = ["COMPLETED", "FAILED", "TERMINATED"];
@@ -18,7 +18,6 @@ pub struct Pruned {
     pub runs: u64,
     pub node_executions: u64,
     pub outputs: u64,
-    pub events: u64,
 }
 
 impl Pruned {
@@ -26,7 +25,6 @@ impl Pruned {
         self.runs += other.runs;
         self.node_executions += other.node_executions;
         self.outputs += other.outputs;
-        self.events += other.events;
     }
 }
 
@@ -86,12 +84,6 @@ impl Store {
                 .await?
                 .rows_affected;
         }
-        // The stored events repeat the node data; a finished run's live stream is long over.
-        pruned.events = execution_event::Entity::delete_many()
-            .filter(execution_event::Column::GraphExecId.is_in(runs))
-            .exec(&txn)
-            .await?
-            .rows_affected;
         txn.commit().await?;
         Ok(pruned)
     }

@@ -233,6 +233,7 @@ impl Store {
             ended_at: None,
             stats: None,
             error: None,
+            event_seq: None,
         };
         let statement = tx
             .get_database_backend()

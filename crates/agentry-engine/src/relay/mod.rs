@@ -3,8 +3,8 @@
 //! worker holding it at once). One process needs none of it.
 //!
 //! A `Relay` is the transport: Redis pub/sub when `redis_url` is configured, otherwise
-//! PostgreSQL LISTEN/NOTIFY. Everything it carries is also in the database (events are stored
-//! with the batch that makes them true, the queue and stops are rows), so a lost signal only
+//! PostgreSQL LISTEN/NOTIFY. Everything it carries is also in the database (events are derived
+//! from the rows their batch wrote, the queue and stops are rows), so a lost signal only
 //! delays: WebSocket clients re-read the store on a sequence gap, workers poll slowly, and the
 //! lease loop sees stops within a quarter second.
 
@@ -38,9 +38,9 @@ pub trait Relay: Send + Sync + 'static {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "signal", rename_all = "snake_case")]
 pub enum Signal {
-    /// An event published after its commit.
-    Event(Event),
-    /// An event too large for the relay: read it from the store.
+    /// An event published after its commit (boxed: the other signals are small).
+    Event(Box<Event>),
+    /// An event too large for the relay: derive it from the store's rows.
     StoredEvent {
         user_id: String,
         graph_exec_id: String,
@@ -108,7 +108,7 @@ impl Engine {
 
     async fn on_signal(&self, signal: Signal) {
         match signal {
-            Signal::Event(event) => self.inner.bus.publish_local(event),
+            Signal::Event(event) => self.inner.bus.publish_local(*event),
             Signal::StoredEvent {
                 user_id,
                 graph_exec_id,
@@ -118,7 +118,7 @@ impl Engine {
                 match self
                     .inner
                     .store
-                    .events_since(&user_id, &graph_exec_id, after)
+                    .events_page(&user_id, &graph_exec_id, after, 1)
                     .await
                 {
                     Ok(rows) => {
@@ -207,12 +207,12 @@ mod tests {
 
     #[test]
     fn small_events_travel_whole_and_large_ones_by_reference() {
-        let small = encode("me", Signal::Event(output_event(10)), 7900).unwrap();
+        let small = encode("me", Signal::Event(Box::new(output_event(10))), 7900).unwrap();
         let back: Envelope = serde_json::from_str(&small).unwrap();
         assert_eq!(back.origin, "me");
         assert!(matches!(back.signal, Signal::Event(e) if e.seq == 7));
 
-        let large = encode("me", Signal::Event(output_event(10_000)), 7900).unwrap();
+        let large = encode("me", Signal::Event(Box::new(output_event(10_000))), 7900).unwrap();
         assert!(large.len() < 7900);
         let back: Envelope = serde_json::from_str(&large).unwrap();
         assert!(matches!(

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use agentry_core::prepare::prepare_input;
 use agentry_core::tool_nodes::{ToolRun, select_for_link};
 use agentry_core::{BlockType, Effect, ExecutionInfo, ExecutionStatus, SubAgents};
-use agentry_store::{Batch, EventRow, NodeRow, ResumeState, RunUpdate};
+use agentry_store::{Batch, NodeRow, ResumeState, RunUpdate};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -116,7 +116,10 @@ struct Run {
     next_seq: i64,
     event_seq: u64,
     batch: Batch,
-    events: Vec<EventKind>,
+    /// Events of the batch being built, numbered as they are told: the rows of the batch
+    /// carry the same numbers, so a replay derived from them (`Store::events_page`) and the
+    /// live events agree.
+    events: Vec<Event>,
     /// Graph outputs by name, in the order yielded (made a plain object when the run ends).
     outputs: indexmap::IndexMap<String, Vec<Arc<Value>>>,
     failure: Option<String>,
@@ -311,6 +314,10 @@ impl Run {
     fn set_status(&mut self, status: ExecutionStatus, error: Option<String>) {
         let now = Utc::now();
         let ended = status.is_final().then_some(now);
+        let seq = self.tell(EventKind::RunStatus {
+            status,
+            error: error.clone(),
+        });
         let stats = ended.map(|_| {
             json!({
                 "walltime": self.started.elapsed().as_secs_f64(),
@@ -325,12 +332,46 @@ impl Run {
             started_at: (status == ExecutionStatus::Running).then_some(now),
             ended_at: ended,
             stats,
-            error: error.clone(),
+            error,
+            event_seq: Some(seq),
         });
-        self.events.push(EventKind::RunStatus { status, error });
     }
 
-    fn node_row(&self, exec_id: &str, status: ExecutionStatus, stats: Option<Value>) -> NodeRow {
+    /// Numbers an event and adds it to the batch being built; answers its number.
+    fn tell(&mut self, kind: EventKind) -> i64 {
+        self.event_seq += 1;
+        self.events.push(Event {
+            user_id: self.spec.user_id.clone(),
+            graph_id: self.spec.plan.graph_id.clone(),
+            graph_version: self.spec.plan.graph_version,
+            graph_exec_id: self.spec.exec_id.clone(),
+            seq: self.event_seq,
+            kind,
+        });
+        self.event_seq as i64
+    }
+
+    /// A node execution's status change: its event, and its row carrying the event's number.
+    fn node_update(&mut self, exec_id: &str, status: ExecutionStatus, stats: Option<Value>) {
+        let st = &self.execs[exec_id];
+        let node = &self.spec.plan.nodes[st.node];
+        let seq = self.tell(EventKind::NodeStatus {
+            node_exec_id: exec_id.to_string(),
+            node_id: node.id.clone(),
+            block_id: node.block.info.id.to_string(),
+            status,
+        });
+        let row = self.node_row(exec_id, status, stats, seq);
+        self.batch.nodes.push(row);
+    }
+
+    fn node_row(
+        &self,
+        exec_id: &str,
+        status: ExecutionStatus,
+        stats: Option<Value>,
+        event_seq: i64,
+    ) -> NodeRow {
         let st = &self.execs[exec_id];
         let node = &self.spec.plan.nodes[st.node];
         NodeRow {
@@ -347,18 +388,8 @@ impl Run {
             add_time: st.add_time,
             start_time: Some(st.start_time),
             end_time: status.is_final().then(Utc::now),
+            event_seq,
         }
-    }
-
-    fn node_status_event(&mut self, exec_id: &str, status: ExecutionStatus) {
-        let st = &self.execs[exec_id];
-        let node = &self.spec.plan.nodes[st.node];
-        self.events.push(EventKind::NodeStatus {
-            node_exec_id: exec_id.to_string(),
-            node_id: node.id.clone(),
-            block_id: node.block.info.id.to_string(),
-            status,
-        });
     }
 
     /// Starts one execution of `node` on the values it received.
@@ -449,6 +480,13 @@ impl Run {
         };
         if let Some(old) = rerun_of {
             // The earlier worker's attempt ends here; this node runs again under a new id.
+            let event_seq = self.tell(EventKind::NodeStatus {
+                node_exec_id: old.clone(),
+                node_id: plan_node.id.clone(),
+                block_id: plan_node.block.info.id.to_string(),
+                status: ExecutionStatus::Terminated,
+            });
+            let plan_node = &self.spec.plan.nodes[node];
             self.batch.nodes.push(NodeRow {
                 id: old,
                 graph_exec_id: self.spec.exec_id.clone(),
@@ -463,6 +501,7 @@ impl Run {
                 add_time: now,
                 start_time: Some(now),
                 end_time: Some(now),
+                event_seq,
             });
             self.next_seq += 1;
         }
@@ -487,9 +526,7 @@ impl Run {
             },
         );
         self.node_count += 1;
-        let row = self.node_row(&exec_id, ExecutionStatus::Running, None);
-        self.batch.nodes.push(row);
-        self.node_status_event(&exec_id, ExecutionStatus::Running);
+        self.node_update(&exec_id, ExecutionStatus::Running, None);
         let plan_node = &self.spec.plan.nodes[node];
         match prepared {
             Ok(input) => {
@@ -586,32 +623,7 @@ impl Run {
     /// waits for its commit waits in `pending`.
     fn submit(&mut self) {
         let mut batch = std::mem::take(&mut self.batch);
-        let events: Vec<Event> = self
-            .events
-            .drain(..)
-            .map(|kind| {
-                self.event_seq += 1;
-                Event {
-                    user_id: self.spec.user_id.clone(),
-                    graph_id: self.spec.plan.graph_id.clone(),
-                    graph_version: self.spec.plan.graph_version,
-                    graph_exec_id: self.spec.exec_id.clone(),
-                    seq: self.event_seq,
-                    kind,
-                }
-            })
-            .collect();
-        batch.events = events
-            .iter()
-            .map(|e| EventRow {
-                graph_exec_id: e.graph_exec_id.clone(),
-                user_id: e.user_id.clone(),
-                seq: e.seq as i64,
-                // Only what the event says: the rest is the row's and the run row's
-                // (`Store::events_since` puts it back).
-                data: stored_event(&e.kind),
-            })
-            .collect();
+        let events = std::mem::take(&mut self.events);
         let tool_replies = std::mem::take(&mut self.tool_replies);
         if batch.is_empty() && tool_replies.is_empty() {
             return;
@@ -683,9 +695,7 @@ impl Run {
         self.tasks.abort_all();
         let in_flight: Vec<String> = self.execs.keys().cloned().collect();
         for exec_id in in_flight {
-            let row = self.node_row(&exec_id, ExecutionStatus::Terminated, None);
-            self.batch.nodes.push(row);
-            self.node_status_event(&exec_id, ExecutionStatus::Terminated);
+            self.node_update(&exec_id, ExecutionStatus::Terminated, None);
         }
         self.set_status(status, error.clone());
         self.batch.dequeue.push(self.spec.exec_id.clone());
@@ -704,17 +714,4 @@ impl Run {
             error,
         }
     }
-}
-
-/// What a stored event keeps: what it says, without the node and block a node event's
-/// execution row already holds (`Store::events_since` puts them back).
-fn stored_event(kind: &EventKind) -> Value {
-    let mut data = serde_json::to_value(kind).unwrap_or(Value::Null);
-    if let (EventKind::NodeStatus { .. } | EventKind::NodeOutput { .. }, Value::Object(fields)) =
-        (kind, &mut data)
-    {
-        fields.remove("node_id");
-        fields.remove("block_id");
-    }
-    data
 }

@@ -57,6 +57,24 @@ impl Run {
             yielded.push((pin.clone(), Value::clone(&value)));
         }
         let node_idx = st.node;
+        // A graph output is told just before its node's output event: the output row
+        // carries the latter's number and the graph output's name (`Store::events_page`).
+        let graph_output = self.collect_graph_output(node_idx, &pin, &value);
+        if let Some(name) = &graph_output {
+            self.tell(EventKind::GraphOutput {
+                name: name.clone(),
+                value: value.clone(),
+            });
+        }
+        let node = &self.spec.plan.nodes[node_idx];
+        let event_seq = self.tell(EventKind::NodeOutput {
+            node_exec_id: exec_id.to_string(),
+            node_id: node.id.clone(),
+            block_id: node.block.info.id.to_string(),
+            pin: pin.clone(),
+            value: value.clone(),
+            index: Some(seq),
+        });
         self.batch.outputs.push(OutputRow {
             node_exec_id: exec_id.to_string(),
             graph_exec_id: self.spec.exec_id.clone(),
@@ -64,20 +82,8 @@ impl Run {
             name: pin.clone(),
             data: value.clone(),
             seq,
-        });
-        if let Some(name) = self.collect_graph_output(node_idx, &pin, &value) {
-            self.events.push(EventKind::GraphOutput {
-                name,
-                value: value.clone(),
-            });
-        }
-        let node = &self.spec.plan.nodes[node_idx];
-        self.events.push(EventKind::NodeOutput {
-            node_exec_id: exec_id.to_string(),
-            node_id: node.id.clone(),
-            pin: pin.clone(),
-            value: value.clone(),
-            index: Some(seq),
+            event_seq,
+            graph_output,
         });
         to_route.push((node_idx, pin, value));
     }
@@ -155,9 +161,7 @@ impl Run {
             );
             self.batch.charges.push(charge);
         }
-        let row = self.node_row(exec_id, status, Some(stats));
-        self.batch.nodes.push(row);
-        self.node_status_event(exec_id, status);
+        self.node_update(exec_id, status, Some(stats));
         if let Some(ExecState {
             tool: Some((reply, outputs)),
             ..

@@ -234,6 +234,7 @@ async fn stuck_runs_are_failed_with_a_reason_and_a_final_event() {
             ended_at: None,
             stats: None,
             error: None,
+            event_seq: None,
         })
         .await
         .unwrap();

@@ -11,7 +11,8 @@
 //! `graph_execution_event` messages.
 //!
 //! Delivery: the connection subscribes to the bus when it opens, so a subscription that then
-//! reads the run's stored events (`Store::events_page`) misses nothing, and each subscription
+//! reads the run's events from the store (`Store::events_page`, derived from the node, output
+//! and run rows, which carry the events' numbers) misses nothing, and each subscription
 //! forwards only events with a `seq` above the last one it folded: no gaps, no duplicates. A
 //! connection whose bus receiver lags (a slow client) re-reads what it missed from the store
 //! the same way. Stored events are read from `last_seq` on (an index seek), a page at a time,
@@ -22,7 +23,9 @@
 //!
 //! Differences from AutoGPT:
 //! - Our additions: `subscribe_graph_execution` takes an optional `last_seq` and first sends the
-//!   stored events after it (AutoGPT has no replay); every pushed `data` carries the run's `seq`;
+//!   events after it from the store (AutoGPT has no replay; a replay tells each node execution's
+//!   status as it is now, not a RUNNING it has since left); every pushed `data` carries the
+//!   run's `seq`;
 //!   graph events carry `error` beside `stats.error`.
 //! - Node events have `input_data: {}` and `null` `add_time`/`queue_time`/`start_time`/`end_time`,
 //!   and graph events have `inputs: {}`, `null` `started_at`/`ended_at` and `stats` holding only

@@ -110,11 +110,16 @@ impl RunView {
             EventKind::NodeOutput {
                 node_exec_id,
                 node_id,
+                block_id,
                 pin,
                 value,
                 ..
             } => {
                 let node = self.nodes.entry(node_exec_id.clone()).or_default();
+                // A replay tells a node's outputs before its status now: the block is theirs.
+                if node.block_id.is_empty() {
+                    node.block_id.clone_from(block_id);
+                }
                 push_value(&mut node.output_data, pin, value);
                 if quiet {
                     return None;
@@ -314,6 +319,7 @@ mod tests {
                 EventKind::NodeOutput {
                     node_exec_id: "n1".into(),
                     node_id: "node".into(),
+                    block_id: String::new(),
                     pin: "result".into(),
                     value: json!(42.0).into(),
                     index: Some(0),
@@ -391,6 +397,7 @@ mod tests {
             EventKind::NodeOutput {
                 node_exec_id: "n1".into(),
                 node_id: "node".into(),
+                block_id: String::new(),
                 pin: "p".into(),
                 value: json!(1).into(),
                 index: Some(7),
@@ -405,6 +412,7 @@ mod tests {
             EventKind::NodeOutput {
                 node_exec_id: "n2".into(),
                 node_id: "node".into(),
+                block_id: String::new(),
                 pin: "p".into(),
                 value: json!(1).into(),
                 index: Some(0),

@@ -1,6 +1,7 @@
 //! Replaying long runs over the WebSocket API: a subscription with `last_seq` near the end gets
-//! only the tail (with the outputs its nodes yielded before, read from the store), and several
-//! clients replaying a whole long run leave the server answering.
+//! only the tail (with the outputs its nodes yielded before, read from the store), several
+//! clients replaying a whole long run leave the server answering, and a client that drops its
+//! connection mid-run and resumes from its last `seq` misses nothing and gets nothing twice.
 
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::{TestApp, graph};
+use crate::support::{COUNTDOWN, TestApp, graph};
 
 const EXTRACT: &str = "3146e4fe-2cdd-4f29-bd12-0c9d5bb4deb0";
 const WAIT: Duration = Duration::from_secs(60);
@@ -156,4 +157,97 @@ async fn several_clients_replaying_a_long_run_leave_the_server_answering() {
     assert!(!all.is_empty());
     app.get("/health").await.expect(200);
     drop(idle);
+}
+
+/// The next message of the run (after the ack), up to and including the first that `stop` picks.
+async fn until(socket: &mut Socket, stop: impl Fn(&Value) -> bool) -> Vec<Value> {
+    let mut messages = Vec::new();
+    loop {
+        let message = next(socket).await;
+        let done = stop(&message);
+        messages.push(message);
+        if done {
+            return messages;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_drops_mid_run_resumes_from_its_last_seq() {
+    let app = TestApp::start().await;
+    // Two timers in a row: the second still runs when the first has ended.
+    let body = graph(
+        "timers",
+        &[
+            (
+                "first",
+                COUNTDOWN,
+                json!({"seconds": 0, "input_message": "one"}),
+            ),
+            ("second", COUNTDOWN, json!({"seconds": 2})),
+        ],
+        &[("first", "output_message", "second", "input_message")],
+    );
+    let saved = app.create_graph(&json!({ "graph": body })).await;
+    let graph_id = saved["id"].as_str().unwrap();
+    let run = app
+        .post_json(
+            &format!("/api/graphs/{graph_id}/execute/1"),
+            &json!({"inputs": {}}),
+        )
+        .await
+        .expect(200);
+    let exec_id = run["id"].as_str().unwrap().to_string();
+
+    // One client follows the whole run; another drops once the first timer has ended.
+    let mut whole = subscribe(&app, &exec_id, 0).await;
+    let mut dropping = subscribe(&app, &exec_id, 0).await;
+    // Saving gives the nodes ids of their own: the first node to end is the first timer.
+    let first_done = |m: &Value| {
+        m["method"] == json!("node_execution_event") && m["data"]["status"] == json!("COMPLETED")
+    };
+    let ack = next(&mut dropping).await;
+    assert_eq!(ack["success"], json!(true), "{ack}");
+    let seen = until(&mut dropping, first_done).await;
+    let last_seq = seen.last().unwrap()["data"]["seq"].as_u64().unwrap();
+    let first_node = seen.last().unwrap()["data"]["node_id"].clone();
+    drop(dropping);
+
+    // Mid-run: the second timer has not ended.
+    let status = app
+        .get(&format!("/api/graphs/{graph_id}/executions/{exec_id}"))
+        .await
+        .expect(200);
+    assert_eq!(status["status"], json!("RUNNING"), "{status}");
+    let mut resumed = subscribe(&app, &exec_id, last_seq).await;
+    let after = until_run_ends(&mut resumed).await;
+    let all = until_run_ends(&mut whole).await;
+
+    let seqs: Vec<u64> = after
+        .iter()
+        .map(|m| m["data"]["seq"].as_u64().unwrap())
+        .collect();
+    assert!(
+        seqs.iter().all(|s| *s > last_seq),
+        "{seqs:?} after {last_seq}"
+    );
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "nothing twice: {seqs:?}"
+    );
+    // What the resumed client got is exactly what the client that stayed got after `last_seq`.
+    let expected: Vec<Value> = all
+        .into_iter()
+        .filter(|m| m["data"]["seq"].as_u64().unwrap() > last_seq)
+        .collect();
+    assert_eq!(after, expected);
+    let second_end = after
+        .iter()
+        .find(|m| first_done(m) && m["data"]["node_id"] != first_node)
+        .expect("the second timer's end reaches the resumed client");
+    assert_eq!(
+        second_end["data"]["output_data"],
+        json!({"output_message": ["one"]})
+    );
+    assert_eq!(after.last().unwrap()["data"]["status"], json!("COMPLETED"));
 }

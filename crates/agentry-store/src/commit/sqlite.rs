@@ -17,25 +17,27 @@ use crate::{Backend, Error, Result};
 
 const UPSERT_NODE: &str = "INSERT INTO node_executions \
     (id, graph_exec_id, user_id, node_id, block_id, status, input_data, stats, attempt, seq, \
-     add_time, start_time, end_time) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+     add_time, start_time, end_time, event_seq) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
     ON CONFLICT (id) DO UPDATE SET status = excluded.status, input_data = excluded.input_data, \
     stats = excluded.stats, attempt = excluded.attempt, start_time = excluded.start_time, \
-    end_time = excluded.end_time";
+    end_time = excluded.end_time, event_seq = excluded.event_seq";
 
 const INSERT_OUTPUT: &str = "INSERT INTO node_outputs \
-    (node_exec_id, graph_exec_id, user_id, name, data, seq, created_at) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-
-const INSERT_EVENT: &str = "INSERT INTO execution_events \
-    (graph_exec_id, user_id, seq, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+    (node_exec_id, graph_exec_id, user_id, name, data, seq, created_at, event_seq, graph_output) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 /// A run's status change, only from the statuses AutoGPT allows (`?7`…`?13`, unused ones
 /// NULL, which `IN` never matches).
 const UPDATE_RUN: &str = "UPDATE graph_executions SET status = ?1, \
     started_at = COALESCE(?2, started_at), ended_at = COALESCE(?3, ended_at), \
-    stats = COALESCE(?4, stats), error = COALESCE(?5, error) \
+    stats = COALESCE(?4, stats), error = COALESCE(?5, error), \
+    event_seq = COALESCE(?14, event_seq) \
     WHERE id = ?6 AND status IN (?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+/// A refused status change still moves the run's `event_seq` to its event (`batch.rs`).
+const RUN_EVENT_SEQ: &str =
+    "UPDATE graph_executions SET event_seq = ?2 WHERE id = ?1 AND event_seq < ?2";
 
 const DEQUEUE: &str = "DELETE FROM execution_queue WHERE exec_id = ?1";
 
@@ -130,6 +132,7 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
                 time(&n.add_time),
                 n.start_time.as_ref().map(time),
                 n.end_time.as_ref().map(time),
+                n.event_seq,
             ])?;
         }
     }
@@ -145,18 +148,8 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
                 json(&o.data),
                 o.seq,
                 now,
-            ])?;
-        }
-    }
-    if !batch.events.is_empty() {
-        let mut insert = tx.prepare_cached(INSERT_EVENT)?;
-        for e in &batch.events {
-            insert.execute(params![
-                e.graph_exec_id,
-                e.user_id,
-                e.seq,
-                json(&e.data),
-                now
+                o.event_seq,
+                o.graph_output,
             ])?;
         }
     }
@@ -176,7 +169,7 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
         for r in &batch.runs {
             let from = r.status.allowed_from();
             let allowed = |i: usize| from.get(i).map(|s| s.as_str());
-            update.execute(params![
+            let applied = update.execute(params![
                 r.status.as_str(),
                 r.started_at.as_ref().map(time),
                 r.ended_at.as_ref().map(time),
@@ -190,7 +183,12 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
                 allowed(4),
                 allowed(5),
                 allowed(6),
+                r.event_seq,
             ])?;
+            if let (0, Some(seq)) = (applied, r.event_seq) {
+                tx.prepare_cached(RUN_EVENT_SEQ)?
+                    .execute(params![r.id, seq])?;
+            }
         }
     }
     if !batch.dequeue.is_empty() {

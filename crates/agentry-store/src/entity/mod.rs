@@ -8,7 +8,6 @@ pub mod credit_checkout;
 pub mod credit_run_schedule;
 pub mod credit_schedule_cap;
 pub mod credit_transaction;
-pub mod execution_event;
 pub mod graph;
 pub mod graph_execution;
 pub mod memory_entry;

@@ -20,6 +20,9 @@ pub struct Model {
     pub add_time: DateTimeUtc,
     pub start_time: Option<DateTimeUtc>,
     pub end_time: Option<DateTimeUtc>,
+    /// The run's sequence number of the event that last wrote the row (its status now): the
+    /// node's status events are derived from it (`events.rs`); 0 for rows older than it.
+    pub event_seq: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

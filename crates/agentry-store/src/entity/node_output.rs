@@ -15,6 +15,11 @@ pub struct Model {
     /// Position of the value among everything its node execution yielded.
     pub seq: i32,
     pub created_at: DateTimeUtc,
+    /// The run's sequence number of the event telling this value (`events.rs`).
+    pub event_seq: i64,
+    /// The graph output this value also is (an output node's `output`), told by the event
+    /// just before (`event_seq - 1`).
+    pub graph_output: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

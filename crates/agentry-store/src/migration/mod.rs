@@ -21,6 +21,7 @@ mod m0014_store;
 mod m0015_trace_context;
 mod m0016_notifications;
 mod m0017_store_search;
+mod m0018_derived_events;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_trace_context::TraceContext),
             Box::new(m0016_notifications::Notifications),
             Box::new(m0017_store_search::StoreSearch),
+            Box::new(m0018_derived_events::DerivedEvents),
         ]
     }
 }

@@ -98,6 +98,7 @@ fn node(exec: &str, id: &str) -> NodeRow {
         add_time: Utc::now(),
         start_time: Some(Utc::now()),
         end_time: Some(Utc::now()),
+        event_seq: 0,
     }
 }
 

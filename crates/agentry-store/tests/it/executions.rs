@@ -22,6 +22,7 @@ fn node_row(exec: &str, id: &str, status: ExecutionStatus, seq: i64) -> NodeRow 
         add_time: Utc::now(),
         start_time: Some(Utc::now()),
         end_time: None,
+        event_seq: 0,
     }
 }
 
@@ -51,6 +52,7 @@ async fn batches_persist_and_survive_a_restart() {
             ended_at: None,
             stats: None,
             error: None,
+            event_seq: None,
         }],
         ..Default::default()
     };
@@ -65,6 +67,8 @@ async fn batches_persist_and_survive_a_restart() {
             name: "result".into(),
             data: json!(i).into(),
             seq: i,
+            event_seq: 0,
+            graph_output: None,
         })
         .collect();
     s.apply_batch(&Batch {
@@ -83,6 +87,7 @@ async fn batches_persist_and_survive_a_restart() {
         ended_at: None,
         stats: None,
         error: None,
+        event_seq: None,
     };
     assert!(
         s.update_run(&RunUpdate {
@@ -163,6 +168,8 @@ async fn hostile_values_round_trip_exactly() {
             name: "it's a pin".into(),
             data: nasty.clone().into(),
             seq: 0,
+            event_seq: 0,
+            graph_output: None,
         }],
         runs: vec![RunUpdate {
             id: exec.clone(),
@@ -171,6 +178,7 @@ async fn hostile_values_round_trip_exactly() {
             ended_at: Some(Utc::now()),
             stats: None,
             error: Some("failed: 'quoted' \\ text".into()),
+            event_seq: None,
         }],
         ..Default::default()
     };

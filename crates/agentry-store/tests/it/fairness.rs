@@ -176,6 +176,7 @@ async fn the_reaper_finds_orphans_exhausted_stale_and_overdue_runs() {
         ended_at: None,
         stats: None,
         error: None,
+        event_seq: None,
     })
     .await
     .unwrap();

@@ -4,6 +4,7 @@
 mod audit;
 mod credentials;
 mod credits;
+mod events;
 mod executions;
 mod fairness;
 mod graphs;
