@@ -16,6 +16,7 @@ pub mod ops;
 pub mod payments;
 pub mod perimeter;
 pub mod routes;
+pub mod triggers;
 pub mod web_app;
 mod ws;
 
@@ -74,6 +75,9 @@ pub struct AppState {
     media: media::Media,
     /// Tells users of events (`notifications`).
     notifier: notifications::Notifier,
+    /// Where providers reach this server (`platform_base_url`): the base of the ingress URLs
+    /// registered for triggers; none: taken from the request that saves the graph.
+    platform_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -103,7 +107,28 @@ impl AppState {
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
+            platform_url: None,
         }
+    }
+
+    /// Providers deliver trigger events to ingress URLs under `url` (AutoGPT's
+    /// `platform_base_url`, such as `https://agentry.example.com`).
+    pub fn with_platform_url(mut self, url: &str) -> Self {
+        self.platform_url = Some(url.trim_end_matches('/').into());
+        self
+    }
+
+    /// The base of ingress URLs: the configured one, else the scheme-less `Host` the request
+    /// came to, over plain HTTP (a local server).
+    pub fn platform_url(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(url) = &self.platform_url {
+            return url.to_string();
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
     }
 
     /// Accounts mode: requests sign in.
@@ -232,6 +257,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::presets::router())
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
+        .merge(routes::provider_webhooks::router())
         .merge(routes::integrations::router())
         .merge(routes::credits::router())
         .merge(routes::store::router())

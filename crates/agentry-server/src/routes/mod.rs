@@ -19,4 +19,5 @@ pub mod schedule_caps;
 pub mod schedules;
 pub mod shares;
 pub mod store;
+pub mod provider_webhooks;
 pub mod webhooks;

@@ -20,6 +20,7 @@ mod m0013_credits;
 mod m0014_store;
 mod m0015_trace_context;
 mod m0016_notifications;
+mod m0017_provider_webhooks;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_store::Store),
             Box::new(m0015_trace_context::TraceContext),
             Box::new(m0016_notifications::Notifications),
+            Box::new(m0017_provider_webhooks::ProviderWebhooks),
         ]
     }
 }
