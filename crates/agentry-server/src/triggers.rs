@@ -69,19 +69,27 @@ fn stored_spec(row: &webhook::Model) -> TriggerSpec {
     }
 }
 
+/// Whether a stored hook serves `wanted`: the same resource, events and credential (its
+/// title or type as the graph spells them do not matter).
+fn same_subscription(stored: &TriggerSpec, wanted: &TriggerSpec) -> bool {
+    stored.resource == wanted.resource
+        && stored.events == wanted.events
+        && stored.credentials.id == wanted.credentials.id
+}
+
 /// A hook made in this call, not yet stored.
 struct Made {
     provider: Arc<dyn WebhookProvider>,
     spec: TriggerSpec,
     row: ProviderWebhook,
-    replaces: Option<webhook::Model>,
 }
 
 /// Brings the graph's provider hooks in line with `active` (its active version; `None`: the
-/// graph is gone). New hooks are registered first: when one fails, those this call made are
-/// removed again and the error is answered, so the hooks stay as they were. Then the hooks no
-/// node wants any more are removed; a provider that fails to remove one is logged and the row
-/// forgotten, as AutoGPT does.
+/// graph is gone). A stored hook that serves a node's subscription (same provider, resource,
+/// events and credential) is kept and moved to that node. New hooks are registered first: when
+/// one fails, those this call made are removed again and the error is answered, so the hooks
+/// stay as they were. Then the hooks no node wants any more are removed; a provider that fails
+/// to remove one is logged and the row forgotten, as AutoGPT does.
 pub async fn sync(
     state: &AppState,
     user_id: &str,
@@ -100,51 +108,52 @@ pub async fn sync(
         .filter(|r| r.provider != GENERIC)
         .collect();
     let mut made: Vec<Made> = Vec::new();
+    // Hooks that serve a node of this version, moved to it (node ids change every version).
+    let mut moves: Vec<(String, String)> = Vec::new();
     for node in active.map(|g| g.nodes.as_slice()).unwrap_or_default() {
         let Some((provider, Subscription::Ready(spec))) =
             providers.trigger_of(&node.block_id, &node.input_default)
         else {
             continue;
         };
-        let current = rows
-            .iter()
-            .position(|r| r.node_id == node.id && r.provider == provider.provider());
-        if let Some(at) = current
-            && stored_spec(&rows[at]) == spec
-        {
-            rows.remove(at);
+        let serving = rows.iter().position(|r| {
+            r.provider == provider.provider() && same_subscription(&stored_spec(r), &spec)
+        });
+        if let Some(at) = serving {
+            let row = rows.remove(at);
+            if row.node_id != node.id {
+                moves.push((row.id, node.id.clone()));
+            }
             continue;
         }
-        let replaces = current.map(|at| rows.remove(at));
         match register(state, provider, user_id, graph_id, &node.id, &spec, base_url).await {
             Ok(row) => made.push(Made {
                 provider: provider.clone(),
                 spec,
                 row,
-                replaces,
             }),
             Err(e) => {
                 for undo in made {
-                    remove(state, user_id, &*undo.provider, &undo.spec, &undo.row.provider_webhook_id)
-                        .await;
+                    let hook_id = &undo.row.provider_webhook_id;
+                    remove(state, user_id, &*undo.provider, &undo.spec, hook_id).await;
                 }
                 return Err(e);
             }
         }
     }
-    let mut stale = rows;
-    for m in made {
-        store
-            .put_provider_webhook(m.row, m.replaces.as_ref().map(|r| r.id.as_str()))
-            .await?;
-        stale.extend(m.replaces);
-    }
-    for row in stale {
+    // What no node of the version wants any more goes first: a new hook may take its node.
+    for row in rows {
         if let Some(provider) = providers.get(&row.provider) {
             let hook_id = row.provider_webhook_id.clone().unwrap_or_default();
             remove(state, user_id, &**provider, &stored_spec(&row), &hook_id).await;
         }
         store.delete_webhook(user_id, &row.id).await?;
+    }
+    for (id, node_id) in moves {
+        store.move_webhook(user_id, &id, &node_id).await?;
+    }
+    for m in made {
+        store.put_provider_webhook(m.row).await?;
     }
     Ok(())
 }

@@ -100,22 +100,10 @@ impl Store {
             .await?)
     }
 
-    /// Stores `hook`, in place of the user's row `replaces` (the node's earlier hook) when
-    /// given, in one transaction.
-    pub async fn put_provider_webhook(
-        &self,
-        hook: ProviderWebhook,
-        replaces: Option<&str>,
-    ) -> Result<()> {
+    /// Stores `hook`; a generic row of the same node (its block changed) gives way, in one
+    /// transaction.
+    pub async fn put_provider_webhook(&self, hook: ProviderWebhook) -> Result<()> {
         let tx = self.db.begin().await?;
-        if let Some(old) = replaces {
-            Entity::delete_many()
-                .filter(Column::UserId.eq(&hook.user_id))
-                .filter(Column::Id.eq(old))
-                .exec(&tx)
-                .await?;
-        }
-        // A generic row of the same node (its block changed) gives way too.
         Entity::delete_many()
             .filter(Column::UserId.eq(&hook.user_id))
             .filter(Column::GraphId.eq(&hook.graph_id))
@@ -139,6 +127,18 @@ impl Store {
         };
         Entity::insert(model).exec_without_returning(&tx).await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// Points the user's webhook `id` at node `node_id` of its graph (the node's id in a new
+    /// version).
+    pub async fn move_webhook(&self, user_id: &str, id: &str, node_id: &str) -> Result<()> {
+        Entity::update_many()
+            .col_expr(Column::NodeId, sea_orm::sea_query::Expr::value(node_id))
+            .filter(Column::UserId.eq(user_id))
+            .filter(Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
         Ok(())
     }
 

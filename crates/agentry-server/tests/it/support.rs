@@ -89,6 +89,8 @@ struct Parts {
     auth: Auth,
     payments: Option<agentry_server::payments::PaymentSettings>,
     notifications: Option<(NotificationSettings, Option<Mailer>)>,
+    /// The blocks; none: `agentry_blocks::registry()`.
+    registry: Option<Arc<agentry_core::Registry>>,
 }
 
 pub struct TestApp {
@@ -186,6 +188,23 @@ impl TestApp {
         Self::start_with_config(config, false).await
     }
 
+    /// With these engine settings and blocks (the integrations' as well).
+    pub async fn start_with_registry(config: Config, registry: agentry_core::Registry) -> TestApp {
+        let db = fresh_database().await;
+        let url = db.url().to_string();
+        let parts = Parts {
+            config,
+            worker: false,
+            web_app: None,
+            perimeter: unlimited(),
+            auth: Auth::Local,
+            payments: None,
+            notifications: None,
+            registry: Some(Arc::new(registry)),
+        };
+        Self::start_on(url, Some(db), parts).await
+    }
+
     /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
     pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
         Self::start_with_everything(Config::default(), worker, None, perimeter, Auth::Local).await
@@ -216,6 +235,7 @@ impl TestApp {
             auth,
             payments: None,
             notifications: None,
+            registry: None,
         };
         Self::start_on(self.url.clone(), None, parts).await
     }
@@ -249,6 +269,7 @@ impl TestApp {
             auth,
             payments,
             notifications: None,
+            registry: None,
         };
         Self::start_on(url, Some(db), parts).await
     }
@@ -272,6 +293,7 @@ impl TestApp {
             auth,
             payments: None,
             notifications: Some((settings, mailer)),
+            registry: None,
         };
         Self::start_on(url, Some(db), parts).await
     }
@@ -285,9 +307,11 @@ impl TestApp {
             auth,
             payments,
             notifications,
+            registry,
         } = parts;
         let store = Store::open(&url).await.unwrap();
-        let engine = Engine::new(store.clone(), Arc::new(agentry_blocks::registry()), config);
+        let registry = registry.unwrap_or_else(|| Arc::new(agentry_blocks::registry()));
+        let engine = Engine::new(store.clone(), registry, config);
         if worker {
             // Ends with the test's runtime.
             engine.spawn_worker(tokio_util::sync::CancellationToken::new());
