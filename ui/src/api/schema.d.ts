@@ -612,6 +612,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integrations/github/webhooks/{webhook_id}/ingress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives a GitHub delivery for a trigger's hook (signed with `X-Hub-Signature-256`). */
+        post: operations["github_ingress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integrations/{provider}/callback": {
         parameters: {
             query?: never;
@@ -862,6 +879,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications, newest first. */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notification preferences (the defaults until they change them). */
+        get: operations["get_preferences"];
+        /** Changes the caller's notification preferences. */
+        put: operations["set_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks some of the caller's notifications read (ids of others' change nothing). */
+        post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks all the caller's notifications read. */
+        post: operations["mark_all_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/shared/{share_token}": {
         parameters: {
             query?: never;
@@ -965,6 +1051,24 @@ export interface paths {
         post?: never;
         /** Deletes a schedule; answers `{"id": …}` as AutoGPT. */
         delete: operations["delete_schedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schedules/{schedule_id}/spending-cap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's schedules' cap and what its runs spent. */
+        get: operations["get_spending_cap"];
+        /** Sets (or with `null` removes) the cap of one of the caller's schedules. */
+        put: operations["set_spending_cap"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1462,6 +1566,11 @@ export interface components {
             code: string;
             state_token: string;
         };
+        /**
+         * @description Where a kind of event goes. Every channel but `off` stores it and pushes it to the app.
+         * @enum {string}
+         */
+        Channel: "in_app" | "email" | "off";
         CheckoutModel: {
             /** @description Where the user pays. */
             checkout_url: string;
@@ -1470,7 +1579,7 @@ export interface components {
          * @description Every error code the API answers. The JSON form is the snake_case code.
          * @enum {string}
          */
-        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InsufficientCredits" | "CreditsDisabled" | "PaymentsNotConfigured" | "InvalidCreditAmount" | "AlreadyRefunded" | "PaymentFailed" | "InvalidSignature" | "InvalidSubmission" | "GraphCannotRun" | "GraphHoldsSecrets" | "SubmissionAlreadyDecided" | "DuplicateReview" | "UsernameTaken" | "InvalidImage" | "ImageTooLarge" | "InvalidCredentialsRequest" | "InvalidCredentialsInputs" | "OauthNotConfigured" | "OauthFailed" | "EncryptionKeyMissing" | "TriggerGone" | "Unauthenticated" | "InvalidToken" | "TokenExpired" | "SessionEnded" | "AccountDisabled" | "InvalidApiKey" | "InvalidCredentials" | "InvalidRefreshToken" | "PermissionDenied" | "SessionRequired" | "AdminRequired" | "CsrfFailed" | "HostNotAllowed" | "OriginNotAllowed" | "SignupClosed" | "InvalidEmail" | "WeakPassword" | "EmailTaken" | "InvalidPermissions" | "InvalidRole" | "LastAdmin" | "AuthDisabled" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
+        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InsufficientCredits" | "CreditsDisabled" | "PaymentsNotConfigured" | "InvalidCreditAmount" | "AlreadyRefunded" | "PaymentFailed" | "InvalidSignature" | "InvalidSubmission" | "GraphCannotRun" | "GraphHoldsSecrets" | "SubmissionAlreadyDecided" | "DuplicateReview" | "UsernameTaken" | "InvalidImage" | "ImageTooLarge" | "InvalidNotificationPreferences" | "InvalidCredentialsRequest" | "InvalidCredentialsInputs" | "OauthNotConfigured" | "OauthFailed" | "EncryptionKeyMissing" | "TriggerGone" | "InvalidTrigger" | "TriggerRegistrationFailed" | "InvalidDelivery" | "Unauthenticated" | "InvalidToken" | "TokenExpired" | "SessionEnded" | "AccountDisabled" | "InvalidApiKey" | "InvalidCredentials" | "InvalidRefreshToken" | "PermissionDenied" | "SessionRequired" | "AdminRequired" | "CsrfFailed" | "HostNotAllowed" | "OriginNotAllowed" | "SignupClosed" | "InvalidEmail" | "WeakPassword" | "EmailTaken" | "InvalidPermissions" | "InvalidRole" | "LastAdmin" | "AuthDisabled" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
         /**
          * @description A credential to store, as AutoGPT's `APIKeyCredentials`, `UserPasswordCredentials` or
          *     `HostScopedCredentials` (by `type`). OAuth2 credentials come from a login instead.
@@ -1578,6 +1687,23 @@ export interface components {
         DeletedSchedule: {
             id: string;
         };
+        /** @description The answer to a provider's delivery. */
+        DeliveryAnswer: {
+            /** @description The event as the provider names it, with its action (`pull_request.opened`). */
+            event_type: string;
+            outcome: components["schemas"]["DeliveryOutcome"];
+            execution?: components["schemas"]["ExecutionMeta"] | null;
+        };
+        /**
+         * @description What became of a delivery.
+         * @enum {string}
+         */
+        DeliveryOutcome: "ping" | "ignored" | "started";
+        /**
+         * @description How a user's emails are gathered.
+         * @enum {string}
+         */
+        Digest: "none" | "daily" | "weekly";
         /** @description The error envelope's inner object, as the OpenAPI document describes it. */
         ErrorBody: {
             code: components["schemas"]["Code"];
@@ -1765,6 +1891,17 @@ export interface components {
          * @enum {string}
          */
         LogoutScope: "local" | "global";
+        /** @description Which notifications to mark read. */
+        MarkReadRequest: {
+            ids: string[];
+        };
+        /** @description How many notifications changed. */
+        MarkReadResponse: {
+            /** Format: int64 */
+            updated: number;
+            /** Format: int64 */
+            unread_count: number;
+        };
         /** @description A new key's name and what it may do (AutoGPT's permission names). */
         NewApiKey: {
             name: string;
@@ -1803,6 +1940,37 @@ export interface components {
             metadata: Record<string, never>;
             input_links?: components["schemas"]["LinkModel"][];
             output_links?: components["schemas"]["LinkModel"][];
+        };
+        /** @description A user's notification preferences, every kind named. */
+        NotificationPreferences: {
+            channels: {
+                [key: string]: components["schemas"]["Channel"];
+            };
+            digest: components["schemas"]["Digest"];
+            /**
+             * Format: int32
+             * @description The most emails of single events a day; the rest wait for the next digest.
+             */
+            daily_email_cap: number;
+        };
+        /** @description A notification as the API and the WebSocket show it. */
+        NotificationView: {
+            id: string;
+            /** @description A `NotificationKind` (a kind this server no longer knows is shown as stored). */
+            kind: string;
+            title: string;
+            body: string;
+            /** @description The event's facts (run, graph, listing ids…) for links. */
+            data: Record<string, never>;
+            read: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description A page of the caller's notifications. */
+        NotificationsResponse: {
+            notifications: components["schemas"]["NotificationView"][];
+            /** Format: int64 */
+            unread_count: number;
         };
         /** @description AutoGPT's `Pagination`. */
         Pagination: {
@@ -1845,6 +2013,26 @@ export interface components {
         /** @description Every value each output pin yielded, in order: `{"pin": [v1, v2, …]}`. */
         PinValues: {
             [key: string]: unknown[];
+        };
+        /** @description A change of preferences: what is absent stays. */
+        PreferencesChange: {
+            channels?: {
+                [key: string]: components["schemas"]["Channel"];
+            };
+            digest?: components["schemas"]["Digest"] | null;
+            /**
+             * Format: int32
+             * @description At most 1000.
+             */
+            daily_email_cap?: number | null;
+        };
+        /** @description The caller's preferences, every kind named. */
+        PreferencesResponse: components["schemas"]["NotificationPreferences"] & {
+            /**
+             * @description Whether this server sends email at all (SMTP configured); without it `email` behaves
+             *     as `in_app`.
+             */
+            email_enabled: boolean;
         };
         /** @description Inputs that override the preset's; the body may be empty or absent. */
         PresetExecuteBody: {
@@ -2061,6 +2249,25 @@ export interface components {
             email: string;
             password: string;
             session?: components["schemas"]["SessionKind"];
+        };
+        /** @description A schedule's cap and spending. */
+        SpendingCap: {
+            schedule_id: string;
+            /**
+             * Format: int64
+             * @description The most its runs may spend in all; `null`: no cap.
+             */
+            max_credits?: number | null;
+            /**
+             * Format: int64
+             * @description What its runs spent so far.
+             */
+            spent: number;
+        };
+        /** @description The cap to set; `null` removes it. */
+        SpendingCapRequest: {
+            /** Format: int64 */
+            max_credits?: number | null;
         };
         /** @description AutoGPT's `StoreAgent`: a published listing in a page of results. */
         StoreAgent: {
@@ -3808,6 +4015,78 @@ export interface operations {
             };
         };
     };
+    github_ingress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description GitHub's event payload */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description the delivery was taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryAnswer"];
+                };
+            };
+            /** @description no X-GitHub-Event or not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description missing or wrong X-Hub-Signature-256 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such hook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the graph's active version has no such trigger */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     callback: {
         parameters: {
             query?: never;
@@ -4637,6 +4916,152 @@ export interface operations {
             };
         };
     };
+    list_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Only unread ones. */
+                unread_only: boolean;
+                /** @description The id of the last notification of the previous page: older ones follow. */
+                before: string | null;
+                /** @description At most this many (default 50, at most 100). */
+                limit: number | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsResponse"];
+                };
+            };
+            /** @description a bad limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesResponse"];
+                };
+            };
+        };
+    };
+    set_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesResponse"];
+                };
+            };
+            /** @description a cap over 1000 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description an unknown kind, channel or digest */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkReadResponse"];
+                };
+            };
+            /** @description not a list of ids */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    mark_all_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkReadResponse"];
+                };
+            };
+        };
+    };
     get_shared: {
         parameters: {
             query?: never;
@@ -4824,6 +5249,79 @@ export interface operations {
                 };
             };
             /** @description no such schedule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_spending_cap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendingCap"];
+                };
+            };
+            /** @description no such schedule of the caller's, or credits off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    set_spending_cap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpendingCapRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendingCap"];
+                };
+            };
+            /** @description a negative or too large cap */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such schedule of the caller's, or credits off */
             404: {
                 headers: {
                     [name: string]: unknown;
