@@ -69,8 +69,7 @@ pub trait WebhookProvider: Send + Sync {
     fn provider(&self) -> &'static str;
     /// What a node of `block_id` with `input_default` subscribes to; `None` when the block is
     /// not this provider's trigger.
-    fn trigger(&self, block_id: &str, input_default: &Map<String, Value>)
-    -> Option<Subscription>;
+    fn trigger(&self, block_id: &str, input_default: &Map<String, Value>) -> Option<Subscription>;
     /// Creates the hook on the provider, delivering `spec.events` to `ingress_url` signed with
     /// `secret`, with the credential `spec.credentials` names (found through `cx`).
     fn register<'a>(

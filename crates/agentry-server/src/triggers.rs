@@ -126,7 +126,11 @@ pub async fn sync(
             }
             continue;
         }
-        match register(state, provider, user_id, graph_id, &node.id, &spec, base_url).await {
+        match register(
+            state, provider, user_id, graph_id, &node.id, &spec, base_url,
+        )
+        .await
+        {
             Ok(row) => made.push(Made {
                 provider: provider.clone(),
                 spec,

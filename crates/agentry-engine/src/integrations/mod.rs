@@ -197,7 +197,12 @@ impl Vault {
     }
 
     /// Opens what `seal_text` sealed for the same user and row.
-    pub fn open_text(&self, user_id: &str, record_id: &str, sealed: &Sealed) -> Result<SecretString> {
+    pub fn open_text(
+        &self,
+        user_id: &str,
+        record_id: &str,
+        sealed: &Sealed,
+    ) -> Result<SecretString> {
         let plain = self.keyring()?.open(user_id, record_id, sealed)?;
         let text = String::from_utf8(plain).map_err(|_| KeyringError::Open)?;
         Ok(SecretString::new(text))

@@ -186,12 +186,21 @@ async fn create_graph(
     let graph = graph_from_body(body)?;
     triggers::check(&state, &graph)?;
     let user_id = &principal.user_id;
-    let record = graphs::create(state.engine.store(), state.engine.registry(), user_id, graph)
-        .await?;
+    let record = graphs::create(
+        state.engine.store(),
+        state.engine.registry(),
+        user_id,
+        graph,
+    )
+    .await?;
     let base = state.platform_url(&headers);
     if let Err(e) = triggers::sync(&state, user_id, &record.id, Some(&record.graph), &base).await {
         // The graph is not kept when its triggers cannot subscribe: nothing changes.
-        state.engine.store().delete_graph(user_id, &record.id).await?;
+        state
+            .engine
+            .store()
+            .delete_graph(user_id, &record.id)
+            .await?;
         return Err(e);
     }
     Ok(Json(GraphModel::new(&state, &record, false)?))
@@ -242,8 +251,7 @@ async fn update_graph(
     let store = state.engine.store();
     let user_id = &principal.user_id;
     let before = store.get_graph(user_id, &graph_id, None).await?.version;
-    let record =
-        graphs::update(store, state.engine.registry(), user_id, &graph_id, graph).await?;
+    let record = graphs::update(store, state.engine.registry(), user_id, &graph_id, graph).await?;
     state.engine.forget_graph(&graph_id);
     activated(&state, &headers, user_id, &record, before).await?;
     Ok(Json(GraphModel::new(&state, &record, false)?))

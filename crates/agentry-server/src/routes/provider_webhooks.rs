@@ -89,12 +89,13 @@ async fn deliver(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    let delivery = provider
-        .verify(secret.expose(), &header, body)
-        .map_err(|refusal| match refusal {
-            DeliveryRefusal::Malformed(m) => ApiError::new(Code::InvalidDelivery, m),
-            DeliveryRefusal::Unauthorized(m) => ApiError::new(Code::InvalidSignature, m),
-        })?;
+    let delivery =
+        provider
+            .verify(secret.expose(), &header, body)
+            .map_err(|refusal| match refusal {
+                DeliveryRefusal::Malformed(m) => ApiError::new(Code::InvalidDelivery, m),
+                DeliveryRefusal::Unauthorized(m) => ApiError::new(Code::InvalidSignature, m),
+            })?;
     let answer = |outcome, execution| {
         Json(DeliveryAnswer {
             event_type: delivery.event_type.clone(),
@@ -121,9 +122,9 @@ async fn deliver(
         .iter()
         .find(|n| n.id == hook.node_id)
         .ok_or_else(gone)?;
-    let spec = match provider.trigger(&node.block_id, &node.input_default) {
-        Some(Subscription::Ready(spec)) => spec,
-        _ => return Err(gone()),
+    let Some(Subscription::Ready(spec)) = provider.trigger(&node.block_id, &node.input_default)
+    else {
+        return Err(gone());
     };
     if !spec.events.contains(&delivery.event_type) {
         return Ok(answer(DeliveryOutcome::Ignored, None));

@@ -77,7 +77,10 @@ fn trigger_graph(repo: &str, credential: &str, trigger: bool) -> Value {
             json!({"repo": repo, "events": {"opened": true, "synchronize": true},
                    "credentials": {"id": credential, "provider": "github", "type": "api_key"}}),
         ));
-        links = vec![("t", "event", "event", "value"), ("t", "number", "number", "value")];
+        links = vec![
+            ("t", "event", "event", "value"),
+            ("t", "number", "number", "value"),
+        ];
     }
     graph("pr watcher", &nodes, &links)
 }
@@ -159,7 +162,8 @@ async fn a_pull_request_trigger_registers_its_hook_runs_on_signed_deliveries_and
         "pull_request": {"number": 8, "html_url": "https://github.com/octo/app/pull/8"},
         "repository": {"full_name": "octo/app"}})
     .to_string();
-    let (status, answer) = deliver(&url, "pull_request", &sign(&secret, body.as_bytes()), &body).await;
+    let (status, answer) =
+        deliver(&url, "pull_request", &sign(&secret, body.as_bytes()), &body).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["event_type"], "pull_request.opened");
     assert_eq!(answer["outcome"], "started");
@@ -173,23 +177,49 @@ async fn a_pull_request_trigger_registers_its_hook_runs_on_signed_deliveries_and
 
     // A bad signature, or none, is refused and starts nothing.
     let runs = run_count(&app, &graph_id).await;
-    let (status, answer) = deliver(&url, "pull_request", &sign("not the secret", body.as_bytes()), &body).await;
+    let (status, answer) = deliver(
+        &url,
+        "pull_request",
+        &sign("not the secret", body.as_bytes()),
+        &body,
+    )
+    .await;
     assert_eq!(status, 401, "{answer}");
     assert_eq!(answer["error"]["code"], "invalid_signature");
     let (status, _) = deliver(&url, "pull_request", "", &body).await;
     assert_eq!(status, 401);
     let tampered = body.replace("\"number\":8", "\"number\":9");
-    let (status, _) = deliver(&url, "pull_request", &sign(&secret, body.as_bytes()), &tampered).await;
+    let (status, _) = deliver(
+        &url,
+        "pull_request",
+        &sign(&secret, body.as_bytes()),
+        &tampered,
+    )
+    .await;
     assert_eq!(status, 401);
     assert_eq!(run_count(&app, &graph_id).await, runs);
 
     // GitHub's ping is answered; an action the node did not choose is taken and ignored.
     let ping = json!({"zen": "Keep it logically awesome.", "hook_id": 4242}).to_string();
     let (status, answer) = deliver(&url, "ping", &sign(&secret, ping.as_bytes()), &ping).await;
-    assert_eq!((status, answer["outcome"].clone()), (200, json!("ping")), "{answer}");
+    assert_eq!(
+        (status, answer["outcome"].clone()),
+        (200, json!("ping")),
+        "{answer}"
+    );
     let closed = body.replace("\"opened\"", "\"closed\"");
-    let (status, answer) = deliver(&url, "pull_request", &sign(&secret, closed.as_bytes()), &closed).await;
-    assert_eq!((status, answer["outcome"].clone()), (200, json!("ignored")), "{answer}");
+    let (status, answer) = deliver(
+        &url,
+        "pull_request",
+        &sign(&secret, closed.as_bytes()),
+        &closed,
+    )
+    .await;
+    assert_eq!(
+        (status, answer["outcome"].clone()),
+        (200, json!("ignored")),
+        "{answer}"
+    );
     assert_eq!(answer["event_type"], "pull_request.closed");
     assert_eq!(run_count(&app, &graph_id).await, runs);
 
@@ -206,7 +236,8 @@ async fn a_pull_request_trigger_registers_its_hook_runs_on_signed_deliveries_and
     )
     .await
     .expect(200);
-    let (status, answer) = deliver(&url, "pull_request", &sign(&secret, body.as_bytes()), &body).await;
+    let (status, answer) =
+        deliver(&url, "pull_request", &sign(&secret, body.as_bytes()), &body).await;
     assert_eq!(status, 404, "the hook is gone: {answer}");
     app.delete(&format!("/api/graphs/{graph_id}"))
         .await
@@ -219,9 +250,7 @@ async fn deleting_the_graph_removes_its_hook() {
     let github = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/repos/octo/app/hooks"))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(json!({"id": 77, "config": {}})),
-        )
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 77, "config": {}})))
         .expect(1)
         .mount(&github)
         .await;
@@ -247,9 +276,7 @@ async fn a_repository_github_refuses_or_a_malformed_one_saves_nothing() {
     let github = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/repos/octo/private/hooks"))
-        .respond_with(
-            ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})),
-        )
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})))
         .mount(&github)
         .await;
     let app = app(&github).await;
@@ -263,10 +290,16 @@ async fn a_repository_github_refuses_or_a_malformed_one_saves_nothing() {
         .await
         .expect_error(400, "trigger_registration_failed");
     let message = refused["message"].as_str().unwrap();
-    assert!(message.contains("Failed to create GitHub webhook"), "{message}");
+    assert!(
+        message.contains("Failed to create GitHub webhook"),
+        "{message}"
+    );
     assert!(message.contains("octo/private"), "{message}");
     let malformed = app
-        .post_json("/api/graphs", &trigger_graph("not-a-repo", &credential, true))
+        .post_json(
+            "/api/graphs",
+            &trigger_graph("not-a-repo", &credential, true),
+        )
         .await
         .expect_error(400, "invalid_trigger");
     assert!(
