@@ -18,6 +18,7 @@ pub mod status;
 pub mod testing;
 pub mod tool_nodes;
 pub mod validate;
+pub mod webhooks;
 
 pub use block::{
     Block, BlockError, BlockMeta, BlockType, Category, Context, Cx, Effect, ExecutionInfo,

@@ -41,6 +41,30 @@ impl Context for Collect<'_> {
 }
 
 impl Engine {
+    /// A context for provider calls the platform makes for `user_id` outside any run
+    /// (registering a trigger's webhook): the user's credentials and the process's resources;
+    /// what is emitted into it is dropped.
+    pub fn user_context(&self, user_id: &str) -> impl Context + '_ {
+        Collect {
+            info: ExecutionInfo {
+                user_id: user_id.to_string(),
+                ..ExecutionInfo::default()
+            },
+            outputs: Vec::new(),
+            resources: &self.inner.config.resources,
+            memory: crate::memory::StoreMemory::new(self.inner.store.clone(), user_id),
+            credentials: crate::integrations::RunCredentials::new(
+                self.inner.vault.clone(),
+                user_id,
+            ),
+        }
+    }
+
+    /// The process's resources (`Config::resources`).
+    pub fn resources(&self) -> &agentry_core::Resources {
+        &self.inner.config.resources
+    }
+
     /// Runs a block on `input`; `None` when no block has that id.
     pub async fn run_block(
         &self,

@@ -33,6 +33,11 @@ use agentry_core::Registry;
 pub use error::IntegrationError;
 pub use settings::IntegrationSettings;
 
+/// The providers whose trigger blocks register webhooks (a `Resources` entry the binary adds).
+pub fn webhook_providers() -> agentry_core::webhooks::WebhookProviders {
+    agentry_core::webhooks::WebhookProviders::new().with(github::webhooks::GithubWebhooks)
+}
+
 /// Registers every integration block.
 pub fn register(r: &mut Registry) {
     airtable::register(r);

@@ -97,6 +97,9 @@ codes! {
     OauthFailed = (BAD_GATEWAY, "oauth_failed", "The provider refused the OAuth2 code or refresh token, or could not be reached."),
     EncryptionKeyMissing = (SERVICE_UNAVAILABLE, "encryption_key_missing", "No encryption key is configured, so credentials cannot be stored: set `AGENTRY_ENCRYPTION_KEY` (README, Credentials)."),
     TriggerGone = (GONE, "trigger_gone", "The graph's active version no longer has this webhook's trigger node."),
+    InvalidTrigger = (BAD_REQUEST, "invalid_trigger", "A provider trigger node is set up wrongly, such as a repository that is not `owner/repo` (`details.node_errors`); nothing was saved."),
+    TriggerRegistrationFailed = (BAD_REQUEST, "trigger_registration_failed", "The provider refused to create a trigger's webhook or could not be reached (`details.node_id`); the graph's active version and hooks stay as they were."),
+    InvalidDelivery = (BAD_REQUEST, "invalid_delivery", "A provider's webhook delivery lacks what the provider always sends (its event header, a JSON object body)."),
     // Sign-in, sessions and API keys.
     Unauthenticated = (UNAUTHORIZED, "unauthenticated", "The route needs a signed-in user and the request carries no credentials."),
     InvalidToken = (UNAUTHORIZED, "invalid_token", "The access token is malformed, forged or for a user that no longer exists."),

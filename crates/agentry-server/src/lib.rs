@@ -17,6 +17,7 @@ pub mod payments;
 pub mod perimeter;
 pub mod routes;
 pub mod store_search;
+pub mod triggers;
 pub mod web_app;
 mod ws;
 
@@ -77,6 +78,9 @@ pub struct AppState {
     notifier: notifications::Notifier,
     /// Embeddings for hybrid store search; none: full-text search alone.
     store_embeddings: Option<Arc<store_search::StoreEmbeddings>>,
+    /// Where providers reach this server (`platform_base_url`): the base of the ingress URLs
+    /// registered for triggers; none: taken from the request that saves the graph.
+    platform_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -107,7 +111,28 @@ impl AppState {
             allowed_hosts: Arc::new(Vec::new()),
             hosts: HostPolicy::default(),
             loopback: true,
+            platform_url: None,
         }
+    }
+
+    /// Providers deliver trigger events to ingress URLs under `url` (AutoGPT's
+    /// `platform_base_url`, such as `https://agentry.example.com`).
+    pub fn with_platform_url(mut self, url: &str) -> Self {
+        self.platform_url = Some(url.trim_end_matches('/').into());
+        self
+    }
+
+    /// The base of ingress URLs: the configured one, else the scheme-less `Host` the request
+    /// came to, over plain HTTP (a local server).
+    pub fn platform_url(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(url) = &self.platform_url {
+            return url.to_string();
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
     }
 
     /// Accounts mode: requests sign in.
@@ -247,6 +272,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::presets::router())
         .merge(routes::reviews::router())
         .merge(routes::webhooks::router())
+        .merge(routes::provider_webhooks::router())
         .merge(routes::integrations::router())
         .merge(routes::credits::router())
         .merge(routes::store::router())

@@ -264,6 +264,9 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
         if let Some(payments) = &config.payments {
             state = state.with_payments(payments.settings());
         }
+        if let Some(url) = &config.platform_base_url {
+            state = state.with_platform_url(url);
+        }
         let mailer = config.smtp.as_ref().map(|s| s.mailer()).transpose()?;
         state = state
             .with_notifications(config.notifications.settings(), mailer)

@@ -123,6 +123,10 @@ pub struct Config {
     /// requests naming another `Host` are refused (DNS rebinding). Empty on a non-loopback
     /// address: any host.
     pub allowed_hosts: Vec<String>,
+    /// Where providers reach this server (AutoGPT's `platform_base_url`, such as
+    /// `https://agentry.example.com`): trigger blocks register webhooks delivering under it.
+    /// Absent: the `Host` of the request that saves the graph, over `http`.
+    pub platform_base_url: Option<String>,
     /// Credits (`[credits]`, docs/credits.md): off unless `enabled = true`.
     pub credits: crate::credits_config::CreditsConfig,
     /// Buying credits through a Stripe-compatible API (`[payments]`). Absent: no purchases.
@@ -289,6 +293,7 @@ impl Default for Config {
             oidc: None,
             auth: AuthConfig::default(),
             allowed_hosts: Vec::new(),
+            platform_base_url: None,
             credits: Default::default(),
             payments: None,
             notifications: Default::default(),

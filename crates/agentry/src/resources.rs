@@ -68,6 +68,7 @@ pub fn build(config: &Config) -> anyhow::Result<agentry_core::Resources> {
     }
     let mut resources = agentry_core::Resources::new()
         .with(integrations)
+        .with(agentry_integrations::webhook_providers())
         .with(host_credentials)
         .with(http)
         .with(llm)

@@ -190,6 +190,24 @@ impl Vault {
         serde_json::from_slice(&plain).map_err(|_| KeyringError::Open.into())
     }
 
+    /// Seals a secret the platform keeps for the user beside a credential (a trigger's webhook
+    /// signing secret), bound to the row `record_id`.
+    pub fn seal_text(&self, user_id: &str, record_id: &str, plain: &str) -> Result<Sealed> {
+        Ok(self.keyring()?.seal(user_id, record_id, plain.as_bytes()))
+    }
+
+    /// Opens what `seal_text` sealed for the same user and row.
+    pub fn open_text(
+        &self,
+        user_id: &str,
+        record_id: &str,
+        sealed: &Sealed,
+    ) -> Result<SecretString> {
+        let plain = self.keyring()?.open(user_id, record_id, sealed)?;
+        let text = String::from_utf8(plain).map_err(|_| KeyringError::Open)?;
+        Ok(SecretString::new(text))
+    }
+
     pub async fn create(
         &self,
         user_id: &str,

@@ -1,18 +1,24 @@
 //! The GitHub side of the trigger blocks, as AutoGPT's `GithubWebhooksManager` does it: which
 //! GitHub events a node subscribes to, registering and removing the repository hook that
 //! delivers them to the platform's ingress URL, and checking a delivery (its
-//! `X-Hub-Signature-256` and the `event.action` it carries). The server's webhook ingress
-//! calls these; the blocks themselves only read the payload (`triggers.rs`).
+//! `X-Hub-Signature-256` and the `event.action` it carries). `GithubWebhooks` offers them to
+//! the server (`agentry_core::webhooks`), which registers hooks when a graph is saved or
+//! activated and takes deliveries at its ingress; the blocks themselves only read the payload
+//! (`triggers.rs`).
 
-use agentry_core::{BlockError, CredentialsMeta, Cx};
+use agentry_core::webhooks::{
+    Delivery, DeliveryRefusal, HookFuture, RegisteredHook, Subscription, TriggerSpec,
+    WebhookProvider,
+};
+use agentry_core::{BlockError, Context, CredentialsMeta, Cx};
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
-use super::{repo_api, triggers};
-use crate::api::segment;
+use super::{PROVIDER, repo_api, triggers};
+use crate::api::{meta_for, segment};
 use crate::error::IntegrationError;
 
 /// AutoGPT's `event_format` of each trigger block, by block id: `{event}` is an action the
@@ -42,13 +48,6 @@ pub fn subscribed_events(block_id: &str, events: &Value) -> Option<Vec<String>> 
 /// A node's `events` input as its filter; a malformed one subscribes to nothing.
 fn parse<T: serde::de::DeserializeOwned + Default>(events: &Value) -> T {
     serde_json::from_value(events.clone()).unwrap_or_default()
-}
-
-/// A repository hook GitHub made: its id and the config it keeps.
-#[derive(Debug, Clone)]
-pub struct RegisteredHook {
-    pub id: String,
-    pub config: Map<String, Value>,
 }
 
 /// Creates a hook on `repo` (`owner/repo`) delivering `events` (`event.action` names; GitHub
@@ -161,4 +160,98 @@ pub fn verify_delivery(
         _ => event.to_string(),
     };
     Ok((payload, event_type))
+}
+
+/// GitHub's `WebhookProvider`: the five trigger blocks, repository hooks, signed deliveries.
+pub struct GithubWebhooks;
+
+impl WebhookProvider for GithubWebhooks {
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn trigger(&self, block_id: &str, input: &Map<String, Value>) -> Option<Subscription> {
+        let events = subscribed_events(block_id, input.get("events").unwrap_or(&Value::Null))?;
+        let repo = input
+            .get("repo")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim();
+        if repo.is_empty() {
+            return Some(Subscription::Incomplete("no repository is chosen".into()));
+        }
+        if let Err(e) = repo_api(repo) {
+            return Some(Subscription::Invalid(e.to_string()));
+        }
+        let credentials: CredentialsMeta = input
+            .get("credentials")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        if credentials.id.as_deref().is_none_or(str::is_empty) {
+            return Some(Subscription::Incomplete(
+                "no GitHub credentials are chosen".into(),
+            ));
+        }
+        if events.is_empty() {
+            return Some(Subscription::Incomplete("no event is chosen".into()));
+        }
+        Some(Subscription::Ready(TriggerSpec {
+            resource: repo.to_string(),
+            events,
+            credentials: meta_for(&credentials, PROVIDER),
+        }))
+    }
+
+    fn register<'a>(
+        &'a self,
+        cx: &'a mut dyn Context,
+        spec: &'a TriggerSpec,
+        ingress_url: &'a str,
+        secret: &'a str,
+    ) -> HookFuture<'a, RegisteredHook> {
+        Box::pin(async move {
+            let mut cx = Cx::<Value>::new(cx);
+            register(
+                &mut cx,
+                &spec.credentials,
+                &spec.resource,
+                &spec.events,
+                ingress_url,
+                secret,
+            )
+            .await
+        })
+    }
+
+    fn deregister<'a>(
+        &'a self,
+        cx: &'a mut dyn Context,
+        spec: &'a TriggerSpec,
+        hook_id: &'a str,
+    ) -> HookFuture<'a, ()> {
+        Box::pin(async move {
+            let mut cx = Cx::<Value>::new(cx);
+            deregister(&mut cx, &spec.credentials, &spec.resource, hook_id).await
+        })
+    }
+
+    fn verify(
+        &self,
+        secret: &str,
+        header: &dyn Fn(&str) -> Option<String>,
+        body: &[u8],
+    ) -> Result<Delivery, DeliveryRefusal> {
+        let event = header("x-github-event");
+        let signature = header("x-hub-signature-256");
+        match verify_delivery(secret, event.as_deref(), signature.as_deref(), body) {
+            Ok((payload, event_type)) => Ok(Delivery {
+                payload,
+                event_type,
+            }),
+            Err(e @ (DeliveryError::MissingEvent | DeliveryError::NotJson)) => {
+                Err(DeliveryRefusal::Malformed(e.to_string()))
+            }
+            Err(e) => Err(DeliveryRefusal::Unauthorized(e.to_string())),
+        }
+    }
 }

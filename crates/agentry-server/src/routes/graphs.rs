@@ -6,6 +6,7 @@ use agentry_core::export::export;
 use agentry_engine::graphs;
 use agentry_store::GraphRecord;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -15,6 +16,7 @@ use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
 use crate::extract::{Json, Path, Query};
+use crate::triggers;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -178,16 +180,29 @@ async fn list_graphs(
 async fn create_graph(
     State(state): State<AppState>,
     principal: Principal,
+    headers: HeaderMap,
     Json(GraphBody(body)): Json<GraphBody>,
 ) -> ApiResult<Json<GraphModel>> {
     let graph = graph_from_body(body)?;
+    triggers::check(&state, &graph)?;
+    let user_id = &principal.user_id;
     let record = graphs::create(
         state.engine.store(),
         state.engine.registry(),
-        &principal.user_id,
+        user_id,
         graph,
     )
     .await?;
+    let base = state.platform_url(&headers);
+    if let Err(e) = triggers::sync(&state, user_id, &record.id, Some(&record.graph), &base).await {
+        // The graph is not kept when its triggers cannot subscribe: nothing changes.
+        state
+            .engine
+            .store()
+            .delete_graph(user_id, &record.id)
+            .await?;
+        return Err(e);
+    }
     Ok(Json(GraphModel::new(&state, &record, false)?))
 }
 
@@ -228,18 +243,17 @@ async fn update_graph(
     State(state): State<AppState>,
     principal: Principal,
     Path(graph_id): Path<String>,
+    headers: HeaderMap,
     Json(GraphBody(body)): Json<GraphBody>,
 ) -> ApiResult<Json<GraphModel>> {
     let graph = graph_from_body(body)?;
-    let record = graphs::update(
-        state.engine.store(),
-        state.engine.registry(),
-        &principal.user_id,
-        &graph_id,
-        graph,
-    )
-    .await?;
+    triggers::check(&state, &graph)?;
+    let store = state.engine.store();
+    let user_id = &principal.user_id;
+    let before = store.get_graph(user_id, &graph_id, None).await?.version;
+    let record = graphs::update(store, state.engine.registry(), user_id, &graph_id, graph).await?;
     state.engine.forget_graph(&graph_id);
+    activated(&state, &headers, user_id, &record, before).await?;
     Ok(Json(GraphModel::new(&state, &record, false)?))
 }
 
@@ -258,6 +272,8 @@ async fn delete_graph(
         .delete_graph(&principal.user_id, &graph_id)
         .await?;
     state.engine.forget_graph(&graph_id);
+    // Its triggers' hooks go from the providers (the base URL is not needed to remove).
+    triggers::sync(&state, &principal.user_id, &graph_id, None, "").await?;
     Ok(Json(DeleteGraphResponse {
         version_counts: count,
     }))
@@ -314,13 +330,42 @@ async fn set_active_version(
     State(state): State<AppState>,
     principal: Principal,
     Path(graph_id): Path<String>,
+    headers: HeaderMap,
     Json(body): Json<SetActiveVersion>,
 ) -> ApiResult<Json<GraphModel>> {
-    let record = state
-        .engine
-        .store()
-        .set_active_graph_version(&principal.user_id, &graph_id, body.active_graph_version)
+    let store = state.engine.store();
+    let user_id = &principal.user_id;
+    let before = store.get_graph(user_id, &graph_id, None).await?.version;
+    let record = store
+        .set_active_graph_version(user_id, &graph_id, body.active_graph_version)
         .await?;
     state.engine.forget_graph(&graph_id);
+    activated(&state, &headers, user_id, &record, before).await?;
     Ok(Json(GraphModel::new(&state, &record, false)?))
+}
+
+/// After `record` became the active version (was `before`): its triggers subscribe and the
+/// hooks of the version before go. When a trigger cannot subscribe, `before` is made active
+/// again and the error answered, so the active version and its hooks stay as they were.
+async fn activated(
+    state: &AppState,
+    headers: &HeaderMap,
+    user_id: &str,
+    record: &GraphRecord,
+    before: i32,
+) -> ApiResult<()> {
+    let base = state.platform_url(headers);
+    let synced = triggers::sync(state, user_id, &record.id, Some(&record.graph), &base).await;
+    if let Err(e) = synced {
+        if before != record.version {
+            state
+                .engine
+                .store()
+                .set_active_graph_version(user_id, &record.id, before)
+                .await?;
+            state.engine.forget_graph(&record.id);
+        }
+        return Err(e);
+    }
+    Ok(())
 }

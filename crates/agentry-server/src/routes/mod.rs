@@ -14,6 +14,7 @@ pub mod integrations;
 pub mod library;
 pub mod notifications;
 pub mod presets;
+pub mod provider_webhooks;
 pub mod reviews;
 pub mod schedule_caps;
 pub mod schedules;

@@ -10,6 +10,7 @@ mod credits;
 mod crowd;
 mod errors;
 mod executions;
+mod github_triggers;
 mod graphs;
 mod hostile_bodies;
 mod integrations;

@@ -90,6 +90,8 @@ struct Parts {
     payments: Option<agentry_server::payments::PaymentSettings>,
     notifications: Option<(NotificationSettings, Option<Mailer>)>,
     store_embeddings: Option<agentry_server::store_search::StoreEmbeddings>,
+    /// The blocks; none: `agentry_blocks::registry()`.
+    registry: Option<Arc<agentry_core::Registry>>,
 }
 
 pub struct TestApp {
@@ -187,6 +189,24 @@ impl TestApp {
         Self::start_with_config(config, false).await
     }
 
+    /// With these engine settings and blocks (the integrations' as well).
+    pub async fn start_with_registry(config: Config, registry: agentry_core::Registry) -> TestApp {
+        let db = fresh_database().await;
+        let url = db.url().to_string();
+        let parts = Parts {
+            config,
+            worker: false,
+            web_app: None,
+            perimeter: unlimited(),
+            auth: Auth::Local,
+            payments: None,
+            notifications: None,
+            store_embeddings: None,
+            registry: Some(Arc::new(registry)),
+        };
+        Self::start_on(url, Some(db), parts).await
+    }
+
     /// As `start`, with these perimeter settings (rate limits, CORS, OIDC).
     pub async fn start_with_perimeter(worker: bool, perimeter: Perimeter) -> TestApp {
         Self::start_with_everything(Config::default(), worker, None, perimeter, Auth::Local).await
@@ -218,6 +238,7 @@ impl TestApp {
             payments: None,
             notifications: None,
             store_embeddings: None,
+            registry: None,
         };
         Self::start_on(self.url.clone(), None, parts).await
     }
@@ -252,6 +273,7 @@ impl TestApp {
             payments,
             notifications: None,
             store_embeddings: None,
+            registry: None,
         };
         Self::start_on(url, Some(db), parts).await
     }
@@ -276,6 +298,7 @@ impl TestApp {
             payments: None,
             notifications: Some((settings, mailer)),
             store_embeddings: None,
+            registry: None,
         };
         Self::start_on(url, Some(db), parts).await
     }
@@ -296,6 +319,7 @@ impl TestApp {
             payments: None,
             notifications: None,
             store_embeddings: Some(embeddings),
+            registry: None,
         };
         Self::start_on(url, Some(db), parts).await
     }
@@ -310,9 +334,11 @@ impl TestApp {
             payments,
             notifications,
             store_embeddings,
+            registry,
         } = parts;
         let store = Store::open(&url).await.unwrap();
-        let engine = Engine::new(store.clone(), Arc::new(agentry_blocks::registry()), config);
+        let registry = registry.unwrap_or_else(|| Arc::new(agentry_blocks::registry()));
+        let engine = Engine::new(store.clone(), registry, config);
         if worker {
             // Ends with the test's runtime.
             engine.spawn_worker(tokio_util::sync::CancellationToken::new());

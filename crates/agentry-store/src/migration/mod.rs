@@ -22,6 +22,7 @@ mod m0015_trace_context;
 mod m0016_notifications;
 mod m0017_store_search;
 mod m0018_derived_events;
+mod m0019_provider_webhooks;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_notifications::Notifications),
             Box::new(m0017_store_search::StoreSearch),
             Box::new(m0018_derived_events::DerivedEvents),
+            Box::new(m0019_provider_webhooks::ProviderWebhooks),
         ]
     }
 }

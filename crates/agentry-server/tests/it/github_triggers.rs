@@ -1,0 +1,317 @@
+//! GitHub trigger blocks end to end, against a wiremock GitHub on 127.0.0.1: saving a graph
+//! with a pull request trigger registers a repository hook (the request's shape as AutoGPT
+//! sends it), a delivery signed with the hook's secret starts a run with the event on the
+//! trigger's pins, a bad signature gets 401 and starts nothing, a ping is answered, an action
+//! the node did not choose is ignored, and the hook is removed when the node goes or the graph
+//! is deleted. A repository GitHub refuses leaves nothing saved.
+
+use std::sync::Arc;
+
+use agentry_blocks::http::{HttpSettings, OutboundHttp};
+use agentry_core::Resources;
+use agentry_engine::Config;
+use agentry_engine::integrations::{CredentialSettings, Keyring};
+use agentry_integrations::IntegrationSettings;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use wiremock::matchers::{body_partial_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{OUTPUT, TestApp, graph};
+
+const PR_TRIGGER: &str = "6c60ec01-8128-419e-988f-96a063ee2fea";
+const TOKEN: &str = "ghp_trigger_test_token";
+
+async fn app(github: &MockServer) -> TestApp {
+    let keyring = Keyring::parse(&[Keyring::generate_spec("k1")]).unwrap();
+    let mut settings = IntegrationSettings::default().with_base("github", &github.uri());
+    settings.retry.max_attempts = 1;
+    let config = Config {
+        credentials: CredentialSettings {
+            keyring: Some(Arc::new(keyring)),
+            ..CredentialSettings::default()
+        },
+        resources: Arc::new(
+            Resources::new()
+                .with(
+                    OutboundHttp::new(HttpSettings {
+                        allow_private_networks: true,
+                        ..HttpSettings::default()
+                    })
+                    .unwrap(),
+                )
+                .with(settings)
+                .with(agentry_integrations::webhook_providers()),
+        ),
+        ..Config::default()
+    };
+    let mut registry = agentry_blocks::registry();
+    agentry_integrations::register(&mut registry);
+    TestApp::start_with_registry(config, registry).await
+}
+
+async fn github_credential(app: &TestApp) -> String {
+    let created = app
+        .post_json(
+            "/api/integrations/github/credentials",
+            &json!({"type": "api_key", "title": "gh", "api_key": TOKEN}),
+        )
+        .await
+        .expect(201);
+    created["id"].as_str().unwrap().to_string()
+}
+
+/// A pull request trigger on `repo` choosing `opened` and `synchronize`, its event and number
+/// as graph outputs; or, without `trigger`, the outputs alone.
+fn trigger_graph(repo: &str, credential: &str, trigger: bool) -> Value {
+    let mut nodes = vec![
+        ("event", OUTPUT, json!({"name": "event"})),
+        ("number", OUTPUT, json!({"name": "number"})),
+    ];
+    let mut links = Vec::new();
+    if trigger {
+        nodes.push((
+            "t",
+            PR_TRIGGER,
+            json!({"repo": repo, "events": {"opened": true, "synchronize": true},
+                   "credentials": {"id": credential, "provider": "github", "type": "api_key"}}),
+        ));
+        links = vec![
+            ("t", "event", "event", "value"),
+            ("t", "number", "number", "value"),
+        ];
+    }
+    graph("pr watcher", &nodes, &links)
+}
+
+fn sign(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+async fn deliver(url: &str, event: &str, signature: &str, body: &str) -> (u16, Value) {
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-github-event", event)
+        .header("x-hub-signature-256", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn run_count(app: &TestApp, graph_id: &str) -> usize {
+    let runs = app
+        .get(&format!("/api/graphs/{graph_id}/executions"))
+        .await
+        .expect(200);
+    runs.as_array().map_or(0, Vec::len)
+}
+
+#[tokio::test]
+async fn a_pull_request_trigger_registers_its_hook_runs_on_signed_deliveries_and_removes_it() {
+    let github = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo/app/hooks"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(body_partial_json(json!({"name": "web", "active": true,
+            "events": ["pull_request"], "config": {"content_type": "json", "insecure_ssl": "0"}})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 4242, "type": "Repository",
+            "name": "web", "active": true, "events": ["pull_request"],
+            "config": {"content_type": "json", "insecure_ssl": "0", "url": "x", "secret": "********"}})))
+        .expect(1)
+        .mount(&github)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/repos/octo/app/hooks/4242"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&github)
+        .await;
+    let app = app(&github).await;
+    let credential = github_credential(&app).await;
+    let saved = app
+        .create_graph(&trigger_graph("octo/app", &credential, true))
+        .await;
+    let graph_id = saved["id"].as_str().unwrap().to_string();
+
+    // The hook GitHub was asked for delivers to this server's ingress, signed with a secret.
+    let requests = github.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let url = sent["config"]["url"].as_str().unwrap().to_string();
+    let prefix = format!("http://{}/api/integrations/github/webhooks/", app.addr());
+    assert!(
+        url.starts_with(&prefix) && url.ends_with("/ingress"),
+        "{url}"
+    );
+    let secret = sent["config"]["secret"].as_str().unwrap().to_string();
+    assert_eq!(secret.len(), 64, "a fresh 32-byte secret in hex");
+
+    // A signed delivery of a chosen action starts a run with the event on the trigger's pins.
+    let body = json!({"action": "opened", "number": 8, "sender": {"login": "octocat"},
+        "pull_request": {"number": 8, "html_url": "https://github.com/octo/app/pull/8"},
+        "repository": {"full_name": "octo/app"}})
+    .to_string();
+    let (status, answer) =
+        deliver(&url, "pull_request", &sign(&secret, body.as_bytes()), &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["event_type"], "pull_request.opened");
+    assert_eq!(answer["outcome"], "started");
+    let run_id = answer["execution"]["id"].as_str().unwrap();
+    let done = app
+        .wait_for_status(&graph_id, run_id, &["COMPLETED", "FAILED"])
+        .await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    assert_eq!(done["outputs"]["event"], json!(["opened"]), "{done}");
+    assert_eq!(done["outputs"]["number"], json!([8]), "{done}");
+
+    // A bad signature, or none, is refused and starts nothing.
+    let runs = run_count(&app, &graph_id).await;
+    let (status, answer) = deliver(
+        &url,
+        "pull_request",
+        &sign("not the secret", body.as_bytes()),
+        &body,
+    )
+    .await;
+    assert_eq!(status, 401, "{answer}");
+    assert_eq!(answer["error"]["code"], "invalid_signature");
+    let (status, _) = deliver(&url, "pull_request", "", &body).await;
+    assert_eq!(status, 401);
+    let tampered = body.replace("\"number\":8", "\"number\":9");
+    let (status, _) = deliver(
+        &url,
+        "pull_request",
+        &sign(&secret, body.as_bytes()),
+        &tampered,
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(run_count(&app, &graph_id).await, runs);
+
+    // GitHub's ping is answered; an action the node did not choose is taken and ignored.
+    let ping = json!({"zen": "Keep it logically awesome.", "hook_id": 4242}).to_string();
+    let (status, answer) = deliver(&url, "ping", &sign(&secret, ping.as_bytes()), &ping).await;
+    assert_eq!(
+        (status, answer["outcome"].clone()),
+        (200, json!("ping")),
+        "{answer}"
+    );
+    let closed = body.replace("\"opened\"", "\"closed\"");
+    let (status, answer) = deliver(
+        &url,
+        "pull_request",
+        &sign(&secret, closed.as_bytes()),
+        &closed,
+    )
+    .await;
+    assert_eq!(
+        (status, answer["outcome"].clone()),
+        (200, json!("ignored")),
+        "{answer}"
+    );
+    assert_eq!(answer["event_type"], "pull_request.closed");
+    assert_eq!(run_count(&app, &graph_id).await, runs);
+
+    // Saving the same trigger again keeps the hook; a version without it removes the hook.
+    let mut same = trigger_graph("octo/app", &credential, true);
+    same["nodes"] = saved["nodes"].clone();
+    same["links"] = saved["links"].clone();
+    app.put_json(&format!("/api/graphs/{graph_id}"), &same)
+        .await
+        .expect(200);
+    app.put_json(
+        &format!("/api/graphs/{graph_id}"),
+        &trigger_graph("octo/app", &credential, false),
+    )
+    .await
+    .expect(200);
+    let (status, answer) =
+        deliver(&url, "pull_request", &sign(&secret, body.as_bytes()), &body).await;
+    assert_eq!(status, 404, "the hook is gone: {answer}");
+    app.delete(&format!("/api/graphs/{graph_id}"))
+        .await
+        .expect(200);
+    // `expect(1)` of each mock is checked when the server drops: one hook made, one removed.
+}
+
+#[tokio::test]
+async fn deleting_the_graph_removes_its_hook() {
+    let github = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo/app/hooks"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 77, "config": {}})))
+        .expect(1)
+        .mount(&github)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/repos/octo/app/hooks/77"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&github)
+        .await;
+    let app = app(&github).await;
+    let credential = github_credential(&app).await;
+    let saved = app
+        .create_graph(&trigger_graph("octo/app", &credential, true))
+        .await;
+    let graph_id = saved["id"].as_str().unwrap();
+    app.delete(&format!("/api/graphs/{graph_id}"))
+        .await
+        .expect(200);
+}
+
+#[tokio::test]
+async fn a_repository_github_refuses_or_a_malformed_one_saves_nothing() {
+    let github = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octo/private/hooks"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})))
+        .mount(&github)
+        .await;
+    let app = app(&github).await;
+    let credential = github_credential(&app).await;
+    let before = app.graph_ids().await;
+    let refused = app
+        .post_json(
+            "/api/graphs",
+            &trigger_graph("octo/private", &credential, true),
+        )
+        .await
+        .expect_error(400, "trigger_registration_failed");
+    let message = refused["message"].as_str().unwrap();
+    assert!(
+        message.contains("Failed to create GitHub webhook"),
+        "{message}"
+    );
+    assert!(message.contains("octo/private"), "{message}");
+    let malformed = app
+        .post_json(
+            "/api/graphs",
+            &trigger_graph("not-a-repo", &credential, true),
+        )
+        .await
+        .expect_error(400, "invalid_trigger");
+    assert!(
+        malformed["details"]["node_errors"]["t"]
+            .as_str()
+            .is_some_and(|e| e.contains("owner/repo")),
+        "{malformed}"
+    );
+    app.assert_no_graph_saved(&before).await;
+    // A trigger without credentials is not set up yet: the graph saves, no hook is asked for.
+    let mut draft = trigger_graph("octo/private", &credential, true);
+    draft["nodes"][2]["input_default"]["credentials"] = json!({});
+    app.create_graph(&draft).await;
+    assert_eq!(github.received_requests().await.unwrap().len(), 1);
+}
