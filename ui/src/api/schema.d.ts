@@ -612,6 +612,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integrations/github/webhooks/{webhook_id}/ingress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives a GitHub delivery for a trigger's hook (signed with `X-Hub-Signature-256`). */
+        post: operations["github_ingress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integrations/{provider}/callback": {
         parameters: {
             query?: never;
@@ -1572,7 +1589,7 @@ export interface components {
          * @description Every error code the API answers. The JSON form is the snake_case code.
          * @enum {string}
          */
-        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InsufficientCredits" | "CreditsDisabled" | "PaymentsNotConfigured" | "InvalidCreditAmount" | "AlreadyRefunded" | "PaymentFailed" | "InvalidSignature" | "InvalidSubmission" | "GraphCannotRun" | "GraphHoldsSecrets" | "SubmissionAlreadyDecided" | "DuplicateReview" | "UsernameTaken" | "InvalidImage" | "ImageTooLarge" | "InvalidNotificationPreferences" | "InvalidCredentialsRequest" | "InvalidCredentialsInputs" | "OauthNotConfigured" | "OauthFailed" | "EncryptionKeyMissing" | "TriggerGone" | "Unauthenticated" | "InvalidToken" | "TokenExpired" | "SessionEnded" | "AccountDisabled" | "InvalidApiKey" | "InvalidCredentials" | "InvalidRefreshToken" | "PermissionDenied" | "SessionRequired" | "AdminRequired" | "CsrfFailed" | "HostNotAllowed" | "OriginNotAllowed" | "SignupClosed" | "InvalidEmail" | "WeakPassword" | "EmailTaken" | "InvalidPermissions" | "InvalidRole" | "LastAdmin" | "AuthDisabled" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
+        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InsufficientCredits" | "CreditsDisabled" | "PaymentsNotConfigured" | "InvalidCreditAmount" | "AlreadyRefunded" | "PaymentFailed" | "InvalidSignature" | "InvalidSubmission" | "GraphCannotRun" | "GraphHoldsSecrets" | "SubmissionAlreadyDecided" | "DuplicateReview" | "UsernameTaken" | "InvalidImage" | "ImageTooLarge" | "InvalidNotificationPreferences" | "InvalidCredentialsRequest" | "InvalidCredentialsInputs" | "OauthNotConfigured" | "OauthFailed" | "EncryptionKeyMissing" | "TriggerGone" | "InvalidTrigger" | "TriggerRegistrationFailed" | "InvalidDelivery" | "Unauthenticated" | "InvalidToken" | "TokenExpired" | "SessionEnded" | "AccountDisabled" | "InvalidApiKey" | "InvalidCredentials" | "InvalidRefreshToken" | "PermissionDenied" | "SessionRequired" | "AdminRequired" | "CsrfFailed" | "HostNotAllowed" | "OriginNotAllowed" | "SignupClosed" | "InvalidEmail" | "WeakPassword" | "EmailTaken" | "InvalidPermissions" | "InvalidRole" | "LastAdmin" | "AuthDisabled" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
         /**
          * @description A credential to store, as AutoGPT's `APIKeyCredentials`, `UserPasswordCredentials` or
          *     `HostScopedCredentials` (by `type`). OAuth2 credentials come from a login instead.
@@ -1687,6 +1704,18 @@ export interface components {
         DeletedSchedule: {
             id: string;
         };
+        /** @description The answer to a provider's delivery. */
+        DeliveryAnswer: {
+            /** @description The event as the provider names it, with its action (`pull_request.opened`). */
+            event_type: string;
+            outcome: components["schemas"]["DeliveryOutcome"];
+            execution?: components["schemas"]["ExecutionMeta"] | null;
+        };
+        /**
+         * @description What became of a delivery.
+         * @enum {string}
+         */
+        DeliveryOutcome: "ping" | "ignored" | "started";
         /**
          * @description How a user's emails are gathered.
          * @enum {string}
@@ -4052,6 +4081,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CredentialsMetaResponse"][];
+                };
+            };
+        };
+    };
+    github_ingress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description GitHub's event payload */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description the delivery was taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryAnswer"];
+                };
+            };
+            /** @description no X-GitHub-Event or not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description missing or wrong X-Hub-Signature-256 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such hook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the graph's active version has no such trigger */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
