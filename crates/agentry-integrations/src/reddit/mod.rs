@@ -1,8 +1,10 @@
 //! Reddit (AutoGPT's `reddit.py`) over Reddit's OAuth API (`https://oauth.reddit.com`):
 //! provider `reddit`, type `oauth2` (the user's token, refreshed once after a 401), a
-//! `User-Agent` on every request as Reddit requires. The reading blocks are here; the ones
+//! `User-Agent` on every request as Reddit requires. The reading blocks (posts, subreddits,
+//! comments, users) are here; the ones
 //! that post, edit or delete (form-encoded `POST /api/...`) are not yet.
 
+pub mod people;
 pub mod posts;
 pub mod subreddit;
 
@@ -27,6 +29,8 @@ pub const API: Service = Service {
 const USER_AGENT: &str = "Agentry (AutoGPT-compatible agent platform)";
 
 pub fn register(r: &mut Registry) {
+    r.register(people::GetRedditComment);
+    r.register(people::GetRedditUserInfo);
     r.register(posts::GetRedditPosts);
     r.register(posts::GetRedditPost);
     r.register(subreddit::GetSubredditInfo);
