@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use agentry_store::entity::schedule;
 use agentry_store::leader::SCHEDULER_LOCK;
+use agentry_store::market::Refusal;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
@@ -150,15 +151,24 @@ impl Engine {
     }
 
     async fn fire(&self, row: &schedule::Model) -> Option<String> {
+        // Resolved as any run of the user is: their own graph, or a store agent in their
+        // library (owned by its creator).
         let record = match self
-            .graph_version(&row.user_id, &row.graph_id, row.graph_version)
+            .runnable_graph(&row.user_id, &row.graph_id, row.graph_version, None)
             .await
         {
-            Ok(record) => record,
-            Err(crate::Error::Store(agentry_store::Error::NotFound(_))) => {
+            Ok(Ok(record)) => record,
+            Ok(Err(Refusal::NoAccess { .. }))
+            | Err(crate::Error::Store(agentry_store::Error::NotFound(_))) => {
                 // As AutoGPT: a schedule whose graph is gone is removed.
                 tracing::warn!(schedule = %row.id, graph = %row.graph_id, "graph gone: schedule deleted");
                 let _ = self.store().delete_schedule(&row.user_id, &row.id).await;
+                return None;
+            }
+            Ok(Err(refusal)) => {
+                // A store agent taken down (or not approved): nothing runs, the schedule stays
+                // for the user to see and remove.
+                tracing::warn!(schedule = %row.id, reason = %refusal, "a scheduled run could not start");
                 return None;
             }
             Err(e) => {

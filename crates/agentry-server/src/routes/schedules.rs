@@ -4,12 +4,13 @@
 use agentry_core::io_schema;
 use agentry_core::validate::{self, Mode};
 use agentry_engine::scheduler::{CronSchedule, NEVER};
-use agentry_store::NewSchedule;
 use agentry_store::entity::schedule;
+use agentry_store::{GraphRecord, NewSchedule};
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::Arc;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -107,11 +108,8 @@ async fn create_schedule(
 ) -> ApiResult<Json<ScheduleModel>> {
     let cron = CronSchedule::parse(&body.cron, body.timezone.as_deref())
         .map_err(|m| ApiError::new(Code::InvalidSchedule, m))?;
-    let record = state
-        .engine
-        .store()
-        .get_graph(&principal.user_id, &graph_id, body.graph_version)
-        .await?;
+    let record =
+        schedulable_graph(&state, &principal.user_id, &graph_id, body.graph_version).await?;
     // As AutoGPT, the graph is checked when the schedule is made, not only when it fires.
     let registry = state.engine.registry();
     validate::validate(&record.graph, registry, Mode::Run)?;
@@ -143,6 +141,31 @@ async fn create_schedule(
         })
         .await?;
     Ok(Json(ScheduleModel::from(&created)))
+}
+
+/// The graph version a schedule of `user_id` runs: one of their own graphs, or an approved
+/// version of a store agent in their library (named by its version, as the library runs it):
+/// the scheduled runs resolve it the same way when they start.
+async fn schedulable_graph(
+    state: &AppState,
+    user_id: &str,
+    graph_id: &str,
+    version: Option<i32>,
+) -> ApiResult<Arc<GraphRecord>> {
+    let own = state
+        .engine
+        .store()
+        .get_graph(user_id, graph_id, version)
+        .await;
+    match (own, version) {
+        (Ok(record), _) => Ok(Arc::new(record)),
+        (Err(agentry_store::Error::NotFound(_)), Some(version)) => state
+            .engine
+            .runnable_graph(user_id, graph_id, version, None)
+            .await?
+            .map_err(|refusal| ApiError::not_found(refusal.to_string())),
+        (Err(e), _) => Err(e.into()),
+    }
 }
 
 /// The schedules of one graph.

@@ -197,6 +197,65 @@ async fn a_store_agent_of_another_creator_runs_as_a_sub_agent_billed_to_the_runn
         .unwrap();
     assert!(creator_runs.is_empty(), "no run is the creator's");
 
+    // The runner schedules the store agent itself (by its version, as the library runs it);
+    // the schedule fires as the runner. A stranger cannot schedule it.
+    let inputs: serde_json::Map<String, Value> = calc["input_schema"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| (k.clone(), json!(8)))
+        .collect();
+    let schedule =
+        json!({"name": "nightly", "cron": "0 3 * * *", "graph_version": 1, "inputs": inputs});
+    let error = stranger
+        .post_json(&format!("/api/graphs/{calc_id}/schedules"), &schedule)
+        .await
+        .expect_error(404, "not_found");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("nor a store agent in your library"),
+        "{error}"
+    );
+    user.post_json(&format!("/api/graphs/{calc_id}/schedules"), &schedule)
+        .await
+        .expect(200);
+    let started = app
+        .engine
+        .fire_due_schedules(chrono::Utc::now() + chrono::Duration::days(2))
+        .await
+        .unwrap();
+    assert_eq!(started.len(), 1, "the schedule fired once");
+    let mut status = String::new();
+    for _ in 0..800 {
+        let run = app
+            .engine
+            .store()
+            .get_run(user.id(), &started[0])
+            .await
+            .unwrap();
+        status = run.status.0.as_str().to_string();
+        if status == "COMPLETED" || status == "FAILED" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        status, "COMPLETED",
+        "the scheduled run is the runner's and completes"
+    );
+    assert_eq!(
+        user.get("/api/schedules")
+            .await
+            .expect(200)
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "the schedule is kept"
+    );
+
     // A version submitted but not approved cannot be called.
     let updated = creator
         .put_json(
@@ -238,7 +297,8 @@ async fn a_store_agent_of_another_creator_runs_as_a_sub_agent_billed_to_the_runn
         .list_executions(user.id(), Some(&calc_id), 1, 10)
         .await
         .unwrap();
-    assert_eq!(children.len(), 1, "no child run started");
+    let children = children.iter().filter(|r| r.parent_id.is_some()).count();
+    assert_eq!(children, 1, "no child run started");
 }
 
 #[tokio::test]
