@@ -57,6 +57,11 @@ pub fn strip_prefix(id: &str) -> &str {
     }
 }
 
+/// A string field of a Reddit thing, empty when absent.
+pub fn text(v: &Value, key: &str) -> String {
+    v[key].as_str().unwrap_or_default().to_string()
+}
+
 /// `/r/{name}{rest}` with the name as one path segment.
 pub fn subreddit_path(name: &str, rest: &str) -> String {
     format!("/r/{}{rest}", segment(name))

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{children, client, strip_prefix};
+use super::{children, client, strip_prefix, text};
 use crate::api::segment;
 
 pub struct GetRedditComment;
@@ -44,10 +44,6 @@ pub struct RedditComment {
 pub enum CommentOutput {
     /// The comment details
     Comment(RedditComment),
-}
-
-fn text(v: &Value, key: &str) -> String {
-    v[key].as_str().unwrap_or_default().to_string()
 }
 
 impl RedditComment {
@@ -179,27 +175,14 @@ impl Block for GetRedditUserInfo {
             .get_json(cx, &format!("{base}/moderated_subreddits"), &raw)
             .await?;
         let user = &about["data"];
-        let profile = user["subreddit"]
-            .as_object()
-            .map(|sub| RedditUserProfileSubreddit {
-                name: sub
-                    .get("display_name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                title: sub
-                    .get("title")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                public_description: sub
-                    .get("public_description")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                subscribers: sub.get("subscribers").and_then(Value::as_i64).unwrap_or(0),
-                over_18: sub.get("over_18").and_then(Value::as_bool).unwrap_or(false),
-            });
+        let sub = &user["subreddit"];
+        let profile = sub.is_object().then(|| RedditUserProfileSubreddit {
+            name: text(sub, "display_name"),
+            title: text(sub, "title"),
+            public_description: text(sub, "public_description"),
+            subscribers: sub["subscribers"].as_i64().unwrap_or(0),
+            over_18: sub["over_18"].as_bool().unwrap_or(false),
+        });
         let moderated_subreddits = moderated["data"]
             .as_array()
             .into_iter()

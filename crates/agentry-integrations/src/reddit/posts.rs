@@ -4,9 +4,8 @@
 use agentry_core::{Block, BlockError, BlockMeta, Category, CredentialsMeta, Cx};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use super::{children, client, strip_prefix, subreddit_path};
+use super::{children, client, strip_prefix, subreddit_path, text};
 use crate::api::segment as segment_id;
 
 pub struct GetRedditPosts;
@@ -55,10 +54,6 @@ pub enum PostsOutput {
     Post(RedditPost),
     /// List of all Reddit posts
     Posts(Vec<RedditPost>),
-}
-
-fn text(v: &Value, key: &str) -> String {
-    v[key].as_str().unwrap_or_default().to_string()
 }
 
 impl Block for GetRedditPosts {

@@ -4,9 +4,8 @@
 use agentry_core::{Block, BlockError, BlockMeta, Category, CredentialsMeta, Cx};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use super::{client, subreddit_path};
+use super::{client, subreddit_path, text};
 
 pub struct GetSubredditInfo;
 pub struct GetSubredditRules;
@@ -42,10 +41,6 @@ pub enum InfoOutput {
     Info(SubredditInfo),
     /// The subreddit name (pass-through for chaining)
     Subreddit(String),
-}
-
-fn text(v: &Value, key: &str) -> String {
-    v[key].as_str().unwrap_or_default().to_string()
 }
 
 impl Block for GetSubredditInfo {
