@@ -146,6 +146,12 @@ struct Inner {
     shares: Arc<share::UserShares>,
     /// Wakes the worker loop: a run was enqueued or a slot freed.
     wake: tokio::sync::Notify,
+    /// Cancelled by `shutdown`: the claim loop stops claiming, whatever its caller's token says.
+    stopping: tokio_util::sync::CancellationToken,
+    /// The claim loop and each claimed run's take-over (which reads the run before it is
+    /// registered in `runs`): `shutdown` waits for them, so that no run claimed before it
+    /// escapes its wait and has its lease released while it still runs here.
+    claims: tokio_util::task::TaskTracker,
     config: Config,
 }
 
@@ -208,6 +214,8 @@ impl Engine {
                 slots: Arc::new(tokio::sync::Semaphore::new(config.worker_concurrency)),
                 shares: share::UserShares::new(config.user_share, config.worker_concurrency),
                 wake: tokio::sync::Notify::new(),
+                stopping: tokio_util::sync::CancellationToken::new(),
+                claims: tokio_util::task::TaskTracker::new(),
                 config,
             }),
         }
@@ -539,13 +547,22 @@ impl Engine {
     /// Lets runs in progress finish for up to `grace`, then stops the rest without ending them
     /// and gives up their leases: they stay RUNNING and the next worker resumes them.
     pub async fn shutdown(&self, grace: Duration) {
+        let deadline = tokio::time::Instant::now() + grace;
+        // No new claims; a claim already made is registered as a run before the wait below.
+        self.inner.stopping.cancel();
+        self.inner.claims.close();
+        if tokio::time::timeout_at(deadline, self.inner.claims.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("claimed runs were still being read when the grace period ended");
+        }
         let handles: Vec<_> = {
             let runs = self.inner.runs.lock().expect("runs lock");
             runs.values()
                 .map(|h| (h.done.clone(), h.task.clone()))
                 .collect()
         };
-        let deadline = tokio::time::Instant::now() + grace;
         for (mut done, _) in handles.iter().cloned() {
             let _ = tokio::time::timeout_at(deadline, done.wait_for(Option::is_some)).await;
         }

@@ -132,7 +132,7 @@ impl Engine {
         let heartbeat = self.clone();
         let stop = shutdown.clone();
         tokio::spawn(async move { heartbeat.renew_loop(stop).await });
-        tokio::spawn(async move {
+        self.inner.claims.spawn(async move {
             engine.take_over_dead_predecessors().await;
             engine.claim_loop(shutdown).await
         })
@@ -179,9 +179,11 @@ impl Engine {
     async fn claim_loop(&self, shutdown: CancellationToken) {
         let config = &self.inner.config;
         let lease_ms = config.lease.as_millis() as i64;
+        let stopping = &self.inner.stopping;
         loop {
             let permit = tokio::select! {
                 _ = shutdown.cancelled() => return,
+                _ = stopping.cancelled() => return,
                 permit = self.inner.slots.clone().acquire_owned() => match permit {
                     Ok(p) => p,
                     Err(_) => return,
@@ -198,7 +200,9 @@ impl Engine {
                     let share = self.inner.shares.take(&claim.user_id);
                     let slot = crate::share::Slot::new(permit, share);
                     let engine = self.clone();
-                    tokio::spawn(async move { engine.take_over(claim, slot).await });
+                    self.inner
+                        .claims
+                        .spawn(async move { engine.take_over(claim, slot).await });
                     continue;
                 }
                 Ok(None) => drop(permit),
@@ -209,6 +213,7 @@ impl Engine {
             }
             tokio::select! {
                 _ = shutdown.cancelled() => return,
+                _ = stopping.cancelled() => return,
                 _ = self.inner.wake.notified() => {}
                 _ = tokio::time::sleep(config.poll_interval) => {}
             }
@@ -216,16 +221,14 @@ impl Engine {
     }
 
     /// Renews the leases of the runs this process holds, and stops those that another
-    /// process stopped (a stop is a row update; checking it here bounds its delay).
+    /// process stopped (a stop is a row update; checking it here bounds its delay). Ends
+    /// once `shutdown` is cancelled and no run is held.
     async fn renew_loop(&self, shutdown: CancellationToken) {
         let config = &self.inner.config;
         let renew_every = (config.lease / 3).max(Duration::from_millis(50));
         let mut last_renew = tokio::time::Instant::now();
         loop {
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(CANCEL_CHECK) => {}
-            }
+            tokio::time::sleep(CANCEL_CHECK).await;
             let held: Vec<String> = self
                 .inner
                 .runs
@@ -234,7 +237,13 @@ impl Engine {
                 .keys()
                 .cloned()
                 .collect();
+            // After the stop signal the leases of runs still finishing here (the shutdown's
+            // grace) are renewed until they end: an expired lease would let another worker
+            // run their nodes a second time.
             if held.is_empty() {
+                if shutdown.is_cancelled() {
+                    return;
+                }
                 continue;
             }
             match self.inner.store.ended_among(&held).await {
