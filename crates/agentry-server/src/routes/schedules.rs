@@ -178,12 +178,22 @@ async fn list_graph_schedules(
     principal: Principal,
     Path(graph_id): Path<String>,
 ) -> ApiResult<Json<Vec<ScheduleModel>>> {
-    // An unknown graph is a 404, not an empty list.
-    state
-        .engine
-        .store()
-        .get_graph(&principal.user_id, &graph_id, None)
-        .await?;
+    // An unknown graph is a 404, not an empty list; a store agent in the user's library is
+    // known to them (they may schedule it) though the graph is its creator's.
+    let store = state.engine.store();
+    match store.get_graph(&principal.user_id, &graph_id, None).await {
+        Ok(_) => {}
+        Err(agentry_store::Error::NotFound(what)) => {
+            if store
+                .library_agent_by_graph(&principal.user_id, &graph_id)
+                .await?
+                .is_none()
+            {
+                return Err(agentry_store::Error::NotFound(what).into());
+            }
+        }
+        Err(e) => return Err(e.into()),
+    }
     let rows = state
         .engine
         .store()

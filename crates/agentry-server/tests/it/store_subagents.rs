@@ -255,6 +255,19 @@ async fn a_store_agent_of_another_creator_runs_as_a_sub_agent_billed_to_the_runn
         1,
         "the schedule is kept"
     );
+    let listed = user
+        .get(&format!("/api/graphs/{calc_id}/schedules"))
+        .await
+        .expect(200);
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "the store agent's own schedule list has it: {listed}"
+    );
+    stranger
+        .get(&format!("/api/graphs/{calc_id}/schedules"))
+        .await
+        .expect_error(404, "not_found");
 
     // A version submitted but not approved cannot be called.
     let updated = creator
