@@ -1,6 +1,7 @@
 //! Embeddings for hybrid store search, through the LLM provider layer (an OpenAI-compatible
 //! `/v1/embeddings`): a listing version is embedded when it is approved, a search query when it
-//! is asked. A provider that fails never fails the approval or the search: the version stays
+//! is asked, and versions approved before embeddings were configured (or under another model)
+//! when the server starts (`backfill`). A provider that fails never fails the approval or the search: the version stays
 //! findable by full text, and the search falls back to full text; both are logged.
 
 use agentry_services::llm::LlmProviders;
@@ -19,6 +20,9 @@ pub struct StoreEmbeddings {
 /// Listings less similar to the query than this (cosine) are not semantic matches; OpenAI's
 /// `text-embedding-3-*` put unrelated texts well below it.
 pub const DEFAULT_MIN_SIMILARITY: f32 = 0.3;
+
+/// Listing versions read per round of `backfill`.
+const BACKFILL_BATCH: u64 = 50;
 
 /// The most characters of a listing embedded (embedding models take a few thousand tokens).
 const MAX_TEXT_CHARS: usize = 8_000;
@@ -65,14 +69,57 @@ impl StoreEmbeddings {
         }
     }
 
-    /// Embeds an approved listing version and keeps the vector; a failure is logged.
-    pub async fn embed_listing(&self, store: &Store, v: &version::Model) {
+    /// Embeds an approved listing version and keeps the vector; a failure is logged. True
+    /// when the vector was kept.
+    pub async fn embed_listing(&self, store: &Store, v: &version::Model) -> bool {
         let Some(vector) = self.embed(Self::listing_text(v)).await else {
-            return;
+            return false;
         };
         if let Err(e) = store.put_listing_embedding(v, &self.model, &vector).await {
             tracing::error!(version = %v.id, error = %e, "store search: keeping an embedding failed");
+            return false;
         }
+        true
+    }
+
+    /// Embeds the published versions that have no embedding by this model, a batch at a time,
+    /// and answers how many it embedded. It stops at the first version the provider or the
+    /// database cannot take (logged): the next start tries again, and full text finds them
+    /// meanwhile.
+    pub async fn backfill(&self, store: &Store) -> usize {
+        let mut embedded = 0;
+        loop {
+            let missing = match store
+                .versions_missing_embedding(&self.model, BACKFILL_BATCH)
+                .await
+            {
+                Ok(missing) => missing,
+                Err(e) => {
+                    tracing::error!(error = %e, "store search: listing versions to embed failed");
+                    return embedded;
+                }
+            };
+            if missing.is_empty() {
+                return embedded;
+            }
+            for v in &missing {
+                if !self.embed_listing(store, v).await {
+                    return embedded;
+                }
+                embedded += 1;
+            }
+        }
+    }
+
+    /// `backfill` in the background, logging what it did.
+    pub fn spawn_backfill(&self, store: Store) {
+        let embeddings = self.clone();
+        tokio::spawn(async move {
+            let embedded = embeddings.backfill(&store).await;
+            if embedded > 0 {
+                tracing::info!(embedded, model = %embeddings.model, "store search: embedded listing versions published before");
+            }
+        });
     }
 
     /// The semantic side of a search for `text`, or `None` (full text alone) when the

@@ -272,6 +272,7 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
             .with_notifications(config.notifications.settings(), mailer)
             .with_media(config.media.media()?);
         if let Some(embeddings) = config.store_search.embeddings(&config)? {
+            embeddings.spawn_backfill(engine.store().clone());
             state = state.with_store_embeddings(embeddings);
         }
         let stopping = stopping.clone();

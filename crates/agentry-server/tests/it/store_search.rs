@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use agentry_engine::Config;
+
 use crate::support::{Caller, TestApp, agent, open_signup};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
@@ -57,6 +59,48 @@ async fn publish(admin: &Caller, creator: &Caller, image: &str, listing: Value) 
         .await
         .expect(200);
     id
+}
+
+/// An OpenAI-compatible provider layer at the mock server.
+fn providers_at(server: &MockServer) -> LlmProviders {
+    LlmProviders::builder()
+        .provider(
+            "openai",
+            ProviderConfig::openai_compatible(
+                &format!("{}/v1", server.uri()),
+                Some("sk-test"),
+                JsonStyle::JsonSchema,
+            ),
+        )
+        .build()
+        .unwrap()
+}
+
+/// The first account (an admin), a creator "ada" with a profile, and an image of hers.
+async fn admin_and_creator(app: &TestApp) -> (Caller, Caller, String) {
+    let admin = app.sign_up("admin@example.com").await;
+    let creator = app.sign_up("ada@example.com").await;
+    creator
+        .post_json(
+            "/api/store/profile",
+            &json!({"username": "ada", "name": "Ada"}),
+        )
+        .await
+        .expect(200);
+    let image = creator
+        .send(
+            creator
+                .http()
+                .post(creator.url("/api/store/submissions/media"))
+                .header("content-type", "image/png")
+                .body(PNG.to_vec()),
+        )
+        .await
+        .expect(200)["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (admin, creator, image)
 }
 
 async fn slugs(caller: &Caller, query: &str) -> Vec<String> {
@@ -106,42 +150,10 @@ async fn hybrid_search_ranks_the_semantic_match_first() {
         [0.0, 0.0, 0.0, 1.0],
     )
     .await;
-    let providers = LlmProviders::builder()
-        .provider(
-            "openai",
-            ProviderConfig::openai_compatible(
-                &format!("{}/v1", server.uri()),
-                Some("sk-test"),
-                JsonStyle::JsonSchema,
-            ),
-        )
-        .build()
-        .unwrap();
-    let embeddings = StoreEmbeddings::new(providers, "text-embedding-3-small");
+    let embeddings = StoreEmbeddings::new(providers_at(&server), "text-embedding-3-small");
     let app = TestApp::start_with_store_embeddings(open_signup(), embeddings).await;
-    let admin = app.sign_up("admin@example.com").await;
-    let creator = app.sign_up("ada@example.com").await;
+    let (admin, creator, image) = admin_and_creator(&app).await;
     let user = app.sign_up("bob@example.com").await;
-    creator
-        .post_json(
-            "/api/store/profile",
-            &json!({"username": "ada", "name": "Ada"}),
-        )
-        .await
-        .expect(200);
-    let image = creator
-        .send(
-            creator
-                .http()
-                .post(creator.url("/api/store/submissions/media"))
-                .header("content-type", "image/png")
-                .body(PNG.to_vec()),
-        )
-        .await
-        .expect(200)["url"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let listing = |slug: &str, name: &str, sub: &str, description: &str| {
         json!({"slug": slug, "name": name, "sub_heading": sub, "description": description,
                "categories": ["math"]})
@@ -205,4 +217,93 @@ async fn hybrid_search_ranks_the_semantic_match_first() {
     assert!(slugs(&user, "weather").await.is_empty());
     // The provider has no answer for this query: full text alone.
     assert_eq!(slugs(&user, "trivia").await, ["trivia"]);
+}
+
+#[tokio::test]
+async fn versions_published_before_embeddings_are_embedded_by_the_backfill() {
+    // Published on a server without embeddings configured.
+    let app = TestApp::start_with_config_and_accounts(Config::default(), open_signup()).await;
+    let (admin, creator, image) = admin_and_creator(&app).await;
+    publish(
+        &admin,
+        &creator,
+        &image,
+        json!({"slug": "calculator", "name": "Calculator", "sub_heading": "Totals",
+               "description": "Totals a column of figures.", "categories": ["math"]}),
+    )
+    .await;
+    let store = app.engine.store();
+    let model = "text-embedding-3-small";
+    assert_eq!(
+        store
+            .versions_missing_embedding(model, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Embeddings configured, the provider not answering yet: nothing is kept, nothing fails.
+    let server = MockServer::start().await;
+    let embeddings = StoreEmbeddings::new(providers_at(&server), model);
+    assert_eq!(embeddings.backfill(store).await, 0);
+    assert_eq!(
+        store
+            .versions_missing_embedding(model, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Answering: the version is embedded once, and found by meaning.
+    embeds(
+        &server,
+        body_string_contains("Calculator"),
+        [0.9, 0.0, 0.3, 0.0],
+    )
+    .await;
+    embeds(
+        &server,
+        body_partial_json(json!({"input": ["numbers"]})),
+        [1.0, 0.0, 0.0, 0.0],
+    )
+    .await;
+    assert_eq!(embeddings.backfill(store).await, 1);
+    assert_eq!(embeddings.backfill(store).await, 0, "embedded once");
+    assert!(
+        store
+            .versions_missing_embedding(model, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Another model has embedded nothing.
+    assert_eq!(
+        store
+            .versions_missing_embedding("another-model", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let semantic = embeddings.query("numbers").await.unwrap();
+    let calculator = store
+        .published_listing(creator.id(), "calculator")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .search_listings_hybrid("numbers", None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .search_listings_hybrid("numbers", Some(&semantic), 10)
+            .await
+            .unwrap(),
+        [calculator.listing.id]
+    );
 }

@@ -110,6 +110,31 @@ impl Store {
         Ok(())
     }
 
+    /// Published versions (each listing's active one) with no embedding by `model`: approved
+    /// before embeddings were configured, or embedded by another model. At most `limit`.
+    pub async fn versions_missing_embedding(
+        &self,
+        model: &str,
+        limit: u64,
+    ) -> Result<Vec<version::Model>> {
+        let mut active = Query::select();
+        active
+            .column(listing::Column::ActiveVersionId)
+            .from(listing::Entity)
+            .and_where(listing::Column::ActiveVersionId.is_not_null());
+        let mut embedded = Query::select();
+        embedded
+            .column(embedding::Column::VersionId)
+            .from(embedding::Entity)
+            .and_where(embedding::Column::Model.eq(model));
+        Ok(version::Entity::find()
+            .filter(version::Column::Id.in_subquery(active))
+            .filter(version::Column::Id.not_in_subquery(embedded))
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
     /// Listing ids matching `text`, best first, at most `limit`: full-text alone, or with
     /// `semantic` fused with the published listings most similar to the query's embedding.
     /// SQLite and PostgreSQL alike.
