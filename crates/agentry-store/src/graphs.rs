@@ -190,6 +190,29 @@ impl Store {
         Ok(res.rows_affected)
     }
 
+    /// Deletes one version that is not the active one (a new version whose activation was
+    /// undone); the active version is never deleted here.
+    pub async fn delete_inactive_graph_version(
+        &self,
+        user_id: &str,
+        graph_id: &str,
+        version: i32,
+    ) -> Result<()> {
+        let res = Entity::delete_many()
+            .filter(Column::Id.eq(graph_id))
+            .filter(Column::Version.eq(version))
+            .filter(Column::UserId.eq(user_id))
+            .filter(Column::IsActive.eq(false))
+            .exec(&self.db)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(Error::NotFound(format!(
+                "inactive graph {graph_id} version {version}"
+            )));
+        }
+        Ok(())
+    }
+
     /// Makes one version the active one.
     pub async fn set_active_graph_version(
         &self,

@@ -253,7 +253,13 @@ async fn update_graph(
     let before = store.get_graph(user_id, &graph_id, None).await?.version;
     let record = graphs::update(store, state.engine.registry(), user_id, &graph_id, graph).await?;
     state.engine.forget_graph(&graph_id);
-    activated(&state, &headers, user_id, &record, before).await?;
+    if let Err(e) = activated(&state, &headers, user_id, &record, before).await {
+        // The new version is not kept when its triggers cannot subscribe: nothing changes.
+        store
+            .delete_inactive_graph_version(user_id, &graph_id, record.version)
+            .await?;
+        return Err(e);
+    }
     Ok(Json(GraphModel::new(&state, &record, false)?))
 }
 

@@ -312,6 +312,31 @@ async fn a_repository_github_refuses_or_a_malformed_one_saves_nothing() {
     // A trigger without credentials is not set up yet: the graph saves, no hook is asked for.
     let mut draft = trigger_graph("octo/private", &credential, true);
     draft["nodes"][2]["input_default"]["credentials"] = json!({});
-    app.create_graph(&draft).await;
+    let draft = app.create_graph(&draft).await;
     assert_eq!(github.received_requests().await.unwrap().len(), 1);
+    // Its credential added in a new version that GitHub refuses: the new version is not kept,
+    // the draft stays the active and only version.
+    let graph_id = draft["id"].as_str().unwrap();
+    app.put_json(
+        &format!("/api/graphs/{graph_id}"),
+        &trigger_graph("octo/private", &credential, true),
+    )
+    .await
+    .expect_error(400, "trigger_registration_failed");
+    assert_eq!(github.received_requests().await.unwrap().len(), 2);
+    let versions = app
+        .get(&format!("/api/graphs/{graph_id}/versions"))
+        .await
+        .expect(200);
+    let versions: Vec<_> = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["version"].clone(), v["is_active"].clone()))
+        .collect();
+    assert_eq!(
+        versions,
+        [(json!(1), json!(true))],
+        "only the draft is kept"
+    );
 }
