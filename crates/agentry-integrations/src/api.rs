@@ -160,11 +160,12 @@ impl Part {
             Some(name) => part.file_name(name.clone()),
             None => part,
         };
-        part.mime_str(&self.content_type)
-            .map_err(|e| IntegrationError::Transport(BlockError::Input(format!(
+        part.mime_str(&self.content_type).map_err(|e| {
+            IntegrationError::Transport(BlockError::Input(format!(
                 "'{}' is not a valid content type ({e})",
                 self.content_type
-            ))))
+            )))
+        })
     }
 }
 

@@ -27,7 +27,9 @@ async fn discord() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v10/users/@me/guilds"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "1", "name": "Home"}])))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!([{"id": "1", "name": "Home"}])),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -45,12 +47,20 @@ async fn uploads_the_file_as_multipart_with_the_message() {
     Mock::given(method("POST"))
         .and(path("/v10/channels/100/messages"))
         .and(header("authorization", format!("Bot {TOKEN}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "123456789012345678",
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "123456789012345678",
             "channel_id": "100", "content": "Here's the file!", "attachments": [{"id": "9",
-            "filename": "test.txt", "size": 17, "url": "https://cdn.discordapp.com/x/test.txt"}]})))
+            "filename": "test.txt", "size": 17, "url": "https://cdn.discordapp.com/x/test.txt"}]})),
+        )
         .mount(&server)
         .await;
-    let out = run_against(&server, SendDiscordFile, input(json!({})), api_key("discord", TOKEN)).await;
+    let out = run_against(
+        &server,
+        SendDiscordFile,
+        input(json!({})),
+        api_key("discord", TOKEN),
+    )
+    .await;
     // AutoGPT's own test_output for this block.
     assert_eq!(
         out,
@@ -75,7 +85,10 @@ async fn uploads_the_file_as_multipart_with_the_message() {
         serde_json::from_str::<Value>(payload).unwrap(),
         json!({"attachments": [{"id": 0, "filename": "test.txt"}], "content": "Here's the file!"})
     );
-    assert!(body.contains("name=\"files[0]\"; filename=\"test.txt\""), "{body}");
+    assert!(
+        body.contains("name=\"files[0]\"; filename=\"test.txt\""),
+        "{body}"
+    );
     assert!(body.contains("Content-Type: text/plain"), "{body}");
     assert!(body.contains("\r\n\r\nTest file content\r\n"), "{body}");
 }
@@ -85,26 +98,65 @@ async fn unknown_channels_and_refused_uploads_are_told_on_status() {
     let server = discord().await;
     Mock::given(method("GET"))
         .and(path("/v10/channels/404"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Unknown Channel", "code": 10003})))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"message": "Unknown Channel", "code": 10003})),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/v10/channels/100/messages"))
-        .respond_with(ResponseTemplate::new(413).set_body_json(json!({"message": "Request entity too large", "code": 40005})))
+        .respond_with(
+            ResponseTemplate::new(413)
+                .set_body_json(json!({"message": "Request entity too large", "code": 40005})),
+        )
         .mount(&server)
         .await;
     let cred = || api_key("discord", TOKEN);
-    let out = run_against(&server, SendDiscordFile, input(json!({"channel_identifier": "404"})), cred()).await;
-    assert_eq!(out, vec![("status".to_string(), json!("Channel not found: 404"))]);
-    let out = run_against(&server, SendDiscordFile, input(json!({"channel_identifier": "nowhere"})), cred()).await;
-    assert_eq!(out, vec![("status".to_string(), json!("Channel not found: nowhere"))]);
+    let out = run_against(
+        &server,
+        SendDiscordFile,
+        input(json!({"channel_identifier": "404"})),
+        cred(),
+    )
+    .await;
+    assert_eq!(
+        out,
+        vec![("status".to_string(), json!("Channel not found: 404"))]
+    );
+    let out = run_against(
+        &server,
+        SendDiscordFile,
+        input(json!({"channel_identifier": "nowhere"})),
+        cred(),
+    )
+    .await;
+    assert_eq!(
+        out,
+        vec![("status".to_string(), json!("Channel not found: nowhere"))]
+    );
     let out = run_against(&server, SendDiscordFile, input(json!({})), cred()).await;
     assert_eq!(
         out,
-        vec![("status".to_string(), json!("Error sending file: Request entity too large"))]
+        vec![(
+            "status".to_string(),
+            json!("Error sending file: Request entity too large")
+        )]
     );
-    let out = run_against(&server, SendDiscordFile, input(json!({"file": "data:text/plain;base64,"})), cred()).await;
-    assert_eq!(out, vec![("status".to_string(), json!("Error: Could not read file content"))]);
+    let out = run_against(
+        &server,
+        SendDiscordFile,
+        input(json!({"file": "data:text/plain;base64,"})),
+        cred(),
+    )
+    .await;
+    assert_eq!(
+        out,
+        vec![(
+            "status".to_string(),
+            json!("Error: Could not read file content")
+        )]
+    );
 }
 
 #[tokio::test]

@@ -228,9 +228,9 @@ async fn next_message(url: &str, token: &SecretString) -> Result<Seen, BlockErro
 /// What a gateway close code means, as discord.py reports it.
 fn closed(code: Option<u16>) -> BlockError {
     match code {
-        Some(4004) => BlockError::Input(
-            "Login error occurred: Improper token has been passed.".into(),
-        ),
+        Some(4004) => {
+            BlockError::Input("Login error occurred: Improper token has been passed.".into())
+        }
         Some(4014) => BlockError::Input(
             "An error occurred: the bot may not use the message content intent; enable it in \
              the Discord developer portal"

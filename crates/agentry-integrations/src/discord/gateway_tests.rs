@@ -98,7 +98,9 @@ async fn identifies_heartbeats_and_reads_the_first_message_of_someone_else() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/attachments/example.txt"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("This is the content of the file."))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string("This is the content of the file."),
+        )
         .mount(&server)
         .await;
     let file_url = format!("{}/attachments/example.txt", server.uri());
@@ -130,11 +132,24 @@ async fn identifies_heartbeats_and_reads_the_first_message_of_someone_else() {
         .expect("a heartbeat with sequence 2");
         let bot = json!({"id": "999", "username": "bot"});
         let user = json!({"id": "111222333444555666", "username": "test_user"});
-        send(&mut ws, dispatch("MESSAGE_CREATE", 3, message("1", "987654321098765432", bot, json!([])))).await;
-        let attachment = json!([{"id": "5", "filename": "example.txt", "url": file_url, "size": 32}]);
         send(
             &mut ws,
-            dispatch("MESSAGE_CREATE", 4, message("123456789012345678", "987654321098765432", user, attachment)),
+            dispatch(
+                "MESSAGE_CREATE",
+                3,
+                message("1", "987654321098765432", bot, json!([])),
+            ),
+        )
+        .await;
+        let attachment =
+            json!([{"id": "5", "filename": "example.txt", "url": file_url, "size": 32}]);
+        send(
+            &mut ws,
+            dispatch(
+                "MESSAGE_CREATE",
+                4,
+                message("123456789012345678", "987654321098765432", user, attachment),
+            ),
         )
         .await;
         vec![identify, heartbeat]
@@ -147,7 +162,9 @@ async fn identifies_heartbeats_and_reads_the_first_message_of_someone_else() {
         vec![
             (
                 "message_content".to_string(),
-                json!("Hello!\n\nFile from user: example.txt\nContent: This is the content of the file.")
+                json!(
+                    "Hello!\n\nFile from user: example.txt\nContent: This is the content of the file."
+                )
             ),
             ("message_id".to_string(), json!("123456789012345678")),
             ("channel_id".to_string(), json!("987654321098765432")),
@@ -168,21 +185,32 @@ async fn a_channel_the_gateway_did_not_list_is_looked_up() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v10/channels/555"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "555", "type": 1,
-            "recipients": [{"id": "7", "username": "dm_user"}]})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "555", "type": 1,
+            "recipients": [{"id": "7", "username": "dm_user"}]})),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/v10/channels/556"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "556", "type": 0,
-            "name": "late-channel", "guild_id": "2"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "556", "type": 0,
+            "name": "late-channel", "guild_id": "2"})),
+        )
         .mount(&server)
         .await;
-    for (channel, name) in [("555", "Direct Message with dm_user"), ("556", "late-channel")] {
+    for (channel, name) in [
+        ("555", "Direct Message with dm_user"),
+        ("556", "late-channel"),
+    ] {
         let (url, _task) = gateway(move |mut ws| async move {
             greet(&mut ws).await;
             let user = json!({"id": "7", "username": "dm_user"});
-            send(&mut ws, dispatch("MESSAGE_CREATE", 2, message("9", channel, user, json!([])))).await;
+            send(
+                &mut ws,
+                dispatch("MESSAGE_CREATE", 2, message("9", channel, user, json!([]))),
+            )
+            .await;
             let _ = ws.next().await;
             vec![]
         })
@@ -226,5 +254,7 @@ async fn a_refused_token_and_a_dropped_connection_are_errors() {
         "An error occurred: the Discord gateway invalidated the session"
     );
     let out = run(&server, "ws://127.0.0.1:9".to_string()).await;
-    assert!(error_of(&out).starts_with("An error occurred: the Discord gateway could not be reached"));
+    assert!(
+        error_of(&out).starts_with("An error occurred: the Discord gateway could not be reached")
+    );
 }

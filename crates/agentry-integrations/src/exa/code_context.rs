@@ -80,7 +80,9 @@ impl Block for ExaCodeContext {
         };
         let client = super::client(cx, &input.credentials).await?;
         let body = json!({"query": input.query, "tokensNum": tokens});
-        let answer = client.send_json(cx, Method::POST, "/context", &body).await?;
+        let answer = client
+            .send_json(cx, Method::POST, "/context", &body)
+            .await?;
         let text = |k: &str| answer[k].as_str().unwrap_or_default().to_string();
         // Exa sends the cost as a JSON-encoded string; kept as text, as AutoGPT does.
         let cost = match &answer["costDollars"] {

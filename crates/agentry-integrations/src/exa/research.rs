@@ -60,16 +60,26 @@ impl ResearchTask {
     pub fn from_api(d: &Value) -> Self {
         let text = |k: &str, or: &str| d[k].as_str().unwrap_or(or).to_string();
         let round = |v: &Value| v.as_f64().unwrap_or(0.0).round() as i64;
-        let output = d["output"].as_object().filter(|o| !o.is_empty()).map(|o| ResearchOutput {
-            content: o.get("content").and_then(Value::as_str).unwrap_or_default().to_string(),
-            parsed: o.get("parsed").and_then(Value::as_object).cloned(),
-        });
-        let cost = d["costDollars"].as_object().filter(|c| !c.is_empty()).map(|c| ResearchCost {
-            total: c.get("total").and_then(Value::as_f64).unwrap_or(0.0),
-            num_searches: round(c.get("numSearches").unwrap_or(&Value::Null)),
-            num_pages: round(c.get("numPages").unwrap_or(&Value::Null)),
-            reasoning_tokens: round(c.get("reasoningTokens").unwrap_or(&Value::Null)),
-        });
+        let output = d["output"]
+            .as_object()
+            .filter(|o| !o.is_empty())
+            .map(|o| ResearchOutput {
+                content: o
+                    .get("content")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                parsed: o.get("parsed").and_then(Value::as_object).cloned(),
+            });
+        let cost = d["costDollars"]
+            .as_object()
+            .filter(|c| !c.is_empty())
+            .map(|c| ResearchCost {
+                total: c.get("total").and_then(Value::as_f64).unwrap_or(0.0),
+                num_searches: round(c.get("numSearches").unwrap_or(&Value::Null)),
+                num_pages: round(c.get("numPages").unwrap_or(&Value::Null)),
+                reasoning_tokens: round(c.get("reasoningTokens").unwrap_or(&Value::Null)),
+            });
         ResearchTask {
             research_id: text("researchId", ""),
             created_at: d["createdAt"].as_i64().unwrap_or(0),
@@ -197,14 +207,25 @@ impl Block for ExaCreateResearch {
         let created = client
             .send_json(cx, Method::POST, "/research/v1", &body)
             .await?;
-        let id = created["researchId"].as_str().unwrap_or_default().to_string();
+        let id = created["researchId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         if !input.wait_for_completion {
             let or = |k: &str, d: &str| created[k].as_str().unwrap_or(d).to_string();
             cx.emit(CreateOutput::ResearchId(id));
             cx.emit(CreateOutput::Status(or("status", "pending")));
-            cx.emit(CreateOutput::Model(or("model", model.as_str().unwrap_or(""))));
-            cx.emit(CreateOutput::Instructions(or("instructions", &input.instructions)));
-            cx.emit(CreateOutput::CreatedAt(created["createdAt"].as_i64().unwrap_or(0)));
+            cx.emit(CreateOutput::Model(or(
+                "model",
+                model.as_str().unwrap_or(""),
+            )));
+            cx.emit(CreateOutput::Instructions(or(
+                "instructions",
+                &input.instructions,
+            )));
+            cx.emit(CreateOutput::CreatedAt(
+                created["createdAt"].as_i64().unwrap_or(0),
+            ));
             return Ok(());
         }
         let limit = Duration::from_secs(timeout as u64);

@@ -220,7 +220,7 @@ pub enum ListOutput {
     /// List of research tasks ordered by creation time (newest first)
     ResearchTasks(Vec<ResearchTask>),
     /// Individual research task (yielded for each task)
-    ResearchTask(ResearchTask),
+    ResearchTask(Box<ResearchTask>),
     /// Whether there are more tasks to paginate through
     HasMore(bool),
     /// Cursor for the next page of results
@@ -258,9 +258,11 @@ impl Block for ExaListResearch {
             .collect();
         cx.emit(ListOutput::ResearchTasks(tasks.clone()));
         for task in tasks {
-            cx.emit(ListOutput::ResearchTask(task));
+            cx.emit(ListOutput::ResearchTask(Box::new(task)));
         }
-        cx.emit(ListOutput::HasMore(data["hasMore"].as_bool().unwrap_or(false)));
+        cx.emit(ListOutput::HasMore(
+            data["hasMore"].as_bool().unwrap_or(false),
+        ));
         cx.emit(ListOutput::NextCursor(
             data["nextCursor"].as_str().map(str::to_string),
         ));

@@ -53,7 +53,15 @@ async fn code_context_sends_the_query_and_token_limit() {
     let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
         pins,
-        ["request_id", "query", "response", "results_count", "cost_dollars", "search_time", "output_tokens"]
+        [
+            "request_id",
+            "query",
+            "response",
+            "results_count",
+            "cost_dollars",
+            "search_time",
+            "output_tokens"
+        ]
     );
     assert_eq!(out[3].1, 4);
     assert_eq!(out[4].1, "{\"total\":1,\"search\":{\"neural\":1}}");
@@ -65,11 +73,15 @@ async fn creates_research_and_waits_for_it() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/research/v1"))
-        .and(body_json(json!({"model": "exa-research-fast", "instructions": "Top 3 Rust web frameworks",
-            "outputSchema": {"type": "object"}})))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"researchId": "r_01",
+        .and(body_json(
+            json!({"model": "exa-research-fast", "instructions": "Top 3 Rust web frameworks",
+            "outputSchema": {"type": "object"}}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"researchId": "r_01",
             "createdAt": 1759000000000i64, "model": "exa-research-fast",
-            "instructions": "Top 3 Rust web frameworks", "status": "pending"})))
+            "instructions": "Top 3 Rust web frameworks", "status": "pending"})),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -79,16 +91,27 @@ async fn creates_research_and_waits_for_it() {
         .await;
     let out = run_block_with(
         ExaCreateResearch,
-        input(json!({"instructions": "Top 3 Rust web frameworks", "model": "exa-research-fast",
-            "output_schema": {"type": "object"}})),
+        input(
+            json!({"instructions": "Top 3 Rust web frameworks", "model": "exa-research-fast",
+            "output_schema": {"type": "object"}}),
+        ),
         rec(&server),
     )
     .await;
     let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
         pins,
-        ["research_id", "status", "model", "instructions", "created_at", "elapsed_time",
-            "output_content", "output_parsed", "cost_total"]
+        [
+            "research_id",
+            "status",
+            "model",
+            "instructions",
+            "created_at",
+            "elapsed_time",
+            "output_content",
+            "output_parsed",
+            "cost_total"
+        ]
     );
     assert_eq!(out[1].1, "completed");
     assert_eq!(out[7].1, json!({"frameworks": ["axum"]}));
@@ -96,8 +119,10 @@ async fn creates_research_and_waits_for_it() {
 
     let out = run_block_with(
         ExaCreateResearch,
-        input(json!({"instructions": "Top 3 Rust web frameworks", "model": "exa-research-fast",
-            "output_schema": {"type": "object"}, "wait_for_completion": false})),
+        input(
+            json!({"instructions": "Top 3 Rust web frameworks", "model": "exa-research-fast",
+            "output_schema": {"type": "object"}, "wait_for_completion": false}),
+        ),
         rec(&server),
     )
     .await;
@@ -107,7 +132,10 @@ async fn creates_research_and_waits_for_it() {
             ("research_id".to_string(), json!("r_01")),
             ("status".to_string(), json!("pending")),
             ("model".to_string(), json!("exa-research-fast")),
-            ("instructions".to_string(), json!("Top 3 Rust web frameworks")),
+            (
+                "instructions".to_string(),
+                json!("Top 3 Rust web frameworks")
+            ),
             ("created_at".to_string(), json!(1759000000000i64)),
         ]
     );
@@ -143,9 +171,22 @@ async fn gets_a_task_with_its_events_and_costs_rounded() {
     let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
         pins,
-        ["research_id", "status", "instructions", "model", "created_at", "finished_at",
-            "output_content", "output_parsed", "cost_total", "cost_searches", "cost_pages",
-            "cost_reasoning_tokens", "error_message", "events"]
+        [
+            "research_id",
+            "status",
+            "instructions",
+            "model",
+            "created_at",
+            "finished_at",
+            "output_content",
+            "output_parsed",
+            "cost_total",
+            "cost_searches",
+            "cost_pages",
+            "cost_reasoning_tokens",
+            "error_message",
+            "events"
+        ]
     );
     assert_eq!(out[9].1, 3);
     assert_eq!(out[10].1, 8);
@@ -163,15 +204,30 @@ async fn waiting_stops_at_the_end_or_the_timeout() {
         .await;
     Mock::given(method("GET"))
         .and(path("/research/v1/slow"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"researchId": "slow",
-            "status": "running", "createdAt": 1, "model": "exa-research", "instructions": "x"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"researchId": "slow",
+            "status": "running", "createdAt": 1, "model": "exa-research", "instructions": "x"})),
+        )
         .mount(&server)
         .await;
-    let out = run_block_with(ExaWaitForResearch, input(json!({"research_id": "r_01"})), rec(&server)).await;
+    let out = run_block_with(
+        ExaWaitForResearch,
+        input(json!({"research_id": "r_01"})),
+        rec(&server),
+    )
+    .await;
     let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
         pins,
-        ["research_id", "final_status", "elapsed_time", "timed_out", "output_content", "output_parsed", "cost_total"]
+        [
+            "research_id",
+            "final_status",
+            "elapsed_time",
+            "timed_out",
+            "output_content",
+            "output_parsed",
+            "cost_total"
+        ]
     );
     assert_eq!(out[3].1, false);
     let out = run_block_with(
@@ -192,14 +248,30 @@ async fn lists_tasks_with_the_cursor() {
         .and(path("/research/v1"))
         .and(query_param("limit", "2"))
         .and(query_param("cursor", "c1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [completed(),
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [completed(),
             {"researchId": "r_02", "createdAt": 2, "model": "exa-research", "instructions": "y",
-                "status": "running"}], "hasMore": true, "nextCursor": "c2"})))
+                "status": "running"}], "hasMore": true, "nextCursor": "c2"})),
+        )
         .mount(&server)
         .await;
-    let out = run_block_with(ExaListResearch, input(json!({"limit": 2, "cursor": "c1"})), rec(&server)).await;
+    let out = run_block_with(
+        ExaListResearch,
+        input(json!({"limit": 2, "cursor": "c1"})),
+        rec(&server),
+    )
+    .await;
     let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
-    assert_eq!(pins, ["research_tasks", "research_task", "research_task", "has_more", "next_cursor"]);
+    assert_eq!(
+        pins,
+        [
+            "research_tasks",
+            "research_task",
+            "research_task",
+            "has_more",
+            "next_cursor"
+        ]
+    );
     assert_eq!(out[2].1["output"], Value::Null);
     assert_eq!(out[1].1["cost_dollars"]["num_pages"], 8);
     assert_eq!(out[4].1, "c2");
@@ -211,7 +283,15 @@ async fn each_reports_exas_error_answers() {
     let key = || api_key("exa", KEY);
     macro_rules! check {
         ($block:expr, $input:expr) => {
-            assert_error_answers(|| $block, input($input), key(), "exa", body.clone(), "Invalid API key").await
+            assert_error_answers(
+                || $block,
+                input($input),
+                key(),
+                "exa",
+                body.clone(),
+                "Invalid API key",
+            )
+            .await
         };
     }
     check!(ExaCodeContext, json!({"query": "q"}));

@@ -80,7 +80,9 @@ async fn my_posts_are_the_signed_in_users() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/me"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "me_myself", "id": "u1"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"name": "me_myself", "id": "u1"})),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -221,14 +223,16 @@ async fn reads_the_inbox_and_marks_it_read() {
     Mock::given(method("GET"))
         .and(path("/message/mentions"))
         .and(query_param("limit", "10"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"kind": "Listing",
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"kind": "Listing",
             "data": {"after": null, "children": [
                 {"kind": "t1", "data": {"id": "c1", "name": "t1_c1", "was_comment": true,
                     "subject": "username mention", "body": "hey u/me", "author": "bob",
                     "created_utc": 1.0, "new": true, "context": "/r/t/comments/p/x/c1/?context=3"}},
                 {"kind": "t4", "data": {"id": "msg123", "name": "t4_msg123", "was_comment": false,
                     "subject": "Hello", "body": "Test message", "author": "sender_user",
-                    "created_utc": 1234567890.0, "new": false, "context": ""}}]}})))
+                    "created_utc": 1234567890.0, "new": false, "context": ""}}]}})),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -262,10 +266,12 @@ async fn lists_a_subreddits_link_flairs() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/r/test/api/flairselector"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"current": {},
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"current": {},
             "choices": [{"flair_template_id": "abc123", "flair_text": "Discussion",
                 "flair_text_editable": false, "flair_css_class": "discussion",
-                "flair_position": "left"}]})))
+                "flair_position": "left"}]})),
+        )
         .mount(&server)
         .await;
     let out = run_block_with(
@@ -296,15 +302,31 @@ async fn each_reports_reddits_error_answers() {
     let c = creds();
     macro_rules! check {
         ($block:expr, $input:expr) => {
-            assert_error_answers(|| $block, $input, cred(), "reddit", body.clone(), "Forbidden")
-                .await
+            assert_error_answers(
+                || $block,
+                $input,
+                cred(),
+                "reddit",
+                body.clone(),
+                "Forbidden",
+            )
+            .await
         };
     }
     check!(GetUserPosts, json!({"credentials": c, "username": "u"}));
     check!(RedditGetMyPosts, json!({"credentials": c}));
     check!(SearchReddit, json!({"credentials": c, "query": "q"}));
-    check!(GetRedditPostComments, json!({"credentials": c, "post_id": "p"}));
-    check!(GetRedditCommentReplies, json!({"credentials": c, "post_id": "p", "comment_id": "c"}));
+    check!(
+        GetRedditPostComments,
+        json!({"credentials": c, "post_id": "p"})
+    );
+    check!(
+        GetRedditCommentReplies,
+        json!({"credentials": c, "post_id": "p", "comment_id": "c"})
+    );
     check!(GetRedditInbox, json!({"credentials": c}));
-    check!(GetSubredditFlairs, json!({"credentials": c, "subreddit": "s"}));
+    check!(
+        GetSubredditFlairs,
+        json!({"credentials": c, "subreddit": "s"})
+    );
 }

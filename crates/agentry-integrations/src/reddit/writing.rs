@@ -175,7 +175,10 @@ impl Block for CreateRedditPost {
             Some(url) => fields.extend([("kind", "link".to_string()), ("url", url.to_string())]),
             None => fields.extend([("kind", "self".to_string()), ("text", input.content)]),
         }
-        let flair = [("flair_id", input.flair_id), ("flair_text", input.flair_text)];
+        let flair = [
+            ("flair_id", input.flair_id),
+            ("flair_text", input.flair_text),
+        ];
         for (name, value) in flair {
             if let Some(value) = value.filter(|v| !v.is_empty()) {
                 fields.push((name, value));

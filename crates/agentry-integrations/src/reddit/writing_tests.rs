@@ -96,9 +96,11 @@ async fn reddits_errors_array_is_the_blocks_error() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/submit"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [
             ["SUBREDDIT_NOEXIST", "that subreddit doesn't exist", "sr"],
-            ["RATELIMIT", "you are doing that too much. try again in 5 minutes.", "ratelimit"]]}})))
+            ["RATELIMIT", "you are doing that too much. try again in 5 minutes.", "ratelimit"]]}})),
+        )
         .mount(&server)
         .await;
     let out = run_block_with(
@@ -121,9 +123,11 @@ async fn creates_text_and_link_posts() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/submit"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [],
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [],
             "data": {"url": "https://www.reddit.com/r/test/comments/abc123/test_post/",
-                "drafts_count": 0, "id": "abc123", "name": "t3_abc123"}}})))
+                "drafts_count": 0, "id": "abc123", "name": "t3_abc123"}}})),
+        )
         .mount(&server)
         .await;
     let out = run_block_with(
@@ -156,9 +160,11 @@ async fn creates_text_and_link_posts() {
     Mock::given(method("POST"))
         .and(path("/api/submit"))
         .and(body_string_contains("kind=link"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [],
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [],
             "data": {"url": "https://www.reddit.com/r/test/comments/def/link/", "id": "def",
-                "name": "t3_def"}}})))
+                "name": "t3_def"}}})),
+        )
         .mount(&server)
         .await;
     let out = run_block_with(
@@ -179,10 +185,12 @@ async fn edits_a_post_and_explains_a_refusal() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/editusertext"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [],
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [],
             "data": {"things": [{"kind": "t3", "data": {"id": "abc123", "name": "t3_abc123",
                 "selftext": "Updated post content",
-                "permalink": "/r/test/comments/abc123/test_post/"}}]}}})))
+                "permalink": "/r/test/comments/abc123/test_post/"}}]}}})),
+        )
         .mount(&server)
         .await;
     let out = run_block_with(
@@ -220,7 +228,9 @@ async fn edits_a_post_and_explains_a_refusal() {
         rec(&server),
     )
     .await;
-    assert!(error_of(&out).starts_with("Permission denied (403): You can only edit your own posts."));
+    assert!(
+        error_of(&out).starts_with("Permission denied (403): You can only edit your own posts.")
+    );
 }
 
 #[tokio::test]
@@ -296,15 +306,40 @@ async fn each_reports_reddits_error_answers() {
     let c = creds();
     macro_rules! check {
         ($block:expr, $input:expr) => {
-            assert_error_answers(|| $block, $input, cred(), "reddit", body.clone(), "Forbidden")
-                .await
+            assert_error_answers(
+                || $block,
+                $input,
+                cred(),
+                "reddit",
+                body.clone(),
+                "Forbidden",
+            )
+            .await
         };
     }
-    check!(PostRedditComment, json!({"credentials": c, "post_id": "p", "comment": "x"}));
-    check!(ReplyToRedditComment, json!({"credentials": c, "comment_id": "c", "reply_text": "x"}));
-    check!(CreateRedditPost, json!({"credentials": c, "subreddit": "s", "title": "t"}));
-    check!(EditRedditPost, json!({"credentials": c, "post_id": "p", "new_content": "x"}));
+    check!(
+        PostRedditComment,
+        json!({"credentials": c, "post_id": "p", "comment": "x"})
+    );
+    check!(
+        ReplyToRedditComment,
+        json!({"credentials": c, "comment_id": "c", "reply_text": "x"})
+    );
+    check!(
+        CreateRedditPost,
+        json!({"credentials": c, "subreddit": "s", "title": "t"})
+    );
+    check!(
+        EditRedditPost,
+        json!({"credentials": c, "post_id": "p", "new_content": "x"})
+    );
     check!(DeleteRedditPost, json!({"credentials": c, "post_id": "p"}));
-    check!(DeleteRedditComment, json!({"credentials": c, "comment_id": "c"}));
-    check!(SendRedditMessage, json!({"credentials": c, "username": "u", "subject": "s", "message": "m"}));
+    check!(
+        DeleteRedditComment,
+        json!({"credentials": c, "comment_id": "c"})
+    );
+    check!(
+        SendRedditMessage,
+        json!({"credentials": c, "username": "u", "subject": "s", "message": "m"})
+    );
 }
