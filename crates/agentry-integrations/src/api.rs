@@ -133,6 +133,42 @@ pub async fn connect<O: Serialize>(
     Client::new(cx, service, &meta, credential)
 }
 
+/// What a request carries: nothing, JSON, form fields (Reddit's `/api/...` endpoints) or
+/// multipart parts (Discord's file uploads), the last rebuilt for every attempt because a
+/// multipart body is consumed by sending it.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'s> {
+    Empty,
+    Json(&'s Value),
+    Form(&'s [(&'s str, String)]),
+    Multipart(&'s [Part]),
+}
+
+/// One part of a multipart body.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Part {
+    fn to_reqwest(&self) -> Result<reqwest::multipart::Part, IntegrationError> {
+        let part = reqwest::multipart::Part::bytes(self.bytes.clone());
+        let part = match &self.file_name {
+            Some(name) => part.file_name(name.clone()),
+            None => part,
+        };
+        part.mime_str(&self.content_type).map_err(|e| {
+            IntegrationError::Transport(BlockError::Input(format!(
+                "'{}' is not a valid content type ({e})",
+                self.content_type
+            )))
+        })
+    }
+}
+
 /// A boxed future that holds no borrow of the block's context (which is not `Sync`), so the
 /// block's own future stays `Send`.
 pub type Call<'s, T> = Pin<Box<dyn Future<Output = Result<T, IntegrationError>> + Send + 's>>;
@@ -215,6 +251,19 @@ impl Client {
         Box::pin(async move { self.parse(&sent.await?) })
     }
 
+    /// `method` `path` carrying `payload`, answered as JSON (an empty body reads as `null`).
+    pub fn send_payload<'s, O: Serialize>(
+        &'s self,
+        cx: &'s Cx<'_, O>,
+        method: Method,
+        path: &'s str,
+        query: &'s [(&'s str, String)],
+        payload: Payload<'s>,
+    ) -> Call<'s, Value> {
+        let sent = self.send_with(cx, method, path, query, payload);
+        Box::pin(async move { self.parse(&sent.await?) })
+    }
+
     /// GET `path`, answered as text.
     pub fn get_text<'s, O: Serialize>(
         &'s self,
@@ -242,7 +291,7 @@ impl Client {
             .clone()
     }
 
-    /// Sends one request, retrying and refreshing as the module describes.
+    /// Sends one request with an optional JSON body (see `send_with`).
     pub fn send<'s, O: Serialize>(
         &'s self,
         cx: &'s Cx<'_, O>,
@@ -250,6 +299,19 @@ impl Client {
         path: &'s str,
         query: &'s [(&'s str, String)],
         body: Option<&'s Value>,
+    ) -> Call<'s, Fetched> {
+        let payload = body.map_or(Payload::Empty, Payload::Json);
+        self.send_with(cx, method, path, query, payload)
+    }
+
+    /// Sends one request carrying `payload`, retrying and refreshing as the module describes.
+    pub fn send_with<'s, O: Serialize>(
+        &'s self,
+        cx: &'s Cx<'_, O>,
+        method: Method,
+        path: &'s str,
+        query: &'s [(&'s str, String)],
+        payload: Payload<'s>,
     ) -> Call<'s, Fetched> {
         // Made now (futures are lazy) because the context cannot travel into the future.
         let mut refresh = self.oauth2.then(|| cx.refresh_credential(&self.meta));
@@ -304,8 +366,27 @@ impl Client {
                         request = request.header(*name, *value);
                     }
                 }
-                if let Some(body) = body {
-                    request = request.json(body);
+                match payload {
+                    Payload::Empty => {}
+                    Payload::Json(body) => request = request.json(body),
+                    Payload::Form(fields) => {
+                        let encoded = url::form_urlencoded::Serializer::new(String::new())
+                            .extend_pairs(fields.iter().map(|(k, v)| (*k, v.as_str())))
+                            .finish();
+                        request = request
+                            .header(
+                                reqwest::header::CONTENT_TYPE,
+                                "application/x-www-form-urlencoded",
+                            )
+                            .body(encoded);
+                    }
+                    Payload::Multipart(parts) => {
+                        let mut form = reqwest::multipart::Form::new();
+                        for part in parts {
+                            form = form.part(part.name.clone(), part.to_reqwest()?);
+                        }
+                        request = request.multipart(form);
+                    }
                 }
                 let last = attempt >= self.retry.max_attempts;
                 let fetched = match self.http.send(request).await {

@@ -54,8 +54,12 @@ pub fn oauth2(provider: &str, token: &str, scopes: &[&str]) -> Credential {
     }
 }
 
-/// Resources pointing every service at `server`, with a client that may reach 127.0.0.1.
-pub fn resources(server: &MockServer) -> Resources {
+/// Resources pointing every service at `server` (then changed by `edit`), with a client that
+/// may reach 127.0.0.1.
+fn resources_with(
+    server: &MockServer,
+    edit: impl FnOnce(IntegrationSettings) -> IntegrationSettings,
+) -> Resources {
     let http = OutboundHttp::new(HttpSettings {
         allow_private_networks: true,
         ..Default::default()
@@ -65,16 +69,61 @@ pub fn resources(server: &MockServer) -> Resources {
     settings.retry = fast_retry();
     settings.poll_interval = Duration::from_millis(5);
     settings.poll_timeout = Duration::from_secs(5);
-    Resources::new().with(http).with(settings)
+    Resources::new().with(http).with(edit(settings))
 }
 
 /// A recorder for a block run against `server` with `credential`.
 pub fn recorder(server: &MockServer, credential: Credential) -> Recorder {
+    recorder_with(server, credential, |settings| settings)
+}
+
+/// As `recorder`, with the settings changed by `edit` (a base URL of another mock).
+pub fn recorder_with(
+    server: &MockServer,
+    credential: Credential,
+    edit: impl FnOnce(IntegrationSettings) -> IntegrationSettings,
+) -> Recorder {
     Recorder {
-        resources: resources(server),
+        resources: resources_with(server, edit),
         credentials: Some(Arc::new(FixedCredentials::new().with(credential))),
         ..Recorder::default()
     }
+}
+
+/// `input` with `credentials` naming `credential` (its provider and kind), as a node's does.
+pub fn with_credential(mut input: Value, credential: &Credential) -> Value {
+    input["credentials"] = meta(&credential.provider, credential.secret.kind().as_str());
+    input
+}
+
+/// Runs `block` on `input`, its `credentials` naming `credential`, against `server`.
+pub async fn run_as<B: agentry_core::Block>(
+    server: &MockServer,
+    block: B,
+    input: Value,
+    credential: Credential,
+) -> Vec<(String, Value)> {
+    let input = with_credential(input, &credential);
+    agentry_core::testing::run_block_with(block, input, recorder(server, credential)).await
+}
+
+/// Mounts `verb at` on `server`, answering `status` with `body` to requests that carry
+/// `authorization` (so a request without the credential goes unanswered).
+pub async fn answer_authorized(
+    server: &MockServer,
+    verb: &str,
+    at: &str,
+    authorization: &str,
+    status: u16,
+    body: Value,
+) {
+    use wiremock::matchers::{header, method, path};
+    wiremock::Mock::given(method(verb))
+        .and(path(at))
+        .and(header("authorization", authorization))
+        .respond_with(wiremock::ResponseTemplate::new(status).set_body_json(body))
+        .mount(server)
+        .await;
 }
 
 /// The error a run ended with, or a panic showing what it yielded.

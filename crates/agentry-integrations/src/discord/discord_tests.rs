@@ -1,28 +1,21 @@
 //! Discord blocks against a wiremock Discord HTTP API (answers shaped as Discord's reference
 //! shows them, the bot token as `Bot <token>`), and each block meeting Discord's error answers.
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
-use crate::testing::{api_key, meta, oauth2, recorder};
+use crate::testing::{answer_authorized, api_key, oauth2, run_as, with_credential};
 
 pub(super) const TOKEN: &str = "bot.token.test";
 
-pub(super) fn with_creds(mut input: Value) -> Value {
-    input["credentials"] = meta("discord", "api_key");
-    input
+pub(super) fn with_creds(input: Value) -> Value {
+    with_credential(input, &api_key("discord", TOKEN))
 }
 
 async fn answer(server: &MockServer, verb: &str, at: &str, status: u16, body: Value) {
-    Mock::given(method(verb))
-        .and(path(at))
-        .and(header("authorization", format!("Bot {TOKEN}").as_str()))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(server)
-        .await;
+    answer_authorized(server, verb, at, &format!("Bot {TOKEN}"), status, body).await;
 }
 
 async fn run<B: agentry_core::Block>(
@@ -30,8 +23,7 @@ async fn run<B: agentry_core::Block>(
     block: B,
     input: Value,
 ) -> Vec<(String, Value)> {
-    crate::error_answers::run_against(server, block, with_creds(input), api_key("discord", TOKEN))
-        .await
+    run_as(server, block, input, api_key("discord", TOKEN)).await
 }
 
 /// A bot in one server ("Home", id 1) with #general (text) and #voice (voice).
@@ -420,12 +412,11 @@ async fn reads_the_oauth2_user() {
         )
         .mount(&server)
         .await;
-    let mut input = json!({});
-    input["credentials"] = meta("discord", "oauth2");
-    let out = run_block_with(
+    let out = run_as(
+        &server,
         info::DiscordGetCurrentUser,
-        input,
-        recorder(&server, oauth2("discord", "discord_oauth", &["identify"])),
+        json!({}),
+        oauth2("discord", "discord_oauth", &["identify"]),
     )
     .await;
     assert_eq!(

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::tests::{TOKEN, with_creds};
 use super::*;
 use crate::error_answers::{assert_error_answers, assert_error_answers_but_404};
-use crate::testing::{api_key, meta, oauth2};
+use crate::testing::{api_key, oauth2, with_credential};
 
 /// The block meets Discord's error answers (404 too, unless it reads one as "not found").
 async fn refused<B: agentry_core::Block>(make: impl Fn() -> B, input: Value, with_404: bool) {
@@ -76,12 +76,11 @@ async fn every_block_meets_discords_error_answers() {
         true,
     )
     .await;
-    let mut input = json!({});
-    input["credentials"] = meta("discord", "oauth2");
+    let credential = oauth2("discord", "discord_oauth_token", &["identify"]);
     assert_error_answers(
         || info::DiscordGetCurrentUser,
-        input,
-        oauth2("discord", "discord_oauth_token", &["identify"]),
+        with_credential(json!({}), &credential),
+        credential.clone(),
         "discord",
         body.clone(),
         "401: Unauthorized",

@@ -1,10 +1,12 @@
 //! Discord (AutoGPT's `discord/`) over Discord's HTTP API. AutoGPT's bot blocks log a
 //! `discord.py` gateway client in for each call; here the same calls are the REST requests it
-//! makes (`/v10/...`, `Authorization: Bot <token>`), so no gateway connection is held.
-//! ReadDiscordMessagesBlock, which waits on the gateway for the next message, is not here.
+//! makes (`/v10/...`, `Authorization: Bot <token>`), so no gateway connection is held, except
+//! by ReadDiscordMessagesBlock (`gateway`), which waits on the gateway for the next message.
 //! Credentials: provider `discord`, a bot token (`api_key`) for the bot blocks, OAuth2
 //! (`identify`) for DiscordGetCurrentUserBlock.
 
+pub mod files;
+pub mod gateway;
 pub mod info;
 pub mod messages;
 pub mod threads;
@@ -59,6 +61,8 @@ pub fn register(r: &mut Registry) {
     r.register(info::DiscordChannelInfo);
     r.register(info::DiscordGetCurrentUser);
     r.register(threads::CreateDiscordThread);
+    r.register(files::SendDiscordFile);
+    r.register(gateway::ReadDiscordMessages);
 }
 
 /// The Discord client for the credential `credentials` names (or the platform's).

@@ -1,9 +1,13 @@
 //! Exa (AutoGPT's `exa/`): search, find similar, contents and answer over Exa's REST API
-//! (`https://api.exa.ai`). Credentials: provider `exa`, type `api_key` (a bearer key). The
-//! websets blocks (asynchronous jobs with webhooks and polling) are not here.
+//! (`https://api.exa.ai`), code context and research tasks. Credentials: provider `exa`, type
+//! `api_key` (a bearer key). The websets blocks (asynchronous jobs with webhooks and polling)
+//! are not here.
 
 pub mod answer;
+pub mod code_context;
 pub mod contents;
+pub mod research;
+pub mod research_tasks;
 pub mod search;
 
 use agentry_core::credentials::CredentialKind;
@@ -29,6 +33,11 @@ pub fn register(r: &mut Registry) {
     r.register(contents::ExaContents);
     r.register(search::ExaSearch);
     r.register(search::ExaFindSimilar);
+    r.register(code_context::ExaCodeContext);
+    r.register(research::ExaCreateResearch);
+    r.register(research_tasks::ExaGetResearch);
+    r.register(research_tasks::ExaWaitForResearch);
+    r.register(research_tasks::ExaListResearch);
 }
 
 /// The Exa client for the key `credentials` names (or the platform's).

@@ -2,20 +2,18 @@
 //! API key sent bare and an OAuth2 token as a bearer, and each block meeting Linear's error
 //! answers.
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::error_answers::assert_error_answers;
-use crate::testing::{api_key, meta, oauth2, recorder};
+use crate::testing::{api_key, oauth2, run_as, with_credential};
 
 const KEY: &str = "lin_api_test";
 
-fn with_creds(mut input: Value) -> Value {
-    input["credentials"] = meta("linear", "api_key");
-    input
+fn with_creds(input: Value) -> Value {
+    with_credential(input, &api_key("linear", KEY))
 }
 
 async fn graphql_answer(server: &MockServer, variables: Value, data: Value) {
@@ -33,8 +31,7 @@ async fn run<B: agentry_core::Block>(
     block: B,
     input: Value,
 ) -> Vec<(String, Value)> {
-    crate::error_answers::run_against(server, block, with_creds(input), api_key("linear", KEY))
-        .await
+    run_as(server, block, input, api_key("linear", KEY)).await
 }
 
 #[tokio::test]
@@ -145,15 +142,11 @@ async fn comments_with_an_oauth2_token_as_bearer() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut input = json!({"issue_id": "uuid-1", "comment": "Hi"});
-    input["credentials"] = meta("linear", "oauth2");
-    let out = run_block_with(
+    let out = run_as(
+        &server,
         comment::LinearCreateComment,
-        input,
-        recorder(
-            &server,
-            oauth2("linear", "lin_oauth_token", &["comments:create"]),
-        ),
+        json!({"issue_id": "uuid-1", "comment": "Hi"}),
+        oauth2("linear", "lin_oauth_token", &["comments:create"]),
     )
     .await;
     assert_eq!(

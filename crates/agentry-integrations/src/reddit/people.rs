@@ -24,7 +24,7 @@ pub struct CommentInput {
 }
 
 /// AutoGPT's `RedditComment`.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct RedditComment {
     pub comment_id: String,
     pub post_id: String,
@@ -49,7 +49,7 @@ pub enum CommentOutput {
 impl RedditComment {
     /// A comment as Reddit's `t1` thing carries it. Its parent is a comment only when the
     /// parent id is a `t1_` one (a top-level comment's parent is the post).
-    fn from_thing(c: &Value) -> Self {
+    pub fn from_thing(c: &Value) -> Self {
         let parent = c["parent_id"].as_str().unwrap_or_default();
         RedditComment {
             comment_id: text(c, "id"),
@@ -57,11 +57,7 @@ impl RedditComment {
             parent_comment_id: parent
                 .starts_with("t1_")
                 .then(|| strip_prefix(parent).to_string()),
-            author: c["author"]
-                .as_str()
-                .filter(|a| !a.is_empty())
-                .unwrap_or("[deleted]")
-                .to_string(),
+            author: super::author(c),
             body: text(c, "body"),
             score: c["score"].as_i64().unwrap_or(0),
             created_utc: c["created_utc"].as_f64().unwrap_or(0.0),

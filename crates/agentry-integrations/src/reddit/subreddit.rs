@@ -1,14 +1,19 @@
-//! GetSubredditInfoBlock (`GET /r/{sub}/about`) and GetSubredditRulesBlock
-//! (`GET /r/{sub}/about/rules`).
+//! GetSubredditInfoBlock (`GET /r/{sub}/about`), GetSubredditRulesBlock
+//! (`GET /r/{sub}/about/rules`) and GetSubredditFlairsBlock (`POST /r/{sub}/api/flairselector`
+//! with `is_newlink`, which any user may ask, unlike the moderators' `link_templates`).
 
 use agentry_core::{Block, BlockError, BlockMeta, Category, CredentialsMeta, Cx};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use reqwest::Method;
+
 use super::{client, subreddit_path, text};
+use crate::api::Payload;
 
 pub struct GetSubredditInfo;
 pub struct GetSubredditRules;
+pub struct GetSubredditFlairs;
 
 #[derive(Deserialize, JsonSchema)]
 pub struct Input {
@@ -129,6 +134,60 @@ impl Block for GetSubredditRules {
         }
         cx.emit(RulesOutput::Rules(all));
         cx.emit(RulesOutput::Subreddit(input.subreddit));
+        Ok(())
+    }
+}
+
+/// AutoGPT's `SubredditFlair`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SubredditFlair {
+    pub flair_id: String,
+    pub text: String,
+    pub text_editable: bool,
+    pub css_class: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(tag = "pin", content = "value", rename_all = "snake_case")]
+pub enum FlairsOutput {
+    /// A flair option
+    Flair(SubredditFlair),
+    /// All available flairs
+    Flairs(Vec<SubredditFlair>),
+    /// The subreddit name (pass-through for chaining)
+    Subreddit(String),
+}
+
+impl Block for GetSubredditFlairs {
+    const META: BlockMeta = BlockMeta::standard(
+        "ada08f34-a7a9-44aa-869f-0638fa4e0a84",
+        "GetSubredditFlairsBlock",
+        "Get available link flair options for a subreddit.",
+        &[Category::Social],
+    );
+    type Input = Input;
+    type Output = FlairsOutput;
+
+    async fn run(&self, input: Input, cx: &mut Cx<'_, FlairsOutput>) -> Result<(), BlockError> {
+        let client = client(cx, &input.credentials).await?;
+        let path = subreddit_path(&input.subreddit, "/api/flairselector");
+        let form = [("is_newlink", "true".to_string())];
+        let answer = client
+            .send_payload(cx, Method::POST, &path, &[], Payload::Form(&form))
+            .await?;
+        let mut all = Vec::new();
+        for choice in answer["choices"].as_array().into_iter().flatten() {
+            let one = SubredditFlair {
+                flair_id: text(choice, "flair_template_id"),
+                text: text(choice, "flair_text"),
+                text_editable: choice["flair_text_editable"].as_bool().unwrap_or(false),
+                css_class: text(choice, "flair_css_class"),
+            };
+            all.push(one.clone());
+            cx.emit(FlairsOutput::Flair(one));
+        }
+        cx.emit(FlairsOutput::Flairs(all));
+        cx.emit(FlairsOutput::Subreddit(input.subreddit));
         Ok(())
     }
 }
