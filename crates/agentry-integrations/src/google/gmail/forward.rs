@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::mime::{BodyType, Draft};
-use super::send::files;
+use super::mime::files;
 use super::{attachments, body, client, headers, path};
 
 pub struct GmailForward;
