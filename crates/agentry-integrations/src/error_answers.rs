@@ -46,7 +46,10 @@ pub async fn assert_error_answers_prefixed<B: Block>(
     message: &str,
     prefix: &str,
 ) {
-    answers(make, input, credential, provider, body, message, true, prefix).await;
+    answers(
+        make, input, credential, provider, body, message, true, prefix,
+    )
+    .await;
 }
 
 /// As `assert_error_answers`, for a block that reads a 404 as "not found" and says so on a

@@ -46,19 +46,32 @@ pub fn cell_starts(table: &Value) -> Vec<(usize, usize, i64)> {
     let mut cells = Vec::new();
     let rows = table["table"]["tableRows"].as_array().into_iter().flatten();
     for (r, row) in rows.enumerate() {
-        for (c, cell) in row["tableCells"].as_array().into_iter().flatten().enumerate() {
-            if let Some(start) = cell.pointer("/content/0/startIndex").and_then(Value::as_i64) {
+        for (c, cell) in row["tableCells"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(start) = cell
+                .pointer("/content/0/startIndex")
+                .and_then(Value::as_i64)
+            {
                 cells.push((r, c, start));
             }
         }
     }
-    cells.sort_by(|a, b| b.2.cmp(&a.2));
+    cells.sort_by_key(|c| std::cmp::Reverse(c.2));
     cells
 }
 
 /// AutoGPT's choice of the table just inserted at `index`: the last table when the insert
 /// point was near the end (`end` − rows×columns×2), else the first starting at or after it.
-pub fn inserted_table<'a>(tables: &[&'a Value], index: i64, end: i64, size: i64) -> Option<&'a Value> {
+pub fn inserted_table<'a>(
+    tables: &[&'a Value],
+    index: i64,
+    end: i64,
+    size: i64,
+) -> Option<&'a Value> {
     if index >= end - size {
         return tables.last().copied();
     }
@@ -130,7 +143,8 @@ impl Block for GoogleDocsInsertTable {
             result["warning"] = json!("Table created but could not find it to populate");
         } else {
             let end = doc.end_index(cx).await?;
-            let table = inserted_table(&tables, index, end, rows * columns * 2).unwrap_or(&Value::Null);
+            let table =
+                inserted_table(&tables, index, end, rows * columns * 2).unwrap_or(&Value::Null);
             let cells = cell_starts(table);
             if cells.is_empty() {
                 let n = table["table"]["tableRows"].as_array().map_or(0, Vec::len);
@@ -142,9 +156,9 @@ impl Block for GoogleDocsInsertTable {
                     .iter()
                     .filter_map(|&(r, c, start)| {
                         let text = content.get(r)?.get(c)?;
-                        (!text.is_empty()).then(|| {
-                            json!({"insertText": {"location": {"index": start}, "text": text}})
-                        })
+                        (!text.is_empty()).then(
+                            || json!({"insertText": {"location": {"index": start}, "text": text}}),
+                        )
                     })
                     .collect();
                 if !requests.is_empty() {
@@ -200,7 +214,11 @@ pub fn hex_rgb(value: &str) -> Option<(f64, f64, f64)> {
     } else {
         raw.to_string()
     };
-    let part = |i: usize| u8::from_str_radix(&full[i..i + 2], 16).ok().map(|v| f64::from(v) / 255.0);
+    let part = |i: usize| {
+        u8::from_str_radix(&full[i..i + 2], 16)
+            .ok()
+            .map(|v| f64::from(v) / 255.0)
+    };
     Some((part(0)?, part(2)?, part(4)?))
 }
 
@@ -264,7 +282,9 @@ impl Block for GoogleDocsFormatText {
                     let message = format!(
                         "Invalid foreground_color: '{color}'. Expected hex like #RGB or #RRGGBB."
                     );
-                    cx.emit(ResultOutput::Result(json!({"success": false, "message": message})));
+                    cx.emit(ResultOutput::Result(
+                        json!({"success": false, "message": message}),
+                    ));
                     cx.emit(ResultOutput::Document(doc.chained()));
                     return Ok(());
                 }

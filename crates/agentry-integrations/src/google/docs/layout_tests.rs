@@ -197,7 +197,10 @@ async fn lists_segments_and_the_detailed_structure() {
     )
     .await;
     let body = &out[1].1["body"];
-    assert_eq!(body[0], json!({"type": "section_break", "start_index": null, "end_index": 1}));
+    assert_eq!(
+        body[0],
+        json!({"type": "section_break", "start_index": null, "end_index": 1})
+    );
     assert_eq!(body[1]["style"], json!({"namedStyleType": "HEADING_1"}));
     assert_eq!(body[3]["text"], json!(""));
     assert_eq!(body[4]["row_count"], json!(2));
@@ -233,5 +236,9 @@ async fn the_layout_blocks_meet_googles_error_answers() {
         json!({"start_index": 1, "end_index": 3, "italic": true}),
         "Failed to format text: "
     );
-    check!(GoogleDocsGetStructure, json!({}), "Failed to get document structure: ");
+    check!(
+        GoogleDocsGetStructure,
+        json!({}),
+        "Failed to get document structure: "
+    );
 }

@@ -128,7 +128,8 @@ pub fn structure(doc: &Value, detailed: bool) -> (Vec<Value>, Vec<Value>) {
                 body.push(json!({"type": "section_break", "start_index": start, "end_index": end}));
             }
         } else if element.get("tableOfContents").is_some() {
-            let segment = json!({"type": "table_of_contents", "start_index": start, "end_index": end});
+            let segment =
+                json!({"type": "table_of_contents", "start_index": start, "end_index": end});
             if detailed {
                 body.push(segment.clone());
             }

@@ -52,12 +52,24 @@ fn folder_ids_and_quoted_values_read_as_autogpt_reads_them() {
         parse_folder_id(" https://drive.google.com/drive/folders/1f0ld3rId0123456789?usp=x "),
         "1f0ld3rId0123456789"
     );
-    assert_eq!(parse_folder_id("https://drive.google.com/open?id=1abcdefghijk"), "1abcdefghijk");
+    assert_eq!(
+        parse_folder_id("https://drive.google.com/open?id=1abcdefghijk"),
+        "1abcdefghijk"
+    );
     assert_eq!(parse_folder_id("root"), "root");
     assert_eq!(quote_drive_value(r"Bob's \ file"), r"'Bob\'s \\ file'");
-    assert_eq!(iso_seconds("2026-01-02T03:04:05.678+02:00").unwrap(), "2026-01-02T03:04:05+02:00");
-    assert_eq!(iso_seconds("2026-01-02T03:04:05Z").unwrap(), "2026-01-02T03:04:05+00:00");
-    assert_eq!(iso_seconds("2026-01-02T03:04:05").unwrap(), "2026-01-02T03:04:05");
+    assert_eq!(
+        iso_seconds("2026-01-02T03:04:05.678+02:00").unwrap(),
+        "2026-01-02T03:04:05+02:00"
+    );
+    assert_eq!(
+        iso_seconds("2026-01-02T03:04:05Z").unwrap(),
+        "2026-01-02T03:04:05+00:00"
+    );
+    assert_eq!(
+        iso_seconds("2026-01-02T03:04:05").unwrap(),
+        "2026-01-02T03:04:05"
+    );
     assert!(iso_seconds("yesterday").is_err());
 }
 
@@ -72,7 +84,12 @@ async fn gets_a_files_details_and_its_permissions_page_by_page() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(GoogleDriveGetFileInfo, json!({"file": picked()}), rec(&server)).await;
+    let out = run_block_with(
+        GoogleDriveGetFileInfo,
+        json!({"file": picked()}),
+        rec(&server),
+    )
+    .await;
     assert_eq!(out, vec![("file".into(), yielded("file-1", "Q3 Report"))]);
 
     let permissions = "/drive/v3/files/file-1/permissions";
@@ -115,7 +132,10 @@ async fn gets_a_files_details_and_its_permissions_page_by_page() {
         ]
     );
     let out = run_block_with(GoogleDriveGetFileInfo, json!({}), rec(&server)).await;
-    assert_eq!(error_of(&out), "Pick a Drive file, or connect one from a Drive search.");
+    assert_eq!(
+        error_of(&out),
+        "Pick a Drive file, or connect one from a Drive search."
+    );
 }
 
 #[tokio::test]
@@ -127,8 +147,10 @@ async fn creates_copies_and_moves() {
     Mock::given(method("POST"))
         .and(path("/drive/v3/files"))
         .and(query_param("fields", FILE_FIELDS))
-        .and(body_json(json!({"name": "Invoices 2026", "mimeType": "application/vnd.google-apps.folder",
-                              "parents": ["1f0ld3rId0123456789"]})))
+        .and(body_json(
+            json!({"name": "Invoices 2026", "mimeType": "application/vnd.google-apps.folder",
+                              "parents": ["1f0ld3rId0123456789"]}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(&folder))
         .expect(1)
         .mount(&server)
@@ -149,7 +171,9 @@ async fn creates_copies_and_moves() {
         .and(path("/drive/v3/files/file-1/copy"))
         .and(query_param("supportsAllDrives", "true"))
         .and(body_json(json!({"name": "Q3 Report (copy)"})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(resource("copy-1", "Q3 Report (copy)")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(resource("copy-1", "Q3 Report (copy)")),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -159,12 +183,17 @@ async fn creates_copies_and_moves() {
         rec(&server),
     )
     .await;
-    assert_eq!(out, vec![("file".into(), yielded("copy-1", "Q3 Report (copy)"))]);
+    assert_eq!(
+        out,
+        vec![("file".into(), yielded("copy-1", "Q3 Report (copy)"))]
+    );
 
     Mock::given(method("GET"))
         .and(path("/drive/v3/files/file-1"))
         .and(query_param("fields", "parents"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"parents": ["old-a", "old-b"]})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"parents": ["old-a", "old-b"]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -234,7 +263,10 @@ async fn searches_and_lists_recent_files() {
     );
     Mock::given(method("GET"))
         .and(path("/drive/v3/files"))
-        .and(query_param("q", "trashed = false and mimeType != 'application/vnd.google-apps.folder'"))
+        .and(query_param(
+            "q",
+            "trashed = false and mimeType != 'application/vnd.google-apps.folder'",
+        ))
         .and(query_param("orderBy", "viewedByMeTime desc"))
         .and(query_param("corpora", "user"))
         .and(query_param("pageToken", "tok"))
@@ -255,7 +287,10 @@ async fn searches_and_lists_recent_files() {
         rec(&server),
     )
     .await;
-    assert_eq!(error_of(&out), "max_results must be between 1 and 1000, not 0");
+    assert_eq!(
+        error_of(&out),
+        "max_results must be between 1 and 1000, not 0"
+    );
 }
 
 #[tokio::test]
@@ -263,7 +298,10 @@ async fn content_searches_are_not_ordered() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/drive/v3/files"))
-        .and(query_param("q", "fullText contains 'revenue' and ('me' in owners)"))
+        .and(query_param(
+            "q",
+            "fullText contains 'revenue' and ('me' in owners)",
+        ))
         .and(query_param_is_missing("orderBy"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"files": []})))
         .expect(1)
@@ -300,8 +338,14 @@ async fn every_drive_block_meets_googles_error_answers() {
     check!(GoogleDriveGetFileInfo, json!({"file": picked()}));
     check!(GoogleDriveGetFilePermissions, json!({"file": picked()}));
     check!(GoogleDriveCopyFile, json!({"file": picked()}));
-    check!(GoogleDriveMoveFile, json!({"file": picked(), "destination_folder_id": "root"}));
-    check!(GoogleDriveCreateFolder, json!({"credentials": creds, "name": "F"}));
+    check!(
+        GoogleDriveMoveFile,
+        json!({"file": picked(), "destination_folder_id": "root"})
+    );
+    check!(
+        GoogleDriveCreateFolder,
+        json!({"credentials": creds, "name": "F"})
+    );
     check!(GoogleDriveSearchFiles, json!({"credentials": creds}));
     check!(GoogleDriveListRecentFiles, json!({"credentials": creds}));
 }

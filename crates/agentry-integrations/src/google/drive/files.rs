@@ -93,7 +93,10 @@ impl Block for GoogleDriveGetFileInfo {
     async fn run(&self, input: FileInput, cx: &mut Cx<'_, FileOutput>) -> Result<(), BlockError> {
         let (file, drive) = open(cx, input.file.0.as_ref()).await?;
         let answer = metadata(&drive, cx, &file.id).await?;
-        cx.emit(FileOutput::File(to_drive_file(&answer, file.credentials_id)));
+        cx.emit(FileOutput::File(to_drive_file(
+            &answer,
+            file.credentials_id,
+        )));
         Ok(())
     }
 }
@@ -290,8 +293,19 @@ impl Block for GoogleDriveCopyFile {
             body.insert("parents".into(), json!([parse_folder_id(&input.folder_id)]));
         }
         let path = format!("{}/copy", file_path(&file.id));
-        let copied = write(&drive, cx, Method::POST, &path, vec![], &Value::Object(body)).await?;
-        cx.emit(CopyOutput::File(to_drive_file(&copied, file.credentials_id)));
+        let copied = write(
+            &drive,
+            cx,
+            Method::POST,
+            &path,
+            vec![],
+            &Value::Object(body),
+        )
+        .await?;
+        cx.emit(CopyOutput::File(to_drive_file(
+            &copied,
+            file.credentials_id,
+        )));
         Ok(())
     }
 }

@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDateTime};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{DriveFileInfo, FILE_FIELDS, FOLDER_MIME, parse_folder_id, quote_drive_value, to_drive_file};
+use super::{
+    DriveFileInfo, FILE_FIELDS, FOLDER_MIME, parse_folder_id, quote_drive_value, to_drive_file,
+};
 use crate::api::connect;
 use crate::google::DRIVE;
 
@@ -114,7 +116,7 @@ pub enum ListOutput {
     /// Matching files, newest first unless searching content
     Files(Vec<DriveFileInfo>),
     /// Each matching file
-    File(DriveFileInfo),
+    File(Box<DriveFileInfo>),
     /// Token for the next page, when there are more results
     NextPageToken(String),
 }
@@ -139,10 +141,16 @@ pub fn iso_seconds(text: &str) -> Result<String, BlockError> {
 pub fn search_query(input: &SearchInput) -> Result<String, BlockError> {
     let mut clauses = Vec::new();
     if !input.name_contains.is_empty() {
-        clauses.push(format!("name contains {}", quote_drive_value(&input.name_contains)));
+        clauses.push(format!(
+            "name contains {}",
+            quote_drive_value(&input.name_contains)
+        ));
     }
     if !input.text_contains.is_empty() {
-        clauses.push(format!("fullText contains {}", quote_drive_value(&input.text_contains)));
+        clauses.push(format!(
+            "fullText contains {}",
+            quote_drive_value(&input.text_contains)
+        ));
     }
     clauses.extend(input.file_type.clause());
     if !input.folder_id.is_empty() {
@@ -172,10 +180,16 @@ fn list_query(
     let mut query = vec![
         ("q", q),
         ("pageSize", page_size.to_string()),
-        ("fields", format!("nextPageToken, incompleteSearch, files({FILE_FIELDS})")),
+        (
+            "fields",
+            format!("nextPageToken, incompleteSearch, files({FILE_FIELDS})"),
+        ),
         ("supportsAllDrives", "true".into()),
         ("includeItemsFromAllDrives", all_drives.to_string()),
-        ("corpora", if all_drives { "allDrives" } else { "user" }.into()),
+        (
+            "corpora",
+            if all_drives { "allDrives" } else { "user" }.into(),
+        ),
     ];
     if let Some(order) = order_by {
         query.push(("orderBy", order.into()));
@@ -213,7 +227,7 @@ async fn list(
         .collect();
     cx.emit(ListOutput::Files(files.clone()));
     for file in files {
-        cx.emit(ListOutput::File(file));
+        cx.emit(ListOutput::File(Box::new(file)));
     }
     if let Some(token) = answer["nextPageToken"].as_str().filter(|t| !t.is_empty()) {
         cx.emit(ListOutput::NextPageToken(token.to_string()));

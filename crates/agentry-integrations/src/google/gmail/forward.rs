@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::mime::{BodyType, Draft};
 use super::mime::files;
+use super::mime::{BodyType, Draft};
 use super::{attachments, body, client, headers, path};
 
 pub struct GmailForward;

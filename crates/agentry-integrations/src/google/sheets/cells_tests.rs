@@ -236,7 +236,11 @@ async fn imports_csv_after_clearing() {
     let server = MockServer::start().await;
     metadata_mock(&server).await;
     Mock::given(method("POST"))
-        .and(path(format!("{}/values/{}:clear", base(), segment("'Sheet1'"))))
+        .and(path(format!(
+            "{}/values/{}:clear",
+            base(),
+            segment("'Sheet1'")
+        )))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"spreadsheetId": ID, "clearedRange": "Sheet1!A1:Z1000"})),
@@ -329,23 +333,87 @@ async fn every_newer_sheets_block_meets_googles_error_answers() {
             .await
         }};
     }
-    check!(GoogleSheetsFind, json!({"find_text": "a"}), "Failed to find text in Google Sheet: ");
-    check!(GoogleSheetsFormat, json!({"range": "A1:B2"}), "Failed to format Google Sheet cells: ");
-    check!(GoogleSheetsFilterRows, json!({"filter_column": "A"}), "Failed to filter rows: ");
-    check!(GoogleSheetsLookupRow, json!({"lookup_column": "A", "lookup_value": "x"}), "Failed to lookup row: ");
-    check!(GoogleSheetsDeleteRows, json!({"row_indices": [2]}), "Failed to delete rows: ");
-    check!(GoogleSheetsSort, json!({"sort_column": "A"}), "Failed to sort sheet: ");
-    check!(GoogleSheetsInsertRow, json!({"row": ["a"], "row_index": 2}), "Failed to insert row: ");
-    check!(GoogleSheetsAddColumn, json!({"header": "H"}), "Failed to add column: ");
-    check!(GoogleSheetsRemoveDuplicates, json!({}), "Failed to remove duplicates: ");
-    check!(GoogleSheetsUpdateRow, json!({"row_index": 2, "values": ["a"]}), "Failed to update row: ");
-    check!(GoogleSheetsDeleteColumn, json!({"column": "A"}), "Failed to delete column: ");
-    check!(GoogleSheetsCreateNamedRange, json!({"name": "N", "range": "A1:B2"}), "Failed to create named range: ");
-    check!(GoogleSheetsAddDropdown, json!({"range": "A1:A2", "options": ["a"]}), "Failed to add dropdown: ");
-    check!(GoogleSheetsProtectRange, json!({}), "Failed to protect range: ");
+    check!(
+        GoogleSheetsFind,
+        json!({"find_text": "a"}),
+        "Failed to find text in Google Sheet: "
+    );
+    check!(
+        GoogleSheetsFormat,
+        json!({"range": "A1:B2"}),
+        "Failed to format Google Sheet cells: "
+    );
+    check!(
+        GoogleSheetsFilterRows,
+        json!({"filter_column": "A"}),
+        "Failed to filter rows: "
+    );
+    check!(
+        GoogleSheetsLookupRow,
+        json!({"lookup_column": "A", "lookup_value": "x"}),
+        "Failed to lookup row: "
+    );
+    check!(
+        GoogleSheetsDeleteRows,
+        json!({"row_indices": [2]}),
+        "Failed to delete rows: "
+    );
+    check!(
+        GoogleSheetsSort,
+        json!({"sort_column": "A"}),
+        "Failed to sort sheet: "
+    );
+    check!(
+        GoogleSheetsInsertRow,
+        json!({"row": ["a"], "row_index": 2}),
+        "Failed to insert row: "
+    );
+    check!(
+        GoogleSheetsAddColumn,
+        json!({"header": "H"}),
+        "Failed to add column: "
+    );
+    check!(
+        GoogleSheetsRemoveDuplicates,
+        json!({}),
+        "Failed to remove duplicates: "
+    );
+    check!(
+        GoogleSheetsUpdateRow,
+        json!({"row_index": 2, "values": ["a"]}),
+        "Failed to update row: "
+    );
+    check!(
+        GoogleSheetsDeleteColumn,
+        json!({"column": "A"}),
+        "Failed to delete column: "
+    );
+    check!(
+        GoogleSheetsCreateNamedRange,
+        json!({"name": "N", "range": "A1:B2"}),
+        "Failed to create named range: "
+    );
+    check!(
+        GoogleSheetsAddDropdown,
+        json!({"range": "A1:A2", "options": ["a"]}),
+        "Failed to add dropdown: "
+    );
+    check!(
+        GoogleSheetsProtectRange,
+        json!({}),
+        "Failed to protect range: "
+    );
     check!(GoogleSheetsExportCsv, json!({}), "Failed to export CSV: ");
-    check!(GoogleSheetsImportCsv, json!({"csv_data": "a,b"}), "Failed to import CSV: ");
-    check!(GoogleSheetsAddNote, json!({"cell": "A1", "note": "n"}), "Failed to add note: ");
+    check!(
+        GoogleSheetsImportCsv,
+        json!({"csv_data": "a,b"}),
+        "Failed to import CSV: "
+    );
+    check!(
+        GoogleSheetsAddNote,
+        json!({"cell": "A1", "note": "n"}),
+        "Failed to add note: "
+    );
     check!(GoogleSheetsGetNotes, json!({}), "Failed to get notes: ");
     let mut copy = json!({"destination_spreadsheet_id": "d"});
     copy["source_spreadsheet"] = picked();

@@ -95,8 +95,7 @@ pub fn grid_range(range: &str) -> Result<serde_json::Map<String, Value>, BlockEr
 /// `AB12` as (0-based column, 1-based row), as `re.match(r"([A-Z]+)(\d+)", cell.upper())`
 /// reads it (anything after is ignored).
 pub fn cell_parts(cell: &str) -> Option<(usize, i64)> {
-    static CELL: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^([A-Z]+)(\d+)").expect("valid"));
+    static CELL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([A-Z]+)(\d+)").expect("valid"));
     let upper = cell.to_ascii_uppercase();
     let c = CELL.captures(&upper)?;
     Some((column_index(&c[1])?, c[2].parse().ok()?))
@@ -254,10 +253,9 @@ impl Block for GoogleSheetsDeleteColumn {
         let column = &input.column;
         let index = pick_column(&header, column, false, "Column")
             .map_err(|e| sheet.fail(e))?
-            .ok_or_else(|| {
-                sheet.fail(BlockError::Input(format!("Column '{column}' not found")))
-            })?;
-        let delete = json!({"deleteDimension": {"range": one_line(sheet_id, "COLUMNS", index as i64)}});
+            .ok_or_else(|| sheet.fail(BlockError::Input(format!("Column '{column}' not found"))))?;
+        let delete =
+            json!({"deleteDimension": {"range": one_line(sheet_id, "COLUMNS", index as i64)}});
         sheet.batch_update(cx, json!([delete])).await?;
         cx.emit(ResultOutput::Result(json!({"success": true})));
         cx.emit(ResultOutput::Spreadsheet(sheet.file.chained()));
@@ -339,7 +337,11 @@ impl Block for GoogleSheetsSort {
         let mut specs = Vec::new();
         for (column, order, label) in [
             (&input.sort_column, input.sort_order, "Sort column"),
-            (&input.secondary_column, input.secondary_order, "Secondary sort column"),
+            (
+                &input.secondary_column,
+                input.secondary_order,
+                "Secondary sort column",
+            ),
         ] {
             if label != "Sort column" && column.is_empty() {
                 continue;

@@ -286,7 +286,8 @@ impl Block for GoogleSheetsCreateNamedRange {
         let (_, sheet_id) = sheet.resolve(cx, &input.sheet_name).await?;
         let mut range = grid_range(&input.range).map_err(|e| sheet.fail(e))?;
         range.insert("sheetId".into(), json!(sheet_id));
-        let request = json!({"addNamedRange": {"namedRange": {"name": input.name, "range": range}}});
+        let request =
+            json!({"addNamedRange": {"namedRange": {"name": input.name, "range": range}}});
         let answer = sheet.batch_update(cx, json!([request])).await?;
         let id = answer["replies"][0]["addNamedRange"]["namedRange"]["namedRangeId"]
             .as_str()

@@ -45,8 +45,8 @@ fn number(text: &str) -> Option<f64> {
 
 /// AutoGPT's `_apply_filter`: numbers compared as numbers when both sides are, text otherwise.
 pub fn apply_filter(cell: &str, value: &str, op: FilterOperator, match_case: bool) -> bool {
-    use std::cmp::Ordering::*;
     use FilterOperator::*;
+    use std::cmp::Ordering::*;
     match op {
         IsEmpty => return cell.trim().is_empty(),
         IsNotEmpty => return !cell.trim().is_empty(),
@@ -234,7 +234,13 @@ impl Block for GoogleSheetsLookupRow {
             if input.return_columns.is_empty() {
                 wanted = (0..header.len()).collect();
             }
-            let fold = |s: String| if input.match_case { s } else { s.to_lowercase() };
+            let fold = |s: String| {
+                if input.match_case {
+                    s
+                } else {
+                    s.to_lowercase()
+                }
+            };
             let target = fold(input.lookup_value.clone());
             if let Some((n, row)) = data
                 .iter()
@@ -243,7 +249,10 @@ impl Block for GoogleSheetsLookupRow {
             {
                 let cell = |i: usize| row.get(i).cloned().unwrap_or(json!(""));
                 let values: Vec<Value> = wanted.iter().map(|&i| cell(i)).collect();
-                let dict = wanted.iter().map(|&i| (names[i].clone(), cell(i))).collect();
+                let dict = wanted
+                    .iter()
+                    .map(|&i| (names[i].clone(), cell(i)))
+                    .collect();
                 found = (values, dict, n as i64 + 2, true);
             }
         }
@@ -442,7 +451,11 @@ impl Block for GoogleSheetsUpdateRow {
             if row.len() < names.len() {
                 row.resize(names.len(), json!(""));
             }
-            let at = |key: &str| names.iter().position(|h| h.to_lowercase() == key.to_lowercase());
+            let at = |key: &str| {
+                names
+                    .iter()
+                    .position(|h| h.to_lowercase() == key.to_lowercase())
+            };
             if let Some(missing) = input.dict_values.keys().find(|k| at(k).is_none()) {
                 return Err(sheet.fail(BlockError::Input(format!(
                     "Column '{missing}' not found in sheet. Available columns: {}",

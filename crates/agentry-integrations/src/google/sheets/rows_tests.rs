@@ -128,7 +128,10 @@ async fn looks_up_the_first_matching_row() {
         out[..4],
         [
             ("row".into(), json!(["Active", "85"])),
-            ("row_dict".into(), json!({"Status": "Active", "Score": "85"})),
+            (
+                "row_dict".into(),
+                json!({"Status": "Active", "Score": "85"})
+            ),
             ("row_index".into(), json!(2)),
             ("found".into(), json!(true)),
         ]
@@ -239,10 +242,7 @@ async fn updates_a_row_from_a_dict_keeping_other_cells() {
     .await;
     assert_eq!(
         out[0],
-        (
-            "result".into(),
-            json!({"success": true, "updatedCells": 1})
-        )
+        ("result".into(), json!({"success": true, "updatedCells": 1}))
     );
     let out = run_block_with(
         GoogleSheetsUpdateRow,
@@ -269,7 +269,11 @@ async fn updates_a_row_from_a_dict_keeping_other_cells() {
 #[test]
 fn duplicates_keep_the_first_or_the_last() {
     let rows: Vec<Vec<Value>> = serde_json::from_value(json!([
-        ["Name", "N"], ["a", "1"], ["A", "2"], ["b", "3"], ["a", "4"]
+        ["Name", "N"],
+        ["a", "1"],
+        ["A", "2"],
+        ["b", "3"],
+        ["a", "4"]
     ]))
     .unwrap();
     assert_eq!(duplicate_rows(&rows, &[0], false, "first"), vec![3, 5]);
@@ -423,9 +427,7 @@ async fn finds_text_across_sheets_and_in_a_range() {
         rec(&server),
     )
     .await;
-    let at = |sheet: &str, row: i64, column: i64, address: &str, value: &str| {
-        json!({"sheet": sheet, "row": row, "column": column, "address": address, "value": value})
-    };
+    let at = |sheet: &str, row: i64, column: i64, address: &str, value: &str| json!({"sheet": sheet, "row": row, "column": column, "address": address, "value": value});
     assert_eq!(
         out,
         vec![

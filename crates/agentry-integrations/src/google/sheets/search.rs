@@ -215,7 +215,12 @@ pub enum DedupeOutput {
 
 /// The 1-based rows AutoGPT deletes from `rows` (header first): repeats of the key columns
 /// after the first one (`keep` = "first"), else every one but the last.
-pub fn duplicate_rows(rows: &[Vec<Value>], key: &[usize], match_case: bool, keep: &str) -> Vec<i64> {
+pub fn duplicate_rows(
+    rows: &[Vec<Value>],
+    key: &[usize],
+    match_case: bool,
+    keep: &str,
+) -> Vec<i64> {
     let mut seen: HashMap<Vec<String>, i64> = HashMap::new();
     let mut doomed = Vec::new();
     for (n, row) in rows.iter().enumerate().skip(1) {

@@ -206,11 +206,7 @@ impl Block for GoogleSheetsCopyToSpreadsheet {
     type Input = CopyInput;
     type Output = CopyOutput;
 
-    async fn run(
-        &self,
-        input: CopyInput,
-        cx: &mut Cx<'_, CopyOutput>,
-    ) -> Result<(), BlockError> {
+    async fn run(&self, input: CopyInput, cx: &mut Cx<'_, CopyOutput>) -> Result<(), BlockError> {
         if input.source_spreadsheet.0.is_none() {
             return Err(BlockError::Input("No source spreadsheet selected".into()));
         }
@@ -220,7 +216,9 @@ impl Block for GoogleSheetsCopyToSpreadsheet {
         let body = json!({"destinationSpreadsheetId": input.destination_spreadsheet_id});
         let answer = sheet.call(cx, Method::POST, &path, &body).await?;
         cx.emit(CopyOutput::Result(json!({"success": true})));
-        cx.emit(CopyOutput::NewSheetId(answer["sheetId"].as_i64().unwrap_or(0)));
+        cx.emit(CopyOutput::NewSheetId(
+            answer["sheetId"].as_i64().unwrap_or(0),
+        ));
         cx.emit(CopyOutput::NewSheetName(
             answer["title"].as_str().unwrap_or_default().to_string(),
         ));
