@@ -32,7 +32,24 @@ pub async fn assert_error_answers<B: Block>(
     body: Value,
     message: &str,
 ) {
-    answers(make, input, credential, provider, body, message, true).await;
+    answers(make, input, credential, provider, body, message, true, "").await;
+}
+
+/// As `assert_error_answers`, for a block whose failures start with `prefix` as AutoGPT words
+/// them ("Failed to read Google Sheet: …").
+pub async fn assert_error_answers_prefixed<B: Block>(
+    make: impl Fn() -> B,
+    input: Value,
+    credential: Credential,
+    provider: &str,
+    body: Value,
+    message: &str,
+    prefix: &str,
+) {
+    answers(
+        make, input, credential, provider, body, message, true, prefix,
+    )
+    .await;
 }
 
 /// As `assert_error_answers`, for a block that reads a 404 as "not found" and says so on a
@@ -45,9 +62,10 @@ pub async fn assert_error_answers_but_404<B: Block>(
     body: Value,
     message: &str,
 ) {
-    answers(make, input, credential, provider, body, message, false).await;
+    answers(make, input, credential, provider, body, message, false, "").await;
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn answers<B: Block>(
     make: impl Fn() -> B,
     input: Value,
@@ -56,6 +74,7 @@ async fn answers<B: Block>(
     body: Value,
     message: &str,
     with_404: bool,
+    prefix: &str,
 ) {
     let expected = [
         (
@@ -84,7 +103,12 @@ async fn answers<B: Block>(
         let out =
             run_block_with(make(), input.clone(), recorder(&server, credential.clone())).await;
         let error = error_of(&out);
-        assert_eq!(error, wanted, "{} answering {status}", B::META.name);
+        assert_eq!(
+            error,
+            format!("{prefix}{wanted}"),
+            "{} answering {status}",
+            B::META.name
+        );
         if let CredentialSecret::ApiKey { api_key } = &credential.secret {
             assert!(!error.contains(api_key.expose()), "the key leaked: {error}");
         }

@@ -1,5 +1,5 @@
-//! Google (`google/` and `google_maps.py` in AutoGPT): Gmail (API v1), Calendar (API v3) and
-//! Maps (Places text search and details).
+//! Google (`google/` and `google_maps.py` in AutoGPT): Gmail (API v1), Calendar (API v3),
+//! Sheets (v4), Docs (v1), Drive files (v3) and Maps (Places text search and details).
 //!
 //! Gmail and Calendar take provider `google`, type `oauth2` (a bearer access token, refreshed
 //! once after a 401), with the scopes each block declares; Maps takes provider `google_maps`,
@@ -61,6 +61,7 @@ pub fn register(r: &mut Registry) {
     gmail::register(r);
     sheets::register(r);
     docs::register(r);
+    drive::register(r);
     r.register(calendar_create_event::GoogleCalendarCreateEvent);
     r.register(calendar_read_events::GoogleCalendarReadEvents);
     r.register(maps_search::GoogleMapsSearch);

@@ -11,13 +11,13 @@ use super::*;
 use crate::testing::{CRED_ID, error_of, meta, oauth2, recorder};
 
 const ID: &str = "doc-1";
-const BASE: &str = "/v1/documents/doc-1";
+pub(super) const BASE: &str = "/v1/documents/doc-1";
 
-fn picked() -> Value {
+pub(super) fn picked() -> Value {
     json!({"id": ID, "name": "Notes", "mimeType": DOCUMENT_MIME, "_credentials_id": CRED_ID})
 }
 
-fn chained() -> Value {
+pub(super) fn chained() -> Value {
     serde_json::to_value(document_file(
         ID,
         Some("Notes".into()),
@@ -26,7 +26,7 @@ fn chained() -> Value {
     .unwrap()
 }
 
-fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
+pub(super) fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
     recorder(server, oauth2("google", "ya29.docs", &[]))
 }
 
@@ -46,7 +46,7 @@ async fn document_mock(server: &MockServer) {
         .await;
 }
 
-async fn batch_mock(server: &MockServer, requests: Value, answer: Value) {
+pub(super) async fn batch_mock(server: &MockServer, requests: Value, answer: Value) {
     Mock::given(method("POST"))
         .and(path(format!("{BASE}:batchUpdate")))
         .and(body_json(json!({ "requests": requests })))

@@ -4,6 +4,8 @@
 
 pub mod edit;
 pub mod files;
+pub mod layout;
+pub mod structure;
 
 use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, Cx, Registry};
@@ -37,6 +39,9 @@ pub fn register(r: &mut Registry) {
     r.register(files::GoogleDocsExport);
     r.register(files::GoogleDocsShare);
     r.register(files::GoogleDocsSetPublicAccess);
+    r.register(layout::GoogleDocsInsertTable);
+    r.register(layout::GoogleDocsFormatText);
+    r.register(structure::GoogleDocsGetStructure);
 }
 
 /// AutoGPT's `_make_document_output`: the document for the next block.
@@ -163,3 +168,7 @@ pub fn plain_text(content: &Value) -> String {
 #[cfg(test)]
 #[path = "docs_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "layout_tests.rs"]
+mod layout_tests;

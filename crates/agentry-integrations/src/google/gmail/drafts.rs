@@ -7,9 +7,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::mime::{BodyType, Draft};
+use super::mime::{BodyType, NewMessage, files};
 use super::reply::ReplyTo;
-use super::send::files;
 use super::{client, path};
 
 pub struct GmailCreateDraft;
@@ -25,24 +24,8 @@ pub struct DraftInput {
         "credentials_scopes" = ["https://www.googleapis.com/auth/gmail.modify"]
     ))]
     pub credentials: CredentialsMeta,
-    /// Recipient email addresses
-    pub to: Vec<String>,
-    /// Email subject
-    pub subject: String,
-    /// Email body (plain text or HTML)
-    pub body: String,
-    /// CC recipients
-    #[serde(default)]
-    pub cc: Vec<String>,
-    /// BCC recipients
-    #[serde(default)]
-    pub bcc: Vec<String>,
-    /// Content type: 'auto' (default - detects HTML), 'plain', or 'html'
-    #[serde(default)]
-    pub content_type: Option<BodyType>,
-    /// Files to attach
-    #[serde(default)]
-    pub attachments: Vec<String>,
+    #[serde(flatten)]
+    pub message: NewMessage,
 }
 
 /// AutoGPT's `GmailDraftResult`.
@@ -83,24 +66,14 @@ impl Block for GmailCreateDraft {
     type Output = DraftOutput;
 
     async fn run(&self, input: DraftInput, cx: &mut Cx<'_, DraftOutput>) -> Result<(), BlockError> {
-        if input.to.is_empty() || input.subject.is_empty() {
+        let message = &input.message;
+        if message.to.is_empty() || message.subject.is_empty() {
             return Err(BlockError::Input(
                 "At least one recipient and subject are required for creating a draft".into(),
             ));
         }
-        let attachments = files(cx, &input.attachments).await?;
+        let raw = input.message.raw(cx).await?;
         let (client, _) = client(cx, &input.credentials).await?;
-        let raw = Draft {
-            to: input.to,
-            cc: input.cc,
-            bcc: input.bcc,
-            subject: input.subject,
-            body: input.body,
-            body_type: input.content_type,
-            attachments,
-            ..Default::default()
-        }
-        .raw()?;
         let draft = save(&client, cx, json!({"raw": raw})).await?;
         cx.emit(DraftOutput::Result(DraftResult {
             id: draft["id"].as_str().unwrap_or_default().into(),

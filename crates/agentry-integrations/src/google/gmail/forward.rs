@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::mime::files;
 use super::mime::{BodyType, Draft};
-use super::send::files;
 use super::{attachments, body, client, headers, path};
 
 pub struct GmailForward;

@@ -1,13 +1,15 @@
-//! The raw message Gmail's `users.messages.send` takes: a `multipart/mixed` MIME message
-//! (lettre formats and encodes it) as URL-safe base64. No `From`: Gmail fills in the signed-in
-//! user, as with AutoGPT's messages.
+//! The raw message Gmail's `users.messages.send` and `users.drafts.create` take: a
+//! `multipart/mixed` MIME message (lettre formats and encodes it) as URL-safe base64. No
+//! `From`: Gmail fills in the signed-in user, as with AutoGPT's messages. One builder for every
+//! Gmail block that writes a message.
 
-use agentry_core::BlockError;
+use agentry_core::{BlockError, Cx};
+use agentry_services::files::media;
 use base64::Engine;
 use lettre::message::header::{self, ContentType, HeaderName, HeaderValue, Headers};
 use lettre::message::{Attachment, MultiPart, SinglePart};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// AutoGPT's `content_type` input: `auto` (or absent) looks for HTML tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -43,6 +45,61 @@ pub fn is_html(body: &str, body_type: Option<BodyType>) -> bool {
             let head: String = body.chars().take(500).collect();
             head.contains('<') && head.contains('>')
         }
+    }
+}
+
+/// Each `MediaFileType` input (data URI, URL or run file) as a file name and its bytes.
+pub async fn files<O: Serialize>(
+    cx: &mut Cx<'_, O>,
+    inputs: &[String],
+) -> Result<Vec<(String, Vec<u8>)>, BlockError> {
+    let mut out = Vec::new();
+    for file in inputs {
+        let stored = media::store(cx, file).await?;
+        out.push((stored.name().to_string(), stored.bytes().await?));
+    }
+    Ok(out)
+}
+
+/// The pins a new message is written from, shared by GmailSendBlock and
+/// GmailCreateDraftBlock (flattened into their inputs, in AutoGPT's order).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct NewMessage {
+    /// Recipient email addresses
+    pub to: Vec<String>,
+    /// Email subject
+    pub subject: String,
+    /// Email body (plain text or HTML)
+    pub body: String,
+    /// CC recipients
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// BCC recipients
+    #[serde(default)]
+    pub bcc: Vec<String>,
+    /// Content type: 'auto' (default - detects HTML), 'plain', or 'html'
+    #[serde(default)]
+    pub content_type: Option<BodyType>,
+    /// Files to attach
+    #[serde(default)]
+    pub attachments: Vec<String>,
+}
+
+impl NewMessage {
+    /// The message as Gmail's `raw` field, its files fetched.
+    pub async fn raw<O: Serialize>(self, cx: &mut Cx<'_, O>) -> Result<String, BlockError> {
+        let attachments = files(cx, &self.attachments).await?;
+        Draft {
+            to: self.to,
+            cc: self.cc,
+            bcc: self.bcc,
+            subject: self.subject,
+            body: self.body,
+            body_type: self.content_type,
+            attachments,
+            ..Default::default()
+        }
+        .raw()
     }
 }
 

@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::mime::files;
 use super::mime::{BodyType, Draft};
-use super::send::files;
 use super::{Email, address, addresses, client, headers, path, strings};
 use crate::api::Client;
 

@@ -5,11 +5,17 @@
 //! credential travels inside it (`_credentials_id`, AutoGPT's auto-credentials), so there is no
 //! separate `credentials` pin, and the block yields the file again for chaining.
 
+pub mod columns;
 pub mod edit;
+pub mod format;
+pub mod notes;
 pub mod query;
 pub mod read;
+pub mod rows;
+pub mod search;
 pub mod sharing;
 pub mod structure;
+pub mod transfer;
 
 use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, Cx, Registry};
@@ -51,6 +57,25 @@ pub fn register(r: &mut Registry) {
     r.register(structure::GoogleSheetsListNamedRanges);
     r.register(sharing::GoogleSheetsShareSpreadsheet);
     r.register(sharing::GoogleSheetsSetPublicAccess);
+    r.register(search::GoogleSheetsFind);
+    r.register(search::GoogleSheetsRemoveDuplicates);
+    r.register(format::GoogleSheetsFormat);
+    r.register(format::GoogleSheetsAddDropdown);
+    r.register(format::GoogleSheetsProtectRange);
+    r.register(format::GoogleSheetsCreateNamedRange);
+    r.register(rows::GoogleSheetsFilterRows);
+    r.register(rows::GoogleSheetsLookupRow);
+    r.register(rows::GoogleSheetsDeleteRows);
+    r.register(rows::GoogleSheetsInsertRow);
+    r.register(rows::GoogleSheetsUpdateRow);
+    r.register(columns::GoogleSheetsAddColumn);
+    r.register(columns::GoogleSheetsDeleteColumn);
+    r.register(columns::GoogleSheetsSort);
+    r.register(transfer::GoogleSheetsExportCsv);
+    r.register(transfer::GoogleSheetsImportCsv);
+    r.register(transfer::GoogleSheetsCopyToSpreadsheet);
+    r.register(notes::GoogleSheetsAddNote);
+    r.register(notes::GoogleSheetsGetNotes);
 }
 
 impl DriveFile {
@@ -139,7 +164,8 @@ impl Sheet {
         format!("/v4/spreadsheets/{}{rest}", segment(&self.file.id))
     }
 
-    fn fail(&self, e: BlockError) -> BlockError {
+    /// `e` worded as this block's failures are (its prefix first).
+    pub fn fail(&self, e: BlockError) -> BlockError {
         prefixed(e, self.prefix)
     }
 
@@ -293,6 +319,14 @@ mod tests;
 #[cfg(test)]
 #[path = "sheets_more_tests.rs"]
 mod more_tests;
+
+#[cfg(test)]
+#[path = "rows_tests.rs"]
+mod rows_tests;
+
+#[cfg(test)]
+#[path = "cells_tests.rs"]
+mod cells_tests;
 
 /// AutoGPT's `ValueInputOption`: how the Sheets API reads written values.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema)]
