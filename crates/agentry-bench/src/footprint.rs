@@ -16,7 +16,12 @@ use crate::{backend_name, execute_http, graphs, post_graph};
 const PHASES: [(usize, usize); 3] = [(1, 2000), (8, 4000), (32, 4000)];
 
 /// `total` requests from `concurrency` clients; returns (wall seconds, server CPU seconds).
-async fn load<F, Fut>(server: &Proc, concurrency: usize, total: usize, one: F) -> anyhow::Result<(f64, f64)>
+async fn load<F, Fut>(
+    server: &Proc,
+    concurrency: usize,
+    total: usize,
+    one: F,
+) -> anyhow::Result<(f64, f64)>
 where
     F: Fn(usize) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send,

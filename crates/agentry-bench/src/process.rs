@@ -41,20 +41,25 @@ impl Proc {
 
     /// A field of `/proc/<pid>/status` or `/proc/<pid>/smaps_rollup` in MiB.
     pub(crate) fn mib(&self, file: &str, field: &str) -> f64 {
-        let text = std::fs::read_to_string(format!("/proc/{}/{file}", self.pid()))
-            .unwrap_or_default();
+        let text =
+            std::fs::read_to_string(format!("/proc/{}/{file}", self.pid())).unwrap_or_default();
         kib_field(&text, field).map_or(f64::NAN, |kib| kib / 1024.0)
     }
 
     /// User + system CPU of the whole process (all its threads, live and ended), in seconds.
     pub(crate) fn cpu_secs(&self) -> f64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid()))
-            .unwrap_or_default();
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
         // Fields after the command name (which may hold spaces) start at its closing paren;
         // utime and stime are fields 14 and 15, in clock ticks of 1/100 s on Linux.
         let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
         let fields: Vec<&str> = rest.split_whitespace().collect();
-        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
         (ticks(11) + ticks(12)) / 100.0
     }
 

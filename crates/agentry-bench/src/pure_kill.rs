@@ -30,7 +30,11 @@ pub async fn w5_pure(report: &mut Vec<String>) -> anyhow::Result<()> {
              [limits]\nmax_node_executions = 100000\n"
         ),
     )?;
-    let api = Engine::new(Store::open(&url).await?, queue::registry(), queue::config(0));
+    let api = Engine::new(
+        Store::open(&url).await?,
+        queue::registry(),
+        queue::config(0),
+    );
     let graph = graphs::chain(STEPS);
     save::import(api.store(), api.registry(), DEFAULT_USER_ID, graph.clone()).await?;
     let spawn = || {
@@ -108,6 +112,9 @@ pub async fn w5_pure(report: &mut Vec<String>) -> anyhow::Result<()> {
             format!("WRONG: {:?}", result.outputs.get("y"))
         },
     ));
-    ensure!(lost == 0 && twice == 0 && missing == 0 && right, "W5 pure chain failed its check");
+    ensure!(
+        lost == 0 && twice == 0 && missing == 0 && right,
+        "W5 pure chain failed its check"
+    );
     Ok(())
 }
