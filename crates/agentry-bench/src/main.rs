@@ -4,9 +4,12 @@
 
 mod agent;
 mod auth;
+mod footprint;
 mod graphs;
 mod hostile;
 mod live;
+mod process;
+mod pure_kill;
 mod queue;
 
 use std::sync::Arc;
@@ -31,7 +34,7 @@ struct Bench {
 
 /// The variable naming a PostgreSQL server: when set, workloads W1 and W3 run on a fresh
 /// database of their own there instead of a SQLite file.
-const POSTGRES: &str = "AGENTRY_BENCH_POSTGRES";
+pub(crate) const POSTGRES: &str = "AGENTRY_BENCH_POSTGRES";
 
 /// Which database the workloads run on, for the report.
 fn backend_name() -> &'static str {
@@ -383,6 +386,9 @@ fn main() -> anyhow::Result<()> {
     // As the binary: freed memory goes back to the system in the background.
     let _ = tikv_jemalloc_ctl::background_thread::write(true);
     let which: Vec<String> = std::env::args().skip(1).collect();
+    if which.first().is_some_and(|a| a == "hello") {
+        return process::hello_main();
+    }
     let wants = |w: &str| which.is_empty() || which.iter().any(|a| a.eq_ignore_ascii_case(w));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -407,6 +413,9 @@ fn main() -> anyhow::Result<()> {
         if wants("w5") {
             queue::w5(&mut report).await?;
         }
+        if wants("w5") || wants("w5p") {
+            pure_kill::w5_pure(&mut report).await?;
+        }
         if wants("w6") {
             live::w6(&mut report).await?;
         }
@@ -415,6 +424,9 @@ fn main() -> anyhow::Result<()> {
         }
         if wants("w8") {
             auth::w8(&mut report).await?;
+        }
+        if wants("w10") {
+            footprint::w10(&mut report).await?;
         }
         if wants("w9") {
             hostile::w9(&mut report).await?;

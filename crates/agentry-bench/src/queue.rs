@@ -42,13 +42,13 @@ impl Block for Sleep100 {
     }
 }
 
-fn registry() -> Arc<Registry> {
+pub(crate) fn registry() -> Arc<Registry> {
     let mut r = agentry_blocks::registry();
     r.register(Sleep100);
     Arc::new(r)
 }
 
-fn config(workers: usize) -> Config {
+pub(crate) fn config(workers: usize) -> Config {
     Config {
         worker_concurrency: workers,
         poll_interval: Duration::from_millis(20),
@@ -120,7 +120,7 @@ pub async fn w4(report: &mut Vec<String>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn agentry_binary() -> anyhow::Result<PathBuf> {
+pub(crate) fn agentry_binary() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let path = exe.with_file_name("agentry");
     ensure!(
