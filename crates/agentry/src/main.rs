@@ -30,17 +30,6 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's defaults for this process, read once before `main` (docs/benchmarks.md, W10):
-/// freed pages go back to the system after 1 s instead of 10 (`dirty_decay_ms`), and at once
-/// rather than through a second, "muzzy" stage. Measured: idle RSS 5.6 MiB lower (anonymous
-/// 22.7 → 17.1 MiB), W3 unchanged within the noise. `_RJEM_MALLOC_CONF` in the environment still
-/// overrides them.
-#[allow(unsafe_code)]
-// SAFETY: jemalloc reads this symbol as a `const char *` to a NUL-terminated string; the static
-// is a thin reference to such bytes and is never written.
-#[unsafe(export_name = "_rjem_malloc_conf")]
-static MALLOC_CONF: &[u8; 37] = b"dirty_decay_ms:1000,muzzy_decay_ms:0\0";
-
 /// The hidden first argument that makes this binary the code sandbox's runner.
 pub const SANDBOX_RUNNER: &str = "sandbox-runner";
 
