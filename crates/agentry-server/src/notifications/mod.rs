@@ -239,6 +239,11 @@ impl Notifier {
             });
             return Ok(Some(view));
         }
+        if let Some(run_id) = run_id
+            && store.run_told(&notice.user_id, run_id).await?
+        {
+            return Ok(None);
+        }
         let Some(added) = store
             .add_notification(NewNotification {
                 user_id: notice.user_id.clone(),

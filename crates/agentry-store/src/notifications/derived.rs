@@ -81,6 +81,17 @@ impl Store {
         Ok(self.derive(rows).await?.pop())
     }
 
+    /// Whether the user's run was told on its row (a stored notice of it would tell it twice).
+    pub async fn run_told(&self, user_id: &str, run_id: &str) -> Result<bool> {
+        use graph_execution::Column as C;
+        Ok(graph_execution::Entity::find_by_id(run_id.to_string())
+            .filter(C::UserId.eq(user_id))
+            .filter(C::Notice.is_not_null())
+            .count(&self.db)
+            .await?
+            > 0)
+    }
+
     /// The user's derived notices, newest first, older than the id `before` when given.
     pub(super) async fn run_notices(
         &self,

@@ -73,6 +73,8 @@ async fn run_notices_are_derived_listed_with_stored_ones_and_marked_read() {
     );
     // Told once; never another user's run, a sub-agent's run, or a run still going.
     assert!(s.tell_run(DEFAULT_USER_ID, &ok).await.unwrap().is_none());
+    assert!(s.run_told(DEFAULT_USER_ID, &ok).await.unwrap());
+    assert!(!s.run_told("someone-else", &ok).await.unwrap());
     assert!(s.tell_run("someone-else", &ok).await.unwrap().is_none());
     let child = run(s, &graph_id, Some(&ok), ExecutionStatus::Completed).await;
     assert!(s.tell_run(DEFAULT_USER_ID, &child).await.unwrap().is_none());
