@@ -65,7 +65,10 @@ async fn run_notices_are_derived_listed_with_stored_ones_and_marked_read() {
     let ok = run(s, &graph_id, None, ExecutionStatus::Completed).await;
     let told = s.tell_run(DEFAULT_USER_ID, &ok).await.unwrap().unwrap();
     assert!(derived::is_derived(&told));
-    assert_eq!((told.id.as_str(), told.kind.as_str()), (ok.as_str(), "RUN_FINISHED"));
+    assert_eq!(
+        (told.id.as_str(), told.kind.as_str()),
+        (ok.as_str(), "RUN_FINISHED")
+    );
     assert_eq!(
         told.data,
         json!({"graph_id": graph_id, "graph_version": 1, "graph_exec_id": ok,
@@ -100,7 +103,12 @@ async fn run_notices_are_derived_listed_with_stored_ones_and_marked_read() {
     .await
     .unwrap()
     .unwrap();
-    assert!(s.tell_run(DEFAULT_USER_ID, &emailed).await.unwrap().is_none());
+    assert!(
+        s.tell_run(DEFAULT_USER_ID, &emailed)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let low = s.add_notification(stored("low:1")).await.unwrap().unwrap();
     let bad = run(s, "not-a-graph", None, ExecutionStatus::Failed).await;
@@ -114,18 +122,31 @@ async fn run_notices_are_derived_listed_with_stored_ones_and_marked_read() {
     let ids = |list: Vec<agentry_store::notifications::notification::Model>| {
         list.into_iter().map(|n| n.id).collect::<Vec<_>>()
     };
-    let all = s.notifications(DEFAULT_USER_ID, false, None, 10).await.unwrap();
-    let emailed_row = all.iter().find(|n| n.dedupe_key == derived::run_key(&emailed));
+    let all = s
+        .notifications(DEFAULT_USER_ID, false, None, 10)
+        .await
+        .unwrap();
+    let emailed_row = all
+        .iter()
+        .find(|n| n.dedupe_key == derived::run_key(&emailed));
     let emailed_id = emailed_row.unwrap().id.clone();
     assert_eq!(
         ids(all),
         vec![bad.clone(), low.id.clone(), emailed_id.clone(), ok.clone()]
     );
     assert_eq!(
-        ids(s.notifications(DEFAULT_USER_ID, false, Some(&low.id), 2).await.unwrap()),
+        ids(s
+            .notifications(DEFAULT_USER_ID, false, Some(&low.id), 2)
+            .await
+            .unwrap()),
         vec![emailed_id, ok.clone()]
     );
-    assert!(s.notifications("someone-else", false, None, 10).await.unwrap().is_empty());
+    assert!(
+        s.notifications("someone-else", false, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(s.unread_notifications(DEFAULT_USER_ID).await.unwrap(), 4);
 
     // Read marks: by id (another user's marks change nothing), then all.
@@ -136,13 +157,20 @@ async fn run_notices_are_derived_listed_with_stored_ones_and_marked_read() {
         0
     );
     assert_eq!(
-        s.mark_notifications_read(DEFAULT_USER_ID, Some(&[ok.clone(), low.id.clone()]), Utc::now())
-            .await
-            .unwrap(),
+        s.mark_notifications_read(
+            DEFAULT_USER_ID,
+            Some(&[ok.clone(), low.id.clone()]),
+            Utc::now()
+        )
+        .await
+        .unwrap(),
         2
     );
     assert_eq!(s.unread_notifications(DEFAULT_USER_ID).await.unwrap(), 2);
-    let unread = s.notifications(DEFAULT_USER_ID, true, None, 10).await.unwrap();
+    let unread = s
+        .notifications(DEFAULT_USER_ID, true, None, 10)
+        .await
+        .unwrap();
     assert_eq!(unread.len(), 2);
     assert!(unread.iter().all(|n| n.read_at.is_none() && n.id != ok));
     assert_eq!(
@@ -152,7 +180,10 @@ async fn run_notices_are_derived_listed_with_stored_ones_and_marked_read() {
         2
     );
     assert_eq!(s.unread_notifications(DEFAULT_USER_ID).await.unwrap(), 0);
-    let all = s.notifications(DEFAULT_USER_ID, false, None, 10).await.unwrap();
+    let all = s
+        .notifications(DEFAULT_USER_ID, false, None, 10)
+        .await
+        .unwrap();
     assert_eq!(all.len(), 4);
     assert!(all.iter().all(|n| n.read_at.is_some()));
 }
