@@ -151,7 +151,7 @@ async fn run_notices_are_derived_listed_with_stored_ones_and_marked_read() {
 
     // Read marks: by id (another user's marks change nothing), then all.
     assert_eq!(
-        s.mark_notifications_read("someone-else", Some(&[ok.clone()]), Utc::now())
+        s.mark_notifications_read("someone-else", Some(std::slice::from_ref(&ok)), Utc::now())
             .await
             .unwrap(),
         0
