@@ -143,6 +143,7 @@ impl Store {
             started_at: Set(None),
             ended_at: Set(None),
             event_seq: Set(0),
+            notice: Set(None),
         };
         Ok(graph_execution::Entity::insert(model)
             .exec_with_returning(&self.db)

@@ -94,6 +94,7 @@ impl Store {
             started_at: Set(None),
             ended_at: Set(None),
             event_seq: Set(0),
+            notice: Set(None),
         };
         let entry = queue_entry::ActiveModel {
             exec_id: Set(new.id),

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agentry_store::Store;
-use agentry_store::notifications::{NewNotification, notification};
+use agentry_store::notifications::{NewNotification, derived, notification};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -72,20 +72,6 @@ pub struct NotificationView {
     pub data: Value,
     pub read: bool,
     pub created_at: DateTime<Utc>,
-}
-
-impl From<&notification::Model> for NotificationView {
-    fn from(n: &notification::Model) -> Self {
-        NotificationView {
-            id: n.id.clone(),
-            kind: n.kind.clone(),
-            title: n.title.clone(),
-            body: n.body.clone(),
-            data: n.data.clone(),
-            read: n.read_at.is_some(),
-            created_at: n.created_at,
-        }
-    }
 }
 
 /// A notification for one user's open sockets.
@@ -168,9 +154,48 @@ impl Notifier {
         ))
     }
 
+    /// A notification as the API shows it; the text of one derived from a run row is rendered
+    /// here, as it would have been when it was told.
+    pub fn view(&self, n: &notification::Model) -> NotificationView {
+        let (title, body) = match NotificationKind::parse(&n.kind) {
+            Some(kind) if derived::is_derived(n) => {
+                let rendered = self.inner.templates.event(kind, &n.data);
+                (rendered.title, rendered.body)
+            }
+            _ => (n.title.clone(), n.body.clone()),
+        };
+        NotificationView {
+            id: n.id.clone(),
+            kind: n.kind.clone(),
+            title,
+            body,
+            data: n.data.clone(),
+            read: n.read_at.is_some(),
+            created_at: n.created_at,
+        }
+    }
+
     /// Tells a user of an event as their preferences say: the stored notification, or `None`
     /// when they turned its kind off or were told of it before.
     pub async fn notify(&self, notice: Notice) -> agentry_store::Result<Option<NotificationView>> {
+        self.tell(notice, None).await
+    }
+
+    /// Tells a user of their run's end (`notify`); told in the app only, the notification is
+    /// derived from the run's row instead of stored (`agentry_store::notifications::derived`).
+    pub async fn notify_run(
+        &self,
+        notice: Notice,
+        run_id: &str,
+    ) -> agentry_store::Result<Option<NotificationView>> {
+        self.tell(notice, Some(run_id)).await
+    }
+
+    async fn tell(
+        &self,
+        notice: Notice,
+        run_id: Option<&str>,
+    ) -> agentry_store::Result<Option<NotificationView>> {
         let store = &self.inner.store;
         let prefs = self.preferences(&notice.user_id).await?;
         let channel = prefs.channel(notice.kind);
@@ -203,6 +228,22 @@ impl Notifier {
                 }
             }
         };
+        if let (Some(run_id), "none") = (run_id, email_state) {
+            let Some(told) = store.tell_run(&notice.user_id, run_id).await? else {
+                return Ok(None);
+            };
+            let view = self.view(&told);
+            let _ = self.inner.push.send(Pushed {
+                user_id: notice.user_id,
+                view: view.clone(),
+            });
+            return Ok(Some(view));
+        }
+        if let Some(run_id) = run_id
+            && store.run_told(&notice.user_id, run_id).await?
+        {
+            return Ok(None);
+        }
         let Some(added) = store
             .add_notification(NewNotification {
                 user_id: notice.user_id.clone(),
@@ -217,7 +258,7 @@ impl Notifier {
         else {
             return Ok(None);
         };
-        let view = NotificationView::from(&added);
+        let view = self.view(&added);
         let _ = self.inner.push.send(Pushed {
             user_id: notice.user_id.clone(),
             view: view.clone(),

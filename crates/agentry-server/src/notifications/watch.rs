@@ -66,12 +66,15 @@ async fn on_event(notifier: &Notifier, engine: &Engine, event: Event) -> agentry
         "error": error,
     });
     notifier
-        .notify(Notice {
-            user_id: user_id.to_string(),
-            kind,
-            dedupe_key: format!("run:{}", event.graph_exec_id),
-            data: data.clone(),
-        })
+        .notify_run(
+            Notice {
+                user_id: user_id.to_string(),
+                kind,
+                dedupe_key: agentry_store::notifications::derived::run_key(&event.graph_exec_id),
+                data: data.clone(),
+            },
+            &event.graph_exec_id,
+        )
         .await?;
     if kind == NotificationKind::RunFailed {
         schedule_streak(notifier, user_id, &event.graph_exec_id, &data).await?;

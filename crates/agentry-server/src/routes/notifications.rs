@@ -74,7 +74,7 @@ async fn list_notifications(
         )
         .await?;
     Ok(Json(NotificationsResponse {
-        notifications: rows.iter().map(NotificationView::from).collect(),
+        notifications: rows.iter().map(|n| state.notifier().view(n)).collect(),
         unread_count: store.unread_notifications(&principal.user_id).await?,
     }))
 }

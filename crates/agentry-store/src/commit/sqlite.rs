@@ -1,6 +1,7 @@
 //! The SQLite committer thread: one connection of its own, statements prepared once and
-//! cached, values bound as they are. Columns are written as SeaORM writes them (JSON as
-//! text, times as SeaQuery renders them, statuses by name), so the pool reads them back.
+//! cached, values bound as they are. Columns are written so that the pool reads them back as
+//! SeaORM wrote them (JSON as text, statuses by name), times in SQLite's own compact form
+//! (`time`).
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -105,9 +106,14 @@ fn commit<'a>(
     tx.commit()
 }
 
-/// A time as SeaQuery renders it for SQLite.
+/// A time as SQLite's date functions write it, in UTC to the microsecond
+/// (`2026-12-03 12:52:52.155891`, 26 bytes): 7 bytes per time fewer than SeaQuery's rendering
+/// with its offset (`… +00:00`), and a time of every node row and output row is written here.
+/// sqlx reads it back as UTC (its first text form). It sorts among rendered times as the time
+/// it is (same prefix, and the offset is always `+00:00`), except just before a rendered time
+/// of the same microsecond: comparisons with bound times (retention, the reaper) hold.
 fn time(t: &DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S%.6f %:z").to_string()
+    t.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
 }
 
 fn json(v: &serde_json::Value) -> String {

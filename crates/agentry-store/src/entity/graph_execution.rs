@@ -22,6 +22,9 @@ pub struct Model {
     pub ended_at: Option<DateTimeUtc>,
     /// The run's sequence number of the event that told its status now (`events.rs`).
     pub event_seq: i64,
+    /// The in-app notice of the run's end, derived from this row (`notifications/derived.rs`):
+    /// `None` not told, 0 unread, 1 read.
+    pub notice: Option<i16>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,7 @@ mod m0016_notifications;
 mod m0017_store_search;
 mod m0018_derived_events;
 mod m0019_provider_webhooks;
+mod m0020_run_notices;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_store_search::StoreSearch),
             Box::new(m0018_derived_events::DerivedEvents),
             Box::new(m0019_provider_webhooks::ProviderWebhooks),
+            Box::new(m0020_run_notices::RunNotices),
         ]
     }
 }

@@ -1,8 +1,11 @@
 //! Notifications per user: the events a user was told (listed newest first, marked read), their
 //! preferences, and the email outbox (`outbox.rs`). Adding one is idempotent on its
 //! `dedupe_key`, so every process that sees the same run end may try and only one adds it.
-//! Every query filters by the user.
+//! Every query filters by the user. A run's end told in the app only is not stored here: it
+//! is derived from the run row (`derived.rs`), and the list, the unread count and the read
+//! marks cover both.
 
+pub mod derived;
 pub mod entity;
 mod outbox;
 
@@ -81,7 +84,9 @@ impl Store {
             .await?)
     }
 
-    /// The user's notifications, newest first, older than the id `before` when given.
+    /// The user's notifications, newest first, older than the id `before` when given: the
+    /// stored ones and those derived from run rows (`derived::is_derived`), merged by id (both
+    /// are UUIDv7: a derived one sorts by its run's start).
     pub async fn notifications(
         &self,
         user_id: &str,
@@ -98,17 +103,25 @@ impl Store {
             // Ids are UUIDv7: their order is their creation order.
             q = q.filter(C::Id.lt(before));
         }
-        Ok(q.order_by_desc(C::Id).limit(limit).all(&self.db).await?)
+        let mut all = q.order_by_desc(C::Id).limit(limit).all(&self.db).await?;
+        all.extend(
+            self.run_notices(user_id, unread_only, before, limit)
+                .await?,
+        );
+        all.sort_by(|a, b| b.id.cmp(&a.id));
+        all.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(all)
     }
 
-    /// How many of the user's notifications are unread.
+    /// How many of the user's notifications are unread (stored and derived).
     pub async fn unread_notifications(&self, user_id: &str) -> Result<u64> {
         use notification::Column as C;
-        Ok(notification::Entity::find()
+        let stored = notification::Entity::find()
             .filter(C::UserId.eq(user_id))
             .filter(C::ReadAt.is_null())
             .count(&self.db)
-            .await?)
+            .await?;
+        Ok(stored + self.unread_run_notices(user_id).await?)
     }
 
     /// Marks the user's notifications read: those of `ids`, or all with `None`. Answers how
@@ -127,7 +140,8 @@ impl Store {
         if let Some(ids) = ids {
             q = q.filter(C::Id.is_in(ids.iter().cloned()));
         }
-        Ok(q.exec(&self.db).await?.rows_affected)
+        let stored = q.exec(&self.db).await?.rows_affected;
+        Ok(stored + self.mark_run_notices_read(user_id, ids).await?)
     }
 
     /// Sets the email state of the user's notifications of `ids`.

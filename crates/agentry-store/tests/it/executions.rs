@@ -193,3 +193,71 @@ async fn hostile_values_round_trip_exactly() {
     assert_eq!(rec.run.error.as_deref(), Some("failed: 'quoted' \\ text"));
     assert!(rec.run.ended_at.is_some());
 }
+
+#[tokio::test]
+async fn committed_times_are_compact_and_read_back_to_the_microsecond() {
+    use chrono::TimeZone;
+    let db = test_db().await;
+    let s = &db.store;
+    let exec = uuid::Uuid::now_v7().to_string();
+    s.create_execution(NewExecution {
+        id: exec.clone(),
+        user_id: DEFAULT_USER_ID.into(),
+        graph_id: "g".into(),
+        graph_version: 1,
+        inputs: json!({}),
+        parent_id: None,
+        node_inputs: None,
+    })
+    .await
+    .unwrap();
+    let added = Utc.timestamp_micros(1_796_300_000_123_456).unwrap();
+    let ended = Utc.timestamp_micros(1_796_300_001_000_001).unwrap();
+    let ne = uuid::Uuid::now_v7().to_string();
+    let mut row = node_row(&exec, &ne, ExecutionStatus::Completed, 0);
+    (row.add_time, row.start_time, row.end_time) = (added, Some(added), Some(ended));
+    s.apply_batch(&Batch {
+        nodes: vec![row],
+        runs: vec![RunUpdate {
+            id: exec.clone(),
+            status: ExecutionStatus::Running,
+            started_at: Some(added),
+            ended_at: None,
+            stats: None,
+            error: None,
+            event_seq: None,
+        }],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let rec = s.get_execution(DEFAULT_USER_ID, &exec).await.unwrap();
+    assert_eq!(rec.run.started_at, Some(added));
+    let node = &rec.nodes[0].row;
+    assert_eq!((node.add_time, node.end_time), (added, Some(ended)));
+    if agentry_store::Backend::of(&db.url).unwrap() == agentry_store::Backend::Sqlite {
+        // The committer's form: SQLite's own, UTC, 26 bytes.
+        let path = db.url.trim_start_matches("sqlite://");
+        let path = path.split('?').next().unwrap();
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let stored: String = conn
+            .query_row(
+                "SELECT end_time FROM node_executions WHERE id = ?1",
+                [&ne],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, "2026-12-03 12:13:21.000001");
+        // It sorts with SeaQuery's rendered times (`… +00:00`), as retention compares them.
+        let before: bool = conn
+            .query_row(
+                "SELECT end_time < '2026-12-03 12:13:21.000002 +00:00' \
+                 AND end_time > '2026-12-03 12:13:21.000000 +00:00' \
+                 FROM node_executions WHERE id = ?1",
+                [&ne],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(before);
+    }
+}

@@ -9,6 +9,7 @@ mod executions;
 mod fairness;
 mod graphs;
 mod memory;
+mod notices;
 mod queue;
 mod schema;
 mod support;
