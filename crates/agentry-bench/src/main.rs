@@ -100,13 +100,19 @@ async fn run_once(
     graph: &Graph,
     input: Map<String, Value>,
 ) -> anyhow::Result<Value> {
-    let id = engine
-        .execute(ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph,
-            inputs: input,
-        })
-        .await?;
+    // Runs go by saved versions: the first run of a graph saves it (later ones find it cached).
+    if engine
+        .graph_version(DEFAULT_USER_ID, &graph.id, graph.version)
+        .await
+        .is_err()
+    {
+        engine
+            .store()
+            .insert_graph_version(DEFAULT_USER_ID, graph, "")
+            .await?;
+    }
+    let request = ExecuteRequest::new(DEFAULT_USER_ID, &graph.id, graph.version, input);
+    let id = engine.execute(request).await?.id;
     let result = engine
         .wait(&id, Duration::from_secs(60))
         .await

@@ -68,11 +68,12 @@ async fn drain(runs: usize, workers: usize, concurrency: usize) -> anyhow::Resul
     }))?;
     save::import(api.store(), api.registry(), DEFAULT_USER_ID, graph.clone()).await?;
     for _ in 0..runs {
-        api.execute(ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &graph,
-            inputs: Map::new(),
-        })
+        api.execute(ExecuteRequest::new(
+            DEFAULT_USER_ID,
+            &graph.id,
+            graph.version,
+            Map::new(),
+        ))
         .await?;
     }
     let stop = CancellationToken::new();
@@ -164,12 +165,14 @@ pub async fn w5(report: &mut Vec<String>) -> anyhow::Result<()> {
     }))?;
     save::import(api.store(), api.registry(), DEFAULT_USER_ID, graph.clone()).await?;
     let exec = api
-        .execute(ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &graph,
-            inputs: Map::new(),
-        })
-        .await?;
+        .execute(ExecuteRequest::new(
+            DEFAULT_USER_ID,
+            &graph.id,
+            graph.version,
+            Map::new(),
+        ))
+        .await?
+        .id;
     let spawn = || {
         Command::new(&binary)
             .args(["serve", "--role", "worker"])

@@ -140,9 +140,9 @@ impl SubAgents for ChildRuns {
         Box::pin(async move {
             let lineage = self.next_child()?;
             // The caller's graph lets a store agent's own sub-agents resolve.
-            let record = self
+            let graph = self
                 .engine
-                .runnable_graph(
+                .runnable(
                     &self.user_id,
                     &request.graph_id,
                     request.graph_version,
@@ -162,7 +162,7 @@ impl SubAgents for ChildRuns {
                 .engine
                 .enqueue_run(
                     &self.user_id,
-                    &record.graph,
+                    &graph,
                     request.inputs,
                     Some(ChildOf {
                         parent_exec_id: self.parent_exec_id.clone(),
@@ -172,7 +172,8 @@ impl SubAgents for ChildRuns {
                     None,
                 )
                 .await
-                .map_err(|e| BlockError::Input(format!("the sub-agent cannot run: {e}")))?;
+                .map_err(|e| BlockError::Input(format!("the sub-agent cannot run: {e}")))?
+                .id;
             let mut guard = StopOnDrop {
                 engine: self.engine.clone(),
                 user_id: self.user_id.clone(),

@@ -10,6 +10,10 @@ pub enum Error {
     /// A required graph input was not given.
     #[error("missing required input(s): {}", .0.join(", "))]
     MissingInputs(Vec<String>),
+    /// The graph version is not one the user may run (not theirs, nor an approved store
+    /// agent in their library).
+    #[error("{0}")]
+    Refused(agentry_store::market::Refusal),
     #[error("execution {0} not found")]
     NotFound(String),
     #[error(transparent)]

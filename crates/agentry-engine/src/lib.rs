@@ -7,6 +7,7 @@ pub mod credits;
 mod direct;
 mod error;
 pub mod event;
+pub mod graph_cache;
 pub mod graphs;
 mod inputs;
 pub mod integrations;
@@ -38,9 +39,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use agentry_core::validate::{self, Mode};
-use agentry_core::{ExecutionStatus, Graph, Registry, io_schema};
+use agentry_core::{ExecutionStatus, Registry, io_schema};
 use agentry_store::queue::now_ms;
 use agentry_store::{GraphRecord, Lease, NewExecution, Store};
+
+pub use agentry_store::entity::graph_execution::Model as RunRow;
 use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -89,6 +92,8 @@ pub struct Config {
     pub reaper: reaper::ReaperPolicy,
     /// How long finished runs' node data is kept (pruned by the scheduler leader).
     pub retention: RetentionPolicy,
+    /// Graph versions (with their compiled plans) kept in memory; 0 means 1024.
+    pub graph_cache: usize,
     /// The services blocks may use (HTTP client, LLM providers), built by the binary.
     pub resources: Arc<agentry_core::Resources>,
     /// Graph ids whose runs store node inputs and outputs as "redacted" (`redaction.rs`).
@@ -103,6 +108,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             redact_graphs: Arc::default(),
+            graph_cache: 0,
             run_timeout: Some(Duration::from_secs(24 * 3600)),
             limits: RunLimits::default(),
             event_capacity: 4096,
@@ -135,11 +141,10 @@ struct Inner {
     registry: Arc<Registry>,
     writer: writer::Writer,
     bus: EventBus,
-    plans: plan::PlanCache,
     vault: Arc<integrations::Vault>,
     runs: Mutex<HashMap<String, RunHandle>>,
-    /// Graph versions are immutable: cache them by (id, version).
-    graphs: Mutex<HashMap<(String, i32), Arc<GraphRecord>>>,
+    /// Graph versions and their plans, by (id, version) (`graph_cache.rs`).
+    graphs: graph_cache::GraphCache,
     /// Free run slots of this process's worker.
     slots: Arc<tokio::sync::Semaphore>,
     /// The slots each user holds, against its share.
@@ -188,11 +193,51 @@ pub(crate) fn node_inputs_from(stored: Option<Value>) -> NodeInputs {
         .collect()
 }
 
-/// A request to run a graph version.
-pub struct ExecuteRequest<'a> {
-    pub user_id: &'a str,
-    pub graph: &'a Graph,
+/// A request to run a graph version: the engine resolves the version itself (the user's own
+/// graph, or an approved store agent in their library) from its cache.
+#[derive(Debug, Clone)]
+pub struct ExecuteRequest {
+    pub user_id: String,
+    pub graph_id: String,
+    pub graph_version: i32,
     pub inputs: Map<String, Value>,
+    /// Inputs for given starting nodes by node id (a webhook's payload for its trigger node,
+    /// the credentials chosen for the run). They are stored with the run, so any worker can
+    /// start or resume it.
+    pub node_inputs: NodeInputs,
+    /// The schedule that starts the run: the run is linked to it (with credits on, its
+    /// spending counts against the schedule's cap; its failures against its streak).
+    pub schedule_id: Option<String>,
+}
+
+impl ExecuteRequest {
+    pub fn new(
+        user_id: impl Into<String>,
+        graph_id: impl Into<String>,
+        graph_version: i32,
+        inputs: Map<String, Value>,
+    ) -> ExecuteRequest {
+        ExecuteRequest {
+            user_id: user_id.into(),
+            graph_id: graph_id.into(),
+            graph_version,
+            inputs,
+            node_inputs: NodeInputs::new(),
+            schedule_id: None,
+        }
+    }
+
+    /// With inputs for given starting nodes.
+    pub fn with_node_inputs(mut self, node_inputs: NodeInputs) -> ExecuteRequest {
+        self.node_inputs = node_inputs;
+        self
+    }
+
+    /// As a run the schedule `schedule_id` starts.
+    pub fn for_schedule(mut self, schedule_id: impl Into<String>) -> ExecuteRequest {
+        self.schedule_id = Some(schedule_id.into());
+        self
+    }
 }
 
 impl Engine {
@@ -208,9 +253,8 @@ impl Engine {
                 bus: EventBus::new(config.event_capacity),
                 store,
                 registry,
-                plans: plan::PlanCache::default(),
                 runs: Mutex::new(HashMap::new()),
-                graphs: Mutex::new(HashMap::new()),
+                graphs: graph_cache::GraphCache::new(config.graph_cache),
                 slots: Arc::new(tokio::sync::Semaphore::new(config.worker_concurrency)),
                 shares: share::UserShares::new(config.user_share, config.worker_concurrency),
                 wake: tokio::sync::Notify::new(),
@@ -238,80 +282,84 @@ impl Engine {
         &self.inner.bus
     }
 
-    /// One version of a user's graph, from the cache when possible.
+    /// One version of a user's graph, from the cache when possible. Its `is_active` is as it
+    /// was when cached: the graph's active version is the store's to answer.
     pub async fn graph_version(
         &self,
         user_id: &str,
         graph_id: &str,
         version: i32,
     ) -> Result<Arc<GraphRecord>> {
-        let key = (graph_id.to_string(), version);
-        let cached = self
-            .inner
-            .graphs
-            .lock()
-            .expect("graphs lock")
-            .get(&key)
-            .cloned();
-        if let Some(record) = cached {
-            if record.user_id == user_id {
-                return Ok(record);
+        Ok(self
+            .cached_graph(user_id, graph_id, version)
+            .await?
+            .record
+            .clone())
+    }
+
+    /// One version of a user's graph with its plan, from the cache when possible.
+    pub(crate) async fn cached_graph(
+        &self,
+        user_id: &str,
+        graph_id: &str,
+        version: i32,
+    ) -> Result<Arc<graph_cache::CachedGraph>> {
+        if let Some(cached) = self.inner.graphs.get(graph_id, version) {
+            if cached.record.user_id == user_id {
+                return Ok(cached);
             }
             return Err(agentry_store::Error::NotFound(format!(
                 "graph {graph_id} version {version}"
             ))
             .into());
         }
-        let record = Arc::new(
-            self.inner
-                .store
-                .get_graph(user_id, graph_id, Some(version))
-                .await?,
-        );
-        self.inner
-            .graphs
-            .lock()
-            .expect("graphs lock")
-            .insert(key, record.clone());
-        Ok(record)
+        let record = self
+            .inner
+            .store
+            .get_graph(user_id, graph_id, Some(version))
+            .await?;
+        Ok(self.inner.graphs.insert(record, &self.inner.registry))
     }
 
-    /// Drops cached versions of a graph (after it is deleted or its active version changes).
-    pub fn forget_graph(&self, graph_id: &str) {
-        self.inner
-            .graphs
-            .lock()
-            .expect("graphs lock")
-            .retain(|(id, _), _| id != graph_id);
+    /// Deletes every version of a user's graph, and drops them from the cache: a version
+    /// never changes, so deleting is the one reason a cached version goes. Answers how many
+    /// versions were deleted.
+    pub async fn delete_graph(&self, user_id: &str, graph_id: &str) -> Result<u64> {
+        let count = self.inner.store.delete_graph(user_id, graph_id).await?;
+        self.inner.graphs.remove_graph(graph_id);
+        Ok(count)
     }
 
-    /// Validates the graph for running, records the run in QUEUED and starts it.
-    pub async fn execute(&self, req: ExecuteRequest<'_>) -> Result<String> {
-        self.enqueue_run(
-            req.user_id,
-            req.graph,
-            req.inputs,
-            None,
-            NodeInputs::new(),
-            None,
-        )
-        .await
-    }
-
-    /// As `execute`, for a run a schedule starts: the run is linked to its schedule (with credits
-    /// on, its spending counts against the schedule's cap).
-    pub async fn execute_for_schedule(
+    /// Deletes a version that is not the active one (a new version whose activation was
+    /// undone) and forgets the graph's cached versions: its number may be saved again.
+    pub async fn delete_inactive_graph_version(
         &self,
-        req: ExecuteRequest<'_>,
-        schedule_id: &str,
-    ) -> Result<String> {
+        user_id: &str,
+        graph_id: &str,
+        version: i32,
+    ) -> Result<()> {
+        self.inner
+            .store
+            .delete_inactive_graph_version(user_id, graph_id, version)
+            .await?;
+        self.inner.graphs.remove_graph(graph_id);
+        Ok(())
+    }
+
+    /// Resolves the graph version, validates it for running, records the run in QUEUED and
+    /// starts it; answers the run's row as created.
+    pub async fn execute(&self, req: ExecuteRequest) -> Result<RunRow> {
+        let graph = self
+            .runnable(&req.user_id, &req.graph_id, req.graph_version, None)
+            .await?
+            .map_err(Error::Refused)?;
         self.enqueue_run(
-            req.user_id,
-            req.graph,
+            &req.user_id,
+            &graph,
             req.inputs,
             None,
-            NodeInputs::new(),
-            Some(schedule_id),
+            req.node_inputs,
+            req.schedule_id.as_deref(),
         )
         .await
     }
@@ -321,48 +369,29 @@ impl Engine {
         self.inner.config.credits.as_ref()
     }
 
-    /// As `execute`, with inputs for given starting nodes by node id (a webhook's payload for
-    /// its trigger node). They are stored with the run, so any worker can start or resume it.
-    pub async fn execute_with_node_inputs(
-        &self,
-        req: ExecuteRequest<'_>,
-        node_inputs: NodeInputs,
-    ) -> Result<String> {
-        self.enqueue_run(req.user_id, req.graph, req.inputs, None, node_inputs, None)
-            .await
-    }
-
     /// As `execute`, for a run that may be the child of another.
     pub(crate) async fn enqueue_run(
         &self,
         user_id: &str,
-        graph: &Graph,
+        cached: &graph_cache::CachedGraph,
         inputs: Map<String, Value>,
         parent: Option<child::ChildOf>,
         node_inputs: NodeInputs,
         schedule_id: Option<&str>,
-    ) -> Result<String> {
-        let req = ExecuteRequest {
-            user_id,
-            graph,
-            inputs,
-        };
+    ) -> Result<RunRow> {
+        let graph = &cached.record.graph;
         let registry = &self.inner.registry;
-        validate::validate(req.graph, registry, Mode::Run)?;
-        let missing: Vec<String> = io_schema::required_inputs(req.graph, registry)
+        validate::validate(graph, registry, Mode::Run)?;
+        let missing: Vec<String> = io_schema::required_inputs(graph, registry)
             .into_iter()
-            .filter(|name| req.inputs.get(name).is_none_or(Value::is_null))
+            .filter(|name| inputs.get(name).is_none_or(Value::is_null))
             .collect();
         if !missing.is_empty() {
             return Err(Error::MissingInputs(missing));
         }
-        let plan = self
-            .inner
-            .plans
-            .get_or_compile(req.graph, registry)
-            .expect("validated graphs compile");
+        let plan = cached.plan.clone().expect("validated graphs compile");
         let cap = self.bounds(&plan).caps.max_input_bytes;
-        let stored_inputs = Value::Object(req.inputs.clone());
+        let stored_inputs = Value::Object(inputs.clone());
         let stored_node_inputs = (!node_inputs.is_empty()).then(|| node_inputs_json(&node_inputs));
         if cap > 0 {
             let bytes = limits::json_bytes(&stored_inputs)
@@ -374,7 +403,7 @@ impl Engine {
         // As AutoGPT, a run does not start at a balance of zero or less (a child run belongs to
         // a parent that did start: its nodes are checked one by one).
         if self.inner.config.credits.is_some() && parent.is_none() {
-            let balance = self.inner.store.credit_balance(req.user_id).await?;
+            let balance = self.inner.store.credit_balance(user_id).await?;
             if balance <= 0 {
                 return Err(Error::InsufficientCredits { balance });
             }
@@ -385,21 +414,21 @@ impl Engine {
         if let Some(schedule_id) = schedule_id {
             self.inner
                 .store
-                .link_run_to_schedule(req.user_id, &exec_id, schedule_id)
+                .link_run_to_schedule(user_id, &exec_id, schedule_id)
                 .await?;
         }
         let new = NewExecution {
             id: exec_id.clone(),
-            user_id: req.user_id.to_string(),
-            graph_id: req.graph.id.clone(),
-            graph_version: req.graph.version,
+            user_id: user_id.to_string(),
+            graph_id: graph.id.clone(),
+            graph_version: graph.version,
             inputs: stored_inputs,
             parent_id: parent.as_ref().map(|p| p.parent_exec_id.clone()),
             node_inputs: stored_node_inputs,
         };
         let config = &self.inner.config;
         if config.max_queued_per_user > 0 {
-            let queued = self.inner.store.queued_for_user(req.user_id).await?;
+            let queued = self.inner.store.queued_for_user(user_id).await?;
             if queued >= config.max_queued_per_user {
                 return Err(Error::TooManyRuns(config.max_queued_per_user));
             }
@@ -411,7 +440,7 @@ impl Engine {
         let slot = if parent.is_some() {
             None
         } else if config.worker_concurrency > 0 && !config.claim_limits.is_capped() {
-            self.inner.shares.try_take(req.user_id).and_then(|share| {
+            self.inner.shares.try_take(user_id).and_then(|share| {
                 let permit = self.inner.slots.clone().try_acquire_owned().ok()?;
                 Some(share::Slot::new(permit, share))
             })
@@ -423,29 +452,27 @@ impl Engine {
             worker_id: self.inner.config.worker_id.clone(),
             until_ms: now_ms() + self.inner.config.lease.as_millis() as i64,
         });
-        self.inner
+        let row = self
+            .inner
             .store
             .enqueue_traced_execution(new, lease, trace_context::current())
             .await?;
         match (run_here, parent) {
-            (true, parent) => self.start_run(
-                exec_id.clone(),
-                req.user_id.to_string(),
-                plan,
-                req.inputs,
-                node_inputs,
-                None,
-                slot,
-                parent.map_or_else(child::Lineage::root, |p| p.lineage),
+            (true, parent) => {
+                let mut spec = self.run_spec(exec_id, user_id.to_string(), plan, inputs);
+                spec.node_inputs = node_inputs;
+                if let Some(parent) = parent {
+                    spec.lineage = parent.lineage;
+                }
                 // Started here, inside the enqueuing span: the run span is its child already.
-                None,
-            ),
+                self.start_run(spec, slot);
+            }
             (false, _) => {
                 self.inner.wake.notify_one();
                 self.signal(relay::Signal::Enqueued);
             }
         }
-        Ok(exec_id)
+        Ok(row)
     }
 
     /// Waits up to `limit` for a run to end, or to pause in REVIEW, wherever it runs. `None`
@@ -504,7 +531,8 @@ impl Engine {
     /// Stops a run: a running one is cancelled (its nodes end TERMINATED); a queued one is
     /// marked TERMINATED. Returns the run's status afterwards.
     pub async fn stop(&self, user_id: &str, exec_id: &str) -> Result<ExecutionStatus> {
-        let record = self.inner.store.get_execution(user_id, exec_id).await?;
+        // The run's row only: its node executions and outputs play no part in stopping it.
+        let row = self.inner.store.get_run(user_id, exec_id).await?;
         let handle = {
             let runs = self.inner.runs.lock().expect("runs lock");
             runs.get(exec_id)
@@ -515,7 +543,7 @@ impl Engine {
             let _ =
                 tokio::time::timeout(Duration::from_secs(10), done.wait_for(Option::is_some)).await;
         } else {
-            if !record.run.status.is_final() {
+            if !row.status.is_final() {
                 // Queued, or running in another process, which sees the status and stops it.
                 let holder = reaper::Holder::MaybeAlive;
                 self.end_elsewhere(exec_id, ExecutionStatus::Terminated, None, holder)

@@ -9,6 +9,7 @@ use agentry_store::GraphRecord;
 use agentry_store::market::Refusal;
 use serde_json::Value;
 
+use crate::graph_cache::CachedGraph;
 use crate::sub_graphs::AGENT_EXECUTOR;
 use crate::{Engine, Error, Result};
 
@@ -34,7 +35,19 @@ impl Engine {
         version: i32,
         caller: Option<(&str, i32)>,
     ) -> Result<std::result::Result<Arc<GraphRecord>, Refusal>> {
-        match self.graph_version(user_id, graph_id, version).await {
+        let resolved = self.runnable(user_id, graph_id, version, caller).await?;
+        Ok(resolved.map(|cached| cached.record.clone()))
+    }
+
+    /// As `runnable_graph`, with the version's compiled plan.
+    pub(crate) async fn runnable(
+        &self,
+        user_id: &str,
+        graph_id: &str,
+        version: i32,
+        caller: Option<(&str, i32)>,
+    ) -> Result<std::result::Result<Arc<CachedGraph>, Refusal>> {
+        match self.cached_graph(user_id, graph_id, version).await {
             Ok(record) => return Ok(Ok(record)),
             Err(Error::Store(agentry_store::Error::NotFound(_))) => {}
             Err(e) => return Err(e),
@@ -44,7 +57,7 @@ impl Engine {
             .store_graph_owner(user_id, graph_id, version)
             .await?
         {
-            Ok(owner) => return self.graph_version(&owner, graph_id, version).await.map(Ok),
+            Ok(owner) => return self.cached_graph(&owner, graph_id, version).await.map(Ok),
             Err(refusal) => refusal,
         };
         let caller = match caller {
@@ -55,7 +68,7 @@ impl Engine {
             && caller.user_id != user_id
             && names(&caller, graph_id, version)
         {
-            match self.graph_version(&caller.user_id, graph_id, version).await {
+            match self.cached_graph(&caller.user_id, graph_id, version).await {
                 Ok(record) => return Ok(Ok(record)),
                 Err(Error::Store(agentry_store::Error::NotFound(_))) => {}
                 Err(e) => return Err(e),
@@ -87,9 +100,9 @@ impl Engine {
     pub(crate) async fn graph_of_claimed_run(
         &self,
         row: &agentry_store::entity::graph_execution::Model,
-    ) -> Result<std::result::Result<Arc<GraphRecord>, Refusal>> {
+    ) -> Result<std::result::Result<Arc<CachedGraph>, Refusal>> {
         let resolved = self
-            .runnable_graph(&row.user_id, &row.graph_id, row.graph_version, None)
+            .runnable(&row.user_id, &row.graph_id, row.graph_version, None)
             .await?;
         let Some(parent_id) = row.parent_id.as_deref().filter(|_| resolved.is_err()) else {
             return Ok(resolved);
@@ -97,7 +110,7 @@ impl Engine {
         let Some(parent) = self.store().run_row(parent_id).await? else {
             return Ok(resolved);
         };
-        self.runnable_graph(
+        self.runnable(
             &row.user_id,
             &row.graph_id,
             row.graph_version,

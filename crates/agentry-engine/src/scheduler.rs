@@ -151,51 +151,31 @@ impl Engine {
     }
 
     async fn fire(&self, row: &schedule::Model) -> Option<String> {
-        // Resolved as any run of the user is: their own graph, or a store agent in their
-        // library (owned by its creator).
-        let record = match self
-            .runnable_graph(&row.user_id, &row.graph_id, row.graph_version, None)
-            .await
-        {
-            Ok(Ok(record)) => record,
-            Ok(Err(Refusal::NoAccess { .. }))
-            | Err(crate::Error::Store(agentry_store::Error::NotFound(_))) => {
-                // As AutoGPT: a schedule whose graph is gone is removed.
-                tracing::warn!(schedule = %row.id, graph = %row.graph_id, "graph gone: schedule deleted");
-                let _ = self.store().delete_schedule(&row.user_id, &row.id).await;
-                return None;
-            }
-            Ok(Err(refusal)) => {
-                // A store agent taken down (or not approved): nothing runs, the schedule stays
-                // for the user to see and remove.
-                tracing::warn!(schedule = %row.id, reason = %refusal, "a scheduled run could not start");
-                return None;
-            }
-            Err(e) => {
-                tracing::error!(schedule = %row.id, error = %e, "reading a scheduled graph failed");
-                return None;
-            }
-        };
         let inputs = match &row.inputs {
             Value::Object(m) => m.clone(),
             _ => Map::new(),
         };
-        match self
-            .execute_for_schedule(
-                ExecuteRequest {
-                    user_id: &row.user_id,
-                    graph: &record.graph,
-                    inputs,
-                },
-                &row.id,
-            )
-            .await
-        {
-            Ok(exec_id) => {
-                tracing::info!(schedule = %row.id, exec = %exec_id, "scheduled run started");
-                Some(exec_id)
+        // Resolved as any run of the user is (`Engine::execute`): their own graph, or a store
+        // agent in their library (owned by its creator).
+        let request = ExecuteRequest::new(&row.user_id, &row.graph_id, row.graph_version, inputs)
+            .for_schedule(&row.id);
+        match self.execute(request).await {
+            Ok(run) => {
+                tracing::info!(schedule = %row.id, exec = %run.id, "scheduled run started");
+                Some(run.id)
+            }
+            Err(
+                crate::Error::Refused(Refusal::NoAccess { .. })
+                | crate::Error::Store(agentry_store::Error::NotFound(_)),
+            ) => {
+                // As AutoGPT: a schedule whose graph is gone is removed.
+                tracing::warn!(schedule = %row.id, graph = %row.graph_id, "graph gone: schedule deleted");
+                let _ = self.store().delete_schedule(&row.user_id, &row.id).await;
+                None
             }
             Err(e) => {
+                // A store agent taken down (or not approved), missing inputs, no credits:
+                // nothing runs, the schedule stays for the user to see and remove.
                 tracing::warn!(schedule = %row.id, error = %e, "a scheduled run could not start");
                 None
             }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agentry_core::ExecutionStatus;
-use agentry_store::{Claim, ResumeState, RunUpdate};
+use agentry_store::{Claim, RunUpdate};
 use chrono::Utc;
 use serde_json::{Map, Value};
 use tokio::sync::watch;
@@ -19,42 +19,52 @@ const CANCEL_CHECK: Duration = Duration::from_millis(250);
 use crate::{Engine, RunHandle, run};
 
 impl Engine {
-    /// Runs `exec_id` in this process; the permit is its worker slot.
-    // Each argument is one part of the run's start; a struct would only rename them.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn start_run(
+    /// What a run of `plan` is asked to do, with this engine's bounds for it; callers add
+    /// node inputs, a resume state, a lineage or a trace parent, then `start_run` it.
+    pub(crate) fn run_spec(
         &self,
         exec_id: String,
         user_id: String,
         plan: Arc<Plan>,
         inputs: Map<String, Value>,
-        node_inputs: crate::NodeInputs,
-        resume: Option<ResumeState>,
-        slot: Option<crate::share::Slot>,
-        lineage: crate::child::Lineage,
-        trace_parent: Option<String>,
-    ) {
-        let cancel = CancellationToken::new();
-        let (done_tx, done_rx) = watch::channel(None);
-        let bounds = self.bounds(&plan);
-        let caps = bounds.caps;
-        let plan_graph_id = plan.graph_id.clone();
-        let plan_graph = (plan.graph_id.clone(), plan.graph_version);
-        let spec = run::RunSpec {
-            exec_id: exec_id.clone(),
-            user_id: user_id.clone(),
+    ) -> run::RunSpec {
+        run::RunSpec {
+            bounds: self.bounds(&plan),
+            redact_stored_data: self.inner.config.redact_graphs.contains(&plan.graph_id),
+            exec_id,
+            user_id,
             plan,
             inputs,
-            node_inputs,
-            bounds,
-            resume,
+            node_inputs: crate::NodeInputs::new(),
+            resume: None,
+            lineage: crate::child::Lineage::root(),
+            trace_parent: None,
+            sub_agents: None,
+            memory: None,
+            credentials: None,
+            resources: self.inner.config.resources.clone(),
+            reviews: None,
+            credits: None,
+        }
+    }
+
+    /// Runs `spec` in this process; `slot` is its worker slot (`None` for a child run, which
+    /// holds its parent's). The run gets this engine's services: sub-agents, memory,
+    /// credentials and reviews.
+    pub(crate) fn start_run(&self, spec: run::RunSpec, slot: Option<crate::share::Slot>) {
+        let cancel = CancellationToken::new();
+        let (done_tx, done_rx) = watch::channel(None);
+        let exec_id = spec.exec_id.clone();
+        let user_id = spec.user_id.clone();
+        let trace_parent = spec.trace_parent.clone();
+        let spec = run::RunSpec {
             sub_agents: Some(Arc::new(crate::child::ChildRuns {
                 engine: self.clone(),
                 user_id: user_id.clone(),
                 parent_exec_id: exec_id.clone(),
-                graph: plan_graph,
-                lineage,
-                caps,
+                graph: (spec.plan.graph_id.clone(), spec.plan.graph_version),
+                lineage: spec.lineage.clone(),
+                caps: spec.bounds.caps,
             })),
             memory: Some(Arc::new(crate::memory::StoreMemory::new(
                 self.inner.store.clone(),
@@ -64,10 +74,8 @@ impl Engine {
                 self.inner.vault.clone(),
                 user_id.clone(),
             ))),
-            resources: self.inner.config.resources.clone(),
             reviews: Some(self.inner.store.clone()),
-            credits: None,
-            redact_stored_data: self.inner.config.redact_graphs.contains(&plan_graph_id),
+            ..spec
         };
         let credits = self.inner.config.credits.clone();
         let inner = self.inner.clone();
@@ -297,22 +305,18 @@ impl Engine {
         }
         // The runner's own graph; otherwise (a store agent's run) the creator's graph, through
         // the runner's library.
-        let record = match self
-            .graph_version(&row.user_id, &row.graph_id, row.graph_version)
+        let cached = match self
+            .cached_graph(&row.user_id, &row.graph_id, row.graph_version)
             .await
         {
-            Ok(record) => Some(record),
+            Ok(cached) => Some(cached),
             Err(_) => self
                 .graph_of_claimed_run(&row)
                 .await
                 .ok()
                 .and_then(Result::ok),
         };
-        let plan = record.and_then(|record| {
-            self.inner
-                .plans
-                .get_or_compile(&record.graph, &self.inner.registry)
-        });
+        let plan = cached.and_then(|cached| cached.plan.clone());
         let Some(plan) = plan else {
             self.fail_unrunnable(
                 &claim.exec_id,
@@ -350,18 +354,12 @@ impl Engine {
                 return;
             }
         };
-        let trace_parent = claim.trace_context;
-        self.start_run(
-            claim.exec_id,
-            row.user_id,
-            plan,
-            inputs,
-            node_inputs,
-            resume,
-            Some(slot),
-            lineage,
-            trace_parent,
-        );
+        let mut spec = self.run_spec(claim.exec_id, row.user_id, plan, inputs);
+        spec.node_inputs = node_inputs;
+        spec.resume = resume;
+        spec.lineage = lineage;
+        spec.trace_parent = claim.trace_context;
+        self.start_run(spec, Some(slot));
     }
 
     async fn fail_unrunnable(&self, exec_id: &str, why: &str) {

@@ -57,14 +57,9 @@ async fn run_cost(engine: &Engine, consumers: usize) -> f64 {
         Value::Array((0..ITEMS).map(|i| json!(i % 10)).collect()),
     );
     let before = allocated();
-    let id = engine
-        .execute(agentry_engine::ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &g,
-            inputs: run_inputs,
-        })
-        .await
-        .unwrap();
+    let request =
+        agentry_engine::ExecuteRequest::new(DEFAULT_USER_ID, &g.id, g.version, run_inputs);
+    let id = engine.execute(request).await.unwrap().id;
     let result = engine
         .wait(&id, std::time::Duration::from_secs(60))
         .await

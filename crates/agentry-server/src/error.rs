@@ -293,6 +293,10 @@ impl From<agentry_engine::Error> for ApiError {
             )
             .with_details(json!({ "missing_inputs": missing })),
             E::NotFound(id) => ApiError::not_found(format!("execution {id} not found")),
+            E::Refused(agentry_store::market::Refusal::NoAccess { graph_id, version }) => {
+                ApiError::not_found(format!("graph {graph_id} version {version} not found"))
+            }
+            E::Refused(refusal) => ApiError::not_found(refusal.to_string()),
             E::Store(s) => s.into(),
             too_many @ E::TooManyRuns(_) => ApiError::new(Code::TooManyRuns, too_many.to_string()),
             too_large @ E::InputTooLarge { .. } => {

@@ -63,8 +63,13 @@ pub struct ResumeState {
 }
 
 impl Store {
-    /// Writes a QUEUED run and its queue entry in one transaction (one round trip).
-    pub async fn enqueue_execution(&self, new: NewExecution, lease: Option<Lease>) -> Result<()> {
+    /// Writes a QUEUED run and its queue entry in one transaction (one round trip); answers
+    /// the run's row as written.
+    pub async fn enqueue_execution(
+        &self,
+        new: NewExecution,
+        lease: Option<Lease>,
+    ) -> Result<graph_execution::Model> {
         self.enqueue_traced_execution(new, lease, None).await
     }
 
@@ -75,21 +80,36 @@ impl Store {
         new: NewExecution,
         lease: Option<Lease>,
         trace_context: Option<String>,
-    ) -> Result<()> {
-        let now = Utc::now();
-        let user_id = new.user_id.clone();
-        let graph_id = new.graph_id.clone();
+    ) -> Result<graph_execution::Model> {
+        // At the precision both databases keep, so the row answered is the row read back.
+        let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
+        let row = graph_execution::Model {
+            id: new.id.clone(),
+            user_id: new.user_id.clone(),
+            graph_id: new.graph_id.clone(),
+            graph_version: new.graph_version,
+            status: agentry_core::ExecutionStatus::Queued.into(),
+            inputs: new.inputs,
+            stats: None,
+            error: None,
+            parent_id: new.parent_id,
+            node_inputs: new.node_inputs,
+            created_at: now,
+            started_at: None,
+            ended_at: None,
+            event_seq: 0,
+        };
         let run = graph_execution::ActiveModel {
-            id: Set(new.id.clone()),
-            user_id: Set(new.user_id),
-            graph_id: Set(new.graph_id),
-            graph_version: Set(new.graph_version),
-            status: Set(agentry_core::ExecutionStatus::Queued.into()),
-            inputs: Set(new.inputs),
+            id: Set(row.id.clone()),
+            user_id: Set(row.user_id.clone()),
+            graph_id: Set(row.graph_id.clone()),
+            graph_version: Set(row.graph_version),
+            status: Set(row.status.clone()),
+            inputs: Set(row.inputs.clone()),
             stats: Set(None),
             error: Set(None),
-            parent_id: Set(new.parent_id),
-            node_inputs: Set(new.node_inputs),
+            parent_id: Set(row.parent_id.clone()),
+            node_inputs: Set(row.node_inputs.clone()),
             created_at: Set(now),
             started_at: Set(None),
             ended_at: Set(None),
@@ -98,8 +118,8 @@ impl Store {
         };
         let entry = queue_entry::ActiveModel {
             exec_id: Set(new.id),
-            user_id: Set(user_id),
-            graph_id: Set(graph_id),
+            user_id: Set(row.user_id.clone()),
+            graph_id: Set(row.graph_id.clone()),
             enqueued_at: Set(now.timestamp_millis()),
             locked_by: Set(lease.as_ref().map(|l| l.worker_id.clone())),
             locked_until: Set(lease.as_ref().map_or(0, |l| l.until_ms)),
@@ -116,7 +136,8 @@ impl Store {
                 self.backend,
             ),
         ];
-        self.run_script(&script).await
+        self.run_script(&script).await?;
+        Ok(row)
     }
 
     /// Claims the next run whose lease is free or expired, for `lease_ms` from now.

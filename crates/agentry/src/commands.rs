@@ -405,13 +405,8 @@ async fn run(
     let (record, _) =
         graphs::import(engine.store(), engine.registry(), DEFAULT_USER_ID, graph).await?;
     let mut events = engine.events().subscribe();
-    let exec_id = engine
-        .execute(ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &record.graph,
-            inputs,
-        })
-        .await?;
+    let request = ExecuteRequest::new(DEFAULT_USER_ID, &record.id, record.version, inputs);
+    let exec_id = engine.execute(request).await?.id;
     let interrupted = shutdown_signal();
     tokio::pin!(interrupted);
     let (status, error) = loop {

@@ -50,6 +50,11 @@ pub struct RunSpec {
     pub bounds: Bounds,
     /// What an earlier worker made durable, when this run is taken over.
     pub resume: Option<ResumeState>,
+    /// Where the run sits in a tree of sub-agent runs (`child.rs`).
+    pub(crate) lineage: crate::child::Lineage,
+    /// The W3C `traceparent` of the request that enqueued a claimed run: its span continues
+    /// that trace (`None` for a run started inside the enqueuing span).
+    pub trace_parent: Option<String>,
     /// Runs sub-graphs for AgentExecutorBlock nodes of this run.
     pub sub_agents: Option<Arc<dyn SubAgents>>,
     /// The durable memory of the run's user.

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use agentry_core::{ExecutionStatus, Graph};
-use agentry_engine::{Config, Engine, ExecuteRequest, RunLimits};
+use agentry_engine::{Config, Engine, RunLimits};
 use agentry_store::DEFAULT_USER_ID;
 use serde_json::{Value, json};
 
@@ -43,14 +43,9 @@ fn ordinary() -> Graph {
 }
 
 async fn start_as(engine: &Engine, user: &str, g: &Graph, inputs: Value) -> String {
-    engine
-        .execute(ExecuteRequest {
-            user_id: user,
-            graph: g,
-            inputs: inputs.as_object().cloned().unwrap_or_default(),
-        })
-        .await
-        .unwrap()
+    let inputs = inputs.as_object().cloned().unwrap_or_default();
+    let request = request(engine, user, g, inputs).await;
+    engine.execute(request).await.unwrap().id
 }
 
 /// Another user's ordinary run, started while the hostile run goes: it completes, with its
@@ -245,15 +240,14 @@ async fn inputs_over_max_input_bytes_are_refused_before_anything_is_written() {
     };
     let t = engine_with(agentry_blocks::registry(), with_limits(limits)).await;
     let g = ordinary();
-    let err = t
-        .engine
-        .execute(ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &g,
-            inputs: inputs(json!({"x": "y".repeat(2_000)})),
-        })
-        .await
-        .unwrap_err();
+    let request = request(
+        &t.engine,
+        DEFAULT_USER_ID,
+        &g,
+        inputs(json!({"x": "y".repeat(2_000)})),
+    )
+    .await;
+    let err = t.engine.execute(request).await.unwrap_err();
     assert!(err.to_string().contains("max_input_bytes"), "{err}");
     let (runs, total) = t
         .store

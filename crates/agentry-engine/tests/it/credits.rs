@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agentry_core::ExecutionStatus;
-use agentry_engine::{Config, CreditPolicy, Engine, Error, ExecuteRequest};
+use agentry_engine::{Config, CreditPolicy, Engine, Error};
 use agentry_store::{CreditEntry, CreditKind, DEFAULT_USER_ID, Store};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
@@ -115,14 +115,8 @@ async fn each_node_is_charged_and_the_run_stops_before_the_balance_goes_below_ze
 #[tokio::test]
 async fn a_run_does_not_start_at_a_zero_balance() {
     let t = engine_with(agentry_blocks::registry(), priced(&[], 0)).await;
-    let refused = t
-        .engine
-        .execute(ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &chain(),
-            inputs: Default::default(),
-        })
-        .await;
+    let request = request(&t.engine, DEFAULT_USER_ID, &chain(), Default::default()).await;
+    let refused = t.engine.execute(request).await;
     assert!(
         matches!(refused, Err(Error::InsufficientCredits { balance: 0 })),
         "{refused:?}"
@@ -148,16 +142,10 @@ async fn a_schedule_stops_spending_at_its_cap() {
         .await
         .unwrap();
     let g = chain();
-    let start = || {
-        t.engine.execute_for_schedule(
-            ExecuteRequest {
-                user_id: DEFAULT_USER_ID,
-                graph: &g,
-                inputs: Default::default(),
-            },
-            "sch1",
-        )
-    };
+    let request = request(&t.engine, DEFAULT_USER_ID, &g, Default::default())
+        .await
+        .for_schedule("sch1");
+    let start = || async { t.engine.execute(request.clone()).await.map(|run| run.id) };
     let first = start().await.unwrap();
     let result = t
         .engine

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use agentry_core::{ExecutionStatus, Graph};
 use agentry_engine::reaper::ReaperPolicy;
-use agentry_engine::{Config, Engine, Error, ExecuteRequest, NodeInputs};
+use agentry_engine::{Config, Engine, Error, NodeInputs};
 use agentry_store::{ClaimLimits, DEFAULT_USER_ID, NewExecution, RunUpdate, Store};
 use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
@@ -67,18 +67,10 @@ async fn a_webhook_payload_travels_with_its_run_to_another_worker() {
         "hook".into(),
         Map::from_iter([("payload".to_string(), json!({"event": "push"}))]),
     );
-    let id = api
-        .engine
-        .execute_with_node_inputs(
-            ExecuteRequest {
-                user_id: DEFAULT_USER_ID,
-                graph: &g,
-                inputs: Map::new(),
-            },
-            node_inputs,
-        )
+    let request = request(&api.engine, DEFAULT_USER_ID, &g, Map::new())
         .await
-        .unwrap();
+        .with_node_inputs(node_inputs);
+    let id = api.engine.execute(request).await.unwrap().id;
     let (_worker, stop) = worker(&api.url, api_only_worker()).await;
     let result = api.engine.wait(&id, Duration::from_secs(20)).await.unwrap();
     stop.cancel();
@@ -146,14 +138,8 @@ async fn a_user_with_too_many_queued_runs_is_told_to_wait() {
     let g = calculator();
     t.start(&g, inputs(json!({"x": 1}))).await;
     t.start(&g, inputs(json!({"x": 2}))).await;
-    let refused = t
-        .engine
-        .execute(ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &g,
-            inputs: inputs(json!({"x": 3})),
-        })
-        .await;
+    let request = request(&t.engine, DEFAULT_USER_ID, &g, inputs(json!({"x": 3}))).await;
+    let refused = t.engine.execute(request).await;
     assert!(matches!(refused, Err(Error::TooManyRuns(2))), "{refused:?}");
     assert_eq!(t.store.queue_len().await.unwrap(), 2, "nothing was written");
 }

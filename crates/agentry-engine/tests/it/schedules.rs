@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use agentry_engine::{ExecuteRequest, NodeInputs};
+use agentry_engine::NodeInputs;
 use agentry_store::{DEFAULT_USER_ID, NewSchedule};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
-use crate::support::{CALCULATOR, INPUT, OUTPUT, engine, graph};
+use crate::support::{CALCULATOR, INPUT, OUTPUT, engine, graph, request};
 
 const WEBHOOK: &str = "8fa8c167-2002-47ce-aba8-97572fc5d387";
 
@@ -139,18 +139,10 @@ async fn node_inputs_reach_a_webhook_trigger() {
         "hook".into(),
         Map::from_iter([("payload".to_string(), json!({"event": "push"}))]),
     );
-    let id = t
-        .engine
-        .execute_with_node_inputs(
-            ExecuteRequest {
-                user_id: DEFAULT_USER_ID,
-                graph: &g,
-                inputs: Map::new(),
-            },
-            node_inputs,
-        )
+    let request = request(&t.engine, DEFAULT_USER_ID, &g, Map::new())
         .await
-        .unwrap();
+        .with_node_inputs(node_inputs);
+    let id = t.engine.execute(request).await.unwrap().id;
     let result = t.engine.wait(&id, Duration::from_secs(30)).await.unwrap();
     assert_eq!(
         result.outputs["body"],

@@ -181,16 +181,8 @@ async fn running_refuses_incomplete_nodes_and_missing_inputs() {
     let registry = agentry_blocks::registry();
     assert!(validate(&g, &registry, Mode::Save).is_ok(), "it imports");
     let t = engine().await;
-    let err = t
-        .engine
-        .execute(agentry_engine::ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &g,
-            inputs: Default::default(),
-        })
-        .await
-        .unwrap_err()
-        .to_string();
+    let req = request(&t.engine, DEFAULT_USER_ID, &g, Default::default()).await;
+    let err = t.engine.execute(req).await.unwrap_err().to_string();
     for pin in ["operation", "`a`", "`b`"] {
         assert!(err.contains(pin), "{err} names {pin}");
     }
@@ -201,14 +193,7 @@ async fn running_refuses_incomplete_nodes_and_missing_inputs() {
     );
     let g: agentry_core::Graph =
         serde_json::from_str(&std::fs::read_to_string(calc).unwrap()).unwrap();
-    let err = t
-        .engine
-        .execute(agentry_engine::ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &g,
-            inputs: Default::default(),
-        })
-        .await
-        .unwrap_err();
+    let req = request(&t.engine, DEFAULT_USER_ID, &g, Default::default()).await;
+    let err = t.engine.execute(req).await.unwrap_err();
     assert!(matches!(err, agentry_engine::Error::MissingInputs(ref m) if m == &["Input"]));
 }

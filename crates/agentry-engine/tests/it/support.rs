@@ -71,16 +71,28 @@ pub fn inputs(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
 }
 
+/// Saves `g` as `user`'s unless it is saved already (runs go by saved versions), and answers a
+/// request to run it.
+pub async fn request(
+    engine: &Engine,
+    user: &str,
+    g: &Graph,
+    inputs: Map<String, Value>,
+) -> ExecuteRequest {
+    if engine.graph_version(user, &g.id, g.version).await.is_err() {
+        engine
+            .store()
+            .insert_graph_version(user, g, "")
+            .await
+            .unwrap();
+    }
+    ExecuteRequest::new(user, &g.id, g.version, inputs)
+}
+
 impl TestEngine {
     pub async fn start(&self, g: &Graph, inputs: Map<String, Value>) -> String {
-        self.engine
-            .execute(ExecuteRequest {
-                user_id: DEFAULT_USER_ID,
-                graph: g,
-                inputs,
-            })
-            .await
-            .unwrap()
+        let request = request(&self.engine, DEFAULT_USER_ID, g, inputs).await;
+        self.engine.execute(request).await.unwrap().id
     }
 
     pub async fn run(&self, g: &Graph, inputs: Map<String, Value>) -> (String, RunResult) {

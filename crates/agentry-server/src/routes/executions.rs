@@ -224,35 +224,23 @@ pub(crate) async fn execute_graph(
         &body.credentials_inputs.0,
     )
     .map_err(|message| ApiError::new(Code::InvalidCredentialsInputs, message))?;
-    let exec_id = state
-        .engine
-        .execute_with_node_inputs(
-            ExecuteRequest {
-                user_id: &principal.user_id,
-                graph: &record.graph,
-                inputs: body.inputs.0,
-            },
-            node_inputs,
-        )
-        .await?;
+    let request = ExecuteRequest::new(&principal.user_id, &graph_id, version, body.inputs.0)
+        .with_node_inputs(node_inputs);
+    let run = state.engine.execute(request).await?;
     if q.wait
-        && let Some(result) = state.engine.wait(&exec_id, wait_limit).await
+        && let Some(result) = state.engine.wait(&run.id, wait_limit).await
     {
         // The run's row only: its node inputs and outputs are not part of the answer.
         let run = state
             .engine
             .store()
-            .get_run(&principal.user_id, &exec_id)
+            .get_run(&principal.user_id, &run.id)
             .await?;
         let mut meta = ExecutionMeta::from_row(run);
         meta.outputs = Some(PinValues(result.outputs));
         return Ok(Json(meta));
     }
-    let run = state
-        .engine
-        .store()
-        .get_run(&principal.user_id, &exec_id)
-        .await?;
+    // The run as created: reading it back would only find it further along.
     Ok(Json(ExecutionMeta::from_row(run)))
 }
 
@@ -371,7 +359,17 @@ async fn stop_execution(
     principal: Principal,
     Path((graph_id, exec_id)): Path<(String, String)>,
 ) -> ApiResult<Json<ExecutionWithNodes>> {
-    load(&state, &principal.user_id, &graph_id, &exec_id).await?;
+    // The run's row, to check its graph, before anything stops; the whole run once, after.
+    let run = state
+        .engine
+        .store()
+        .get_run(&principal.user_id, &exec_id)
+        .await?;
+    if run.graph_id != graph_id {
+        return Err(ApiError::not_found(format!(
+            "execution {exec_id} of graph {graph_id} not found"
+        )));
+    }
     state.engine.stop(&principal.user_id, &exec_id).await?;
     let record = load(&state, &principal.user_id, &graph_id, &exec_id).await?;
     Ok(Json(ExecutionWithNodes::new(&state, &record)))

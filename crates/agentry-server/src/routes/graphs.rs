@@ -252,10 +252,10 @@ async fn update_graph(
     let user_id = &principal.user_id;
     let before = store.get_graph(user_id, &graph_id, None).await?.version;
     let record = graphs::update(store, state.engine.registry(), user_id, &graph_id, graph).await?;
-    state.engine.forget_graph(&graph_id);
     if let Err(e) = activated(&state, &headers, user_id, &record, before).await {
         // The new version is not kept when its triggers cannot subscribe: nothing changes.
-        store
+        state
+            .engine
             .delete_inactive_graph_version(user_id, &graph_id, record.version)
             .await?;
         return Err(e);
@@ -274,10 +274,8 @@ async fn delete_graph(
 ) -> ApiResult<Json<DeleteGraphResponse>> {
     let count = state
         .engine
-        .store()
         .delete_graph(&principal.user_id, &graph_id)
         .await?;
-    state.engine.forget_graph(&graph_id);
     // Its triggers' hooks go from the providers (the base URL is not needed to remove).
     triggers::sync(&state, &principal.user_id, &graph_id, None, "").await?;
     Ok(Json(DeleteGraphResponse {
@@ -345,7 +343,6 @@ async fn set_active_version(
     let record = store
         .set_active_graph_version(user_id, &graph_id, body.active_graph_version)
         .await?;
-    state.engine.forget_graph(&graph_id);
     activated(&state, &headers, user_id, &record, before).await?;
     Ok(Json(GraphModel::new(&state, &record, false)?))
 }
@@ -369,7 +366,6 @@ async fn activated(
                 .store()
                 .set_active_graph_version(user_id, &record.id, before)
                 .await?;
-            state.engine.forget_graph(&record.id);
         }
         return Err(e);
     }

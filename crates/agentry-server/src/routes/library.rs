@@ -415,21 +415,17 @@ async fn execute_agent(
         &body.credentials_inputs.0,
     )
     .map_err(|message| ApiError::new(Code::InvalidCredentialsInputs, message))?;
-    let exec_id = state
-        .engine
-        .execute_with_node_inputs(
-            ExecuteRequest {
-                user_id: &principal.user_id,
-                graph: &r.graph,
-                inputs: body.inputs.0,
-            },
-            node_inputs,
-        )
-        .await?;
+    let request = ExecuteRequest::new(
+        &principal.user_id,
+        &r.graph.id,
+        r.graph.version,
+        body.inputs.0,
+    )
+    .with_node_inputs(node_inputs);
+    let run = state.engine.execute(request).await?;
     if let Some(listing) = &r.listing_id {
         store.count_listing_run(listing).await?;
     }
-    let run = store.get_run(&principal.user_id, &exec_id).await?;
     Ok(Json(ExecutionMeta::new(&run)))
 }
 

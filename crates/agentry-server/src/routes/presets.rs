@@ -267,19 +267,8 @@ async fn execute_preset(
         _ => Map::new(),
     };
     inputs.extend(body.inputs.0);
-    let record = state
-        .engine
-        .graph_version(&principal.user_id, &p.graph_id, p.graph_version)
-        .await?;
-    let exec_id = state
-        .engine
-        .execute(ExecuteRequest {
-            user_id: &principal.user_id,
-            graph: &record.graph,
-            inputs,
-        })
-        .await?;
-    let run = store.get_run(&principal.user_id, &exec_id).await?;
+    let request = ExecuteRequest::new(&principal.user_id, &p.graph_id, p.graph_version, inputs);
+    let run = state.engine.execute(request).await?;
     let mut meta = ExecutionMeta::new(&run);
     meta.preset_id = Some(preset_id);
     Ok(Json(meta))

@@ -137,20 +137,11 @@ async fn deliver(
             Value::Object(delivery.payload.clone()),
         )]),
     );
-    let exec_id = state
-        .engine
-        .execute_with_node_inputs(
-            ExecuteRequest {
-                user_id: &hook.user_id,
-                graph: &record.graph,
-                inputs: Map::new(),
-            },
-            node_inputs,
-        )
-        .await?;
-    let run = store.get_execution(&hook.user_id, &exec_id).await?;
+    let request = ExecuteRequest::new(&hook.user_id, &record.id, record.version, Map::new())
+        .with_node_inputs(node_inputs);
+    let run = state.engine.execute(request).await?;
     Ok(answer(
         DeliveryOutcome::Started,
-        Some(ExecutionMeta::new(&run.run)),
+        Some(ExecutionMeta::new(&run)),
     ))
 }

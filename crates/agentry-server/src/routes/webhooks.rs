@@ -170,18 +170,9 @@ async fn ingress(
         node.id.clone(),
         Map::from_iter([("payload".to_string(), Value::Object(payload))]),
     );
-    let exec_id = state
-        .engine
-        .execute_with_node_inputs(
-            ExecuteRequest {
-                user_id: &hook.user_id,
-                graph: &record.graph,
-                inputs: Map::new(),
-            },
-            node_inputs,
-        )
-        .await?;
-    let run = store.get_run(&hook.user_id, &exec_id).await?;
+    let request = ExecuteRequest::new(&hook.user_id, &record.id, record.version, Map::new())
+        .with_node_inputs(node_inputs);
+    let run = state.engine.execute(request).await?;
     Ok(Json(ExecutionMeta::new(&run)))
 }
 

@@ -401,18 +401,10 @@ async fn balances_and_failing_schedules_are_told_once() {
         .unwrap()
         .graph;
     for _ in 0..3 {
-        let exec = app
-            .engine
-            .execute_for_schedule(
-                agentry_engine::ExecuteRequest {
-                    user_id: user,
-                    graph: &graph,
-                    inputs: Default::default(),
-                },
-                "schedule-1",
-            )
-            .await
-            .unwrap();
+        let request =
+            agentry_engine::ExecuteRequest::new(user, &graph.id, graph.version, Default::default())
+                .for_schedule("schedule-1");
+        let exec = app.engine.execute(request).await.unwrap().id;
         app.wait_for_status(&bad, &exec, &["FAILED"]).await;
     }
     let list = notifications(&app, 3 + 3 + 1).await;
