@@ -173,7 +173,9 @@ fn coerce_items(value: Value, schema: &Value) -> Value {
 pub fn may_coerce(schema: &Value) -> bool {
     !schema_types(schema).is_empty()
         || schema.get("items").is_some_and(Value::is_object)
-        || schema.get("additionalProperties").is_some_and(Value::is_object)
+        || schema
+            .get("additionalProperties")
+            .is_some_and(Value::is_object)
 }
 
 /// Coerces every input whose pin the schema describes.

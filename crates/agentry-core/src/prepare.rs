@@ -36,7 +36,8 @@ pub fn prepare_input_json(
     received: impl IntoIterator<Item = (String, Arc<Value>)>,
 ) -> Result<String, String> {
     let received: Vec<(String, Arc<Value>)> = received.into_iter().collect();
-    let nested = received.iter().any(|(pin, _)| is_nested(pin)) || defaults.keys().any(|k| is_nested(k));
+    let nested =
+        received.iter().any(|(pin, _)| is_nested(pin)) || defaults.keys().any(|k| is_nested(k));
     if nested {
         let owned = received
             .into_iter()
@@ -124,7 +125,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(text, tree.to_string());
-        assert_eq!(Arc::strong_count(&shared), 1, "the shared value was dropped, not kept");
+        assert_eq!(
+            Arc::strong_count(&shared),
+            1,
+            "the shared value was dropped, not kept"
+        );
     }
 
     #[test]

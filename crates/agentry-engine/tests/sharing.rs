@@ -197,7 +197,10 @@ async fn pass_through_peak(engine: &Engine) -> (usize, usize) {
         "{:?}",
         result.error
     );
-    assert_eq!(result.outputs["y"][0].as_array().map(Vec::len), Some(1_000_000));
+    assert_eq!(
+        result.outputs["y"][0].as_array().map(Vec::len),
+        Some(1_000_000)
+    );
     (peak, text_len)
 }
 
@@ -220,5 +223,9 @@ async fn a_huge_input_costs_a_bounded_multiple_of_its_tree() {
         peak as f64 / text_len as f64,
         text_len as f64 / 1048576.0,
     );
-    assert!(copies < 99.0, "{copies:.2} trees of the list at the peak");
+    // Measured at 2.4 trees (the run's input read back from its text for the input block, the
+    // input block's own tree, the output block's tree of it, grown by doubling, and the result);
+    // it was 3.6 before blocks read their input from its text and enqueue stopped copying the
+    // inputs. Below 2.4 needs values held as text end to end (docs/benchmarks.md, W9).
+    assert!(copies < 3.0, "{copies:.2} trees of the list at the peak");
 }
