@@ -137,7 +137,9 @@ mod tests {
         let info = info(json!({"properties": {"d": {"type": "object"}}}));
         let received = vec![("d_#_a".to_string(), Arc::new(json!(1)))];
         let text = prepare_input_json(&info, &Map::new(), received).unwrap();
-        assert_eq!(text, r#"{"d":{"a":1}}"#);
+        let tree = prepare_input(&info, &Map::new(), [("d_#_a".to_string(), json!(1))]).unwrap();
+        assert_eq!(text, tree.to_string());
+        assert!(text.contains(r#""d":{"a":1}"#), "{text}");
         let bad = vec![("l_$_x".to_string(), Arc::new(json!(1)))];
         assert!(prepare_input_json(&info, &Map::new(), bad).is_err());
     }
