@@ -168,6 +168,16 @@ fn coerce_items(value: Value, schema: &Value) -> Value {
     }
 }
 
+/// Whether `coerce_value` can change a value on a pin of this schema: not on an untyped
+/// ("any") pin whose items and values are untyped too, which a block takes as it comes.
+pub fn may_coerce(schema: &Value) -> bool {
+    !schema_types(schema).is_empty()
+        || schema.get("items").is_some_and(Value::is_object)
+        || schema
+            .get("additionalProperties")
+            .is_some_and(Value::is_object)
+}
+
 /// Coerces every input whose pin the schema describes.
 pub fn coerce_inputs(input: &mut Map<String, Value>, input_schema: &Value) {
     let Some(props) = input_schema.get("properties").and_then(Value::as_object) else {

@@ -1,9 +1,13 @@
 //! Turns a node's defaults and received pin values into the input object its block runs on.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::coerce::coerce_inputs;
-use crate::pin::merge_nested_inputs;
+use crate::coerce::{coerce_inputs, may_coerce};
+use crate::pin::{is_nested, merge_nested_inputs};
 use crate::registry::BlockInfo;
 
 /// Overlays received values on the node's `input_default`, rebuilds nested pins and coerces
@@ -20,4 +24,123 @@ pub fn prepare_input(
     merge_nested_inputs(&mut input)?;
     coerce_inputs(&mut input, &info.input_schema);
     Ok(Value::Object(input))
+}
+
+/// As `prepare_input`, written straight to the compact JSON text the engine keeps, from values
+/// it shares (`Arc`): a value on an untyped pin is written where it is, never copied, so a
+/// huge value routed on is not cloned out of the rows and events that still hold it. Values
+/// that may be coerced are taken (cloned only if shared) and coerced as `prepare_input` does.
+pub fn prepare_input_json(
+    info: &BlockInfo,
+    defaults: &Map<String, Value>,
+    received: impl IntoIterator<Item = (String, Arc<Value>)>,
+) -> Result<String, String> {
+    let received: Vec<(String, Arc<Value>)> = received.into_iter().collect();
+    let nested =
+        received.iter().any(|(pin, _)| is_nested(pin)) || defaults.keys().any(|k| is_nested(k));
+    if nested {
+        let owned = received
+            .into_iter()
+            .map(|(pin, value)| (pin, Arc::unwrap_or_clone(value)));
+        return prepare_input(info, defaults, owned).map(|input| input.to_string());
+    }
+    let props = info.input_schema.get("properties");
+    let mut input = defaults.clone();
+    let mut shared = HashMap::new();
+    for (pin, value) in received {
+        let coerced = props.and_then(|p| p.get(&pin)).is_some_and(may_coerce);
+        if coerced {
+            shared.remove(&pin);
+            input.insert(pin, Arc::unwrap_or_clone(value));
+        } else {
+            // Keeps the pin's place in the object (a default's, or the next one).
+            input.insert(pin.clone(), Value::Null);
+            shared.insert(pin, value);
+        }
+    }
+    // The shared pins hold `null` here, which their untyped schemas leave as it is; the
+    // object then has the keys, in the order, `prepare_input` gives it.
+    coerce_inputs(&mut input, &info.input_schema);
+    let object = Object {
+        input: &input,
+        shared: &shared,
+    };
+    serde_json::to_string(&object).map_err(|e| format!("cannot write the input: {e}"))
+}
+
+/// The input object with its shared pins written from where they are held.
+struct Object<'a> {
+    input: &'a Map<String, Value>,
+    shared: &'a HashMap<String, Arc<Value>>,
+}
+
+impl Serialize for Object<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.input.iter().map(|(pin, value)| {
+            let value: &Value = self.shared.get(pin).map_or(value, |v| v);
+            (pin, value)
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn info(schema: Value) -> BlockInfo {
+        BlockInfo {
+            id: "id",
+            name: "Block",
+            description: "",
+            categories: &[],
+            block_type: crate::BlockType::Standard,
+            static_output: false,
+            effect: crate::Effect::Pure,
+            input_schema: schema,
+            output_schema: json!({}),
+        }
+    }
+
+    /// The text is what `prepare_input` makes, and an untyped pin's value is not copied.
+    #[test]
+    fn the_json_path_agrees_with_the_tree_path() {
+        let info = info(json!({"properties": {
+            "n": {"type": "number"}, "any": {}, "list": {"type": "array", "items": {"type": "integer"}}
+        }}));
+        let mut defaults = Map::new();
+        defaults.insert("name".into(), json!("x"));
+        defaults.insert("any".into(), json!("default"));
+        defaults.insert("n".into(), json!("4"));
+        let received = vec![
+            ("any".to_string(), Arc::new(json!([1, {"a": 2}]))),
+            ("list".to_string(), Arc::new(json!(["1", 2.0]))),
+        ];
+        let shared = received[0].1.clone();
+        let text = prepare_input_json(&info, &defaults, received.clone()).unwrap();
+        let tree = prepare_input(
+            &info,
+            &defaults,
+            received.into_iter().map(|(k, v)| (k, Value::clone(&v))),
+        )
+        .unwrap();
+        assert_eq!(text, tree.to_string());
+        assert_eq!(
+            Arc::strong_count(&shared),
+            1,
+            "the shared value was dropped, not kept"
+        );
+    }
+
+    #[test]
+    fn nested_pins_take_the_tree_path() {
+        let info = info(json!({"properties": {"d": {"type": "object"}}}));
+        let received = vec![("d_#_a".to_string(), Arc::new(json!(1)))];
+        let text = prepare_input_json(&info, &Map::new(), received).unwrap();
+        let tree = prepare_input(&info, &Map::new(), [("d_#_a".to_string(), json!(1))]).unwrap();
+        assert_eq!(text, tree.to_string());
+        assert!(text.contains(r#""d":{"a":1}"#), "{text}");
+        let bad = vec![("l_$_x".to_string(), Arc::new(json!(1)))];
+        assert!(prepare_input_json(&info, &Map::new(), bad).is_err());
+    }
 }

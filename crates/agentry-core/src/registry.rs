@@ -14,11 +14,19 @@ use crate::block::{Block, BlockError, BlockMeta, BlockType, Category, Context, C
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// A block's input object, as the engine holds it (JSON text) or as a caller built it.
+pub enum BlockInput {
+    /// Compact JSON text of the object: the block's typed input is read straight from it,
+    /// with no `Value` tree built on the way (issue 11, finding 3).
+    Json(Arc<str>),
+    Value(Value),
+}
+
 /// A block with its input and output types erased to JSON.
 trait ErasedBlock: Send + Sync {
     fn run<'a>(
         &'a self,
-        input: Value,
+        input: BlockInput,
         cx: &'a mut dyn Context,
     ) -> BoxFuture<'a, Result<(), BlockError>>;
 }
@@ -28,12 +36,15 @@ struct Erased<B>(B);
 impl<B: Block> ErasedBlock for Erased<B> {
     fn run<'a>(
         &'a self,
-        input: Value,
+        input: BlockInput,
         cx: &'a mut dyn Context,
     ) -> BoxFuture<'a, Result<(), BlockError>> {
         Box::pin(async move {
-            let input: B::Input = serde_json::from_value(input)
-                .map_err(|e| BlockError::Input(format!("invalid input: {e}")))?;
+            let input: B::Input = match input {
+                BlockInput::Json(text) => serde_json::from_str(&text),
+                BlockInput::Value(value) => serde_json::from_value(value),
+            }
+            .map_err(|e| BlockError::Input(format!("invalid input: {e}")))?;
             let mut cx = Cx::<B::Output>::new(cx);
             self.0.run(input, &mut cx).await
         })
@@ -89,7 +100,13 @@ pub struct RegisteredBlock {
 impl RegisteredBlock {
     /// Runs the block on an already merged and coerced input object.
     pub async fn run(&self, input: Value, cx: &mut dyn Context) -> Result<(), BlockError> {
-        self.runner.run(input, cx).await
+        self.runner.run(BlockInput::Value(input), cx).await
+    }
+
+    /// Runs the block on an input object held as compact JSON text (how the engine keeps it):
+    /// the typed input is deserialized from the text, so no second tree of it is held.
+    pub async fn run_json(&self, input: Arc<str>, cx: &mut dyn Context) -> Result<(), BlockError> {
+        self.runner.run(BlockInput::Json(input), cx).await
     }
 }
 

@@ -391,7 +391,10 @@ impl Engine {
         }
         let plan = cached.plan.clone().expect("validated graphs compile");
         let cap = self.bounds(&plan).caps.max_input_bytes;
-        let stored_inputs = Value::Object(inputs.clone());
+        // Moved into the run's row, not copied: a run that starts here reads its inputs back
+        // from their text once the row is written (the store's handling of the tree, and its
+        // copies, are over by then), so no two trees of a huge input meet here.
+        let stored_inputs = Value::Object(inputs);
         let stored_node_inputs = (!node_inputs.is_empty()).then(|| node_inputs_json(&node_inputs));
         if cap > 0 {
             let bytes = limits::json_bytes(&stored_inputs)
@@ -409,6 +412,7 @@ impl Engine {
             }
         }
         let exec_id = uuid::Uuid::now_v7().to_string();
+        let inputs_text = stored_inputs.to_string();
         // Whatever credits say: the schedule's spending cap and its failure streak
         // (notifications) both follow its runs through this link.
         if let Some(schedule_id) = schedule_id {
@@ -459,6 +463,8 @@ impl Engine {
             .await?;
         match (run_here, parent) {
             (true, parent) => {
+                // Written from a map by serde_json, so it reads back as one.
+                let inputs = serde_json::from_str(&inputs_text).unwrap_or_default();
                 let mut spec = self.run_spec(exec_id, user_id.to_string(), plan, inputs);
                 spec.node_inputs = node_inputs;
                 if let Some(parent) = parent {

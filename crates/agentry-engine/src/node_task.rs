@@ -43,10 +43,9 @@ pub struct Msg {
 pub struct NodeJob {
     pub exec_id: String,
     pub block: RegisteredBlock,
-    /// The block's input, for its first attempt.
-    pub input: Value,
-    /// The same as stored (compact JSON, shared with the execution's rows): a retry runs on
-    /// it parsed again, so that no second copy of the input is held meanwhile.
+    /// The block's input object as stored (compact JSON, shared with the execution's rows):
+    /// every attempt reads its typed input straight from this text, so no parsed copy of the
+    /// whole object is held beside the block's own.
     pub input_json: Arc<str>,
     pub info: ExecutionInfo,
     pub retry: RetryPolicy,
@@ -216,7 +215,6 @@ async fn streaming<F: Future>(fut: F, job: &NodeJob, buffer: &Buffer) -> Option<
 
 async fn attempt(
     job: &NodeJob,
-    input: Value,
     buffer: &Buffer,
     stats: &mut Map<String, Value>,
     reviews: Option<&NodeReviews>,
@@ -239,7 +237,8 @@ async fn attempt(
         reviews,
         live_text: job.live_text.as_ref(),
     };
-    let run = streaming(job.block.run(input, &mut cx), job, buffer);
+    let input = job.input_json.clone();
+    let run = streaming(job.block.run_json(input, &mut cx), job, buffer);
     let result = match job.timeout {
         Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or_else(|_| {
             Some(Err(BlockError::System(format!(
@@ -255,7 +254,7 @@ async fn attempt(
 }
 
 /// Runs the node to its end and reports it; never panics the run loop.
-pub async fn run(mut job: NodeJob) {
+pub async fn run(job: NodeJob) {
     let started = Instant::now();
     let buffer: Buffer = Arc::default();
     let mut attempts = 0u32;
@@ -275,14 +274,9 @@ pub async fn run(mut job: NodeJob) {
         });
         return;
     }
-    let mut first = Some(std::mem::take(&mut job.input));
     let outcome = loop {
         attempts += 1;
-        // Written from a `Value`, so it parses; were it not, the block would refuse `null`.
-        let input = first
-            .take()
-            .unwrap_or_else(|| serde_json::from_str(&job.input_json).unwrap_or_default());
-        let result = attempt(&job, input, &buffer, &mut stats, reviews.as_ref()).await;
+        let result = attempt(&job, &buffer, &mut stats, reviews.as_ref()).await;
         if let Some(cap) = capped(&buffer) {
             break Outcome::Capped(cap);
         }

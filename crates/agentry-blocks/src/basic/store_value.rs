@@ -41,11 +41,13 @@ impl Block for StoreValue {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         // AutoGPT yields `data or input`: falsy data ("", 0, [], false) also falls back.
-        cx.emit(Output::Output(if python::truthy(&input.data) {
+        // Moved onto the pin as it came: `emit` would serialize a second tree of it.
+        let value = if python::truthy(&input.data) {
             input.data
         } else {
             input.input
-        }));
+        };
+        cx.emit_raw("output", value);
         Ok(())
     }
 }

@@ -75,6 +75,55 @@ impl Given for Value {
     }
 }
 
+/// A `result` pin's value as the engine takes it, moved where the type allows (a `Value`, a
+/// string, a table): `Cx::emit` would serialize it into a second tree.
+pub trait PinValue {
+    fn into_pin_value(self) -> Value;
+}
+
+impl PinValue for Value {
+    fn into_pin_value(self) -> Value {
+        self
+    }
+}
+
+impl PinValue for String {
+    fn into_pin_value(self) -> Value {
+        Value::String(self)
+    }
+}
+
+impl PinValue for bool {
+    fn into_pin_value(self) -> Value {
+        Value::Bool(self)
+    }
+}
+
+impl PinValue for i64 {
+    fn into_pin_value(self) -> Value {
+        Value::from(self)
+    }
+}
+
+impl PinValue for Vec<serde_json::Map<String, Value>> {
+    fn into_pin_value(self) -> Value {
+        Value::Array(self.into_iter().map(Value::Object).collect())
+    }
+}
+
+/// Dates and times are written as their serde form ("2026-12-03", "14:05:00").
+impl PinValue for chrono::NaiveDate {
+    fn into_pin_value(self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+impl PinValue for chrono::NaiveTime {
+    fn into_pin_value(self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
 /// Declares an input block: its type, metadata, `value` pin (doc and schema attributes, then
 /// type), `result` pin, any further pins, and optionally a `given` function in place of
 /// `Given::given`. Each invocation is a module of its own, as `Input` and `Output` are fixed
@@ -89,7 +138,7 @@ macro_rules! typed_input {
     ) => {
         pub struct $block;
 
-        #[derive(serde::Deserialize, schemars::JsonSchema)]
+        #[derive(schemars::JsonSchema)]
         pub struct Input {
             #[serde(flatten)]
             pub fields: $crate::io::input::Fields,
@@ -97,6 +146,44 @@ macro_rules! typed_input {
             #[serde(default)]
             pub value: $value,
             $($(#[$pin_attr])* #[serde(default)] pub $pin: $pin_ty,)*
+        }
+
+        /// `Input` as it is read: the common pins inline instead of `#[serde(flatten)]`, which
+        /// would first buffer the whole object, the (possibly huge) value included, as a copy.
+        #[derive(serde::Deserialize)]
+        struct Wire {
+            name: String,
+            #[serde(default)]
+            title: Option<String>,
+            #[serde(default)]
+            description: Option<String>,
+            #[serde(default)]
+            placeholder_values: Vec<serde_json::Value>,
+            #[serde(default)]
+            advanced: bool,
+            #[serde(default)]
+            secret: bool,
+            #[serde(default)]
+            value: $value,
+            $(#[serde(default)] $pin: $pin_ty,)*
+        }
+
+        impl<'de> serde::Deserialize<'de> for Input {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let w = <Wire as serde::Deserialize>::deserialize(d)?;
+                Ok(Input {
+                    fields: $crate::io::input::Fields {
+                        name: w.name,
+                        title: w.title,
+                        description: w.description,
+                        placeholder_values: w.placeholder_values,
+                        advanced: w.advanced,
+                        secret: w.secret,
+                    },
+                    value: w.value,
+                    $($pin: w.$pin,)*
+                })
+            }
         }
 
         #[derive(serde::Serialize, schemars::JsonSchema)]
@@ -118,7 +205,9 @@ macro_rules! typed_input {
             ) -> Result<(), agentry_core::BlockError> {
                 let given = $crate::io::input::typed_input!(@given $($given)?);
                 if let Some(value) = given(input.value) {
-                    cx.emit(Output::Result(value));
+                    // Moved onto the pin, not serialized again: a huge input is not copied.
+                    let value = $crate::io::input::PinValue::into_pin_value(value);
+                    cx.emit_raw("result", value);
                 }
                 Ok(())
             }

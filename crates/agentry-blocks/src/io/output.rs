@@ -62,7 +62,8 @@ impl Block for AgentOutput {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         if input.format.is_empty() {
-            cx.emit(Output::Output(input.value));
+            // Moved onto the pin as it came: `emit` would serialize a second tree of it.
+            cx.emit_raw("output", input.value);
             cx.emit(Output::Name(Value::String(input.name)));
             return Ok(());
         }

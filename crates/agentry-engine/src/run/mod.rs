@@ -13,7 +13,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use agentry_core::prepare::prepare_input;
+use agentry_core::prepare::prepare_input_json;
 use agentry_core::tool_nodes::{ToolRun, select_for_link};
 use agentry_core::{BlockType, Effect, ExecutionInfo, ExecutionStatus, SubAgents};
 use agentry_store::{Batch, NodeRow, ResumeState, RunUpdate};
@@ -461,9 +461,8 @@ impl Run {
             received.extend(mask.iter().map(|(k, v)| (k.clone(), Arc::new(v.clone()))));
         }
         let now = Utc::now();
-        // The block's input is the one copy of what it received (none when nothing else holds
-        // the values any more) and goes to the block; the execution's rows share it serialized
-        // once. Only a malformed nested pin name fails, so only then is what was received kept
+        // The block's input is held once, as compact JSON text shared by the execution's rows
+        // and its job. Only a malformed nested pin name fails, so only then is what was received kept
         // aside to be stored.
         let fallback = received
             .keys()
@@ -472,12 +471,13 @@ impl Run {
                 let plain = received.iter().map(|(k, v)| (k.clone(), Value::clone(v)));
                 Value::Object(plain.collect())
             });
-        let received = received
-            .into_iter()
-            .map(|(pin, value)| (pin, Arc::unwrap_or_clone(value)));
-        let prepared = prepare_input(&plan_node.block.info, &plan_node.defaults, received);
+        // Written straight to text from the shared values (an untyped pin's value is not
+        // copied out of the rows and events still holding it); the block reads its typed input
+        // from that text (`RegisteredBlock::run_json`).
+        let prepared = prepare_input_json(&plan_node.block.info, &plan_node.defaults, received)
+            .map(Arc::<str>::from);
         let input: Arc<str> = match &prepared {
-            Ok(input) => input.to_string().into(),
+            Ok(input) => input.clone(),
             Err(_) => fallback
                 .unwrap_or_else(|| Value::Object(Map::new()))
                 .to_string()
@@ -538,8 +538,7 @@ impl Run {
                 let job = NodeJob {
                     exec_id: exec_id.clone(),
                     block: plan_node.block.clone(),
-                    input_json: self.execs[&exec_id].input.clone(),
-                    input,
+                    input_json: input,
                     info: ExecutionInfo {
                         user_id: self.spec.user_id.clone(),
                         graph_id: self.spec.plan.graph_id.clone(),
