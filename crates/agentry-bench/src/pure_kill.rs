@@ -48,12 +48,14 @@ pub async fn w5_pure(report: &mut Vec<String>) -> anyhow::Result<()> {
     let mut first = spawn()?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let exec = api
-        .execute(ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &graph,
-            inputs: inputs(0.0),
-        })
-        .await?;
+        .execute(ExecuteRequest::new(
+            DEFAULT_USER_ID,
+            &graph.id,
+            graph.version,
+            inputs(0.0),
+        ))
+        .await?
+        .id;
     let completed = |rec: &agentry_store::ExecutionRecord| -> Vec<String> {
         rec.nodes
             .iter()

@@ -174,13 +174,15 @@ async fn pass_through_peak(engine: &Engine) -> (usize, usize) {
     run_inputs.insert("x".into(), list);
     let peak = Peak::start();
     let id = engine
-        .execute(agentry_engine::ExecuteRequest {
-            user_id: DEFAULT_USER_ID,
-            graph: &g,
-            inputs: run_inputs,
-        })
+        .execute(agentry_engine::ExecuteRequest::new(
+            DEFAULT_USER_ID,
+            &g.id,
+            g.version,
+            run_inputs,
+        ))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let result = engine
         .wait(&id, std::time::Duration::from_secs(120))
         .await

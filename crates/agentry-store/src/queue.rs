@@ -98,6 +98,7 @@ impl Store {
             started_at: None,
             ended_at: None,
             event_seq: 0,
+            notice: None,
         };
         let run = graph_execution::ActiveModel {
             id: Set(row.id.clone()),
