@@ -5,6 +5,8 @@
 pub mod edit;
 pub mod files;
 pub mod layout;
+pub mod markdown;
+pub mod md;
 pub mod structure;
 
 use agentry_core::credentials::CredentialKind;
