@@ -237,7 +237,11 @@ pub fn to_requests(markdown: &str, start: i64) -> Vec<Value> {
             Kind::Quote => json!({"indentStart": {"magnitude": 36, "unit": "PT"}}),
             Kind::Plain | Kind::Item(..) => continue,
         };
-        let fields = if matches!(kind, Kind::Quote) { "indentStart" } else { "namedStyleType" };
+        let fields = if matches!(kind, Kind::Quote) {
+            "indentStart"
+        } else {
+            "namedStyleType"
+        };
         requests.push(json!({"updateParagraphStyle": {
             "range": range(start + from, start + to), "paragraphStyle": style, "fields": fields,
         }}));
@@ -260,7 +264,11 @@ pub fn to_requests(markdown: &str, start: i64) -> Vec<Value> {
         }
     }
     for (from, to, numbered) in lists.into_iter().rev() {
-        let preset = if numbered { "NUMBERED_DECIMAL_ALPHA_ROMAN" } else { "BULLET_DISC_CIRCLE_SQUARE" };
+        let preset = if numbered {
+            "NUMBERED_DECIMAL_ALPHA_ROMAN"
+        } else {
+            "BULLET_DISC_CIRCLE_SQUARE"
+        };
         requests.push(json!({"createParagraphBullets": {
             "range": range(start + from, start + to), "bulletPreset": preset,
         }}));

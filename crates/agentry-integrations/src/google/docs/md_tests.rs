@@ -22,7 +22,10 @@ fn headings_and_paragraphs() {
     assert_eq!(styles[0]["range"], json!({"startIndex": 1, "endIndex": 7}));
     assert_eq!(styles[0]["paragraphStyle"]["namedStyleType"], "HEADING_1");
     assert_eq!(styles[0]["fields"], "namedStyleType");
-    assert_eq!(styles[1]["range"], json!({"startIndex": 17, "endIndex": 23}));
+    assert_eq!(
+        styles[1]["range"],
+        json!({"startIndex": 17, "endIndex": 23})
+    );
     assert_eq!(styles[1]["paragraphStyle"]["namedStyleType"], "HEADING_3");
 }
 
@@ -36,7 +39,11 @@ fn emphasis_links_and_code_from_an_offset() {
         .map(|s| {
             let range = &s["range"];
             let from = range["startIndex"].as_i64().unwrap();
-            (from, range["endIndex"].as_i64().unwrap(), s["fields"].as_str().unwrap())
+            (
+                from,
+                range["endIndex"].as_i64().unwrap(),
+                s["fields"].as_str().unwrap(),
+            )
         })
         .collect();
     assert_eq!(
@@ -50,7 +57,10 @@ fn emphasis_links_and_code_from_an_offset() {
         ]
     );
     assert_eq!(spans[0]["textStyle"], json!({"bold": true}));
-    assert_eq!(spans[3]["textStyle"]["weightedFontFamily"]["fontFamily"], "Courier New");
+    assert_eq!(
+        spans[3]["textStyle"]["weightedFontFamily"]["fontFamily"],
+        "Courier New"
+    );
     assert_eq!(spans[4]["textStyle"]["link"]["url"], "https://e.com");
 }
 
@@ -58,25 +68,43 @@ fn emphasis_links_and_code_from_an_offset() {
 fn nested_emphasis_gives_both_styles() {
     let r = to_requests("***both***", 1);
     assert_eq!(inserted(&r), "both\n");
-    let fields: Vec<&str> = of(&r, "updateTextStyle").iter().map(|s| s["fields"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = of(&r, "updateTextStyle")
+        .iter()
+        .map(|s| s["fields"].as_str().unwrap())
+        .collect();
     assert_eq!(fields.len(), 2);
     assert!(fields.contains(&"bold") && fields.contains(&"italic"));
 }
 
 #[test]
 fn lists_are_bulleted_last_from_the_end_back() {
-    let r = to_requests("- one\n- two\n  - deep\n\ntext\n\n1. first\n2. **second**", 1);
+    let r = to_requests(
+        "- one\n- two\n  - deep\n\ntext\n\n1. first\n2. **second**",
+        1,
+    );
     assert_eq!(inserted(&r), "one\ntwo\n\tdeep\ntext\nfirst\nsecond\n");
     let bullets = of(&r, "createParagraphBullets");
     assert_eq!(bullets.len(), 2);
     // The numbered list comes first: it is later in the text.
-    assert_eq!(bullets[0]["range"], json!({"startIndex": 20, "endIndex": 33}));
+    assert_eq!(
+        bullets[0]["range"],
+        json!({"startIndex": 20, "endIndex": 33})
+    );
     assert_eq!(bullets[0]["bulletPreset"], "NUMBERED_DECIMAL_ALPHA_ROMAN");
-    assert_eq!(bullets[1]["range"], json!({"startIndex": 1, "endIndex": 15}));
+    assert_eq!(
+        bullets[1]["range"],
+        json!({"startIndex": 1, "endIndex": 15})
+    );
     assert_eq!(bullets[1]["bulletPreset"], "BULLET_DISC_CIRCLE_SQUARE");
     // Text styles come before any bullet (the tab removal would move them).
-    let last_style = r.iter().rposition(|q| q.get("updateTextStyle").is_some()).unwrap();
-    let first_bullet = r.iter().position(|q| q.get("createParagraphBullets").is_some()).unwrap();
+    let last_style = r
+        .iter()
+        .rposition(|q| q.get("updateTextStyle").is_some())
+        .unwrap();
+    let first_bullet = r
+        .iter()
+        .position(|q| q.get("createParagraphBullets").is_some())
+        .unwrap();
     assert!(last_style < first_bullet);
 }
 
@@ -91,7 +119,7 @@ fn code_blocks_are_monospace_lines() {
 
 #[test]
 fn indexes_count_utf16_units() {
-    // "é" is one unit, "😀" two: the bold word after them starts at 1 + 2 + 1 + 2 + 1.
+    // "é" is one unit, "😀" two: the bold word after them starts at 1 + 1 + 2 + 1.
     let r = to_requests("é😀 **ok** — naïve", 1);
     assert_eq!(inserted(&r), "é😀 ok — naïve\n");
     let spans = of(&r, "updateTextStyle");

@@ -43,6 +43,11 @@ pub fn register(r: &mut Registry) {
     r.register(files::GoogleDocsSetPublicAccess);
     r.register(layout::GoogleDocsInsertTable);
     r.register(layout::GoogleDocsFormatText);
+    r.register(markdown::GoogleDocsAppendMarkdown);
+    r.register(markdown::GoogleDocsReplaceAllWithMarkdown);
+    r.register(markdown::GoogleDocsInsertMarkdownAt);
+    r.register(markdown::GoogleDocsReplaceRangeWithMarkdown);
+    r.register(markdown::GoogleDocsReplaceContentWithMarkdown);
     r.register(structure::GoogleDocsGetStructure);
 }
 
@@ -174,3 +179,7 @@ mod tests;
 #[cfg(test)]
 #[path = "layout_tests.rs"]
 mod layout_tests;
+
+#[cfg(test)]
+#[path = "markdown_tests.rs"]
+mod markdown_tests;
