@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::Doc;
 use super::edit::ResultOutput;
+use super::md::to_requests;
 use crate::google::drive::Picked;
 
 pub struct GoogleDocsInsertTable;
@@ -110,15 +111,6 @@ impl Block for GoogleDocsInsertTable {
                 "A table needs at least one row and one column (got {rows}×{columns})"
             )));
         }
-        if input.format_as_markdown && has_content {
-            // AutoGPT converts each cell with gravitas-md2gdocs; we have no converter yet and
-            // would rather refuse than write the Markdown source as if it were formatted.
-            return Err(BlockError::Input(
-                "Markdown formatting of table cells is not supported yet; \
-                 set format_as_markdown to false to insert the text as written"
-                    .into(),
-            ));
-        }
         let index = if input.index == 0 {
             doc.end_index(cx).await?
         } else {
@@ -152,19 +144,36 @@ impl Block for GoogleDocsInsertTable {
                     "Table created but could not extract cell positions. Table has {n} rows."
                 ));
             } else {
-                let requests: Vec<Value> = cells
+                let texts: Vec<(i64, &String)> = cells
                     .iter()
                     .filter_map(|&(r, c, start)| {
                         let text = content.get(r)?.get(c)?;
-                        (!text.is_empty()).then(
-                            || json!({"insertText": {"location": {"index": start}, "text": text}}),
-                        )
+                        (!text.is_empty()).then_some((start, text))
                     })
                     .collect();
-                if !requests.is_empty() {
-                    doc.batch_update(cx, json!(requests)).await?;
+                let mut populated = 0;
+                if input.format_as_markdown {
+                    // As AutoGPT: a batch per cell, the latest cell first.
+                    for &(start, text) in &texts {
+                        let requests = to_requests(text, start);
+                        if !requests.is_empty() {
+                            doc.batch_update(cx, Value::Array(requests)).await?;
+                            populated += 1;
+                        }
+                    }
+                } else {
+                    let requests: Vec<Value> = texts
+                        .iter()
+                        .map(|&(start, text)| {
+                            json!({"insertText": {"location": {"index": start}, "text": text}})
+                        })
+                        .collect();
+                    if !requests.is_empty() {
+                        doc.batch_update(cx, json!(requests)).await?;
+                    }
+                    populated = requests.len();
                 }
-                result["cells_populated"] = json!(requests.len());
+                result["cells_populated"] = json!(populated);
                 result["cells_found"] = json!(cells.len());
             }
         }

@@ -105,13 +105,41 @@ async fn inserts_an_empty_table_where_asked() {
             json!({"success": true, "rows": 3, "columns": 4})
         )
     );
+}
+
+#[tokio::test]
+async fn fills_cells_with_markdown_a_batch_per_cell_latest_first() {
+    let server = MockServer::start().await;
+    document_mock(&server).await;
+    batch_mock(
+        &server,
+        json!([{"insertTable": {"rows": 2, "columns": 2, "location": {"index": 33}}}]),
+        json!({"documentId": "doc-1", "replies": [{}]}),
+    )
+    .await;
+    let ok = json!({"documentId": "doc-1", "replies": []});
+    let bold = |at: i64, text: &str, width: i64| {
+        json!([
+            {"insertText": {"location": {"index": at}, "text": format!("{text}\n")}},
+            {"updateTextStyle": {"range": {"startIndex": at, "endIndex": at + width},
+                                 "textStyle": {"bold": true}, "fields": "bold"}}
+        ])
+    };
+    batch_mock(&server, bold(30, "2", 1), ok.clone()).await;
+    batch_mock(&server, bold(23, "Ab", 2), ok.clone()).await;
     let out = run_block_with(
         GoogleDocsInsertTable,
-        json!({"document": picked(), "content": [["**a**"]], "format_as_markdown": true}),
+        json!({"document": picked(), "content": [["**Ab**", ""], ["", "**2**"]], "format_as_markdown": true}),
         rec(&server),
     )
     .await;
-    assert!(error_of(&out).starts_with("Markdown formatting of table cells is not supported"));
+    assert_eq!(
+        out[0],
+        (
+            "result".into(),
+            json!({"success": true, "rows": 2, "columns": 2, "cells_populated": 2, "cells_found": 4})
+        )
+    );
 }
 
 #[test]

@@ -5,6 +5,8 @@
 pub mod edit;
 pub mod files;
 pub mod layout;
+pub mod markdown;
+pub mod md;
 pub mod structure;
 
 use agentry_core::credentials::CredentialKind;
@@ -41,6 +43,11 @@ pub fn register(r: &mut Registry) {
     r.register(files::GoogleDocsSetPublicAccess);
     r.register(layout::GoogleDocsInsertTable);
     r.register(layout::GoogleDocsFormatText);
+    r.register(markdown::GoogleDocsAppendMarkdown);
+    r.register(markdown::GoogleDocsReplaceAllWithMarkdown);
+    r.register(markdown::GoogleDocsInsertMarkdownAt);
+    r.register(markdown::GoogleDocsReplaceRangeWithMarkdown);
+    r.register(markdown::GoogleDocsReplaceContentWithMarkdown);
     r.register(structure::GoogleDocsGetStructure);
 }
 
@@ -172,3 +179,7 @@ mod tests;
 #[cfg(test)]
 #[path = "layout_tests.rs"]
 mod layout_tests;
+
+#[cfg(test)]
+#[path = "markdown_tests.rs"]
+mod markdown_tests;
