@@ -1,7 +1,8 @@
 //! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: for now the
-//! item blocks (get, list, delete). Items come back in AutoGPT's `WebsetItemModel` shape.
+//! item blocks (get, list, delete, bulk, summary, new since a cursor). Items come back in AutoGPT's `WebsetItemModel` shape.
 
 pub mod items;
+pub mod items_bulk;
 
 use agentry_core::Registry;
 use serde::Serialize;
@@ -11,6 +12,9 @@ pub fn register(r: &mut Registry) {
     r.register(items::ExaGetWebsetItem);
     r.register(items::ExaListWebsetItems);
     r.register(items::ExaDeleteWebsetItem);
+    r.register(items_bulk::ExaBulkWebsetItems);
+    r.register(items_bulk::ExaWebsetItemsSummary);
+    r.register(items_bulk::ExaGetNewItems);
 }
 
 /// The path of a webset's items (or one item), ids as escaped path segments.
@@ -109,3 +113,7 @@ impl WebsetItem {
 #[cfg(test)]
 #[path = "items_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "items_bulk_tests.rs"]
+mod bulk_tests;
