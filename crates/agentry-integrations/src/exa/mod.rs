@@ -1,7 +1,7 @@
 //! Exa (AutoGPT's `exa/`): search, find similar, contents and answer over Exa's REST API
 //! (`https://api.exa.ai`), code context and research tasks. Credentials: provider `exa`, type
-//! `api_key` (a bearer key). The websets blocks (asynchronous jobs with webhooks and polling)
-//! are not here.
+//! `api_key` (a bearer key). The websets blocks are in `websets/` (the webhook trigger is not
+//! here).
 
 pub mod answer;
 pub mod code_context;
@@ -9,6 +9,7 @@ pub mod contents;
 pub mod research;
 pub mod research_tasks;
 pub mod search;
+pub mod websets;
 
 use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
@@ -38,6 +39,7 @@ pub fn register(r: &mut Registry) {
     r.register(research_tasks::ExaGetResearch);
     r.register(research_tasks::ExaWaitForResearch);
     r.register(research_tasks::ExaListResearch);
+    websets::register(r);
 }
 
 /// The Exa client for the key `credentials` names (or the platform's).

@@ -1,0 +1,119 @@
+//! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: for now the
+//! item blocks (get, list, delete, bulk, summary, new since a cursor). Items come back in AutoGPT's `WebsetItemModel` shape.
+
+pub mod items;
+pub mod items_bulk;
+
+use agentry_core::Registry;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub fn register(r: &mut Registry) {
+    r.register(items::ExaGetWebsetItem);
+    r.register(items::ExaListWebsetItems);
+    r.register(items::ExaDeleteWebsetItem);
+    r.register(items_bulk::ExaBulkWebsetItems);
+    r.register(items_bulk::ExaWebsetItemsSummary);
+    r.register(items_bulk::ExaGetNewItems);
+}
+
+/// The path of a webset's items (or one item), ids as escaped path segments.
+pub fn items_path(webset: &str, item: Option<&str>) -> String {
+    let base = format!("/websets/v0/websets/{}/items", crate::api::segment(webset));
+    match item {
+        Some(id) => format!("{base}/{}", crate::api::segment(id)),
+        None => base,
+    }
+}
+
+/// AutoGPT's `EnrichmentResultModel`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct EnrichmentResult {
+    pub enrichment_id: String,
+    pub format: String,
+    pub result: Option<Vec<String>>,
+    pub reasoning: Option<String>,
+    pub references: Vec<Map<String, Value>>,
+}
+
+/// AutoGPT's `WebsetItemModel`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct WebsetItem {
+    pub id: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub content: String,
+    pub entity_data: Map<String, Value>,
+    pub enrichments: Map<String, Value>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// An object without its null fields, as the SDK's `exclude_none` dump gives.
+fn without_nulls(v: &Value) -> Map<String, Value> {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+impl WebsetItem {
+    /// From the API's item: the title is the person's or company's name, else the description.
+    pub fn from_api(raw: &Value) -> WebsetItem {
+        let props = &raw["properties"];
+        let (title, content) = match props["type"].as_str() {
+            Some("person") => (text(&props["person"]["name"]), String::new()),
+            Some("company") => (text(&props["company"]["name"]), text(&props["content"])),
+            _ => (text(&props["description"]), text(&props["content"])),
+        };
+        let enrichments = raw["enrichments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let result = EnrichmentResult {
+                    enrichment_id: text(&e["enrichmentId"]),
+                    format: text(&e["format"]),
+                    result: e["result"].as_array().map(|a| {
+                        a.iter()
+                            .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_string))
+                            .collect()
+                    }),
+                    reasoning: e["reasoning"].as_str().map(str::to_string),
+                    references: e["references"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(without_nulls)
+                        .collect(),
+                };
+                let value = serde_json::to_value(&result).unwrap_or(Value::Null);
+                (result.enrichment_id, value)
+            })
+            .collect();
+        WebsetItem {
+            id: text(&raw["id"]),
+            url: props["url"].as_str().map(str::to_string),
+            title,
+            content,
+            entity_data: without_nulls(props),
+            enrichments,
+            created_at: text(&raw["createdAt"]),
+            updated_at: text(&raw["updatedAt"]),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "items_tests.rs"]
+mod tests;
+
+#[cfg(test)]
+#[path = "items_bulk_tests.rs"]
+mod bulk_tests;
