@@ -105,7 +105,7 @@ impl Store {
             user_id: Set(row.user_id.clone()),
             graph_id: Set(row.graph_id.clone()),
             graph_version: Set(row.graph_version),
-            status: Set(row.status.clone()),
+            status: Set(row.status),
             inputs: Set(row.inputs.clone()),
             stats: Set(None),
             error: Set(None),
