@@ -1,7 +1,7 @@
 //! The one node component for every block: header, typed pins (nested ones with add/remove),
 //! the inputs' widgets, validation errors and the live run's status and outputs.
 import { createContext, memo, useCallback, useContext, useState } from "react";
-import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
 import type { BlockNode as BlockNodeType } from "../../graph/convert";
 import {
   DICT,
@@ -22,12 +22,6 @@ import { useBuilder } from "./store";
 /** The links of a graph drawn outside the builder (read-only review): its nodes mark linked
  * pins from these instead of the builder's store. */
 export const ForeignLinks = createContext<{ target: string; targetHandle?: string | null }[] | null>(null);
-
-/** Below this zoom a node's widgets are too small to read or use: it draws its header and pins
- * only. A 300-node graph opens far below it, in a fraction of the DOM (the widgets were most of
- * the first load: creating, styling and measuring them), and zooming in draws the nodes in view
- * in full. */
-const READABLE_ZOOM = 0.4;
 
 const STATUS_BORDER: Record<string, string> = {
   QUEUED: "border-neutral-400",
@@ -85,8 +79,6 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
   const removePin = useBuilder((s) => s.removePin);
   const [advanced, setAdvanced] = useState(false);
   const [showOutputs, setShowOutputs] = useState(false);
-  // A boolean selector: a node redraws when the zoom crosses the line, not on every zoom step.
-  const far = useStore((s) => s.transform[2] < READABLE_ZOOM);
 
   if (!block) {
     return (
@@ -121,7 +113,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
             {p.title}
             {p.required && <span aria-hidden className="text-red-600"> *</span>}
           </span>
-          {nesting && !far && (
+          {nesting && (
             <button
               type="button"
               className="nodrag ml-auto rounded px-1 text-xs text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-neutral-700"
@@ -142,17 +134,17 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
           <div key={sub} className="ml-4 flex items-center gap-1 py-0.5" data-testid={`in-${sub}`}>
             <Pin id={sub} side="in" kind={nestedKind(p.schema, sub)} label={sub} linked={linked.has(sub)} />
             <span className="text-xs">{sub.slice(p.name.length + 3)}</span>
-            {!far && <button
+            <button
               type="button"
               className="nodrag ml-auto rounded px-1 text-xs text-neutral-600 dark:text-neutral-400 hover:text-red-600"
               aria-label={`remove pin ${sub}`}
               onClick={() => removePin(id, sub)}
             >
               ×
-            </button>}
+            </button>
           </div>
         ))}
-        {!far && !linked.has(p.name) && (!p.advanced || advanced) && (
+        {!linked.has(p.name) && (!p.advanced || advanced) && (
           <div className="ml-3 mt-0.5">
             <SchemaField
               name={p.name}
@@ -177,7 +169,6 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       data-testid="block-node"
       data-block={block.name}
       data-status={run?.status ?? ""}
-      data-far={far || undefined}
     >
       <div
         className="flex items-center gap-2 rounded-t-md px-3 py-2 text-sm font-semibold text-white"
@@ -203,7 +194,6 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
           {inputs.filter((p) => !p.advanced).map(renderInput)}
           {hasAdvanced && (
             <>
-              {!far && (
               <button
                 type="button"
                 className="nodrag mt-1 text-xs text-indigo-700 dark:text-indigo-300"
@@ -212,7 +202,6 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
               >
                 {advanced ? "▾ Hide optional fields" : "▸ Optional fields"}
               </button>
-              )}
               {/* Folded fields keep their pins: only the widgets wait for the toggle. */}
               {inputs.filter((p) => p.advanced).map(renderInput)}
             </>
@@ -227,7 +216,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
           ))}
         </div>
       </div>
-      {!far && run && outputCount > 0 && !showOutputs && (
+      {run && outputCount > 0 && !showOutputs && (
         <div className="nodrag nowheel max-h-40 overflow-auto border-t border-neutral-200 px-3 py-2 text-xs dark:border-neutral-700" data-testid="node-outputs">
           {Object.entries(run.outputs).map(([pin, values]) =>
             values.map((v, i) => (

@@ -1,12 +1,11 @@
 //! The canvas: React Flow over the builder store, block drops from the palette, and the
 //! connection check that refuses links whose types cannot fit, saying why.
-import { memo, useCallback, useEffect, useState } from "react";
+import { memo, useCallback } from "react";
 import {
   Background,
   Controls,
   MiniMap,
   ReactFlow,
-  useNodesInitialized,
   useReactFlow,
   type Connection,
   type OnConnect,
@@ -21,9 +20,6 @@ import { newNode } from "./commands";
 
 // At module scope so React Flow never sees a new object (its performance guide).
 const nodeTypes = { block: BlockNode };
-
-/** From this many nodes a graph opens zoomed out (see `initialViewport`). */
-const BIG_GRAPH = 50;
 
 /** Why this connection is refused, or null. */
 export function refusalFor(c: Connection): string | null {
@@ -44,20 +40,6 @@ export const Canvas = memo(function Canvas() {
   const onNodesChange = useBuilder((s) => s.onNodesChange);
   const onEdgesChange = useBuilder((s) => s.onEdgesChange);
   const { screenToFlowPosition } = useReactFlow();
-  // A big graph mounts zoomed out, so that its nodes are first drawn (and measured) as headers
-  // and pins; the fit that follows sets the real zoom. Read once: React Flow takes it at mount.
-  const [initialViewport] = useState(() => ({
-    x: 0,
-    y: 0,
-    zoom: useBuilder.getState().nodes.length >= BIG_GRAPH ? 0.1 : 1,
-  }));
-  // The minimap of a big graph joins once its nodes are drawn and measured: it draws every node
-  // again, and the graph itself comes first.
-  const measured = useNodesInitialized();
-  const [mapShown, setMapShown] = useState(() => useBuilder.getState().nodes.length < BIG_GRAPH);
-  useEffect(() => {
-    if (measured) setMapShown(true);
-  }, [measured]);
 
   const onConnect: OnConnect = useCallback((c) => {
     const { commit, setRefusal, nodes } = useBuilder.getState();
@@ -125,7 +107,6 @@ export const Canvas = memo(function Canvas() {
         onNodeDragStart={onNodeDragStart}
         deleteKeyCode={["Delete", "Backspace"]}
         minZoom={0.05}
-        defaultViewport={initialViewport}
         onlyRenderVisibleElements
         fitView
         fitViewOptions={{ maxZoom: 1 }}
@@ -133,7 +114,7 @@ export const Canvas = memo(function Canvas() {
       >
         <Background />
         <Controls />
-        {mapShown && <MiniMap pannable zoomable className="hidden sm:block" />}
+        <MiniMap pannable zoomable className="hidden sm:block" />
       </ReactFlow>
     </div>
   );
