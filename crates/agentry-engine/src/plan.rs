@@ -1,8 +1,7 @@
 //! A graph version compiled for running: nodes by index, their blocks, links and settings.
-//! Versions are immutable, so plans are cached by (graph id, version) and never invalidated.
+//! Versions are immutable, so their plans are cached beside them (`graph_cache.rs`) and never invalidated.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::time::Duration;
 
 use agentry_core::io_schema::io_name;
@@ -161,26 +160,5 @@ impl Plan {
             starting,
             limits: crate::limits::GraphLimits::from_graph(&graph.extra),
         })
-    }
-}
-
-/// Compiled plans by (graph id, version).
-#[derive(Default)]
-pub struct PlanCache {
-    plans: std::sync::Mutex<HashMap<(String, i32), Arc<Plan>>>,
-}
-
-impl PlanCache {
-    pub fn get_or_compile(&self, graph: &Graph, registry: &Registry) -> Option<Arc<Plan>> {
-        let key = (graph.id.clone(), graph.version);
-        if let Some(plan) = self.plans.lock().expect("plan cache lock").get(&key) {
-            return Some(plan.clone());
-        }
-        let plan = Arc::new(Plan::compile(graph, registry)?);
-        self.plans
-            .lock()
-            .expect("plan cache lock")
-            .insert(key, plan.clone());
-        Some(plan)
     }
 }
