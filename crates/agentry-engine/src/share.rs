@@ -62,21 +62,6 @@ impl UserShares {
         })
     }
 
-    /// A slot for `user_id` whatever it holds (a run claimed from the queue, which passed over
-    /// users at their share when it was claimed).
-    pub fn take(self: &Arc<Self>, user_id: &str) -> ShareGuard {
-        *self
-            .held
-            .lock()
-            .expect("shares lock")
-            .entry(user_id.to_string())
-            .or_default() += 1;
-        ShareGuard {
-            shares: self.clone(),
-            user_id: user_id.to_string(),
-        }
-    }
-
     /// The users holding their whole share now: the claim passes over their queued runs.
     pub fn full(&self) -> Vec<String> {
         let held = self.held.lock().expect("shares lock");

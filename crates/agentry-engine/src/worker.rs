@@ -205,7 +205,21 @@ impl Engine {
                 .await
             {
                 Ok(Some(claim)) => {
-                    let share = self.inner.shares.take(&claim.user_id);
+                    // `full` was read before the claim: a run of the same user may have taken
+                    // its last share since. Then the claimed run goes back to the queue, and the
+                    // next claim passes over the user.
+                    let Some(share) = self.inner.shares.try_take(&claim.user_id) else {
+                        drop(permit);
+                        if let Err(e) = self
+                            .inner
+                            .store
+                            .hand_back(&config.worker_id, &claim.exec_id)
+                            .await
+                        {
+                            tracing::error!(error = %e, "handing back a claimed run failed");
+                        }
+                        continue;
+                    };
                     let slot = crate::share::Slot::new(permit, share);
                     let engine = self.clone();
                     self.inner

@@ -261,6 +261,21 @@ impl Store {
         Ok(res.rows_affected)
     }
 
+    /// Gives back a run this worker has just claimed and will not run (its user reached their
+    /// share of the worker's slots meanwhile): unleased, and the claim's attempt not counted.
+    pub async fn hand_back(&self, worker_id: &str, exec_id: &str) -> Result<()> {
+        use queue_entry::Column as C;
+        queue_entry::Entity::update_many()
+            .col_expr(C::LockedUntil, Expr::value(0))
+            .col_expr(C::LockedBy, Expr::value(Option::<String>::None))
+            .col_expr(C::Attempts, Expr::col(C::Attempts).sub(1))
+            .filter(C::LockedBy.eq(worker_id))
+            .filter(C::ExecId.eq(exec_id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
     /// Gives up every lease this worker holds, so that another worker may take the runs over
     /// at once (on a graceful shutdown).
     pub async fn release_leases(&self, worker_id: &str) -> Result<u64> {

@@ -144,3 +144,31 @@ async fn the_claim_carries_the_trace_context_stored_at_enqueue() {
         .expect("claimable");
     assert_eq!((claim.exec_id, claim.trace_context), (untraced.id, None));
 }
+
+#[tokio::test]
+async fn a_run_handed_back_is_claimable_at_once_and_its_attempt_is_not_counted() {
+    let db = test_db().await;
+    let s = &db.store;
+    let run = new_run();
+    s.enqueue_execution(run.clone(), None).await.unwrap();
+    let first = s
+        .claim_next("w1", 60_000, ClaimLimits::default())
+        .await
+        .unwrap()
+        .expect("claimable");
+    // Another worker cannot give back what it does not hold.
+    s.hand_back("w2", &first.exec_id).await.unwrap();
+    assert!(
+        s.claim_next("w2", 60_000, ClaimLimits::default())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    s.hand_back("w1", &first.exec_id).await.unwrap();
+    let again = s
+        .claim_next("w2", 60_000, ClaimLimits::default())
+        .await
+        .unwrap()
+        .expect("claimable again at once");
+    assert_eq!((again.exec_id, again.attempts), (run.id, 1));
+}
