@@ -9,6 +9,7 @@ use sea_orm::{
     QuerySelect,
 };
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::entity::{graph_execution, node_execution, node_output};
 use crate::{Error, Result, Store};
@@ -20,7 +21,9 @@ pub struct NewExecution {
     pub user_id: String,
     pub graph_id: String,
     pub graph_version: i32,
-    pub inputs: Value,
+    /// The run's inputs as the JSON text of an object, written to the row as it is: a run's
+    /// inputs may be megabytes, and a parsed tree of them costs tens of times their text.
+    pub inputs: Box<RawValue>,
     pub parent_id: Option<String>,
     /// Inputs for single starting nodes by node id (a webhook's payload); `None` when none.
     pub node_inputs: Option<Value>,
@@ -134,7 +137,9 @@ impl Store {
             graph_id: Set(new.graph_id),
             graph_version: Set(new.graph_version),
             status: Set(ExecutionStatus::Queued.into()),
-            inputs: Set(new.inputs),
+            // Always parses: a `RawValue` holds valid JSON.
+            inputs: Set(serde_json::from_str(new.inputs.get())
+                .map_err(|e| Error::Unsupported(format!("run inputs: {e}")))?),
             stats: Set(None),
             error: Set(None),
             parent_id: Set(new.parent_id),

@@ -67,7 +67,7 @@ impl Store {
     /// the run's row as written.
     pub async fn enqueue_execution(
         &self,
-        new: NewExecution,
+        new: &NewExecution,
         lease: Option<Lease>,
     ) -> Result<graph_execution::Model> {
         self.enqueue_traced_execution(new, lease, None).await
@@ -75,12 +75,17 @@ impl Store {
 
     /// As `enqueue_execution`, keeping the enqueuing span's W3C `traceparent` with the entry,
     /// for the worker that claims the run to continue the trace.
+    ///
+    /// The inputs are written from their text, never parsed here; the row answered has
+    /// `inputs` null: the caller holds them (`new.inputs`), and a copy of a huge input in the
+    /// answer would cost more than the whole write.
     pub async fn enqueue_traced_execution(
         &self,
-        new: NewExecution,
+        new: &NewExecution,
         lease: Option<Lease>,
         trace_context: Option<String>,
     ) -> Result<graph_execution::Model> {
+        use graph_execution::Column as C;
         // At the precision both databases keep, so the row answered is the row read back.
         let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
         let row = graph_execution::Model {
@@ -89,36 +94,49 @@ impl Store {
             graph_id: new.graph_id.clone(),
             graph_version: new.graph_version,
             status: agentry_core::ExecutionStatus::Queued.into(),
-            inputs: new.inputs,
+            inputs: Value::Null,
             stats: None,
             error: None,
-            parent_id: new.parent_id,
-            node_inputs: new.node_inputs,
+            parent_id: new.parent_id.clone(),
+            node_inputs: new.node_inputs.clone(),
             created_at: now,
             started_at: None,
             ended_at: None,
             event_seq: 0,
             notice: None,
         };
-        let run = graph_execution::ActiveModel {
-            id: Set(row.id.clone()),
-            user_id: Set(row.user_id.clone()),
-            graph_id: Set(row.graph_id.clone()),
-            graph_version: Set(row.graph_version),
-            status: Set(row.status),
-            inputs: Set(row.inputs.clone()),
-            stats: Set(None),
-            error: Set(None),
-            parent_id: Set(row.parent_id.clone()),
-            node_inputs: Set(row.node_inputs.clone()),
-            created_at: Set(now),
-            started_at: Set(None),
-            ended_at: Set(None),
-            event_seq: Set(0),
-            notice: Set(None),
-        };
+        // Built column by column rather than from an `ActiveModel`, whose JSON column takes
+        // a parsed tree: the inputs go in as a string literal, which both databases read into
+        // their JSON column (PostgreSQL casts the untyped literal to jsonb).
+        let run = Query::insert()
+            .into_table(graph_execution::Entity)
+            .columns([
+                C::Id,
+                C::UserId,
+                C::GraphId,
+                C::GraphVersion,
+                C::Status,
+                C::Inputs,
+                C::ParentId,
+                C::NodeInputs,
+                C::CreatedAt,
+                C::EventSeq,
+            ])
+            .values_panic([
+                row.id.clone().into(),
+                row.user_id.clone().into(),
+                row.graph_id.clone().into(),
+                row.graph_version.into(),
+                row.status.into(),
+                new.inputs.get().into(),
+                row.parent_id.clone().into(),
+                row.node_inputs.clone().into(),
+                now.into(),
+                0i64.into(),
+            ])
+            .to_owned();
         let entry = queue_entry::ActiveModel {
-            exec_id: Set(new.id),
+            exec_id: Set(new.id.clone()),
             user_id: Set(row.user_id.clone()),
             graph_id: Set(row.graph_id.clone()),
             enqueued_at: Set(now.timestamp_millis()),
@@ -128,10 +146,7 @@ impl Store {
             trace_context: Set(trace_context),
         };
         let script = [
-            crate::batch::render(
-                &graph_execution::Entity::insert(run).into_query(),
-                self.backend,
-            ),
+            crate::batch::render(&run, self.backend),
             crate::batch::render(
                 &queue_entry::Entity::insert(entry).into_query(),
                 self.backend,

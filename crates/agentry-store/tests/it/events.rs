@@ -68,7 +68,7 @@ async fn two_node_run(s: &Store) -> String {
         user_id: DEFAULT_USER_ID.into(),
         graph_id: "g".into(),
         graph_version: 3,
-        inputs: json!({}),
+        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
         parent_id: None,
         node_inputs: None,
     })

@@ -36,7 +36,7 @@ async fn batches_persist_and_survive_a_restart() {
         user_id: DEFAULT_USER_ID.into(),
         graph_id: "g".into(),
         graph_version: 1,
-        inputs: json!({"Input": 8}),
+        inputs: serde_json::value::to_raw_value(&json!({"Input": 8})).unwrap(),
         parent_id: None,
         node_inputs: None,
     })
@@ -142,7 +142,7 @@ async fn hostile_values_round_trip_exactly() {
         user_id: DEFAULT_USER_ID.into(),
         graph_id: "g".into(),
         graph_version: 1,
-        inputs: json!({}),
+        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
         parent_id: None,
         node_inputs: None,
     })
@@ -205,7 +205,7 @@ async fn committed_times_are_compact_and_read_back_to_the_microsecond() {
         user_id: DEFAULT_USER_ID.into(),
         graph_id: "g".into(),
         graph_version: 1,
-        inputs: json!({}),
+        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
         parent_id: None,
         node_inputs: None,
     })

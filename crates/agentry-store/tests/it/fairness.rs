@@ -11,12 +11,12 @@ const OTHER_USER: &str = "0b0b0b0b-0000-4000-8000-000000000002";
 async fn enqueue(s: &Store, user: &str, graph: &str) -> String {
     let id = uuid::Uuid::now_v7().to_string();
     s.enqueue_execution(
-        NewExecution {
+        &NewExecution {
             id: id.clone(),
             user_id: user.into(),
             graph_id: graph.into(),
             graph_version: 1,
-            inputs: json!({}),
+            inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
             parent_id: None,
             node_inputs: None,
         },
@@ -114,7 +114,7 @@ async fn the_reaper_finds_orphans_exhausted_stale_and_overdue_runs() {
         user_id: DEFAULT_USER_ID.into(),
         graph_id: "g".into(),
         graph_version: 1,
-        inputs: json!({}),
+        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
         parent_id: None,
         node_inputs: None,
     })

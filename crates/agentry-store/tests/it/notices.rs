@@ -16,7 +16,7 @@ async fn run(s: &Store, graph_id: &str, parent: Option<&str>, end: ExecutionStat
         user_id: DEFAULT_USER_ID.into(),
         graph_id: graph_id.into(),
         graph_version: 1,
-        inputs: json!({}),
+        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
         parent_id: parent.map(Into::into),
         node_inputs: None,
     })
@@ -87,7 +87,7 @@ async fn run_notices_are_derived_listed_with_stored_ones_and_marked_read() {
         user_id: DEFAULT_USER_ID.into(),
         graph_id: graph_id.clone(),
         graph_version: 1,
-        inputs: json!({}),
+        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
         parent_id: None,
         node_inputs: None,
     })

@@ -11,10 +11,33 @@ fn new_run() -> NewExecution {
         user_id: DEFAULT_USER_ID.into(),
         graph_id: "g".into(),
         graph_version: 1,
-        inputs: json!({"x": 1}),
+        inputs: serde_json::value::to_raw_value(&json!({"x": 1})).unwrap(),
         parent_id: None,
         node_inputs: None,
     }
+}
+
+/// The run's inputs go to the row as the caller's text, never parsed on the way: quotes,
+/// backslashes, apostrophes (SQL's quote), unicode and the client's whitespace all survive
+/// as the same JSON, and the row answered does not carry a second copy of them.
+#[tokio::test]
+async fn run_inputs_are_written_from_their_text() {
+    let db = test_db().await;
+    let s = &db.store;
+    let text = r#"{ "q": "it's a \"quote\" \\ back\nslash", "u": "\u00e9t\u00e9 ☃",
+        "n": [1, 2.5, -3e2, null, true], "o": {"nested": {"deep": []}} }"#;
+    let run = NewExecution {
+        inputs: serde_json::value::RawValue::from_string(text.into()).unwrap(),
+        ..new_run()
+    };
+    let row = s.enqueue_execution(&run, None).await.unwrap();
+    assert_eq!(row.inputs, serde_json::Value::Null, "the caller holds the inputs");
+    let stored = s.get_execution(DEFAULT_USER_ID, &run.id).await.unwrap();
+    let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(stored.run.inputs, expected);
+    assert_eq!(stored.run.inputs["q"], json!("it's a \"quote\" \\ back\nslash"));
+    assert_eq!(stored.run.inputs["u"], json!("été ☃"));
+    assert_eq!(stored.run.status.as_str(), "QUEUED");
 }
 
 #[tokio::test]
@@ -22,7 +45,7 @@ async fn a_run_is_claimed_once_until_its_lease_expires() {
     let db = test_db().await;
     let s = &db.store;
     let run = new_run();
-    s.enqueue_execution(run.clone(), None).await.unwrap();
+    s.enqueue_execution(&run, None).await.unwrap();
     let rec = s.get_execution(DEFAULT_USER_ID, &run.id).await.unwrap();
     assert_eq!(rec.run.status.as_str(), "QUEUED");
     assert_eq!(rec.run.inputs, json!({"x": 1}));
@@ -98,7 +121,7 @@ async fn a_run_enqueued_with_a_lease_belongs_to_its_worker() {
         worker_id: "local".into(),
         until_ms: now_ms() + 60_000,
     };
-    s.enqueue_execution(run.clone(), Some(lease)).await.unwrap();
+    s.enqueue_execution(&run, Some(lease)).await.unwrap();
     assert!(
         s.claim_next("other", 60_000, ClaimLimits::default())
             .await
@@ -106,7 +129,7 @@ async fn a_run_enqueued_with_a_lease_belongs_to_its_worker() {
             .is_none()
     );
     let older = new_run();
-    s.enqueue_execution(older.clone(), None).await.unwrap();
+    s.enqueue_execution(&older, None).await.unwrap();
     assert_eq!(
         s.claim_next("other", 60_000, ClaimLimits::default())
             .await
@@ -123,7 +146,7 @@ async fn the_claim_carries_the_trace_context_stored_at_enqueue() {
     let s = &db.store;
     let traced = new_run();
     let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    s.enqueue_traced_execution(traced.clone(), None, Some(traceparent.into()))
+    s.enqueue_traced_execution(&traced, None, Some(traceparent.into()))
         .await
         .unwrap();
     let claim = s
@@ -136,7 +159,7 @@ async fn the_claim_carries_the_trace_context_stored_at_enqueue() {
 
     // Without tracing the column stays empty.
     let untraced = new_run();
-    s.enqueue_execution(untraced.clone(), None).await.unwrap();
+    s.enqueue_execution(&untraced, None).await.unwrap();
     let claim = s
         .claim_next("w", 60_000, ClaimLimits::default())
         .await
@@ -150,7 +173,7 @@ async fn a_run_handed_back_is_claimable_at_once_and_its_attempt_is_not_counted()
     let db = test_db().await;
     let s = &db.store;
     let run = new_run();
-    s.enqueue_execution(run.clone(), None).await.unwrap();
+    s.enqueue_execution(&run, None).await.unwrap();
     let first = s
         .claim_next("w1", 60_000, ClaimLimits::default())
         .await
