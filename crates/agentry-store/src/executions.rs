@@ -170,6 +170,44 @@ impl Store {
             .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))
     }
 
+    /// As `get_run`, with `inputs` null: for an answer that has the inputs' text already, a
+    /// run's inputs (possibly megabytes) are not read back and parsed again.
+    pub async fn get_run_without_inputs(
+        &self,
+        user_id: &str,
+        exec_id: &str,
+    ) -> Result<graph_execution::Model> {
+        use graph_execution::Column as C;
+        use sea_orm::sea_query::Expr;
+        let null_json = match self.backend {
+            crate::Backend::Postgres => "'null'::jsonb",
+            crate::Backend::Sqlite => "'null'",
+        };
+        graph_execution::Entity::find_by_id(exec_id.to_string())
+            .select_only()
+            .columns([
+                C::Id,
+                C::UserId,
+                C::GraphId,
+                C::GraphVersion,
+                C::Status,
+                C::Stats,
+                C::Error,
+                C::ParentId,
+                C::NodeInputs,
+                C::CreatedAt,
+                C::StartedAt,
+                C::EndedAt,
+                C::EventSeq,
+                C::Notice,
+            ])
+            .column_as(Expr::cust(null_json), "inputs")
+            .filter(C::UserId.eq(user_id))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))
+    }
+
     /// One run of this user, with its node executions and their outputs.
     pub async fn get_execution(&self, user_id: &str, exec_id: &str) -> Result<ExecutionRecord> {
         let run = graph_execution::Entity::find_by_id(exec_id.to_string())

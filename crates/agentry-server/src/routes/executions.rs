@@ -3,13 +3,14 @@
 
 use std::time::Duration;
 
-use agentry_engine::ExecuteRequest;
+use agentry_engine::{CreatedRun, ExecuteRequest, RunInputs};
 use agentry_store::ExecutionRecord;
 use agentry_store::entity::graph_execution;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -38,7 +39,9 @@ pub struct ExecutionMeta {
     user_id: String,
     graph_id: String,
     graph_version: i32,
-    inputs: JsonObject,
+    /// As the run was given them, kept as JSON text: a run's inputs may be megabytes.
+    #[schema(value_type = JsonObject)]
+    inputs: Box<RawValue>,
     pub preset_id: Option<String>,
     status: RunStatus,
     created_at: DateTime<Utc>,
@@ -63,10 +66,10 @@ impl ExecutionMeta {
             user_id: run.user_id.clone(),
             graph_id: run.graph_id.clone(),
             graph_version: run.graph_version,
-            inputs: JsonObject(match &run.inputs {
-                Value::Object(m) => m.clone(),
-                _ => Map::new(),
-            }),
+            inputs: match &run.inputs {
+                Value::Object(m) => RunInputs::from_map(m).into_raw(),
+                _ => RunInputs::empty().into_raw(),
+            },
             preset_id: None,
             status: run.status.0.into(),
             created_at: run.created_at,
@@ -78,14 +81,11 @@ impl ExecutionMeta {
         }
     }
 
-    /// As `new`, taking the row's inputs instead of copying them: a run's answer holds its
-    /// (possibly large) inputs once.
-    pub fn from_row(mut run: graph_execution::Model) -> Self {
-        let inputs = std::mem::take(&mut run.inputs);
-        let mut meta = Self::new(&run);
-        if let Value::Object(inputs) = inputs {
-            meta.inputs = JsonObject(inputs);
-        }
+    /// A run as created: its inputs answered from the text the engine wrote, never parsed.
+    pub fn created(run: CreatedRun) -> Self {
+        let CreatedRun { row, inputs } = run;
+        let mut meta = Self::new(&row);
+        meta.inputs = inputs.into_raw();
         meta
     }
 }
@@ -164,8 +164,10 @@ impl ExecutionWithNodes {
 /// AutoGPT's execute body (`inputs`, `credentials_inputs`); it may be empty or absent.
 #[derive(Deserialize, Default, ToSchema)]
 pub struct ExecuteBody {
+    /// Kept as the body's text, checked for shape without building a tree (`RunInputs`).
     #[serde(default)]
-    inputs: JsonObject,
+    #[schema(value_type = JsonObject)]
+    inputs: Option<Box<RawValue>>,
     /// The user's credentials for the graph's credentials inputs (`credentials_input_schema`),
     /// by aggregated field name: `{"openai_api_key_credentials": {"id", "provider", "type"}}`.
     #[serde(default)]
@@ -224,24 +226,33 @@ pub(crate) async fn execute_graph(
         &body.credentials_inputs.0,
     )
     .map_err(|message| ApiError::new(Code::InvalidCredentialsInputs, message))?;
-    let request = ExecuteRequest::new(&principal.user_id, &graph_id, version, body.inputs.0)
+    let inputs = match body.inputs {
+        Some(raw) => RunInputs::from_text(&raw)
+            .map_err(|message| ApiError::new(Code::InvalidBody, message))?,
+        None => RunInputs::empty(),
+    };
+    let request = ExecuteRequest::with_inputs(&principal.user_id, &graph_id, version, inputs)
         .with_node_inputs(node_inputs);
     let run = state.engine.execute(request).await?;
     if q.wait
         && let Some(result) = state.engine.wait(&run.id, wait_limit).await
     {
-        // The run's row only: its node inputs and outputs are not part of the answer.
-        let run = state
+        // The run's row without its inputs (the answer has their text already), nor its node
+        // inputs and outputs, which are not part of the answer.
+        let row = state
             .engine
             .store()
-            .get_run(&principal.user_id, &run.id)
+            .get_run_without_inputs(&principal.user_id, &run.id)
             .await?;
-        let mut meta = ExecutionMeta::from_row(run);
+        let mut meta = ExecutionMeta::created(CreatedRun {
+            row,
+            inputs: run.inputs,
+        });
         meta.outputs = Some(PinValues(result.outputs));
         return Ok(Json(meta));
     }
     // The run as created: reading it back would only find it further along.
-    Ok(Json(ExecutionMeta::from_row(run)))
+    Ok(Json(ExecutionMeta::created(run)))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -426,7 +426,7 @@ async fn execute_agent(
     if let Some(listing) = &r.listing_id {
         store.count_listing_run(listing).await?;
     }
-    Ok(Json(ExecutionMeta::new(&run)))
+    Ok(Json(ExecutionMeta::created(run)))
 }
 
 /// A library folder.

@@ -269,7 +269,7 @@ async fn execute_preset(
     inputs.extend(body.inputs.0);
     let request = ExecuteRequest::new(&principal.user_id, &p.graph_id, p.graph_version, inputs);
     let run = state.engine.execute(request).await?;
-    let mut meta = ExecutionMeta::new(&run);
+    let mut meta = ExecutionMeta::created(run);
     meta.preset_id = Some(preset_id);
     Ok(Json(meta))
 }

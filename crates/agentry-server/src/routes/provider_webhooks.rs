@@ -142,6 +142,6 @@ async fn deliver(
     let run = state.engine.execute(request).await?;
     Ok(answer(
         DeliveryOutcome::Started,
-        Some(ExecutionMeta::new(&run)),
+        Some(ExecutionMeta::created(run)),
     ))
 }

@@ -173,7 +173,7 @@ async fn ingress(
     let request = ExecuteRequest::new(&hook.user_id, &record.id, record.version, Map::new())
         .with_node_inputs(node_inputs);
     let run = state.engine.execute(request).await?;
-    Ok(Json(ExecutionMeta::new(&run)))
+    Ok(Json(ExecutionMeta::created(run)))
 }
 
 /// Accepts the secret itself in `X-Webhook-Secret`, or an HMAC-SHA256 of the body keyed with

@@ -38,6 +38,18 @@ async fn run_inputs_are_written_from_their_text() {
     assert_eq!(stored.run.inputs["q"], json!("it's a \"quote\" \\ back\nslash"));
     assert_eq!(stored.run.inputs["u"], json!("été ☃"));
     assert_eq!(stored.run.status.as_str(), "QUEUED");
+    // Read back for an answer that has their text already: the row without them.
+    let meta = s.get_run_without_inputs(DEFAULT_USER_ID, &run.id).await.unwrap();
+    assert_eq!(meta.inputs, serde_json::Value::Null);
+    assert_eq!(
+        (meta.id.as_str(), meta.status.as_str(), meta.created_at),
+        (run.id.as_str(), "QUEUED", stored.run.created_at)
+    );
+    let other = "0b0b0b0b-0000-4000-8000-000000000009";
+    assert!(matches!(
+        s.get_run_without_inputs(other, &run.id).await,
+        Err(agentry_store::Error::NotFound(_))
+    ));
 }
 
 #[tokio::test]
