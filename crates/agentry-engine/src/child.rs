@@ -163,7 +163,7 @@ impl SubAgents for ChildRuns {
                 .enqueue_run(
                     &self.user_id,
                     &graph,
-                    request.inputs,
+                    crate::RunInputs::from_map(&request.inputs),
                     Some(ChildOf {
                         parent_exec_id: self.parent_exec_id.clone(),
                         lineage,
@@ -173,6 +173,7 @@ impl SubAgents for ChildRuns {
                 )
                 .await
                 .map_err(|e| BlockError::Input(format!("the sub-agent cannot run: {e}")))?
+                .row
                 .id;
             let mut guard = StopOnDrop {
                 engine: self.engine.clone(),

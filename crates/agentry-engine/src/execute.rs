@@ -5,18 +5,17 @@ use agentry_core::io_schema;
 use agentry_core::validate::{self, Mode};
 use agentry_store::queue::now_ms;
 use agentry_store::{Lease, NewExecution};
-use serde_json::{Map, Value};
 
 use crate::request::node_inputs_json;
 use crate::{
-    Engine, Error, ExecuteRequest, NodeInputs, Result, RunRow, child, graph_cache, limits, relay,
+    CreatedRun, Engine, Error, ExecuteRequest, NodeInputs, Result, RunInputs, child, graph_cache, limits, relay,
     share, trace_context,
 };
 
 impl Engine {
     /// Resolves the graph version, validates it for running, records the run in QUEUED and
-    /// starts it; answers the run's row as created.
-    pub async fn execute(&self, req: ExecuteRequest) -> Result<RunRow> {
+    /// starts it; answers the run's row as created, with its inputs as text.
+    pub async fn execute(&self, req: ExecuteRequest) -> Result<CreatedRun> {
         let graph = self
             .runnable(&req.user_id, &req.graph_id, req.graph_version, None)
             .await?
@@ -37,31 +36,26 @@ impl Engine {
         &self,
         user_id: &str,
         cached: &graph_cache::CachedGraph,
-        inputs: Map<String, Value>,
+        inputs: RunInputs,
         parent: Option<child::ChildOf>,
         node_inputs: NodeInputs,
         schedule_id: Option<&str>,
-    ) -> Result<RunRow> {
+    ) -> Result<CreatedRun> {
         let graph = &cached.record.graph;
         let registry = &self.inner.registry;
         validate::validate(graph, registry, Mode::Run)?;
-        let missing: Vec<String> = io_schema::required_inputs(graph, registry)
-            .into_iter()
-            .filter(|name| inputs.get(name).is_none_or(Value::is_null))
-            .collect();
+        let missing = inputs.missing(io_schema::required_inputs(graph, registry));
         if !missing.is_empty() {
             return Err(Error::MissingInputs(missing));
         }
         let plan = cached.plan.clone().expect("validated graphs compile");
         let cap = self.bounds(&plan).caps.max_input_bytes;
-        // Moved into the run's row, not copied: a run that starts here reads its inputs back
-        // from their text once the row is written (the store's handling of the tree, and its
-        // copies, are over by then), so no two trees of a huge input meet here.
-        let stored_inputs = Value::Object(inputs);
+        // The inputs stay text up to the row (checked, counted and written as text); a run
+        // that starts here parses them once the row is written.
         let stored_node_inputs = (!node_inputs.is_empty()).then(|| node_inputs_json(&node_inputs));
         if cap > 0 {
-            let bytes = limits::json_bytes(&stored_inputs)
-                + stored_node_inputs.as_ref().map_or(0, limits::json_bytes);
+            let bytes =
+                inputs.bytes() + stored_node_inputs.as_ref().map_or(0, limits::json_bytes);
             if bytes > cap {
                 return Err(Error::InputTooLarge { bytes, limit: cap });
             }
@@ -75,7 +69,6 @@ impl Engine {
             }
         }
         let exec_id = uuid::Uuid::now_v7().to_string();
-        let inputs_text = stored_inputs.to_string();
         // Whatever credits say: the schedule's spending cap and its failure streak
         // (notifications) both follow its runs through this link.
         if let Some(schedule_id) = schedule_id {
@@ -89,7 +82,7 @@ impl Engine {
             user_id: user_id.to_string(),
             graph_id: graph.id.clone(),
             graph_version: graph.version,
-            inputs: stored_inputs,
+            inputs: inputs.into_raw(),
             parent_id: parent.as_ref().map(|p| p.parent_exec_id.clone()),
             node_inputs: stored_node_inputs,
         };
@@ -122,13 +115,12 @@ impl Engine {
         let row = self
             .inner
             .store
-            .enqueue_traced_execution(new, lease, trace_context::current())
+            .enqueue_traced_execution(&new, lease, trace_context::current())
             .await?;
+        let inputs = RunInputs::written(new.inputs);
         match (run_here, parent) {
             (true, parent) => {
-                // Written from a map by serde_json, so it reads back as one.
-                let inputs = serde_json::from_str(&inputs_text).unwrap_or_default();
-                let mut spec = self.run_spec(exec_id, user_id.to_string(), plan, inputs);
+                let mut spec = self.run_spec(exec_id, user_id.to_string(), plan, inputs.to_map());
                 spec.node_inputs = node_inputs;
                 if let Some(parent) = parent {
                     spec.lineage = parent.lineage;
@@ -141,6 +133,6 @@ impl Engine {
                 self.signal(relay::Signal::Enqueued);
             }
         }
-        Ok(row)
+        Ok(CreatedRun { row, inputs })
     }
 }

@@ -29,6 +29,7 @@ mod resume;
 pub mod retention;
 pub mod review;
 mod run;
+mod run_inputs;
 mod runnable;
 pub mod scheduler;
 mod share;
@@ -63,6 +64,7 @@ pub use request::{ExecuteRequest, NodeInputs};
 pub use retention::RetentionPolicy;
 pub use review::{ReviewAction, ReviewError, ReviewTally};
 pub use run::RunResult;
+pub use run_inputs::{CreatedRun, RunInputs};
 
 struct RunHandle {
     cancel: CancellationToken,

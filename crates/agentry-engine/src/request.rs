@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use crate::run_inputs::RunInputs;
+
 /// Inputs for single nodes of a run, by node id, applied to each of their executions.
 pub type NodeInputs = HashMap<String, Map<String, Value>>;
 
@@ -34,12 +36,13 @@ pub(crate) fn node_inputs_from(stored: Option<Value>) -> NodeInputs {
 
 /// A request to run a graph version: the engine resolves the version itself (the user's own
 /// graph, or an approved store agent in their library) from its cache.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ExecuteRequest {
     pub user_id: String,
     pub graph_id: String,
     pub graph_version: i32,
-    pub inputs: Map<String, Value>,
+    /// The run's inputs as JSON text, written to its row as they are.
+    pub inputs: RunInputs,
     /// Inputs for given starting nodes by node id (a webhook's payload for its trigger node,
     /// the credentials chosen for the run). They are stored with the run, so any worker can
     /// start or resume it.
@@ -55,6 +58,16 @@ impl ExecuteRequest {
         graph_id: impl Into<String>,
         graph_version: i32,
         inputs: Map<String, Value>,
+    ) -> ExecuteRequest {
+        ExecuteRequest::with_inputs(user_id, graph_id, graph_version, RunInputs::from_map(&inputs))
+    }
+
+    /// As `new`, with inputs given as text (a request body's, never parsed to a tree).
+    pub fn with_inputs(
+        user_id: impl Into<String>,
+        graph_id: impl Into<String>,
+        graph_version: i32,
+        inputs: RunInputs,
     ) -> ExecuteRequest {
         ExecuteRequest {
             user_id: user_id.into(),

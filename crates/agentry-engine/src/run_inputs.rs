@@ -43,6 +43,11 @@ impl RunInputs {
             .map_err(|e| format!("inputs: {e}"))
     }
 
+    /// Inputs as written to a run's row (they were a `RunInputs` before).
+    pub(crate) fn written(raw: Box<RawValue>) -> RunInputs {
+        RunInputs(raw)
+    }
+
     /// No inputs: `{}`.
     pub fn empty() -> RunInputs {
         RunInputs::from_map(&Map::new())

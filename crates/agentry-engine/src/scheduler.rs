@@ -162,7 +162,7 @@ impl Engine {
         match self.execute(request).await {
             Ok(run) => {
                 tracing::info!(schedule = %row.id, exec = %run.id, "scheduled run started");
-                Some(run.id)
+                Some(run.row.id)
             }
             Err(
                 crate::Error::Refused(Refusal::NoAccess { .. })

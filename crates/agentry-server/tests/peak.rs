@@ -1,0 +1,112 @@
+//! A huge run input through the HTTP API costs a bounded multiple of its tree (issue 11,
+//! finding 3): W9's 2 MB JSON list of 1,000,000 numbers posted to `execute?wait=true`, through
+//! input → output, with the process's peak of live bytes read from jemalloc's statistics. Its
+//! own test binary, on jemalloc, so that no other test allocates meanwhile.
+
+use std::mem::size_of;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::{Value, json};
+
+#[path = "it/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+use support::*;
+
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// Bytes live in the whole process now, by jemalloc's statistics (refreshed first).
+fn live() -> usize {
+    tikv_jemalloc_ctl::epoch::advance().expect("jemalloc's epoch");
+    tikv_jemalloc_ctl::stats::allocated::read().expect("jemalloc's stats.allocated")
+}
+
+/// The most bytes live at once while it ran, over what was live when it started, as read by a
+/// thread that looks every half millisecond (jemalloc keeps no peak; a tree of the list takes
+/// tens of milliseconds to build, so none passes unseen).
+struct Peak {
+    stop: Arc<AtomicBool>,
+    sampler: std::thread::JoinHandle<usize>,
+    start: usize,
+}
+
+impl Peak {
+    fn start() -> Peak {
+        let stop = Arc::new(AtomicBool::new(false));
+        let start = live();
+        let flag = stop.clone();
+        let sampler = std::thread::spawn(move || {
+            let mut peak = 0;
+            while !flag.load(Ordering::Relaxed) {
+                peak = peak.max(live());
+                std::thread::sleep(std::time::Duration::from_micros(500));
+            }
+            peak.max(live())
+        });
+        Peak {
+            stop,
+            sampler,
+            start,
+        }
+    }
+
+    fn end(self) -> usize {
+        self.stop.store(true, Ordering::Relaxed);
+        let peak = self.sampler.join().expect("the sampler ends");
+        peak.saturating_sub(self.start)
+    }
+}
+
+#[tokio::test]
+async fn a_huge_input_over_http_costs_a_bounded_multiple_of_its_tree() {
+    const ITEMS: usize = 1_000_000;
+    let app = TestApp::start().await;
+    let g = app
+        .create_graph(&graph(
+            "pass through",
+            &[
+                ("in", INPUT, json!({"name": "x"})),
+                ("out", OUTPUT, json!({"name": "y"})),
+            ],
+            &[("in", "result", "out", "value")],
+        ))
+        .await;
+    let id = g["id"].as_str().expect("a graph id");
+    // As a client sends it, with a space after each comma (the stored text is compacted).
+    let list = vec!["7"; ITEMS].join(", ");
+    let body = format!(r#"{{"inputs": {{"x": [{list}]}}}}"#);
+    drop(list);
+    let text_len = body.len();
+    let peak = Peak::start();
+    let response = app
+        .http()
+        .post(app.url(&format!("/api/graphs/{id}/execute/1?wait=true")))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let answer = response.bytes().await.expect("an answer");
+    let peak = peak.end();
+    // Read after the peak: the client's trees of the answer are not the server's cost.
+    let answer: Value = serde_json::from_slice(&answer).expect("a JSON answer");
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["status"], "COMPLETED", "{}", answer["error"]);
+    assert_eq!(answer["inputs"]["x"].as_array().map(Vec::len), Some(ITEMS));
+    assert_eq!(answer["outputs"]["y"][0].as_array().map(Vec::len), Some(ITEMS));
+    assert_eq!(answer["outputs"]["y"][0][ITEMS - 1], json!(7));
+    let tree = ITEMS * size_of::<Value>();
+    let copies = peak as f64 / tree as f64;
+    eprintln!(
+        "peak over the start: {:.1} MiB, {copies:.2} trees of the list ({:.1} MiB each), {:.0}x its {:.1} MiB of JSON",
+        peak as f64 / 1048576.0,
+        tree as f64 / 1048576.0,
+        peak as f64 / text_len as f64,
+        text_len as f64 / 1048576.0,
+    );
+    assert!(copies < 3.0, "{copies:.2} trees of the list at the peak");
+}
