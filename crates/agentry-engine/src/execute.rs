@@ -8,8 +8,8 @@ use agentry_store::{Lease, NewExecution};
 
 use crate::request::node_inputs_json;
 use crate::{
-    CreatedRun, Engine, Error, ExecuteRequest, NodeInputs, Result, RunInputs, child, graph_cache, limits, relay,
-    share, trace_context,
+    CreatedRun, Engine, Error, ExecuteRequest, NodeInputs, Result, RunInputs, child, graph_cache,
+    limits, relay, share, trace_context,
 };
 
 impl Engine {
@@ -54,8 +54,7 @@ impl Engine {
         // that starts here parses them once the row is written.
         let stored_node_inputs = (!node_inputs.is_empty()).then(|| node_inputs_json(&node_inputs));
         if cap > 0 {
-            let bytes =
-                inputs.bytes() + stored_node_inputs.as_ref().map_or(0, limits::json_bytes);
+            let bytes = inputs.bytes() + stored_node_inputs.as_ref().map_or(0, limits::json_bytes);
             if bytes > cap {
                 return Err(Error::InputTooLarge { bytes, limit: cap });
             }

@@ -59,7 +59,12 @@ impl ExecuteRequest {
         graph_version: i32,
         inputs: Map<String, Value>,
     ) -> ExecuteRequest {
-        ExecuteRequest::with_inputs(user_id, graph_id, graph_version, RunInputs::from_map(&inputs))
+        ExecuteRequest::with_inputs(
+            user_id,
+            graph_id,
+            graph_version,
+            RunInputs::from_map(&inputs),
+        )
     }
 
     /// As `new`, with inputs given as text (a request body's, never parsed to a tree).

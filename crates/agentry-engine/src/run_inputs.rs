@@ -163,7 +163,8 @@ mod tests {
 
     #[test]
     fn missing_names_are_absent_or_null() {
-        let inputs = RunInputs::from_text(&raw(r#"{"a": 1, "b": null, "c": {"a": null}}"#)).unwrap();
+        let inputs =
+            RunInputs::from_text(&raw(r#"{"a": 1, "b": null, "c": {"a": null}}"#)).unwrap();
         let missing = inputs.missing(["a", "b", "c", "d"].map(String::from));
         assert_eq!(missing, ["b", "d"]);
         let from_map = RunInputs::from_map(json!({"a": 1}).as_object().unwrap());

@@ -31,15 +31,25 @@ async fn run_inputs_are_written_from_their_text() {
         ..new_run()
     };
     let row = s.enqueue_execution(&run, None).await.unwrap();
-    assert_eq!(row.inputs, serde_json::Value::Null, "the caller holds the inputs");
+    assert_eq!(
+        row.inputs,
+        serde_json::Value::Null,
+        "the caller holds the inputs"
+    );
     let stored = s.get_execution(DEFAULT_USER_ID, &run.id).await.unwrap();
     let expected: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(stored.run.inputs, expected);
-    assert_eq!(stored.run.inputs["q"], json!("it's a \"quote\" \\ back\nslash"));
+    assert_eq!(
+        stored.run.inputs["q"],
+        json!("it's a \"quote\" \\ back\nslash")
+    );
     assert_eq!(stored.run.inputs["u"], json!("été ☃"));
     assert_eq!(stored.run.status.as_str(), "QUEUED");
     // Read back for an answer that has their text already: the row without them.
-    let meta = s.get_run_without_inputs(DEFAULT_USER_ID, &run.id).await.unwrap();
+    let meta = s
+        .get_run_without_inputs(DEFAULT_USER_ID, &run.id)
+        .await
+        .unwrap();
     assert_eq!(meta.inputs, serde_json::Value::Null);
     assert_eq!(
         (meta.id.as_str(), meta.status.as_str(), meta.created_at),
