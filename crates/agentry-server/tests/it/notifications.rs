@@ -518,3 +518,28 @@ async fn store_decisions_new_versions_and_take_downs_notify_creator_and_library_
         json!([])
     );
 }
+
+#[tokio::test]
+async fn runs_whose_events_the_watcher_missed_are_told_from_their_rows() {
+    // A bus that keeps one event: with runs ending side by side the watcher falls behind.
+    let config = Config {
+        event_capacity: 1,
+        ..Config::default()
+    };
+    let app = TestApp::start_with_notifications(config, true, Auth::Local, settings(), None).await;
+    let ok = calculator(&app).await;
+    let starts = (0..24).map(|i| app.start_run(&ok, 1, json!({"Input": i})));
+    let runs = futures::future::join_all(starts).await;
+    for run in &runs {
+        app.wait_for_status(&ok, run, &["COMPLETED"]).await;
+    }
+    let list = notifications(&app, runs.len()).await;
+    for run in &runs {
+        let told: Vec<&Value> = list
+            .iter()
+            .filter(|n| n["data"]["graph_exec_id"] == json!(run))
+            .collect();
+        assert_eq!(told.len(), 1, "run {run}: {list:?}");
+        assert_eq!(told[0]["kind"], "RUN_FINISHED");
+    }
+}
