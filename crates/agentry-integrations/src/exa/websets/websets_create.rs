@@ -14,7 +14,7 @@ use super::websets_model::{SearchEntityType, Webset, found, wait_until_idle, web
 pub struct ExaCreateWebset;
 
 /// AutoGPT's `SearchType`: the kind of a source id (an import or another webset).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SearchType {
     Import,
@@ -22,7 +22,7 @@ pub enum SearchType {
 }
 
 /// AutoGPT's `EnrichmentFormat`.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EnrichmentFormat {
     Text,

@@ -45,7 +45,8 @@ impl SearchEntityType {
     }
 }
 
-/// AutoGPT's `Webset`, serialized by alias as AutoGPT's `jsonable_encoder` does.
+// AutoGPT's `Webset`, serialized by alias as AutoGPT's `jsonable_encoder` does (a plain
+// comment: the output pins describe it).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Webset {
     pub id: String,
