@@ -1,8 +1,16 @@
-//! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: for now the
-//! item blocks (get, list, delete, bulk, summary, new since a cursor). Items come back in AutoGPT's `WebsetItemModel` shape.
+//! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: the webset
+//! blocks of `websets.py` (create, create-or-find, get, list, update, delete, cancel, preview,
+//! status, summary, ready check) and the item blocks (get, list, delete, bulk, summary, new
+//! since a cursor). Items come back in AutoGPT's `WebsetItemModel` shape.
 
 pub mod items;
 pub mod items_bulk;
+pub mod websets_create;
+pub mod websets_insights;
+pub mod websets_lifecycle;
+pub mod websets_manage;
+pub mod websets_model;
+pub mod websets_summary;
 
 use agentry_core::Registry;
 use serde::Serialize;
@@ -15,6 +23,17 @@ pub fn register(r: &mut Registry) {
     r.register(items_bulk::ExaBulkWebsetItems);
     r.register(items_bulk::ExaWebsetItemsSummary);
     r.register(items_bulk::ExaGetNewItems);
+    r.register(websets_create::ExaCreateWebset);
+    r.register(websets_lifecycle::ExaCreateOrFindWebset);
+    r.register(websets_manage::ExaUpdateWebset);
+    r.register(websets_manage::ExaListWebsets);
+    r.register(websets_manage::ExaGetWebset);
+    r.register(websets_lifecycle::ExaDeleteWebset);
+    r.register(websets_lifecycle::ExaCancelWebset);
+    r.register(websets_insights::ExaPreviewWebset);
+    r.register(websets_insights::ExaWebsetStatus);
+    r.register(websets_summary::ExaWebsetSummary);
+    r.register(websets_insights::ExaWebsetReadyCheck);
 }
 
 /// The path of a webset's items (or one item), ids as escaped path segments.
@@ -117,3 +136,15 @@ mod tests;
 #[cfg(test)]
 #[path = "items_bulk_tests.rs"]
 mod bulk_tests;
+
+#[cfg(test)]
+#[path = "websets_create_tests.rs"]
+mod websets_create_tests;
+
+#[cfg(test)]
+#[path = "websets_manage_tests.rs"]
+mod websets_manage_tests;
+
+#[cfg(test)]
+#[path = "websets_insights_tests.rs"]
+mod websets_insights_tests;
