@@ -1,7 +1,8 @@
 //! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: the webset
 //! blocks of `websets.py` (create, create-or-find, get, list, update, delete, cancel, preview,
-//! status, summary, ready check) and the item blocks (get, list, delete, bulk, summary, new
-//! since a cursor). Items come back in AutoGPT's `WebsetItemModel` shape.
+//! status, summary, ready check), the item blocks (get, list, delete, bulk, summary, new since
+//! a cursor), searches, enrichments and the waits on them. Items come back in AutoGPT's
+//! `WebsetItemModel` shape.
 
 pub mod items;
 pub mod items_bulk;
@@ -11,6 +12,13 @@ pub mod websets_lifecycle;
 pub mod websets_manage;
 pub mod websets_model;
 pub mod websets_summary;
+// Searches, enrichments and polling (websets_search.py, websets_enrichment.py, websets_polling.py).
+pub mod enrichment;
+pub mod enrichment_manage;
+pub mod polling;
+pub mod polling_jobs;
+pub mod search;
+pub mod search_manage;
 
 use agentry_core::Registry;
 use serde::Serialize;
@@ -34,6 +42,19 @@ pub fn register(r: &mut Registry) {
     r.register(websets_insights::ExaWebsetStatus);
     r.register(websets_summary::ExaWebsetSummary);
     r.register(websets_insights::ExaWebsetReadyCheck);
+    // Searches, enrichments and polling.
+    r.register(search::ExaCreateWebsetSearch);
+    r.register(search::ExaGetWebsetSearch);
+    r.register(search_manage::ExaCancelWebsetSearch);
+    r.register(search_manage::ExaFindOrCreateSearch);
+    r.register(enrichment::ExaCreateEnrichment);
+    r.register(enrichment::ExaGetEnrichment);
+    r.register(enrichment::ExaUpdateEnrichment);
+    r.register(enrichment_manage::ExaDeleteEnrichment);
+    r.register(enrichment_manage::ExaCancelEnrichment);
+    r.register(polling::ExaWaitForWebset);
+    r.register(polling_jobs::ExaWaitForSearch);
+    r.register(polling_jobs::ExaWaitForEnrichment);
 }
 
 /// The path of a webset's items (or one item), ids as escaped path segments.
