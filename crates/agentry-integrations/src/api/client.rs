@@ -175,6 +175,20 @@ impl Client {
         query: &'s [(&'s str, String)],
         payload: Payload<'s>,
     ) -> Call<'s, Fetched> {
+        self.send_with_headers(cx, method, path, query, payload, &[])
+    }
+
+    /// As `send_with`, with `headers` on this request only (a download's `Range`, a resumable
+    /// upload's `X-Upload-Content-Type`).
+    pub fn send_with_headers<'s, O: Serialize>(
+        &'s self,
+        cx: &'s Cx<'_, O>,
+        method: Method,
+        path: &'s str,
+        query: &'s [(&'s str, String)],
+        payload: Payload<'s>,
+        headers: &'s [(&'static str, String)],
+    ) -> Call<'s, Fetched> {
         // Made now (futures are lazy) because the context cannot travel into the future.
         let mut refresh = self.oauth2.then(|| cx.refresh_credential(&self.meta));
         Box::pin(async move {
@@ -201,7 +215,7 @@ impl Client {
                     .http
                     .request(method.clone(), url.as_str())
                     .map_err(|e| IntegrationError::Transport(redact(e, &secret)))?;
-                for (name, value) in &self.headers {
+                for (name, value) in self.headers.iter().chain(headers) {
                     request = request.header(*name, value);
                 }
                 if let AuthStyle::Bearer = self.service.auth {
@@ -248,6 +262,14 @@ impl Client {
                             form = form.part(part.name.clone(), part.to_reqwest()?);
                         }
                         request = request.multipart(form);
+                    }
+                    Payload::Bytes {
+                        content_type,
+                        bytes,
+                    } => {
+                        request = request
+                            .header(reqwest::header::CONTENT_TYPE, content_type)
+                            .body(bytes.to_vec());
                     }
                 }
                 let last = attempt >= self.retry.max_attempts;

@@ -1,19 +1,24 @@
-//! What a request carries: nothing, JSON, form fields or multipart parts.
+//! What a request carries: nothing, JSON, form fields, multipart parts or raw bytes.
 
 use agentry_core::BlockError;
 use serde_json::Value;
 
 use crate::error::IntegrationError;
 
-/// What a request carries: nothing, JSON, form fields (Reddit's `/api/...` endpoints) or
-/// multipart parts (Discord's file uploads), the last rebuilt for every attempt because a
-/// multipart body is consumed by sending it.
+/// What a request carries: nothing, JSON, form fields (Reddit's `/api/...` endpoints),
+/// multipart parts (Discord's file uploads, rebuilt for every attempt because a multipart body
+/// is consumed by sending it) or raw bytes (Drive's uploads).
 #[derive(Debug, Clone, Copy)]
 pub enum Payload<'s> {
     Empty,
     Json(&'s Value),
     Form(&'s [(&'s str, String)]),
     Multipart(&'s [Part]),
+    /// Raw bytes of one content type (a Drive upload's content).
+    Bytes {
+        content_type: &'s str,
+        bytes: &'s [u8],
+    },
 }
 
 /// One part of a multipart body.
