@@ -2,7 +2,7 @@
 //! `/api/info` and `/user/{name}/…` shapes.
 
 use agentry_core::testing::run_block_with;
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -1,7 +1,7 @@
 //! Reddit's reading blocks against a wiremock Reddit OAuth API answering listing shapes.
 
 use agentry_core::testing::run_block_with;
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -20,7 +20,7 @@ use crate::google::DRIVE;
 pub struct GoogleDriveCreateFile;
 
 /// AutoGPT's `ConvertTo`: turn uploaded content into a Google file (CSV into a Google Sheet).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConvertTo {
     #[default]

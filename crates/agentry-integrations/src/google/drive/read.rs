@@ -31,7 +31,7 @@ pub enum ReadOutput {
     /// plain text for Slides, PDFs and text files
     Content(String),
     /// The file that was read
-    File(DriveFileInfo),
+    File(Box<DriveFileInfo>),
 }
 
 impl Block for GoogleDriveReadFile {
@@ -49,10 +49,10 @@ impl Block for GoogleDriveReadFile {
         let answer = metadata(&drive, cx, &file.id).await?;
         let content = read_as_text(&drive, cx, &answer).await?;
         cx.emit(ReadOutput::Content(content));
-        cx.emit(ReadOutput::File(to_drive_file(
+        cx.emit(ReadOutput::File(Box::new(to_drive_file(
             &answer,
             file.credentials_id,
-        )));
+        ))));
         Ok(())
     }
 }
@@ -77,7 +77,7 @@ pub enum DownloadOutput {
     /// MIME type of the downloaded file
     MimeType(String),
     /// The Drive file that was downloaded
-    File(DriveFileInfo),
+    File(Box<DriveFileInfo>),
 }
 
 impl Block for GoogleDriveDownloadFile {
@@ -106,10 +106,10 @@ impl Block for GoogleDriveDownloadFile {
         let content = save_to_file_store(cx, &data, &name, &mime).await?;
         cx.emit(DownloadOutput::Content(content));
         cx.emit(DownloadOutput::MimeType(mime));
-        cx.emit(DownloadOutput::File(to_drive_file(
+        cx.emit(DownloadOutput::File(Box::new(to_drive_file(
             &answer,
             file.credentials_id,
-        )));
+        ))));
         Ok(())
     }
 }
