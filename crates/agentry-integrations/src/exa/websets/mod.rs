@@ -1,8 +1,10 @@
 //! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: for now the
-//! item blocks (get, list, delete, bulk, summary, new since a cursor). Items come back in AutoGPT's `WebsetItemModel` shape.
+//! item blocks (get, list, delete, bulk, summary, new since a cursor; items come back in
+//! AutoGPT's `WebsetItemModel` shape) and the monitor blocks (`monitor.rs`).
 
 pub mod items;
 pub mod items_bulk;
+pub mod monitor;
 
 use agentry_core::Registry;
 use serde::Serialize;
@@ -15,6 +17,11 @@ pub fn register(r: &mut Registry) {
     r.register(items_bulk::ExaBulkWebsetItems);
     r.register(items_bulk::ExaWebsetItemsSummary);
     r.register(items_bulk::ExaGetNewItems);
+    r.register(monitor::ExaCreateMonitor);
+    r.register(monitor::ExaGetMonitor);
+    r.register(monitor::ExaUpdateMonitor);
+    r.register(monitor::ExaDeleteMonitor);
+    r.register(monitor::ExaListMonitors);
 }
 
 /// The path of a webset's items (or one item), ids as escaped path segments.
@@ -110,6 +117,49 @@ impl WebsetItem {
     }
 }
 
+/// A timestamp of the API as the SDK's `datetime.isoformat()` writes it
+/// (`2025-06-01T10:00:00+00:00`, microseconds only when there are some); `""` when absent.
+pub fn iso(v: &Value) -> String {
+    let Some(s) = v.as_str() else {
+        return String::new();
+    };
+    match chrono::DateTime::parse_from_rfc3339(s) {
+        Ok(t) => {
+            let micros = t.timestamp_subsec_micros();
+            let fraction = if micros > 0 {
+                format!(".{micros:06}")
+            } else {
+                String::new()
+            };
+            format!("{}{fraction}{}", t.format("%Y-%m-%dT%H:%M:%S"), t.format("%:z"))
+        }
+        Err(_) => s.to_string(),
+    }
+}
+
+/// A value without null object fields at any depth, as the SDK's
+/// `model_dump(exclude_none=True)` gives.
+pub fn pruned(v: &Value) -> Value {
+    match v {
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), pruned(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(pruned).collect()),
+        other => other.clone(),
+    }
+}
+
+/// An object field as a map (`{}` when absent or not an object).
+pub fn object(v: &Value) -> Map<String, Value> {
+    match pruned(v) {
+        Value::Object(o) => o,
+        _ => Map::new(),
+    }
+}
+
 #[cfg(test)]
 #[path = "items_tests.rs"]
 mod tests;
@@ -117,3 +167,7 @@ mod tests;
 #[cfg(test)]
 #[path = "items_bulk_tests.rs"]
 mod bulk_tests;
+
+#[cfg(test)]
+#[path = "monitor_tests.rs"]
+mod monitor_tests;
