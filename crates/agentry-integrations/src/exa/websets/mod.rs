@@ -1,7 +1,10 @@
 //! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: for now the
 //! item blocks (get, list, delete, bulk, summary, new since a cursor; items come back in
-//! AutoGPT's `WebsetItemModel` shape) and the monitor blocks (`monitor.rs`).
+//! AutoGPT's `WebsetItemModel` shape), the monitor blocks (`monitor.rs`), imports and the
+//! export (`import_export*.rs`).
 
+pub mod import_export;
+pub mod import_export_webset;
 pub mod items;
 pub mod items_bulk;
 pub mod monitor;
@@ -22,6 +25,11 @@ pub fn register(r: &mut Registry) {
     r.register(monitor::ExaUpdateMonitor);
     r.register(monitor::ExaDeleteMonitor);
     r.register(monitor::ExaListMonitors);
+    r.register(import_export::ExaCreateImport);
+    r.register(import_export::ExaGetImport);
+    r.register(import_export::ExaListImports);
+    r.register(import_export::ExaDeleteImport);
+    r.register(import_export_webset::ExaExportWebset);
 }
 
 /// The path of a webset's items (or one item), ids as escaped path segments.
@@ -171,3 +179,7 @@ mod bulk_tests;
 #[cfg(test)]
 #[path = "monitor_tests.rs"]
 mod monitor_tests;
+
+#[cfg(test)]
+#[path = "import_export_tests.rs"]
+mod import_export_tests;
