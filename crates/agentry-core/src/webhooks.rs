@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::SecretString;
 use crate::block::{BlockError, Context};
 use crate::credentials::CredentialsMeta;
-use crate::SecretString;
 
 /// What one trigger node subscribes to.
 #[derive(Debug, Clone, PartialEq, Eq)]

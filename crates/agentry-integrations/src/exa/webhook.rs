@@ -144,7 +144,8 @@ pub enum WebhookOutput {
 
 /// The first of `keys` in `object` that is a string.
 fn first_text<'v>(object: &'v Map<String, Value>, keys: &[&str]) -> Option<&'v str> {
-    keys.iter().find_map(|k| object.get(*k).and_then(Value::as_str))
+    keys.iter()
+        .find_map(|k| object.get(*k).and_then(Value::as_str))
 }
 
 fn map(v: Option<&Value>) -> Map<String, Value> {

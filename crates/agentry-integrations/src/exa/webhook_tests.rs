@@ -53,17 +53,21 @@ async fn a_delivery_becomes_pins_unless_its_filter_or_webset_says_otherwise() {
     // A webset's own event names it by its id; AutoGPT's keys are read too.
     let out = run_block_with(
         ExaWebsetWebhook,
-        input(json!({"payload": {"type": "webset.created", "data": {"id": "ws_9",
-            "object": "webset"}, "createdAt": "t"}})),
+        input(
+            json!({"payload": {"type": "webset.created", "data": {"id": "ws_9",
+            "object": "webset"}, "createdAt": "t"}}),
+        ),
         rec(),
     )
     .await;
     assert_eq!(out[2].1, "ws_9");
     let out = run_block_with(
         ExaWebsetWebhook,
-        input(json!({"webset_id": "ws_2", "event_filter": {"webset_paused": true},
+        input(
+            json!({"webset_id": "ws_2", "event_filter": {"webset_paused": true},
             "payload": {"eventType": "webset.paused", "eventId": "e", "occurredAt": "t2",
-            "metadata": {"k": "v"}}})),
+            "metadata": {"k": "v"}}}),
+        ),
         rec(),
     )
     .await;
@@ -160,7 +164,10 @@ fn deliveries_are_checked_by_exas_signature() {
     assert!(verify_delivery("whsec", Some(&two), body, now).is_ok());
     let cases = [
         (None, DeliveryError::MissingSignature),
-        (Some("v1=abcd".to_string()), DeliveryError::MalformedSignature),
+        (
+            Some("v1=abcd".to_string()),
+            DeliveryError::MalformedSignature,
+        ),
         (Some(format!("t={now}")), DeliveryError::MalformedSignature),
         (
             Some(format!("t={now},v1={}", sign("other", now, body))),
@@ -172,7 +179,11 @@ fn deliveries_are_checked_by_exas_signature() {
             DeliveryError::BadSignature,
         ),
         (
-            Some(format!("t={},v1={}", now - 301, sign("whsec", now - 301, body))),
+            Some(format!(
+                "t={},v1={}",
+                now - 301,
+                sign("whsec", now - 301, body)
+            )),
             DeliveryError::Stale,
         ),
     ];
@@ -200,11 +211,13 @@ async fn webhooks_are_created_with_exas_secret_and_removed() {
         .and(body_json(json!({"url": url,
             "events": ["webset.created", "webset.item.created"],
             "metadata": {"resource": "ws_1", "webhook_type": "webset"}})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "whk_1",
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "whk_1",
             "object": "webhook", "status": "active",
             "events": ["webset.created", "webset.item.created"], "url": url,
             "secret": "whsec_from_exa", "metadata": {"resource": "ws_1"},
-            "createdAt": "2025-06-01T10:00:00Z", "updatedAt": "2025-06-01T10:00:00Z"})))
+            "createdAt": "2025-06-01T10:00:00Z", "updatedAt": "2025-06-01T10:00:00Z"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -244,9 +257,7 @@ async fn a_webhook_exa_refuses_says_why() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/websets/v0/webhooks"))
-        .respond_with(
-            ResponseTemplate::new(400).set_body_json(json!({"error": "Invalid url"})),
-        )
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": "Invalid url"})))
         .mount(&server)
         .await;
     let mut rec = recorder(&server, api_key("exa", KEY));

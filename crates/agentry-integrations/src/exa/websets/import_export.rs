@@ -153,8 +153,8 @@ impl CreateInput {
         let mut rows = 0;
         let mut columns = 0;
         for record in reader.records() {
-            let record = record
-                .map_err(|e| BlockError::Input(format!("csv_data is not valid CSV: {e}")))?;
+            let record =
+                record.map_err(|e| BlockError::Input(format!("csv_data is not valid CSV: {e}")))?;
             rows += 1;
             columns = columns.max(record.len());
         }

@@ -42,14 +42,19 @@ fn import(status: &str) -> Value {
 async fn creates_an_import_uploads_the_csv_and_reads_it_back() {
     let server = MockServer::start().await;
     let mut created = import("pending");
-    created["uploadUrl"] = json!(format!("{}/upload/import_1?X-Amz-Signature=s3cret", server.uri()));
+    created["uploadUrl"] = json!(format!(
+        "{}/upload/import_1?X-Amz-Signature=s3cret",
+        server.uri()
+    ));
     created["uploadValidUntil"] = json!("2025-06-01T11:00:00Z");
     Mock::given(method("POST"))
         .and(path("/websets/v0/imports"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .and(body_json(json!({"title": "Customers", "format": "csv", "count": 2,
+        .and(body_json(
+            json!({"title": "Customers", "format": "csv", "count": 2,
             "size": CSV.len(), "csv": {"identifier": 0, "url": 1},
-            "entity": {"type": "company"}, "metadata": {"source": "crm"}})))
+            "entity": {"type": "company"}, "metadata": {"source": "crm"}}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(created))
         .expect(1)
         .mount(&server)
@@ -71,8 +76,10 @@ async fn creates_an_import_uploads_the_csv_and_reads_it_back() {
         .await;
     let out = run_block_with(
         ExaCreateImport,
-        input(json!({"title": "Customers", "csv_data": CSV, "url_column": 1,
-            "metadata": {"source": "crm"}})),
+        input(
+            json!({"title": "Customers", "csv_data": CSV, "url_column": 1,
+            "metadata": {"source": "crm"}}),
+        ),
         rec(&server),
     )
     .await;
@@ -97,7 +104,10 @@ async fn creates_an_import_uploads_the_csv_and_reads_it_back() {
     assert_eq!(out[7].1, "2025-06-01T10:00:00+00:00");
     // The upload carried no API key.
     let requests = server.received_requests().await.unwrap();
-    let put = requests.iter().find(|r| r.method.as_str() == "PUT").unwrap();
+    let put = requests
+        .iter()
+        .find(|r| r.method.as_str() == "PUT")
+        .unwrap();
     assert!(put.headers.get("authorization").is_none());
 }
 
@@ -106,10 +116,14 @@ async fn a_custom_import_sends_its_description_and_bad_input_is_refused() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/websets/v0/imports"))
-        .and(body_json(json!({"title": "T", "format": "csv", "count": 0, "size": 4,
-            "csv": {"identifier": 0}, "entity": {"type": "custom", "description": "Bakeries"}})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "import_2",
-            "uploadUrl": format!("{}/upload/import_2", server.uri())})))
+        .and(body_json(
+            json!({"title": "T", "format": "csv", "count": 0, "size": 4,
+            "csv": {"identifier": 0}, "entity": {"type": "custom", "description": "Bakeries"}}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "import_2",
+            "uploadUrl": format!("{}/upload/import_2", server.uri())})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -121,8 +135,10 @@ async fn a_custom_import_sends_its_description_and_bad_input_is_refused() {
         .await;
     let out = run_block_with(
         ExaCreateImport,
-        input(json!({"title": "T", "csv_data": "name", "entity_type": "custom",
-            "entity_description": "Bakeries"})),
+        input(
+            json!({"title": "T", "csv_data": "name", "entity_type": "custom",
+            "entity_description": "Bakeries"}),
+        ),
         rec(&server),
     )
     .await;
@@ -267,8 +283,10 @@ async fn exports_items_as_json_lines_and_csv() {
         .await;
     let out = run_block_with(
         ExaExportWebset,
-        input(json!({"webset_id": "ws_1", "format": "jsonl", "max_items": 2,
-            "include_content": false, "include_enrichments": false})),
+        input(
+            json!({"webset_id": "ws_1", "format": "jsonl", "max_items": 2,
+            "include_content": false, "include_enrichments": false}),
+        ),
         rec(&server),
     )
     .await;
@@ -346,12 +364,18 @@ async fn exports_json_indented_and_refuses_too_many_items() {
         rec(&server),
     )
     .await;
-    assert_eq!(error_of(&out), "max_items must be between 1 and 100, not 101");
+    assert_eq!(
+        error_of(&out),
+        "max_items must be between 1 and 100, not 101"
+    );
     assert_eq!(
         dumps_indented(&json!([{"a": [1, {}], "b": "é"}])),
         "[\n  {\n    \"a\": [\n      1,\n      {}\n    ],\n    \"b\": \"\\u00e9\"\n  }\n]"
     );
-    assert_eq!(dumps(&json!({"a": [1, 2], "b": "😀"})), "{\"a\": [1, 2], \"b\": \"\\ud83d\\ude00\"}");
+    assert_eq!(
+        dumps(&json!({"a": [1, 2], "b": "😀"})),
+        "{\"a\": [1, 2], \"b\": \"\\ud83d\\ude00\"}"
+    );
 }
 
 #[tokio::test]

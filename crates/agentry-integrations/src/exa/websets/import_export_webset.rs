@@ -221,7 +221,9 @@ fn to_csv(items: &[Map<String, Value>]) -> Result<String, BlockError> {
     let failed = |e: csv::Error| BlockError::System(format!("writing the CSV failed: {e}"));
     writer.write_record(&keys).map_err(failed)?;
     for row in &flat {
-        let cells = keys.iter().map(|k| row.get(*k).map(cell).unwrap_or_default());
+        let cells = keys
+            .iter()
+            .map(|k| row.get(*k).map(cell).unwrap_or_default());
         writer.write_record(cells).map_err(failed)?;
     }
     let bytes = writer

@@ -139,7 +139,11 @@ pub fn iso(v: &Value) -> String {
             } else {
                 String::new()
             };
-            format!("{}{fraction}{}", t.format("%Y-%m-%dT%H:%M:%S"), t.format("%:z"))
+            format!(
+                "{}{fraction}{}",
+                t.format("%Y-%m-%dT%H:%M:%S"),
+                t.format("%:z")
+            )
         }
         Err(_) => s.to_string(),
     }

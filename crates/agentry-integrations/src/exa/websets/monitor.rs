@@ -197,7 +197,10 @@ impl CreateInput {
             )));
         }
         if self.behavior_type == BehaviorType::Search
-            && self.search_query.as_deref().is_none_or(|q| q.trim().is_empty())
+            && self
+                .search_query
+                .as_deref()
+                .is_none_or(|q| q.trim().is_empty())
         {
             return Err(BlockError::Input(
                 "search_query is required for search behavior".into(),

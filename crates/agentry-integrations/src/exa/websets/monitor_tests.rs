@@ -90,9 +90,11 @@ async fn creates_a_refresh_monitor_and_refuses_bad_input_before_sending() {
         .and(body_json(json!({"websetId": "ws_1",
             "cadence": {"cron": "0 0 * * *", "timezone": "America/New_York"},
             "behavior": {"type": "refresh", "config": {"content": false, "enrichments": true}}})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "mon_2",
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "mon_2",
             "status": "enabled", "websetId": "ws_1", "behavior": {"type": "refresh"},
-            "cadence": {"cron": "0 0 * * *"}, "nextRunAt": null, "createdAt": null})))
+            "cadence": {"cron": "0 0 * * *"}, "nextRunAt": null, "createdAt": null})),
+        )
         .expect(1)
         .mount(&server)
         .await;
