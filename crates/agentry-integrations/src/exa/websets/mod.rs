@@ -8,6 +8,7 @@ pub mod import_export_webset;
 pub mod items;
 pub mod items_bulk;
 pub mod monitor;
+pub mod monitor_list;
 
 use agentry_core::Registry;
 use serde::Serialize;
@@ -23,8 +24,8 @@ pub fn register(r: &mut Registry) {
     r.register(monitor::ExaCreateMonitor);
     r.register(monitor::ExaGetMonitor);
     r.register(monitor::ExaUpdateMonitor);
-    r.register(monitor::ExaDeleteMonitor);
-    r.register(monitor::ExaListMonitors);
+    r.register(monitor_list::ExaDeleteMonitor);
+    r.register(monitor_list::ExaListMonitors);
     r.register(import_export::ExaCreateImport);
     r.register(import_export::ExaGetImport);
     r.register(import_export::ExaListImports);

@@ -6,9 +6,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::monitor::{
-    ExaCreateMonitor, ExaDeleteMonitor, ExaGetMonitor, ExaListMonitors, ExaUpdateMonitor,
-};
+use super::monitor::{ExaCreateMonitor, ExaGetMonitor, ExaUpdateMonitor};
+use super::monitor_list::{ExaDeleteMonitor, ExaListMonitors};
 use crate::error_answers::assert_error_answers;
 use crate::testing::{api_key, error_of, meta, recorder};
 
