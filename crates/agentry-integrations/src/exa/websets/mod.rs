@@ -1,9 +1,11 @@
 //! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: the webset
 //! blocks of `websets.py` (create, create-or-find, get, list, update, delete, cancel, preview,
 //! status, summary, ready check), the item blocks (get, list, delete, bulk, summary, new since
-//! a cursor), searches, enrichments and the waits on them. Items come back in AutoGPT's
-//! `WebsetItemModel` shape.
+//! a cursor), searches, enrichments and the waits on them, monitors (`monitor*.rs`), imports
+//! and the export (`import_export*.rs`). Items come back in AutoGPT's `WebsetItemModel` shape.
 
+pub mod import_export;
+pub mod import_export_webset;
 pub mod items;
 pub mod items_bulk;
 pub mod websets_create;
@@ -19,6 +21,8 @@ pub mod polling;
 pub mod polling_jobs;
 pub mod search;
 pub mod search_manage;
+pub mod monitor;
+pub mod monitor_list;
 
 use agentry_core::Registry;
 use serde::Serialize;
@@ -55,6 +59,16 @@ pub fn register(r: &mut Registry) {
     r.register(polling::ExaWaitForWebset);
     r.register(polling_jobs::ExaWaitForSearch);
     r.register(polling_jobs::ExaWaitForEnrichment);
+    r.register(monitor::ExaCreateMonitor);
+    r.register(monitor::ExaGetMonitor);
+    r.register(monitor::ExaUpdateMonitor);
+    r.register(monitor_list::ExaDeleteMonitor);
+    r.register(monitor_list::ExaListMonitors);
+    r.register(import_export::ExaCreateImport);
+    r.register(import_export::ExaGetImport);
+    r.register(import_export::ExaListImports);
+    r.register(import_export::ExaDeleteImport);
+    r.register(import_export_webset::ExaExportWebset);
 }
 
 /// The path of a webset's items (or one item), ids as escaped path segments.
@@ -150,6 +164,53 @@ impl WebsetItem {
     }
 }
 
+/// A timestamp of the API as the SDK's `datetime.isoformat()` writes it
+/// (`2025-06-01T10:00:00+00:00`, microseconds only when there are some); `""` when absent.
+pub fn iso(v: &Value) -> String {
+    let Some(s) = v.as_str() else {
+        return String::new();
+    };
+    match chrono::DateTime::parse_from_rfc3339(s) {
+        Ok(t) => {
+            let micros = t.timestamp_subsec_micros();
+            let fraction = if micros > 0 {
+                format!(".{micros:06}")
+            } else {
+                String::new()
+            };
+            format!(
+                "{}{fraction}{}",
+                t.format("%Y-%m-%dT%H:%M:%S"),
+                t.format("%:z")
+            )
+        }
+        Err(_) => s.to_string(),
+    }
+}
+
+/// A value without null object fields at any depth, as the SDK's
+/// `model_dump(exclude_none=True)` gives.
+pub fn pruned(v: &Value) -> Value {
+    match v {
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), pruned(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(pruned).collect()),
+        other => other.clone(),
+    }
+}
+
+/// An object field as a map (`{}` when absent or not an object).
+pub fn object(v: &Value) -> Map<String, Value> {
+    match pruned(v) {
+        Value::Object(o) => o,
+        _ => Map::new(),
+    }
+}
+
 #[cfg(test)]
 #[path = "items_tests.rs"]
 mod tests;
@@ -169,3 +230,9 @@ mod websets_manage_tests;
 #[cfg(test)]
 #[path = "websets_insights_tests.rs"]
 mod websets_insights_tests;
+#[path = "monitor_tests.rs"]
+mod monitor_tests;
+
+#[cfg(test)]
+#[path = "import_export_tests.rs"]
+mod import_export_tests;
