@@ -60,7 +60,12 @@ fn per_run_split(
 ) -> String {
     let mut split: Vec<(String, f64)> = after
         .iter()
-        .map(|(name, secs)| (name.clone(), secs - before.get(name).copied().unwrap_or(0.0)))
+        .map(|(name, secs)| {
+            (
+                name.clone(),
+                secs - before.get(name).copied().unwrap_or(0.0),
+            )
+        })
         .filter(|(_, secs)| *secs > 0.0)
         .collect();
     split.sort_by(|a, b| b.1.total_cmp(&a.1));
