@@ -9,6 +9,7 @@ mod graphs;
 mod hostile;
 mod live;
 mod process;
+mod profiling;
 mod pure_kill;
 mod queue;
 
@@ -433,6 +434,13 @@ fn main() -> anyhow::Result<()> {
         }
         if wants("w10") {
             footprint::w10(&mut report).await?;
+        }
+        // Shaped for a profiler; only when named.
+        if which.iter().any(|a| a == "w3p") {
+            profiling::w3p(&mut report).await?;
+        }
+        if which.iter().any(|a| a == "w1p") {
+            profiling::w1p(&mut report).await?;
         }
         if wants("w9") {
             hostile::w9(&mut report).await?;

@@ -187,8 +187,11 @@ impl Store {
                 .filter(graph::Column::Version.eq(r.graph_version))
                 .filter(graph::Column::UserId.eq(&r.user_id))
                 .into_tuple()
-                .one(&self.db)
-                .await?;
+                // (id, version) is the key: no `LIMIT ?` to re-prepare (`by_key.rs`).
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .next();
             names.insert(key, name.unwrap_or_else(|| r.graph_id.clone()));
         }
         Ok(rows
