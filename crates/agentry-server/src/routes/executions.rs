@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::route_docs::routes;
 use agentry_engine::ExecuteRequest;
 use agentry_store::ExecutionRecord;
 use agentry_store::entity::graph_execution;
@@ -11,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

@@ -5,6 +5,7 @@
 //! starts a run of the graph's active version with the delivery on the trigger node's
 //! `payload`.
 
+use crate::route_docs::routes;
 use agentry_core::webhooks::{DeliveryRefusal, Subscription};
 use agentry_engine::{ExecuteRequest, NodeInputs};
 use axum::extract::State;
@@ -12,7 +13,7 @@ use axum::http::HeaderMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
