@@ -50,11 +50,7 @@ impl Engine {
         let cutoff =
             Utc::now() - chrono::Duration::from_std(after).unwrap_or(chrono::Duration::MAX);
         let keep: Vec<String> = if policy.keep_outputs {
-            self.registry()
-                .iter()
-                .filter(|b| b.info.block_type == agentry_core::BlockType::Output)
-                .map(|b| b.info.id.to_string())
-                .collect()
+            crate::graph_output::output_blocks(self.registry())
         } else {
             Vec::new()
         };
