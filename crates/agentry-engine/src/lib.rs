@@ -59,11 +59,18 @@ pub use event::{Event, EventBus, EventKind};
 pub use graph_output::stored as graph_outputs;
 pub use limits::RunLimits;
 pub use plan::RetryPolicy;
+pub use reaper::Reaper;
 pub(crate) use request::node_inputs_from;
 pub use request::{ExecuteRequest, NodeInputs};
 pub use retention::RetentionPolicy;
 pub use review::{ReviewAction, ReviewError, ReviewTally};
 pub use run::RunResult;
+pub use scheduler::Scheduler;
+pub use worker::Worker;
+
+/// How long `shutdown` waits for the components to end after the runs (a sweep or a store call
+/// in progress).
+const COMPONENTS_END: Duration = Duration::from_secs(5);
 
 struct RunHandle {
     cancel: CancellationToken,
@@ -93,6 +100,8 @@ struct Inner {
     /// registered in `runs`): `shutdown` waits for them, so that no run claimed before it
     /// escapes its wait and has its lease released while it still runs here.
     claims: tokio_util::task::TaskTracker,
+    /// The worker, scheduler and reaper components' tasks: `shutdown` joins them.
+    components: tokio_util::task::TaskTracker,
     config: Config,
 }
 
@@ -122,6 +131,7 @@ impl Engine {
                 wake: tokio::sync::Notify::new(),
                 stopping: tokio_util::sync::CancellationToken::new(),
                 claims: tokio_util::task::TaskTracker::new(),
+                components: tokio_util::task::TaskTracker::new(),
                 config,
             }),
         }
@@ -194,6 +204,15 @@ impl Engine {
             task.abort();
         }
         self.inner.runs.lock().expect("runs lock").clear();
+        // The components end on `stopping`; the renew loop once no run is held. Joined before
+        // the leases go, so that no renewal follows their release.
+        self.inner.components.close();
+        if tokio::time::timeout(COMPONENTS_END, self.inner.components.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the worker, scheduler or reaper had not ended on shutdown");
+        }
         if let Err(e) = self
             .inner
             .store
