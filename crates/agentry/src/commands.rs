@@ -237,7 +237,8 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
     }
     if config.has_role(Role::Scheduler) {
         engine.spawn_scheduler(stop.clone());
-        tracing::info!("scheduler: fires cron schedules while this process leads");
+        engine.spawn_reaper(stop.clone());
+        tracing::info!("scheduler: fires cron schedules (and sweeps) while this process leads");
     }
     if config.has_role(Role::Api) {
         let listener = agentry_server::listener::bind(&addr)
