@@ -230,6 +230,8 @@ mod websets_manage_tests;
 #[cfg(test)]
 #[path = "websets_insights_tests.rs"]
 mod websets_insights_tests;
+
+#[cfg(test)]
 #[path = "monitor_tests.rs"]
 mod monitor_tests;
 
