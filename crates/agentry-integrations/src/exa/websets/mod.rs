@@ -17,12 +17,12 @@ pub mod websets_summary;
 // Searches, enrichments and polling (websets_search.py, websets_enrichment.py, websets_polling.py).
 pub mod enrichment;
 pub mod enrichment_manage;
+pub mod monitor;
+pub mod monitor_list;
 pub mod polling;
 pub mod polling_jobs;
 pub mod search;
 pub mod search_manage;
-pub mod monitor;
-pub mod monitor_list;
 
 use agentry_core::Registry;
 use serde::Serialize;
