@@ -144,7 +144,7 @@ impl CreateInput {
 
 impl Block for ExaCreateEnrichment {
     const META: BlockMeta = BlockMeta::standard(
-        "a7b8c9d0-e1f2-3456-789a-bcdef0123456",
+        "71146ae8-0cb1-4a15-8cde-eae30de71cb6",
         "ExaCreateEnrichmentBlock",
         "Create enrichments to extract additional structured data from webset items",
         &[Category::Ai, Category::Search],
@@ -338,7 +338,7 @@ pub enum UpdateOutput {
 
 impl Block for ExaUpdateEnrichment {
     const META: BlockMeta = BlockMeta::standard(
-        "c9d0e1f2-a3b4-5678-9abc-def012345678",
+        "c8d5c5fb-9684-4a29-bd2a-5b38d71776c9",
         "ExaUpdateEnrichmentBlock",
         "Update an existing enrichment configuration",
         &[Category::Search],

@@ -38,7 +38,7 @@ pub enum DeleteOutput {
 
 impl Block for ExaDeleteEnrichment {
     const META: BlockMeta = BlockMeta::standard(
-        "d0e1f2a3-b4c5-6789-0abc-def123456789",
+        "b250de56-2ca6-4237-a7b8-b5684892189f",
         "ExaDeleteEnrichmentBlock",
         "Delete an enrichment from a webset",
         &[Category::Search],
@@ -93,7 +93,7 @@ pub enum CancelOutput {
 
 impl Block for ExaCancelEnrichment {
     const META: BlockMeta = BlockMeta::standard(
-        "e1f2a3b4-c5d6-7890-1abc-def234567890",
+        "7e1f8f0f-b6ab-43b3-bd1d-0c534a649295",
         "ExaCancelEnrichmentBlock",
         "Cancel a running enrichment operation",
         &[Category::Search],

@@ -168,7 +168,7 @@ pub enum WaitWebsetOutput {
 
 impl Block for ExaWaitForWebset {
     const META: BlockMeta = BlockMeta::standard(
-        "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+        "619d71e8-b72a-434d-8bd4-23376dd0342c",
         "ExaWaitForWebsetBlock",
         "Wait for a webset to reach a specific status with progress tracking",
         &[Category::Search],

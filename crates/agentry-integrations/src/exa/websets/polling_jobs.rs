@@ -85,7 +85,7 @@ pub enum SearchOutput {
 
 impl Block for ExaWaitForSearch {
     const META: BlockMeta = BlockMeta::standard(
-        "b2c3d4e5-f6a7-8901-bcde-f23456789012",
+        "14da21ae-40a1-41bc-a111-c8e5c9ef012b",
         "ExaWaitForSearchBlock",
         "Wait for a specific webset search to complete with progress tracking",
         &[Category::Search],
@@ -231,7 +231,7 @@ fn samples(page: &Value, enrichment: &str) -> Vec<Map<String, Value>> {
 
 impl Block for ExaWaitForEnrichment {
     const META: BlockMeta = BlockMeta::standard(
-        "c3d4e5f6-a7b8-9012-cdef-345678901234",
+        "a11865c3-ac80-4721-8a40-ac4e3b71a558",
         "ExaWaitForEnrichmentBlock",
         "Wait for a webset enrichment to complete with progress tracking",
         &[Category::Search],

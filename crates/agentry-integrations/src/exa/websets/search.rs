@@ -256,7 +256,7 @@ pub(super) fn recall_info(search: &Value) -> Map<String, Value> {
 
 impl Block for ExaCreateWebsetSearch {
     const META: BlockMeta = BlockMeta::standard(
-        "d4e5f6a7-b8c9-0123-def4-567890123456",
+        "342ff776-2e2c-4cdb-b392-4eeb34b21d5f",
         "ExaCreateWebsetSearchBlock",
         "Add a new search to an existing webset to find more items",
         &[Category::Search],
@@ -365,7 +365,7 @@ fn text(v: &Value) -> String {
 
 impl Block for ExaGetWebsetSearch {
     const META: BlockMeta = BlockMeta::standard(
-        "e5f6a7b8-c9d0-1234-ef56-789012345678",
+        "4fa3e627-a0ff-485f-8732-52148051646c",
         "ExaGetWebsetSearchBlock",
         "Get the status and details of a webset search",
         &[Category::Search],

@@ -49,7 +49,7 @@ pub enum CancelOutput {
 
 impl Block for ExaCancelWebsetSearch {
     const META: BlockMeta = BlockMeta::standard(
-        "f6a7b8c9-d0e1-2345-f678-901234567890",
+        "74ef9f1e-ae89-4c7f-9d7d-d217214815b4",
         "ExaCancelWebsetSearchBlock",
         "Cancel a running webset search",
         &[Category::Search],
@@ -133,7 +133,7 @@ pub enum FindOrCreateOutput {
 
 impl Block for ExaFindOrCreateSearch {
     const META: BlockMeta = BlockMeta::standard(
-        "d4e5f6a7-8901-2345-6789-012345678901",
+        "cbdb05ac-cb73-4b03-a493-6d34e9a011da",
         "ExaFindOrCreateSearchBlock",
         "Find existing search by query or create new - prevents duplicate searches in workflows",
         &[Category::Search],

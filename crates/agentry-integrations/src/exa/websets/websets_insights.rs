@@ -154,7 +154,7 @@ pub fn processing(status: &str) -> bool {
 
 impl Block for ExaWebsetStatus {
     const META: BlockMeta = BlockMeta::standard(
-        "e3f4a5b6-c7d8-9012-3456-789abcdef012",
+        "47cc3cd8-840f-4ec4-8d40-fcaba75fbe1a",
         "ExaWebsetStatusBlock",
         "Get a quick status overview of a webset",
         &[Category::Search],
@@ -225,7 +225,7 @@ pub enum ReadyOutput {
 
 impl Block for ExaWebsetReadyCheck {
     const META: BlockMeta = BlockMeta::standard(
-        "b2c3d4e5-f6a7-8901-2345-678901234567",
+        "faf9f0f3-e659-4264-b33b-284a02166bec",
         "ExaWebsetReadyCheckBlock",
         "Check if webset is ready for next operation - enables conditional workflow branching",
         &[Category::Search, Category::Logic],

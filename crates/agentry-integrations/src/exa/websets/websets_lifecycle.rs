@@ -52,7 +52,7 @@ pub enum CreateOrFindOutput {
 
 impl Block for ExaCreateOrFindWebset {
     const META: BlockMeta = BlockMeta::standard(
-        "a1b2c3d4-5e6f-7890-1234-567890abcdef",
+        "214542b6-3603-4bea-bc07-f51c2871cbd9",
         "ExaCreateOrFindWebsetBlock",
         "Create a new webset or return existing one by external_id (idempotent operation)",
         &[Category::Search],

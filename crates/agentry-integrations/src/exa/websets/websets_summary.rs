@@ -146,7 +146,7 @@ fn monitor_summary(monitors: &[Value]) -> Map<String, Value> {
 
 impl Block for ExaWebsetSummary {
     const META: BlockMeta = BlockMeta::standard(
-        "f4a5b6c7-d8e9-0123-4567-89abcdef0123",
+        "9eff1710-a49b-490e-b486-197bf8b23c61",
         "ExaWebsetSummaryBlock",
         "Get a comprehensive summary of a webset with samples and statistics",
         &[Category::Search],
