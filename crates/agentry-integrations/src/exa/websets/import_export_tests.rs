@@ -12,23 +12,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use super::import_export::{ExaCreateImport, ExaDeleteImport, ExaGetImport, ExaListImports};
 use super::import_export_webset::{ExaExportWebset, dumps, dumps_indented};
 use crate::error_answers::assert_error_answers;
-use crate::testing::{api_key, error_of, meta, recorder};
+use crate::exa::websets::test_support::{KEY, input, pins, rec};
+use crate::testing::{api_key, error_of};
 
-const KEY: &str = "exa-key";
 const CSV: &str = "name,url\nAcme Corp,https://acme.com\nExample Inc,https://example.com\n";
-
-fn input(mut v: Value) -> Value {
-    v["credentials"] = meta("exa", "api_key");
-    v
-}
-
-fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
-    recorder(server, api_key("exa", KEY))
-}
-
-fn pins(out: &[(String, Value)]) -> Vec<&str> {
-    out.iter().map(|(p, _)| p.as_str()).collect()
-}
 
 fn import(status: &str) -> Value {
     json!({"id": "import_1", "object": "import", "status": status, "format": "csv",

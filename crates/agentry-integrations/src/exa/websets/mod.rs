@@ -212,6 +212,9 @@ pub fn object(v: &Value) -> Map<String, Value> {
 }
 
 #[cfg(test)]
+mod test_support;
+
+#[cfg(test)]
 #[path = "items_tests.rs"]
 mod tests;
 

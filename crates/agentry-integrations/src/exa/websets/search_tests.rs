@@ -9,22 +9,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use super::super::search_manage::{ExaCancelWebsetSearch, ExaFindOrCreateSearch};
 use super::{ExaCreateWebsetSearch, ExaGetWebsetSearch};
 use crate::error_answers::assert_error_answers;
-use crate::testing::{api_key, error_of, meta, recorder};
-
-const KEY: &str = "exa-key";
-
-fn input(mut v: Value) -> Value {
-    v["credentials"] = meta("exa", "api_key");
-    v
-}
-
-fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
-    recorder(server, api_key("exa", KEY))
-}
-
-fn pins(out: &[(String, Value)]) -> Vec<&str> {
-    out.iter().map(|(p, _)| p.as_str()).collect()
-}
+use crate::exa::websets::test_support::{KEY, input, pins, rec};
+use crate::testing::{api_key, error_of};
 
 /// A search as the Websets API answers it.
 pub(crate) fn search(status: &str) -> Value {
