@@ -197,11 +197,11 @@ fn or(options: &Value, key: &str, default: Value) -> Value {
 }
 
 #[cfg(test)]
-#[path = "airtable_tests.rs"]
-mod tests;
-#[cfg(test)]
 #[path = "records_tests.rs"]
 mod records_tests;
 #[cfg(test)]
 #[path = "schema_tests.rs"]
 mod schema_tests;
+#[cfg(test)]
+#[path = "airtable_tests.rs"]
+mod tests;

@@ -283,9 +283,11 @@ async fn update_records_patches_ids_and_fields() {
         .await;
     let out = run_block_with(
         AirtableUpdateRecords,
-        creds(json!({"base_id": "appX", "table_id_or_name": "Support Tickets",
+        creds(
+            json!({"base_id": "appX", "table_id_or_name": "Support Tickets",
                      "records": [{"id": "rec1", "fields": {"Done": "TRUE", "Subject": "Fixed"}}],
-                     "typecast": true})),
+                     "typecast": true}),
+        ),
         recorder(&server, api_key("airtable", "pat-key")),
     )
     .await;
@@ -451,7 +453,15 @@ async fn record_blocks_meet_airtables_error_answers() {
     let input = creds(json!({}));
     assert_error_answers(lb, input, key(), "airtable", body.clone(), message).await;
     let lr = || AirtableListRecords;
-    assert_error_answers(lr, with(json!({})), key(), "airtable", body.clone(), message).await;
+    assert_error_answers(
+        lr,
+        with(json!({})),
+        key(),
+        "airtable",
+        body.clone(),
+        message,
+    )
+    .await;
     let gr = || AirtableGetRecord;
     let input = with(json!({"record_id": "rec1"}));
     assert_error_answers(gr, input, key(), "airtable", body.clone(), message).await;

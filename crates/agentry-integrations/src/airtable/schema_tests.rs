@@ -97,9 +97,11 @@ async fn update_table_patches_what_is_given() {
     .await;
     let out = run_block_with(
         AirtableUpdateTable,
-        creds(json!({"base_id": "appX", "table_id": "tblA", "table_name": "Tickets 2026",
+        creds(
+            json!({"base_id": "appX", "table_id": "tblA", "table_name": "Tickets 2026",
                      "table_description": "Open ones",
-                     "date_dependency": {"isEnabled": "true"}})),
+                     "date_dependency": {"isEnabled": "true"}}),
+        ),
         recorder(&server, api_key("airtable", "pat-key")),
     )
     .await;
@@ -130,15 +132,20 @@ async fn create_field_posts_type_name_description_and_options() {
     .await;
     let out = run_block_with(
         AirtableCreateField,
-        creds(json!({"base_id": "appX", "table_id": "tblA", "field_type": "checkbox",
+        creds(
+            json!({"base_id": "appX", "table_id": "tblA", "field_type": "checkbox",
                      "name": "Paid", "description": "Invoice paid",
-                     "options": {"icon": "check", "color": "greenBright"}})),
+                     "options": {"icon": "check", "color": "greenBright"}}),
+        ),
         recorder(&server, api_key("airtable", "pat-key")),
     )
     .await;
     assert_eq!(
         out,
-        vec![("field".into(), created), ("field_id".into(), json!("fldC"))]
+        vec![
+            ("field".into(), created),
+            ("field_id".into(), json!("fldC"))
+        ]
     );
     let out = run_block_with(
         AirtableCreateField,
@@ -163,8 +170,10 @@ async fn update_field_patches_name_or_description() {
     .await;
     let out = run_block_with(
         AirtableUpdateField,
-        creds(json!({"base_id": "appX", "table_id": "tblA", "field_id": "fld1",
-                     "name": "Title", "description": ""})),
+        creds(
+            json!({"base_id": "appX", "table_id": "tblA", "field_id": "fld1",
+                     "name": "Title", "description": ""}),
+        ),
         recorder(&server, api_key("airtable", "pat-key")),
     )
     .await;
@@ -259,7 +268,9 @@ async fn schema_blocks_meet_airtables_error_answers() {
     let input = creds(json!({"base_id": "appX", "table_id": "tblA", "name": "F"}));
     assert_error_answers(cf, input, key(), "airtable", body.clone(), message).await;
     let uf = || AirtableUpdateField;
-    let input = creds(json!({"base_id": "appX", "table_id": "tblA", "field_id": "fld1",
-                             "name": "F"}));
+    let input = creds(
+        json!({"base_id": "appX", "table_id": "tblA", "field_id": "fld1",
+                             "name": "F"}),
+    );
     assert_error_answers(uf, input, key(), "airtable", body, message).await;
 }

@@ -88,7 +88,9 @@ impl Block for AirtableUpdateRecords {
 /// An input error unless `count` is between one and ten.
 fn check_count(pin: &str, count: usize) -> Result<(), BlockError> {
     if count == 0 {
-        return Err(BlockError::Input(format!("{pin} must list at least one record")));
+        return Err(BlockError::Input(format!(
+            "{pin} must list at least one record"
+        )));
     }
     if count > MAX_RECORDS {
         return Err(BlockError::Input(format!(
