@@ -85,11 +85,10 @@ pub async fn w8(report: &mut Vec<String>) -> anyhow::Result<()> {
             revoked_at: None,
         })
         .await?;
-    let open = agentry_server::router(AppState::new(engine.clone()).with_perimeter(no_limits()?)).0;
+    let open = agentry_server::router(AppState::new(engine.clone()).with_perimeter(no_limits()?));
     let signed = agentry_server::router(
         AppState::with_accounts(engine.clone(), accounts).with_perimeter(no_limits()?),
-    )
-    .0;
+    );
     // Warm-up: caches filled, allocator settled.
     round(&open, None).await?;
     round(&signed, Some(&token)).await?;

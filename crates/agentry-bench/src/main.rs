@@ -9,6 +9,7 @@ mod graphs;
 mod hostile;
 mod live;
 mod process;
+mod profiling;
 mod pure_kill;
 mod queue;
 
@@ -112,7 +113,7 @@ async fn run_once(
             .await?;
     }
     let request = ExecuteRequest::new(DEFAULT_USER_ID, &graph.id, graph.version, input);
-    let id = engine.execute(request).await?.id;
+    let id = engine.execute(request).await?.row.id;
     let result = engine
         .wait(&id, Duration::from_secs(60))
         .await
@@ -153,7 +154,7 @@ async fn commit_baseline(engine: &Engine, n: usize) -> anyhow::Result<f64> {
                 user_id: DEFAULT_USER_ID.into(),
                 graph_id: "baseline".into(),
                 graph_version: 1,
-                inputs: json!({}),
+                inputs: serde_json::value::to_raw_value(&json!({}))?,
                 parent_id: None,
                 node_inputs: None,
             })
@@ -433,6 +434,13 @@ fn main() -> anyhow::Result<()> {
         }
         if wants("w10") {
             footprint::w10(&mut report).await?;
+        }
+        // Shaped for a profiler; only when named.
+        if which.iter().any(|a| a == "w3p") {
+            profiling::w3p(&mut report).await?;
+        }
+        if which.iter().any(|a| a == "w1p") {
+            profiling::w1p(&mut report).await?;
         }
         if wants("w9") {
             hostile::w9(&mut report).await?;

@@ -55,6 +55,7 @@ pub async fn w5_pure(report: &mut Vec<String>) -> anyhow::Result<()> {
             inputs(0.0),
         ))
         .await?
+        .row
         .id;
     let completed = |rec: &agentry_store::ExecutionRecord| -> Vec<String> {
         rec.nodes

@@ -172,6 +172,7 @@ pub async fn w5(report: &mut Vec<String>) -> anyhow::Result<()> {
             Map::new(),
         ))
         .await?
+        .row
         .id;
     let spawn = || {
         Command::new(&binary)

@@ -119,3 +119,36 @@ fn calculator_schema_has_autogpt_pins() {
         serde_json::json!(["Add", "Subtract", "Multiply", "Divide", "Power"])
     );
 }
+
+/// Registering builds no schema: each is generated the first time something reads it, so a
+/// starting server runs none of the blocks' schema code (issue 10, point 6).
+#[test]
+fn schemas_are_generated_on_first_read_only() {
+    let registry = crate::registry();
+    assert!(registry.len() > 10);
+    for block in registry.iter() {
+        assert!(
+            !block.info.input_schema.is_generated(),
+            "{}",
+            block.info.name
+        );
+        assert!(
+            !block.info.output_schema.is_generated(),
+            "{}",
+            block.info.name
+        );
+    }
+    let info = registry
+        .iter()
+        .find(|b| b.info.name == "CalculatorBlock")
+        .map(|b| b.info.clone())
+        .unwrap();
+    assert_eq!(info.input_schema["type"], "object");
+    assert!(info.input_schema.is_generated());
+    assert!(!info.output_schema.is_generated());
+    assert!(info.has_output_pin("result"));
+    assert!(info.output_schema.is_generated());
+    // The registry's own copy was read, not a fresh one: a second read changes nothing.
+    let again = registry.info(info.id).unwrap();
+    assert!(again.input_schema.is_generated());
+}

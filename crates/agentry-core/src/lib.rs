@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod export;
 pub mod graph;
 pub mod io_schema;
+pub mod lazy_schema;
 pub mod memory;
 pub mod pin;
 pub mod prepare;
@@ -29,7 +30,7 @@ pub use credentials::{
 };
 pub use graph::{Graph, Link, Node};
 pub use memory::{Memory, VectorEntry, VectorHit};
-pub use registry::{BlockInfo, RegisteredBlock, Registry};
+pub use registry::{BlockInfo, LazySchema, RegisteredBlock, Registry};
 pub use resources::Resources;
 pub use review::{ReviewDecision, ReviewRequest, ReviewStatus, Reviews};
 pub use status::ExecutionStatus;

@@ -97,8 +97,8 @@ mod tests {
             block_type: crate::BlockType::Standard,
             static_output: false,
             effect: crate::Effect::Pure,
-            input_schema: schema,
-            output_schema: json!({}),
+            input_schema: crate::LazySchema::ready(schema),
+            output_schema: crate::LazySchema::ready(json!({})),
         }
     }
 

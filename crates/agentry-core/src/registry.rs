@@ -1,6 +1,6 @@
-//! The registry: every block by id, with its schemas generated once and an erased runner.
+//! The registry: every block by id, with its schemas generated on first use and an erased runner.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -10,7 +10,8 @@ use schemars::generate::SchemaSettings;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::block::{Block, BlockError, BlockMeta, BlockType, Category, Context, Cx};
+use crate::block::{Block, BlockError, BlockType, Category, Context, Cx};
+pub use crate::lazy_schema::LazySchema;
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -63,10 +64,11 @@ pub struct BlockInfo {
     /// Not part of the API: how the engine orders the node's start against commits.
     #[serde(skip)]
     pub effect: crate::block::Effect,
-    /// JSON Schema (draft 2020-12, references inlined) of the input pins.
-    pub input_schema: Value,
-    /// `{"type":"object","properties":{pin: schema}}`, the `error` pin included where AutoGPT has it.
-    pub output_schema: Value,
+    /// JSON Schema (draft 2020-12, references inlined) of the input pins, generated on first use.
+    pub input_schema: LazySchema,
+    /// `{"type":"object","properties":{pin: schema}}`, the `error` pin included where AutoGPT
+    /// has it; generated on first use.
+    pub output_schema: LazySchema,
 }
 
 impl BlockInfo {
@@ -115,6 +117,7 @@ impl RegisteredBlock {
 pub struct Registry {
     blocks: HashMap<&'static str, RegisteredBlock>,
     order: Vec<&'static str>,
+    names: HashSet<&'static str>,
 }
 
 impl Registry {
@@ -131,7 +134,7 @@ impl Registry {
             meta.id
         );
         assert!(
-            self.blocks.values().all(|b| b.info.name != meta.name),
+            self.names.insert(meta.name),
             "duplicate block name {}",
             meta.name
         );
@@ -143,8 +146,8 @@ impl Registry {
             block_type: meta.block_type,
             static_output: meta.static_output,
             effect: meta.effect,
-            input_schema: input_schema::<B::Input>(),
-            output_schema: output_schema::<B::Output>(&meta),
+            input_schema: LazySchema::new(input_schema::<B::Input>),
+            output_schema: LazySchema::new(output_schema::<B>),
         };
         self.order.push(meta.id);
         self.blocks.insert(
@@ -194,8 +197,8 @@ fn input_schema<I: JsonSchema>() -> Value {
 }
 
 /// Turns the adjacently tagged output enum's schema into one property per pin.
-fn output_schema<O: JsonSchema>(meta: &BlockMeta) -> Value {
-    let schema = generator().into_root_schema_for::<O>().to_value();
+fn output_schema<B: Block>() -> Value {
+    let schema = generator().into_root_schema_for::<B::Output>().to_value();
     let mut pins = Map::new();
     let variants = schema
         .get("oneOf")
@@ -221,7 +224,7 @@ fn output_schema<O: JsonSchema>(meta: &BlockMeta) -> Value {
             pins.insert(pin.to_string(), value_schema);
         }
     }
-    if meta.block_type.has_error_pin() {
+    if B::META.block_type.has_error_pin() {
         pins.insert(
             "error".into(),
             json!({"type": "string", "description": "Error message if the block failed"}),

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::SecretString;
 use crate::block::{BlockError, Context};
 use crate::credentials::CredentialsMeta;
 
@@ -40,6 +41,9 @@ pub enum Subscription {
 pub struct RegisteredHook {
     pub id: String,
     pub config: Map<String, Value>,
+    /// The signing secret the provider issued, when it makes its own rather than taking the
+    /// one offered (Exa): the platform keeps this one to check deliveries.
+    pub secret: Option<SecretString>,
 }
 
 /// A checked delivery: its JSON body and its event type (`pull_request.opened`, `ping`).

@@ -35,9 +35,9 @@ pub struct Config {
     /// Runs a user may have queued or running before `execute` answers `TooManyRuns` (0: no
     /// limit): back-pressure at the door instead of an unbounded queue.
     pub max_queued_per_user: u64,
-    /// The stuck-run sweep of the scheduler leader.
+    /// The stuck-run sweep of the sweep leader (`Reaper`).
     pub reaper: reaper::ReaperPolicy,
-    /// How long finished runs' node data is kept (pruned by the scheduler leader).
+    /// How long finished runs' node data is kept (pruned by the sweep leader, `Reaper`).
     pub retention: RetentionPolicy,
     /// Graph versions (with their compiled plans) kept in memory; 0 means 1024.
     pub graph_cache: usize,

@@ -1,13 +1,11 @@
-//! Waiting for a run to end (or pause for review) and stopping it, wherever it runs, and a
-//! stored run's graph outputs.
+//! Waiting for a run to end (or pause for review) and stopping it, wherever it runs.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use agentry_core::{ExecutionStatus, Registry};
-use serde_json::{Map, Value};
+use agentry_core::ExecutionStatus;
 
-use crate::{Engine, Event, EventKind, Result, RunResult, reaper};
+use crate::{Engine, Event, EventKind, Result, RunResult, graph_output, reaper};
 
 impl Engine {
     /// Waits up to `limit` for a run to end, or to pause in REVIEW, wherever it runs. `None`
@@ -58,7 +56,7 @@ impl Engine {
             .ok()?;
         Some(RunResult {
             status,
-            outputs: graph_outputs(&self.inner.registry, &record),
+            outputs: graph_output::stored(&self.inner.registry, &record),
             error: row.error,
         })
     }
@@ -110,31 +108,4 @@ async fn ended(events: &mut tokio::sync::broadcast::Receiver<Event>, exec_id: &s
             Err(_) => std::future::pending::<()>().await,
         }
     }
-}
-
-/// Graph outputs by name from a stored run: every `output` of every output node, in order.
-pub fn graph_outputs(
-    registry: &Registry,
-    record: &agentry_store::ExecutionRecord,
-) -> Map<String, Value> {
-    let mut outputs = Map::new();
-    for node in &record.nodes {
-        let is_output = registry
-            .info(&node.row.block_id)
-            .is_some_and(|b| b.block_type == agentry_core::BlockType::Output);
-        let name = node.row.input_data.get("name").and_then(Value::as_str);
-        let (true, Some(name)) = (is_output, name) else {
-            continue;
-        };
-        for (pin, value) in &node.outputs {
-            if pin == "output"
-                && let Value::Array(list) = outputs
-                    .entry(name.to_string())
-                    .or_insert_with(|| Value::Array(Vec::new()))
-            {
-                list.push(value.clone());
-            }
-        }
-    }
-    outputs
 }

@@ -11,6 +11,7 @@ mod error;
 pub mod event;
 mod execute;
 pub mod graph_cache;
+mod graph_output;
 pub mod graphs;
 mod inputs;
 pub mod integrations;
@@ -52,19 +53,26 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 pub use config::Config;
-pub use control::graph_outputs;
 pub use credits::CreditPolicy;
 pub use direct::BlockRun;
 pub use error::{Error, Result};
 pub use event::{Event, EventBus, EventKind};
+pub use graph_output::stored as graph_outputs;
 pub use limits::RunLimits;
 pub use plan::RetryPolicy;
+pub use reaper::Reaper;
 pub(crate) use request::node_inputs_from;
 pub use request::{ExecuteRequest, NodeInputs};
 pub use retention::RetentionPolicy;
 pub use review::{ReviewAction, ReviewError, ReviewTally};
 pub use run::RunResult;
 pub use run_inputs::{CreatedRun, RunInputs};
+pub use scheduler::Scheduler;
+pub use worker::Worker;
+
+/// How long `shutdown` waits for the components to end after the runs (a sweep or a store call
+/// in progress).
+const COMPONENTS_END: Duration = Duration::from_secs(5);
 
 struct RunHandle {
     cancel: CancellationToken,
@@ -94,6 +102,8 @@ struct Inner {
     /// registered in `runs`): `shutdown` waits for them, so that no run claimed before it
     /// escapes its wait and has its lease released while it still runs here.
     claims: tokio_util::task::TaskTracker,
+    /// The worker, scheduler and reaper components' tasks: `shutdown` joins them.
+    components: tokio_util::task::TaskTracker,
     config: Config,
 }
 
@@ -123,6 +133,7 @@ impl Engine {
                 wake: tokio::sync::Notify::new(),
                 stopping: tokio_util::sync::CancellationToken::new(),
                 claims: tokio_util::task::TaskTracker::new(),
+                components: tokio_util::task::TaskTracker::new(),
                 config,
             }),
         }
@@ -195,6 +206,15 @@ impl Engine {
             task.abort();
         }
         self.inner.runs.lock().expect("runs lock").clear();
+        // The components end on `stopping`; the renew loop once no run is held. Joined before
+        // the leases go, so that no renewal follows their release.
+        self.inner.components.close();
+        if tokio::time::timeout(COMPONENTS_END, self.inner.components.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the worker, scheduler or reaper had not ended on shutdown");
+        }
         if let Err(e) = self
             .inner
             .store

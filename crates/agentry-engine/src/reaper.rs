@@ -1,4 +1,5 @@
-//! The reaper: the scheduler leader's periodic sweep for runs that would otherwise never end.
+//! The reaper: the sweep leader's periodic sweep for runs that would otherwise never end (and,
+//! on the same leader, the retention sweep, `retention.rs`).
 //!
 //! Leases already hand a dead worker's runs to another worker; the reaper covers the rest:
 //!
@@ -19,6 +20,7 @@ use std::time::Duration;
 use agentry_core::ExecutionStatus;
 use agentry_store::{Batch, RunUpdate};
 use chrono::Utc;
+use tokio_util::sync::CancellationToken;
 
 use crate::{Engine, Event, EventKind};
 
@@ -62,8 +64,81 @@ pub struct Reaped {
     pub failed: Vec<String>,
 }
 
+/// The advisory lock class of the sweep leader (reaper and retention), beside the scheduler's
+/// (`agentry_store::leader::SCHEDULER_LOCK`): one process in a deployment sweeps.
+pub const REAPER_LOCK: i32 = 0x6167_7402;
+
+/// How long a follower waits before it asks to lead again.
+const FOLLOWER_RETRY: Duration = Duration::from_secs(5);
+
+/// The reaper component: while this process leads the sweeps, reaps stuck runs every
+/// `ReaperPolicy::every` and prunes old run data every `RetentionPolicy::every`.
+pub struct Reaper {
+    engine: Engine,
+}
+
+impl Reaper {
+    /// Sweeps while this process leads; ends (giving leadership up) when `shutdown` is
+    /// cancelled or the engine shuts down.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let engine = self.engine;
+        let config = &engine.inner.config;
+        let mut leadership = engine.store().leadership(REAPER_LOCK);
+        let mut last_reap: Option<tokio::time::Instant> = None;
+        let mut last_prune: Option<tokio::time::Instant> = None;
+        loop {
+            let wait = match leadership.check().await {
+                Ok(true) => {
+                    if last_reap.is_none_or(|t| t.elapsed() >= config.reaper.every) {
+                        last_reap = Some(tokio::time::Instant::now());
+                        if let Err(e) = engine.reap().await {
+                            tracing::error!(error = %e, "the reaper's sweep failed");
+                        }
+                    }
+                    if last_prune.is_none_or(|t| t.elapsed() >= config.retention.every) {
+                        last_prune = Some(tokio::time::Instant::now());
+                        if let Err(e) = engine.prune().await {
+                            tracing::error!(error = %e, "the retention sweep failed");
+                        }
+                    }
+                    // Awake for the sooner of the two sweeps.
+                    let next = |last: Option<tokio::time::Instant>, every: Duration| {
+                        last.map_or(Duration::ZERO, |t| every.saturating_sub(t.elapsed()))
+                    };
+                    next(last_reap, config.reaper.every)
+                        .min(next(last_prune, config.retention.every))
+                        .min(FOLLOWER_RETRY)
+                }
+                Ok(false) => FOLLOWER_RETRY,
+                Err(e) => {
+                    tracing::warn!(error = %e, "sweep leader check failed");
+                    FOLLOWER_RETRY
+                }
+            };
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = engine.inner.stopping.cancelled() => break,
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+        leadership.release().await;
+    }
+}
+
 impl Engine {
-    /// One sweep of the reaper (the scheduler leader calls it every `ReaperPolicy::every`).
+    /// The reaper component of this engine (`Reaper::run`).
+    pub fn reaper(&self) -> Reaper {
+        Reaper {
+            engine: self.clone(),
+        }
+    }
+
+    /// Runs the reaper component on a task `shutdown` joins (`Engine::shutdown`).
+    pub fn spawn_reaper(&self, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+        self.inner.components.spawn(self.reaper().run(shutdown))
+    }
+
+    /// One sweep of the reaper (the sweep leader calls it every `ReaperPolicy::every`).
     pub async fn reap(&self) -> crate::Result<Reaped> {
         let policy = &self.inner.config.reaper;
         let store = &self.inner.store;

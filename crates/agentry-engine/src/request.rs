@@ -36,7 +36,7 @@ pub(crate) fn node_inputs_from(stored: Option<Value>) -> NodeInputs {
 
 /// A request to run a graph version: the engine resolves the version itself (the user's own
 /// graph, or an approved store agent in their library) from its cache.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ExecuteRequest {
     pub user_id: String,
     pub graph_id: String,

@@ -1,4 +1,4 @@
-//! Retention: the scheduler leader deletes the node data of runs that ended more than
+//! Retention: the sweep leader (`Reaper`) deletes the node data of runs that ended more than
 //! `RetentionPolicy::after` ago, a small batch at a time, pausing between batches so that the
 //! writer's transactions never queue behind it. Run rows stay; with `keep_outputs` the output
 //! nodes' data stays too, so a pruned run still answers its graph outputs.
@@ -40,7 +40,7 @@ const MAX_BATCHES: usize = 100;
 const PAUSE: Duration = Duration::from_millis(20);
 
 impl Engine {
-    /// One retention sweep (the scheduler leader calls it every `RetentionPolicy::every`).
+    /// One retention sweep (the sweep leader calls it every `RetentionPolicy::every`).
     pub async fn prune(&self) -> crate::Result<Pruned> {
         let policy = &self.inner.config.retention;
         let mut total = Pruned::default();
@@ -50,11 +50,7 @@ impl Engine {
         let cutoff =
             Utc::now() - chrono::Duration::from_std(after).unwrap_or(chrono::Duration::MAX);
         let keep: Vec<String> = if policy.keep_outputs {
-            self.registry()
-                .iter()
-                .filter(|b| b.info.block_type == agentry_core::BlockType::Output)
-                .map(|b| b.info.id.to_string())
-                .collect()
+            crate::graph_output::output_blocks(self.registry())
         } else {
             Vec::new()
         };

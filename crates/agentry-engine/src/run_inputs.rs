@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::RunRow;
 
 /// The JSON text of a run's inputs, always an object, without insignificant whitespace.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RunInputs(Box<RawValue>);
 
 impl RunInputs {

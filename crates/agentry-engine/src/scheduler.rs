@@ -78,50 +78,52 @@ impl CronSchedule {
 /// `next_run_at` of a schedule that will never fire again.
 pub const NEVER: i64 = i64::MAX;
 
-impl Engine {
-    /// Starts the scheduler loop; it fires schedules while this process leads, and ends (giving
-    /// leadership up) when `shutdown` is cancelled.
-    pub fn spawn_scheduler(&self, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
-        let engine = self.clone();
-        tokio::spawn(async move {
-            let mut leadership = engine.store().leadership(SCHEDULER_LOCK);
-            let mut last_reap: Option<tokio::time::Instant> = None;
-            let mut last_prune: Option<tokio::time::Instant> = None;
-            loop {
-                let wait = match leadership.check().await {
-                    Ok(true) => {
-                        if let Err(e) = engine.fire_due_schedules(Utc::now()).await {
-                            tracing::error!(error = %e, "firing due schedules failed");
-                        }
-                        let every = engine.inner.config.reaper.every;
-                        if last_reap.is_none_or(|t| t.elapsed() >= every) {
-                            last_reap = Some(tokio::time::Instant::now());
-                            if let Err(e) = engine.reap().await {
-                                tracing::error!(error = %e, "the reaper's sweep failed");
-                            }
-                        }
-                        let every = engine.inner.config.retention.every;
-                        if last_prune.is_none_or(|t| t.elapsed() >= every) {
-                            last_prune = Some(tokio::time::Instant::now());
-                            if let Err(e) = engine.prune().await {
-                                tracing::error!(error = %e, "the retention sweep failed");
-                            }
-                        }
-                        TICK
+/// The scheduler component: fires due schedules while this process leads.
+pub struct Scheduler {
+    engine: Engine,
+}
+
+impl Scheduler {
+    /// Fires schedules while this process leads; ends (giving leadership up) when `shutdown`
+    /// is cancelled or the engine shuts down.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let engine = self.engine;
+        let mut leadership = engine.store().leadership(SCHEDULER_LOCK);
+        loop {
+            let wait = match leadership.check().await {
+                Ok(true) => {
+                    if let Err(e) = engine.fire_due_schedules(Utc::now()).await {
+                        tracing::error!(error = %e, "firing due schedules failed");
                     }
-                    Ok(false) => FOLLOWER_RETRY,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "scheduler leader check failed");
-                        FOLLOWER_RETRY
-                    }
-                };
-                tokio::select! {
-                    _ = shutdown.cancelled() => break,
-                    _ = tokio::time::sleep(wait) => {}
+                    TICK
                 }
+                Ok(false) => FOLLOWER_RETRY,
+                Err(e) => {
+                    tracing::warn!(error = %e, "scheduler leader check failed");
+                    FOLLOWER_RETRY
+                }
+            };
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = engine.inner.stopping.cancelled() => break,
+                _ = tokio::time::sleep(wait) => {}
             }
-            leadership.release().await;
-        })
+        }
+        leadership.release().await;
+    }
+}
+
+impl Engine {
+    /// The scheduler component of this engine (`Scheduler::run`).
+    pub fn scheduler(&self) -> Scheduler {
+        Scheduler {
+            engine: self.clone(),
+        }
+    }
+
+    /// Runs the scheduler component on a task `shutdown` joins (`Engine::shutdown`).
+    pub fn spawn_scheduler(&self, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+        self.inner.components.spawn(self.scheduler().run(shutdown))
     }
 
     /// Fires every schedule due at `now` once (one tick of the leader); returns the runs started.

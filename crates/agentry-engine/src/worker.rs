@@ -13,10 +13,40 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
 use crate::plan::Plan;
+use crate::{Engine, RunHandle, run};
 
 /// How often a worker looks for runs it holds that were stopped elsewhere.
 const CANCEL_CHECK: Duration = Duration::from_millis(250);
-use crate::{Engine, RunHandle, run};
+
+/// The worker component: claims runs from the queue while this process has free slots (after
+/// taking over the leases of dead predecessors on this host), and renews the leases of the
+/// runs it holds.
+pub struct Worker {
+    engine: Engine,
+}
+
+impl Worker {
+    /// Runs the claim loop and the renew loop until both end: the claim loop when `shutdown`
+    /// is cancelled or the engine shuts down; the renew loop after that, once no run is held
+    /// (runs still finishing keep their leases renewed).
+    pub async fn run(self, shutdown: CancellationToken) {
+        let heartbeat = self.engine.clone();
+        let stop = shutdown.clone();
+        let renew = tokio::spawn(async move { heartbeat.renew_loop(stop).await });
+        let engine = self.engine.clone();
+        // On the claims tracker: `Engine::shutdown` waits for the claim loop (and the
+        // take-overs it starts) before it waits for runs.
+        let claims = self.engine.inner.claims.spawn(async move {
+            engine.take_over_dead_predecessors().await;
+            engine.claim_loop(shutdown).await
+        });
+        for (task, what) in [(claims, "claim"), (renew, "renew")] {
+            if let Err(e) = task.await {
+                tracing::error!(error = %e, "the worker's {what} loop failed");
+            }
+        }
+    }
+}
 
 impl Engine {
     /// What a run of `plan` is asked to do, with this engine's bounds for it; callers add
@@ -133,17 +163,16 @@ impl Engine {
         );
     }
 
-    /// Starts the worker loop: claims runs from the queue while this process has free slots,
-    /// and renews the leases of the runs it holds. Ends when `shutdown` is cancelled.
+    /// The worker component of this engine (`Worker::run`).
+    pub fn worker(&self) -> Worker {
+        Worker {
+            engine: self.clone(),
+        }
+    }
+
+    /// Runs the worker component on a task `shutdown` joins (`Engine::shutdown`).
     pub fn spawn_worker(&self, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
-        let engine = self.clone();
-        let heartbeat = self.clone();
-        let stop = shutdown.clone();
-        tokio::spawn(async move { heartbeat.renew_loop(stop).await });
-        self.inner.claims.spawn(async move {
-            engine.take_over_dead_predecessors().await;
-            engine.claim_loop(shutdown).await
-        })
+        self.inner.components.spawn(self.worker().run(shutdown))
     }
 
     /// Records this process as a worker and frees the leases of dead worker processes on the
@@ -244,7 +273,7 @@ impl Engine {
 
     /// Renews the leases of the runs this process holds, and stops those that another
     /// process stopped (a stop is a row update; checking it here bounds its delay). Ends
-    /// once `shutdown` is cancelled and no run is held.
+    /// once `shutdown` is cancelled (or the engine shuts down) and no run is held.
     async fn renew_loop(&self, shutdown: CancellationToken) {
         let config = &self.inner.config;
         let renew_every = (config.lease / 3).max(Duration::from_millis(50));
@@ -263,7 +292,7 @@ impl Engine {
             // grace) are renewed until they end: an expired lease would let another worker
             // run their nodes a second time.
             if held.is_empty() {
-                if shutdown.is_cancelled() {
+                if shutdown.is_cancelled() || self.inner.stopping.is_cancelled() {
                     return;
                 }
                 continue;

@@ -103,7 +103,7 @@ async fn run_cost(engine: &Engine, consumers: usize) -> f64 {
     let before = allocated();
     let request =
         agentry_engine::ExecuteRequest::new(DEFAULT_USER_ID, &g.id, g.version, run_inputs);
-    let id = engine.execute(request).await.unwrap().id;
+    let id = engine.execute(request).await.unwrap().row.id;
     let result = engine
         .wait(&id, std::time::Duration::from_secs(60))
         .await
@@ -182,6 +182,7 @@ async fn pass_through_peak(engine: &Engine) -> (usize, usize) {
         ))
         .await
         .unwrap()
+        .row
         .id;
     let result = engine
         .wait(&id, std::time::Duration::from_secs(120))

@@ -35,7 +35,9 @@ pub use settings::IntegrationSettings;
 
 /// The providers whose trigger blocks register webhooks (a `Resources` entry the binary adds).
 pub fn webhook_providers() -> agentry_core::webhooks::WebhookProviders {
-    agentry_core::webhooks::WebhookProviders::new().with(github::webhooks::GithubWebhooks)
+    agentry_core::webhooks::WebhookProviders::new()
+        .with(github::webhooks::GithubWebhooks)
+        .with(exa::webhook_provider::ExaWebhooks)
 }
 
 /// Registers every integration block.

@@ -15,6 +15,7 @@ pub mod oidc;
 pub mod ops;
 pub mod payments;
 pub mod perimeter;
+mod route_docs;
 pub mod routes;
 pub mod store_search;
 pub mod triggers;
@@ -26,13 +27,13 @@ pub use ws::{Request as WsRequest, parse as parse_ws_message};
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use agentry_engine::Engine;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
-use axum::http::{Method, Uri};
+use axum::http::{Method, Uri, header};
 use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
@@ -256,9 +257,15 @@ impl AppState {
 )]
 struct ApiDoc;
 
-/// Every documented route; the OpenAPI document comes from here.
+/// Every documented route; the OpenAPI document comes from here (inside
+/// `route_docs::with_docs`; otherwise the routes carry no operations).
 fn api_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let base = if route_docs::wanted() {
+        ApiDoc::openapi()
+    } else {
+        utoipa::openapi::OpenApi::default()
+    };
+    OpenApiRouter::with_openapi(base)
         .merge(routes::health::router())
         .merge(routes::auth::router())
         .merge(routes::admin::router())
@@ -281,14 +288,19 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::notifications::router())
 }
 
-/// The router and its OpenAPI document.
-pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
-    let (router, api) = api_routes().split_for_parts();
-    let doc = api.clone();
-    let router = router
+/// The router. Its OpenAPI document is generated on the first `GET /api/openapi.json` and
+/// held from then on as the JSON it answers with.
+pub fn router(state: AppState) -> Router {
+    let doc: Arc<OnceLock<axum::body::Bytes>> = Arc::default();
+    let router: Router<AppState> = Router::from(api_routes())
         .route(
             "/api/openapi.json",
-            axum::routing::get(move || async move { axum::Json(doc.clone()) }),
+            axum::routing::get(move || async move {
+                let body = doc
+                    .get_or_init(|| serde_json::to_vec(&openapi()).unwrap_or_default().into())
+                    .clone();
+                ([(header::CONTENT_TYPE, "application/json")], body)
+            }),
         )
         .route("/ws", axum::routing::get(ws::upgrade))
         .fallback(
@@ -330,14 +342,13 @@ pub fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
             router
         }
     };
-    let router = perimeter::panics::apply(perimeter::headers::apply(router)).with_state(state);
-    (router, api)
+    perimeter::panics::apply(perimeter::headers::apply(router)).with_state(state)
 }
 
 /// The OpenAPI document alone, without a server or database (for generating clients and
 /// checking it in: `agentry openapi`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().split_for_parts().1
+    route_docs::with_docs(|| api_routes().split_for_parts().1)
 }
 
 /// The document as `agentry openapi` writes it and `ui/openapi.json` holds it: pretty JSON
@@ -365,7 +376,7 @@ pub async fn serve(
     }
     state.hosts = HostPolicy::new(addr, &state.allowed_hosts);
     let (notifier, engine) = (state.notifier.clone(), state.engine.clone());
-    let (app, _) = router(state);
+    let app = router(state);
     // Small writes go out at once: WebSocket events are small frames, and Nagle's algorithm
     // would hold each one behind the peer's delayed ACK (about 40 ms).
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {

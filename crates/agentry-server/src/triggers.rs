@@ -1,7 +1,8 @@
 //! Provider triggers through a graph's life, as AutoGPT's graph lifecycle hooks and
 //! `BaseWebhooksManager` do it: when a graph version becomes active, each trigger node that
 //! subscribes (a provider's trigger block with its credential, resource and events) gets a hook
-//! registered on the provider, delivering to this server's ingress with a fresh signing secret;
+//! registered on the provider, delivering to this server's ingress with a fresh signing secret
+//! (or the one the provider issues, as Exa does);
 //! when the node goes (a new version without it, another version made active, the graph
 //! deleted) or subscribes differently, its hook is removed from the provider.
 //!
@@ -181,10 +182,8 @@ async fn register(
     let mut key = [0u8; 32];
     rand::rng().fill_bytes(&mut key);
     let secret = hex::encode(key);
-    let sealed = state
-        .engine
-        .vault()
-        .seal_text(user_id, &sealed_for(&id), &secret)?;
+    let vault = state.engine.vault();
+    let mut sealed = vault.seal_text(user_id, &sealed_for(&id), &secret)?;
     let mut cx = state.engine.user_context(user_id);
     let hook = provider
         .register(&mut cx, spec, &ingress_url, &secret)
@@ -196,6 +195,16 @@ async fn register(
             )
             .with_details(json!({ "node_id": node_id, "provider": name }))
         })?;
+    // A provider that issues its own signing secret (Exa) signs with that one.
+    if let Some(own) = &hook.secret {
+        sealed = match vault.seal_text(user_id, &sealed_for(&id), own.expose()) {
+            Ok(sealed) => sealed,
+            Err(e) => {
+                remove(state, user_id, &**provider, spec, &hook.id).await;
+                return Err(e.into());
+            }
+        };
+    }
     Ok(ProviderWebhook {
         id,
         user_id: user_id.to_string(),

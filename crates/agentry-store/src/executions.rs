@@ -163,11 +163,13 @@ impl Store {
     /// One run of this user, its row only: what an answer about the run needs, without
     /// reading back every node's input and output (`get_execution`).
     pub async fn get_run(&self, user_id: &str, exec_id: &str) -> Result<graph_execution::Model> {
-        graph_execution::Entity::find_by_id(exec_id.to_string())
-            .filter(graph_execution::Column::UserId.eq(user_id))
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))
+        crate::by_key::one(
+            graph_execution::Entity::find_by_id(exec_id.to_string())
+                .filter(graph_execution::Column::UserId.eq(user_id)),
+            &self.db,
+        )
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))
     }
 
     /// As `get_run`, with `inputs` null: for an answer that has the inputs' text already, a
@@ -296,9 +298,11 @@ impl Store {
 
     /// A run's row, whoever owns it (for the engine, which checks ownership before).
     pub async fn run_row(&self, exec_id: &str) -> Result<Option<graph_execution::Model>> {
-        Ok(graph_execution::Entity::find_by_id(exec_id.to_string())
-            .one(&self.db)
-            .await?)
+        Ok(crate::by_key::one(
+            graph_execution::Entity::find_by_id(exec_id.to_string()),
+            &self.db,
+        )
+        .await?)
     }
 
     /// Which of these runs have ended in the store: stopped by another process (TERMINATED) or

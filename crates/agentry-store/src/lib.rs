@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backend;
 mod batch;
+mod by_key;
 mod commit;
 pub mod credentials;
 pub mod credits;

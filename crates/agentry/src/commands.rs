@@ -237,7 +237,8 @@ async fn serve(config: Config, no_auth: bool) -> anyhow::Result<ExitCode> {
     }
     if config.has_role(Role::Scheduler) {
         engine.spawn_scheduler(stop.clone());
-        tracing::info!("scheduler: fires cron schedules while this process leads");
+        engine.spawn_reaper(stop.clone());
+        tracing::info!("scheduler: fires cron schedules (and sweeps) while this process leads");
     }
     if config.has_role(Role::Api) {
         let listener = agentry_server::listener::bind(&addr)
@@ -406,7 +407,7 @@ async fn run(
         graphs::import(engine.store(), engine.registry(), DEFAULT_USER_ID, graph).await?;
     let mut events = engine.events().subscribe();
     let request = ExecuteRequest::new(DEFAULT_USER_ID, &record.id, record.version, inputs);
-    let exec_id = engine.execute(request).await?.id;
+    let exec_id = engine.execute(request).await?.row.id;
     let interrupted = shutdown_signal();
     tokio::pin!(interrupted);
     let (status, error) = loop {

@@ -30,7 +30,7 @@ pub struct Config {
     pub otlp_endpoint: Option<String>,
     /// The metrics listener and token (`[metrics]`: `bind`, `token`).
     pub metrics: agentry_server::ops::MetricsSettings,
-    /// Days a finished run keeps its node data; the scheduler leader prunes older ones in
+    /// Days a finished run keeps its node data; the sweep leader prunes older ones in
     /// small batches (0: kept for ever). The run's row always stays.
     pub retention_days: u64,
     /// With `retention_days`: keep the output nodes' data too, so pruned runs still show
@@ -63,7 +63,7 @@ pub struct Config {
     pub max_running_per_graph: u32,
     /// Runs one user may have queued or running; past it, execute answers 429 (0: no limit).
     pub max_queued_per_user: u64,
-    /// Seconds between the reaper's sweeps for stuck runs (scheduler leader only).
+    /// Seconds between the reaper's sweeps for stuck runs (sweep leader only).
     pub reaper_interval_secs: u64,
     /// Seconds a run may lack a queue entry, or outlive the run timeout, before it is reaped.
     pub reaper_grace_secs: u64,

@@ -1,7 +1,10 @@
 //! Every page's URL. Feature pages load on demand so the library opens without the canvas code;
 //! every page but sign-in and sign-up needs a signed-in user (`RequireAuth`).
 import { lazy, Suspense } from "react";
-import { createBrowserRouter, Navigate } from "react-router";
+import { createBrowserRouter, Navigate, type LoaderFunctionArgs } from "react-router";
+import { prefetchBuilder } from "../api/queries";
+import { queryClient } from "../api/queryClient";
+import { useSession } from "../features/auth/session";
 import { Shell } from "./Shell";
 import { LibraryPage } from "../features/library/LibraryPage";
 import { RequireAuth } from "../features/auth/RequireAuth";
@@ -32,6 +35,24 @@ const NotificationsPage = lazy(() => import("../features/notifications/Notificat
 const PreferencesPage = lazy(() => import("../features/notifications/PreferencesPage").then((m) => ({ default: m.PreferencesPage })));
 const ProfilePage = lazy(() => import("../features/settings/ProfilePage").then((m) => ({ default: m.ProfilePage })));
 
+/** Starts the builder's reads at navigation, beside its code, once the session is known to be
+ * signed in (a signed-out visitor goes to sign-in and asks nothing). Returns at once: the page
+ * never waits for it. */
+function builderLoader({ params, request }: LoaderFunctionArgs) {
+  const version = new URL(request.url).searchParams.get("version");
+  const start = () => prefetchBuilder(queryClient, params.graphId, version ? Number(version) : undefined);
+  if (useSession.getState().status === "in") {
+    start();
+  } else if (useSession.getState().status === "checking") {
+    const stop = useSession.subscribe((s) => {
+      if (s.status === "checking") return;
+      stop();
+      if (s.status === "in") start();
+    });
+  }
+  return null;
+}
+
 const page = (el: React.ReactNode) => <Suspense fallback={<p role="status" className="p-4">Loading…</p>}>{el}</Suspense>;
 
 function NotFound() {
@@ -54,7 +75,7 @@ export const router = createBrowserRouter([
     children: [
       { path: "/", element: <LibraryPage /> },
       { path: "/library/:graphId", element: page(<AgentPage />) },
-      { path: "/build/:graphId?", element: page(<BuilderPage />) },
+      { path: "/build/:graphId?", element: page(<BuilderPage />), loader: builderLoader },
       { path: "/runs", element: page(<RunsPage />) },
       { path: "/runs/:runId", element: page(<RunPage />) },
       { path: "/store", element: page(<StorePage />) },

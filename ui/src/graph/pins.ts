@@ -134,7 +134,20 @@ export interface PinSpec {
 }
 
 /** The pins of one side of a block, in schema order, `error` last. */
+/** Pins per schema object: every node of a block shares its schema, so a big graph of a few
+ * blocks works each out once. */
+const pinsCache = new WeakMap<JsonSchema, PinSpec[]>();
+
 export function pinsOf(schema: JsonSchema | undefined): PinSpec[] {
+  if (!schema) return [];
+  const cached = pinsCache.get(schema);
+  if (cached) return cached;
+  const pins = computePins(schema);
+  pinsCache.set(schema, pins);
+  return pins;
+}
+
+function computePins(schema: JsonSchema): PinSpec[] {
   const props = schema?.properties ?? {};
   const required = new Set(schema?.required ?? []);
   const pins = Object.entries(props).map(([name, s]) => ({

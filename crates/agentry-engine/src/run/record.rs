@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use agentry_core::ExecutionStatus;
 use agentry_core::tool_nodes::ToolRun;
-use agentry_core::{BlockType, ExecutionStatus};
 use agentry_store::OutputRow;
 use serde_json::Value;
 
@@ -96,10 +96,8 @@ impl Run {
         value: &Arc<Value>,
     ) -> Option<String> {
         let node = &self.spec.plan.nodes[node];
-        if node.kind != BlockType::Output || pin != "output" {
-            return None;
-        }
-        let name = node.io_name.clone()?;
+        let name = crate::graph_output::name_of(node.kind, pin, node.io_name.as_deref())?;
+        let name = name.to_string();
         self.outputs
             .entry(name.clone())
             .or_default()

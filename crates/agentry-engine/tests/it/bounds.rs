@@ -45,7 +45,7 @@ fn ordinary() -> Graph {
 async fn start_as(engine: &Engine, user: &str, g: &Graph, inputs: Value) -> String {
     let inputs = inputs.as_object().cloned().unwrap_or_default();
     let request = request(engine, user, g, inputs).await;
-    engine.execute(request).await.unwrap().id
+    engine.execute(request).await.unwrap().row.id
 }
 
 /// Another user's ordinary run, started while the hostile run goes: it completes, with its

@@ -145,7 +145,12 @@ async fn a_schedule_stops_spending_at_its_cap() {
     let request = request(&t.engine, DEFAULT_USER_ID, &g, Default::default())
         .await
         .for_schedule("sch1");
-    let start = || async { t.engine.execute(request.clone()).await.map(|run| run.id) };
+    let start = || async {
+        t.engine
+            .execute(request.clone())
+            .await
+            .map(|run| run.row.id)
+    };
     let first = start().await.unwrap();
     let result = t
         .engine

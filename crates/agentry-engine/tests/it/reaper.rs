@@ -70,7 +70,7 @@ async fn a_webhook_payload_travels_with_its_run_to_another_worker() {
     let request = request(&api.engine, DEFAULT_USER_ID, &g, Map::new())
         .await
         .with_node_inputs(node_inputs);
-    let id = api.engine.execute(request).await.unwrap().id;
+    let id = api.engine.execute(request).await.unwrap().row.id;
     let (_worker, stop) = worker(&api.url, api_only_worker()).await;
     let result = api.engine.wait(&id, Duration::from_secs(20)).await.unwrap();
     stop.cancel();
@@ -176,7 +176,7 @@ async fn an_orphaned_run_is_requeued_and_then_runs() {
             user_id: DEFAULT_USER_ID.into(),
             graph_id: g.id.clone(),
             graph_version: g.version,
-            inputs: json!({"x": 41}),
+            inputs: serde_json::value::to_raw_value(&json!({"x": 41})).unwrap(),
             parent_id: None,
             node_inputs: None,
         })

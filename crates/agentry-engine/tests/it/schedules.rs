@@ -142,7 +142,7 @@ async fn node_inputs_reach_a_webhook_trigger() {
     let request = request(&t.engine, DEFAULT_USER_ID, &g, Map::new())
         .await
         .with_node_inputs(node_inputs);
-    let id = t.engine.execute(request).await.unwrap().id;
+    let id = t.engine.execute(request).await.unwrap().row.id;
     let result = t.engine.wait(&id, Duration::from_secs(30)).await.unwrap();
     assert_eq!(
         result.outputs["body"],

@@ -92,7 +92,7 @@ pub async fn request(
 impl TestEngine {
     pub async fn start(&self, g: &Graph, inputs: Map<String, Value>) -> String {
         let request = request(&self.engine, DEFAULT_USER_ID, g, inputs).await;
-        self.engine.execute(request).await.unwrap().id
+        self.engine.execute(request).await.unwrap().row.id
     }
 
     pub async fn run(&self, g: &Graph, inputs: Map<String, Value>) -> (String, RunResult) {

@@ -1,4 +1,4 @@
-//! Airtable (AutoGPT's `airtable/`): bases and records over the REST API
+//! Airtable (AutoGPT's `airtable/`): bases, records and schema over the REST API
 //! (`https://api.airtable.com/v0/…`). Credentials: provider `airtable`, type `api_key` (a
 //! personal access token) or `oauth2`, both sent as a bearer token.
 //!
@@ -8,6 +8,11 @@
 
 pub mod create_base;
 pub mod create_records;
+pub mod list_bases;
+pub mod read_records;
+pub mod schema;
+pub mod schema_fields;
+pub mod write_records;
 
 use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, Cx, Registry};
@@ -29,6 +34,34 @@ pub const API: Service = Service {
 pub fn register(r: &mut Registry) {
     r.register(create_base::AirtableCreateBase);
     r.register(create_records::AirtableCreateRecords);
+    r.register(list_bases::AirtableListBases);
+    r.register(read_records::AirtableListRecords);
+    r.register(read_records::AirtableGetRecord);
+    r.register(write_records::AirtableUpdateRecords);
+    r.register(write_records::AirtableDeleteRecords);
+    r.register(schema::AirtableListSchema);
+    r.register(schema::AirtableCreateTable);
+    r.register(schema::AirtableUpdateTable);
+    r.register(schema_fields::AirtableCreateField);
+    r.register(schema_fields::AirtableUpdateField);
+}
+
+/// The path of a table's records, `/v0/{base}/{table}`, once both are given (an input error
+/// naming the empty one before any request).
+pub fn records_path(base_id: &str, table_id_or_name: &str) -> Result<String, BlockError> {
+    Ok(format!(
+        "/v0/{}/{}",
+        segment(required("base_id", base_id)?),
+        segment(required("table_id_or_name", table_id_or_name)?)
+    ))
+}
+
+/// `value` when it is not blank; else an input error naming `pin`.
+pub fn required<'a>(pin: &str, value: &'a str) -> Result<&'a str, BlockError> {
+    if value.trim().is_empty() {
+        return Err(BlockError::Input(format!("{pin} must not be empty")));
+    }
+    Ok(value)
 }
 
 /// AutoGPT's `_convert_bools`: the strings "true" and "false" (any case) become booleans,
@@ -115,6 +148,60 @@ pub fn normalize_records(records: &[Value], table: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// AutoGPT's `field_metadata` of `normalize_records`: each field's type and id by name, with
+/// the options that matter for its type (currency symbol, select choices, rating scale).
+pub fn field_metadata(table: &Value) -> Map<String, Value> {
+    let mut all = Map::new();
+    for field in table["fields"].as_array().into_iter().flatten() {
+        let kind = field["type"].as_str().unwrap_or_default();
+        let options = &field["options"];
+        let mut meta = Map::new();
+        meta.insert("type".into(), field["type"].clone());
+        meta.insert("id".into(), field["id"].clone());
+        let has = |key: &str| options.get(key).is_some();
+        match kind {
+            "currency" if has("symbol") => {
+                meta.insert("symbol".into(), options["symbol"].clone());
+                meta.insert("precision".into(), or(options, "precision", json!(2)));
+            }
+            "duration" if has("durationFormat") => {
+                meta.insert("format".into(), options["durationFormat"].clone());
+            }
+            "percent" if has("precision") => {
+                meta.insert("precision".into(), options["precision"].clone());
+            }
+            "singleSelect" | "multipleSelects" if has("choices") => {
+                let names: Vec<Value> = options["choices"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|c| c["name"].clone())
+                    .collect();
+                meta.insert("choices".into(), Value::Array(names));
+            }
+            "rating" if has("max") => {
+                meta.insert("max".into(), options["max"].clone());
+                meta.insert("icon".into(), or(options, "icon", json!("star")));
+                meta.insert("color".into(), or(options, "color", json!("yellowBright")));
+            }
+            _ => {}
+        }
+        let name = field["name"].as_str().unwrap_or_default().to_string();
+        all.insert(name, Value::Object(meta));
+    }
+    all
+}
+
+fn or(options: &Value, key: &str, default: Value) -> Value {
+    options.get(key).cloned().unwrap_or(default)
+}
+
+#[cfg(test)]
+#[path = "records_tests.rs"]
+mod records_tests;
+#[cfg(test)]
+#[path = "schema_tests.rs"]
+mod schema_tests;
 #[cfg(test)]
 #[path = "airtable_tests.rs"]
 mod tests;

@@ -1,7 +1,7 @@
 //! Exa (AutoGPT's `exa/`): search, find similar, contents and answer over Exa's REST API
 //! (`https://api.exa.ai`), code context and research tasks. Credentials: provider `exa`, type
-//! `api_key` (a bearer key). The websets blocks are in `websets/` (the webhook trigger is not
-//! here).
+//! `api_key` (a bearer key). The websets blocks are in `websets/`; the webset webhook trigger
+//! is `webhook.rs`, its hook on Exa `webhook_provider.rs`.
 
 pub mod answer;
 pub mod code_context;
@@ -9,6 +9,8 @@ pub mod contents;
 pub mod research;
 pub mod research_tasks;
 pub mod search;
+pub mod webhook;
+pub mod webhook_provider;
 pub mod websets;
 
 use agentry_core::credentials::CredentialKind;
@@ -40,6 +42,7 @@ pub fn register(r: &mut Registry) {
     r.register(research_tasks::ExaWaitForResearch);
     r.register(research_tasks::ExaListResearch);
     websets::register(r);
+    r.register(webhook::ExaWebsetWebhook);
 }
 
 /// The Exa client for the key `credentials` names (or the platform's).
@@ -319,3 +322,7 @@ pub fn text_of(answer: &Value, key: &str) -> Option<String> {
 #[cfg(test)]
 #[path = "exa_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "webhook_tests.rs"]
+mod webhook_tests;

@@ -96,6 +96,7 @@ pub async fn register<O: Serialize>(
     Ok(RegisteredHook {
         id,
         config: hook["config"].as_object().cloned().unwrap_or_default(),
+        secret: None,
     })
 }
 

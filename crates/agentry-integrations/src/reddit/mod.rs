@@ -199,5 +199,8 @@ pub fn children(listing: &Value) -> Vec<Value> {
 }
 
 #[cfg(test)]
+mod test_support;
+
+#[cfg(test)]
 #[path = "reddit_tests.rs"]
 mod tests;

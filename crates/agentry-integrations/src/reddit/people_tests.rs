@@ -2,21 +2,13 @@
 //! `/api/info` and `/user/{name}/…` shapes.
 
 use agentry_core::testing::run_block_with;
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::{GetRedditComment, GetRedditUserInfo};
-use crate::error_answers::assert_error_answers;
-use crate::testing::{error_of, meta, oauth2, recorder};
-
-fn creds() -> Value {
-    meta("reddit", "oauth2")
-}
-
-fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
-    recorder(server, oauth2("reddit", "reddit-token", &["read"]))
-}
+use crate::reddit::test_support::{BEARER, assert_reddit_error_answers, creds, rec};
+use crate::testing::error_of;
 
 #[tokio::test]
 async fn a_reply_comment_names_its_post_and_parent() {
@@ -24,7 +16,7 @@ async fn a_reply_comment_names_its_post_and_parent() {
     Mock::given(method("GET"))
         .and(path("/api/info"))
         .and(query_param("id", "t1_c2"))
-        .and(header("authorization", "Bearer reddit-token"))
+        .and(header("authorization", BEARER))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "kind": "Listing", "data": {"after": null, "children": [{"kind": "t1", "data": {
                 "id": "c2", "link_id": "t3_abc", "parent_id": "t1_c1", "author": "ferris",
@@ -35,7 +27,7 @@ async fn a_reply_comment_names_its_post_and_parent() {
     let out = run_block_with(
         GetRedditComment,
         json!({"credentials": creds(), "comment_id": "t1_c2"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(
@@ -64,7 +56,7 @@ async fn a_missing_comment_is_an_error_naming_it() {
     let out = run_block_with(
         GetRedditComment,
         json!({"credentials": creds(), "comment_id": "gone"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(error_of(&out), "Reddit has no comment with the id gone");
@@ -94,7 +86,7 @@ async fn a_user_comes_with_karma_profile_and_moderated_subreddits() {
     let out = run_block_with(
         GetRedditUserInfo,
         json!({"credentials": creds(), "username": "u/testuser"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     // AutoGPT's own test_output for this block.
@@ -112,23 +104,16 @@ async fn a_user_comes_with_karma_profile_and_moderated_subreddits() {
 
 #[tokio::test]
 async fn both_report_reddits_error_answers() {
-    let body = json!({"message": "Forbidden", "error": 403});
-    assert_error_answers(
+    assert_reddit_error_answers(
         || GetRedditComment,
         json!({"credentials": creds(), "comment_id": "c1"}),
-        oauth2("reddit", "reddit-token", &["read"]),
-        "reddit",
-        body.clone(),
-        "Forbidden",
+        "read",
     )
     .await;
-    assert_error_answers(
+    assert_reddit_error_answers(
         || GetRedditUserInfo,
         json!({"credentials": creds(), "username": "ferris"}),
-        oauth2("reddit", "reddit-token", &["read"]),
-        "reddit",
-        body,
-        "Forbidden",
+        "read",
     )
     .await;
 }

@@ -1,32 +1,15 @@
 //! Reddit's reading blocks against a wiremock Reddit OAuth API answering listing shapes.
 
 use agentry_core::testing::run_block_with;
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::posts::{GetRedditPost, GetRedditPosts};
 use super::strip_prefix;
 use super::subreddit::{GetSubredditInfo, GetSubredditRules};
-use crate::testing::{error_of, meta, oauth2, recorder};
-
-fn creds() -> Value {
-    meta("reddit", "oauth2")
-}
-
-fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
-    recorder(server, oauth2("reddit", "reddit-token", &["read"]))
-}
-
-fn listing(posts: Value) -> Value {
-    let children: Vec<Value> = posts
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| json!({"kind": "t3", "data": p}))
-        .collect();
-    json!({"kind": "Listing", "data": {"after": null, "children": children}})
-}
+use super::test_support::{BEARER, creds, pins, posts, rec};
+use crate::testing::error_of;
 
 #[test]
 fn type_prefixes_are_stripped() {
@@ -41,12 +24,12 @@ async fn fetches_new_posts_until_the_marker() {
     Mock::given(method("GET"))
         .and(path("/r/rust/new"))
         .and(query_param("limit", "3"))
-        .and(header("authorization", "Bearer reddit-token"))
+        .and(header("authorization", BEARER))
         .and(header(
             "user-agent",
             "Agentry (AutoGPT-compatible agent platform)",
         ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(listing(json!([
+        .respond_with(ResponseTemplate::new(200).set_body_json(posts(json!([
             {"id": "p3", "title": "Newest", "selftext": "body 3", "created_utc": 1.0},
             {"id": "p2", "title": "Older", "selftext": "", "created_utc": 1.0},
             {"id": "p1", "title": "Oldest", "selftext": "", "created_utc": 1.0}]))))
@@ -55,11 +38,10 @@ async fn fetches_new_posts_until_the_marker() {
     let out = run_block_with(
         GetRedditPosts,
         json!({"credentials": creds(), "subreddit": "rust", "post_limit": 3, "last_post": "p1"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
-    let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
-    assert_eq!(pins, ["post", "post", "posts"]);
+    assert_eq!(pins(&out), ["post", "post", "posts"]);
     assert_eq!(
         out[0].1,
         json!({"post_id": "p3", "subreddit": "rust", "title": "Newest", "body": "body 3"})
@@ -71,7 +53,7 @@ async fn reads_a_post_a_subreddit_and_its_rules() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/by_id/t3_abc"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(listing(json!([{
+        .respond_with(ResponseTemplate::new(200).set_body_json(posts(json!([{
             "id": "abc", "subreddit": "rust", "title": "Hi", "selftext": "Body", "author": "ferris",
             "score": 42, "upvote_ratio": 0.97, "num_comments": 3, "created_utc": 1700000000.0,
             "url": "https://www.reddit.com/r/rust/comments/abc/hi/", "permalink": "/r/rust/comments/abc/hi/",
@@ -99,7 +81,7 @@ async fn reads_a_post_a_subreddit_and_its_rules() {
     let out = run_block_with(
         GetRedditPost,
         json!({"credentials": creds(), "post_id": "t3_abc"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(out[0].1["author"], "ferris");
@@ -107,7 +89,7 @@ async fn reads_a_post_a_subreddit_and_its_rules() {
     let out = run_block_with(
         GetSubredditInfo,
         json!({"credentials": creds(), "subreddit": "rust"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(out[0].1["subscribers"], 300000);
@@ -115,11 +97,10 @@ async fn reads_a_post_a_subreddit_and_its_rules() {
     let out = run_block_with(
         GetSubredditRules,
         json!({"credentials": creds(), "subreddit": "rust"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
-    let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
-    assert_eq!(pins, ["rule", "rule", "rules", "subreddit"]);
+    assert_eq!(pins(&out), ["rule", "rule", "rules", "subreddit"]);
     assert_eq!(out[1].1["violation_reason"], "On topic");
 }
 
@@ -146,7 +127,7 @@ async fn forbidden_and_rate_limited_answers_are_reported() {
     let out = run_block_with(
         GetSubredditInfo,
         json!({"credentials": creds(), "subreddit": "private"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(
@@ -156,7 +137,7 @@ async fn forbidden_and_rate_limited_answers_are_reported() {
     let out = run_block_with(
         GetRedditPosts,
         json!({"credentials": creds(), "subreddit": "busy"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(

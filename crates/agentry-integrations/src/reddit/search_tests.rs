@@ -10,30 +10,7 @@ use super::super::comments::{GetRedditCommentReplies, GetRedditPostComments};
 use super::super::inbox::GetRedditInbox;
 use super::super::subreddit::GetSubredditFlairs;
 use super::*;
-use crate::error_answers::assert_error_answers;
-use crate::testing::{meta, oauth2, recorder};
-
-fn creds() -> Value {
-    meta("reddit", "oauth2")
-}
-
-fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
-    recorder(server, oauth2("reddit", "reddit-token", &["read"]))
-}
-
-fn listing(kind: &str, things: Value, after: Option<&str>) -> Value {
-    let children: Vec<Value> = things
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| json!({"kind": kind, "data": t}))
-        .collect();
-    json!({"kind": "Listing", "data": {"after": after, "children": children}})
-}
-
-fn pins(out: &[(String, Value)]) -> Vec<&str> {
-    out.iter().map(|(p, _)| p.as_str()).collect()
-}
+use crate::reddit::test_support::{assert_reddit_error_answers, creds, listing, pins, rec};
 
 #[tokio::test]
 async fn a_users_posts_follow_the_listing_pages() {
@@ -64,7 +41,7 @@ async fn a_users_posts_follow_the_listing_pages() {
     let out = run_block_with(
         GetUserPosts,
         json!({"credentials": creds(), "username": "testuser", "post_limit": 2, "sort": "top"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(pins(&out), ["post", "post", "posts"]);
@@ -98,7 +75,7 @@ async fn my_posts_are_the_signed_in_users() {
     let out = run_block_with(
         RedditGetMyPosts,
         json!({"credentials": creds()}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(pins(&out), ["post", "posts"]);
@@ -135,7 +112,7 @@ async fn searches_a_subreddit_or_all_of_reddit() {
         SearchReddit,
         json!({"credentials": creds(), "query": "async traits", "subreddit": "rust",
             "sort": "new", "time_filter": "week", "limit": 5}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(
@@ -147,7 +124,7 @@ async fn searches_a_subreddit_or_all_of_reddit() {
     let out = run_block_with(
         SearchReddit,
         json!({"credentials": creds(), "query": "anything"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(out, vec![("results".to_string(), json!([]))]);
@@ -187,7 +164,7 @@ async fn reads_top_level_comments_and_a_comments_replies() {
     let out = run_block_with(
         GetRedditPostComments,
         json!({"credentials": creds(), "post_id": "t3_abc123", "sort": "top"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(pins(&out), ["comment", "comment", "comments", "post_id"]);
@@ -201,7 +178,7 @@ async fn reads_top_level_comments_and_a_comments_replies() {
     let out = run_block_with(
         GetRedditCommentReplies,
         json!({"credentials": creds(), "post_id": "abc123", "comment_id": "t1_comment1"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(pins(&out), ["reply", "replies", "comment_id", "post_id"]);
@@ -211,7 +188,7 @@ async fn reads_top_level_comments_and_a_comments_replies() {
     let out = run_block_with(
         GetRedditCommentReplies,
         json!({"credentials": creds(), "post_id": "abc123", "comment_id": "elsewhere"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(out[0], ("replies".to_string(), json!([])));
@@ -244,7 +221,7 @@ async fn reads_the_inbox_and_marks_it_read() {
     let out = run_block_with(
         GetRedditInbox,
         json!({"credentials": creds(), "inbox_type": "mentions", "limit": 10, "mark_read": true}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     assert_eq!(pins(&out), ["item", "item", "items"]);
@@ -277,7 +254,7 @@ async fn lists_a_subreddits_link_flairs() {
     let out = run_block_with(
         GetSubredditFlairs,
         json!({"credentials": creds(), "subreddit": "test"}),
-        rec(&server),
+        rec(&server, "read"),
     )
     .await;
     // AutoGPT's own test_output for this block.
@@ -297,20 +274,10 @@ async fn lists_a_subreddits_link_flairs() {
 
 #[tokio::test]
 async fn each_reports_reddits_error_answers() {
-    let body = json!({"message": "Forbidden", "error": 403});
-    let cred = || oauth2("reddit", "reddit-token", &["read"]);
     let c = creds();
     macro_rules! check {
         ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                $input,
-                cred(),
-                "reddit",
-                body.clone(),
-                "Forbidden",
-            )
-            .await
+            assert_reddit_error_answers(|| $block, $input, "read").await
         };
     }
     check!(GetUserPosts, json!({"credentials": c, "username": "u"}));

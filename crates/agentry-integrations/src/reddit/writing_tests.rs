@@ -11,16 +11,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::super::inbox::SendRedditMessage;
 use super::*;
-use crate::error_answers::assert_error_answers;
-use crate::testing::{error_of, meta, oauth2, recorder};
-
-fn creds() -> Value {
-    meta("reddit", "oauth2")
-}
-
-fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
-    recorder(server, oauth2("reddit", "reddit-token", &["submit"]))
-}
+use crate::reddit::test_support::{BEARER, assert_reddit_error_answers, creds, rec};
+use crate::testing::error_of;
 
 /// The form fields of the one request `server` received.
 async fn form(server: &MockServer) -> HashMap<String, String> {
@@ -47,14 +39,14 @@ async fn comments_on_a_post_and_replies_to_a_comment() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/comment"))
-        .and(header("authorization", "Bearer reddit-token"))
+        .and(header("authorization", BEARER))
         .respond_with(ResponseTemplate::new(200).set_body_json(comment_answer("c9")))
         .mount(&server)
         .await;
     let out = run_block_with(
         PostRedditComment,
         json!({"credentials": creds(), "post_id": "t3_abc", "comment": "Nice post"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     assert_eq!(
@@ -78,7 +70,7 @@ async fn comments_on_a_post_and_replies_to_a_comment() {
     let out = run_block_with(
         ReplyToRedditComment,
         json!({"credentials": creds(), "comment_id": "parent_comment", "reply_text": "This is a reply"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     assert_eq!(
@@ -106,7 +98,7 @@ async fn reddits_errors_array_is_the_blocks_error() {
     let out = run_block_with(
         CreateRedditPost,
         json!({"credentials": creds(), "subreddit": "nope", "title": "T"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     assert_eq!(
@@ -134,7 +126,7 @@ async fn creates_text_and_link_posts() {
         CreateRedditPost,
         json!({"credentials": creds(), "subreddit": "test", "title": "Test Post",
             "content": "This is a test post body.", "flair_id": "f1"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     // AutoGPT's own test_output for this block.
@@ -171,7 +163,7 @@ async fn creates_text_and_link_posts() {
         CreateRedditPost,
         json!({"credentials": creds(), "subreddit": "test", "title": "Link",
             "content": "ignored", "url": "https://example.com/a?b=c"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     assert_eq!(out[0], ("post_id".to_string(), json!("def")));
@@ -196,7 +188,7 @@ async fn edits_a_post_and_explains_a_refusal() {
     let out = run_block_with(
         EditRedditPost,
         json!({"credentials": creds(), "post_id": "abc123", "new_content": "Updated post content"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     assert_eq!(
@@ -225,7 +217,7 @@ async fn edits_a_post_and_explains_a_refusal() {
     let out = run_block_with(
         EditRedditPost,
         json!({"credentials": creds(), "post_id": "theirs", "new_content": "x"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     assert!(
@@ -244,7 +236,7 @@ async fn deletes_posts_and_comments_by_fullname() {
     let out = run_block_with(
         DeleteRedditPost,
         json!({"credentials": creds(), "post_id": "abc123"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     assert_eq!(
@@ -264,7 +256,7 @@ async fn deletes_posts_and_comments_by_fullname() {
     let out = run_block_with(
         DeleteRedditComment,
         json!({"credentials": creds(), "comment_id": "t1_xyz789"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     assert_eq!(out[1], ("comment_id".to_string(), json!("t1_xyz789")));
@@ -283,7 +275,7 @@ async fn sends_a_private_message() {
         SendRedditMessage,
         json!({"credentials": creds(), "username": "u/testuser", "subject": "Hello",
             "message": "This is a test message"}),
-        rec(&server),
+        rec(&server, "submit"),
     )
     .await;
     assert_eq!(
@@ -301,20 +293,10 @@ async fn sends_a_private_message() {
 
 #[tokio::test]
 async fn each_reports_reddits_error_answers() {
-    let body = json!({"message": "Forbidden", "error": 403});
-    let cred = || oauth2("reddit", "reddit-token", &["submit"]);
     let c = creds();
     macro_rules! check {
         ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                $input,
-                cred(),
-                "reddit",
-                body.clone(),
-                "Forbidden",
-            )
-            .await
+            assert_reddit_error_answers(|| $block, $input, "submit").await
         };
     }
     check!(

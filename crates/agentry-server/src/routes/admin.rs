@@ -4,13 +4,14 @@
 //! few seconds in the others; disabling also ends every session of the account. No change may
 //! leave the server without an enabled admin.
 
+use crate::route_docs::routes;
 use agentry_store::AuditAction;
 use agentry_store::entity::user;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::audit::Audit;

@@ -1,12 +1,13 @@
 //! `GET /api/admin/audit`: the audit log for admins, newest first, filtered and paged by cursor.
 
+use crate::route_docs::routes;
 use agentry_store::{AuditAction, AuditEvent, AuditOutcome, AuditQuery};
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Admin;

@@ -4,6 +4,7 @@
 //! (`auth/permission.rs`). A revoke stops the key at once in this process (its cache entry is
 //! forgotten) and within seconds in the others.
 
+use crate::route_docs::routes;
 use agentry_store::AuditAction;
 use agentry_store::entity::api_key;
 use axum::extract::State;
@@ -11,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::audit::Audit;

@@ -1,12 +1,13 @@
 //! `/api/blocks`: the block catalogue with schemas, and running one block directly.
 
+use crate::route_docs::routes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -70,8 +71,8 @@ impl BlockModel {
             id: info.id.to_string(),
             name: info.name.to_string(),
             description: info.description.to_string(),
-            input_schema: info.input_schema.clone(),
-            output_schema: info.output_schema.clone(),
+            input_schema: info.input_schema.value().clone(),
+            output_schema: info.output_schema.value().clone(),
             categories: info
                 .categories
                 .iter()

@@ -5,6 +5,7 @@
 //! `credits_disabled`. Every ledger change has a transaction key, so a retried request or a
 //! webhook delivered twice changes the balance once.
 
+use crate::route_docs::routes;
 use agentry_store::entity::credit_transaction;
 use agentry_store::{Applied, CreditEntry, CreditKind};
 use axum::extract::State;
@@ -12,7 +13,7 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::{Admin, Principal};

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::route_docs::routes;
 use agentry_engine::{CreatedRun, ExecuteRequest, RunInputs};
 use agentry_store::ExecutionRecord;
 use agentry_store::entity::graph_execution;
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

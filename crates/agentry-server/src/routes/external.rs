@@ -4,11 +4,12 @@
 //! both answer alike; the permission each needs is in `auth/permission.rs`. The store, tools
 //! and integrations parts of AutoGPT's external API are not served yet.
 
+use crate::route_docs::routes;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use super::blocks::{self, BlockModel};
 use super::executions::{self, ExecuteBody, ExecuteQuery, ExecutionMeta, ExecutionWithNodes};

@@ -1,6 +1,7 @@
 //! `/api/graphs`: create, list, read, update (a new version each time), delete, versions and
 //! the active version, on AutoGPT's paths and shapes.
 
+use crate::route_docs::routes;
 use agentry_core::Graph;
 use agentry_core::export::export;
 use agentry_engine::graphs;
@@ -10,7 +11,7 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

@@ -1,8 +1,9 @@
 //! `GET /health`: the process is up (liveness). Whether to send it work is `/ready` (`ops`).
 
+use crate::route_docs::routes;
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::error::ApiResult;

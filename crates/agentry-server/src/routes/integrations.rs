@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::route_docs::routes;
 use agentry_core::SecretString;
 use agentry_engine::integrations::{CredentialView, NewSecret};
 use agentry_store::AuditAction;
@@ -12,7 +13,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::audit::Audit;

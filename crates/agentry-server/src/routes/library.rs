@@ -6,6 +6,7 @@
 //! newer version asks for more). Running a library agent runs as the caller, with the caller's
 //! credentials, and counts a run of its listing.
 
+use crate::route_docs::routes;
 use agentry_core::Graph;
 use agentry_engine::ExecuteRequest;
 use agentry_store::market::entity::{folder, library_agent, version};
@@ -16,7 +17,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

@@ -3,12 +3,13 @@
 //! daily email cap). AutoGPT has no such list (it pushes over the WebSocket and emails), so
 //! these paths are ours; new notifications are also pushed over `/ws` as `notification`.
 
+use crate::route_docs::routes;
 use agentry_store::notifications::Preferences as StoredPreferences;
 use axum::extract::State;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

@@ -1,6 +1,7 @@
 //! Library presets on AutoGPT's paths and shapes (`LibraryAgentPreset`): saved inputs for a
 //! graph version; executing one merges its inputs with the request's (the request wins).
 
+use crate::route_docs::routes;
 use agentry_engine::ExecuteRequest;
 use agentry_store::entity::preset;
 use agentry_store::{NewPreset, PresetChange};
@@ -10,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

@@ -5,6 +5,7 @@
 //! starts a run of the graph's active version with the delivery on the trigger node's
 //! `payload`.
 
+use crate::route_docs::routes;
 use agentry_core::webhooks::{DeliveryRefusal, Subscription};
 use agentry_engine::{ExecuteRequest, NodeInputs};
 use axum::extract::State;
@@ -12,7 +13,7 @@ use axum::http::HeaderMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Code, ErrorEnvelope};
@@ -21,7 +22,9 @@ use crate::routes::executions::ExecutionMeta;
 use crate::triggers;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(github_ingress))
+    OpenApiRouter::new()
+        .routes(routes!(github_ingress))
+        .routes(routes!(exa_ingress))
 }
 
 /// What became of a delivery.
@@ -63,6 +66,25 @@ async fn github_ingress(
     RawBody(body): RawBody,
 ) -> ApiResult<Json<DeliveryAnswer>> {
     deliver(&state, "github", &webhook_id, &headers, &body).await
+}
+
+/// Receives an Exa delivery for a webset trigger's hook (signed with `Exa-Signature`).
+#[utoipa::path(post, path = "/api/integrations/exa/webhooks/{webhook_id}/ingress",
+    tag = "webhooks", params(("webhook_id" = String, Path)),
+    request_body(content = Object, description = "Exa's event (`type`, `data`, `createdAt`)"),
+    responses((status = 200, description = "the delivery was taken", body = DeliveryAnswer),
+              (status = 400, description = "not a JSON object", body = ErrorEnvelope),
+              (status = 401, description = "missing, stale or wrong Exa-Signature", body = ErrorEnvelope),
+              (status = 404, description = "no such hook", body = ErrorEnvelope),
+              (status = 410, description = "the graph's active version has no such trigger", body = ErrorEnvelope),
+              (status = 413, description = "the body is too large", body = ErrorEnvelope)))]
+async fn exa_ingress(
+    State(state): State<AppState>,
+    Path(webhook_id): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<Json<DeliveryAnswer>> {
+    deliver(&state, "exa", &webhook_id, &headers, &body).await
 }
 
 async fn deliver(

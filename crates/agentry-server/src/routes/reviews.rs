@@ -2,6 +2,7 @@
 //! approving or rejecting them (with edited data when the review allows it), which resumes
 //! the run once none of its reviews waits any more.
 
+use crate::route_docs::routes;
 use agentry_engine::{ReviewAction, ReviewError};
 use agentry_store::entity::pending_review;
 use axum::extract::State;
@@ -9,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

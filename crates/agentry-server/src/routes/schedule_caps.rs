@@ -3,10 +3,11 @@
 //! with `null`. A run that would pass it stops before the node that would (the engine's
 //! `credits.rs`). Ours: AutoGPT has no per-schedule cap. Needs credits on.
 
+use crate::route_docs::routes;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use super::credits::MAX_CREDIT_AMOUNT;
 use crate::AppState;

@@ -1,6 +1,7 @@
 //! Cron schedules on AutoGPT's paths and shapes (`GraphExecutionJobInfo`): create and list per
 //! graph, list all, delete. The scheduler loop (`agentry_engine::scheduler`) fires them.
 
+use crate::route_docs::routes;
 use agentry_core::io_schema;
 use agentry_core::validate::{self, Mode};
 use agentry_engine::scheduler::{CronSchedule, NEVER};
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

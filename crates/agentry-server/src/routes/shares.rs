@@ -3,13 +3,14 @@
 //! inputs, and can revoke it, after which the link answers 404. The public read never shows
 //! node executions, credentials or who ran it.
 
+use crate::route_docs::routes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

@@ -7,6 +7,7 @@
 //! `X-Webhook-Secret` (AutoGPT's header), or `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of
 //! the body keyed with it>`. Otherwise the answer is 401 `invalid_signature`.
 
+use crate::route_docs::routes;
 use agentry_engine::{ExecuteRequest, NodeInputs};
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
@@ -16,7 +17,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::Sha256;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::auth::Principal;

@@ -404,7 +404,7 @@ async fn balances_and_failing_schedules_are_told_once() {
         let request =
             agentry_engine::ExecuteRequest::new(user, &graph.id, graph.version, Default::default())
                 .for_schedule("schedule-1");
-        let exec = app.engine.execute(request).await.unwrap().id;
+        let exec = app.engine.execute(request).await.unwrap().row.id;
         app.wait_for_status(&bad, &exec, &["FAILED"]).await;
     }
     let list = notifications(&app, 3 + 3 + 1).await;
@@ -517,4 +517,29 @@ async fn store_decisions_new_versions_and_take_downs_notify_creator_and_library_
         admin.get("/api/notifications").await.expect(200)["notifications"],
         json!([])
     );
+}
+
+#[tokio::test]
+async fn runs_whose_events_the_watcher_missed_are_told_from_their_rows() {
+    // A bus that keeps one event: with runs ending side by side the watcher falls behind.
+    let config = Config {
+        event_capacity: 1,
+        ..Config::default()
+    };
+    let app = TestApp::start_with_notifications(config, true, Auth::Local, settings(), None).await;
+    let ok = calculator(&app).await;
+    let starts = (0..24).map(|i| app.start_run(&ok, 1, json!({"Input": i})));
+    let runs = futures::future::join_all(starts).await;
+    for run in &runs {
+        app.wait_for_status(&ok, run, &["COMPLETED"]).await;
+    }
+    let list = notifications(&app, runs.len()).await;
+    for run in &runs {
+        let told: Vec<&Value> = list
+            .iter()
+            .filter(|n| n["data"]["graph_exec_id"] == json!(run))
+            .collect();
+        assert_eq!(told.len(), 1, "run {run}: {list:?}");
+        assert_eq!(told[0]["kind"], "RUN_FINISHED");
+    }
 }

@@ -50,6 +50,23 @@ async fn openapi_document_is_3_1_and_lists_the_routes() {
     }
 }
 
+/// The served document is generated on first request from the same routes (the router
+/// itself registers them without their operations): it is the whole document, with every
+/// operation, and a second request answers the same.
+#[tokio::test]
+async fn the_served_document_is_the_whole_document() {
+    let app = TestApp::start().await;
+    let full: serde_json::Value = serde_json::from_str(&agentry_server::openapi_json()).unwrap();
+    let served = app.get("/api/openapi.json").await.expect(200);
+    assert_eq!(served, full);
+    assert!(
+        served["paths"]["/api/graphs"]["post"]["operationId"].is_string(),
+        "operations are in the served document"
+    );
+    assert!(served["components"]["schemas"]["ErrorEnvelope"].is_object());
+    assert_eq!(app.get("/api/openapi.json").await.expect(200), full);
+}
+
 /// The OpenAPI document is reviewed like code: a change to a route, a body or a code shows
 /// up in this snapshot (`cargo insta review` accepts a deliberate one).
 #[test]

@@ -15,8 +15,6 @@ use agentry_engine::Config;
 
 use crate::support::{Caller, TestApp, agent, open_signup};
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-
 /// Answers an embeddings request whose body matches with `vector`.
 async fn embeds<M: wiremock::Match + 'static>(server: &MockServer, matcher: M, vector: [f32; 4]) {
     Mock::given(method("POST"))
@@ -51,13 +49,7 @@ async fn publish(admin: &Caller, creator: &Caller, image: &str, listing: Value) 
         .as_str()
         .unwrap()
         .to_string();
-    admin
-        .post_json(
-            &format!("/api/store/admin/submissions/{id}/review"),
-            &json!({"is_approved": true}),
-        )
-        .await
-        .expect(200);
+    admin.approve(&id).await;
     id
 }
 
@@ -80,26 +72,7 @@ fn providers_at(server: &MockServer) -> LlmProviders {
 async fn admin_and_creator(app: &TestApp) -> (Caller, Caller, String) {
     let admin = app.sign_up("admin@example.com").await;
     let creator = app.sign_up("ada@example.com").await;
-    creator
-        .post_json(
-            "/api/store/profile",
-            &json!({"username": "ada", "name": "Ada"}),
-        )
-        .await
-        .expect(200);
-    let image = creator
-        .send(
-            creator
-                .http()
-                .post(creator.url("/api/store/submissions/media"))
-                .header("content-type", "image/png")
-                .body(PNG.to_vec()),
-        )
-        .await
-        .expect(200)["url"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let image = creator.become_creator("ada", "Ada").await;
     (admin, creator, image)
 }
 

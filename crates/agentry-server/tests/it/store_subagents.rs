@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use crate::support::{Caller, OUTPUT, TestApp, agent, graph, open_signup};
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 const AGENT_INPUT: &str = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b";
 const EXECUTOR: &str = "e189baac-8c20-45a1-94a7-55177ea42565";
 
@@ -96,26 +95,7 @@ async fn a_store_agent_of_another_creator_runs_as_a_sub_agent_billed_to_the_runn
             .await
             .expect(200);
     }
-    creator
-        .post_json(
-            "/api/store/profile",
-            &json!({"username": "ada", "name": "Ada"}),
-        )
-        .await
-        .expect(200);
-    let image = creator
-        .send(
-            creator
-                .http()
-                .post(creator.url("/api/store/submissions/media"))
-                .header("content-type", "image/png")
-                .body(PNG.to_vec()),
-        )
-        .await
-        .expect(200)["url"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let image = creator.become_creator("ada", "Ada").await;
     let calc = creator
         .create_graph(&json!({"graph": agent("calculator-agent.json")}))
         .await;
@@ -125,13 +105,7 @@ async fn a_store_agent_of_another_creator_runs_as_a_sub_agent_billed_to_the_runn
     // Not in the runner's library (and, for now, not even approved): no access.
     let call_v1 = caller_of(&calc, 1);
     refused(&user, &call_v1, "nor a store agent in your library").await;
-    admin
-        .post_json(
-            &format!("/api/store/admin/submissions/{v1}/review"),
-            &json!({"is_approved": true, "comments": "ok"}),
-        )
-        .await
-        .expect(200);
+    admin.approve(&v1).await;
     refused(&user, &call_v1, "nor a store agent in your library").await;
     user.post_json(
         "/api/library/agents",
@@ -320,26 +294,7 @@ async fn a_store_agent_runs_its_own_sub_agents_for_the_runner() {
     let admin = app.sign_up("admin@example.com").await;
     let creator = app.sign_up("ada@example.com").await;
     let user = app.sign_up("bob@example.com").await;
-    creator
-        .post_json(
-            "/api/store/profile",
-            &json!({"username": "ada", "name": "Ada"}),
-        )
-        .await
-        .expect(200);
-    let image = creator
-        .send(
-            creator
-                .http()
-                .post(creator.url("/api/store/submissions/media"))
-                .header("content-type", "image/png")
-                .body(PNG.to_vec()),
-        )
-        .await
-        .expect(200)["url"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let image = creator.become_creator("ada", "Ada").await;
     // The creator's store agent calls another of the creator's graphs, never listed itself.
     let inner = creator
         .create_graph(&json!({"graph": agent("calculator-agent.json")}))
@@ -347,13 +302,7 @@ async fn a_store_agent_runs_its_own_sub_agents_for_the_runner() {
     let outer = creator.create_graph(&caller_of(&inner, 1)).await;
     let outer_id = outer["id"].as_str().unwrap().to_string();
     let v1 = submit(&creator, &outer_id, 1, &image).await;
-    admin
-        .post_json(
-            &format!("/api/store/admin/submissions/{v1}/review"),
-            &json!({"is_approved": true}),
-        )
-        .await
-        .expect(200);
+    admin.approve(&v1).await;
     user.post_json(
         "/api/library/agents",
         &json!({"store_listing_version_id": v1}),

@@ -18,6 +18,8 @@ pub const INPUT: &str = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b";
 pub const OUTPUT: &str = "363ae599-353e-4804-937e-b2ee3cef3da4";
 pub const CALCULATOR: &str = "b1ab9b19-67a6-406d-abf5-2dba76d00c79";
 pub const COUNTDOWN: &str = "d67a9c52-5e4e-11e2-bcfd-0800200c9a71";
+/// A PNG's first bytes: enough for the store's image type check.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 /// The graph id inside `calculator-agent.json`.
 pub const CALCULATOR_FILE_GRAPH_ID: &str = "858e2226-e047-4d19-a832-3be4a134d155";
 
@@ -543,6 +545,36 @@ impl Caller {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         panic!("run {exec_id} did not reach {statuses:?}; last seen: {last}");
+    }
+
+    /// Makes this user a creator (profile `username`, named `name`) and uploads one listing
+    /// image for them; returns the image's URL.
+    pub async fn become_creator(&self, username: &str, name: &str) -> String {
+        self.post_json(
+            "/api/store/profile",
+            &json!({"username": username, "name": name}),
+        )
+        .await
+        .expect(200);
+        let upload = self
+            .http()
+            .post(self.url("/api/store/submissions/media"))
+            .header("content-type", "image/png")
+            .body(PNG.to_vec());
+        self.send(upload).await.expect(200)["url"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Approves a pending store submission (this caller is an admin).
+    pub async fn approve(&self, listing_version_id: &str) {
+        self.post_json(
+            &format!("/api/store/admin/submissions/{listing_version_id}/review"),
+            &json!({"is_approved": true, "comments": "ok"}),
+        )
+        .await
+        .expect(200);
     }
 }
 

@@ -61,6 +61,8 @@ pub(super) fn open(path: &std::path::Path) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // It writes appends and updates by key: 1 MiB of page cache instead of 2 (issue 10, point 6).
+    conn.pragma_update(None, "cache_size", -1024)?;
     conn.set_prepared_statement_cache_capacity(16);
     Ok(conn)
 }

@@ -92,6 +92,36 @@ impl Store {
             > 0)
     }
 
+    /// Top-level runs of every user that finished or failed at `since` or later, in the order
+    /// they were created, after the run `after` (a page's last id, for the next page). For the
+    /// notification watcher only: when it misses run events under load it tells those runs
+    /// from their rows; telling a run is idempotent per user and run.
+    pub async fn runs_ended_since(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        after: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<graph_execution::Model>> {
+        use graph_execution::Column as C;
+        let mut q = graph_execution::Entity::find()
+            .filter(C::ParentId.is_null())
+            .filter(C::Status.is_in(ended()));
+        q = if self.backend == crate::Backend::Postgres {
+            q.filter(C::EndedAt.gte(since))
+        } else {
+            // SQLite keeps times as text, written in two spellings (the committer's and
+            // sqlx's): compared as times, not as strings.
+            q.filter(Expr::cust_with_values(
+                "julianday(ended_at) >= julianday(?)",
+                [since.format("%Y-%m-%d %H:%M:%S%.6f").to_string()],
+            ))
+        };
+        if let Some(after) = after {
+            q = q.filter(C::Id.gt(after));
+        }
+        Ok(q.order_by_asc(C::Id).limit(limit).all(&self.db).await?)
+    }
+
     /// The user's derived notices, newest first, older than the id `before` when given.
     pub(super) async fn run_notices(
         &self,
@@ -157,8 +187,11 @@ impl Store {
                 .filter(graph::Column::Version.eq(r.graph_version))
                 .filter(graph::Column::UserId.eq(&r.user_id))
                 .into_tuple()
-                .one(&self.db)
-                .await?;
+                // (id, version) is the key: no `LIMIT ?` to re-prepare (`by_key.rs`).
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .next();
             names.insert(key, name.unwrap_or_else(|| r.graph_id.clone()));
         }
         Ok(rows

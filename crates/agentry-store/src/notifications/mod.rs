@@ -190,15 +190,17 @@ impl Store {
 
     /// The user's stored preferences; `None`: the defaults apply.
     pub async fn notification_preferences(&self, user_id: &str) -> Result<Option<Preferences>> {
-        Ok(preference::Entity::find_by_id(user_id.to_string())
-            .one(&self.db)
-            .await?
-            .map(|p| Preferences {
-                channels: p.channels,
-                digest: p.digest,
-                daily_email_cap: p.daily_email_cap,
-                last_digest_at: p.last_digest_at,
-            }))
+        Ok(crate::by_key::one(
+            preference::Entity::find_by_id(user_id.to_string()),
+            &self.db,
+        )
+        .await?
+        .map(|p| Preferences {
+            channels: p.channels,
+            digest: p.digest,
+            daily_email_cap: p.daily_email_cap,
+            last_digest_at: p.last_digest_at,
+        }))
     }
 
     /// Stores the user's preferences (all of them).

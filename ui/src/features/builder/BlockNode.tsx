@@ -59,6 +59,13 @@ function Pin({
   );
 }
 
+/** What the node draws from its props: React Flow also passes its measured size, position and
+ * drag state, which change for every node once the canvas has measured them (a second render
+ * of every node on a big graph's first load) and on every drag, and none of which it shows. */
+function sameDrawing(a: NodeProps<BlockNodeType>, b: NodeProps<BlockNodeType>): boolean {
+  return a.id === b.id && a.data === b.data && a.selected === b.selected;
+}
+
 export const BlockNode = memo(function BlockNode({ id, data, selected }: NodeProps<BlockNodeType>) {
   const block = useCatalogue((s) => s.blocks.get(data.blockId));
   const linkedKey = useBuilder(
@@ -230,4 +237,4 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
       )}
     </div>
   );
-});
+}, sameDrawing);

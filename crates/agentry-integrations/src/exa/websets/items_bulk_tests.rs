@@ -8,18 +8,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::items_bulk::{ExaBulkWebsetItems, ExaGetNewItems, ExaWebsetItemsSummary};
 use crate::error_answers::assert_error_answers;
-use crate::testing::{api_key, error_of, meta, recorder};
-
-const KEY: &str = "exa-key";
-
-fn input(mut v: Value) -> Value {
-    v["credentials"] = meta("exa", "api_key");
-    v
-}
-
-fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
-    recorder(server, api_key("exa", KEY))
-}
+use crate::exa::websets::test_support::{KEY, input, rec};
+use crate::testing::{api_key, error_of};
 
 fn item(id: &str) -> Value {
     json!({"id": id, "object": "webset_item", "source": "search", "sourceId": "s1",

@@ -1,8 +1,28 @@
-//! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: for now the
-//! item blocks (get, list, delete, bulk, summary, new since a cursor). Items come back in AutoGPT's `WebsetItemModel` shape.
+//! Exa Websets (AutoGPT's `exa/websets*.py`) over `https://api.exa.ai/websets/v0`: the webset
+//! blocks of `websets.py` (create, create-or-find, get, list, update, delete, cancel, preview,
+//! status, summary, ready check), the item blocks (get, list, delete, bulk, summary, new since
+//! a cursor), searches, enrichments and the waits on them, monitors (`monitor*.rs`), imports
+//! and the export (`import_export*.rs`). Items come back in AutoGPT's `WebsetItemModel` shape.
 
+pub mod import_export;
+pub mod import_export_webset;
 pub mod items;
 pub mod items_bulk;
+pub mod websets_create;
+pub mod websets_insights;
+pub mod websets_lifecycle;
+pub mod websets_manage;
+pub mod websets_model;
+pub mod websets_summary;
+// Searches, enrichments and polling (websets_search.py, websets_enrichment.py, websets_polling.py).
+pub mod enrichment;
+pub mod enrichment_manage;
+pub mod monitor;
+pub mod monitor_list;
+pub mod polling;
+pub mod polling_jobs;
+pub mod search;
+pub mod search_manage;
 
 use agentry_core::Registry;
 use serde::Serialize;
@@ -15,6 +35,40 @@ pub fn register(r: &mut Registry) {
     r.register(items_bulk::ExaBulkWebsetItems);
     r.register(items_bulk::ExaWebsetItemsSummary);
     r.register(items_bulk::ExaGetNewItems);
+    r.register(websets_create::ExaCreateWebset);
+    r.register(websets_lifecycle::ExaCreateOrFindWebset);
+    r.register(websets_manage::ExaUpdateWebset);
+    r.register(websets_manage::ExaListWebsets);
+    r.register(websets_manage::ExaGetWebset);
+    r.register(websets_lifecycle::ExaDeleteWebset);
+    r.register(websets_lifecycle::ExaCancelWebset);
+    r.register(websets_insights::ExaPreviewWebset);
+    r.register(websets_insights::ExaWebsetStatus);
+    r.register(websets_summary::ExaWebsetSummary);
+    r.register(websets_insights::ExaWebsetReadyCheck);
+    // Searches, enrichments and polling.
+    r.register(search::ExaCreateWebsetSearch);
+    r.register(search::ExaGetWebsetSearch);
+    r.register(search_manage::ExaCancelWebsetSearch);
+    r.register(search_manage::ExaFindOrCreateSearch);
+    r.register(enrichment::ExaCreateEnrichment);
+    r.register(enrichment::ExaGetEnrichment);
+    r.register(enrichment::ExaUpdateEnrichment);
+    r.register(enrichment_manage::ExaDeleteEnrichment);
+    r.register(enrichment_manage::ExaCancelEnrichment);
+    r.register(polling::ExaWaitForWebset);
+    r.register(polling_jobs::ExaWaitForSearch);
+    r.register(polling_jobs::ExaWaitForEnrichment);
+    r.register(monitor::ExaCreateMonitor);
+    r.register(monitor::ExaGetMonitor);
+    r.register(monitor::ExaUpdateMonitor);
+    r.register(monitor_list::ExaDeleteMonitor);
+    r.register(monitor_list::ExaListMonitors);
+    r.register(import_export::ExaCreateImport);
+    r.register(import_export::ExaGetImport);
+    r.register(import_export::ExaListImports);
+    r.register(import_export::ExaDeleteImport);
+    r.register(import_export_webset::ExaExportWebset);
 }
 
 /// The path of a webset's items (or one item), ids as escaped path segments.
@@ -110,6 +164,56 @@ impl WebsetItem {
     }
 }
 
+/// A timestamp of the API as the SDK's `datetime.isoformat()` writes it
+/// (`2025-06-01T10:00:00+00:00`, microseconds only when there are some); `""` when absent.
+pub fn iso(v: &Value) -> String {
+    let Some(s) = v.as_str() else {
+        return String::new();
+    };
+    match chrono::DateTime::parse_from_rfc3339(s) {
+        Ok(t) => {
+            let micros = t.timestamp_subsec_micros();
+            let fraction = if micros > 0 {
+                format!(".{micros:06}")
+            } else {
+                String::new()
+            };
+            format!(
+                "{}{fraction}{}",
+                t.format("%Y-%m-%dT%H:%M:%S"),
+                t.format("%:z")
+            )
+        }
+        Err(_) => s.to_string(),
+    }
+}
+
+/// A value without null object fields at any depth, as the SDK's
+/// `model_dump(exclude_none=True)` gives.
+pub fn pruned(v: &Value) -> Value {
+    match v {
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), pruned(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(pruned).collect()),
+        other => other.clone(),
+    }
+}
+
+/// An object field as a map (`{}` when absent or not an object).
+pub fn object(v: &Value) -> Map<String, Value> {
+    match pruned(v) {
+        Value::Object(o) => o,
+        _ => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod test_support;
+
 #[cfg(test)]
 #[path = "items_tests.rs"]
 mod tests;
@@ -117,3 +221,23 @@ mod tests;
 #[cfg(test)]
 #[path = "items_bulk_tests.rs"]
 mod bulk_tests;
+
+#[cfg(test)]
+#[path = "websets_create_tests.rs"]
+mod websets_create_tests;
+
+#[cfg(test)]
+#[path = "websets_manage_tests.rs"]
+mod websets_manage_tests;
+
+#[cfg(test)]
+#[path = "websets_insights_tests.rs"]
+mod websets_insights_tests;
+
+#[cfg(test)]
+#[path = "monitor_tests.rs"]
+mod monitor_tests;
+
+#[cfg(test)]
+#[path = "import_export_tests.rs"]
+mod import_export_tests;

@@ -24,7 +24,7 @@ pub struct GoogleDriveMoveFile;
 const CATEGORIES: &[Category] = &[Category::Productivity, Category::Data];
 
 /// The picked file and a Drive client for the credential it carries.
-async fn open<O: Serialize>(
+pub(super) async fn open<O: Serialize>(
     cx: &mut Cx<'_, O>,
     picked: Option<&DriveFile>,
 ) -> Result<(DriveFile, Client), BlockError> {
@@ -33,12 +33,12 @@ async fn open<O: Serialize>(
     Ok((file, client))
 }
 
-fn file_path(id: &str) -> String {
+pub(super) fn file_path(id: &str) -> String {
     format!("/drive/v3/files/{}", segment(id))
 }
 
 /// AutoGPT's `get_metadata`: `files.get` with the family's fields.
-async fn metadata<O: Serialize>(
+pub(super) async fn metadata<O: Serialize>(
     drive: &Client,
     cx: &mut Cx<'_, O>,
     id: &str,
@@ -51,7 +51,7 @@ async fn metadata<O: Serialize>(
 }
 
 /// `files.create`, `files.copy` or `files.update` answering the family's fields.
-async fn write<O: Serialize>(
+pub(super) async fn write<O: Serialize>(
     drive: &Client,
     cx: &mut Cx<'_, O>,
     method: Method,

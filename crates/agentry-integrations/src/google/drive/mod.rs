@@ -1,9 +1,13 @@
 //! What the Google blocks share about Drive files: AutoGPT's `GoogleDriveFile` as picked in
 //! the Drive picker (its credential travels inside it), the Google client for a credential,
 //! and sharing a file (Drive API v3 `permissions`); and the Drive family's own blocks
-//! (AutoGPT's `drive_files.py`, `drive_manage.py`, `drive_search.py`) in `files` and `search`.
+//! (AutoGPT's `drive_files.py`, `drive_manage.py`, `drive_search.py`) in `files`, `search`,
+//! `read` and `create`, the content they move in `content`.
 
+pub mod content;
+pub mod create;
 pub mod files;
+pub mod read;
 pub mod search;
 
 use agentry_core::{BlockError, CredentialsMeta, Cx};
@@ -189,6 +193,9 @@ pub fn register(r: &mut agentry_core::Registry) {
     r.register(files::GoogleDriveMoveFile);
     r.register(search::GoogleDriveSearchFiles);
     r.register(search::GoogleDriveListRecentFiles);
+    r.register(read::GoogleDriveReadFile);
+    r.register(read::GoogleDriveDownloadFile);
+    r.register(create::GoogleDriveCreateFile);
 }
 
 /// A file input pin of the Drive family that reads files: the picker's file, asking for
@@ -327,3 +334,7 @@ pub fn with_query(path: &str, query: &[(&str, String)]) -> String {
 #[cfg(test)]
 #[path = "drive_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "content_tests.rs"]
+mod content_tests;

@@ -18,7 +18,7 @@ pub struct GoogleDriveListRecentFiles;
 const CATEGORIES: &[Category] = &[Category::Productivity, Category::Data];
 
 /// AutoGPT's `GoogleFileType`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum GoogleFileType {
     #[default]
@@ -264,7 +264,7 @@ impl Block for GoogleDriveSearchFiles {
 }
 
 /// AutoGPT's `RecentFilesOrder`.
-#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecentFilesOrder {
     #[default]

@@ -6,13 +6,14 @@
 mod oidc;
 pub mod session;
 
+use crate::route_docs::routes;
 use agentry_store::AuditAction;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use self::session::{
     SessionInfo, SessionKind, UserInfo, answer, clear_cookies, hash, refresh_token_of, verify,

@@ -6,6 +6,7 @@
 //! The identity is found by its link (issuer and subject), else linked to the account with its
 //! verified email, else (when `create_accounts` is on) given a new account.
 
+use crate::route_docs::routes;
 use agentry_store::entity::user;
 use agentry_store::{AuditAction, NewAccount};
 use axum::extract::State;
@@ -13,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use super::session::{SessionInfo, SessionKind, answer, hash};
 use crate::AppState;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::route_docs::routes;
 use agentry_core::Graph;
 use agentry_engine::listing::{self, Permissions};
 use agentry_store::market::Decision;
@@ -14,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use super::browse::agent_file;
 use super::page_args;

@@ -3,6 +3,7 @@
 //! permissions summary, its graph read-only, ratings (one per user per version), and download
 //! as an AutoGPT agent file.
 
+use crate::route_docs::routes;
 use agentry_store::market::{ListingQuery, ListingSort};
 use axum::extract::State;
 use axum::http::header;
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use super::{StoreAgent, StoreAgentDetails, page_args, sub_graphs_of};
 use crate::AppState;

@@ -1,12 +1,13 @@
 //! Creator profiles (`/api/store/profile`) and creator pages (`/api/store/creators`,
 //! `/api/store/creator/{username}`): a creator's approved agents and their stats.
 
+use crate::route_docs::routes;
 use agentry_store::market::entity::profile;
 use agentry_store::market::{ListingQuery, ListingSort, ProfileInput};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use super::{StoreAgent, page_args};
 use crate::AppState;

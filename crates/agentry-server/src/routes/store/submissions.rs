@@ -5,6 +5,7 @@
 //! Images are uploaded as raw bytes to `/api/store/submissions/media` and served back from
 //! `/api/store/media/{file}`.
 
+use crate::route_docs::routes;
 use agentry_core::validate::{self, Mode};
 use agentry_engine::listing;
 use agentry_store::market::entity::version;
@@ -16,7 +17,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::OpenApiRouter;
 
 use super::profiles::check_url;
 use super::{PermissionsSummary, page_args, strings, sub_graphs_of};

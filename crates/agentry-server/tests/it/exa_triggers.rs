@@ -1,0 +1,200 @@
+//! The Exa webset trigger end to end, against a wiremock Exa on 127.0.0.1: saving a graph with
+//! the trigger creates a webhook on Exa for the events its filter chooses, a delivery signed
+//! (`Exa-Signature`) with the secret Exa answered with starts a run with the event on the
+//! trigger's pins, one signed with anything else gets 401, an event the node did not choose is
+//! ignored, and deleting the graph removes the webhook.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use agentry_blocks::http::{HttpSettings, OutboundHttp};
+use agentry_core::Resources;
+use agentry_engine::Config;
+use agentry_engine::integrations::{CredentialSettings, Keyring};
+use agentry_integrations::IntegrationSettings;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use wiremock::matchers::{body_partial_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{OUTPUT, TestApp, graph};
+
+const WEBSET_TRIGGER: &str = "d0204ed8-8b81-408d-8b8d-ed087a546228";
+const KEY: &str = "exa_trigger_test_key";
+const EXA_SECRET: &str = "whsec_issued_by_exa";
+
+async fn app(exa: &MockServer) -> TestApp {
+    let keyring = Keyring::parse(&[Keyring::generate_spec("k1")]).unwrap();
+    let mut settings = IntegrationSettings::default().with_base("exa", &exa.uri());
+    settings.retry.max_attempts = 1;
+    let config = Config {
+        credentials: CredentialSettings {
+            keyring: Some(Arc::new(keyring)),
+            ..CredentialSettings::default()
+        },
+        resources: Arc::new(
+            Resources::new()
+                .with(
+                    OutboundHttp::new(HttpSettings {
+                        allow_private_networks: true,
+                        ..HttpSettings::default()
+                    })
+                    .unwrap(),
+                )
+                .with(settings)
+                .with(agentry_integrations::webhook_providers()),
+        ),
+        ..Config::default()
+    };
+    let mut registry = agentry_blocks::registry();
+    agentry_integrations::register(&mut registry);
+    TestApp::start_with_registry(config, registry).await
+}
+
+/// The webset trigger choosing only item creation, its event type and webset as outputs.
+fn trigger_graph(credential: &str) -> Value {
+    graph(
+        "webset watcher",
+        &[
+            ("event", OUTPUT, json!({"name": "event"})),
+            ("webset", OUTPUT, json!({"name": "webset"})),
+            (
+                "t",
+                WEBSET_TRIGGER,
+                json!({"event_filter": {"webset_created": false, "search_created": false,
+                    "search_completed": false, "item_created": true, "item_enriched": false,
+                    "export_completed": false, "import_completed": false},
+                    "credentials": {"id": credential, "provider": "exa", "type": "api_key"}}),
+            ),
+        ],
+        &[
+            ("t", "event_type", "event", "value"),
+            ("t", "webset_id", "webset", "value"),
+        ],
+    )
+}
+
+fn signature(secret: &str, body: &str) -> String {
+    let t = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.{body}").as_bytes());
+    format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+async fn deliver(url: &str, signature: &str, body: &str) -> (u16, Value) {
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("exa-signature", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_webset_trigger_registers_its_webhook_runs_on_signed_deliveries_and_removes_it() {
+    let exa = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/websets/v0/webhooks"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(body_partial_json(json!({"events": ["webset.item.created"],
+            "metadata": {"resource": "", "webhook_type": "webset"}})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "whk_42",
+            "object": "webhook", "status": "active", "events": ["webset.item.created"],
+            "url": "x", "secret": EXA_SECRET, "metadata": {},
+            "createdAt": "2025-06-01T10:00:00Z", "updatedAt": "2025-06-01T10:00:00Z"})),
+        )
+        .expect(1)
+        .mount(&exa)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/websets/v0/webhooks/whk_42"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "whk_42"})))
+        .expect(1)
+        .mount(&exa)
+        .await;
+    let app = app(&exa).await;
+    let credential = app
+        .post_json(
+            "/api/integrations/exa/credentials",
+            &json!({"type": "api_key", "title": "exa", "api_key": KEY}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let saved = app.create_graph(&trigger_graph(&credential)).await;
+    let graph_id = saved["id"].as_str().unwrap().to_string();
+
+    // The webhook Exa was asked for delivers to this server's ingress.
+    let requests = exa.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let url = sent["url"].as_str().unwrap().to_string();
+    let prefix = format!("http://{}/api/integrations/exa/webhooks/", app.addr());
+    assert!(
+        url.starts_with(&prefix) && url.ends_with("/ingress"),
+        "{url}"
+    );
+
+    // A delivery signed with Exa's secret starts a run with the event on the trigger's pins.
+    let body = json!({"id": "evt_1", "object": "event", "type": "webset.item.created",
+        "data": {"id": "witem_1", "object": "webset_item", "websetId": "ws_7"},
+        "createdAt": "2025-06-01T10:00:00Z"})
+    .to_string();
+    let (status, answer) = deliver(&url, &signature(EXA_SECRET, &body), &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["event_type"], "webset.item.created");
+    assert_eq!(answer["outcome"], "started");
+    let run_id = answer["execution"]["id"].as_str().unwrap();
+    let done = app
+        .wait_for_status(&graph_id, run_id, &["COMPLETED", "FAILED"])
+        .await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    assert_eq!(
+        done["outputs"]["event"],
+        json!(["webset.item.created"]),
+        "{done}"
+    );
+    assert_eq!(done["outputs"]["webset"], json!(["ws_7"]), "{done}");
+
+    // Signed with anything but Exa's secret, or not at all: refused, nothing starts.
+    let (status, answer) = deliver(&url, &signature("not exa's", &body), &body).await;
+    assert_eq!(status, 401, "{answer}");
+    assert_eq!(answer["error"]["code"], "invalid_signature");
+    let (status, _) = deliver(&url, "", &body).await;
+    assert_eq!(status, 401);
+
+    // An event the node did not choose is taken and ignored.
+    let other = body.replace("webset.item.created", "webset.item.enriched");
+    let (status, answer) = deliver(&url, &signature(EXA_SECRET, &other), &other).await;
+    assert_eq!(
+        (status, answer["outcome"].clone()),
+        (200, json!("ignored")),
+        "{answer}"
+    );
+    assert_eq!(
+        answer["execution"],
+        Value::Null,
+        "nothing started: {answer}"
+    );
+
+    app.delete(&format!("/api/graphs/{graph_id}"))
+        .await
+        .expect(200);
+    let (status, _) = deliver(&url, &signature(EXA_SECRET, &body), &body).await;
+    assert_eq!(status, 404, "the webhook is gone");
+    // `expect(1)` of each mock is checked when the server drops: one webhook made, one removed.
+}
