@@ -40,7 +40,7 @@ pub struct ExecutionMeta {
     user_id: String,
     graph_id: String,
     graph_version: i32,
-    /// As the run was given them, kept as JSON text: a run's inputs may be megabytes.
+    // As the run was given them, kept as JSON text: a run's inputs may be megabytes.
     #[schema(value_type = JsonObject)]
     inputs: Box<RawValue>,
     pub preset_id: Option<String>,
@@ -165,7 +165,8 @@ impl ExecutionWithNodes {
 /// AutoGPT's execute body (`inputs`, `credentials_inputs`); it may be empty or absent.
 #[derive(Deserialize, Default, ToSchema)]
 pub struct ExecuteBody {
-    /// Kept as the body's text, checked for shape without building a tree (`RunInputs`).
+    // Kept as the body's text, checked for shape without building a tree (`RunInputs`); a
+    // plain comment, so that the API's schema stays as it was.
     #[serde(default)]
     #[schema(value_type = JsonObject)]
     inputs: Option<Box<RawValue>>,
