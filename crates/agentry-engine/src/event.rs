@@ -56,7 +56,24 @@ pub enum EventKind {
     RunStatus {
         status: ExecutionStatus,
         error: Option<String>,
+        /// At a run's end (COMPLETED or FAILED), what became of its notification; absent in
+        /// events read back from rows, of older binaries and of other statuses (`notices.rs`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notice: Option<RunNotice>,
     },
+}
+
+/// What a run's end tells of its user's notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunNotice {
+    /// A sub-agent's run: its parent's run is what its user is told of.
+    Sub,
+    /// A top-level run told on its row as it committed (`RunUpdate::told`); `at` is its
+    /// `ended_at`.
+    Told { at: chrono::DateTime<chrono::Utc> },
+    /// A top-level run not told yet: the notifier tells it as the user's preferences say.
+    Untold,
 }
 
 /// (De)serializes a shared value as the value itself (serde's `rc` feature, for two fields).

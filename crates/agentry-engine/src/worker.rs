@@ -75,6 +75,7 @@ impl Engine {
             resources: self.inner.config.resources.clone(),
             reviews: None,
             credits: None,
+            notices: self.inner.notices.read().expect("notices lock").clone(),
         }
     }
 
@@ -407,6 +408,7 @@ impl Engine {
 
     async fn fail_unrunnable(&self, exec_id: &str, why: &str) {
         let update = RunUpdate {
+            told: false,
             id: exec_id.to_string(),
             status: ExecutionStatus::Failed,
             started_at: None,

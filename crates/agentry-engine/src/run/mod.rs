@@ -31,7 +31,7 @@ use crate::node_task::{self, Msg, NodeJob, Outcome};
 use crate::plan::Plan;
 use crate::resume::{Match, Replay};
 use crate::tool_nodes::{RunTools, ToolRequest, ToolWaiter};
-use crate::writer::{Commit, Writer};
+use crate::writer::{Commit, WriteError, Writer};
 
 mod record;
 
@@ -68,6 +68,8 @@ pub struct RunSpec {
     pub(crate) credits: Option<crate::credits::RunCredits>,
     /// The graph is configured for redaction: node data is stored as "redacted".
     pub redact_stored_data: bool,
+    /// Whether the run's end is told on its row (`notices.rs`); `None`: never.
+    pub(crate) notices: Option<Arc<dyn crate::notices::RunNotices>>,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -146,7 +148,8 @@ enum End {
     Cancelled,
     TimedOut,
     Exceeded(String),
-    StoreFailed(String),
+    /// A batch of the run's progress did not commit.
+    StoreFailed(WriteError),
 }
 
 /// Drives one run to its end. The run row exists in QUEUED.
@@ -254,7 +257,7 @@ pub async fn drive(
             _ = sleep_until(deadline) => break End::TimedOut,
             committed = first_commit(&mut run.pending) => {
                 if let Err(e) = committed {
-                    break End::StoreFailed(e.to_string());
+                    break End::StoreFailed(e);
                 }
                 run.committed();
                 continue;
@@ -293,7 +296,7 @@ pub async fn drive(
 }
 
 /// The commit of the oldest pending batch; never ready when nothing is pending.
-async fn first_commit(pending: &mut VecDeque<Pending>) -> Result<(), agentry_store::Error> {
+async fn first_commit(pending: &mut VecDeque<Pending>) -> Result<(), WriteError> {
     match pending.front_mut() {
         Some(p) => (&mut p.done).await,
         None => std::future::pending().await,
@@ -319,9 +322,17 @@ impl Run {
     fn set_status(&mut self, status: ExecutionStatus, error: Option<String>) {
         let now = Utc::now();
         let ended = status.is_final().then_some(now);
+        let notice = crate::notices::at_end(
+            self.spec.notices.as_ref(),
+            self.spec.lineage.depth,
+            &self.spec.user_id,
+            status,
+            now,
+        );
         let seq = self.tell(EventKind::RunStatus {
             status,
             error: error.clone(),
+            notice,
         });
         let stats = ended.map(|_| {
             json!({
@@ -339,6 +350,7 @@ impl Run {
             stats,
             error,
             event_seq: Some(seq),
+            told: matches!(notice, Some(crate::event::RunNotice::Told { .. })),
         });
     }
 
@@ -664,7 +676,7 @@ impl Run {
     }
 
     /// Waits for every pending batch in order, publishing as they commit; starts nothing new.
-    async fn settle(&mut self) -> Result<(), agentry_store::Error> {
+    async fn settle(&mut self) -> Result<(), WriteError> {
         while let Some(mut done) = self.pending.pop_front() {
             (&mut done.done).await?;
             for event in done.events {
@@ -691,10 +703,12 @@ impl Run {
                 )),
             ),
             End::Exceeded(cap) => (ExecutionStatus::Failed, Some(cap)),
-            End::StoreFailed(e) => (
-                ExecutionStatus::Failed,
-                Some(format!("could not persist progress: {e}")),
-            ),
+            End::StoreFailed(e) => {
+                // The store's error is for the log only: the run's error says what failed.
+                let source = std::error::Error::source(&e).map(ToString::to_string);
+                tracing::error!(exec = %self.spec.exec_id, error = %e, source = ?source, "a run's progress did not commit");
+                (ExecutionStatus::Failed, Some(e.to_string()))
+            }
         };
         self.tasks.abort_all();
         let in_flight: Vec<String> = self.execs.keys().cloned().collect();
@@ -705,7 +719,8 @@ impl Run {
         self.batch.dequeue.push(self.spec.exec_id.clone());
         self.submit();
         if let Err(e) = self.settle().await {
-            tracing::error!(exec = %self.spec.exec_id, error = %e, "could not record the end of a run");
+            let source = std::error::Error::source(&e).map(ToString::to_string);
+            tracing::error!(exec = %self.spec.exec_id, error = %e, source = ?source, "could not record the end of a run");
         }
         tracing::debug!(exec = %self.spec.exec_id, %status, waiting = self.inputs.waiting(), "run ended");
         let outputs = self.outputs.into_iter().map(|(name, values)| {
