@@ -33,6 +33,7 @@ pub mod review;
 mod run;
 mod runnable;
 pub mod scheduler;
+pub mod services;
 mod share;
 mod sub_graphs;
 mod tool_nodes;
@@ -67,6 +68,7 @@ pub use retention::RetentionPolicy;
 pub use review::{ReviewAction, ReviewError, ReviewTally};
 pub use run::RunResult;
 pub use scheduler::Scheduler;
+pub use services::NodeServices;
 pub use worker::Worker;
 
 /// How long `shutdown` waits for the components to end after the runs (a sweep or a store call

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use agentry_core::prepare::prepare_input_json;
 use agentry_core::tool_nodes::{ToolRun, select_for_link};
-use agentry_core::{BlockType, Effect, ExecutionInfo, ExecutionStatus, SubAgents};
+use agentry_core::{BlockType, Effect, ExecutionInfo, ExecutionStatus};
 use agentry_store::{Batch, NodeRow, ResumeState, RunUpdate};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -55,15 +55,8 @@ pub struct RunSpec {
     /// The W3C `traceparent` of the request that enqueued a claimed run: its span continues
     /// that trace (`None` for a run started inside the enqueuing span).
     pub trace_parent: Option<String>,
-    /// Runs sub-graphs for AgentExecutorBlock nodes of this run.
-    pub sub_agents: Option<Arc<dyn SubAgents>>,
-    /// The durable memory of the run's user.
-    pub memory: Option<Arc<dyn agentry_core::Memory>>,
-    /// The run's user's credentials, decrypted one at a time for the node that asks.
-    pub credentials: Option<Arc<dyn agentry_core::Credentials>>,
-    pub resources: Arc<agentry_core::Resources>,
-    /// Where nodes find their human reviews; `None` offers no review.
-    pub reviews: Option<agentry_store::Store>,
+    /// What the run's nodes may use besides their inputs (`services.rs`), shared by them all.
+    pub services: Arc<crate::services::NodeServices>,
     /// The run's credits when credits are on (`credits.rs`).
     pub(crate) credits: Option<crate::credits::RunCredits>,
     /// The graph is configured for redaction: node data is stored as "redacted".
@@ -563,16 +556,10 @@ impl Run {
                     retry: plan_node.retry,
                     timeout: plan_node.timeout,
                     tx: self.tx.clone(),
-                    sub_agents: self.spec.sub_agents.clone(),
-                    memory: self.spec.memory.clone(),
-                    credentials: self.spec.credentials.clone(),
+                    services: self.spec.services.clone(),
                     tool_nodes: RunTools::for_node(&self.spec.plan, node, &self.tool_tx),
-                    resources: self.spec.resources.clone(),
                     // Only human-review blocks ask for a decision; others get no review desk.
-                    reviews: (plan_node.kind == BlockType::HumanInTheLoop)
-                        .then(|| self.spec.reviews.clone())
-                        .flatten(),
-                    caps: self.spec.bounds.caps,
+                    review_desk: plan_node.kind == BlockType::HumanInTheLoop,
                     live_text: None,
                     balance,
                 };
