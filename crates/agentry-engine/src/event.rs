@@ -56,16 +56,17 @@ pub enum EventKind {
     RunStatus {
         status: ExecutionStatus,
         error: Option<String>,
-        /// At a run's end (COMPLETED or FAILED), what became of its notification; absent in
-        /// events read back from rows, of older binaries and of other statuses (`notices.rs`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// At a run's end (COMPLETED or FAILED), what became of its notification
+        /// (`notices.rs`). This process's only: never serialized, so an event relayed to
+        /// another process or read back from the rows has none (the row then decides), and
+        /// clients see the event as before.
+        #[serde(skip)]
         notice: Option<RunNotice>,
     },
 }
 
 /// What a run's end tells of its user's notification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunNotice {
     /// A sub-agent's run: its parent's run is what its user is told of.
     Sub,

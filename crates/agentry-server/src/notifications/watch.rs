@@ -108,7 +108,7 @@ async fn on_event(notifier: &Notifier, engine: &Engine, event: Event) -> agentry
         Some(RunNotice::Sub) => return Ok(()),
         // The event says what the row would: a top-level run of the event's user.
         Some(RunNotice::Told { .. } | RunNotice::Untold) => {}
-        // An event read back from the rows, or of an older binary: the row says.
+        // An event read back from the rows or relayed from another process: the row says.
         None => {
             let Some(run) = engine.store().run_row(&event.graph_exec_id).await? else {
                 return Ok(());
