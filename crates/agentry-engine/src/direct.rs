@@ -5,6 +5,8 @@ use agentry_core::{Context, ExecutionInfo};
 use serde_json::{Map, Value};
 
 use crate::Engine;
+use crate::limits::RunLimits;
+use crate::services::NodeServices;
 
 /// What one direct block run yielded.
 #[derive(Debug, Clone)]
@@ -14,15 +16,14 @@ pub struct BlockRun {
     pub error: Option<String>,
 }
 
-struct Collect<'a> {
+struct Collect {
     info: ExecutionInfo,
     outputs: Vec<(String, Value)>,
-    resources: &'a agentry_core::Resources,
-    memory: crate::memory::StoreMemory,
-    credentials: crate::integrations::RunCredentials,
+    /// The user's memory and credentials and the process's resources (`services.rs`).
+    services: NodeServices,
 }
 
-impl Context for Collect<'_> {
+impl Context for Collect {
     fn emit(&mut self, pin: &str, value: Value) {
         self.outputs.push((pin.to_string(), value));
     }
@@ -30,13 +31,13 @@ impl Context for Collect<'_> {
         &self.info
     }
     fn resources(&self) -> &agentry_core::Resources {
-        self.resources
+        &self.services.resources
     }
     fn memory(&self) -> Option<&dyn agentry_core::Memory> {
-        Some(&self.memory)
+        self.services.memory.as_deref()
     }
     fn credentials(&self) -> Option<&dyn agentry_core::Credentials> {
-        Some(&self.credentials)
+        self.services.credentials.as_deref()
     }
 }
 
@@ -51,12 +52,8 @@ impl Engine {
                 ..ExecutionInfo::default()
             },
             outputs: Vec::new(),
-            resources: &self.inner.config.resources,
-            memory: crate::memory::StoreMemory::new(self.inner.store.clone(), user_id),
-            credentials: crate::integrations::RunCredentials::new(
-                self.inner.vault.clone(),
-                user_id,
-            ),
+            // Outside a run no cap applies: the block's own work is all there is.
+            services: self.user_services(user_id, RunLimits::default()),
         }
     }
 
@@ -79,12 +76,8 @@ impl Engine {
                 ..ExecutionInfo::default()
             },
             outputs: Vec::new(),
-            resources: &self.inner.config.resources,
-            memory: crate::memory::StoreMemory::new(self.inner.store.clone(), user_id),
-            credentials: crate::integrations::RunCredentials::new(
-                self.inner.vault.clone(),
-                user_id,
-            ),
+            // Outside a run no cap applies: the block's own work is all there is.
+            services: self.user_services(user_id, RunLimits::default()),
         };
         let result = match prepare_input(&block.info, &Map::new(), input) {
             Ok(input) => block.run(input, &mut cx).await.map_err(|e| e.to_string()),

@@ -56,7 +56,25 @@ pub enum EventKind {
     RunStatus {
         status: ExecutionStatus,
         error: Option<String>,
+        /// At a run's end (COMPLETED or FAILED), what became of its notification
+        /// (`notices.rs`). This process's only: never serialized, so an event relayed to
+        /// another process or read back from the rows has none (the row then decides), and
+        /// clients see the event as before.
+        #[serde(skip)]
+        notice: Option<RunNotice>,
     },
+}
+
+/// What a run's end tells of its user's notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunNotice {
+    /// A sub-agent's run: its parent's run is what its user is told of.
+    Sub,
+    /// A top-level run told on its row as it committed (`RunUpdate::told`); `at` is its
+    /// `ended_at`.
+    Told { at: chrono::DateTime<chrono::Utc> },
+    /// A top-level run not told yet: the notifier tells it as the user's preferences say.
+    Untold,
 }
 
 /// (De)serializes a shared value as the value itself (serde's `rc` feature, for two fields).

@@ -21,6 +21,7 @@ pub mod listing;
 mod liveness;
 mod memory;
 mod node_task;
+pub mod notices;
 pub mod plan;
 pub mod reaper;
 mod redaction;
@@ -33,6 +34,7 @@ mod run;
 mod run_inputs;
 mod runnable;
 pub mod scheduler;
+pub mod services;
 mod share;
 mod sub_graphs;
 mod tool_nodes;
@@ -56,7 +58,7 @@ pub use config::Config;
 pub use credits::CreditPolicy;
 pub use direct::BlockRun;
 pub use error::{Error, Result};
-pub use event::{Event, EventBus, EventKind};
+pub use event::{Event, EventBus, EventKind, RunNotice};
 pub use graph_output::stored as graph_outputs;
 pub use limits::RunLimits;
 pub use plan::RetryPolicy;
@@ -68,6 +70,7 @@ pub use review::{ReviewAction, ReviewError, ReviewTally};
 pub use run::RunResult;
 pub use run_inputs::{CreatedRun, RunInputs};
 pub use scheduler::Scheduler;
+pub use services::NodeServices;
 pub use worker::Worker;
 
 /// How long `shutdown` waits for the components to end after the runs (a sweep or a store call
@@ -104,6 +107,8 @@ struct Inner {
     claims: tokio_util::task::TaskTracker,
     /// The worker, scheduler and reaper components' tasks: `shutdown` joins them.
     components: tokio_util::task::TaskTracker,
+    /// Decides whether a run's end is told on its row (the server's notifier).
+    notices: std::sync::RwLock<Option<Arc<dyn notices::RunNotices>>>,
     config: Config,
 }
 
@@ -134,6 +139,7 @@ impl Engine {
                 stopping: tokio_util::sync::CancellationToken::new(),
                 claims: tokio_util::task::TaskTracker::new(),
                 components: tokio_util::task::TaskTracker::new(),
+                notices: std::sync::RwLock::new(None),
                 config,
             }),
         }
@@ -154,6 +160,12 @@ impl Engine {
 
     pub fn events(&self) -> &EventBus {
         &self.inner.bus
+    }
+
+    /// Runs started from now on tell their end on their row when `notices` says so
+    /// (`notices.rs`); the last one set serves.
+    pub fn set_run_notices(&self, notices: Arc<dyn notices::RunNotices>) {
+        *self.inner.notices.write().expect("notices lock") = Some(notices);
     }
 
     /// The credits policy, when credits are on.

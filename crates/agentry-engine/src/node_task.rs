@@ -19,6 +19,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::limits::{self, RunLimits};
 use crate::plan::RetryPolicy;
 use crate::review::NodeReviews;
+use crate::services::NodeServices;
 
 /// How a node execution ended.
 #[derive(Debug, Clone)]
@@ -51,16 +52,12 @@ pub struct NodeJob {
     pub retry: RetryPolicy,
     pub timeout: Option<Duration>,
     pub tx: UnboundedSender<Msg>,
-    pub sub_agents: Option<Arc<dyn SubAgents>>,
-    pub memory: Option<Arc<dyn agentry_core::Memory>>,
-    pub credentials: Option<Arc<dyn agentry_core::Credentials>>,
+    /// The run's services (`services.rs`): what the block may reach, and the caps.
+    pub services: Arc<NodeServices>,
     /// The tool nodes linked from this node's `tools` pin, when it has any.
     pub tool_nodes: Option<Arc<dyn ToolNodes>>,
-    pub resources: Arc<Resources>,
-    /// Where this node's human reviews are found (`review.rs`).
-    pub reviews: Option<agentry_store::Store>,
-    /// The run's caps; a node task applies the per-execution ones.
-    pub caps: RunLimits,
+    /// The node may ask for a human review (`review.rs`): a human-in-the-loop block.
+    pub review_desk: bool,
     /// Where partial text goes (`Context::stream_text`): to the run's live watchers.
     pub live_text: Option<LiveText>,
     /// With credits on: the balance must pay for the node before its block runs.
@@ -126,11 +123,8 @@ struct NodeContext<'a> {
     buffer: Buffer,
     emitted: usize,
     caps: OutputCaps,
-    sub_agents: Option<&'a dyn SubAgents>,
-    memory: Option<&'a dyn agentry_core::Memory>,
-    credentials: Option<&'a dyn agentry_core::Credentials>,
+    services: &'a NodeServices,
     tool_nodes: Option<&'a dyn ToolNodes>,
-    resources: &'a Resources,
     stats: &'a mut Map<String, Value>,
     reviews: Option<&'a NodeReviews>,
     live_text: Option<&'a LiveText>,
@@ -156,19 +150,19 @@ impl Context for NodeContext<'_> {
         self.info
     }
     fn sub_agents(&self) -> Option<&dyn SubAgents> {
-        self.sub_agents
+        self.services.sub_agents.as_deref()
     }
     fn tool_nodes(&self) -> Option<&dyn ToolNodes> {
         self.tool_nodes
     }
     fn resources(&self) -> &Resources {
-        self.resources
+        &self.services.resources
     }
     fn memory(&self) -> Option<&dyn agentry_core::Memory> {
-        self.memory
+        self.services.memory.as_deref()
     }
     fn credentials(&self) -> Option<&dyn agentry_core::Credentials> {
-        self.credentials
+        self.services.credentials.as_deref()
     }
     fn reviews(&self) -> Option<&dyn agentry_core::Reviews> {
         self.reviews.map(|r| r as &dyn agentry_core::Reviews)
@@ -224,15 +218,12 @@ async fn attempt(
         buffer: buffer.clone(),
         emitted: 0,
         caps: OutputCaps {
-            caps: job.caps,
+            caps: job.services.caps,
             total: 0,
             per_pin: HashMap::new(),
         },
-        sub_agents: job.sub_agents.as_deref(),
-        memory: job.memory.as_deref(),
-        credentials: job.credentials.as_deref(),
+        services: &job.services,
         tool_nodes: job.tool_nodes.as_deref(),
-        resources: &job.resources,
         stats,
         reviews,
         live_text: job.live_text.as_ref(),
@@ -261,9 +252,13 @@ pub async fn run(job: NodeJob) {
     // What the block recorded (token counts, cost), over every attempt.
     let mut stats = Map::new();
     let reviews = job
+        .services
         .reviews
-        .clone()
-        .map(|store| NodeReviews::new(store, job.info.user_id.clone(), job.exec_id.clone()));
+        .as_ref()
+        .filter(|_| job.review_desk)
+        .map(|store| {
+            NodeReviews::new(store.clone(), job.info.user_id.clone(), job.exec_id.clone())
+        });
     if let Some(gate) = &job.balance
         && let Err(refusal) = gate.check(&job.info.user_id, &job.info.node_id).await
     {

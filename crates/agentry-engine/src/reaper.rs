@@ -216,6 +216,7 @@ impl Engine {
             return Ok(false);
         }
         let mut update = RunUpdate {
+            told: false,
             id: exec_id.to_string(),
             status,
             started_at: None,
@@ -242,6 +243,7 @@ impl Engine {
             kind: EventKind::RunStatus {
                 status,
                 error: error.clone(),
+                notice: None,
             },
         };
         // The run row carries the event's number: a replay derives the event from it.

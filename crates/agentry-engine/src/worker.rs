@@ -58,8 +58,13 @@ impl Engine {
         plan: Arc<Plan>,
         inputs: Map<String, Value>,
     ) -> run::RunSpec {
+        let bounds = self.bounds(&plan);
         run::RunSpec {
-            bounds: self.bounds(&plan),
+            services: Arc::new(crate::services::NodeServices::bare(
+                self.inner.config.resources.clone(),
+                bounds.caps,
+            )),
+            bounds,
             redact_stored_data: self.inner.config.redact_graphs.contains(&plan.graph_id),
             exec_id,
             user_id,
@@ -69,12 +74,8 @@ impl Engine {
             resume: None,
             lineage: crate::child::Lineage::root(),
             trace_parent: None,
-            sub_agents: None,
-            memory: None,
-            credentials: None,
-            resources: self.inner.config.resources.clone(),
-            reviews: None,
             credits: None,
+            notices: self.inner.notices.read().expect("notices lock").clone(),
         }
     }
 
@@ -87,7 +88,7 @@ impl Engine {
         let exec_id = spec.exec_id.clone();
         let user_id = spec.user_id.clone();
         let trace_parent = spec.trace_parent.clone();
-        let spec = run::RunSpec {
+        let services = crate::services::NodeServices {
             sub_agents: Some(Arc::new(crate::child::ChildRuns {
                 engine: self.clone(),
                 user_id: user_id.clone(),
@@ -96,15 +97,11 @@ impl Engine {
                 lineage: spec.lineage.clone(),
                 caps: spec.bounds.caps,
             })),
-            memory: Some(Arc::new(crate::memory::StoreMemory::new(
-                self.inner.store.clone(),
-                user_id.clone(),
-            ))),
-            credentials: Some(Arc::new(crate::integrations::RunCredentials::new(
-                self.inner.vault.clone(),
-                user_id.clone(),
-            ))),
             reviews: Some(self.inner.store.clone()),
+            ..self.user_services(&user_id, spec.bounds.caps)
+        };
+        let spec = run::RunSpec {
+            services: Arc::new(services),
             ..spec
         };
         let credits = self.inner.config.credits.clone();
@@ -407,6 +404,7 @@ impl Engine {
 
     async fn fail_unrunnable(&self, exec_id: &str, why: &str) {
         let update = RunUpdate {
+            told: false,
             id: exec_id.to_string(),
             status: ExecutionStatus::Failed,
             started_at: None,

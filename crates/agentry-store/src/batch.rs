@@ -21,6 +21,9 @@ pub(crate) fn render<S: QueryStatementWriter>(statement: &S, backend: Backend) -
     }
 }
 
+/// The `notice` of a run whose end is told on its row (`RunUpdate::told`).
+const TOLD: &str = "COALESCE(notice, CASE WHEN parent_id IS NULL THEN 0 END)";
+
 pub(crate) fn run_update(run: &RunUpdate) -> sea_orm::sea_query::UpdateStatement {
     use graph_execution::Column as C;
     use sea_orm::sea_query::Expr;
@@ -48,6 +51,10 @@ pub(crate) fn run_update(run: &RunUpdate) -> sea_orm::sea_query::UpdateStatement
     }
     if let Some(seq) = run.event_seq {
         q = q.col_expr(C::EventSeq, Expr::value(seq));
+    }
+    if run.told {
+        // A sub-agent's run is part of its parent's: never told on its own.
+        q = q.col_expr(C::Notice, Expr::cust(TOLD));
     }
     q.into_query()
 }

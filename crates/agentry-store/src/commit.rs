@@ -48,7 +48,7 @@ impl Committer {
                 std::thread::Builder::new()
                     .name("agentry-commit".into())
                     .spawn(move || sqlite::run(conn, rx))
-                    .map_err(|e| Error::Unsupported(format!("cannot start the committer: {e}")))?;
+                    .map_err(Error::CommitterStart)?;
             }
             None => {
                 let store = store.clone();

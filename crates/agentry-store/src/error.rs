@@ -17,6 +17,9 @@ pub enum Error {
     /// The SQLite committer's own connection failed (`commit/sqlite.rs`).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The SQLite committer's thread could not be started.
+    #[error("cannot start the committer thread")]
+    CommitterStart(#[source] std::io::Error),
     /// The committer is gone: the process is shutting down.
     #[error("the committer has stopped")]
     CommitterStopped,

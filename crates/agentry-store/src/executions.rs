@@ -79,6 +79,10 @@ pub struct RunUpdate {
     /// The sequence number of the event telling the change; `None` when none is published
     /// (the row keeps the one it had).
     pub event_seq: Option<i64>,
+    /// The run's end is told to its user on its row (`notifications::derived`): a top-level
+    /// run's `notice` becomes unread when the change applies, in the same statement, so the
+    /// notification watcher has nothing to write (`false`: the row's `notice` stays).
+    pub told: bool,
 }
 
 /// Everything to make durable in one transaction.

@@ -227,6 +227,7 @@ impl Store {
             .await?
             .ok_or_else(|| Error::NotFound(format!("execution {graph_exec_id}")))?;
         let requeue = RunUpdate {
+            told: false,
             id: graph_exec_id.to_string(),
             status: ExecutionStatus::Queued,
             started_at: None,

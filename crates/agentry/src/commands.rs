@@ -437,7 +437,7 @@ async fn run(
                 }
             }
             // A run paused for human review goes on only after a decision: stop waiting.
-            EventKind::RunStatus { status, error }
+            EventKind::RunStatus { status, error, .. }
                 if status.is_final() || status == ExecutionStatus::Review =>
             {
                 break (status, error);

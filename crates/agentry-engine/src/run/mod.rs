@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use agentry_core::prepare::prepare_input_json;
 use agentry_core::tool_nodes::{ToolRun, select_for_link};
-use agentry_core::{BlockType, Effect, ExecutionInfo, ExecutionStatus, SubAgents};
+use agentry_core::{BlockType, Effect, ExecutionInfo, ExecutionStatus};
 use agentry_store::{Batch, NodeRow, ResumeState, RunUpdate};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -31,7 +31,7 @@ use crate::node_task::{self, Msg, NodeJob, Outcome};
 use crate::plan::Plan;
 use crate::resume::{Match, Replay};
 use crate::tool_nodes::{RunTools, ToolRequest, ToolWaiter};
-use crate::writer::{Commit, Writer};
+use crate::writer::{Commit, WriteError, Writer};
 
 mod record;
 
@@ -55,19 +55,14 @@ pub struct RunSpec {
     /// The W3C `traceparent` of the request that enqueued a claimed run: its span continues
     /// that trace (`None` for a run started inside the enqueuing span).
     pub trace_parent: Option<String>,
-    /// Runs sub-graphs for AgentExecutorBlock nodes of this run.
-    pub sub_agents: Option<Arc<dyn SubAgents>>,
-    /// The durable memory of the run's user.
-    pub memory: Option<Arc<dyn agentry_core::Memory>>,
-    /// The run's user's credentials, decrypted one at a time for the node that asks.
-    pub credentials: Option<Arc<dyn agentry_core::Credentials>>,
-    pub resources: Arc<agentry_core::Resources>,
-    /// Where nodes find their human reviews; `None` offers no review.
-    pub reviews: Option<agentry_store::Store>,
+    /// What the run's nodes may use besides their inputs (`services.rs`), shared by them all.
+    pub services: Arc<crate::services::NodeServices>,
     /// The run's credits when credits are on (`credits.rs`).
     pub(crate) credits: Option<crate::credits::RunCredits>,
     /// The graph is configured for redaction: node data is stored as "redacted".
     pub redact_stored_data: bool,
+    /// Whether the run's end is told on its row (`notices.rs`); `None`: never.
+    pub(crate) notices: Option<Arc<dyn crate::notices::RunNotices>>,
 }
 
 /// How a run ended, with every graph output by name in the order yielded.
@@ -146,7 +141,8 @@ enum End {
     Cancelled,
     TimedOut,
     Exceeded(String),
-    StoreFailed(String),
+    /// A batch of the run's progress did not commit.
+    StoreFailed(WriteError),
 }
 
 /// Drives one run to its end. The run row exists in QUEUED.
@@ -254,7 +250,7 @@ pub async fn drive(
             _ = sleep_until(deadline) => break End::TimedOut,
             committed = first_commit(&mut run.pending) => {
                 if let Err(e) = committed {
-                    break End::StoreFailed(e.to_string());
+                    break End::StoreFailed(e);
                 }
                 run.committed();
                 continue;
@@ -293,7 +289,7 @@ pub async fn drive(
 }
 
 /// The commit of the oldest pending batch; never ready when nothing is pending.
-async fn first_commit(pending: &mut VecDeque<Pending>) -> Result<(), agentry_store::Error> {
+async fn first_commit(pending: &mut VecDeque<Pending>) -> Result<(), WriteError> {
     match pending.front_mut() {
         Some(p) => (&mut p.done).await,
         None => std::future::pending().await,
@@ -319,9 +315,17 @@ impl Run {
     fn set_status(&mut self, status: ExecutionStatus, error: Option<String>) {
         let now = Utc::now();
         let ended = status.is_final().then_some(now);
+        let notice = crate::notices::at_end(
+            self.spec.notices.as_ref(),
+            self.spec.lineage.depth,
+            &self.spec.user_id,
+            status,
+            now,
+        );
         let seq = self.tell(EventKind::RunStatus {
             status,
             error: error.clone(),
+            notice,
         });
         let stats = ended.map(|_| {
             json!({
@@ -339,6 +343,7 @@ impl Run {
             stats,
             error,
             event_seq: Some(seq),
+            told: matches!(notice, Some(crate::event::RunNotice::Told { .. })),
         });
     }
 
@@ -551,16 +556,10 @@ impl Run {
                     retry: plan_node.retry,
                     timeout: plan_node.timeout,
                     tx: self.tx.clone(),
-                    sub_agents: self.spec.sub_agents.clone(),
-                    memory: self.spec.memory.clone(),
-                    credentials: self.spec.credentials.clone(),
+                    services: self.spec.services.clone(),
                     tool_nodes: RunTools::for_node(&self.spec.plan, node, &self.tool_tx),
-                    resources: self.spec.resources.clone(),
                     // Only human-review blocks ask for a decision; others get no review desk.
-                    reviews: (plan_node.kind == BlockType::HumanInTheLoop)
-                        .then(|| self.spec.reviews.clone())
-                        .flatten(),
-                    caps: self.spec.bounds.caps,
+                    review_desk: plan_node.kind == BlockType::HumanInTheLoop,
                     live_text: None,
                     balance,
                 };
@@ -664,7 +663,7 @@ impl Run {
     }
 
     /// Waits for every pending batch in order, publishing as they commit; starts nothing new.
-    async fn settle(&mut self) -> Result<(), agentry_store::Error> {
+    async fn settle(&mut self) -> Result<(), WriteError> {
         while let Some(mut done) = self.pending.pop_front() {
             (&mut done.done).await?;
             for event in done.events {
@@ -691,10 +690,12 @@ impl Run {
                 )),
             ),
             End::Exceeded(cap) => (ExecutionStatus::Failed, Some(cap)),
-            End::StoreFailed(e) => (
-                ExecutionStatus::Failed,
-                Some(format!("could not persist progress: {e}")),
-            ),
+            End::StoreFailed(e) => {
+                // The store's error is for the log only: the run's error says what failed.
+                let source = std::error::Error::source(&e).map(ToString::to_string);
+                tracing::error!(exec = %self.spec.exec_id, error = %e, source = ?source, "a run's progress did not commit");
+                (ExecutionStatus::Failed, Some(e.to_string()))
+            }
         };
         self.tasks.abort_all();
         let in_flight: Vec<String> = self.execs.keys().cloned().collect();
@@ -705,7 +706,8 @@ impl Run {
         self.batch.dequeue.push(self.spec.exec_id.clone());
         self.submit();
         if let Err(e) = self.settle().await {
-            tracing::error!(exec = %self.spec.exec_id, error = %e, "could not record the end of a run");
+            let source = std::error::Error::source(&e).map(ToString::to_string);
+            tracing::error!(exec = %self.spec.exec_id, error = %e, source = ?source, "could not record the end of a run");
         }
         tracing::debug!(exec = %self.spec.exec_id, %status, waiting = self.inputs.waiting(), "run ended");
         let outputs = self.outputs.into_iter().map(|(name, values)| {

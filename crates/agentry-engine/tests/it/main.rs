@@ -5,6 +5,7 @@ mod commit_order;
 mod control;
 mod credits;
 mod memory;
+mod notices;
 mod queue;
 mod reaper;
 mod redaction;

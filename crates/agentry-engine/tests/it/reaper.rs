@@ -214,6 +214,7 @@ async fn stuck_runs_are_failed_with_a_reason_and_a_final_event() {
     let overdue = t.start(&g, inputs(json!({"x": 2}))).await;
     t.store
         .update_run(&RunUpdate {
+            told: false,
             id: overdue.clone(),
             status: ExecutionStatus::Running,
             started_at: Some(chrono::Utc::now() - chrono::Duration::hours(1)),

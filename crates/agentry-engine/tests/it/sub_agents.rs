@@ -12,7 +12,7 @@ use crate::support::*;
 
 const EXECUTOR: &str = "e189baac-8c20-45a1-94a7-55177ea42565";
 
-fn calculator() -> Value {
+pub(crate) fn calculator() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/autogpt-agents/calculator-agent.json"
@@ -22,7 +22,7 @@ fn calculator() -> Value {
 
 /// input "x" → a sub-agent (the calculator agent, called under a stale id as real exports do)
 /// → output "y".
-fn parent_calling(sub: &Value, called_id: &str) -> Graph {
+pub(crate) fn parent_calling(sub: &Value, called_id: &str) -> Graph {
     let executor = json!({
         "user_id": "someone-else", "graph_id": called_id, "graph_version": sub["version"],
         "inputs": {}, "input_schema": sub["input_schema"], "output_schema": sub["output_schema"],

@@ -188,8 +188,7 @@ impl Notifier {
             let now_ms = now.timestamp_millis();
             let Some(last) = stored.as_ref().and_then(|s| s.last_digest_at) else {
                 // The first period starts now.
-                store
-                    .set_notification_preferences(&user_id, &prefs.to_stored(Some(now_ms)))
+                self.save_preferences(&user_id, &prefs, Some(now_ms))
                     .await?;
                 continue;
             };
@@ -231,8 +230,7 @@ impl Notifier {
             store
                 .set_notification_email_state(&user_id, &ids, "digested")
                 .await?;
-            store
-                .set_notification_preferences(&user_id, &prefs.to_stored(Some(now_ms)))
+            self.save_preferences(&user_id, &prefs, Some(now_ms))
                 .await?;
         }
         Ok(queued)

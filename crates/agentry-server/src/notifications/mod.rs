@@ -7,6 +7,7 @@
 //! kept as failed, never dropped. `watch.rs` turns the engine's run events into notifications;
 //! the store routes call `Notifier::notify` for their decisions.
 
+mod cached;
 pub mod kinds;
 pub mod mail;
 mod store_events;
@@ -106,6 +107,8 @@ struct Inner {
     mailer: Option<Mailer>,
     /// Wakes the outbox sender when an email is queued.
     wake: tokio::sync::Notify,
+    /// Preferences as last read, for telling runs' ends on their rows (`cached.rs`).
+    cached: cached::PreferenceCache,
 }
 
 impl Notifier {
@@ -120,6 +123,7 @@ impl Notifier {
                 push,
                 mailer,
                 wake: tokio::sync::Notify::new(),
+                cached: cached::PreferenceCache::new(),
             }),
         }
     }
@@ -147,11 +151,30 @@ impl Notifier {
         &self,
         user_id: &str,
     ) -> agentry_store::Result<NotificationPreferences> {
+        let generation = self.inner.cached.generation();
         let stored = self.inner.store.notification_preferences(user_id).await?;
-        Ok(NotificationPreferences::from_stored(
+        let prefs = NotificationPreferences::from_stored(
             stored.as_ref(),
             self.inner.settings.daily_email_cap,
-        ))
+        );
+        self.inner.cached.put(user_id, prefs.clone(), generation);
+        Ok(prefs)
+    }
+
+    /// Stores the user's preferences; they take effect for the next event told here.
+    pub async fn save_preferences(
+        &self,
+        user_id: &str,
+        prefs: &NotificationPreferences,
+        last_digest_at: Option<i64>,
+    ) -> agentry_store::Result<()> {
+        let saved = self
+            .inner
+            .store
+            .set_notification_preferences(user_id, &prefs.to_stored(last_digest_at))
+            .await;
+        self.inner.cached.forget(user_id);
+        saved
     }
 
     /// A notification as the API shows it; the text of one derived from a run row is rendered
@@ -283,6 +306,15 @@ impl Notifier {
         Ok(Some(view))
     }
 
+    /// Pushes a notification told without this notifier (a run's end told on its row as it
+    /// committed) to the user's sockets in this process.
+    fn push(&self, user_id: &str, n: &notification::Model) {
+        let _ = self.inner.push.send(Pushed {
+            user_id: user_id.to_string(),
+            view: self.view(n),
+        });
+    }
+
     /// Tells a user, logging instead of failing: for callers whose own work is done.
     pub async fn notify_logged(&self, notice: Notice) {
         let (user, kind) = (notice.user_id.clone(), notice.kind);
@@ -294,9 +326,33 @@ impl Notifier {
     /// Starts this process's notification tasks: the run-event watcher, and with a mailer the
     /// outbox sender and the digests. They end with `stop`.
     pub fn spawn(&self, engine: agentry_engine::Engine, stop: tokio_util::sync::CancellationToken) {
+        // This process's runs tell their ends on their rows as the preferences read here say;
+        // the watcher pushes them.
+        engine.set_run_notices(Arc::new(self.clone()));
         tokio::spawn(watch::run(self.clone(), engine, stop.clone()));
         if self.inner.mailer.is_some() {
             tokio::spawn(mail::run(self.clone(), stop));
+        }
+    }
+}
+
+impl agentry_engine::notices::RunNotices for Notifier {
+    /// From the preferences read here lately only (no statement): told in the app only, by
+    /// choice or because no email can be sent, the run's end is its row's `notice`. An email
+    /// needs the account's address and the daily cap: the watcher tells those.
+    fn told_on_row(&self, user_id: &str, status: agentry_core::ExecutionStatus) -> bool {
+        let kind = match status {
+            agentry_core::ExecutionStatus::Completed => NotificationKind::RunFinished,
+            agentry_core::ExecutionStatus::Failed => NotificationKind::RunFailed,
+            _ => return false,
+        };
+        let Some(prefs) = self.inner.cached.get(user_id) else {
+            return false;
+        };
+        match prefs.channel(kind) {
+            Channel::InApp => true,
+            Channel::Email => self.inner.mailer.is_none(),
+            Channel::Off => false,
         }
     }
 }

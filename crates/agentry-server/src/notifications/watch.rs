@@ -7,7 +7,8 @@
 //! falls behind the bus (it keeps a bounded backlog) tells the runs it missed from their rows.
 
 use agentry_core::ExecutionStatus;
-use agentry_engine::{Engine, Event, EventKind};
+use agentry_engine::{Engine, Event, EventKind, RunNotice};
+use agentry_store::notifications::derived::RunEnd;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
@@ -76,6 +77,8 @@ pub(super) async fn catch_up(
                 kind: EventKind::RunStatus {
                     status: run.status.0,
                     error: run.error,
+                    // The row says whether the run is top-level and was told.
+                    notice: None,
                 },
             };
             on_event(notifier, engine, event).await?;
@@ -88,7 +91,12 @@ pub(super) async fn catch_up(
 }
 
 async fn on_event(notifier: &Notifier, engine: &Engine, event: Event) -> agentry_store::Result<()> {
-    let EventKind::RunStatus { status, error } = &event.kind else {
+    let EventKind::RunStatus {
+        status,
+        error,
+        notice,
+    } = &event.kind
+    else {
         return Ok(());
     };
     let kind = match status {
@@ -96,12 +104,19 @@ async fn on_event(notifier: &Notifier, engine: &Engine, event: Event) -> agentry
         ExecutionStatus::Failed => NotificationKind::RunFailed,
         _ => return Ok(()),
     };
-    let store = engine.store();
-    let Some(run) = store.run_row(&event.graph_exec_id).await? else {
-        return Ok(());
-    };
-    if run.parent_id.is_some() || run.user_id != event.user_id {
-        return Ok(());
+    match notice {
+        Some(RunNotice::Sub) => return Ok(()),
+        // The event says what the row would: a top-level run of the event's user.
+        Some(RunNotice::Told { .. } | RunNotice::Untold) => {}
+        // An event read back from the rows or relayed from another process: the row says.
+        None => {
+            let Some(run) = engine.store().run_row(&event.graph_exec_id).await? else {
+                return Ok(());
+            };
+            if run.parent_id.is_some() || run.user_id != event.user_id {
+                return Ok(());
+            }
+        }
     }
     let user_id = event.user_id.as_str();
     // A store agent's graph belongs to its creator: the runner may not read it, so its id serves.
@@ -112,27 +127,47 @@ async fn on_event(notifier: &Notifier, engine: &Engine, event: Event) -> agentry
         .await
         .map(|g| g.graph.name.clone())
         .unwrap_or_else(|_| event.graph_id.clone());
-    let data = json!({
-        "graph_id": event.graph_id,
-        "graph_version": event.graph_version,
-        "graph_exec_id": event.graph_exec_id,
-        "graph_name": graph_name,
-        "status": status,
-        "error": error,
-    });
-    notifier
-        .notify_run(
-            Notice {
-                user_id: user_id.to_string(),
-                kind,
-                dedupe_key: agentry_store::notifications::derived::run_key(&event.graph_exec_id),
-                data: data.clone(),
-            },
-            &event.graph_exec_id,
-        )
-        .await?;
+    let data = || {
+        json!({
+            "graph_id": event.graph_id,
+            "graph_version": event.graph_version,
+            "graph_exec_id": event.graph_exec_id,
+            "graph_name": graph_name,
+            "status": status,
+            "error": error,
+        })
+    };
+    if let Some(RunNotice::Told { at }) = notice {
+        // Told on the run's row as it committed: only the push is left, and nothing to read.
+        let told = RunEnd {
+            run_id: &event.graph_exec_id,
+            user_id,
+            graph_id: &event.graph_id,
+            graph_version: event.graph_version,
+            graph_name: &graph_name,
+            status: *status,
+            error: error.as_deref(),
+            at: *at,
+            read: false,
+        };
+        notifier.push(user_id, &told.notification());
+    } else {
+        notifier
+            .notify_run(
+                Notice {
+                    user_id: user_id.to_string(),
+                    kind,
+                    dedupe_key: agentry_store::notifications::derived::run_key(
+                        &event.graph_exec_id,
+                    ),
+                    data: data(),
+                },
+                &event.graph_exec_id,
+            )
+            .await?;
+    }
     if kind == NotificationKind::RunFailed {
-        schedule_streak(notifier, user_id, &event.graph_exec_id, &data).await?;
+        schedule_streak(notifier, user_id, &event.graph_exec_id, &data()).await?;
     }
     if let Some(policy) = engine.credits() {
         balance(notifier, user_id, policy.low_balance_threshold).await?;

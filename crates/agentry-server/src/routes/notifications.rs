@@ -198,8 +198,8 @@ async fn set_preferences(
         prefs.daily_email_cap = cap;
     }
     let last_digest_at = stored.and_then(|s| s.last_digest_at);
-    store
-        .set_notification_preferences(&principal.user_id, &prefs.to_stored(last_digest_at))
+    notifier
+        .save_preferences(&principal.user_id, &prefs, last_digest_at)
         .await?;
     Ok(Json(PreferencesResponse {
         preferences: prefs,

@@ -139,7 +139,7 @@ impl RunView {
                 None
             }
             EventKind::NodeTextDelta { .. } => None,
-            EventKind::RunStatus { status, error } => {
+            EventKind::RunStatus { status, error, .. } => {
                 let data = protocol::graph_data(event, *status, error.as_deref(), &self.outputs);
                 if status.is_final() {
                     self.finished = true;
@@ -311,6 +311,7 @@ mod tests {
                 EventKind::RunStatus {
                     status: ExecutionStatus::Running,
                     error: None,
+                    notice: None,
                 },
             ),
             status(2, ExecutionStatus::Running),
@@ -338,6 +339,7 @@ mod tests {
                 EventKind::RunStatus {
                     status: ExecutionStatus::Completed,
                     error: None,
+                    notice: None,
                 },
             ),
         ]

@@ -29,11 +29,13 @@ const INSERT_OUTPUT: &str = "INSERT INTO node_outputs \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 /// A run's status change, only from the statuses AutoGPT allows (`?7`…`?13`, unused ones
-/// NULL, which `IN` never matches).
+/// NULL, which `IN` never matches); `?15` is 0 when the end is told on the row
+/// (`RunUpdate::told`, a top-level run only).
 const UPDATE_RUN: &str = "UPDATE graph_executions SET status = ?1, \
     started_at = COALESCE(?2, started_at), ended_at = COALESCE(?3, ended_at), \
     stats = COALESCE(?4, stats), error = COALESCE(?5, error), \
-    event_seq = COALESCE(?14, event_seq) \
+    event_seq = COALESCE(?14, event_seq), \
+    notice = COALESCE(notice, CASE WHEN parent_id IS NULL THEN ?15 END) \
     WHERE id = ?6 AND status IN (?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
 /// A refused status change still moves the run's `event_seq` to its event (`batch.rs`).
@@ -192,6 +194,7 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
                 allowed(5),
                 allowed(6),
                 r.event_seq,
+                r.told.then_some(0i16),
             ])?;
             if let (0, Some(seq)) = (applied, r.event_seq) {
                 tx.prepare_cached(RUN_EVENT_SEQ)?

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use agentry_core::ExecutionStatus;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -41,6 +42,53 @@ fn ended() -> [String; 2] {
         ExecutionStatus::Completed.as_str().to_string(),
         ExecutionStatus::Failed.as_str().to_string(),
     ]
+}
+
+/// A top-level run's end as its derived notification shows it.
+pub struct RunEnd<'a> {
+    pub run_id: &'a str,
+    pub user_id: &'a str,
+    pub graph_id: &'a str,
+    pub graph_version: i32,
+    /// The graph's name as its user sees it (its id when the graph is not theirs).
+    pub graph_name: &'a str,
+    pub status: ExecutionStatus,
+    pub error: Option<&'a str>,
+    /// When the run ended.
+    pub at: DateTime<Utc>,
+    pub read: bool,
+}
+
+impl RunEnd<'_> {
+    /// The notification the run's row stands for; also what the watcher pushes when the
+    /// committer told the run on its row (the same view, without reading the row back).
+    pub fn notification(&self) -> notification::Model {
+        notification::Model {
+            id: self.run_id.to_string(),
+            user_id: self.user_id.to_string(),
+            kind: if self.status == ExecutionStatus::Failed {
+                RUN_FAILED
+            } else {
+                RUN_FINISHED
+            }
+            .to_string(),
+            dedupe_key: run_key(self.run_id),
+            title: String::new(),
+            body: String::new(),
+            data: serde_json::json!({
+                "graph_id": self.graph_id,
+                "graph_version": self.graph_version,
+                "graph_exec_id": self.run_id,
+                "graph_name": self.graph_name,
+                "status": self.status,
+                "error": self.error,
+            }),
+            email_state: DERIVED.to_string(),
+            // Only whether it was read is kept, not when.
+            read_at: self.read.then_some(self.at),
+            created_at: self.at,
+        }
+    }
 }
 
 impl Store {
@@ -197,34 +245,18 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let status = r.status.0;
-                let name = &names[&(r.graph_id.clone(), r.graph_version)];
-                let at = r.ended_at.unwrap_or(r.created_at);
-                notification::Model {
-                    kind: if status == ExecutionStatus::Failed {
-                        RUN_FAILED
-                    } else {
-                        RUN_FINISHED
-                    }
-                    .to_string(),
-                    dedupe_key: run_key(&r.id),
-                    title: String::new(),
-                    body: String::new(),
-                    data: serde_json::json!({
-                        "graph_id": r.graph_id,
-                        "graph_version": r.graph_version,
-                        "graph_exec_id": r.id,
-                        "graph_name": name,
-                        "status": status,
-                        "error": r.error,
-                    }),
-                    email_state: DERIVED.to_string(),
-                    // Only whether it was read is kept, not when.
-                    read_at: (r.notice == Some(READ)).then_some(at),
-                    created_at: at,
-                    id: r.id,
-                    user_id: r.user_id,
+                RunEnd {
+                    run_id: &r.id,
+                    user_id: &r.user_id,
+                    graph_id: &r.graph_id,
+                    graph_version: r.graph_version,
+                    graph_name: &names[&(r.graph_id.clone(), r.graph_version)],
+                    status: r.status.0,
+                    error: r.error.as_deref(),
+                    at: r.ended_at.unwrap_or(r.created_at),
+                    read: r.notice == Some(READ),
                 }
+                .notification()
             })
             .collect())
     }

@@ -48,6 +48,7 @@ fn output(
 
 fn run(exec: &str, status: ExecutionStatus, event_seq: i64) -> RunUpdate {
     RunUpdate {
+        told: false,
         id: exec.into(),
         status,
         started_at: (status == ExecutionStatus::Running).then(Utc::now),

@@ -46,6 +46,7 @@ async fn batches_persist_and_survive_a_restart() {
     let started = Batch {
         nodes: vec![node_row(&exec, &ne, ExecutionStatus::Running, 0)],
         runs: vec![RunUpdate {
+            told: false,
             id: exec.clone(),
             status: ExecutionStatus::Running,
             started_at: Some(Utc::now()),
@@ -81,6 +82,7 @@ async fn batches_persist_and_survive_a_restart() {
 
     // A transition AutoGPT forbids is refused and changes nothing.
     let bad = RunUpdate {
+        told: false,
         id: exec.clone(),
         status: ExecutionStatus::Review,
         started_at: None,
@@ -91,6 +93,7 @@ async fn batches_persist_and_survive_a_restart() {
     };
     assert!(
         s.update_run(&RunUpdate {
+            told: false,
             status: ExecutionStatus::Completed,
             ..bad.clone()
         })
@@ -99,6 +102,7 @@ async fn batches_persist_and_survive_a_restart() {
     );
     assert!(
         !s.update_run(&RunUpdate {
+            told: false,
             status: ExecutionStatus::Running,
             ..bad
         })
@@ -172,6 +176,7 @@ async fn hostile_values_round_trip_exactly() {
             graph_output: None,
         }],
         runs: vec![RunUpdate {
+            told: false,
             id: exec.clone(),
             status: ExecutionStatus::Failed,
             started_at: None,
@@ -219,6 +224,7 @@ async fn committed_times_are_compact_and_read_back_to_the_microsecond() {
     s.apply_batch(&Batch {
         nodes: vec![row],
         runs: vec![RunUpdate {
+            told: false,
             id: exec.clone(),
             status: ExecutionStatus::Running,
             started_at: Some(added),

@@ -170,6 +170,7 @@ async fn the_reaper_finds_orphans_exhausted_stale_and_overdue_runs() {
 
     // Overdue: RUNNING since before the cut-off.
     s.update_run(&RunUpdate {
+        told: false,
         id: orphan.clone(),
         status: ExecutionStatus::Running,
         started_at: Some(chrono::Utc::now()),

@@ -26,6 +26,7 @@ async fn run(s: &Store, graph_id: &str, parent: Option<&str>, end: ExecutionStat
         let ended = status != ExecutionStatus::Running;
         assert!(
             s.update_run(&RunUpdate {
+                told: false,
                 id: id.clone(),
                 status,
                 started_at: Some(Utc::now()),
