@@ -11,6 +11,15 @@ impl Engine {
     /// Waits up to `limit` for a run to end, or to pause in REVIEW, wherever it runs. `None`
     /// when it is still going then.
     pub async fn wait(&self, exec_id: &str, limit: Duration) -> Option<RunResult> {
+        self.wait_shared(exec_id, limit)
+            .await
+            .map(Arc::unwrap_or_clone)
+    }
+
+    /// As `wait`, with the result as the run shared it: a caller that only reads it (an answer
+    /// serialised from its outputs) never copies them, even while the run or another waiter
+    /// still holds it.
+    pub async fn wait_shared(&self, exec_id: &str, limit: Duration) -> Option<Arc<RunResult>> {
         let deadline = tokio::time::Instant::now() + limit;
         let mut events = self.inner.bus.subscribe();
         loop {
@@ -28,12 +37,12 @@ impl Engine {
                         _ => None,
                     };
                 // Once the channel is gone (the run has ended and dropped its end), the last
-                // waiter owns the result and takes it whole.
+                // waiter owns the result and can take it whole.
                 drop(done);
-                return result.map(Arc::unwrap_or_clone);
+                return result;
             }
             if let Some(result) = self.stored_result(exec_id).await {
-                return Some(result);
+                return Some(Arc::new(result));
             }
             // Queued, or running in another process: look again when something happens.
             tokio::select! {

@@ -1,10 +1,11 @@
 //! Runs: start a graph version (optionally waiting for its outputs), list runs, read one with
 //! its node executions, and stop one, on AutoGPT's paths and shapes.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::route_docs::routes;
-use agentry_engine::{CreatedRun, ExecuteRequest, RunInputs};
+use agentry_engine::{CreatedRun, ExecuteRequest, RunInputs, RunResult};
 use agentry_store::ExecutionRecord;
 use agentry_store::entity::graph_execution;
 use axum::extract::State;
@@ -53,7 +54,25 @@ pub struct ExecutionMeta {
     stats: Value,
     error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    outputs: Option<PinValues>,
+    #[schema(value_type = Option<PinValues>)]
+    outputs: Option<RunOutputs>,
+}
+
+/// A run's outputs as the answer gives them (`PinValues`): read from the store, or the waited
+/// result as the run shared it, serialised from there so that megabytes of outputs are not
+/// copied into a tree of the answer's own.
+pub enum RunOutputs {
+    Read(PinValues),
+    Waited(Arc<RunResult>),
+}
+
+impl Serialize for RunOutputs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RunOutputs::Read(values) => values.serialize(serializer),
+            RunOutputs::Waited(result) => result.outputs.serialize(serializer),
+        }
+    }
 }
 
 impl ExecutionMeta {
@@ -124,10 +143,10 @@ pub struct ExecutionWithNodes {
 impl ExecutionWithNodes {
     fn new(state: &AppState, record: &ExecutionRecord) -> Self {
         let mut meta = ExecutionMeta::new(&record.run);
-        meta.outputs = Some(PinValues(agentry_engine::graph_outputs(
+        meta.outputs = Some(RunOutputs::Read(PinValues(agentry_engine::graph_outputs(
             state.engine.registry(),
             record,
-        )));
+        ))));
         let node_executions = record
             .nodes
             .iter()
@@ -237,7 +256,7 @@ pub(crate) async fn execute_graph(
         .with_node_inputs(node_inputs);
     let run = state.engine.execute(request).await?;
     if q.wait
-        && let Some(result) = state.engine.wait(&run.id, wait_limit).await
+        && let Some(result) = state.engine.wait_shared(&run.id, wait_limit).await
     {
         // The run's row without its inputs (the answer has their text already), nor its node
         // inputs and outputs, which are not part of the answer.
@@ -250,7 +269,7 @@ pub(crate) async fn execute_graph(
             row,
             inputs: run.inputs,
         });
-        meta.outputs = Some(PinValues(result.outputs));
+        meta.outputs = Some(RunOutputs::Waited(result));
         return Ok(Json(meta));
     }
     // The run as created: reading it back would only find it further along.
