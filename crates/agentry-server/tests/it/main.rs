@@ -9,6 +9,7 @@ mod credentials_access;
 mod credits;
 mod crowd;
 mod errors;
+mod airtable_triggers;
 mod exa_triggers;
 mod executions;
 mod github_triggers;
