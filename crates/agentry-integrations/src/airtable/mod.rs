@@ -207,8 +207,8 @@ mod records_tests;
 #[path = "schema_tests.rs"]
 mod schema_tests;
 #[cfg(test)]
-#[path = "trigger_tests.rs"]
-mod trigger_tests;
-#[cfg(test)]
 #[path = "airtable_tests.rs"]
 mod tests;
+#[cfg(test)]
+#[path = "trigger_tests.rs"]
+mod trigger_tests;

@@ -62,7 +62,10 @@ async fn the_block_yields_each_payload_as_autogpt_does() {
     let out = run_block_with(AirtableWebhookTrigger, node(page), rec()).await;
     assert_eq!(out.len(), 2);
     assert_eq!(out[1].1["baseTransactionNumber"], 5);
-    assert_eq!(out[1].1["changedTablesById"]["tbl1"], json!({"changedRecordsById": {}}));
+    assert_eq!(
+        out[1].1["changedTablesById"]["tbl1"],
+        json!({"changedRecordsById": {}})
+    );
 
     let out = run_block_with(AirtableWebhookTrigger, node(json!({"payloads": []})), rec()).await;
     assert_eq!(error_of(&out), "No valid payloads found in webhook payload");
@@ -106,7 +109,9 @@ fn a_nodes_inputs_name_its_subscription() {
     input.insert("table_id_or_name".into(), json!(" "));
     assert_eq!(
         provider.trigger(BLOCK_ID, &input),
-        Some(Subscription::Incomplete("no base or table is chosen".into()))
+        Some(Subscription::Incomplete(
+            "no base or table is chosen".into()
+        ))
     );
     input.insert("base_id".into(), json!("app1/x"));
     assert!(matches!(
@@ -208,18 +213,24 @@ async fn webhooks_are_created_with_airtables_secret_and_removed() {
     Mock::given(method("POST"))
         .and(path("/v0/bases/appX/webhooks"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .and(body_json(json!({"notificationUrl": url, "specification": {"options": {
-            "filters": {"dataTypes": ["tableData"], "recordChangeScope": "tblT"}}}})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "achW",
-            "macSecretBase64": MAC_SECRET, "expirationTime": "2026-12-10T21:00:00.000Z"})))
+        .and(body_json(
+            json!({"notificationUrl": url, "specification": {"options": {
+            "filters": {"dataTypes": ["tableData"], "recordChangeScope": "tblT"}}}}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "achW",
+            "macSecretBase64": MAC_SECRET, "expirationTime": "2026-12-10T21:00:00.000Z"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
     // A table by name cannot scope the webhook: the whole base is watched.
     Mock::given(method("POST"))
         .and(path("/v0/bases/appY/webhooks"))
-        .and(body_json(json!({"notificationUrl": url, "specification": {"options": {
-            "filters": {"dataTypes": ["tableData", "tableFields"]}}}})))
+        .and(body_json(
+            json!({"notificationUrl": url, "specification": {"options": {
+            "filters": {"dataTypes": ["tableData", "tableFields"]}}}}),
+        ))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"id": "achY", "macSecretBase64": MAC_SECRET})),
@@ -269,7 +280,10 @@ async fn webhooks_are_created_with_airtables_secret_and_removed() {
     let error = register(&mut cx, &creds(), "appX", &types, url)
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("{base_id}/{table_id_or_name}"), "{error}");
+    assert!(
+        error.to_string().contains("{base_id}/{table_id_or_name}"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -296,9 +310,15 @@ async fn refusals_of_airtable_say_why() {
         .await;
     let mut rec = recorder(&server, api_key("airtable", KEY));
     let mut cx = agentry_core::Cx::<Value>::new(&mut rec);
-    let error = register(&mut cx, &creds(), "appX/tblT", &["tableData".into()], "http://x")
-        .await
-        .unwrap_err();
+    let error = register(
+        &mut cx,
+        &creds(),
+        "appX/tblT",
+        &["tableData".into()],
+        "http://x",
+    )
+    .await
+    .unwrap_err();
     assert!(
         error
             .to_string()
@@ -309,7 +329,9 @@ async fn refusals_of_airtable_say_why() {
         .await
         .unwrap_err();
     assert!(
-        error.to_string().contains("airtable refused the credentials (401)"),
+        error
+            .to_string()
+            .contains("airtable refused the credentials (401)"),
         "{error}"
     );
     let error = fetch_payloads(&mut cx, &creds(), "appR", "achW", 1)

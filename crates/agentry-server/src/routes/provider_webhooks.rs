@@ -8,9 +8,11 @@
 //! from what this delivery read, before anything runs.
 
 use crate::route_docs::routes;
-use agentry_core::webhooks::{Delivery, DeliveryRefusal, Subscription, TriggerSpec, WebhookProvider};
-use agentry_store::entity::webhook;
+use agentry_core::webhooks::{
+    Delivery, DeliveryRefusal, Subscription, TriggerSpec, WebhookProvider,
+};
 use agentry_engine::{ExecuteRequest, NodeInputs};
+use agentry_store::entity::webhook;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::Serialize;
@@ -216,7 +218,10 @@ async fn fetch(
         .map_err(|e| {
             ApiError::new(
                 Code::TriggerFetchFailed,
-                format!("the {} events could not be fetched: {e}", provider.provider()),
+                format!(
+                    "the {} events could not be fetched: {e}",
+                    provider.provider()
+                ),
             )
         })?;
     let Some(config) = fetched.config else {

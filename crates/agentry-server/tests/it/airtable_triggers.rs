@@ -129,8 +129,10 @@ async fn an_airtable_trigger_registers_fetches_payloads_by_cursor_and_removes_it
     Mock::given(method("POST"))
         .and(path("/v0/bases/appE2E/webhooks"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "achE2E",
-            "macSecretBase64": MAC_SECRET, "expirationTime": "2026-12-10T21:00:00.000Z"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "achE2E",
+            "macSecretBase64": MAC_SECRET, "expirationTime": "2026-12-10T21:00:00.000Z"})),
+        )
         .expect(1)
         .mount(&airtable)
         .await;
@@ -196,7 +198,10 @@ async fn an_airtable_trigger_registers_fetches_payloads_by_cursor_and_removes_it
         "timestamp": "2026-12-03T21:00:01.000Z"})
     .to_string();
     // A wrong MAC, one keyed with the base64 text, or none: refused, nothing fetched.
-    let text_keyed = mac(&base64::engine::general_purpose::STANDARD.encode(MAC_SECRET), &ping);
+    let text_keyed = mac(
+        &base64::engine::general_purpose::STANDARD.encode(MAC_SECRET),
+        &ping,
+    );
     for wrong in [Some("hmac-sha256=00ff"), Some(text_keyed.as_str()), None] {
         let (status, answer) = deliver(&url, wrong, &ping).await;
         assert_eq!(status, 401, "{answer}");
@@ -215,7 +220,10 @@ async fn an_airtable_trigger_registers_fetches_payloads_by_cursor_and_removes_it
         .await;
     assert_eq!(done["status"], "COMPLETED", "{done}");
     let outputs = done["outputs"]["payload"].as_array().unwrap();
-    let transactions: Vec<&Value> = outputs.iter().map(|p| &p["baseTransactionNumber"]).collect();
+    let transactions: Vec<&Value> = outputs
+        .iter()
+        .map(|p| &p["baseTransactionNumber"])
+        .collect();
     assert_eq!(transactions, [&json!(7), &json!(8)], "{done}");
     assert_eq!(
         outputs[0]["changedTablesById"],

@@ -3,13 +3,13 @@
 
 mod accounts;
 mod admin;
+mod airtable_triggers;
 mod api_keys;
 mod blocks;
 mod credentials_access;
 mod credits;
 mod crowd;
 mod errors;
-mod airtable_triggers;
 mod exa_triggers;
 mod executions;
 mod github_triggers;

@@ -157,11 +157,27 @@ async fn a_provider_hooks_config_moves_on_only_from_what_was_read() {
     let first = r#"{"cursor":1}"#;
     let next = r#"{"cursor":4}"#;
     // Another user's swap changes nothing.
-    assert!(!s.swap_webhook_config("other", "h1", Some(first), next).await.unwrap());
-    assert!(s.swap_webhook_config(DEFAULT_USER_ID, "h1", Some(first), next).await.unwrap());
+    assert!(
+        !s.swap_webhook_config("other", "h1", Some(first), next)
+            .await
+            .unwrap()
+    );
+    assert!(
+        s.swap_webhook_config(DEFAULT_USER_ID, "h1", Some(first), next)
+            .await
+            .unwrap()
+    );
     // A second delivery that read the old cursor finds it moved.
-    assert!(!s.swap_webhook_config(DEFAULT_USER_ID, "h1", Some(first), r#"{"cursor":9}"#).await.unwrap());
-    assert!(!s.swap_webhook_config(DEFAULT_USER_ID, "h1", None, r#"{"cursor":9}"#).await.unwrap());
+    assert!(
+        !s.swap_webhook_config(DEFAULT_USER_ID, "h1", Some(first), r#"{"cursor":9}"#)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.swap_webhook_config(DEFAULT_USER_ID, "h1", None, r#"{"cursor":9}"#)
+            .await
+            .unwrap()
+    );
     let found = s.webhook_by_id("h1").await.unwrap().unwrap();
     assert_eq!(found.config.as_deref(), Some(next));
 }
