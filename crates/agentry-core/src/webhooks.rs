@@ -64,6 +64,15 @@ pub enum DeliveryRefusal {
     Unauthorized(String),
 }
 
+/// What a delivery comes to once the provider's events are in hand: the delivery to run with,
+/// and the hook's config to store when the provider keeps state between deliveries (a cursor).
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub delivery: Delivery,
+    /// `Some`: store this config on the hook before anything runs.
+    pub config: Option<Map<String, Value>>,
+}
+
 /// A future of a provider call; holds the context borrow only.
 pub type HookFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, BlockError>> + Send + 'a>>;
 
@@ -99,6 +108,29 @@ pub trait WebhookProvider: Send + Sync {
         header: &dyn Fn(&str) -> Option<String>,
         body: &[u8],
     ) -> Result<Delivery, DeliveryRefusal>;
+    /// The events a checked delivery stands for. Most providers send them in the delivery
+    /// itself (the default); Airtable's delivery is only a notification, and its events are
+    /// fetched with the node's credential from where the hook's stored `config` (its cursor)
+    /// left off.
+    fn fetch<'a>(
+        &'a self,
+        _cx: &'a mut dyn Context,
+        _spec: &'a TriggerSpec,
+        _config: &'a Map<String, Value>,
+        delivery: Delivery,
+    ) -> HookFuture<'a, Fetched> {
+        Box::pin(async move {
+            Ok(Fetched {
+                delivery,
+                config: None,
+            })
+        })
+    }
+    /// Whether the node subscribed as `spec` takes `delivery`: by default when it chose the
+    /// delivery's event type.
+    fn wants(&self, spec: &TriggerSpec, delivery: &Delivery) -> bool {
+        spec.events.contains(&delivery.event_type)
+    }
 }
 
 /// The webhook providers this process offers (a `Resources` entry).

@@ -38,6 +38,7 @@ pub fn webhook_providers() -> agentry_core::webhooks::WebhookProviders {
     agentry_core::webhooks::WebhookProviders::new()
         .with(github::webhooks::GithubWebhooks)
         .with(exa::webhook_provider::ExaWebhooks)
+        .with(airtable::webhook::AirtableWebhooks)
 }
 
 /// Registers every integration block.

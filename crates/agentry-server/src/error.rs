@@ -99,6 +99,7 @@ codes! {
     TriggerGone = (GONE, "trigger_gone", "The graph's active version no longer has this webhook's trigger node."),
     InvalidTrigger = (BAD_REQUEST, "invalid_trigger", "A provider trigger node is set up wrongly, such as a repository that is not `owner/repo` (`details.node_errors`); nothing was saved."),
     TriggerRegistrationFailed = (BAD_REQUEST, "trigger_registration_failed", "The provider refused to create a trigger's webhook or could not be reached (`details.node_id`); the graph's active version and hooks stay as they were."),
+    TriggerFetchFailed = (BAD_GATEWAY, "trigger_fetch_failed", "The provider's events a delivery stands for could not be fetched (Airtable's webhook payloads); the hook's cursor stays where it was and nothing started."),
     InvalidDelivery = (BAD_REQUEST, "invalid_delivery", "A provider's webhook delivery lacks what the provider always sends (its event header, a JSON object body)."),
     // Sign-in, sessions and API keys.
     Unauthenticated = (UNAUTHORIZED, "unauthenticated", "The route needs a signed-in user and the request carries no credentials."),

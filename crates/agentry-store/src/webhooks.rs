@@ -142,6 +142,30 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces the config of the user's webhook `id` with `config`, only while it still is
+    /// `expected` (a compare-and-swap: of two deliveries that fetched from the same cursor,
+    /// one advances it and runs, the other finds it moved); whether this call replaced it.
+    pub async fn swap_webhook_config(
+        &self,
+        user_id: &str,
+        id: &str,
+        expected: Option<&str>,
+        config: &str,
+    ) -> Result<bool> {
+        let expected = match expected {
+            Some(text) => Column::Config.eq(text),
+            None => Column::Config.is_null(),
+        };
+        let done = Entity::update_many()
+            .col_expr(Column::Config, sea_orm::sea_query::Expr::value(config))
+            .filter(Column::UserId.eq(user_id))
+            .filter(Column::Id.eq(id))
+            .filter(expected)
+            .exec(&self.db)
+            .await?;
+        Ok(done.rows_affected > 0)
+    }
+
     /// Deletes the user's webhook `id`; whether there was one.
     pub async fn delete_webhook(&self, user_id: &str, id: &str) -> Result<bool> {
         let done = Entity::delete_many()

@@ -595,6 +595,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integrations/airtable/webhooks/{webhook_id}/ingress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receives an Airtable notification for a base trigger's webhook (signed with
+         *     `X-Airtable-Content-MAC`); the payloads it stands for are fetched from Airtable.
+         */
+        post: operations["airtable_ingress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integrations/credentials": {
         parameters: {
             query?: never;
@@ -1606,7 +1626,7 @@ export interface components {
          * @description Every error code the API answers. The JSON form is the snake_case code.
          * @enum {string}
          */
-        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InsufficientCredits" | "CreditsDisabled" | "PaymentsNotConfigured" | "InvalidCreditAmount" | "AlreadyRefunded" | "PaymentFailed" | "InvalidSignature" | "InvalidSubmission" | "GraphCannotRun" | "GraphHoldsSecrets" | "SubmissionAlreadyDecided" | "DuplicateReview" | "UsernameTaken" | "InvalidImage" | "ImageTooLarge" | "InvalidNotificationPreferences" | "InvalidCredentialsRequest" | "InvalidCredentialsInputs" | "OauthNotConfigured" | "OauthFailed" | "EncryptionKeyMissing" | "TriggerGone" | "InvalidTrigger" | "TriggerRegistrationFailed" | "InvalidDelivery" | "Unauthenticated" | "InvalidToken" | "TokenExpired" | "SessionEnded" | "AccountDisabled" | "InvalidApiKey" | "InvalidCredentials" | "InvalidRefreshToken" | "PermissionDenied" | "SessionRequired" | "AdminRequired" | "CsrfFailed" | "HostNotAllowed" | "OriginNotAllowed" | "SignupClosed" | "InvalidEmail" | "WeakPassword" | "EmailTaken" | "InvalidPermissions" | "InvalidRole" | "LastAdmin" | "AuthDisabled" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
+        Code: "InvalidJson" | "InvalidBody" | "JsonTooDeep" | "PayloadTooLarge" | "UnsupportedMediaType" | "InvalidPath" | "InvalidQuery" | "RouteNotFound" | "MethodNotAllowed" | "WebsocketUpgradeRequired" | "Unsupported" | "NotFound" | "Conflict" | "InvalidGraph" | "UnknownBlocks" | "MissingInputs" | "BlockFailed" | "TooManyRuns" | "InputsTooLarge" | "InvalidSchedule" | "InvalidReview" | "ReviewNotEditable" | "ReviewNotFound" | "ReviewAlreadyDecided" | "ExecutionNotInReview" | "ReviewsOfSeveralExecutions" | "InsufficientCredits" | "CreditsDisabled" | "PaymentsNotConfigured" | "InvalidCreditAmount" | "AlreadyRefunded" | "PaymentFailed" | "InvalidSignature" | "InvalidSubmission" | "GraphCannotRun" | "GraphHoldsSecrets" | "SubmissionAlreadyDecided" | "DuplicateReview" | "UsernameTaken" | "InvalidImage" | "ImageTooLarge" | "InvalidNotificationPreferences" | "InvalidCredentialsRequest" | "InvalidCredentialsInputs" | "OauthNotConfigured" | "OauthFailed" | "EncryptionKeyMissing" | "TriggerGone" | "InvalidTrigger" | "TriggerRegistrationFailed" | "TriggerFetchFailed" | "InvalidDelivery" | "Unauthenticated" | "InvalidToken" | "TokenExpired" | "SessionEnded" | "AccountDisabled" | "InvalidApiKey" | "InvalidCredentials" | "InvalidRefreshToken" | "PermissionDenied" | "SessionRequired" | "AdminRequired" | "CsrfFailed" | "HostNotAllowed" | "OriginNotAllowed" | "SignupClosed" | "InvalidEmail" | "WeakPassword" | "EmailTaken" | "InvalidPermissions" | "InvalidRole" | "LastAdmin" | "AuthDisabled" | "RateLimited" | "OidcNotConfigured" | "OidcStateUnknown" | "OidcRefused" | "OidcInvalidIdToken" | "OidcNoVerifiedEmail" | "OidcNoAccount" | "OidcUnavailable" | "Internal" | "ShuttingDown";
         /**
          * @description A credential to store, as AutoGPT's `APIKeyCredentials`, `UserPasswordCredentials` or
          *     `HostScopedCredentials` (by `type`). OAuth2 credentials come from a login instead.
@@ -4073,6 +4093,87 @@ export interface operations {
             };
             /** @description no such graph */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    airtable_ingress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Airtable's notification (`base.id`, `webhook.id`, `timestamp`) */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description the notification was taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryAnswer"];
+                };
+            };
+            /** @description not a JSON object with base, webhook and timestamp */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description missing or wrong X-Airtable-Content-MAC */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description no such hook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the graph's active version has no such trigger */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Airtable's payloads could not be fetched */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

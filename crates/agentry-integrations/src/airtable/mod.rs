@@ -1,6 +1,7 @@
 //! Airtable (AutoGPT's `airtable/`): bases, records and schema over the REST API
-//! (`https://api.airtable.com/v0/…`). Credentials: provider `airtable`, type `api_key` (a
-//! personal access token) or `oauth2`, both sent as a bearer token.
+//! (`https://api.airtable.com/v0/…`), and the webhook trigger (`trigger.rs`, `webhook.rs`).
+//! Credentials: provider `airtable`, type `api_key` (a personal access token) or `oauth2`,
+//! both sent as a bearer token.
 //!
 //! Shared here: AutoGPT's `_convert_bools` on every request body, the table schema lookup and
 //! `normalize_records` (every field of the table present, empty ones with the empty value of
@@ -12,6 +13,8 @@ pub mod list_bases;
 pub mod read_records;
 pub mod schema;
 pub mod schema_fields;
+pub mod trigger;
+pub mod webhook;
 pub mod write_records;
 
 use agentry_core::credentials::CredentialKind;
@@ -44,6 +47,7 @@ pub fn register(r: &mut Registry) {
     r.register(schema::AirtableUpdateTable);
     r.register(schema_fields::AirtableCreateField);
     r.register(schema_fields::AirtableUpdateField);
+    r.register(trigger::AirtableWebhookTrigger);
 }
 
 /// The path of a table's records, `/v0/{base}/{table}`, once both are given (an input error
@@ -205,3 +209,6 @@ mod schema_tests;
 #[cfg(test)]
 #[path = "airtable_tests.rs"]
 mod tests;
+#[cfg(test)]
+#[path = "trigger_tests.rs"]
+mod trigger_tests;

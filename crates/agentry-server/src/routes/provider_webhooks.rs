@@ -3,11 +3,16 @@
 //! made with the hook's secret (401 `invalid_signature` otherwise, and nothing starts); a
 //! `ping` is answered; an event the node did not choose is acknowledged and ignored; any other
 //! starts a run of the graph's active version with the delivery on the trigger node's
-//! `payload`.
+//! `payload`. A provider whose delivery is only a notification (Airtable) has its events
+//! fetched first, from the cursor the hook's config keeps; the cursor is stored, moved on only
+//! from what this delivery read, before anything runs.
 
 use crate::route_docs::routes;
-use agentry_core::webhooks::{DeliveryRefusal, Subscription};
+use agentry_core::webhooks::{
+    Delivery, DeliveryRefusal, Subscription, TriggerSpec, WebhookProvider,
+};
 use agentry_engine::{ExecuteRequest, NodeInputs};
+use agentry_store::entity::webhook;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::Serialize;
@@ -25,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(github_ingress))
         .routes(routes!(exa_ingress))
+        .routes(routes!(airtable_ingress))
 }
 
 /// What became of a delivery.
@@ -87,6 +93,27 @@ async fn exa_ingress(
     deliver(&state, "exa", &webhook_id, &headers, &body).await
 }
 
+/// Receives an Airtable notification for a base trigger's webhook (signed with
+/// `X-Airtable-Content-MAC`); the payloads it stands for are fetched from Airtable.
+#[utoipa::path(post, path = "/api/integrations/airtable/webhooks/{webhook_id}/ingress",
+    tag = "webhooks", params(("webhook_id" = String, Path)),
+    request_body(content = Object, description = "Airtable's notification (`base.id`, `webhook.id`, `timestamp`)"),
+    responses((status = 200, description = "the notification was taken", body = DeliveryAnswer),
+              (status = 400, description = "not a JSON object with base, webhook and timestamp", body = ErrorEnvelope),
+              (status = 401, description = "missing or wrong X-Airtable-Content-MAC", body = ErrorEnvelope),
+              (status = 404, description = "no such hook", body = ErrorEnvelope),
+              (status = 410, description = "the graph's active version has no such trigger", body = ErrorEnvelope),
+              (status = 413, description = "the body is too large", body = ErrorEnvelope),
+              (status = 502, description = "Airtable's payloads could not be fetched", body = ErrorEnvelope)))]
+async fn airtable_ingress(
+    State(state): State<AppState>,
+    Path(webhook_id): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> ApiResult<Json<DeliveryAnswer>> {
+    deliver(&state, "airtable", &webhook_id, &headers, &body).await
+}
+
 async fn deliver(
     state: &AppState,
     name: &str,
@@ -118,9 +145,10 @@ async fn deliver(
                 DeliveryRefusal::Malformed(m) => ApiError::new(Code::InvalidDelivery, m),
                 DeliveryRefusal::Unauthorized(m) => ApiError::new(Code::InvalidSignature, m),
             })?;
+    let event_type = delivery.event_type.clone();
     let answer = |outcome, execution| {
         Json(DeliveryAnswer {
-            event_type: delivery.event_type.clone(),
+            event_type: event_type.clone(),
             outcome,
             execution,
         })
@@ -148,16 +176,16 @@ async fn deliver(
     else {
         return Err(gone());
     };
-    if !spec.events.contains(&delivery.event_type) {
+    let Some(delivery) = fetch(state, &**provider, &hook, &spec, delivery).await? else {
+        return Ok(answer(DeliveryOutcome::Ignored, None));
+    };
+    if !provider.wants(&spec, &delivery) {
         return Ok(answer(DeliveryOutcome::Ignored, None));
     }
     let mut node_inputs = NodeInputs::new();
     node_inputs.insert(
         node.id.clone(),
-        Map::from_iter([(
-            "payload".to_string(),
-            Value::Object(delivery.payload.clone()),
-        )]),
+        Map::from_iter([("payload".to_string(), Value::Object(delivery.payload))]),
     );
     let request = ExecuteRequest::new(&hook.user_id, &record.id, record.version, Map::new())
         .with_node_inputs(node_inputs);
@@ -166,4 +194,44 @@ async fn deliver(
         DeliveryOutcome::Started,
         Some(ExecutionMeta::created(run)),
     ))
+}
+
+/// The events `delivery` stands for, fetched by the provider when it sends only a
+/// notification; the hook's new config (its cursor) is stored first, and only over the config
+/// this delivery read: `None` when another delivery moved it meanwhile (that one runs them).
+async fn fetch(
+    state: &AppState,
+    provider: &dyn WebhookProvider,
+    hook: &webhook::Model,
+    spec: &TriggerSpec,
+    delivery: Delivery,
+) -> ApiResult<Option<Delivery>> {
+    let config: Map<String, Value> = hook
+        .config
+        .as_deref()
+        .and_then(|c| serde_json::from_str(c).ok())
+        .unwrap_or_default();
+    let mut cx = state.engine.user_context(&hook.user_id);
+    let fetched = provider
+        .fetch(&mut cx, spec, &config, delivery)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                Code::TriggerFetchFailed,
+                format!(
+                    "the {} events could not be fetched: {e}",
+                    provider.provider()
+                ),
+            )
+        })?;
+    let Some(config) = fetched.config else {
+        return Ok(Some(fetched.delivery));
+    };
+    let text = serde_json::to_string(&config).unwrap_or_default();
+    let moved = state
+        .engine
+        .store()
+        .swap_webhook_config(&hook.user_id, &hook.id, hook.config.as_deref(), &text)
+        .await?;
+    Ok(moved.then_some(fetched.delivery))
 }

@@ -104,6 +104,10 @@ fn case(method: &str, path: &str, a: &Owned) -> Option<Case> {
             "public ingress checked by GitHub's X-Hub-Signature-256 with the hook's own secret; \
              github_triggers.rs",
         ),
+        ("POST", "/api/integrations/airtable/webhooks/{webhook_id}/ingress") => Skip(
+            "public ingress checked by Airtable's X-Airtable-Content-MAC with the secret Airtable \
+             issued; airtable_triggers.rs",
+        ),
         ("POST", "/api/integrations/exa/webhooks/{webhook_id}/ingress") => Skip(
             "public ingress checked by Exa's Exa-Signature with the secret Exa issued; \
              exa_triggers.rs",

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod airtable_triggers;
 mod api_keys;
 mod blocks;
 mod credentials_access;

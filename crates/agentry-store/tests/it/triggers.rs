@@ -1,6 +1,7 @@
 //! Schedules, presets and webhooks: user-scoped CRUD, the scheduler's due rows and its
 //! compare-and-set advance, stable webhook ids, and leadership.
 
+use agentry_store::webhooks::ProviderWebhook;
 use agentry_store::{DEFAULT_USER_ID, NewPreset, NewSchedule, PresetChange};
 use serde_json::json;
 
@@ -131,6 +132,54 @@ async fn a_webhook_id_is_stable_per_graph_and_node() {
         (DEFAULT_USER_ID, "n1")
     );
     assert!(s.webhook_by_id("nope").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_provider_hooks_config_moves_on_only_from_what_was_read() {
+    let db = test_db().await;
+    let s = &db.store;
+    s.ensure_user("other", "o@x", "O").await.unwrap();
+    let hook = ProviderWebhook {
+        id: "h1".into(),
+        user_id: DEFAULT_USER_ID.into(),
+        graph_id: "g".into(),
+        node_id: "n1".into(),
+        provider: "airtable".into(),
+        resource: "app1/tbl1".into(),
+        events: "[]".into(),
+        credentials: "{}".into(),
+        provider_webhook_id: "ach1".into(),
+        secret_key_id: "k".into(),
+        secret_sealed: "s".into(),
+        config: r#"{"cursor":1}"#.into(),
+    };
+    s.put_provider_webhook(hook).await.unwrap();
+    let first = r#"{"cursor":1}"#;
+    let next = r#"{"cursor":4}"#;
+    // Another user's swap changes nothing.
+    assert!(
+        !s.swap_webhook_config("other", "h1", Some(first), next)
+            .await
+            .unwrap()
+    );
+    assert!(
+        s.swap_webhook_config(DEFAULT_USER_ID, "h1", Some(first), next)
+            .await
+            .unwrap()
+    );
+    // A second delivery that read the old cursor finds it moved.
+    assert!(
+        !s.swap_webhook_config(DEFAULT_USER_ID, "h1", Some(first), r#"{"cursor":9}"#)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.swap_webhook_config(DEFAULT_USER_ID, "h1", None, r#"{"cursor":9}"#)
+            .await
+            .unwrap()
+    );
+    let found = s.webhook_by_id("h1").await.unwrap().unwrap();
+    assert_eq!(found.config.as_deref(), Some(next));
 }
 
 #[tokio::test]
