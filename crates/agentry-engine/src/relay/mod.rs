@@ -276,10 +276,12 @@ mod tests {
         let sent: Vec<String> = batches
             .concat()
             .iter()
-            .map(|m| match serde_json::from_str::<Envelope>(m).unwrap().signal {
-                Signal::Stop { graph_exec_id } => graph_exec_id,
-                other => panic!("{other:?}"),
-            })
+            .map(
+                |m| match serde_json::from_str::<Envelope>(m).unwrap().signal {
+                    Signal::Stop { graph_exec_id } => graph_exec_id,
+                    other => panic!("{other:?}"),
+                },
+            )
             .collect();
         assert_eq!(sent, (0..600).map(|i| i.to_string()).collect::<Vec<_>>());
     }
@@ -294,10 +296,15 @@ mod tests {
         }
         let mut queued = 0;
         while let Ok(signal) = rx.try_recv() {
-            assert!(matches!(signal, Signal::Stop { graph_exec_id } if graph_exec_id == queued.to_string()));
+            assert!(
+                matches!(signal, Signal::Stop { graph_exec_id } if graph_exec_id == queued.to_string())
+            );
             queued += 1;
         }
-        assert_eq!(queued, OUTBOX, "the first signals wait; the rest were dropped");
+        assert_eq!(
+            queued, OUTBOX,
+            "the first signals wait; the rest were dropped"
+        );
     }
 
     #[test]

@@ -72,11 +72,7 @@ impl Relay for RedisRelay {
     }
 
     fn send_all(&self, messages: Vec<String>) -> BoxFuture<'_, Result<(), String>> {
-        Box::pin(async move {
-            self.publish_all(&messages)
-                .await
-                .map_err(|e| e.to_string())
-        })
+        Box::pin(async move { self.publish_all(&messages).await.map_err(|e| e.to_string()) })
     }
 
     fn receive(&self) -> BoxFuture<'_, Result<BoxStream<'static, String>, String>> {
