@@ -128,6 +128,15 @@ pub async fn w10(report: &mut Vec<String>) -> anyhow::Result<()> {
         server.threads(),
         bytes as f64 / runs as f64,
     ));
+    // For a look inside the loaded server (`/proc/<pid>/smaps`, a debugger's view of the
+    // allocator) before it is killed: `AGENTRY_BENCH_HOLD=<seconds>`.
+    if let Some(secs) = std::env::var("AGENTRY_BENCH_HOLD")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        eprintln!("W10: holding server pid {} for {secs} s", server.pid());
+        tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+    }
     drop(server);
     drop(postgres);
     Ok(())

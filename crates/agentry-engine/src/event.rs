@@ -5,9 +5,10 @@
 use agentry_core::ExecutionStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// What happened.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -111,6 +112,8 @@ pub struct Event {
 pub struct EventBus {
     tx: broadcast::Sender<Event>,
     remote: Arc<OnceLock<crate::relay::Outbox>>,
+    /// Signals dropped because the relay's outbox was full.
+    dropped: Arc<AtomicU64>,
 }
 
 impl EventBus {
@@ -119,6 +122,7 @@ impl EventBus {
         EventBus {
             tx,
             remote: Arc::default(),
+            dropped: Arc::default(),
         }
     }
 
@@ -144,8 +148,18 @@ impl EventBus {
 
     /// Tells the other processes, when a relay is attached.
     pub(crate) fn signal(&self, signal: crate::relay::Signal) {
-        if let Some(remote) = self.remote.get() {
-            let _ = remote.send(signal);
+        if let Some(remote) = self.remote.get()
+            && let Err(mpsc::error::TrySendError::Full(_)) = remote.try_send(signal)
+        {
+            // The transport is slower than this process's runs: drop rather than queue
+            // without bound. Told on the first drop and every 10,000th after.
+            let dropped = self.dropped.fetch_add(1, Ordering::Relaxed);
+            if dropped % 10_000 == 0 {
+                tracing::warn!(
+                    dropped = dropped + 1,
+                    "the relay falls behind; signals dropped (other processes re-read the store)"
+                );
+            }
         }
     }
 

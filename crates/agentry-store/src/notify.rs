@@ -33,6 +33,33 @@ impl Store {
         Ok(())
     }
 
+    /// Sends `payloads` to every process listening on `channel`, in order, in one statement
+    /// (one round trip and one transaction, where `notify` takes one each). PostgreSQL delivers
+    /// identical payloads sent in one transaction once, so the caller keeps them distinct when
+    /// each must arrive. A no-op on SQLite; nothing is sent when one payload is too large.
+    pub async fn notify_all(&self, channel: &str, payloads: &[String]) -> Result<()> {
+        if self.backend != Backend::Postgres || payloads.is_empty() {
+            return Ok(());
+        }
+        if let Some(large) = payloads.iter().find(|p| p.len() > MAX_PAYLOAD) {
+            return Err(Error::Unsupported(format!(
+                "a notification of {} bytes is over PostgreSQL's limit",
+                large.len()
+            )));
+        }
+        let pool = self.db.get_postgres_connection_pool();
+        sqlx::query(
+            "SELECT pg_notify($1, payload) \
+             FROM unnest($2::text[]) WITH ORDINALITY AS sent(payload, n) ORDER BY n",
+        )
+        .bind(channel)
+        .bind(payloads)
+        .execute(pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
     /// Listens on `channel` on a dedicated connection: the payloads sent to it, in order. The
     /// stream ends when the connection is lost (notifications in between are lost with it, so
     /// the caller reconnects and re-reads what it needs from the tables).

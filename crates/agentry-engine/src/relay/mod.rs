@@ -26,6 +26,21 @@ use crate::{Engine, Event};
 pub trait Relay: Send + Sync + 'static {
     /// Sends one message to every process receiving, this one included.
     fn send(&self, message: String) -> BoxFuture<'_, Result<(), String>>;
+    /// Sends `messages` in order, in as few round trips as the transport allows; the default
+    /// sends them one by one, all of them even when one fails (the first error is returned).
+    fn send_all(&self, messages: Vec<String>) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async move {
+            let mut failed = Ok(());
+            for message in messages {
+                if let Err(e) = self.send(message).await
+                    && failed.is_ok()
+                {
+                    failed = Err(e);
+                }
+            }
+            failed
+        })
+    }
     /// Starts receiving. The stream ends when the connection is lost; call again to reconnect.
     fn receive(&self) -> BoxFuture<'_, Result<BoxStream<'static, String>, String>>;
     /// The largest message it carries, in bytes.
@@ -61,7 +76,17 @@ struct Envelope {
 }
 
 /// The sending side, held by the event bus once a relay is attached.
-pub(crate) type Outbox = mpsc::UnboundedSender<Signal>;
+pub(crate) type Outbox = mpsc::Sender<Signal>;
+
+/// The most signals waiting to go out. A signal past it is dropped (everything a signal says
+/// is in the database too, so a dropped one only delays), where an unbounded queue grew by every
+/// event of every run whenever the transport was slower than the runs: on PostgreSQL, one
+/// NOTIFY round trip per event fell behind and held about 44 MiB after 10,000 runs (W10,
+/// docs/benchmarks.md).
+pub(crate) const OUTBOX: usize = 8192;
+
+/// The most signals sent in one round trip.
+const BATCH: usize = 256;
 
 /// How long to wait before reconnecting a lost relay.
 const RECONNECT: Duration = Duration::from_secs(1);
@@ -70,7 +95,7 @@ impl Engine {
     /// Connects this engine to the other processes of the deployment through `relay`: its
     /// events, enqueues and stops go out, theirs come in. Call once, at start-up.
     pub fn attach_relay(&self, relay: Arc<dyn Relay>) {
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = mpsc::channel(OUTBOX);
         if !self.inner.bus.forward_to(tx) {
             tracing::warn!("a relay is already attached; ignoring another");
             return;
@@ -147,14 +172,20 @@ impl Engine {
     }
 }
 
-/// Sends what the engine hands over, in order; a failed send is logged and dropped (the
-/// store has it).
-async fn send_loop(relay: Arc<dyn Relay>, origin: String, mut rx: mpsc::UnboundedReceiver<Signal>) {
-    while let Some(signal) = rx.recv().await {
-        let Some(message) = encode(&origin, signal, relay.max_message()) else {
+/// Sends what the engine hands over, in order, whatever has queued up in one round trip; a
+/// failed send is logged and dropped (the store has it).
+async fn send_loop(relay: Arc<dyn Relay>, origin: String, mut rx: mpsc::Receiver<Signal>) {
+    let mut signals = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut signals, BATCH).await > 0 {
+        let max = relay.max_message();
+        let messages: Vec<String> = signals
+            .drain(..)
+            .filter_map(|signal| encode(&origin, signal, max))
+            .collect();
+        if messages.is_empty() {
             continue;
-        };
-        if let Err(e) = relay.send(message).await {
+        }
+        if let Err(e) = relay.send_all(messages).await {
             tracing::warn!(error = %e, "relay send failed");
         }
     }
@@ -203,6 +234,77 @@ mod tests {
                 value: json!("x".repeat(size)).into(),
             },
         }
+    }
+
+    /// Records the batches it is handed.
+    #[derive(Default)]
+    struct Recorder(std::sync::Mutex<Vec<Vec<String>>>);
+
+    impl Relay for Recorder {
+        fn send(&self, message: String) -> BoxFuture<'_, Result<(), String>> {
+            self.send_all(vec![message])
+        }
+        fn send_all(&self, messages: Vec<String>) -> BoxFuture<'_, Result<(), String>> {
+            self.0.lock().unwrap().push(messages);
+            Box::pin(async { Ok(()) })
+        }
+        fn receive(&self) -> BoxFuture<'_, Result<BoxStream<'static, String>, String>> {
+            Box::pin(async { Err("sends only".to_string()) })
+        }
+    }
+
+    fn stop(i: usize) -> Signal {
+        Signal::Stop {
+            graph_exec_id: i.to_string(),
+        }
+    }
+
+    #[tokio::test]
+    async fn queued_signals_go_out_in_batches_in_order() {
+        let relay = Arc::new(Recorder::default());
+        let (tx, rx) = mpsc::channel(OUTBOX);
+        for i in 0..600 {
+            tx.try_send(stop(i)).unwrap();
+        }
+        drop(tx);
+        send_loop(relay.clone(), "me".into(), rx).await;
+        let batches = relay.0.lock().unwrap().clone();
+        assert_eq!(
+            batches.iter().map(Vec::len).collect::<Vec<_>>(),
+            [BATCH, BATCH, 600 - 2 * BATCH]
+        );
+        let sent: Vec<String> = batches
+            .concat()
+            .iter()
+            .map(
+                |m| match serde_json::from_str::<Envelope>(m).unwrap().signal {
+                    Signal::Stop { graph_exec_id } => graph_exec_id,
+                    other => panic!("{other:?}"),
+                },
+            )
+            .collect();
+        assert_eq!(sent, (0..600).map(|i| i.to_string()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_full_outbox_drops_signals_instead_of_growing() {
+        let bus = crate::EventBus::new(16);
+        let (tx, mut rx) = mpsc::channel(OUTBOX);
+        assert!(bus.forward_to(tx));
+        for i in 0..OUTBOX + 100 {
+            bus.signal(stop(i));
+        }
+        let mut queued = 0;
+        while let Ok(signal) = rx.try_recv() {
+            assert!(
+                matches!(signal, Signal::Stop { graph_exec_id } if graph_exec_id == queued.to_string())
+            );
+            queued += 1;
+        }
+        assert_eq!(
+            queued, OUTBOX,
+            "the first signals wait; the rest were dropped"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The relay over PostgreSQL LISTEN/NOTIFY: no infrastructure beyond the database every
 //! process already shares. Messages are capped at PostgreSQL's payload limit.
 
+use std::collections::HashSet;
+
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -22,6 +24,13 @@ impl PostgresRelay {
     pub fn new(store: Store) -> Self {
         PostgresRelay { store }
     }
+
+    async fn notify_all(&self, messages: &[String]) -> Result<(), String> {
+        self.store
+            .notify_all(CHANNEL, messages)
+            .await
+            .map_err(|e| e.to_string())
+    }
 }
 
 impl Relay for PostgresRelay {
@@ -31,6 +40,24 @@ impl Relay for PostgresRelay {
                 .notify(CHANNEL, &message)
                 .await
                 .map_err(|e| e.to_string())
+        })
+    }
+
+    fn send_all(&self, messages: Vec<String>) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async move {
+            // One statement per run of distinct messages: PostgreSQL folds identical payloads
+            // sent in one transaction into one (two equal pieces of a model's text would be).
+            let mut start = 0;
+            let mut seen = HashSet::new();
+            for (i, message) in messages.iter().enumerate() {
+                if !seen.insert(message.as_str()) {
+                    self.notify_all(&messages[start..i]).await?;
+                    start = i;
+                    seen.clear();
+                    seen.insert(message.as_str());
+                }
+            }
+            self.notify_all(&messages[start..]).await
         })
     }
 

@@ -46,11 +46,33 @@ impl RedisRelay {
         }
         result.map(|_| ())
     }
+
+    /// `messages` in one pipeline: one round trip, in order.
+    async fn publish_all(&self, messages: &[String]) -> redis::RedisResult<()> {
+        let mut guard = self.publisher.lock().await;
+        let conn = match guard.as_mut() {
+            Some(conn) => conn,
+            None => guard.insert(self.client.get_multiplexed_async_connection().await?),
+        };
+        let mut pipe = redis::pipe();
+        for message in messages {
+            pipe.cmd("PUBLISH").arg(&self.channel).arg(message).ignore();
+        }
+        let result: redis::RedisResult<()> = pipe.query_async(conn).await;
+        if result.is_err() {
+            *guard = None;
+        }
+        result
+    }
 }
 
 impl Relay for RedisRelay {
     fn send(&self, message: String) -> BoxFuture<'_, Result<(), String>> {
         Box::pin(async move { self.publish(&message).await.map_err(|e| e.to_string()) })
+    }
+
+    fn send_all(&self, messages: Vec<String>) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async move { self.publish_all(&messages).await.map_err(|e| e.to_string()) })
     }
 
     fn receive(&self) -> BoxFuture<'_, Result<BoxStream<'static, String>, String>> {

@@ -91,6 +91,31 @@ async fn postgres_notify_carries_wake_ups_and_events() {
 }
 
 #[tokio::test]
+async fn postgres_sends_a_batch_in_order_repeats_included() {
+    use futures::StreamExt as _;
+    if std::env::var(agentry_store::testing::TEST_DATABASE_URL).is_err() {
+        eprintln!("skipped: LISTEN/NOTIFY needs PostgreSQL (TEST_DATABASE_URL)");
+        return;
+    }
+    let t = engine().await;
+    let relay = PostgresRelay::new(t.store.clone());
+    let mut received = relay.receive().await.unwrap();
+    // PostgreSQL delivers identical payloads sent in one transaction once: the repeats must
+    // still arrive, each in its place.
+    let sent: Vec<String> = ["a", "b", "a", "c", "c", "d"].map(String::from).to_vec();
+    relay.send_all(sent.clone()).await.unwrap();
+    let mut got = Vec::new();
+    while got.len() < sent.len() {
+        let next = tokio::time::timeout(Duration::from_secs(10), received.next())
+            .await
+            .expect("delivered within 10 s")
+            .expect("the listening connection stays open");
+        got.push(next);
+    }
+    assert_eq!(got, sent);
+}
+
+#[tokio::test]
 async fn redis_pubsub_carries_wake_ups_and_events() {
     let Ok(url) = std::env::var("TEST_REDIS_URL") else {
         assert_ne!(
