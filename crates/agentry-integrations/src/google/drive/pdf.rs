@@ -58,7 +58,8 @@ fn extract(data: &[u8]) -> Result<String, BlockError> {
         let mut text = String::new();
         output_doc_page(&doc, &mut PlainTextOutput::new(&mut text), number)
             .map_err(|e| unreadable(&format!("page {number}: {e}")))?;
-        pages.push(text);
+        // pdf-extract opens each page with blank lines pdfium does not write.
+        pages.push(text.trim_matches(['\n', '\r']).to_string());
     }
     Ok(pages.join("\n\n"))
 }
