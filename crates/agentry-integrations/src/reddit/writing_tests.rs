@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 
+use agentry_core::Block;
 use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
-use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::super::inbox::SendRedditMessage;
@@ -28,6 +29,27 @@ async fn form(server: &MockServer) -> HashMap<String, String> {
         .collect()
 }
 
+/// Runs `block` on `input` (with the test credentials, granted `submit`) once `server` is
+/// set to answer `POST {at}` with `status` and `answer`: the outputs and the form it sent.
+async fn submit<B: Block>(
+    server: &MockServer,
+    at: &str,
+    (status, answer): (u16, Value),
+    block: B,
+    mut input: Value,
+) -> (Vec<(String, Value)>, HashMap<String, String>) {
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path(at))
+        .and(header("authorization", BEARER))
+        .respond_with(ResponseTemplate::new(status).set_body_json(answer))
+        .mount(server)
+        .await;
+    input["credentials"] = creds();
+    let out = run_block_with(block, input, rec(server, "submit")).await;
+    (out, form(server).await)
+}
+
 fn comment_answer(id: &str) -> Value {
     json!({"json": {"errors": [], "data": {"things": [{"kind": "t1", "data": {
         "id": id, "name": format!("t1_{id}"), "body": "text", "link_id": "t3_abc",
@@ -37,16 +59,12 @@ fn comment_answer(id: &str) -> Value {
 #[tokio::test]
 async fn comments_on_a_post_and_replies_to_a_comment() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/comment"))
-        .and(header("authorization", BEARER))
-        .respond_with(ResponseTemplate::new(200).set_body_json(comment_answer("c9")))
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    let (out, sent) = submit(
+        &server,
+        "/api/comment",
+        (200, comment_answer("c9")),
         PostRedditComment,
-        json!({"credentials": creds(), "post_id": "t3_abc", "comment": "Nice post"}),
-        rec(&server, "submit"),
+        json!({"post_id": "t3_abc", "comment": "Nice post"}),
     )
     .await;
     assert_eq!(
@@ -56,21 +74,16 @@ async fn comments_on_a_post_and_replies_to_a_comment() {
             ("post_id".to_string(), json!("t3_abc"))
         ]
     );
-    let sent = form(&server).await;
     assert_eq!(sent["thing_id"], "t3_abc");
     assert_eq!(sent["text"], "Nice post");
     assert_eq!(sent["api_type"], "json");
 
-    server.reset().await;
-    Mock::given(method("POST"))
-        .and(path("/api/comment"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(comment_answer("r1")))
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    let (out, sent) = submit(
+        &server,
+        "/api/comment",
+        (200, comment_answer("r1")),
         ReplyToRedditComment,
-        json!({"credentials": creds(), "comment_id": "parent_comment", "reply_text": "This is a reply"}),
-        rec(&server, "submit"),
+        json!({"comment_id": "parent_comment", "reply_text": "This is a reply"}),
     )
     .await;
     assert_eq!(
@@ -80,25 +93,21 @@ async fn comments_on_a_post_and_replies_to_a_comment() {
             ("parent_comment_id".to_string(), json!("parent_comment"))
         ]
     );
-    assert_eq!(form(&server).await["thing_id"], "t1_parent_comment");
+    assert_eq!(sent["thing_id"], "t1_parent_comment");
 }
 
 #[tokio::test]
 async fn reddits_errors_array_is_the_blocks_error() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/submit"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [
-            ["SUBREDDIT_NOEXIST", "that subreddit doesn't exist", "sr"],
-            ["RATELIMIT", "you are doing that too much. try again in 5 minutes.", "ratelimit"]]}})),
-        )
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    let answer = json!({"json": {"errors": [
+        ["SUBREDDIT_NOEXIST", "that subreddit doesn't exist", "sr"],
+        ["RATELIMIT", "you are doing that too much. try again in 5 minutes.", "ratelimit"]]}});
+    let (out, _) = submit(
+        &server,
+        "/api/submit",
+        (200, answer),
         CreateRedditPost,
-        json!({"credentials": creds(), "subreddit": "nope", "title": "T"}),
-        rec(&server, "submit"),
+        json!({"subreddit": "nope", "title": "T"}),
     )
     .await;
     assert_eq!(
@@ -113,20 +122,16 @@ async fn reddits_errors_array_is_the_blocks_error() {
 #[tokio::test]
 async fn creates_text_and_link_posts() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/submit"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [],
-            "data": {"url": "https://www.reddit.com/r/test/comments/abc123/test_post/",
-                "drafts_count": 0, "id": "abc123", "name": "t3_abc123"}}})),
-        )
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    let answer = json!({"json": {"errors": [],
+        "data": {"url": "https://www.reddit.com/r/test/comments/abc123/test_post/",
+            "drafts_count": 0, "id": "abc123", "name": "t3_abc123"}}});
+    let (out, sent) = submit(
+        &server,
+        "/api/submit",
+        (200, answer),
         CreateRedditPost,
-        json!({"credentials": creds(), "subreddit": "test", "title": "Test Post",
+        json!({"subreddit": "test", "title": "Test Post",
             "content": "This is a test post body.", "flair_id": "f1"}),
-        rec(&server, "submit"),
     )
     .await;
     // AutoGPT's own test_output for this block.
@@ -141,33 +146,26 @@ async fn creates_text_and_link_posts() {
             ("subreddit".to_string(), json!("test"))
         ]
     );
-    let sent = form(&server).await;
     assert_eq!(sent["sr"], "test");
     assert_eq!(sent["kind"], "self");
     assert_eq!(sent["text"], "This is a test post body.");
     assert_eq!(sent["flair_id"], "f1");
     assert!(!sent.contains_key("flair_text"));
 
-    server.reset().await;
-    Mock::given(method("POST"))
-        .and(path("/api/submit"))
-        .and(body_string_contains("kind=link"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [],
-            "data": {"url": "https://www.reddit.com/r/test/comments/def/link/", "id": "def",
-                "name": "t3_def"}}})),
-        )
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    let answer = json!({"json": {"errors": [],
+        "data": {"url": "https://www.reddit.com/r/test/comments/def/link/", "id": "def",
+            "name": "t3_def"}}});
+    let (out, sent) = submit(
+        &server,
+        "/api/submit",
+        (200, answer),
         CreateRedditPost,
-        json!({"credentials": creds(), "subreddit": "test", "title": "Link",
-            "content": "ignored", "url": "https://example.com/a?b=c"}),
-        rec(&server, "submit"),
+        json!({"subreddit": "test", "title": "Link", "content": "ignored",
+            "url": "https://example.com/a?b=c"}),
     )
     .await;
     assert_eq!(out[0], ("post_id".to_string(), json!("def")));
-    let sent = form(&server).await;
+    assert_eq!(sent["kind"], "link");
     assert_eq!(sent["url"], "https://example.com/a?b=c");
     assert!(!sent.contains_key("text"));
 }
@@ -175,20 +173,16 @@ async fn creates_text_and_link_posts() {
 #[tokio::test]
 async fn edits_a_post_and_explains_a_refusal() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/editusertext"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": [],
-            "data": {"things": [{"kind": "t3", "data": {"id": "abc123", "name": "t3_abc123",
-                "selftext": "Updated post content",
-                "permalink": "/r/test/comments/abc123/test_post/"}}]}}})),
-        )
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    let answer = json!({"json": {"errors": [],
+        "data": {"things": [{"kind": "t3", "data": {"id": "abc123", "name": "t3_abc123",
+            "selftext": "Updated post content",
+            "permalink": "/r/test/comments/abc123/test_post/"}}]}}});
+    let (out, sent) = submit(
+        &server,
+        "/api/editusertext",
+        (200, answer),
         EditRedditPost,
-        json!({"credentials": creds(), "post_id": "abc123", "new_content": "Updated post content"}),
-        rec(&server, "submit"),
+        json!({"post_id": "abc123", "new_content": "Updated post content"}),
     )
     .await;
     assert_eq!(
@@ -202,22 +196,15 @@ async fn edits_a_post_and_explains_a_refusal() {
             )
         ]
     );
-    let sent = form(&server).await;
     assert_eq!(sent["thing_id"], "t3_abc123");
     assert_eq!(sent["text"], "Updated post content");
 
-    server.reset().await;
-    Mock::given(method("POST"))
-        .and(path("/api/editusertext"))
-        .respond_with(
-            ResponseTemplate::new(403).set_body_json(json!({"message": "Forbidden", "error": 403})),
-        )
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    let (out, _) = submit(
+        &server,
+        "/api/editusertext",
+        (403, json!({"message": "Forbidden", "error": 403})),
         EditRedditPost,
-        json!({"credentials": creds(), "post_id": "theirs", "new_content": "x"}),
-        rec(&server, "submit"),
+        json!({"post_id": "theirs", "new_content": "x"}),
     )
     .await;
     assert!(
@@ -228,15 +215,12 @@ async fn edits_a_post_and_explains_a_refusal() {
 #[tokio::test]
 async fn deletes_posts_and_comments_by_fullname() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/del"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    let (out, sent) = submit(
+        &server,
+        "/api/del",
+        (200, json!({})),
         DeleteRedditPost,
-        json!({"credentials": creds(), "post_id": "abc123"}),
-        rec(&server, "submit"),
+        json!({"post_id": "abc123"}),
     )
     .await;
     assert_eq!(
@@ -246,36 +230,29 @@ async fn deletes_posts_and_comments_by_fullname() {
             ("post_id".to_string(), json!("abc123"))
         ]
     );
-    assert_eq!(form(&server).await["id"], "t3_abc123");
-    server.reset().await;
-    Mock::given(method("POST"))
-        .and(path("/api/del"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    assert_eq!(sent["id"], "t3_abc123");
+    let (out, sent) = submit(
+        &server,
+        "/api/del",
+        (200, json!({})),
         DeleteRedditComment,
-        json!({"credentials": creds(), "comment_id": "t1_xyz789"}),
-        rec(&server, "submit"),
+        json!({"comment_id": "t1_xyz789"}),
     )
     .await;
     assert_eq!(out[1], ("comment_id".to_string(), json!("t1_xyz789")));
-    assert_eq!(form(&server).await["id"], "t1_xyz789");
+    assert_eq!(sent["id"], "t1_xyz789");
 }
 
 #[tokio::test]
 async fn sends_a_private_message() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/compose"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"json": {"errors": []}})))
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    let (out, sent) = submit(
+        &server,
+        "/api/compose",
+        (200, json!({"json": {"errors": []}})),
         SendRedditMessage,
-        json!({"credentials": creds(), "username": "u/testuser", "subject": "Hello",
+        json!({"username": "u/testuser", "subject": "Hello",
             "message": "This is a test message"}),
-        rec(&server, "submit"),
     )
     .await;
     assert_eq!(
@@ -285,7 +262,6 @@ async fn sends_a_private_message() {
             ("username".to_string(), json!("u/testuser"))
         ]
     );
-    let sent = form(&server).await;
     assert_eq!(sent["to"], "testuser");
     assert_eq!(sent["subject"], "Hello");
     assert_eq!(sent["text"], "This is a test message");

@@ -9,8 +9,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::polling::{Backoff, found_in_webset, webset_path};
+use super::polling::{Backoff, found_in_webset};
 use super::search::{finished, present, status_of};
+use super::text;
+use super::websets_model::webset_path;
 
 pub struct ExaCreateEnrichment;
 pub struct ExaGetEnrichment;
@@ -26,10 +28,6 @@ pub(super) fn enrichments_path(webset: &str, enrichment: Option<&str>) -> String
         Some(id) => format!("{base}/{}", crate::api::segment(id)),
         None => base,
     }
-}
-
-pub(super) fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
 }
 
 /// AutoGPT's `EnrichmentFormat`.
@@ -186,7 +184,7 @@ impl Block for ExaCreateEnrichment {
                     status = status_of(&current);
                     // AutoGPT's estimate: the items the webset's searches found.
                     let webset = client
-                        .get_json(cx, &webset_path(&input.webset_id), &[])
+                        .get_json(cx, &webset_path(Some(&input.webset_id)), &[])
                         .await?;
                     enriched = found_in_webset(&webset);
                     break;

@@ -7,9 +7,9 @@ use reqwest::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::enrichment::{enrichments_path, text};
-use super::items_path;
+use super::enrichment::enrichments_path;
 use super::search::{present, status_of};
+use super::{items_path, text};
 use crate::api::Payload;
 
 pub struct ExaDeleteEnrichment;

@@ -1,16 +1,14 @@
 //! The webset enrichment blocks against a wiremock Exa API answering the Websets API's
 //! enrichment, webset and item shapes (`/websets/v0/websets/{webset}/enrichments`).
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::super::enrichment_manage::{ExaCancelEnrichment, ExaDeleteEnrichment};
 use super::{ExaCreateEnrichment, ExaGetEnrichment, ExaUpdateEnrichment};
-use crate::error_answers::assert_error_answers;
-use crate::exa::websets::test_support::{KEY, input, pins, rec};
-use crate::testing::{api_key, error_of};
+use crate::exa::websets::test_support::{KEY, answering, answers_errors, pins, refused, run};
+use crate::testing::error_of;
 
 /// An enrichment as the Websets API answers it.
 pub(crate) fn enrichment(status: &str) -> Value {
@@ -62,22 +60,22 @@ async fn creates_an_enrichment_and_waits_for_it() {
         .expect(2)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/websets/ws_1/enrichments/wenrich_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(enrichment("completed")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/websets/ws_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(webset()))
+    answering(
+        "GET",
+        "/websets/v0/websets/ws_1/enrichments/wenrich_1",
+        enrichment("completed"),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
+    answering("GET", "/websets/v0/websets/ws_1", webset())
         .expect(1)
         .mount(&server)
         .await;
     let create = json!({"webset_id": "ws_1", "description": "Is the company B2B or B2C?",
         "title": "Business model", "format": "options", "options": ["B2B", "B2C"],
         "metadata": {"owner": "sales"}});
-    let out = run_block_with(ExaCreateEnrichment, input(create.clone()), rec(&server)).await;
+    let out = run(ExaCreateEnrichment, create.clone(), &server).await;
     assert_eq!(
         out,
         vec![
@@ -98,7 +96,7 @@ async fn creates_an_enrichment_and_waits_for_it() {
     );
     let mut waiting = create;
     waiting["wait_for_completion"] = json!(true);
-    let out = run_block_with(ExaCreateEnrichment, input(waiting), rec(&server)).await;
+    let out = run(ExaCreateEnrichment, waiting, &server).await;
     assert_eq!(
         pins(&out),
         [
@@ -134,12 +132,12 @@ async fn options_go_only_with_the_options_format_and_nothing_waits_unapplied() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateEnrichment,
-        input(json!({"webset_id": "ws_1", "description": "Founding year",
+        json!({"webset_id": "ws_1", "description": "Founding year",
             "format": "number", "options": ["ignored"], "apply_to_existing": false,
-            "wait_for_completion": true})),
-        rec(&server),
+            "wait_for_completion": true}),
+        &server,
     )
     .await;
     assert_eq!(out.len(), 7, "{out:?}");
@@ -150,12 +148,14 @@ async fn options_go_only_with_the_options_format_and_nothing_waits_unapplied() {
 #[tokio::test]
 async fn gets_and_updates_an_enrichment() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/websets/ws_1/enrichments/wenrich_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(enrichment("completed")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answering(
+        "GET",
+        "/websets/v0/websets/ws_1/enrichments/wenrich_1",
+        enrichment("completed"),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
     Mock::given(method("PATCH"))
         .and(path("/websets/v0/websets/ws_1/enrichments/wenrich_1"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
@@ -171,10 +171,10 @@ async fn gets_and_updates_an_enrichment() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaGetEnrichment,
-        input(json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1"}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -194,12 +194,12 @@ async fn gets_and_updates_an_enrichment() {
     );
     assert_eq!(out[5].1, json!(["B2B", "B2C"]));
     assert_eq!(out[9].1, json!({"owner": "sales"}));
-    let out = run_block_with(
+    let out = run(
         ExaUpdateEnrichment,
-        input(json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1",
+        json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1",
             "description": "B2B, B2C or both?", "format": "options",
-            "options": ["B2B", "B2C", "Both"]})),
-        rec(&server),
+            "options": ["B2B", "B2C", "Both"]}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -218,12 +218,14 @@ async fn gets_and_updates_an_enrichment() {
 #[tokio::test]
 async fn deletes_and_cancels_an_enrichment() {
     let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/websets/v0/websets/ws_1/enrichments/wenrich_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(enrichment("completed")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answering(
+        "DELETE",
+        "/websets/v0/websets/ws_1/enrichments/wenrich_1",
+        enrichment("completed"),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
     Mock::given(method("POST"))
         .and(path(
             "/websets/v0/websets/ws_1/enrichments/wenrich_1/cancel",
@@ -243,7 +245,7 @@ async fn deletes_and_cancels_an_enrichment() {
         .mount(&server)
         .await;
     let ids = json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1"});
-    let out = run_block_with(ExaDeleteEnrichment, input(ids.clone()), rec(&server)).await;
+    let out = run(ExaDeleteEnrichment, ids.clone(), &server).await;
     assert_eq!(
         out,
         vec![
@@ -251,7 +253,7 @@ async fn deletes_and_cancels_an_enrichment() {
             ("success".to_string(), json!("true")),
         ]
     );
-    let out = run_block_with(ExaCancelEnrichment, input(ids), rec(&server)).await;
+    let out = run(ExaCancelEnrichment, ids, &server).await;
     assert_eq!(
         out,
         vec![
@@ -266,64 +268,55 @@ async fn deletes_and_cancels_an_enrichment() {
 #[tokio::test]
 async fn refuses_bad_input_before_any_request() {
     let server = MockServer::start().await;
-    let out = run_block_with(
-        ExaCreateEnrichment,
-        input(json!({"webset_id": "ws_1", "description": "d", "polling_timeout": 0})),
-        rec(&server),
-    )
-    .await;
     assert_eq!(
-        error_of(&out),
+        refused(
+            ExaCreateEnrichment,
+            json!({"webset_id": "ws_1", "description": "d", "polling_timeout": 0}),
+            &server
+        )
+        .await,
         "polling_timeout must be 1 to 600 seconds, not 0"
     );
-    let out = run_block_with(
-        ExaCreateEnrichment,
-        input(json!({"webset_id": "ws_1", "description": ""})),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(error_of(&out), "description must not be empty");
-    let out = run_block_with(
+    assert_eq!(
+        refused(
+            ExaCreateEnrichment,
+            json!({"webset_id": "ws_1", "description": ""}),
+            &server
+        )
+        .await,
+        "description must not be empty"
+    );
+    let out = run(
         ExaUpdateEnrichment,
-        input(json!({"webset_id": "ws_1", "enrichment_id": "e", "format": "emoji"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "enrichment_id": "e", "format": "emoji"}),
+        &server,
     )
     .await;
     assert!(error_of(&out).contains("emoji"), "{out:?}");
-    let out = run_block_with(
-        ExaDeleteEnrichment,
-        input(json!({"webset_id": "", "enrichment_id": "e"})),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(error_of(&out), "webset_id must not be empty");
+    assert_eq!(
+        refused(
+            ExaDeleteEnrichment,
+            json!({"webset_id": "", "enrichment_id": "e"}),
+            &server
+        )
+        .await,
+        "webset_id must not be empty"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn enrichment_blocks_answer_errors() {
     let body = json!({"error": "Invalid API key"});
-    let key = || api_key("exa", KEY);
     let ids = || json!({"webset_id": "w", "enrichment_id": "e"});
-    macro_rules! check {
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                input($input),
-                key(),
-                "exa",
-                body.clone(),
-                "Invalid API key",
-            )
-            .await
-        };
-    }
-    check!(
-        ExaCreateEnrichment,
-        json!({"webset_id": "w", "description": "d"})
-    );
-    check!(ExaGetEnrichment, ids());
-    check!(ExaUpdateEnrichment, ids());
-    check!(ExaDeleteEnrichment, ids());
-    check!(ExaCancelEnrichment, ids());
+    answers_errors(
+        || ExaCreateEnrichment,
+        json!({"webset_id": "w", "description": "d"}),
+        &body,
+    )
+    .await;
+    answers_errors(|| ExaGetEnrichment, ids(), &body).await;
+    answers_errors(|| ExaUpdateEnrichment, ids(), &body).await;
+    answers_errors(|| ExaDeleteEnrichment, ids(), &body).await;
+    answers_errors(|| ExaCancelEnrichment, ids(), &body).await;
 }

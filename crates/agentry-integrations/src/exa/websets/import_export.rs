@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{iso, object};
+use super::{Page, iso, number, object, page_query, text};
 use crate::api::{Payload, segment};
 
 pub struct ExaCreateImport;
@@ -44,10 +44,6 @@ pub struct Import {
     pub updated_at: String,
 }
 
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
 impl Import {
     /// From the API's import (or its answer to a creation).
     pub fn from_api(raw: &Value) -> Import {
@@ -60,10 +56,7 @@ impl Import {
                 .as_str()
                 .unwrap_or("unknown")
                 .to_string(),
-            count: raw["count"]
-                .as_i64()
-                .or_else(|| raw["count"].as_f64().map(|f| f as i64))
-                .unwrap_or(0),
+            count: number(&raw["count"]),
             upload_url: raw["uploadUrl"].as_str().map(str::to_string),
             upload_valid_until: raw["uploadValidUntil"].as_str().map(str::to_string),
             failed_reason: text(&raw["failedReason"]),
@@ -381,34 +374,16 @@ impl Block for ExaListImports {
     type Output = ListOutput;
 
     async fn run(&self, input: ListInput, cx: &mut Cx<'_, ListOutput>) -> Result<(), BlockError> {
-        if !(1..=100).contains(&input.limit) {
-            return Err(BlockError::Input(format!(
-                "limit must be between 1 and 100, not {}",
-                input.limit
-            )));
-        }
+        let query = page_query(input.limit, input.cursor)?;
         let client = super::super::client(cx, &input.credentials).await?;
-        let mut query = vec![("limit", input.limit.to_string())];
-        if let Some(cursor) = input.cursor.filter(|c| !c.is_empty()) {
-            query.push(("cursor", cursor));
-        }
         let page = client.get_json(cx, IMPORTS, &query).await?;
-        let imports: Vec<Import> = page["data"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(Import::from_api)
-            .collect();
-        cx.emit(ListOutput::Imports(imports.clone()));
-        for i in imports {
-            cx.emit(ListOutput::ImportItem(Box::new(i)));
-        }
-        cx.emit(ListOutput::HasMore(
-            page["hasMore"].as_bool().unwrap_or(false),
-        ));
-        cx.emit(ListOutput::NextCursor(
-            page["nextCursor"].as_str().map(str::to_string),
-        ));
+        Page::from_api(&page, Import::from_api).emit(
+            cx,
+            ListOutput::Imports,
+            |i| ListOutput::ImportItem(Box::new(i)),
+            ListOutput::HasMore,
+            ListOutput::NextCursor,
+        );
         Ok(())
     }
 }

@@ -1,7 +1,6 @@
 //! The import and export blocks against a wiremock Exa answering the Websets API's import and
 //! item shapes, with the CSV upload URL on the same mock.
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{
     body_json, body_string, header, header_exists, method, path, query_param,
@@ -11,9 +10,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::import_export::{ExaCreateImport, ExaDeleteImport, ExaGetImport, ExaListImports};
 use super::import_export_webset::{ExaExportWebset, dumps, dumps_indented};
-use crate::error_answers::assert_error_answers;
-use crate::exa::websets::test_support::{KEY, input, pins, rec};
-use crate::testing::{api_key, error_of};
+use crate::exa::websets::test_support::{KEY, answering, answers_errors, pins, refused, run};
+use crate::testing::error_of;
 
 const CSV: &str = "name,url\nAcme Corp,https://acme.com\nExample Inc,https://example.com\n";
 
@@ -55,19 +53,15 @@ async fn creates_an_import_uploads_the_csv_and_reads_it_back() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/imports/import_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(import("processing")))
+    answering("GET", "/websets/v0/imports/import_1", import("processing"))
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateImport,
-        input(
-            json!({"title": "Customers", "csv_data": CSV, "url_column": 1,
+        json!({"title": "Customers", "csv_data": CSV, "url_column": 1,
             "metadata": {"source": "crm"}}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(
@@ -120,13 +114,11 @@ async fn a_custom_import_sends_its_description_and_bad_input_is_refused() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateImport,
-        input(
-            json!({"title": "T", "csv_data": "name", "entity_type": "custom",
+        json!({"title": "T", "csv_data": "name", "entity_type": "custom",
             "entity_description": "Bakeries"}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     // The presigned URL is a credential: the error does not show it.
@@ -145,8 +137,7 @@ async fn a_custom_import_sends_its_description_and_bad_input_is_refused() {
             "url_column -1 is not a column of the CSV (it has 2)",
         ),
     ] {
-        let out = run_block_with(ExaCreateImport, input(bad), rec(&server)).await;
-        assert_eq!(error_of(&out), message);
+        assert_eq!(refused(ExaCreateImport, bad, &server).await, message);
     }
 }
 
@@ -156,9 +147,7 @@ async fn gets_lists_and_deletes_imports() {
     let mut failed = import("failed");
     failed["failedReason"] = json!("invalid_format");
     failed["failedMessage"] = json!("Row 3 has no identifier");
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/imports/import%201"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(failed))
+    answering("GET", "/websets/v0/imports/import%201", failed)
         .expect(1)
         .mount(&server)
         .await;
@@ -172,18 +161,15 @@ async fn gets_lists_and_deletes_imports() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("DELETE"))
-        .and(path("/websets/v0/imports/import_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(import("completed")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let out = run_block_with(
-        ExaGetImport,
-        input(json!({"import_id": "import 1"})),
-        rec(&server),
+    answering(
+        "DELETE",
+        "/websets/v0/imports/import_1",
+        import("completed"),
     )
+    .expect(1)
+    .mount(&server)
     .await;
+    let out = run(ExaGetImport, json!({"import_id": "import 1"}), &server).await;
     assert_eq!(
         pins(&out),
         [
@@ -206,7 +192,7 @@ async fn gets_lists_and_deletes_imports() {
     assert_eq!(out[9].1, "Row 3 has no identifier");
     assert_eq!(out[12].1, json!({"source": "crm"}));
 
-    let out = run_block_with(ExaListImports, input(json!({})), rec(&server)).await;
+    let out = run(ExaListImports, json!({}), &server).await;
     assert_eq!(
         pins(&out),
         [
@@ -220,15 +206,12 @@ async fn gets_lists_and_deletes_imports() {
     assert_eq!(out[2].1["status"], "pending");
     assert_eq!(out[2].1["failed_reason"], "");
     assert_eq!(out[4].1, Value::Null);
-    let out = run_block_with(ExaListImports, input(json!({"limit": 0})), rec(&server)).await;
-    assert_eq!(error_of(&out), "limit must be between 1 and 100, not 0");
+    assert_eq!(
+        refused(ExaListImports, json!({"limit": 0}), &server).await,
+        "limit must be between 1 and 100, not 0"
+    );
 
-    let out = run_block_with(
-        ExaDeleteImport,
-        input(json!({"import_id": "import_1"})),
-        rec(&server),
-    )
-    .await;
+    let out = run(ExaDeleteImport, json!({"import_id": "import_1"}), &server).await;
     assert_eq!(
         out,
         vec![
@@ -268,13 +251,11 @@ async fn exports_items_as_json_lines_and_csv() {
             "nextCursor": null})))
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaExportWebset,
-        input(
-            json!({"webset_id": "ws_1", "format": "jsonl", "max_items": 2,
+        json!({"webset_id": "ws_1", "format": "jsonl", "max_items": 2,
             "include_content": false, "include_enrichments": false}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(
@@ -301,10 +282,10 @@ async fn exports_items_as_json_lines_and_csv() {
     assert_eq!(out[3].1, true);
     assert_eq!(out[4].1, "jsonl");
 
-    let out = run_block_with(
+    let out = run(
         ExaExportWebset,
-        input(json!({"webset_id": "ws_1", "format": "csv", "max_items": 2})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "format": "csv", "max_items": 2}),
+        &server,
     )
     .await;
     let csv = out[0].1.as_str().unwrap();
@@ -335,24 +316,18 @@ async fn exports_json_indented_and_refuses_too_many_items() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
-        ExaExportWebset,
-        input(json!({"webset_id": "ws_1"})),
-        rec(&server),
-    )
-    .await;
+    let out = run(ExaExportWebset, json!({"webset_id": "ws_1"}), &server).await;
     assert_eq!(out[0].1, "[]");
     assert_eq!(out[1].1, 0);
     assert_eq!(out[3].1, false);
     assert_eq!(out[4].1, "json");
-    let out = run_block_with(
-        ExaExportWebset,
-        input(json!({"webset_id": "ws_1", "max_items": 101})),
-        rec(&server),
-    )
-    .await;
     assert_eq!(
-        error_of(&out),
+        refused(
+            ExaExportWebset,
+            json!({"webset_id": "ws_1", "max_items": 101}),
+            &server
+        )
+        .await,
         "max_items must be between 1 and 100, not 101"
     );
     assert_eq!(
@@ -368,23 +343,14 @@ async fn exports_json_indented_and_refuses_too_many_items() {
 #[tokio::test]
 async fn import_and_export_blocks_answer_errors() {
     let body = json!({"error": "Invalid API key"});
-    let key = || api_key("exa", KEY);
-    macro_rules! check {
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                input($input),
-                key(),
-                "exa",
-                body.clone(),
-                "Invalid API key",
-            )
-            .await
-        };
-    }
-    check!(ExaCreateImport, json!({"title": "T", "csv_data": CSV}));
-    check!(ExaGetImport, json!({"import_id": "i"}));
-    check!(ExaListImports, json!({}));
-    check!(ExaDeleteImport, json!({"import_id": "i"}));
-    check!(ExaExportWebset, json!({"webset_id": "w"}));
+    answers_errors(
+        || ExaCreateImport,
+        json!({"title": "T", "csv_data": CSV}),
+        &body,
+    )
+    .await;
+    answers_errors(|| ExaGetImport, json!({"import_id": "i"}), &body).await;
+    answers_errors(|| ExaListImports, json!({}), &body).await;
+    answers_errors(|| ExaDeleteImport, json!({"import_id": "i"}), &body).await;
+    answers_errors(|| ExaExportWebset, json!({"webset_id": "w"}), &body).await;
 }

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{WebsetItem, items_path};
+use super::{Page, WebsetItem, items_path};
 use crate::api::Payload;
 
 pub struct ExaGetWebsetItem;
@@ -161,22 +161,13 @@ impl Block for ExaListWebsetItems {
                 page = client.get_json(cx, &path, &query).await?;
             }
         }
-        let items: Vec<WebsetItem> = page["data"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(WebsetItem::from_api)
-            .collect();
-        cx.emit(ListOutput::Items(items.clone()));
-        for item in items {
-            cx.emit(ListOutput::Item(Box::new(item)));
-        }
-        cx.emit(ListOutput::HasMore(
-            page["hasMore"].as_bool().unwrap_or(false),
-        ));
-        cx.emit(ListOutput::NextCursor(
-            page["nextCursor"].as_str().map(str::to_string),
-        ));
+        Page::from_api(&page, WebsetItem::from_api).emit(
+            cx,
+            ListOutput::Items,
+            |item| ListOutput::Item(Box::new(item)),
+            ListOutput::HasMore,
+            ListOutput::NextCursor,
+        );
         cx.emit(ListOutput::WebsetId(input.webset_id));
         Ok(())
     }

@@ -1,15 +1,12 @@
 //! The bulk, summary and new-items blocks against a wiremock Websets API (items pages with
 //! `hasMore`/`nextCursor`, a webset with its searches and enrichments).
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::items_bulk::{ExaBulkWebsetItems, ExaGetNewItems, ExaWebsetItemsSummary};
-use crate::error_answers::assert_error_answers;
-use crate::exa::websets::test_support::{KEY, input, rec};
-use crate::testing::{api_key, error_of};
+use crate::exa::websets::test_support::{answering, answers_errors, pins, refused, run};
 
 fn item(id: &str) -> Value {
     json!({"id": id, "object": "webset_item", "source": "search", "sourceId": "s1",
@@ -47,18 +44,15 @@ async fn bulk_follows_the_cursor_up_to_the_cap() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaBulkWebsetItems,
-        input(
-            json!({"webset_id": "ws_1", "max_items": 3, "include_content": false,
+        json!({"webset_id": "ws_1", "max_items": 3, "include_content": false,
             "include_enrichments": false}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
-    let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
-        pins,
+        pins(&out),
         [
             "items",
             "item",
@@ -82,14 +76,13 @@ async fn bulk_follows_the_cursor_up_to_the_cap() {
     assert_eq!(out[4].1, 3);
     assert_eq!(out[5].1, true);
 
-    let out = run_block_with(
-        ExaBulkWebsetItems,
-        input(json!({"webset_id": "ws_1", "max_items": 0})),
-        rec(&server),
-    )
-    .await;
     assert_eq!(
-        error_of(&out),
+        refused(
+            ExaBulkWebsetItems,
+            json!({"webset_id": "ws_1", "max_items": 0}),
+            &server
+        )
+        .await,
         "max_items must be between 1 and 1000, not 0"
     );
 }
@@ -97,9 +90,10 @@ async fn bulk_follows_the_cursor_up_to_the_cap() {
 #[tokio::test]
 async fn summary_counts_found_items_and_names_columns() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/websets/ws_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answering(
+        "GET",
+        "/websets/v0/websets/ws_1",
+        json!({
             "id": "ws_1", "object": "webset", "status": "idle", "externalId": null,
             "searches": [
                 {"id": "s1", "object": "webset_search", "status": "completed",
@@ -116,10 +110,11 @@ async fn summary_counts_found_items_and_names_columns() {
                 {"id": "we_2", "object": "webset_enrichment", "status": "pending",
                  "title": null, "description": "Employee count", "format": "number"}],
             "monitors": [], "imports": [], "metadata": {},
-            "createdAt": "2025-06-01T10:00:00Z", "updatedAt": "2025-06-01T10:00:00Z"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+            "createdAt": "2025-06-01T10:00:00Z", "updatedAt": "2025-06-01T10:00:00Z"}),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
     Mock::given(method("GET"))
         .and(path("/websets/v0/websets/ws_1/items"))
         .and(query_param("limit", "2"))
@@ -127,15 +122,14 @@ async fn summary_counts_found_items_and_names_columns() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaWebsetItemsSummary,
-        input(json!({"webset_id": "ws_1", "sample_size": 2})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "sample_size": 2}),
+        &server,
     )
     .await;
-    let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
-        pins,
+        pins(&out),
         [
             "total_items",
             "entity_type",
@@ -160,15 +154,14 @@ async fn new_items_start_after_the_saved_cursor() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaGetNewItems,
-        input(json!({"webset_id": "ws_1", "since_cursor": "c_saved"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "since_cursor": "c_saved"}),
+        &server,
     )
     .await;
-    let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
-        pins,
+        pins(&out),
         ["new_items", "item", "count", "next_cursor", "has_more"]
     );
     assert_eq!(out[1].1["enrichments"]["we_1"]["result"], json!(["3"]));
@@ -180,21 +173,7 @@ async fn new_items_start_after_the_saved_cursor() {
 #[tokio::test]
 async fn bulk_blocks_answer_errors() {
     let body = json!({"error": "Invalid API key"});
-    let key = || api_key("exa", KEY);
-    macro_rules! check {
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                input($input),
-                key(),
-                "exa",
-                body.clone(),
-                "Invalid API key",
-            )
-            .await
-        };
-    }
-    check!(ExaBulkWebsetItems, json!({"webset_id": "w"}));
-    check!(ExaWebsetItemsSummary, json!({"webset_id": "w"}));
-    check!(ExaGetNewItems, json!({"webset_id": "w"}));
+    answers_errors(|| ExaBulkWebsetItems, json!({"webset_id": "w"}), &body).await;
+    answers_errors(|| ExaWebsetItemsSummary, json!({"webset_id": "w"}), &body).await;
+    answers_errors(|| ExaGetNewItems, json!({"webset_id": "w"}), &body).await;
 }

@@ -1,15 +1,12 @@
 //! The webset item blocks against a wiremock Exa API answering the Websets API's item shapes
 //! (`/websets/v0/websets/{webset}/items`).
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::items::{ExaDeleteWebsetItem, ExaGetWebsetItem, ExaListWebsetItems};
-use crate::error_answers::assert_error_answers;
-use crate::exa::websets::test_support::{KEY, input, rec};
-use crate::testing::{api_key, error_of};
+use crate::exa::websets::test_support::{KEY, answering, answers_errors, pins, refused, run};
 
 fn company_item() -> Value {
     json!({"id": "witem_01", "object": "webset_item", "source": "search",
@@ -47,15 +44,14 @@ async fn gets_an_item_in_autogpts_shape() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaGetWebsetItem,
-        input(json!({"webset_id": "ws 1", "item_id": "witem_01"})),
-        rec(&server),
+        json!({"webset_id": "ws 1", "item_id": "witem_01"}),
+        &server,
     )
     .await;
-    let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
-        pins,
+        pins(&out),
         [
             "item_id",
             "url",
@@ -95,15 +91,14 @@ async fn lists_items_with_the_cursor_and_waits_for_the_first() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaListWebsetItems,
-        input(json!({"webset_id": "ws_1", "limit": 2, "cursor": "c_1"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "limit": 2, "cursor": "c_1"}),
+        &server,
     )
     .await;
-    let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
-        pins,
+        pins(&out),
         [
             "items",
             "item",
@@ -132,22 +127,23 @@ async fn lists_items_with_the_cursor_and_waits_for_the_first() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/websets/ws_1/items"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "data": [company_item()], "hasMore": false, "nextCursor": null})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    answering(
+        "GET",
+        "/websets/v0/websets/ws_1/items",
+        json!({
+            "data": [company_item()], "hasMore": false, "nextCursor": null}),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
+    let out = run(
         ExaListWebsetItems,
-        input(json!({"webset_id": "ws_1", "wait_for_items": true, "wait_timeout": 5})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "wait_for_items": true, "wait_timeout": 5}),
+        &server,
     )
     .await;
-    let pins: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
-        pins,
+        pins(&out),
         ["items", "item", "has_more", "next_cursor", "webset_id"]
     );
     assert_eq!(out[1].1["id"], "witem_01");
@@ -157,16 +153,18 @@ async fn lists_items_with_the_cursor_and_waits_for_the_first() {
 #[tokio::test]
 async fn deletes_an_item_and_refuses_bad_limits() {
     let server = MockServer::start().await;
-    Mock::given(method("DELETE"))
-        .and(path("/websets/v0/websets/ws_1/items/witem_01"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(company_item()))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    answering(
+        "DELETE",
+        "/websets/v0/websets/ws_1/items/witem_01",
+        company_item(),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
+    let out = run(
         ExaDeleteWebsetItem,
-        input(json!({"webset_id": "ws_1", "item_id": "witem_01"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "item_id": "witem_01"}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -177,14 +175,13 @@ async fn deletes_an_item_and_refuses_bad_limits() {
         ]
     );
 
-    let out = run_block_with(
-        ExaListWebsetItems,
-        input(json!({"webset_id": "ws_1", "limit": 101})),
-        rec(&server),
-    )
-    .await;
     assert_eq!(
-        error_of(&out),
+        refused(
+            ExaListWebsetItems,
+            json!({"webset_id": "ws_1", "limit": 101}),
+            &server
+        )
+        .await,
         "limit must be 1 to 100 and wait_timeout 1 to 300 seconds, not 101 and 60"
     );
 }
@@ -192,24 +189,17 @@ async fn deletes_an_item_and_refuses_bad_limits() {
 #[tokio::test]
 async fn item_blocks_answer_errors() {
     let body = json!({"error": "Invalid API key"});
-    let key = || api_key("exa", KEY);
-    macro_rules! check {
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                input($input),
-                key(),
-                "exa",
-                body.clone(),
-                "Invalid API key",
-            )
-            .await
-        };
-    }
-    check!(ExaGetWebsetItem, json!({"webset_id": "w", "item_id": "i"}));
-    check!(ExaListWebsetItems, json!({"webset_id": "w"}));
-    check!(
-        ExaDeleteWebsetItem,
-        json!({"webset_id": "w", "item_id": "i"})
-    );
+    answers_errors(
+        || ExaGetWebsetItem,
+        json!({"webset_id": "w", "item_id": "i"}),
+        &body,
+    )
+    .await;
+    answers_errors(|| ExaListWebsetItems, json!({"webset_id": "w"}), &body).await;
+    answers_errors(
+        || ExaDeleteWebsetItem,
+        json!({"webset_id": "w", "item_id": "i"}),
+        &body,
+    )
+    .await;
 }

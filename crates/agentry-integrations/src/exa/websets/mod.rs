@@ -24,7 +24,7 @@ pub mod polling_jobs;
 pub mod search;
 pub mod search_manage;
 
-use agentry_core::Registry;
+use agentry_core::{BlockError, Cx, Registry};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -103,7 +103,13 @@ pub struct WebsetItem {
     pub updated_at: String,
 }
 
-/// An object without its null fields, as the SDK's `exclude_none` dump gives.
+// The converter every webset block reads the API's models with: the SDK's pydantic models
+// dumped as AutoGPT dumps them (`exclude_none`, datetimes in `isoformat()`), so that each
+// block's model (items here, imports, monitors, websets, searches, enrichments) reads a field
+// the one way.
+
+/// An object without its null fields (one level), as the SDK's `exclude_none` dump of a
+/// model whose fields are plain values.
 fn without_nulls(v: &Value) -> Map<String, Value> {
     v.as_object()
         .into_iter()
@@ -113,8 +119,16 @@ fn without_nulls(v: &Value) -> Map<String, Value> {
         .collect()
 }
 
-fn text(v: &Value) -> String {
+/// A text field (`""` when absent or not text).
+pub fn text(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_string()
+}
+
+/// A whole number from the API (counts come as floats in the SDK); 0 when absent.
+pub fn number(v: &Value) -> i64 {
+    v.as_i64()
+        .or_else(|| v.as_f64().map(|f| f as i64))
+        .unwrap_or(0)
 }
 
 impl WebsetItem {
@@ -164,28 +178,28 @@ impl WebsetItem {
     }
 }
 
-/// A timestamp of the API as the SDK's `datetime.isoformat()` writes it
-/// (`2025-06-01T10:00:00+00:00`, microseconds only when there are some); `""` when absent.
-pub fn iso(v: &Value) -> String {
-    let Some(s) = v.as_str() else {
-        return String::new();
+/// Python's `datetime.isoformat()` of an RFC 3339 time, as AutoGPT writes the SDK's datetimes
+/// (`2025-06-01T10:00:00+00:00`, microseconds only when there are some); other text unchanged.
+pub fn isoformat(raw: &str) -> String {
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(raw) else {
+        return raw.to_string();
     };
-    match chrono::DateTime::parse_from_rfc3339(s) {
-        Ok(t) => {
-            let micros = t.timestamp_subsec_micros();
-            let fraction = if micros > 0 {
-                format!(".{micros:06}")
-            } else {
-                String::new()
-            };
-            format!(
-                "{}{fraction}{}",
-                t.format("%Y-%m-%dT%H:%M:%S"),
-                t.format("%:z")
-            )
-        }
-        Err(_) => s.to_string(),
-    }
+    let micros = at.timestamp_subsec_micros();
+    let fraction = if micros > 0 {
+        format!(".{micros:06}")
+    } else {
+        String::new()
+    };
+    format!(
+        "{}{fraction}{}",
+        at.format("%Y-%m-%dT%H:%M:%S"),
+        at.format("%:z")
+    )
+}
+
+/// A timestamp field in `isoformat`; `""` when absent.
+pub fn iso(v: &Value) -> String {
+    v.as_str().map(isoformat).unwrap_or_default()
 }
 
 /// A value without null object fields at any depth, as the SDK's
@@ -209,6 +223,73 @@ pub fn object(v: &Value) -> Map<String, Value> {
         Value::Object(o) => o,
         _ => Map::new(),
     }
+}
+
+/// The query of a list request: `limit` (refused outside 1 to 100) and the cursor when given.
+pub fn page_query(
+    limit: i64,
+    cursor: Option<String>,
+) -> Result<Vec<(&'static str, String)>, BlockError> {
+    if !(1..=100).contains(&limit) {
+        return Err(BlockError::Input(format!(
+            "limit must be between 1 and 100, not {limit}"
+        )));
+    }
+    let mut query = vec![("limit", limit.to_string())];
+    if let Some(cursor) = cursor.filter(|c| !c.is_empty()) {
+        query.push(("cursor", cursor));
+    }
+    Ok(query)
+}
+
+/// One page of a list answer (`data`, `hasMore`, `nextCursor`), its entries converted.
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+}
+
+impl<T: Clone> Page<T> {
+    pub fn from_api(raw: &Value, convert: impl Fn(&Value) -> T) -> Page<T> {
+        Page {
+            data: raw["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(convert)
+                .collect(),
+            has_more: raw["hasMore"].as_bool().unwrap_or(false),
+            next_cursor: raw["nextCursor"].as_str().map(str::to_string),
+        }
+    }
+
+    /// Yields the page as AutoGPT's list blocks do: the list, each entry on a pin of its
+    /// own, whether there are more, the cursor (the pins given by their output variants).
+    pub fn emit<O: Serialize>(
+        self,
+        cx: &mut Cx<'_, O>,
+        list: fn(Vec<T>) -> O,
+        each: fn(T) -> O,
+        has_more: fn(bool) -> O,
+        next_cursor: fn(Option<String>) -> O,
+    ) {
+        cx.emit(list(self.data.clone()));
+        for entry in self.data {
+            cx.emit(each(entry));
+        }
+        cx.emit(has_more(self.has_more));
+        cx.emit(next_cursor(self.next_cursor));
+    }
+}
+
+/// Each element of the array at `v[key]`, pruned (an absent list is empty).
+pub fn dumps(v: &Value, key: &str) -> Vec<Map<String, Value>> {
+    v[key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| pruned(e).as_object().cloned())
+        .collect()
 }
 
 #[cfg(test)]
@@ -241,3 +322,33 @@ mod monitor_tests;
 #[cfg(test)]
 #[path = "import_export_tests.rs"]
 mod import_export_tests;
+
+#[cfg(test)]
+mod converter_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn isoformat_writes_pythons_form() {
+        assert_eq!(
+            isoformat("2025-06-01T10:00:00Z"),
+            "2025-06-01T10:00:00+00:00"
+        );
+        assert_eq!(
+            isoformat("2025-06-01T10:00:00.120Z"),
+            "2025-06-01T10:00:00.120000+00:00"
+        );
+        assert_eq!(
+            isoformat("2025-06-01T10:00:00+02:00"),
+            "2025-06-01T10:00:00+02:00"
+        );
+        assert_eq!(isoformat("yesterday"), "yesterday");
+        assert_eq!(iso(&json!(null)), "");
+    }
+
+    #[test]
+    fn strips_nulls_at_every_depth() {
+        let v = json!({"a": null, "b": [{"c": null, "d": 1}], "e": {"f": null}});
+        assert_eq!(pruned(&v), json!({"b": [{"d": 1}], "e": {}}));
+    }
+}

@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{iso, object};
+use super::{iso, object, text};
 use crate::api::segment;
 
 pub struct ExaCreateMonitor;
@@ -36,10 +36,6 @@ pub struct Monitor {
     pub metadata: Map<String, Value>,
     pub created_at: String,
     pub updated_at: String,
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
 }
 
 impl Monitor {

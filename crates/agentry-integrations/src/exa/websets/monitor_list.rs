@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::monitor::{MONITORS, Monitor, monitor_path};
+use super::{Page, page_query};
 use crate::api::Payload;
 
 pub struct ExaDeleteMonitor;
@@ -105,37 +106,19 @@ impl Block for ExaListMonitors {
     type Output = ListOutput;
 
     async fn run(&self, input: ListInput, cx: &mut Cx<'_, ListOutput>) -> Result<(), BlockError> {
-        if !(1..=100).contains(&input.limit) {
-            return Err(BlockError::Input(format!(
-                "limit must be between 1 and 100, not {}",
-                input.limit
-            )));
-        }
+        let mut query = page_query(input.limit, input.cursor)?;
         let client = super::super::client(cx, &input.credentials).await?;
-        let mut query = vec![("limit", input.limit.to_string())];
-        if let Some(cursor) = input.cursor.filter(|c| !c.is_empty()) {
-            query.push(("cursor", cursor));
-        }
         if let Some(webset) = input.webset_id.filter(|w| !w.is_empty()) {
             query.push(("websetId", webset));
         }
         let page = client.get_json(cx, MONITORS, &query).await?;
-        let monitors: Vec<Monitor> = page["data"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(Monitor::from_api)
-            .collect();
-        cx.emit(ListOutput::Monitors(monitors.clone()));
-        for m in monitors {
-            cx.emit(ListOutput::Monitor(Box::new(m)));
-        }
-        cx.emit(ListOutput::HasMore(
-            page["hasMore"].as_bool().unwrap_or(false),
-        ));
-        cx.emit(ListOutput::NextCursor(
-            page["nextCursor"].as_str().map(str::to_string),
-        ));
+        Page::from_api(&page, Monitor::from_api).emit(
+            cx,
+            ListOutput::Monitors,
+            |m| ListOutput::Monitor(Box::new(m)),
+            ListOutput::HasMore,
+            ListOutput::NextCursor,
+        );
         Ok(())
     }
 }

@@ -1,16 +1,13 @@
 //! The monitor blocks against a wiremock Exa answering the Websets API's monitor shapes
 //! (`/websets/v0/monitors`).
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::monitor::{ExaCreateMonitor, ExaGetMonitor, ExaUpdateMonitor};
 use super::monitor_list::{ExaDeleteMonitor, ExaListMonitors};
-use crate::error_answers::assert_error_answers;
-use crate::exa::websets::test_support::{KEY, input, pins, rec};
-use crate::testing::{api_key, error_of};
+use crate::exa::websets::test_support::{KEY, answering, answers_errors, pins, refused, run};
 
 fn monitor() -> Value {
     json!({"id": "mon_1", "object": "monitor", "status": "enabled", "websetId": "ws_1",
@@ -39,12 +36,12 @@ async fn creates_a_search_monitor_with_autogpts_payload() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateMonitor,
-        input(json!({"webset_id": "ws_1", "cron_expression": "0 9 * * 1",
+        json!({"webset_id": "ws_1", "cron_expression": "0 9 * * 1",
             "search_query": "AI startups", "search_criteria": ["Raised a seed round"],
-            "entity_type": "company", "metadata": {"team": "growth"}})),
-        rec(&server),
+            "entity_type": "company", "metadata": {"team": "growth"}}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -83,12 +80,12 @@ async fn creates_a_refresh_monitor_and_refuses_bad_input_before_sending() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateMonitor,
-        input(json!({"webset_id": "ws_1", "cron_expression": "0 0 * * *",
+        json!({"webset_id": "ws_1", "cron_expression": "0 0 * * *",
             "timezone": "America/New_York", "behavior_type": "refresh",
-            "refresh_content": false})),
-        rec(&server),
+            "refresh_content": false}),
+        &server,
     )
     .await;
     assert_eq!(out[3].1, "refresh");
@@ -109,17 +106,14 @@ async fn creates_a_refresh_monitor_and_refuses_bad_input_before_sending() {
             "search_count must be between 1 and 100, not 0",
         ),
     ] {
-        let out = run_block_with(ExaCreateMonitor, input(bad), rec(&server)).await;
-        assert_eq!(error_of(&out), message);
+        assert_eq!(refused(ExaCreateMonitor, bad, &server).await, message);
     }
 }
 
 #[tokio::test]
 async fn gets_updates_and_deletes_a_monitor() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/monitors/mon%201"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(monitor()))
+    answering("GET", "/websets/v0/monitors/mon%201", monitor())
         .expect(1)
         .mount(&server)
         .await;
@@ -132,18 +126,11 @@ async fn gets_updates_and_deletes_a_monitor() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("DELETE"))
-        .and(path("/websets/v0/monitors/mon_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(monitor()))
+    answering("DELETE", "/websets/v0/monitors/mon_1", monitor())
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
-        ExaGetMonitor,
-        input(json!({"monitor_id": "mon 1"})),
-        rec(&server),
-    )
-    .await;
+    let out = run(ExaGetMonitor, json!({"monitor_id": "mon 1"}), &server).await;
     assert_eq!(
         pins(&out),
         [
@@ -173,10 +160,10 @@ async fn gets_updates_and_deletes_a_monitor() {
     );
     assert_eq!(out[11].1, json!({"team": "growth"}));
 
-    let out = run_block_with(
+    let out = run(
         ExaUpdateMonitor,
-        input(json!({"monitor_id": "mon_1", "status": "paused", "timezone": "Europe/Paris"})),
-        rec(&server),
+        json!({"monitor_id": "mon_1", "status": "paused", "timezone": "Europe/Paris"}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -190,23 +177,17 @@ async fn gets_updates_and_deletes_a_monitor() {
         ]
     );
     assert_eq!(out[4].1, "true");
-    let out = run_block_with(
-        ExaUpdateMonitor,
-        input(json!({"monitor_id": "mon_1", "cron_expression": "every day"})),
-        rec(&server),
-    )
-    .await;
     assert_eq!(
-        error_of(&out),
+        refused(
+            ExaUpdateMonitor,
+            json!({"monitor_id": "mon_1", "cron_expression": "every day"}),
+            &server
+        )
+        .await,
         "cron_expression must have 5 fields, not 2 ('every day')"
     );
 
-    let out = run_block_with(
-        ExaDeleteMonitor,
-        input(json!({"monitor_id": "mon_1"})),
-        rec(&server),
-    )
-    .await;
+    let out = run(ExaDeleteMonitor, json!({"monitor_id": "mon_1"}), &server).await;
     assert_eq!(
         out,
         vec![
@@ -229,10 +210,10 @@ async fn lists_monitors_of_a_webset() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaListMonitors,
-        input(json!({"webset_id": "ws_1", "limit": 2})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "limit": 2}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -260,36 +241,28 @@ async fn lists_monitors_of_a_webset() {
     );
     assert_eq!(out[2].1, true);
     assert_eq!(out[3].1, "c_2");
-    let out = run_block_with(ExaListMonitors, input(json!({"limit": 101})), rec(&server)).await;
-    assert_eq!(error_of(&out), "limit must be between 1 and 100, not 101");
+    assert_eq!(
+        refused(ExaListMonitors, json!({"limit": 101}), &server).await,
+        "limit must be between 1 and 100, not 101"
+    );
 }
 
 #[tokio::test]
 async fn monitor_blocks_answer_errors() {
     let body = json!({"error": "Invalid API key"});
-    let key = || api_key("exa", KEY);
-    macro_rules! check {
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                input($input),
-                key(),
-                "exa",
-                body.clone(),
-                "Invalid API key",
-            )
-            .await
-        };
-    }
-    check!(
-        ExaCreateMonitor,
-        json!({"webset_id": "w", "cron_expression": "0 9 * * 1", "search_query": "q"})
-    );
-    check!(ExaGetMonitor, json!({"monitor_id": "m"}));
-    check!(
-        ExaUpdateMonitor,
-        json!({"monitor_id": "m", "status": "enabled"})
-    );
-    check!(ExaDeleteMonitor, json!({"monitor_id": "m"}));
-    check!(ExaListMonitors, json!({}));
+    answers_errors(
+        || ExaCreateMonitor,
+        json!({"webset_id": "w", "cron_expression": "0 9 * * 1", "search_query": "q"}),
+        &body,
+    )
+    .await;
+    answers_errors(|| ExaGetMonitor, json!({"monitor_id": "m"}), &body).await;
+    answers_errors(
+        || ExaUpdateMonitor,
+        json!({"monitor_id": "m", "status": "enabled"}),
+        &body,
+    )
+    .await;
+    answers_errors(|| ExaDeleteMonitor, json!({"monitor_id": "m"}), &body).await;
+    answers_errors(|| ExaListMonitors, json!({}), &body).await;
 }

@@ -10,7 +10,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::number;
 use super::search::{present, status_of};
+use super::websets_model::webset_path;
 
 pub struct ExaWaitForWebset;
 
@@ -52,11 +54,6 @@ impl Backoff {
     }
 }
 
-/// The path of one webset.
-pub(super) fn webset_path(webset: &str) -> String {
-    format!("/websets/v0/websets/{}", crate::api::segment(webset))
-}
-
 /// The items found by all of a webset's searches (AutoGPT's estimate of its item count).
 pub(super) fn found_in_webset(webset: &Value) -> i64 {
     webset["searches"]
@@ -65,13 +62,6 @@ pub(super) fn found_in_webset(webset: &Value) -> i64 {
         .flatten()
         .map(|s| number(&s["progress"]["found"]))
         .sum()
-}
-
-/// A whole number from the API (progress counts come as floats in the SDK).
-pub(super) fn number(v: &Value) -> i64 {
-    v.as_i64()
-        .or_else(|| v.as_f64().map(|f| f as i64))
-        .unwrap_or(0)
 }
 
 /// `key` of `obj` unless missing or null (a field of an `exclude_none` dump), else `default`.
@@ -192,7 +182,7 @@ impl Block for ExaWaitForWebset {
             )));
         }
         let client = super::super::client(cx, &input.credentials).await?;
-        let path = webset_path(&input.webset_id);
+        let path = webset_path(Some(&input.webset_id));
         let first = input.check_interval as f64;
         let target = input.target_status;
         let (webset, timed_out, elapsed) = if matches!(

@@ -7,10 +7,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::enrichment::{enrichments_path, text};
-use super::items_path;
-use super::polling::{Backoff, number};
+use super::enrichment::enrichments_path;
+use super::polling::Backoff;
 use super::search::{present, recall_info, searches_path, status_of};
+use super::{items_path, number, text};
 
 pub struct ExaWaitForSearch;
 pub struct ExaWaitForEnrichment;

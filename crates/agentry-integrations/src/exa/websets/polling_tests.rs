@@ -1,7 +1,6 @@
 //! The webset wait blocks against a wiremock Exa API whose webset, search and enrichment change
 //! state between looks; intervals and timeouts are the smallest the inputs allow (one second).
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -10,9 +9,8 @@ use super::super::enrichment::tests::{enrichment, item};
 use super::super::polling_jobs::{ExaWaitForEnrichment, ExaWaitForSearch};
 use super::super::search::tests::search;
 use super::ExaWaitForWebset;
-use crate::error_answers::assert_error_answers;
-use crate::exa::websets::test_support::{KEY, input, pins, rec};
-use crate::testing::{api_key, error_of};
+use crate::exa::websets::test_support::{answering, answers_errors, pins, refused, run};
+use crate::testing::error_of;
 
 fn webset(status: &str) -> Value {
     json!({"id": "ws_1", "object": "webset", "status": status,
@@ -32,11 +30,7 @@ async fn changing(server: &MockServer, at: &str, first: Value, then: Value) {
         .up_to_n_times(1)
         .mount(server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(at))
-        .respond_with(ResponseTemplate::new(200).set_body_json(then))
-        .mount(server)
-        .await;
+    answering("GET", at, then).mount(server).await;
 }
 
 #[tokio::test]
@@ -44,10 +38,10 @@ async fn waits_for_a_webset_to_become_idle() {
     let server = MockServer::start().await;
     let at = "/websets/v0/websets/ws_1";
     changing(&server, at, webset("running"), webset("idle")).await;
-    let out = run_block_with(
+    let out = run(
         ExaWaitForWebset,
-        input(json!({"webset_id": "ws_1", "timeout": 10, "check_interval": 1})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "timeout": 10, "check_interval": 1}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -89,22 +83,20 @@ async fn a_webset_wait_ends_at_its_timeout() {
         .respond_with(ResponseTemplate::new(200).set_body_json(webset("running")))
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaWaitForWebset,
-        input(json!({"webset_id": "ws_1", "timeout": 1, "check_interval": 1})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "timeout": 1, "check_interval": 1}),
+        &server,
     )
     .await;
     assert_eq!(error_of(&out), "Polling timed out after 1 seconds");
 
     // Another target: the state it stopped at, flagged as timed out.
-    let out = run_block_with(
+    let out = run(
         ExaWaitForWebset,
-        input(
-            json!({"webset_id": "ws_1", "target_status": "paused", "timeout": 1,
+        json!({"webset_id": "ws_1", "target_status": "paused", "timeout": 1,
             "check_interval": 1, "include_progress": false}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(
@@ -121,10 +113,10 @@ async fn a_webset_wait_ends_at_its_timeout() {
     assert_eq!(out[4].1, true);
 
     // Reached at the first look: no pause.
-    let out = run_block_with(
+    let out = run(
         ExaWaitForWebset,
-        input(json!({"webset_id": "ws_1", "target_status": "running"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "target_status": "running"}),
+        &server,
     )
     .await;
     assert_eq!(out[1].1, "running");
@@ -137,13 +129,11 @@ async fn waits_for_a_search_to_finish() {
     let server = MockServer::start().await;
     let at = "/websets/v0/websets/ws_1/searches/ws_search_1";
     changing(&server, at, search("running"), search("completed")).await;
-    let out = run_block_with(
+    let out = run(
         ExaWaitForSearch,
-        input(
-            json!({"webset_id": "ws_1", "search_id": "ws_search_1", "timeout": 10,
+        json!({"webset_id": "ws_1", "search_id": "ws_search_1", "timeout": 10,
             "check_interval": 1}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(
@@ -168,18 +158,12 @@ async fn waits_for_a_search_to_finish() {
     assert_eq!(out[7].1, false);
 
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(at))
-        .respond_with(ResponseTemplate::new(200).set_body_json(search("running")))
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    answering("GET", at, search("running")).mount(&server).await;
+    let out = run(
         ExaWaitForSearch,
-        input(
-            json!({"webset_id": "ws_1", "search_id": "ws_search_1", "timeout": 1,
+        json!({"webset_id": "ws_1", "search_id": "ws_search_1", "timeout": 1,
             "check_interval": 1}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(out[1].1, "running");
@@ -201,13 +185,11 @@ async fn waits_for_an_enrichment_and_samples_its_results() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaWaitForEnrichment,
-        input(
-            json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1", "timeout": 10,
+        json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1", "timeout": 10,
             "check_interval": 1}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(
@@ -235,11 +217,11 @@ async fn waits_for_an_enrichment_and_samples_its_results() {
     );
 
     // Without samples: no sample pin and no item read; at the timeout, an empty sample.
-    let out = run_block_with(
+    let out = run(
         ExaWaitForEnrichment,
-        input(json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1",
-            "sample_results": false})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1",
+            "sample_results": false}),
+        &server,
     )
     .await;
     assert_eq!(out.len(), 6, "{out:?}");
@@ -249,13 +231,11 @@ async fn waits_for_an_enrichment_and_samples_its_results() {
         .respond_with(ResponseTemplate::new(200).set_body_json(enrichment("pending")))
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaWaitForEnrichment,
-        input(
-            json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1", "timeout": 1,
+        json!({"webset_id": "ws_1", "enrichment_id": "wenrich_1", "timeout": 1,
             "check_interval": 1}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(out[1].1, "pending");
@@ -266,41 +246,38 @@ async fn waits_for_an_enrichment_and_samples_its_results() {
 #[tokio::test]
 async fn refuses_bad_input_before_any_request() {
     let server = MockServer::start().await;
-    let out = run_block_with(
-        ExaWaitForWebset,
-        input(json!({"webset_id": "ws_1", "max_interval": 4})),
-        rec(&server),
-    )
-    .await;
     assert_eq!(
-        error_of(&out),
+        refused(
+            ExaWaitForWebset,
+            json!({"webset_id": "ws_1", "max_interval": 4}),
+            &server
+        )
+        .await,
         "timeout must be 1 to 1800 seconds, check_interval 1 to 60 and max_interval 5 to 120, not 300, 5 and 4"
     );
-    let out = run_block_with(
+    let out = run(
         ExaWaitForWebset,
-        input(json!({"webset_id": "ws_1", "target_status": "done"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "target_status": "done"}),
+        &server,
     )
     .await;
     assert!(error_of(&out).contains("done"), "{out:?}");
-    let out = run_block_with(
-        ExaWaitForSearch,
-        input(json!({"webset_id": "ws_1", "search_id": "s", "timeout": 1801})),
-        rec(&server),
-    )
-    .await;
     assert_eq!(
-        error_of(&out),
+        refused(
+            ExaWaitForSearch,
+            json!({"webset_id": "ws_1", "search_id": "s", "timeout": 1801}),
+            &server
+        )
+        .await,
         "timeout must be 1 to 1800 seconds and check_interval 1 to 60 seconds, not 1801 and 5"
     );
-    let out = run_block_with(
-        ExaWaitForEnrichment,
-        input(json!({"webset_id": "ws_1", "enrichment_id": "e", "check_interval": 0})),
-        rec(&server),
-    )
-    .await;
     assert_eq!(
-        error_of(&out),
+        refused(
+            ExaWaitForEnrichment,
+            json!({"webset_id": "ws_1", "enrichment_id": "e", "check_interval": 0}),
+            &server
+        )
+        .await,
         "timeout must be 1 to 1800 seconds and check_interval 1 to 60 seconds, not 300 and 0"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -309,27 +286,17 @@ async fn refuses_bad_input_before_any_request() {
 #[tokio::test]
 async fn wait_blocks_answer_errors() {
     let body = json!({"error": "Invalid API key"});
-    let key = || api_key("exa", KEY);
-    macro_rules! check {
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                input($input),
-                key(),
-                "exa",
-                body.clone(),
-                "Invalid API key",
-            )
-            .await
-        };
-    }
-    check!(ExaWaitForWebset, json!({"webset_id": "w"}));
-    check!(
-        ExaWaitForSearch,
-        json!({"webset_id": "w", "search_id": "s"})
-    );
-    check!(
-        ExaWaitForEnrichment,
-        json!({"webset_id": "w", "enrichment_id": "e"})
-    );
+    answers_errors(|| ExaWaitForWebset, json!({"webset_id": "w"}), &body).await;
+    answers_errors(
+        || ExaWaitForSearch,
+        json!({"webset_id": "w", "search_id": "s"}),
+        &body,
+    )
+    .await;
+    answers_errors(
+        || ExaWaitForEnrichment,
+        json!({"webset_id": "w", "enrichment_id": "e"}),
+        &body,
+    )
+    .await;
 }

@@ -9,7 +9,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::polling::{Backoff, given, number};
+use super::polling::{Backoff, given};
+use super::websets_model::SearchEntityType;
+use super::{number, text};
 
 pub struct ExaCreateWebsetSearch;
 pub struct ExaGetWebsetSearch;
@@ -52,19 +54,6 @@ pub enum SearchBehavior {
     Override,
     Append,
     Merge,
-}
-
-/// AutoGPT's `SearchEntityType`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SearchEntityType {
-    Company,
-    Person,
-    Article,
-    ResearchPaper,
-    Custom,
-    #[default]
-    Auto,
 }
 
 fn append() -> SearchBehavior {
@@ -357,10 +346,6 @@ pub enum GetOutput {
 /// `key` of `obj` when present (null included, as a dump without `exclude_none`), else `default`.
 fn dumped(obj: &Value, key: &str, default: Value) -> Value {
     obj.get(key).cloned().unwrap_or(default)
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
 }
 
 impl Block for ExaGetWebsetSearch {

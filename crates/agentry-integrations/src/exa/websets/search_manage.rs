@@ -6,18 +6,15 @@ use agentry_core::{Block, BlockError, BlockMeta, Category, CredentialsMeta, Cx};
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::polling::{number, webset_path};
-use super::search::{SearchBehavior, SearchEntityType, present, searches_path, status_of};
+use super::search::{SearchBehavior, present, searches_path, status_of};
+use super::websets_model::{SearchEntityType, webset_path};
+use super::{number, text};
 use crate::api::Payload;
 
 pub struct ExaCancelWebsetSearch;
 pub struct ExaFindOrCreateSearch;
-
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
 
 #[derive(Deserialize, JsonSchema)]
 pub struct CancelInput {
@@ -155,7 +152,7 @@ impl Block for ExaFindOrCreateSearch {
         }
         let client = super::super::client(cx, &input.credentials).await?;
         let webset = client
-            .get_json(cx, &webset_path(&input.webset_id), &[])
+            .get_json(cx, &webset_path(Some(&input.webset_id)), &[])
             .await?;
         // The same query ignoring case and surrounding spaces, as AutoGPT compares them.
         let wanted = input.query.trim().to_lowercase();

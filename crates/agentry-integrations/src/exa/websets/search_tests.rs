@@ -1,16 +1,14 @@
 //! The webset search blocks against a wiremock Exa API answering the Websets API's search and
 //! webset shapes (`/websets/v0/websets/{webset}/searches`).
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::super::search_manage::{ExaCancelWebsetSearch, ExaFindOrCreateSearch};
 use super::{ExaCreateWebsetSearch, ExaGetWebsetSearch};
-use crate::error_answers::assert_error_answers;
-use crate::exa::websets::test_support::{KEY, input, pins, rec};
-use crate::testing::{api_key, error_of};
+use crate::exa::websets::test_support::{KEY, answering, answers_errors, pins, refused, run};
+use crate::testing::error_of;
 
 /// A search as the Websets API answers it.
 pub(crate) fn search(status: &str) -> Value {
@@ -43,17 +41,15 @@ async fn creates_a_search_with_autogpts_payload() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateWebsetSearch,
-        input(
-            json!({"webset_id": "ws 1", "query": "AI startups in Berlin", "count": 25,
+        json!({"webset_id": "ws 1", "query": "AI startups in Berlin", "count": 25,
             "entity_type": "custom", "entity_description": "Startups",
             "criteria": ["Founded after 2020"],
             "exclude_source_ids": ["ws_old", "imp_1"], "exclude_source_types": ["webset"],
             "scope_source_ids": ["imp_2"], "scope_relationships": ["investors of"],
             "scope_relationship_limits": [3], "metadata": {"team": "growth"}}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(
@@ -90,16 +86,18 @@ async fn creating_waits_for_the_search_or_the_timeout() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/websets/ws_1/searches/ws_search_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(search("completed")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let out = run_block_with(
+    answering(
+        "GET",
+        "/websets/v0/websets/ws_1/searches/ws_search_1",
+        search("completed"),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
+    let out = run(
         ExaCreateWebsetSearch,
-        input(json!({"webset_id": "ws_1", "query": "q", "wait_for_completion": true})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "query": "q", "wait_for_completion": true}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -128,13 +126,11 @@ async fn creating_waits_for_the_search_or_the_timeout() {
         .respond_with(ResponseTemplate::new(200).set_body_json(search("running")))
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateWebsetSearch,
-        input(
-            json!({"webset_id": "ws_1", "query": "q", "wait_for_completion": true,
+        json!({"webset_id": "ws_1", "query": "q", "wait_for_completion": true,
             "polling_timeout": 1}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(out[2].1, "created");
@@ -152,10 +148,10 @@ async fn gets_a_search_in_autogpts_shape() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaGetWebsetSearch,
-        input(json!({"webset_id": "ws_1", "search_id": "ws_search_1"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "search_id": "ws_search_1"}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -206,10 +202,10 @@ async fn cancels_a_search_without_a_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCancelWebsetSearch,
-        input(json!({"webset_id": "ws_1", "search_id": "ws_search_1", "reason": "enough"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "search_id": "ws_search_1", "reason": "enough"}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -235,11 +231,13 @@ fn webset(searches: Vec<Value>) -> Value {
 #[tokio::test]
 async fn finds_a_search_by_its_query_or_creates_one() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/websets/ws_1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(webset(vec![search("running")])))
-        .mount(&server)
-        .await;
+    answering(
+        "GET",
+        "/websets/v0/websets/ws_1",
+        webset(vec![search("running")]),
+    )
+    .mount(&server)
+    .await;
     Mock::given(method("POST"))
         .and(path("/websets/v0/websets/ws_1/searches"))
         .and(body_json(json!({"query": "Fintechs in Paris", "count": 10,
@@ -254,10 +252,10 @@ async fn finds_a_search_by_its_query_or_creates_one() {
         .mount(&server)
         .await;
     // The same query in other case and spacing: the existing search, nothing created.
-    let out = run_block_with(
+    let out = run(
         ExaFindOrCreateSearch,
-        input(json!({"webset_id": "ws_1", "query": "  ai STARTUPS in berlin "})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "query": "  ai STARTUPS in berlin "}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -271,11 +269,11 @@ async fn finds_a_search_by_its_query_or_creates_one() {
             ("items_found".to_string(), json!(3)),
         ]
     );
-    let out = run_block_with(
+    let out = run(
         ExaFindOrCreateSearch,
-        input(json!({"webset_id": "ws_1", "query": "Fintechs in Paris",
-            "entity_type": "person"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "query": "Fintechs in Paris",
+            "entity_type": "person"}),
+        &server,
     )
     .await;
     assert_eq!(out[0].1, "ws_search_2");
@@ -302,64 +300,61 @@ async fn refuses_bad_input_before_any_request() {
         ),
     ];
     for (bad, wanted) in cases {
-        let out = run_block_with(ExaCreateWebsetSearch, input(bad), rec(&server)).await;
-        assert_eq!(error_of(&out), wanted);
+        assert_eq!(refused(ExaCreateWebsetSearch, bad, &server).await, wanted);
     }
-    let out = run_block_with(
+    let out = run(
         ExaCreateWebsetSearch,
-        input(json!({"webset_id": "ws_1", "query": "q", "entity_type": "planet"})),
-        rec(&server),
+        json!({"webset_id": "ws_1", "query": "q", "entity_type": "planet"}),
+        &server,
     )
     .await;
     assert!(error_of(&out).contains("planet"), "{out:?}");
-    let out = run_block_with(
-        ExaFindOrCreateSearch,
-        input(json!({"webset_id": "ws_1", "query": "q", "count": 1001})),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(error_of(&out), "count must be 1 to 1000, not 1001");
-    let out = run_block_with(
-        ExaGetWebsetSearch,
-        input(json!({"webset_id": "ws_1", "search_id": ""})),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(error_of(&out), "search_id must not be empty");
+    assert_eq!(
+        refused(
+            ExaFindOrCreateSearch,
+            json!({"webset_id": "ws_1", "query": "q", "count": 1001}),
+            &server
+        )
+        .await,
+        "count must be 1 to 1000, not 1001"
+    );
+    assert_eq!(
+        refused(
+            ExaGetWebsetSearch,
+            json!({"webset_id": "ws_1", "search_id": ""}),
+            &server
+        )
+        .await,
+        "search_id must not be empty"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn search_blocks_answer_errors() {
     let body = json!({"error": "Invalid API key"});
-    let key = || api_key("exa", KEY);
-    macro_rules! check {
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                input($input),
-                key(),
-                "exa",
-                body.clone(),
-                "Invalid API key",
-            )
-            .await
-        };
-    }
-    check!(
-        ExaCreateWebsetSearch,
-        json!({"webset_id": "w", "query": "q"})
-    );
-    check!(
-        ExaGetWebsetSearch,
-        json!({"webset_id": "w", "search_id": "s"})
-    );
-    check!(
-        ExaCancelWebsetSearch,
-        json!({"webset_id": "w", "search_id": "s"})
-    );
-    check!(
-        ExaFindOrCreateSearch,
-        json!({"webset_id": "w", "query": "q"})
-    );
+    answers_errors(
+        || ExaCreateWebsetSearch,
+        json!({"webset_id": "w", "query": "q"}),
+        &body,
+    )
+    .await;
+    answers_errors(
+        || ExaGetWebsetSearch,
+        json!({"webset_id": "w", "search_id": "s"}),
+        &body,
+    )
+    .await;
+    answers_errors(
+        || ExaCancelWebsetSearch,
+        json!({"webset_id": "w", "search_id": "s"}),
+        &body,
+    )
+    .await;
+    answers_errors(
+        || ExaFindOrCreateSearch,
+        json!({"webset_id": "w", "query": "q"}),
+        &body,
+    )
+    .await;
 }

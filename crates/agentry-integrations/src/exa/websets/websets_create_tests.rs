@@ -1,30 +1,14 @@
 //! The webset creation blocks (create, create-or-find) against a wiremock Exa API answering the
 //! Websets API's webset shape (`/websets/v0/websets`).
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::websets_create::ExaCreateWebset;
 use super::websets_lifecycle::ExaCreateOrFindWebset;
-use crate::error_answers::assert_error_answers;
-use crate::testing::{api_key, error_of, meta, recorder};
-
-const KEY: &str = "exa-key";
-
-pub fn input(mut v: Value) -> Value {
-    v["credentials"] = meta("exa", "api_key");
-    v
-}
-
-pub fn rec(server: &MockServer) -> agentry_core::testing::Recorder {
-    recorder(server, api_key("exa", KEY))
-}
-
-pub fn pins(out: &[(String, Value)]) -> Vec<&str> {
-    out.iter().map(|(p, _)| p.as_str()).collect()
-}
+use crate::exa::websets::test_support::{KEY, answering, answers_errors, pins, refused, run};
+use crate::testing::error_of;
 
 /// A webset as `GET /websets/v0/websets/{id}` answers it.
 pub fn webset(status: &str, found: i64) -> Value {
@@ -73,15 +57,11 @@ async fn creates_a_webset_from_the_flattened_inputs_and_waits_until_idle() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/websets/webset_01"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(webset("idle", 12)))
+    answering("GET", "/websets/v0/websets/webset_01", webset("idle", 12))
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
-        ExaCreateWebset,
-        input(json!({
+    let out = run(ExaCreateWebset, json!({
             "search_query": "Marketing agencies in the US", "search_count": 25,
             "search_entity_type": "custom", "search_entity_description": "Agencies with a US office",
             "search_criteria": ["Based in the US"],
@@ -93,10 +73,7 @@ async fn creates_a_webset_from_the_flattened_inputs_and_waits_until_idle() {
             "enrichment_formats": ["text", "options"],
             "enrichment_options": [[], ["small", "large"]],
             "enrichment_metadata": [{"col": "ceo"}],
-            "external_id": "my-webset-123", "metadata": {"team": "growth"}})),
-        rec(&server),
-    )
-    .await;
+            "external_id": "my-webset-123", "metadata": {"team": "growth"}}), &server).await;
     assert_eq!(
         pins(&out),
         ["webset", "initial_item_count", "completion_time"]
@@ -129,30 +106,27 @@ async fn creates_without_waiting_with_the_defaults_and_times_out_waiting() {
         .expect(2)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateWebset,
-        input(json!({"search_query": "Robotics startups", "wait_for_initial_results": false})),
-        rec(&server),
+        json!({"search_query": "Robotics startups", "wait_for_initial_results": false}),
+        &server,
     )
     .await;
     assert_eq!(pins(&out), ["webset"]);
     assert_eq!(out[0].1["status"], "running");
 
     // Still running after the polling timeout: the SDK's TimeoutError, as AutoGPT reports it.
-    Mock::given(method("GET"))
-        .and(path("/websets/v0/websets/webset_01"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(webset("running", 3)))
+    answering("GET", "/websets/v0/websets/webset_01", webset("running", 3))
         .expect(2)
         .mount(&server)
         .await;
-    let out = run_block_with(
-        ExaCreateWebset,
-        input(json!({"search_query": "Robotics startups", "polling_timeout": 1})),
-        rec(&server),
-    )
-    .await;
     assert_eq!(
-        error_of(&out),
+        refused(
+            ExaCreateWebset,
+            json!({"search_query": "Robotics startups", "polling_timeout": 1}),
+            &server
+        )
+        .await,
         "Webset webset_01 did not become idle within 1 seconds"
     );
 }
@@ -181,20 +155,21 @@ async fn create_refuses_out_of_range_inputs_before_any_request() {
         ),
     ];
     for (bad, message) in cases {
-        let out = run_block_with(ExaCreateWebset, input(bad), rec(&server)).await;
-        assert_eq!(error_of(&out), message);
+        assert_eq!(refused(ExaCreateWebset, bad, &server).await, message);
     }
-    let out = run_block_with(
-        ExaCreateOrFindWebset,
-        input(json!({"external_id": "x", "search_count": 1001})),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(error_of(&out), "search_count must be 1 to 1000, not 1001");
-    let out = run_block_with(
+    assert_eq!(
+        refused(
+            ExaCreateOrFindWebset,
+            json!({"external_id": "x", "search_count": 1001}),
+            &server
+        )
+        .await,
+        "search_count must be 1 to 1000, not 1001"
+    );
+    let out = run(
         ExaCreateWebset,
-        input(json!({"search_query": "q", "search_entity_type": "robot"})),
-        rec(&server),
+        json!({"search_query": "q", "search_entity_type": "robot"}),
+        &server,
     )
     .await;
     assert!(error_of(&out).contains("robot"), "{out:?}");
@@ -210,10 +185,10 @@ async fn create_or_find_returns_the_existing_webset_or_creates_it_on_a_404() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateOrFindWebset,
-        input(json!({"external_id": "my-webset-123", "search_query": "ignored"})),
-        rec(&server),
+        json!({"external_id": "my-webset-123", "search_query": "ignored"}),
+        &server,
     )
     .await;
     assert_eq!(pins(&out), ["webset", "was_created"]);
@@ -239,13 +214,11 @@ async fn create_or_find_returns_the_existing_webset_or_creates_it_on_a_404() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateOrFindWebset,
-        input(
-            json!({"external_id": "new one", "search_query": "Robotics startups",
+        json!({"external_id": "new one", "search_query": "Robotics startups",
             "search_count": 5, "metadata": {"k": "v"}}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(pins(&out), ["webset", "was_created"]);
@@ -264,10 +237,10 @@ async fn create_or_find_returns_the_existing_webset_or_creates_it_on_a_404() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaCreateOrFindWebset,
-        input(json!({"external_id": "bare"})),
-        rec(&server),
+        json!({"external_id": "bare"}),
+        &server,
     )
     .await;
     assert_eq!(out[1].1, true);
@@ -276,24 +249,8 @@ async fn create_or_find_returns_the_existing_webset_or_creates_it_on_a_404() {
 #[tokio::test]
 async fn creation_blocks_answer_errors() {
     let body = json!({"statusCode": 400, "message": "Invalid API key"});
-    let key = || api_key("exa", KEY);
-    assert_error_answers(
-        || ExaCreateWebset,
-        input(json!({"search_query": "q", "wait_for_initial_results": false})),
-        key(),
-        "exa",
-        body.clone(),
-        "Invalid API key",
-    )
-    .await;
+    let create = json!({"search_query": "q", "wait_for_initial_results": false});
+    answers_errors(|| ExaCreateWebset, create, &body).await;
     // A 404 on the lookup leads to the create, which the mock answers alike.
-    assert_error_answers(
-        || ExaCreateOrFindWebset,
-        input(json!({"external_id": "x"})),
-        key(),
-        "exa",
-        body.clone(),
-        "Invalid API key",
-    )
-    .await;
+    answers_errors(|| ExaCreateOrFindWebset, json!({"external_id": "x"}), &body).await;
 }

@@ -8,9 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::websets_model::{
-    SearchEntityType, count, dumps, found, iso_or_empty, strip_nulls, text, webset_path,
-};
+use super::websets_model::{SearchEntityType, count, found, webset_path};
+use super::{dumps, iso, pruned, text};
 
 pub struct ExaPreviewWebset;
 pub struct ExaWebsetStatus;
@@ -81,7 +80,7 @@ impl Block for ExaPreviewWebset {
         let preview = client.send_json(cx, Method::POST, &path, &body).await?;
         // The API answers `{search: {entity, criteria}, enrichments}` (the SDK's
         // `PreviewWebsetResponse`).
-        let entity = strip_nulls(&preview["search"]["entity"]);
+        let entity = pruned(&preview["search"]["entity"]);
         let entity_type = entity["type"].as_str().unwrap_or("auto").to_string();
         let entity_description = entity["description"].as_str().map(str::to_string);
         let criteria = dumps(&preview["search"], "criteria");
@@ -179,10 +178,7 @@ impl Block for ExaWebsetStatus {
         cx.emit(StatusOutput::SearchCount(count(&webset, "searches")));
         cx.emit(StatusOutput::EnrichmentCount(count(&webset, "enrichments")));
         cx.emit(StatusOutput::MonitorCount(count(&webset, "monitors")));
-        cx.emit(StatusOutput::LastUpdated(iso_or_empty(
-            &webset,
-            "updatedAt",
-        )));
+        cx.emit(StatusOutput::LastUpdated(iso(&webset["updatedAt"])));
         cx.emit(StatusOutput::IsProcessing(processing(&status)));
         Ok(())
     }

@@ -1,18 +1,14 @@
 //! Preview, status, summary and ready check of websets against a wiremock Exa API answering the
 //! Websets API's shapes (`/websets/v0/websets/preview`, the webset, its items).
 
-use agentry_core::testing::run_block_with;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::websets_create_tests::{input, pins, rec, webset};
+use super::websets_create_tests::webset;
 use super::websets_insights::{ExaPreviewWebset, ExaWebsetReadyCheck, ExaWebsetStatus};
 use super::websets_summary::ExaWebsetSummary;
-use crate::error_answers::assert_error_answers;
-use crate::testing::{api_key, error_of};
-
-const KEY: &str = "exa-key";
+use crate::exa::websets::test_support::{KEY, answers_errors, pins, refused, run};
 
 #[tokio::test]
 async fn previews_a_query() {
@@ -30,11 +26,11 @@ async fn previews_a_query() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaPreviewWebset,
-        input(json!({"query": "AI labs in Paris", "entity_type": "custom",
-            "entity_description": "Research labs"})),
-        rec(&server),
+        json!({"query": "AI labs in Paris", "entity_type": "custom",
+            "entity_description": "Research labs"}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -69,12 +65,7 @@ async fn previews_a_query() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
-        ExaPreviewWebset,
-        input(json!({"query": "Bakeries"})),
-        rec(&server),
-    )
-    .await;
+    let out = run(ExaPreviewWebset, json!({"query": "Bakeries"}), &server).await;
     assert_eq!(out[0].1, "company");
     assert_eq!(out[1].1, json!(null));
     assert_eq!(out[4].1, "Query will search for company");
@@ -100,12 +91,7 @@ async fn reports_the_status_and_readiness() {
         .expect(2)
         .mount(&server)
         .await;
-    let out = run_block_with(
-        ExaWebsetStatus,
-        input(json!({"webset_id": "webset_01"})),
-        rec(&server),
-    )
-    .await;
+    let out = run(ExaWebsetStatus, json!({"webset_id": "webset_01"}), &server).await;
     assert_eq!(
         out,
         vec![
@@ -122,10 +108,10 @@ async fn reports_the_status_and_readiness() {
             ("is_processing".to_string(), json!(true)),
         ]
     );
-    let out = run_block_with(
+    let out = run(
         ExaWebsetReadyCheck,
-        input(json!({"webset_id": "webset_01"})),
-        rec(&server),
+        json!({"webset_id": "webset_01"}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -156,22 +142,24 @@ async fn reports_the_status_and_readiness() {
     for (body, min_items, ready, recommendation) in cases {
         let server = MockServer::start().await;
         mount_webset(body).expect(1).mount(&server).await;
-        let out = run_block_with(
+        let out = run(
             ExaWebsetReadyCheck,
-            input(json!({"webset_id": "webset_01", "min_items": min_items})),
-            rec(&server),
+            json!({"webset_id": "webset_01", "min_items": min_items}),
+            &server,
         )
         .await;
         assert_eq!(out[0].1, ready, "{recommendation}");
         assert_eq!(out[5].1, recommendation);
     }
-    let out = run_block_with(
-        ExaWebsetReadyCheck,
-        input(json!({"webset_id": "webset_01", "min_items": -1})),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(error_of(&out), "min_items must be 0 or more, not -1");
+    assert_eq!(
+        refused(
+            ExaWebsetReadyCheck,
+            json!({"webset_id": "webset_01", "min_items": -1}),
+            &server
+        )
+        .await,
+        "min_items must be 0 or more, not -1"
+    );
 }
 
 #[tokio::test]
@@ -197,10 +185,10 @@ async fn summarises_a_webset_with_sample_items() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaWebsetSummary,
-        input(json!({"webset_id": "webset_01", "sample_size": 2})),
-        rec(&server),
+        json!({"webset_id": "webset_01", "sample_size": 2}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -255,13 +243,11 @@ async fn summarises_a_webset_with_sample_items() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaWebsetSummary,
-        input(
-            json!({"webset_id": "webset_01", "include_sample_items": false,
+        json!({"webset_id": "webset_01", "include_sample_items": false,
             "include_search_details": false, "include_enrichment_details": false}),
-        ),
-        rec(&server),
+        &server,
     )
     .await;
     assert_eq!(out[4].1, 0);
@@ -270,34 +256,22 @@ async fn summarises_a_webset_with_sample_items() {
     assert_eq!(out[7].1, json!({}));
     assert_eq!(out[9].1["avg_items_per_search"], json!(0.0));
     assert_eq!(out[9].1["is_processing"], true);
-    let out = run_block_with(
-        ExaWebsetSummary,
-        input(json!({"webset_id": "webset_01", "sample_size": 11})),
-        rec(&server),
-    )
-    .await;
-    assert_eq!(error_of(&out), "sample_size must be 0 to 10, not 11");
+    assert_eq!(
+        refused(
+            ExaWebsetSummary,
+            json!({"webset_id": "webset_01", "sample_size": 11}),
+            &server
+        )
+        .await,
+        "sample_size must be 0 to 10, not 11"
+    );
 }
 
 #[tokio::test]
 async fn insight_blocks_answer_errors() {
     let body = json!({"statusCode": 400, "message": "Invalid API key"});
-    let key = || api_key("exa", KEY);
-    macro_rules! check {
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                input($input),
-                key(),
-                "exa",
-                body.clone(),
-                "Invalid API key",
-            )
-            .await
-        };
-    }
-    check!(ExaPreviewWebset, json!({"query": "q"}));
-    check!(ExaWebsetStatus, json!({"webset_id": "w"}));
-    check!(ExaWebsetSummary, json!({"webset_id": "w"}));
-    check!(ExaWebsetReadyCheck, json!({"webset_id": "w"}));
+    answers_errors(|| ExaPreviewWebset, json!({"query": "q"}), &body).await;
+    answers_errors(|| ExaWebsetStatus, json!({"webset_id": "w"}), &body).await;
+    answers_errors(|| ExaWebsetSummary, json!({"webset_id": "w"}), &body).await;
+    answers_errors(|| ExaWebsetReadyCheck, json!({"webset_id": "w"}), &body).await;
 }

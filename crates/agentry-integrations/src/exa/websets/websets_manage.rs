@@ -7,7 +7,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::websets_model::{Webset, dumps, iso_or_empty, strip_nulls, text, webset_path};
+use super::websets_model::{Webset, webset_path};
+use super::{Page, dumps, iso, pruned, text};
 
 pub struct ExaGetWebset;
 pub struct ExaListWebsets;
@@ -78,8 +79,8 @@ impl Block for ExaGetWebset {
         // AutoGPT never expands the items.
         cx.emit(GetOutput::Items(None));
         cx.emit(GetOutput::Metadata(metadata(&webset)));
-        cx.emit(GetOutput::CreatedAt(iso_or_empty(&webset, "createdAt")));
-        cx.emit(GetOutput::UpdatedAt(iso_or_empty(&webset, "updatedAt")));
+        cx.emit(GetOutput::CreatedAt(iso(&webset["createdAt"])));
+        cx.emit(GetOutput::UpdatedAt(iso(&webset["updatedAt"])));
         Ok(())
     }
 }
@@ -142,19 +143,10 @@ impl Block for ExaListWebsets {
         }
         query.push(("limit", input.limit.to_string()));
         let page = client.get_json(cx, &webset_path(None), &query).await?;
-        let websets: Vec<Value> = page["data"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(strip_nulls)
-            .collect();
-        cx.emit(ListOutput::Websets(websets));
-        cx.emit(ListOutput::HasMore(
-            page["hasMore"].as_bool().unwrap_or(false),
-        ));
-        cx.emit(ListOutput::NextCursor(
-            page["nextCursor"].as_str().map(str::to_string),
-        ));
+        let page = Page::from_api(&page, pruned);
+        cx.emit(ListOutput::Websets(page.data));
+        cx.emit(ListOutput::HasMore(page.has_more));
+        cx.emit(ListOutput::NextCursor(page.next_cursor));
         Ok(())
     }
 }

@@ -1,18 +1,14 @@
 //! Get, list, update, delete and cancel of websets against a wiremock Exa API answering the
 //! Websets API's shapes.
 
-use agentry_core::testing::run_block_with;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use super::websets_create_tests::{input, pins, rec, webset};
+use super::websets_create_tests::webset;
 use super::websets_lifecycle::{ExaCancelWebset, ExaDeleteWebset};
 use super::websets_manage::{ExaGetWebset, ExaListWebsets, ExaUpdateWebset};
-use crate::error_answers::assert_error_answers;
-use crate::testing::{api_key, error_of};
-
-const KEY: &str = "exa-key";
+use crate::exa::websets::test_support::{KEY, answering, answers_errors, pins, refused, run};
 
 #[tokio::test]
 async fn gets_a_webset_with_its_parts_without_nulls() {
@@ -24,12 +20,7 @@ async fn gets_a_webset_with_its_parts_without_nulls() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
-        ExaGetWebset,
-        input(json!({"webset_id": "my/webset"})),
-        rec(&server),
-    )
-    .await;
+    let out = run(ExaGetWebset, json!({"webset_id": "my/webset"}), &server).await;
     assert_eq!(
         pins(&out),
         [
@@ -76,10 +67,10 @@ async fn lists_websets_with_the_cursor() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaListWebsets,
-        input(json!({"cursor": "c_1", "limit": 2, "trigger": "go"})),
-        rec(&server),
+        json!({"cursor": "c_1", "limit": 2, "trigger": "go"}),
+        &server,
     )
     .await;
     assert_eq!(pins(&out), ["websets", "has_more", "next_cursor"]);
@@ -106,7 +97,7 @@ async fn lists_websets_with_the_cursor() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(ExaListWebsets, input(json!({})), rec(&server)).await;
+    let out = run(ExaListWebsets, json!({}), &server).await;
     assert_eq!(
         out,
         vec![
@@ -115,8 +106,10 @@ async fn lists_websets_with_the_cursor() {
             ("next_cursor".to_string(), json!(null)),
         ]
     );
-    let out = run_block_with(ExaListWebsets, input(json!({"limit": 0})), rec(&server)).await;
-    assert_eq!(error_of(&out), "limit must be 1 to 100, not 0");
+    assert_eq!(
+        refused(ExaListWebsets, json!({"limit": 0}), &server).await,
+        "limit must be 1 to 100, not 0"
+    );
 }
 
 #[tokio::test]
@@ -131,10 +124,10 @@ async fn updates_the_metadata() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
+    let out = run(
         ExaUpdateWebset,
-        input(json!({"webset_id": "webset_01", "metadata": {"stage": "qualified"}})),
-        rec(&server),
+        json!({"webset_id": "webset_01", "metadata": {"stage": "qualified"}}),
+        &server,
     )
     .await;
     assert_eq!(
@@ -162,12 +155,7 @@ async fn updates_the_metadata() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = run_block_with(
-        ExaUpdateWebset,
-        input(json!({"webset_id": "webset_01"})),
-        rec(&server),
-    )
-    .await;
+    let out = run(ExaUpdateWebset, json!({"webset_id": "webset_01"}), &server).await;
     assert_eq!(out[2].1, json!(null));
     assert_eq!(out[3].1, json!({}));
 }
@@ -182,18 +170,15 @@ async fn deletes_and_cancels_a_webset() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/websets/v0/websets/webset_01/cancel"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(webset("paused", 7)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let out = run_block_with(
-        ExaDeleteWebset,
-        input(json!({"webset_id": "webset_01"})),
-        rec(&server),
+    answering(
+        "POST",
+        "/websets/v0/websets/webset_01/cancel",
+        webset("paused", 7),
     )
+    .expect(1)
+    .mount(&server)
     .await;
+    let out = run(ExaDeleteWebset, json!({"webset_id": "webset_01"}), &server).await;
     assert_eq!(
         out,
         vec![
@@ -203,12 +188,7 @@ async fn deletes_and_cancels_a_webset() {
             ("success".to_string(), json!("true")),
         ]
     );
-    let out = run_block_with(
-        ExaCancelWebset,
-        input(json!({"webset_id": "webset_01"})),
-        rec(&server),
-    )
-    .await;
+    let out = run(ExaCancelWebset, json!({"webset_id": "webset_01"}), &server).await;
     assert_eq!(
         out,
         vec![
@@ -223,23 +203,14 @@ async fn deletes_and_cancels_a_webset() {
 #[tokio::test]
 async fn managing_blocks_answer_errors() {
     let body = json!({"statusCode": 400, "message": "Invalid API key"});
-    let key = || api_key("exa", KEY);
-    macro_rules! check {
-        ($block:expr, $input:expr) => {
-            assert_error_answers(
-                || $block,
-                input($input),
-                key(),
-                "exa",
-                body.clone(),
-                "Invalid API key",
-            )
-            .await
-        };
-    }
-    check!(ExaGetWebset, json!({"webset_id": "w"}));
-    check!(ExaListWebsets, json!({}));
-    check!(ExaUpdateWebset, json!({"webset_id": "w", "metadata": {}}));
-    check!(ExaDeleteWebset, json!({"webset_id": "w"}));
-    check!(ExaCancelWebset, json!({"webset_id": "w"}));
+    answers_errors(|| ExaGetWebset, json!({"webset_id": "w"}), &body).await;
+    answers_errors(|| ExaListWebsets, json!({}), &body).await;
+    answers_errors(
+        || ExaUpdateWebset,
+        json!({"webset_id": "w", "metadata": {}}),
+        &body,
+    )
+    .await;
+    answers_errors(|| ExaDeleteWebset, json!({"webset_id": "w"}), &body).await;
+    answers_errors(|| ExaCancelWebset, json!({"webset_id": "w"}), &body).await;
 }

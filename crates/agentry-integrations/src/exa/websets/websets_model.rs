@@ -1,14 +1,15 @@
-//! What the webset blocks share: AutoGPT's `Webset` output model, the webset paths, the SDK's
-//! `exclude_none` dumps and Python's `datetime.isoformat()` of the API's timestamps.
+//! What the webset blocks share: AutoGPT's `Webset` output model, the webset paths, the
+//! webset's counts and the wait until it is idle (its fields read with the converter in
+//! `mod.rs`).
 
 use std::time::{Duration, Instant};
 
 use agentry_core::{BlockError, Cx};
-use chrono::{DateTime, FixedOffset, Timelike};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::{isoformat, text};
 use crate::api::Client;
 
 /// The path of all websets, or of one by its id or external id (an escaped path segment).
@@ -92,34 +93,6 @@ impl Webset {
     }
 }
 
-pub fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
-/// `v` without null fields at any depth, as the SDK's `model_dump(exclude_none=True)`.
-pub fn strip_nulls(v: &Value) -> Value {
-    match v {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), strip_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(strip_nulls).collect()),
-        other => other.clone(),
-    }
-}
-
-/// Each element of the array at `v[key]`, nulls stripped (an absent list is empty).
-pub fn dumps(v: &Value, key: &str) -> Vec<Map<String, Value>> {
-    v[key]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| strip_nulls(e).as_object().cloned())
-        .collect()
-}
-
 /// The number of entries of the list at `v[key]`.
 pub fn count(v: &Value, key: &str) -> i64 {
     v[key].as_array().map_or(0, |a| a.len() as i64)
@@ -133,30 +106,6 @@ pub fn found(webset: &Value) -> f64 {
         .flatten()
         .filter_map(|s| s["progress"]["found"].as_f64())
         .sum()
-}
-
-/// Python's `datetime.isoformat()` of an RFC 3339 time, as AutoGPT writes the SDK's datetimes
-/// (`2025-06-01T10:00:00+00:00`, microseconds only when there are some); other text unchanged.
-pub fn isoformat(raw: &str) -> String {
-    let Ok(at) = DateTime::<FixedOffset>::parse_from_rfc3339(raw) else {
-        return raw.to_string();
-    };
-    let micros = at.nanosecond() / 1_000;
-    let fraction = if micros == 0 {
-        String::new()
-    } else {
-        format!(".{micros:06}")
-    };
-    format!(
-        "{}{fraction}{}",
-        at.format("%Y-%m-%dT%H:%M:%S"),
-        at.format("%:z")
-    )
-}
-
-/// The timestamp at `v[key]` in `isoformat`, or `""` when there is none.
-pub fn iso_or_empty(v: &Value, key: &str) -> String {
-    v[key].as_str().map(isoformat).unwrap_or_default()
 }
 
 /// The SDK's `wait_until_idle`: reads the webset until its status is `idle`, every
@@ -183,34 +132,5 @@ pub async fn wait_until_idle<O: Serialize>(
             )));
         }
         tokio::time::sleep(interval.min(left)).await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn isoformat_writes_pythons_form() {
-        assert_eq!(
-            isoformat("2025-06-01T10:00:00Z"),
-            "2025-06-01T10:00:00+00:00"
-        );
-        assert_eq!(
-            isoformat("2025-06-01T10:00:00.120Z"),
-            "2025-06-01T10:00:00.120000+00:00"
-        );
-        assert_eq!(
-            isoformat("2025-06-01T10:00:00+02:00"),
-            "2025-06-01T10:00:00+02:00"
-        );
-        assert_eq!(isoformat("yesterday"), "yesterday");
-    }
-
-    #[test]
-    fn strips_nulls_at_every_depth() {
-        let v = json!({"a": null, "b": [{"c": null, "d": 1}], "e": {"f": null}});
-        assert_eq!(strip_nulls(&v), json!({"b": [{"d": 1}], "e": {}}));
     }
 }

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::items_path;
 use super::websets_insights::processing;
-use super::websets_model::{iso_or_empty, isoformat, strip_nulls, text, webset_path};
+use super::websets_model::webset_path;
+use super::{iso, isoformat, pruned, text};
 
 pub struct ExaWebsetSummary;
 
@@ -184,7 +185,7 @@ impl Block for ExaWebsetSummary {
                 .await?;
             samples = list(&page, "data")
                 .iter()
-                .filter_map(|item| strip_nulls(item).as_object().cloned())
+                .filter_map(|item| pruned(item).as_object().cloned())
                 .collect();
         }
         let search_summary = if input.include_search_details && !searches.is_empty() {
@@ -225,8 +226,8 @@ impl Block for ExaWebsetSummary {
         cx.emit(SummaryOutput::EnrichmentSummary(enrichment_summary));
         cx.emit(SummaryOutput::MonitorSummary(monitor_summary(monitors)));
         cx.emit(SummaryOutput::Statistics(statistics));
-        cx.emit(SummaryOutput::CreatedAt(iso_or_empty(&webset, "createdAt")));
-        cx.emit(SummaryOutput::UpdatedAt(iso_or_empty(&webset, "updatedAt")));
+        cx.emit(SummaryOutput::CreatedAt(iso(&webset["createdAt"])));
+        cx.emit(SummaryOutput::UpdatedAt(iso(&webset["updatedAt"])));
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::pdf;
 use crate::api::{Client, Payload, segment};
 
 /// The largest file the Drive blocks download (AutoGPT's `MAX_DOWNLOAD_BYTES`).
@@ -92,12 +93,10 @@ pub async fn read_as_text<O: Serialize>(
         return Ok(String::from_utf8_lossy(&data).into_owned());
     }
     if mime == PDF {
-        // AutoGPT extracts a PDF's text with pdfium; no PDF reader is linked here yet.
-        return Err(BlockError::Input(
-            "Reading a PDF as text is not available yet. Use the Google Drive Download File \
-             block to get the file itself."
-                .into(),
-        ));
+        // Refused on Drive's size before any byte is fetched.
+        pdf::check_size(size_of(metadata))?;
+        let data = download_file(drive, cx, metadata).await?;
+        return pdf::pdf_to_text(data).await;
     }
     if !(mime.starts_with("text/") || TEXT_LIKE_TYPES.contains(&mime.as_str())) {
         let kind = if mime.is_empty() {
@@ -157,6 +156,16 @@ fn total_of(fetched: &agentry_services::http::Fetched) -> Option<usize> {
     range.rsplit_once('/')?.1.trim().parse().ok()
 }
 
+/// The size Drive's metadata gives (a decimal string in API v3; 0 when absent, as for Google
+/// types).
+fn size_of(metadata: &Value) -> usize {
+    metadata["size"]
+        .as_str()
+        .and_then(|s| s.parse::<usize>().ok())
+        .or_else(|| metadata["size"].as_u64().map(|s| s as usize))
+        .unwrap_or(0)
+}
+
 fn too_large(size: usize) -> BlockError {
     BlockError::Input(format!(
         "The file is {} MB; the limit is {} MB.",
@@ -172,11 +181,7 @@ async fn download_file<O: Serialize>(
     cx: &mut Cx<'_, O>,
     metadata: &Value,
 ) -> Result<Vec<u8>, BlockError> {
-    let size = metadata["size"]
-        .as_str()
-        .and_then(|s| s.parse::<usize>().ok())
-        .or_else(|| metadata["size"].as_u64().map(|s| s as usize))
-        .unwrap_or(0);
+    let size = size_of(metadata);
     if size > MAX_DOWNLOAD_BYTES {
         return Err(too_large(size));
     }

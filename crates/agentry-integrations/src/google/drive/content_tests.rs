@@ -154,15 +154,15 @@ async fn read_refuses_what_is_not_text_and_a_missing_file() {
         error_of(&out),
         "Can't read a image/png as text. Use the Google Drive Download File block to get the file itself."
     );
-    let pdf = resource("pdf-1", "scan.pdf", super::content::PDF, Some("2048"));
-    answer_metadata(&server, &pdf).await;
+    let zip = resource("zip-1", "photos.zip", "application/zip", Some("2048"));
+    answer_metadata(&server, &zip).await;
     let out = run_block_with(
         GoogleDriveReadFile,
-        json!({"file": picked("pdf-1", super::content::PDF)}),
+        json!({"file": picked("zip-1", "application/zip")}),
         rec(&server),
     )
     .await;
-    assert!(error_of(&out).starts_with("Reading a PDF as text is not available yet."));
+    assert!(error_of(&out).starts_with("Can't read a application/zip as text."));
     // Only the two metadata requests: nothing was downloaded.
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 
@@ -439,3 +439,6 @@ async fn every_content_block_meets_googles_error_answers() {
         json!({"credentials": meta("google", "oauth2"), "name": "a.txt", "text_content": "x"})
     );
 }
+
+#[path = "pdf_tests.rs"]
+mod pdf_tests;

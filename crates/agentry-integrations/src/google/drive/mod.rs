@@ -2,11 +2,12 @@
 //! the Drive picker (its credential travels inside it), the Google client for a credential,
 //! and sharing a file (Drive API v3 `permissions`); and the Drive family's own blocks
 //! (AutoGPT's `drive_files.py`, `drive_manage.py`, `drive_search.py`) in `files`, `search`,
-//! `read` and `create`, the content they move in `content`.
+//! `read` and `create`, the content they move in `content` (a PDF read as text in `pdf`).
 
 pub mod content;
 pub mod create;
 pub mod files;
+pub mod pdf;
 pub mod read;
 pub mod search;
 
