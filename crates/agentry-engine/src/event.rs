@@ -154,7 +154,7 @@ impl EventBus {
             // The transport is slower than this process's runs: drop rather than queue
             // without bound. Told on the first drop and every 10,000th after.
             let dropped = self.dropped.fetch_add(1, Ordering::Relaxed);
-            if dropped % 10_000 == 0 {
+            if dropped.is_multiple_of(10_000) {
                 tracing::warn!(
                     dropped = dropped + 1,
                     "the relay falls behind; signals dropped (other processes re-read the store)"

@@ -156,7 +156,7 @@ fn notifications_are_checked_by_their_mac() {
         "hmac-sha256={}",
         hex::encode(text_keyed.finalize().into_bytes())
     );
-    let tampered = body.to_vec().into_iter().rev().collect::<Vec<u8>>();
+    let tampered = body.iter().copied().rev().collect::<Vec<u8>>();
     let cases: [(Option<String>, &[u8], DeliveryError); 5] = [
         (None, body, DeliveryError::MissingMac),
         (Some(" ".into()), body, DeliveryError::MissingMac),
