@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::polling::{Backoff, found_in_webset};
 use super::search::{finished, present, status_of};
-use super::text;
+use super::{iso, text};
 use super::websets_model::webset_path;
 
 pub struct ExaCreateEnrichment;
@@ -284,8 +284,8 @@ impl Block for ExaGetEnrichment {
         cx.emit(GetOutput::Instructions(
             e["instructions"].as_str().map(str::to_string),
         ));
-        cx.emit(GetOutput::CreatedAt(text(&e["createdAt"])));
-        cx.emit(GetOutput::UpdatedAt(text(&e["updatedAt"])));
+        cx.emit(GetOutput::CreatedAt(iso(&e["createdAt"])));
+        cx.emit(GetOutput::UpdatedAt(iso(&e["updatedAt"])));
         cx.emit(GetOutput::Metadata(
             e["metadata"].as_object().cloned().unwrap_or_default(),
         ));

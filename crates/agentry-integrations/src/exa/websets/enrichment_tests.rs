@@ -193,6 +193,8 @@ async fn gets_and_updates_an_enrichment() {
         ]
     );
     assert_eq!(out[5].1, json!(["B2B", "B2C"]));
+    assert_eq!(out[7].1, "2025-06-01T10:00:00+00:00");
+    assert_eq!(out[8].1, "2025-06-01T10:01:00+00:00");
     assert_eq!(out[9].1, json!({"owner": "sales"}));
     let out = run(
         ExaUpdateEnrichment,

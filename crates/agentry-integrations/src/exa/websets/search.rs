@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::polling::{Backoff, given};
 use super::websets_model::SearchEntityType;
-use super::{number, text};
+use super::{iso, isoformat, number, text};
 
 pub struct ExaCreateWebsetSearch;
 pub struct ExaGetWebsetSearch;
@@ -386,10 +386,10 @@ impl Block for ExaGetWebsetSearch {
         ));
         cx.emit(GetOutput::Progress(progress_info));
         cx.emit(GetOutput::Recall(recall_info(&search)));
-        cx.emit(GetOutput::CreatedAt(text(&search["createdAt"])));
-        cx.emit(GetOutput::UpdatedAt(text(&search["updatedAt"])));
+        cx.emit(GetOutput::CreatedAt(iso(&search["createdAt"])));
+        cx.emit(GetOutput::UpdatedAt(iso(&search["updatedAt"])));
         cx.emit(GetOutput::CanceledAt(
-            search["canceledAt"].as_str().map(str::to_string),
+            search["canceledAt"].as_str().map(isoformat),
         ));
         cx.emit(GetOutput::CanceledReason(
             search["canceledReason"].as_str().map(str::to_string),

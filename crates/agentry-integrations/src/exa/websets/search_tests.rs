@@ -185,7 +185,8 @@ async fn gets_a_search_in_autogpts_shape() {
         json!({"expected_total": 250, "confidence": "medium", "min_expected": 200,
             "max_expected": 300, "reasoning": "Many startups"})
     );
-    assert_eq!(out[7].1, "2025-06-01T10:00:00Z");
+    assert_eq!(out[7].1, "2025-06-01T10:00:00+00:00");
+    assert_eq!(out[8].1, "2025-06-01T10:05:00+00:00");
     assert_eq!(out[9].1, Value::Null);
     assert_eq!(out[11].1, json!({"team": "growth"}));
 }
