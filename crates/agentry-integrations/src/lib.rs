@@ -20,6 +20,7 @@ pub mod linear;
 pub mod notion;
 pub mod perplexity;
 pub mod reddit;
+pub mod rest_hook;
 pub mod settings;
 pub mod youtube;
 

@@ -14,18 +14,22 @@ use agentry_core::webhooks::{
     Delivery, DeliveryRefusal, Fetched, HookFuture, RegisteredHook, Subscription, TriggerSpec,
     WebhookProvider,
 };
-use agentry_core::{BlockError, Context, CredentialsMeta, Cx, SecretString};
+use agentry_core::{BlockError, Context, CredentialsMeta, Cx};
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
 use super::trigger::{AirtableEventSelector, BLOCK_ID};
 use super::{API, PROVIDER, convert_bools};
-use crate::api::{connect, meta_for, segment};
-use crate::error::IntegrationError;
+use crate::api::{connect, segment};
+use crate::rest_hook::{HookApi, chosen_credentials, delivery, in_cx};
+
+const HOOKS: HookApi = HookApi {
+    name: "Airtable",
+    service: API,
+};
 
 /// The event type of every notification: it says only that the base changed.
 pub const NOTIFICATION: &str = "notification";
@@ -68,19 +72,10 @@ pub async fn register<O: Serialize>(
         "notificationUrl": ingress_url,
         "specification": {"options": {"filters": filters}},
     }));
-    let client = connect(cx, API, credentials).await?;
-    let hook = client
-        .send_json(cx, Method::POST, &hooks_path(base_id), &body)
-        .await
-        .map_err(|e| BlockError::Input(format!("Failed to create Airtable webhook: {e}")))?;
-    let id = hook["id"].as_str().unwrap_or_default();
-    let secret = hook["macSecretBase64"].as_str().unwrap_or_default();
-    if id.is_empty() || secret.is_empty() {
-        return Err(BlockError::System(
-            "Failed to create Airtable webhook: Airtable's answer has no id or macSecretBase64"
-                .into(),
-        ));
-    }
+    let hook = HOOKS
+        .create(cx, credentials, &hooks_path(base_id), &body, None)
+        .await?;
+    let (id, secret) = HOOKS.issued(&hook, "macSecretBase64", "macSecretBase64")?;
     let mut config = Map::new();
     config.insert("webhook_id".into(), json!(id));
     config.insert("base_id".into(), json!(base_id));
@@ -89,9 +84,9 @@ pub async fn register<O: Serialize>(
     config.insert("cursor".into(), json!(1));
     config.insert("expiration_time".into(), hook["expirationTime"].clone());
     Ok(RegisteredHook {
-        id: id.to_string(),
+        id,
         config,
-        secret: Some(SecretString::new(secret)),
+        secret: Some(secret),
     })
 }
 
@@ -105,13 +100,7 @@ pub async fn deregister<O: Serialize>(
 ) -> Result<(), BlockError> {
     let (base_id, _) = split_resource(resource)?;
     let path = format!("{}/{}", hooks_path(base_id), segment(hook_id));
-    let client = connect(cx, API, credentials).await?;
-    match client.send(cx, Method::DELETE, &path, &[], None).await {
-        Ok(_) | Err(IntegrationError::Rejected { status: 404, .. }) => Ok(()),
-        Err(e) => Err(BlockError::Input(format!(
-            "Failed to delete Airtable webhook: {e}"
-        ))),
-    }
+    HOOKS.remove(cx, credentials, &path).await
 }
 
 /// Why a notification is refused.
@@ -211,10 +200,6 @@ pub async fn fetch_payloads<O: Serialize>(
 
 /// What a trigger node with `input` subscribes to.
 pub fn subscription(input: &Map<String, Value>) -> Subscription {
-    let credentials: CredentialsMeta = input
-        .get("credentials")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
     let text = |key: &str| {
         input
             .get(key)
@@ -227,9 +212,9 @@ pub fn subscription(input: &Map<String, Value>) -> Subscription {
     if base.contains('/') {
         return Subscription::Invalid(format!("base_id {base:?} must not contain '/'"));
     }
-    if credentials.id.as_deref().is_none_or(str::is_empty) {
+    let Some(credentials) = chosen_credentials(input, PROVIDER) else {
         return Subscription::Incomplete("no Airtable credentials are chosen".into());
-    }
+    };
     if base.is_empty() || table.is_empty() {
         return Subscription::Incomplete("no base or table is chosen".into());
     }
@@ -244,7 +229,7 @@ pub fn subscription(input: &Map<String, Value>) -> Subscription {
     Subscription::Ready(TriggerSpec {
         resource: format!("{base}/{table}"),
         events,
-        credentials: meta_for(&credentials, PROVIDER),
+        credentials,
     })
 }
 
@@ -268,16 +253,14 @@ impl WebhookProvider for AirtableWebhooks {
         ingress_url: &'a str,
         _offered_secret: &'a str,
     ) -> HookFuture<'a, RegisteredHook> {
-        Box::pin(async move {
-            let mut cx = Cx::<Value>::new(cx);
-            register(
-                &mut cx,
+        in_cx(cx, move |cx| {
+            Box::pin(register(
+                cx,
                 &spec.credentials,
                 &spec.resource,
                 &spec.events,
                 ingress_url,
-            )
-            .await
+            ))
         })
     }
 
@@ -287,9 +270,8 @@ impl WebhookProvider for AirtableWebhooks {
         spec: &'a TriggerSpec,
         hook_id: &'a str,
     ) -> HookFuture<'a, ()> {
-        Box::pin(async move {
-            let mut cx = Cx::<Value>::new(cx);
-            deregister(&mut cx, &spec.credentials, &spec.resource, hook_id).await
+        in_cx(cx, move |cx| {
+            Box::pin(deregister(cx, &spec.credentials, &spec.resource, hook_id))
         })
     }
 
@@ -299,16 +281,11 @@ impl WebhookProvider for AirtableWebhooks {
         header: &dyn Fn(&str) -> Option<String>,
         body: &[u8],
     ) -> Result<Delivery, DeliveryRefusal> {
-        match verify_delivery(secret, header("x-airtable-content-mac").as_deref(), body) {
-            Ok(payload) => Ok(Delivery {
-                payload,
-                event_type: NOTIFICATION.into(),
-            }),
-            Err(e @ (DeliveryError::Structure | DeliveryError::MissingIds)) => {
-                Err(DeliveryRefusal::Malformed(e.to_string()))
-            }
-            Err(e) => Err(DeliveryRefusal::Unauthorized(e.to_string())),
-        }
+        let checked = verify_delivery(secret, header("x-airtable-content-mac").as_deref(), body)
+            .map(|payload| (payload, NOTIFICATION.to_string()));
+        delivery(checked, |e| {
+            matches!(e, DeliveryError::Structure | DeliveryError::MissingIds)
+        })
     }
 
     fn fetch<'a>(

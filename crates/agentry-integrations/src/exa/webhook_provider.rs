@@ -10,17 +10,21 @@ use agentry_core::webhooks::{
     Delivery, DeliveryRefusal, HookFuture, RegisteredHook, Subscription, TriggerSpec,
     WebhookProvider,
 };
-use agentry_core::{BlockError, Context, CredentialsMeta, Cx, SecretString};
+use agentry_core::{BlockError, Context, CredentialsMeta, Cx};
 use hmac::{Hmac, Mac};
-use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
-use super::PROVIDER;
 use super::webhook::{BLOCK_ID, WebsetEventFilter};
-use crate::api::{meta_for, segment};
-use crate::error::IntegrationError;
+use super::{API, PROVIDER};
+use crate::api::segment;
+use crate::rest_hook::{HookApi, chosen_credentials, delivery, in_cx};
+
+const HOOKS: HookApi = HookApi {
+    name: "Exa",
+    service: API,
+};
 
 const WEBHOOKS: &str = "/websets/v0/webhooks";
 
@@ -54,25 +58,15 @@ pub async fn register<O: Serialize>(
         "events": events,
         "metadata": {"resource": resource, "webhook_type": "webset"},
     });
-    let client = super::client(cx, credentials).await?;
-    let hook = client
-        .send_json(cx, Method::POST, WEBHOOKS, &body)
-        .await
-        .map_err(|e| BlockError::Input(format!("Failed to create Exa webhook: {e}")))?;
-    let id = hook["id"].as_str().unwrap_or_default();
-    let secret = hook["secret"].as_str().unwrap_or_default();
-    if id.is_empty() || secret.is_empty() {
-        return Err(BlockError::System(
-            "Failed to create Exa webhook: Exa's answer has no id or signing secret".into(),
-        ));
-    }
+    let hook = HOOKS.create(cx, credentials, WEBHOOKS, &body, None).await?;
+    let (id, secret) = HOOKS.issued(&hook, "secret", "signing secret")?;
     let mut config = Map::new();
     config.insert("events".into(), json!(events));
     config.insert("resource".into(), json!(resource));
     Ok(RegisteredHook {
-        id: id.to_string(),
+        id,
         config,
-        secret: Some(SecretString::new(secret)),
+        secret: Some(secret),
     })
 }
 
@@ -83,13 +77,7 @@ pub async fn deregister<O: Serialize>(
     hook_id: &str,
 ) -> Result<(), BlockError> {
     let path = format!("{WEBHOOKS}/{}", segment(hook_id));
-    let client = super::client(cx, credentials).await?;
-    match client.send(cx, Method::DELETE, &path, &[], None).await {
-        Ok(_) | Err(IntegrationError::Rejected { status: 404, .. }) => Ok(()),
-        Err(e) => Err(BlockError::Input(format!(
-            "Failed to delete Exa webhook: {e}"
-        ))),
-    }
+    HOOKS.remove(cx, credentials, &path).await
 }
 
 /// Why a delivery is refused.
@@ -173,15 +161,11 @@ impl WebhookProvider for ExaWebhooks {
         if block_id != BLOCK_ID {
             return None;
         }
-        let credentials: CredentialsMeta = input
-            .get("credentials")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default();
-        if credentials.id.as_deref().is_none_or(str::is_empty) {
+        let Some(credentials) = chosen_credentials(input, PROVIDER) else {
             return Some(Subscription::Incomplete(
                 "no Exa credentials are chosen".into(),
             ));
-        }
+        };
         let events = subscribed_events(input.get("event_filter").unwrap_or(&Value::Null));
         if events.is_empty() {
             return Some(Subscription::Incomplete("no event is chosen".into()));
@@ -194,7 +178,7 @@ impl WebhookProvider for ExaWebhooks {
         Some(Subscription::Ready(TriggerSpec {
             resource: resource.to_string(),
             events,
-            credentials: meta_for(&credentials, PROVIDER),
+            credentials,
         }))
     }
 
@@ -205,16 +189,14 @@ impl WebhookProvider for ExaWebhooks {
         ingress_url: &'a str,
         _offered_secret: &'a str,
     ) -> HookFuture<'a, RegisteredHook> {
-        Box::pin(async move {
-            let mut cx = Cx::<Value>::new(cx);
-            register(
-                &mut cx,
+        in_cx(cx, move |cx| {
+            Box::pin(register(
+                cx,
                 &spec.credentials,
                 &spec.resource,
                 &spec.events,
                 ingress_url,
-            )
-            .await
+            ))
         })
     }
 
@@ -224,9 +206,8 @@ impl WebhookProvider for ExaWebhooks {
         spec: &'a TriggerSpec,
         hook_id: &'a str,
     ) -> HookFuture<'a, ()> {
-        Box::pin(async move {
-            let mut cx = Cx::<Value>::new(cx);
-            deregister(&mut cx, &spec.credentials, hook_id).await
+        in_cx(cx, move |cx| {
+            Box::pin(deregister(cx, &spec.credentials, hook_id))
         })
     }
 
@@ -239,13 +220,7 @@ impl WebhookProvider for ExaWebhooks {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
-        match verify_delivery(secret, header("exa-signature").as_deref(), body, now) {
-            Ok((payload, event_type)) => Ok(Delivery {
-                payload,
-                event_type,
-            }),
-            Err(e @ DeliveryError::NotJson) => Err(DeliveryRefusal::Malformed(e.to_string())),
-            Err(e) => Err(DeliveryRefusal::Unauthorized(e.to_string())),
-        }
+        let checked = verify_delivery(secret, header("exa-signature").as_deref(), body, now);
+        delivery(checked, |e| matches!(e, DeliveryError::NotJson))
     }
 }

@@ -12,14 +12,18 @@ use agentry_core::webhooks::{
 };
 use agentry_core::{BlockError, Context, CredentialsMeta, Cx};
 use hmac::{Hmac, Mac};
-use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
-use super::{PROVIDER, repo_api, triggers};
-use crate::api::{meta_for, segment};
-use crate::error::IntegrationError;
+use super::{API, PROVIDER, repo_api, triggers};
+use crate::api::segment;
+use crate::rest_hook::{HookApi, chosen_credentials, delivery, in_cx};
+
+const HOOKS: HookApi = HookApi {
+    name: "GitHub",
+    service: API,
+};
 
 /// AutoGPT's `event_format` of each trigger block, by block id: `{event}` is an action the
 /// node's `events` filter switches on.
@@ -74,21 +78,13 @@ pub async fn register<O: Serialize>(
         "config": {"url": ingress_url, "content_type": "json", "insecure_ssl": "0",
                    "secret": secret},
     });
-    let client = super::client(cx, credentials).await?;
-    let hook = client
-        .send_json(cx, Method::POST, &path, &body)
-        .await
-        .map_err(|e| {
-            let not_found = matches!(e, IntegrationError::Rejected { status: 404, .. });
-            let mut message = format!("Failed to create GitHub webhook: {e}");
-            if not_found {
-                message.push_str(&format!(
-                    " (Make sure the GitHub account or API key has 'repo' or webhook create \
-                     permissions to '{repo}')"
-                ));
-            }
-            BlockError::Input(message)
-        })?;
+    let hint = format!(
+        " (Make sure the GitHub account or API key has 'repo' or webhook create permissions to \
+         '{repo}')"
+    );
+    let hook = HOOKS
+        .create(cx, credentials, &path, &body, Some(hint))
+        .await?;
     let id = match &hook["id"] {
         Value::Number(n) => n.to_string(),
         other => other.as_str().unwrap_or_default().to_string(),
@@ -108,13 +104,7 @@ pub async fn deregister<O: Serialize>(
     hook_id: &str,
 ) -> Result<(), BlockError> {
     let path = format!("{}/hooks/{}", repo_api(repo)?, segment(hook_id));
-    let client = super::client(cx, credentials).await?;
-    match client.send(cx, Method::DELETE, &path, &[], None).await {
-        Ok(_) | Err(IntegrationError::Rejected { status: 404, .. }) => Ok(()),
-        Err(e) => Err(BlockError::Input(format!(
-            "Failed to delete GitHub webhook: {e}"
-        ))),
-    }
+    HOOKS.remove(cx, credentials, &path).await
 }
 
 /// Why a delivery is refused.
@@ -184,22 +174,18 @@ impl WebhookProvider for GithubWebhooks {
         if let Err(e) = repo_api(repo) {
             return Some(Subscription::Invalid(e.to_string()));
         }
-        let credentials: CredentialsMeta = input
-            .get("credentials")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default();
-        if credentials.id.as_deref().is_none_or(str::is_empty) {
+        let Some(credentials) = chosen_credentials(input, PROVIDER) else {
             return Some(Subscription::Incomplete(
                 "no GitHub credentials are chosen".into(),
             ));
-        }
+        };
         if events.is_empty() {
             return Some(Subscription::Incomplete("no event is chosen".into()));
         }
         Some(Subscription::Ready(TriggerSpec {
             resource: repo.to_string(),
             events,
-            credentials: meta_for(&credentials, PROVIDER),
+            credentials,
         }))
     }
 
@@ -210,17 +196,15 @@ impl WebhookProvider for GithubWebhooks {
         ingress_url: &'a str,
         secret: &'a str,
     ) -> HookFuture<'a, RegisteredHook> {
-        Box::pin(async move {
-            let mut cx = Cx::<Value>::new(cx);
-            register(
-                &mut cx,
+        in_cx(cx, move |cx| {
+            Box::pin(register(
+                cx,
                 &spec.credentials,
                 &spec.resource,
                 &spec.events,
                 ingress_url,
                 secret,
-            )
-            .await
+            ))
         })
     }
 
@@ -230,9 +214,8 @@ impl WebhookProvider for GithubWebhooks {
         spec: &'a TriggerSpec,
         hook_id: &'a str,
     ) -> HookFuture<'a, ()> {
-        Box::pin(async move {
-            let mut cx = Cx::<Value>::new(cx);
-            deregister(&mut cx, &spec.credentials, &spec.resource, hook_id).await
+        in_cx(cx, move |cx| {
+            Box::pin(deregister(cx, &spec.credentials, &spec.resource, hook_id))
         })
     }
 
@@ -244,15 +227,9 @@ impl WebhookProvider for GithubWebhooks {
     ) -> Result<Delivery, DeliveryRefusal> {
         let event = header("x-github-event");
         let signature = header("x-hub-signature-256");
-        match verify_delivery(secret, event.as_deref(), signature.as_deref(), body) {
-            Ok((payload, event_type)) => Ok(Delivery {
-                payload,
-                event_type,
-            }),
-            Err(e @ (DeliveryError::MissingEvent | DeliveryError::NotJson)) => {
-                Err(DeliveryRefusal::Malformed(e.to_string()))
-            }
-            Err(e) => Err(DeliveryRefusal::Unauthorized(e.to_string())),
-        }
+        let checked = verify_delivery(secret, event.as_deref(), signature.as_deref(), body);
+        delivery(checked, |e| {
+            matches!(e, DeliveryError::MissingEvent | DeliveryError::NotJson)
+        })
     }
 }

@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 
 use super::polling::{Backoff, found_in_webset};
 use super::search::{finished, present, status_of};
-use super::{iso, text};
 use super::websets_model::webset_path;
+use super::{iso, text};
 
 pub struct ExaCreateEnrichment;
 pub struct ExaGetEnrichment;
