@@ -84,6 +84,43 @@ pub struct Service {
     pub auth: AuthStyle,
 }
 
+impl Service {
+    /// A service whose secret (an API key or an OAuth2 access token, as `kinds` allow) travels
+    /// as `Authorization: Bearer <secret>`: most providers.
+    pub const fn bearer(
+        provider: &'static str,
+        key: &'static str,
+        default_base: &'static str,
+        kinds: &'static [CredentialKind],
+    ) -> Service {
+        Service {
+            provider,
+            key,
+            default_base,
+            kinds,
+            auth: AuthStyle::Bearer,
+        }
+    }
+
+    /// A `bearer` service taking API keys only.
+    pub const fn api_key(
+        provider: &'static str,
+        key: &'static str,
+        default_base: &'static str,
+    ) -> Service {
+        Service::bearer(provider, key, default_base, &[CredentialKind::ApiKey])
+    }
+
+    /// A `bearer` service taking OAuth2 access tokens only.
+    pub const fn oauth2(
+        provider: &'static str,
+        key: &'static str,
+        default_base: &'static str,
+    ) -> Service {
+        Service::bearer(provider, key, default_base, &[CredentialKind::Oauth2])
+    }
+}
+
 /// The `credentials` input with the provider filled in when the export stripped it.
 pub fn meta_for(meta: &CredentialsMeta, provider: &str) -> CredentialsMeta {
     let mut meta = meta.clone();

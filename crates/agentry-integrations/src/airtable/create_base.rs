@@ -101,11 +101,9 @@ impl Block for AirtableCreateBase {
         if !input.tables.is_empty() {
             body["tables"] = json!(input.tables);
         }
-        let body = super::convert_bools(body);
-        let created = client
-            .send_json(cx, Method::POST, "/v0/meta/bases", &body)
-            .await?;
-        let tables = created["tables"].as_array().cloned().unwrap_or_default();
+        let created =
+            super::send_converted(&client, cx, Method::POST, "/v0/meta/bases", body).await?;
+        let tables = super::listed(&created, "tables");
         cx.emit(Output::BaseId(created["id"].as_str().map(str::to_string)));
         cx.emit(Output::WasCreated(true));
         cx.emit(Output::Tables(tables.clone()));

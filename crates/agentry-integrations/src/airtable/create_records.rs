@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::api::{Client, meta_for, segment};
+use crate::api::{connect, segment};
 
 pub struct AirtableCreateRecords;
 
@@ -68,9 +68,7 @@ impl Block for AirtableCreateRecords {
                 "Only up to 10 records can be provided when using records".into(),
             ));
         }
-        let meta = meta_for(&input.credentials, super::PROVIDER);
-        let credential = crate::api::credential(cx, &meta).await?;
-        let client = Client::new(cx, super::API, &meta, credential)?;
+        let client = connect(cx, super::API, &input.credentials).await?;
         let records: Vec<Value> = input
             .records
             .iter()
@@ -83,14 +81,13 @@ impl Block for AirtableCreateRecords {
         if input.typecast {
             body["typecast"] = json!(true);
         }
-        let body = super::convert_bools(body);
         let path = format!(
             "/v0/{}/{}",
             segment(&input.base_id),
             segment(&input.table_id_or_name)
         );
-        let created = client.send_json(cx, Method::POST, &path, &body).await?;
-        let mut records = created["records"].as_array().cloned().unwrap_or_default();
+        let created = super::send_converted(&client, cx, Method::POST, &path, body).await?;
+        let mut records = super::listed(&created, "records");
         if !input.skip_normalization && !records.is_empty() {
             let table =
                 super::table_schema(&client, cx, &input.base_id, &input.table_id_or_name).await?;

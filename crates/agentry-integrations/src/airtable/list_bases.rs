@@ -58,9 +58,7 @@ impl Block for AirtableListBases {
             .into_iter()
             .collect();
         let page = client.get_json(cx, "/v0/meta/bases", &query).await?;
-        cx.emit(Output::Bases(
-            page["bases"].as_array().cloned().unwrap_or_default(),
-        ));
+        cx.emit(Output::Bases(super::listed(&page, "bases")));
         cx.emit(Output::Offset(page["offset"].as_str().map(str::to_string)));
         Ok(())
     }

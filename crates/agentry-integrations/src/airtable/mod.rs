@@ -19,20 +19,20 @@ pub mod write_records;
 
 use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, Cx, Registry};
+use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::api::{AuthStyle, Client, Service, segment};
+use crate::api::{Client, Service, segment};
 
 pub const PROVIDER: &str = "airtable";
 
-pub const API: Service = Service {
-    provider: PROVIDER,
-    key: "airtable",
-    default_base: "https://api.airtable.com",
-    kinds: &[CredentialKind::ApiKey, CredentialKind::Oauth2],
-    auth: AuthStyle::Bearer,
-};
+pub const API: Service = Service::bearer(
+    PROVIDER,
+    "airtable",
+    "https://api.airtable.com",
+    &[CredentialKind::ApiKey, CredentialKind::Oauth2],
+);
 
 pub fn register(r: &mut Registry) {
     r.register(create_base::AirtableCreateBase);
@@ -84,6 +84,24 @@ pub fn convert_bools(value: Value) -> Value {
     }
 }
 
+/// `body` sent as `method` to `path`, its "true"/"false" strings made booleans first
+/// (`convert_bools`), as AutoGPT's helpers send every write; answers Airtable's JSON.
+pub async fn send_converted<O: Serialize>(
+    client: &Client,
+    cx: &mut Cx<'_, O>,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> Result<Value, BlockError> {
+    let body = convert_bools(body);
+    Ok(client.send_json(cx, method, path, &body).await?)
+}
+
+/// The `key` array of an Airtable answer (`records`, `tables`, `fields`); empty when absent.
+pub fn listed(answer: &Value, key: &str) -> Vec<Value> {
+    answer[key].as_array().cloned().unwrap_or_default()
+}
+
 /// A base's tables (`GET /v0/meta/bases/{base}/tables`).
 pub async fn base_tables<O: Serialize>(
     client: &Client,
@@ -92,7 +110,7 @@ pub async fn base_tables<O: Serialize>(
 ) -> Result<Vec<Value>, BlockError> {
     let path = format!("/v0/meta/bases/{}/tables", segment(base_id));
     let answer = client.get_json(cx, &path, &[]).await?;
-    Ok(answer["tables"].as_array().cloned().unwrap_or_default())
+    Ok(listed(&answer, "tables"))
 }
 
 /// The table named or identified by `table`, with its fields.
@@ -130,7 +148,7 @@ pub fn empty_value(field_type: &str) -> Value {
 /// AutoGPT's `normalize_records` without field metadata: `id`, `createdTime` and every field
 /// of the table, in the table's order.
 pub fn normalize_records(records: &[Value], table: &Value) -> Vec<Value> {
-    let fields = table["fields"].as_array().cloned().unwrap_or_default();
+    let fields = listed(table, "fields");
     records
         .iter()
         .map(|record| {

@@ -94,7 +94,7 @@ impl Block for AirtableListRecords {
         let borrowed: Vec<(&str, String)> =
             query.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         let page = client.get_json(cx, &path, &borrowed).await?;
-        let mut records = page["records"].as_array().cloned().unwrap_or_default();
+        let mut records = super::listed(&page, "records");
         let offset = page["offset"].as_str().map(str::to_string);
         if !input.normalize_output {
             cx.emit(ListOutput::Records(records));

@@ -61,7 +61,7 @@ impl Block for AirtableListSchema {
         let path = tables_path(&input.base_id)?;
         let client = connect(cx, super::API, &input.credentials).await?;
         let schema = client.get_json(cx, &path, &[]).await?;
-        let tables = schema["tables"].as_array().cloned().unwrap_or_default();
+        let tables = super::listed(&schema, "tables");
         cx.emit(ListSchemaOutput::BaseSchema(schema));
         cx.emit(ListSchemaOutput::Tables(tables));
         Ok(())
@@ -220,8 +220,8 @@ impl Block for AirtableUpdateTable {
             ));
         }
         let client = connect(cx, super::API, &input.credentials).await?;
-        let body = super::convert_bools(Value::Object(body));
-        let table = client.send_json(cx, Method::PATCH, &path, &body).await?;
+        let body = Value::Object(body);
+        let table = super::send_converted(&client, cx, Method::PATCH, &path, body).await?;
         cx.emit(UpdateTableOutput::Table(table));
         Ok(())
     }

@@ -125,8 +125,7 @@ impl Block for AirtableCreateField {
             body["options"] = Value::Object(options);
         }
         let client = connect(cx, super::API, &input.credentials).await?;
-        let body = super::convert_bools(body);
-        let field = client.send_json(cx, Method::POST, &path, &body).await?;
+        let field = super::send_converted(&client, cx, Method::POST, &path, body).await?;
         let id = field["id"].as_str().unwrap_or_default().to_string();
         cx.emit(CreateFieldOutput::Field(field));
         cx.emit(CreateFieldOutput::FieldId(id));
@@ -195,8 +194,8 @@ impl Block for AirtableUpdateField {
             ));
         }
         let client = connect(cx, super::API, &input.credentials).await?;
-        let body = super::convert_bools(Value::Object(body));
-        let field = client.send_json(cx, Method::PATCH, &path, &body).await?;
+        let body = Value::Object(body);
+        let field = super::send_converted(&client, cx, Method::PATCH, &path, body).await?;
         cx.emit(UpdateFieldOutput::Field(field));
         Ok(())
     }

@@ -76,11 +76,8 @@ impl Block for AirtableUpdateRecords {
         if input.typecast == Some(true) {
             body["typecast"] = json!(true);
         }
-        let body = super::convert_bools(body);
-        let updated = client.send_json(cx, Method::PATCH, &path, &body).await?;
-        cx.emit(UpdateOutput::Records(
-            updated["records"].as_array().cloned().unwrap_or_default(),
-        ));
+        let updated = super::send_converted(&client, cx, Method::PATCH, &path, body).await?;
+        cx.emit(UpdateOutput::Records(super::listed(&updated, "records")));
         Ok(())
     }
 }
@@ -153,9 +150,7 @@ impl Block for AirtableDeleteRecords {
         let deleted = client
             .send_payload(cx, Method::DELETE, &path, &query, Payload::Empty)
             .await?;
-        cx.emit(DeleteOutput::Records(
-            deleted["records"].as_array().cloned().unwrap_or_default(),
-        ));
+        cx.emit(DeleteOutput::Records(super::listed(&deleted, "records")));
         Ok(())
     }
 }

@@ -13,23 +13,16 @@ pub mod webhook;
 pub mod webhook_provider;
 pub mod websets;
 
-use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::api::{AuthStyle, Client, Service};
+use crate::api::{Client, Service};
 
 pub const PROVIDER: &str = "exa";
 
-pub const API: Service = Service {
-    provider: PROVIDER,
-    key: "exa",
-    default_base: "https://api.exa.ai",
-    kinds: &[CredentialKind::ApiKey],
-    auth: AuthStyle::Bearer,
-};
+pub const API: Service = Service::api_key(PROVIDER, "exa", "https://api.exa.ai");
 
 pub fn register(r: &mut Registry) {
     r.register(answer::ExaAnswer);

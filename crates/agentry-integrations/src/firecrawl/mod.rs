@@ -11,25 +11,18 @@ pub mod map;
 pub mod scrape;
 pub mod search;
 
-use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::api::{AuthStyle, Client, Service};
+use crate::api::{Client, Service};
 use crate::error::IntegrationError;
 use crate::settings::IntegrationSettings;
 
 pub const PROVIDER: &str = "firecrawl";
 
-pub const API: Service = Service {
-    provider: PROVIDER,
-    key: "firecrawl",
-    default_base: "https://api.firecrawl.dev",
-    kinds: &[CredentialKind::ApiKey],
-    auth: AuthStyle::Bearer,
-};
+pub const API: Service = Service::api_key(PROVIDER, "firecrawl", "https://api.firecrawl.dev");
 
 pub fn register(r: &mut Registry) {
     r.register(crawl::FirecrawlCrawl);

@@ -60,17 +60,16 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use url::Url;
 
-use crate::api::{AuthStyle, Client, Service, meta_for};
+use crate::api::{Client, Service, meta_for};
 
 pub const PROVIDER: &str = "github";
 
-pub const API: Service = Service {
-    provider: PROVIDER,
-    key: "github",
-    default_base: "https://api.github.com",
-    kinds: &[CredentialKind::ApiKey, CredentialKind::Oauth2],
-    auth: AuthStyle::Bearer,
-};
+pub const API: Service = Service::bearer(
+    PROVIDER,
+    "github",
+    "https://api.github.com",
+    &[CredentialKind::ApiKey, CredentialKind::Oauth2],
+);
 
 pub fn register(r: &mut Registry) {
     r.register(add_label::GithubAddLabel);

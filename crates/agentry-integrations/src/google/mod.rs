@@ -22,31 +22,14 @@ pub const PROVIDER: &str = "google";
 pub const MAPS_PROVIDER: &str = "google_maps";
 
 /// `https://gmail.googleapis.com/gmail/v1/users/me/…`
-pub const GMAIL: Service = Service {
-    provider: PROVIDER,
-    key: "gmail",
-    default_base: "https://gmail.googleapis.com",
-    kinds: &[CredentialKind::Oauth2],
-    auth: AuthStyle::Bearer,
-};
+pub const GMAIL: Service = Service::oauth2(PROVIDER, "gmail", "https://gmail.googleapis.com");
 
 /// `https://www.googleapis.com/calendar/v3/…`
-pub const CALENDAR: Service = Service {
-    provider: PROVIDER,
-    key: "google_calendar",
-    default_base: "https://www.googleapis.com",
-    kinds: &[CredentialKind::Oauth2],
-    auth: AuthStyle::Bearer,
-};
+pub const CALENDAR: Service =
+    Service::oauth2(PROVIDER, "google_calendar", "https://www.googleapis.com");
 
 /// `https://www.googleapis.com/drive/v3/…` (creating and sharing files).
-pub const DRIVE: Service = Service {
-    provider: PROVIDER,
-    key: "google_drive",
-    default_base: "https://www.googleapis.com",
-    kinds: &[CredentialKind::Oauth2],
-    auth: AuthStyle::Bearer,
-};
+pub const DRIVE: Service = Service::oauth2(PROVIDER, "google_drive", "https://www.googleapis.com");
 
 /// `https://maps.googleapis.com/maps/api/place/…`
 pub const MAPS: Service = Service {

@@ -8,58 +8,28 @@ pub mod extract_website_content;
 pub mod fact_checker;
 pub mod search_the_web;
 
-use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use serde::Serialize;
 
-use crate::api::{AuthStyle, Client, Service};
+use crate::api::{Client, Service};
 
 pub const PROVIDER: &str = "jina";
 
 /// `https://s.jina.ai/{query}`: search results with the content of the top pages, as text.
-pub const SEARCH: Service = Service {
-    provider: PROVIDER,
-    key: "jina_search",
-    default_base: "https://s.jina.ai",
-    kinds: &[CredentialKind::ApiKey],
-    auth: AuthStyle::Bearer,
-};
+pub const SEARCH: Service = Service::api_key(PROVIDER, "jina_search", "https://s.jina.ai");
 
 /// `https://r.jina.ai/{url}`: a page's content as LLM-friendly text.
-pub const READER: Service = Service {
-    provider: PROVIDER,
-    key: "jina_reader",
-    default_base: "https://r.jina.ai",
-    kinds: &[CredentialKind::ApiKey],
-    auth: AuthStyle::Bearer,
-};
+pub const READER: Service = Service::api_key(PROVIDER, "jina_reader", "https://r.jina.ai");
 
 /// `https://segment.jina.ai/`: text split into chunks.
-pub const SEGMENTER: Service = Service {
-    provider: PROVIDER,
-    key: "jina_segment",
-    default_base: "https://segment.jina.ai",
-    kinds: &[CredentialKind::ApiKey],
-    auth: AuthStyle::Bearer,
-};
+pub const SEGMENTER: Service =
+    Service::api_key(PROVIDER, "jina_segment", "https://segment.jina.ai");
 
 /// `https://api.jina.ai/v1/embeddings`.
-pub const API: Service = Service {
-    provider: PROVIDER,
-    key: "jina_api",
-    default_base: "https://api.jina.ai",
-    kinds: &[CredentialKind::ApiKey],
-    auth: AuthStyle::Bearer,
-};
+pub const API: Service = Service::api_key(PROVIDER, "jina_api", "https://api.jina.ai");
 
 /// `https://g.jina.ai/{statement}`: a statement's factuality with references.
-pub const GROUNDING: Service = Service {
-    provider: PROVIDER,
-    key: "jina_grounding",
-    default_base: "https://g.jina.ai",
-    kinds: &[CredentialKind::ApiKey],
-    auth: AuthStyle::Bearer,
-};
+pub const GROUNDING: Service = Service::api_key(PROVIDER, "jina_grounding", "https://g.jina.ai");
 
 /// The `service` client for the Jina key `credentials` names (or the platform's).
 pub async fn client<O: Serialize>(

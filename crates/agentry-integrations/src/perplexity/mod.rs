@@ -5,20 +5,13 @@
 pub mod chat;
 
 use agentry_core::Registry;
-use agentry_core::credentials::CredentialKind;
 
-use crate::api::{AuthStyle, Service};
+use crate::api::Service;
 
 pub const PROVIDER: &str = "open_router";
 
 /// `https://openrouter.ai/api/v1/chat/completions`.
-pub const API: Service = Service {
-    provider: PROVIDER,
-    key: "perplexity",
-    default_base: "https://openrouter.ai/api/v1",
-    kinds: &[CredentialKind::ApiKey],
-    auth: AuthStyle::Bearer,
-};
+pub const API: Service = Service::api_key(PROVIDER, "perplexity", "https://openrouter.ai/api/v1");
 
 pub fn register(r: &mut Registry) {
     r.register(chat::Perplexity);

@@ -13,23 +13,16 @@ pub mod search;
 pub mod subreddit;
 pub mod writing;
 
-use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, CredentialsMeta, Cx, Registry};
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::{AuthStyle, Client, Payload, Service, segment};
+use crate::api::{Client, Payload, Service, segment};
 
 pub const PROVIDER: &str = "reddit";
 
-pub const API: Service = Service {
-    provider: PROVIDER,
-    key: "reddit",
-    default_base: "https://oauth.reddit.com",
-    kinds: &[CredentialKind::Oauth2],
-    auth: AuthStyle::Bearer,
-};
+pub const API: Service = Service::oauth2(PROVIDER, "reddit", "https://oauth.reddit.com");
 
 /// Reddit refuses generic user agents; this one names the platform as AutoGPT's setting does.
 const USER_AGENT: &str = "Agentry (AutoGPT-compatible agent platform)";

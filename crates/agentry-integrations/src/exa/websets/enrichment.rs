@@ -178,18 +178,13 @@ impl Block for ExaCreateEnrichment {
         if input.wait_for_completion && input.apply_to_existing {
             let path = enrichments_path(&input.webset_id, Some(&id));
             let mut enriched = 0;
-            while !backoff.expired() {
-                let current = client.get_json(cx, &path, &[]).await?;
-                if finished(&status_of(&current)) {
-                    status = status_of(&current);
-                    // AutoGPT's estimate: the items the webset's searches found.
-                    let webset = client
-                        .get_json(cx, &webset_path(Some(&input.webset_id)), &[])
-                        .await?;
-                    enriched = found_in_webset(&webset);
-                    break;
-                }
-                backoff.wait().await;
+            if let Some(current) = backoff.poll(cx, &client, &path, finished).await? {
+                status = status_of(&current);
+                // AutoGPT's estimate: the items the webset's searches found.
+                let webset = client
+                    .get_json(cx, &webset_path(Some(&input.webset_id)), &[])
+                    .await?;
+                enriched = found_in_webset(&webset);
             }
             waited = Some((enriched, backoff.elapsed()));
         }

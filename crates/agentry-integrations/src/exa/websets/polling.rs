@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use super::number;
 use super::search::{present, status_of};
 use super::websets_model::webset_path;
+use crate::api::Client;
 
 pub struct ExaWaitForWebset;
 
@@ -51,6 +52,25 @@ impl Backoff {
         let left = self.timeout.saturating_sub(self.started.elapsed());
         tokio::time::sleep(Duration::from_secs_f64(self.interval).min(left)).await;
         self.interval = (self.interval * self.factor).min(self.max);
+    }
+
+    /// GETs `path` until `done` says yes to the answer's status (that answer) or this wait
+    /// runs out (`None`), waiting between tries: every "wait for completion" of the websets.
+    pub(super) async fn poll<O: Serialize>(
+        &mut self,
+        cx: &mut Cx<'_, O>,
+        client: &Client,
+        path: &str,
+        done: impl Fn(&str) -> bool,
+    ) -> Result<Option<Value>, BlockError> {
+        while !self.expired() {
+            let current = client.get_json(cx, path, &[]).await?;
+            if done(&status_of(&current)) {
+                return Ok(Some(current));
+            }
+            self.wait().await;
+        }
+        Ok(None)
     }
 }
 
@@ -207,17 +227,11 @@ impl Block for ExaWaitForWebset {
         } else {
             let max = input.max_interval as f64;
             let mut backoff = Backoff::new(input.timeout, first, 1.5, max);
-            let mut reached = None;
-            while !backoff.expired() {
-                let webset = client.get_json(cx, &path, &[]).await?;
-                if status_of(&webset) == target.as_str() {
-                    reached = Some((webset, false, backoff.elapsed()));
-                    break;
-                }
-                backoff.wait().await;
-            }
+            let reached = backoff
+                .poll(cx, &client, &path, |status| status == target.as_str())
+                .await?;
             match reached {
-                Some(done) => done,
+                Some(webset) => (webset, false, backoff.elapsed()),
                 None => {
                     let elapsed = backoff.elapsed();
                     (client.get_json(cx, &path, &[]).await?, true, elapsed)

@@ -107,19 +107,11 @@ impl Block for ExaWaitForSearch {
         let path = searches_path(&input.webset_id, Some(&input.search_id));
         let first = input.check_interval as f64;
         let mut backoff = Backoff::new(input.timeout, first, 1.5, MAX_INTERVAL);
-        let mut finished = None;
-        while !backoff.expired() {
-            let search = client.get_json(cx, &path, &[]).await?;
-            if done(&status_of(&search)) {
-                finished = Some((search, backoff.elapsed()));
-                break;
-            }
-            backoff.wait().await;
-        }
+        let finished = backoff.poll(cx, &client, &path, done).await?;
         let (search, elapsed, recall, timed_out) = match finished {
-            Some((search, elapsed)) => {
+            Some(search) => {
                 let recall = recall_info(&search);
-                (search, elapsed, recall, false)
+                (search, backoff.elapsed(), recall, false)
             }
             None => {
                 // The last known state, without the recall, as AutoGPT reports a timeout.
@@ -253,34 +245,30 @@ impl Block for ExaWaitForEnrichment {
         let path = enrichments_path(&input.webset_id, Some(&input.enrichment_id));
         let first = input.check_interval as f64;
         let mut backoff = Backoff::new(input.timeout, first, 1.5, MAX_INTERVAL);
-        while !backoff.expired() {
-            let enrichment = client.get_json(cx, &path, &[]).await?;
+        if let Some(enrichment) = backoff.poll(cx, &client, &path, done).await? {
             let status = status_of(&enrichment);
-            if done(&status) {
-                let elapsed = backoff.elapsed();
-                let mut sample = Vec::new();
-                if input.sample_results && status == "completed" {
-                    let page = client
-                        .get_json(
-                            cx,
-                            &items_path(&input.webset_id, None),
-                            &[("limit", "5".to_string())],
-                        )
-                        .await?;
-                    sample = samples(&page, &input.enrichment_id);
-                }
-                cx.emit(EnrichmentOutput::EnrichmentId(input.enrichment_id));
-                cx.emit(EnrichmentOutput::FinalStatus(status));
-                cx.emit(EnrichmentOutput::ItemsEnriched(sample.len() as i64));
-                cx.emit(EnrichmentOutput::EnrichmentTitle(title_of(&enrichment)));
-                cx.emit(EnrichmentOutput::ElapsedTime(elapsed));
-                if input.sample_results {
-                    cx.emit(EnrichmentOutput::SampleData(sample));
-                }
-                cx.emit(EnrichmentOutput::TimedOut(false));
-                return Ok(());
+            let elapsed = backoff.elapsed();
+            let mut sample = Vec::new();
+            if input.sample_results && status == "completed" {
+                let page = client
+                    .get_json(
+                        cx,
+                        &items_path(&input.webset_id, None),
+                        &[("limit", "5".to_string())],
+                    )
+                    .await?;
+                sample = samples(&page, &input.enrichment_id);
             }
-            backoff.wait().await;
+            cx.emit(EnrichmentOutput::EnrichmentId(input.enrichment_id));
+            cx.emit(EnrichmentOutput::FinalStatus(status));
+            cx.emit(EnrichmentOutput::ItemsEnriched(sample.len() as i64));
+            cx.emit(EnrichmentOutput::EnrichmentTitle(title_of(&enrichment)));
+            cx.emit(EnrichmentOutput::ElapsedTime(elapsed));
+            if input.sample_results {
+                cx.emit(EnrichmentOutput::SampleData(sample));
+            }
+            cx.emit(EnrichmentOutput::TimedOut(false));
+            return Ok(());
         }
         let elapsed = backoff.elapsed();
         let last = client.get_json(cx, &path, &[]).await?;

@@ -278,14 +278,9 @@ impl Block for ExaCreateWebsetSearch {
         if input.wait_for_completion {
             let path = searches_path(&input.webset_id, Some(&search_id));
             let mut found = 0;
-            while !backoff.expired() {
-                let current = client.get_json(cx, &path, &[]).await?;
-                if finished(&status_of(&current)) {
-                    status = status_of(&current);
-                    found = number(&current["progress"]["found"]);
-                    break;
-                }
-                backoff.wait().await;
+            if let Some(current) = backoff.poll(cx, &client, &path, finished).await? {
+                status = status_of(&current);
+                found = number(&current["progress"]["found"]);
             }
             waited = Some((found, backoff.elapsed()));
         }

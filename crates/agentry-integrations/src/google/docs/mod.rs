@@ -9,23 +9,20 @@ pub mod markdown;
 pub mod md;
 pub mod structure;
 
-use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, Cx, Registry};
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::api::{AuthStyle, Client, Service, segment};
+use crate::api::{Client, Service, segment};
 use crate::error::prefixed;
 use crate::google::drive::{DriveFile, Picked, file_credentials, google_client};
 
-pub const DOCS: Service = Service {
-    provider: super::PROVIDER,
-    key: "google_docs",
-    default_base: "https://docs.googleapis.com",
-    kinds: &[CredentialKind::Oauth2],
-    auth: AuthStyle::Bearer,
-};
+pub const DOCS: Service = Service::oauth2(
+    super::PROVIDER,
+    "google_docs",
+    "https://docs.googleapis.com",
+);
 
 pub const DOCUMENT_MIME: &str = "application/vnd.google-apps.document";
 

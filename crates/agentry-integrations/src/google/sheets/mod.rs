@@ -17,24 +17,21 @@ pub mod sharing;
 pub mod structure;
 pub mod transfer;
 
-use agentry_core::credentials::CredentialKind;
 use agentry_core::{BlockError, Cx, Registry};
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::api::{AuthStyle, Client, Service, segment};
+use crate::api::{Client, Service, segment};
 use crate::error::prefixed;
 pub use crate::google::drive::{DriveFile, Picked, file_credentials, google_client};
 
-pub const SHEETS: Service = Service {
-    provider: super::PROVIDER,
-    key: "google_sheets",
-    default_base: "https://sheets.googleapis.com",
-    kinds: &[CredentialKind::Oauth2],
-    auth: AuthStyle::Bearer,
-};
+pub const SHEETS: Service = Service::oauth2(
+    super::PROVIDER,
+    "google_sheets",
+    "https://sheets.googleapis.com",
+);
 
 pub const SPREADSHEET_MIME: &str = "application/vnd.google-apps.spreadsheet";
 const SHEETS_ICON: &str = "https://www.gstatic.com/images/branding/product/1x/sheets_48dp.png";
