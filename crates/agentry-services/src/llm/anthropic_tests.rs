@@ -8,22 +8,17 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::llm::providers::ProviderConfig;
-use crate::llm::testing::fast_retry;
+use crate::llm::testing::{
+    answer, input_message, only_provider, received_bodies, refuse, system_message,
+};
 use crate::llm::{LlmProviders, Message, Tool};
 use agentry_core::BlockError;
 
 const CLAUDE: &str = "claude-sonnet-4-5-20250929";
 
 fn providers(server: &MockServer, timeout: Duration) -> LlmProviders {
-    LlmProviders::builder()
-        .provider(
-            "anthropic",
-            ProviderConfig::anthropic(&server.uri(), Some("ak-test")),
-        )
-        .retry(fast_retry())
-        .timeout(timeout)
-        .build()
-        .unwrap()
+    let config = ProviderConfig::anthropic(&server.uri(), Some("ak-test"));
+    only_provider("anthropic", config, timeout)
 }
 
 fn ask(text: &str) -> ChatRequest {
@@ -42,20 +37,8 @@ fn reply(content: Value) -> Value {
            "stop_reason": "end_turn", "usage": {"input_tokens": 11, "output_tokens": 4}})
 }
 
-async fn bodies(server: &MockServer) -> Vec<Value> {
-    let requests = server.received_requests().await.unwrap();
-    requests
-        .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect()
-}
-
 async fn mount(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(path("/v1/messages"))
-        .respond_with(response)
-        .mount(server)
-        .await;
+    answer(server, "/v1/messages", response).await;
 }
 
 #[tokio::test]
@@ -80,7 +63,7 @@ async fn a_normal_reply() {
     assert_eq!(done.provider, "anthropic");
     // $3 / $15 per million tokens.
     assert!((done.cost.unwrap() - (11.0 * 3.0 + 4.0 * 15.0) / 1e6).abs() < 1e-12);
-    let body = &bodies(&server).await[0];
+    let body = &received_bodies(&server).await[0];
     assert_eq!(body["model"], CLAUDE);
     assert_eq!(body["system"], "sys");
     assert_eq!(body["max_tokens"], DEFAULT_MAX_TOKENS);
@@ -126,7 +109,7 @@ async fn tool_use_and_tool_result_blocks() {
         done.response.tool_calls[0].arguments,
         "{\"city\":\"Paris\"}"
     );
-    let body = &bodies(&server).await[0];
+    let body = &received_bodies(&server).await[0];
     assert_eq!(
         body["tools"][0]["input_schema"]["properties"]["city"]["type"],
         "string"
@@ -167,7 +150,7 @@ async fn a_json_schema_is_asked_for_as_a_forced_tool() {
         json!({"a": "x"})
     );
     assert!(done.response.tool_calls.is_empty());
-    let body = &bodies(&server).await[0];
+    let body = &received_bodies(&server).await[0];
     assert_eq!(
         body["tool_choice"],
         json!({"type": "tool", "name": "answer"})
@@ -242,7 +225,7 @@ async fn an_sse_stream_is_assembled() {
         ),
         (9, 12)
     );
-    assert_eq!(bodies(&server).await[0]["stream"], true);
+    assert_eq!(received_bodies(&server).await[0]["stream"], true);
 }
 
 #[tokio::test]
@@ -262,7 +245,7 @@ async fn a_whole_reply_to_a_stream_request_is_one_delta() {
     assert_eq!(deltas, ["Whole"]);
     assert_eq!(done.response.text, "Whole");
     assert_eq!(done.response.usage.completion_tokens, 4);
-    assert_eq!(bodies(&server).await[0]["stream"], true);
+    assert_eq!(received_bodies(&server).await[0]["stream"], true);
 }
 
 #[tokio::test]
@@ -316,20 +299,14 @@ async fn rate_limits_honour_retry_after_capped() {
 #[tokio::test]
 async fn server_errors_are_retried_then_a_system_error() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(529).set_body_json(
+    refuse(&server, ResponseTemplate::new(529).set_body_json(
             json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
-        ))
-        .expect(3)
-        .mount(&server)
-        .await;
+        ), 3).await;
     let err = providers(&server, Duration::from_secs(5))
         .chat(CLAUDE, ask("hi"))
         .await
         .unwrap_err();
-    let BlockError::System(msg) = err.error else {
-        panic!("{:?}", err.error)
-    };
+    let msg = system_message(err.error);
     assert!(
         msg.contains("HTTP 529") && msg.contains("Overloaded"),
         "{msg}"
@@ -381,20 +358,14 @@ async fn a_malformed_reply_is_a_clear_error() {
 #[tokio::test]
 async fn unauthorized_is_an_input_error_with_the_providers_message() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(
+    refuse(&server, ResponseTemplate::new(401).set_body_json(
             json!({"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        ), 1).await;
     let err = providers(&server, Duration::from_secs(5))
         .chat(CLAUDE, ask("hi"))
         .await
         .unwrap_err();
-    let BlockError::Input(msg) = err.error else {
-        panic!("{:?}", err.error)
-    };
+    let msg = input_message(err.error);
     assert!(
         msg.contains("HTTP 401") && msg.contains("invalid x-api-key"),
         "{msg}"

@@ -8,24 +8,15 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::llm::providers::ProviderConfig;
-use crate::llm::testing::{fast_retry, openai_reply};
+use crate::llm::testing::{
+    answer, input_message, only_provider, openai_reply, received_bodies, refuse, system_message,
+};
 use crate::llm::{ChatRequest, LlmProviders, Message, ResponseFormat, Tool};
-use agentry_core::BlockError;
 
 fn providers(server: &MockServer, style: JsonStyle, timeout: Duration) -> LlmProviders {
-    LlmProviders::builder()
-        .provider(
-            "openai",
-            ProviderConfig::openai_compatible(
-                &format!("{}/v1", server.uri()),
-                Some("sk-test"),
-                style,
-            ),
-        )
-        .retry(fast_retry())
-        .timeout(timeout)
-        .build()
-        .unwrap()
+    let base = format!("{}/v1", server.uri());
+    let config = ProviderConfig::openai_compatible(&base, Some("sk-test"), style);
+    only_provider("openai", config, timeout)
 }
 
 fn ask(text: &str) -> ChatRequest {
@@ -35,20 +26,8 @@ fn ask(text: &str) -> ChatRequest {
     }
 }
 
-async fn bodies(server: &MockServer) -> Vec<Value> {
-    let requests = server.received_requests().await.unwrap();
-    requests
-        .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect()
-}
-
 async fn mount(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(response)
-        .mount(server)
-        .await;
+    answer(server, "/v1/chat/completions", response).await;
 }
 
 #[tokio::test]
@@ -75,7 +54,7 @@ async fn a_normal_reply() {
         (done.attempts, done.cost, done.provider.as_str()),
         (1, None, "openai")
     );
-    let body = &bodies(&server).await[0];
+    let body = &received_bodies(&server).await[0];
     assert_eq!(body["model"], "local-model");
     assert_eq!(
         body["messages"],
@@ -122,7 +101,7 @@ async fn tool_calls_both_ways() {
             arguments: "{\"city\":\"Paris\"}".into()
         }]
     );
-    let body = &bodies(&server).await[0];
+    let body = &received_bodies(&server).await[0];
     assert_eq!(body["tools"][0]["type"], "function");
     assert_eq!(body["tools"][0]["function"]["name"], "weather");
     assert_eq!(
@@ -209,7 +188,7 @@ async fn an_sse_stream_is_assembled() {
     assert_eq!(done.response.text, "Hello");
     assert_eq!(done.response.tool_calls[0].arguments, "{\"a\":1}");
     assert_eq!(done.response.usage.completion_tokens, 6);
-    let body = &bodies(&server).await[0];
+    let body = &received_bodies(&server).await[0];
     assert_eq!(body["stream"], true);
     assert_eq!(body["stream_options"]["include_usage"], true);
 }
@@ -284,17 +263,16 @@ async fn rate_limits_honour_retry_after_capped() {
 #[tokio::test]
 async fn server_errors_are_retried_then_a_system_error() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503).set_body_string("upstream down"))
-        .expect(3)
-        .mount(&server)
-        .await;
+    refuse(
+        &server,
+        ResponseTemplate::new(503).set_body_string("upstream down"),
+        3,
+    )
+    .await;
     let p = providers(&server, JsonStyle::JsonSchema, Duration::from_secs(5));
     let err = p.chat("m", ask("hi")).await.unwrap_err();
     assert_eq!(err.attempts, 3);
-    let BlockError::System(msg) = err.error else {
-        panic!("{:?}", err.error)
-    };
+    let msg = system_message(err.error);
     assert!(
         msg.contains("HTTP 503") && msg.contains("upstream down") && msg.contains("3 attempts"),
         "{msg}"
@@ -314,9 +292,7 @@ async fn timeouts_are_retried_then_a_system_error() {
     let p = providers(&server, JsonStyle::JsonSchema, Duration::from_millis(150));
     let err = p.chat("m", ask("hi")).await.unwrap_err();
     assert_eq!(err.attempts, 3);
-    let BlockError::System(msg) = err.error else {
-        panic!("{:?}", err.error)
-    };
+    let msg = system_message(err.error);
     assert!(msg.contains("timed out"), "{msg}");
 }
 
@@ -331,9 +307,7 @@ async fn a_malformed_reply_is_a_clear_error_and_not_retried() {
     let p = providers(&server, JsonStyle::JsonSchema, Duration::from_secs(5));
     let err = p.chat("m", ask("hi")).await.unwrap_err();
     assert_eq!(err.attempts, 1);
-    let BlockError::System(msg) = err.error else {
-        panic!("{:?}", err.error)
-    };
+    let msg = system_message(err.error);
     assert!(
         msg.contains("malformed reply") && msg.contains("<html>proxy error"),
         "{msg}"
@@ -356,18 +330,12 @@ async fn a_malformed_reply_is_a_clear_error_and_not_retried() {
 #[tokio::test]
 async fn unauthorized_is_an_input_error_with_the_providers_message() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(
+    refuse(&server, ResponseTemplate::new(401).set_body_json(
             json!({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+        ), 1).await;
     let p = providers(&server, JsonStyle::JsonSchema, Duration::from_secs(5));
     let err = p.chat("m", ask("hi")).await.unwrap_err();
-    let BlockError::Input(msg) = err.error else {
-        panic!("{:?}", err.error)
-    };
+    let msg = input_message(err.error);
     assert!(
         msg.contains("HTTP 401") && msg.contains("Incorrect API key provided"),
         "{msg}"

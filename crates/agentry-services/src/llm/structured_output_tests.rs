@@ -10,29 +10,13 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::llm::openai::JsonStyle;
 use crate::llm::providers::ProviderConfig;
-use crate::llm::testing::{fast_retry, openai_reply};
+use crate::llm::testing::{fast_retry, only_provider, openai_reply, received_bodies};
 use crate::llm::{ChatRequest, LlmProviders, Message, ResponseFormat};
 
 fn providers(server: &MockServer, style: JsonStyle) -> LlmProviders {
-    LlmProviders::builder()
-        .provider(
-            "openai",
-            ProviderConfig::openai_compatible(&format!("{}/v1", server.uri()), None, style),
-        )
-        .retry(fast_retry())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap()
-}
-
-async fn bodies(server: &MockServer) -> Vec<Value> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect()
+    let base = format!("{}/v1", server.uri());
+    let config = ProviderConfig::openai_compatible(&base, None, style);
+    only_provider("openai", config, Duration::from_secs(5))
 }
 
 /// A llama-cpp-python-like server: `json_schema` is refused (with a 500, as 0.3.36 does), a `json_object` response
@@ -79,7 +63,7 @@ async fn the_style_is_probed_once_and_then_used() {
     let p = providers(&server, JsonStyle::Detect);
     assert!(p.constrained_output("local-model", None).await.unwrap());
     assert!(p.constrained_output("local-model", None).await.unwrap());
-    let probes = bodies(&server).await;
+    let probes = received_bodies(&server).await;
     assert_eq!(
         probes.len(),
         2,
@@ -94,7 +78,7 @@ async fn the_style_is_probed_once_and_then_used() {
     assert_eq!(probes[1]["model"], "local-model");
 
     p.chat("local-model", structured_request()).await.unwrap();
-    let sent = bodies(&server).await;
+    let sent = received_bodies(&server).await;
     assert_eq!(sent.len(), 3, "no probe again");
     assert_eq!(
         sent[2]["response_format"],
@@ -111,7 +95,7 @@ async fn a_server_that_ignores_schemas_gets_the_prompt_style() {
         .await;
     let p = providers(&server, JsonStyle::Detect);
     assert!(!p.constrained_output("m", None).await.unwrap());
-    let probes = bodies(&server).await;
+    let probes = received_bodies(&server).await;
     let styles: Vec<Value> = probes
         .iter()
         .map(|b| json!([b["response_format"]["type"], b.get("format").is_some()]))
@@ -126,9 +110,13 @@ async fn a_server_that_ignores_schemas_gets_the_prompt_style() {
         "all three styles tried"
     );
     assert!(!p.constrained_output("m", None).await.unwrap());
-    assert_eq!(bodies(&server).await.len(), 3, "the verdict is kept");
+    assert_eq!(
+        received_bodies(&server).await.len(),
+        3,
+        "the verdict is kept"
+    );
     p.chat("m", structured_request()).await.unwrap();
-    let last = bodies(&server).await.pop().unwrap();
+    let last = received_bodies(&server).await.pop().unwrap();
     assert!(
         last.get("response_format").is_none() && last.get("format").is_none(),
         "{last}"
@@ -164,7 +152,7 @@ async fn a_probe_that_fails_for_now_is_tried_again_later() {
         "probed again"
     );
     assert_eq!(
-        bodies(&server).await.len(),
+        received_bodies(&server).await.len(),
         4,
         "three styles, then the first fits"
     );
@@ -184,7 +172,7 @@ async fn the_operators_style_for_a_base_url_wins_and_is_never_probed() {
         .build()
         .unwrap();
     assert!(p.constrained_output("m", None).await.unwrap());
-    assert!(bodies(&server).await.is_empty(), "no probe");
+    assert!(received_bodies(&server).await.is_empty(), "no probe");
     let p = LlmProviders::builder()
         .provider(
             "openai",
@@ -194,7 +182,7 @@ async fn the_operators_style_for_a_base_url_wins_and_is_never_probed() {
         .build()
         .unwrap();
     assert!(!p.constrained_output("m", None).await.unwrap());
-    assert!(bodies(&server).await.is_empty(), "no probe");
+    assert!(received_bodies(&server).await.is_empty(), "no probe");
 }
 
 #[tokio::test]
@@ -217,7 +205,11 @@ async fn a_refused_schema_marks_the_model_for_the_prompt_style() {
     assert!(p.constrained_output("old-model", None).await.unwrap());
     let failed = p.chat("old-model", structured_request()).await.unwrap_err();
     assert!(failed.schema_refused, "{failed:?}");
-    assert_eq!(bodies(&server).await.len(), 1, "a 400 is not retried");
+    assert_eq!(
+        received_bodies(&server).await.len(),
+        1,
+        "a 400 is not retried"
+    );
     assert!(!p.constrained_output("old-model", None).await.unwrap());
     assert!(
         p.constrained_output("other-model", None).await.unwrap(),

@@ -4,8 +4,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use agentry_core::Resources;
 use agentry_core::testing::Recorder;
+use agentry_core::{BlockError, Resources};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
@@ -13,6 +13,59 @@ use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 use super::openai::JsonStyle;
 use super::providers::ProviderConfig;
 use super::{LlmProviders, RetryPolicy};
+
+/// The one provider `name` with `config`, retrying fast, a call timing out after `timeout`.
+pub fn only_provider(name: &str, config: ProviderConfig, timeout: Duration) -> LlmProviders {
+    LlmProviders::builder()
+        .provider(name, config)
+        .retry(fast_retry())
+        .timeout(timeout)
+        .build()
+        .unwrap()
+}
+
+/// The JSON bodies `server` received, in order.
+pub async fn received_bodies(server: &MockServer) -> Vec<Value> {
+    let requests = server.received_requests().await.unwrap_or_default();
+    requests
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+/// Answers every POST to `route` on `server` with `response`.
+pub async fn answer(server: &MockServer, route: &str, response: ResponseTemplate) {
+    wiremock::Mock::given(method("POST"))
+        .and(path(route))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// Answers every POST on `server`, whatever its path, with `refusal`, expecting `times` of them.
+pub async fn refuse(server: &MockServer, refusal: ResponseTemplate, times: u64) {
+    wiremock::Mock::given(method("POST"))
+        .respond_with(refusal)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+/// The message of a system error; any other error fails the test.
+pub fn system_message(error: BlockError) -> String {
+    match error {
+        BlockError::System(message) => message,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The message of an input error; any other error fails the test.
+pub fn input_message(error: BlockError) -> String {
+    match error {
+        BlockError::Input(message) => message,
+        other => panic!("{other:?}"),
+    }
+}
 
 /// Retries without waiting, so tests stay fast.
 pub fn fast_retry() -> RetryPolicy {
@@ -92,13 +145,7 @@ impl Mock {
 
     /// The JSON bodies received, in order.
     pub async fn bodies(&self) -> Vec<Value> {
-        self.server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .iter()
-            .map(|r| serde_json::from_slice(&r.body).unwrap())
-            .collect()
+        received_bodies(&self.server).await
     }
 }
 
