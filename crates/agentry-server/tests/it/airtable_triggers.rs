@@ -6,13 +6,6 @@
 //! nothing; a failed fetch answers 502 and leaves the cursor; deleting the graph removes the
 //! webhook.
 
-use std::sync::Arc;
-
-use agentry_blocks::http::{HttpSettings, OutboundHttp};
-use agentry_core::Resources;
-use agentry_engine::Config;
-use agentry_engine::integrations::{CredentialSettings, Keyring};
-use agentry_integrations::IntegrationSettings;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
@@ -20,41 +13,14 @@ use sha2::Sha256;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{OUTPUT, TestApp, graph};
+use crate::support::{OUTPUT, graph};
+use crate::trigger_app;
 
 const AIRTABLE_TRIGGER: &str = "d0180ce6-ccb9-48c7-8256-b39e93e62801";
 const KEY: &str = "pat_airtable_trigger_test";
 /// What Airtable issues: base64 of the MAC key's bytes.
 const MAC_SECRET: &str = "YWlydGFibGUtbWFjLWtleS10aGlydHktdHdvLWJ5dGU=";
 const PAYLOADS: &str = "/v0/bases/appE2E/webhooks/achE2E/payloads";
-
-async fn app(airtable: &MockServer) -> TestApp {
-    let keyring = Keyring::parse(&[Keyring::generate_spec("k1")]).unwrap();
-    let mut settings = IntegrationSettings::default().with_base("airtable", &airtable.uri());
-    settings.retry.max_attempts = 1;
-    let config = Config {
-        credentials: CredentialSettings {
-            keyring: Some(Arc::new(keyring)),
-            ..CredentialSettings::default()
-        },
-        resources: Arc::new(
-            Resources::new()
-                .with(
-                    OutboundHttp::new(HttpSettings {
-                        allow_private_networks: true,
-                        ..HttpSettings::default()
-                    })
-                    .unwrap(),
-                )
-                .with(settings)
-                .with(agentry_integrations::webhook_providers()),
-        ),
-        ..Config::default()
-    };
-    let mut registry = agentry_blocks::registry();
-    agentry_integrations::register(&mut registry);
-    TestApp::start_with_registry(config, registry).await
-}
 
 /// The trigger watching record data of one table, each payload's transaction as an output.
 fn trigger_graph(credential: &str) -> Value {
@@ -84,19 +50,11 @@ fn mac(secret_base64: &str, body: &str) -> String {
 }
 
 async fn deliver(url: &str, mac: Option<&str>, body: &str) -> (u16, Value) {
-    let mut request = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(url)
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    if let Some(mac) = mac {
-        request = request.header("x-airtable-content-mac", mac);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let headers: Vec<_> = mac
+        .map(|m| ("x-airtable-content-mac", m))
+        .into_iter()
+        .collect();
+    trigger_app::deliver(url, &headers, body).await
 }
 
 fn record_change(transaction: i64) -> Value {
@@ -164,17 +122,8 @@ async fn an_airtable_trigger_registers_fetches_payloads_by_cursor_and_removes_it
         json!({"payloads": [], "cursor": 3, "mightHaveMore": false, "payloadFormat": "v0"}),
     )
     .await;
-    let app = app(&airtable).await;
-    let credential = app
-        .post_json(
-            "/api/integrations/airtable/credentials",
-            &json!({"type": "api_key", "title": "airtable", "api_key": KEY}),
-        )
-        .await
-        .expect(201)["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let app = trigger_app::app("airtable", &airtable).await;
+    let credential = trigger_app::api_key_credential(&app, "airtable", KEY).await;
     let saved = app.create_graph(&trigger_graph(&credential)).await;
     let graph_id = saved["id"].as_str().unwrap().to_string();
 

@@ -4,53 +4,20 @@
 //! trigger's pins, one signed with anything else gets 401, an event the node did not choose is
 //! ignored, and deleting the graph removes the webhook.
 
-use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use agentry_blocks::http::{HttpSettings, OutboundHttp};
-use agentry_core::Resources;
-use agentry_engine::Config;
-use agentry_engine::integrations::{CredentialSettings, Keyring};
-use agentry_integrations::IntegrationSettings;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{OUTPUT, TestApp, graph};
+use crate::support::{OUTPUT, graph};
+use crate::trigger_app;
 
 const WEBSET_TRIGGER: &str = "d0204ed8-8b81-408d-8b8d-ed087a546228";
 const KEY: &str = "exa_trigger_test_key";
 const EXA_SECRET: &str = "whsec_issued_by_exa";
-
-async fn app(exa: &MockServer) -> TestApp {
-    let keyring = Keyring::parse(&[Keyring::generate_spec("k1")]).unwrap();
-    let mut settings = IntegrationSettings::default().with_base("exa", &exa.uri());
-    settings.retry.max_attempts = 1;
-    let config = Config {
-        credentials: CredentialSettings {
-            keyring: Some(Arc::new(keyring)),
-            ..CredentialSettings::default()
-        },
-        resources: Arc::new(
-            Resources::new()
-                .with(
-                    OutboundHttp::new(HttpSettings {
-                        allow_private_networks: true,
-                        ..HttpSettings::default()
-                    })
-                    .unwrap(),
-                )
-                .with(settings)
-                .with(agentry_integrations::webhook_providers()),
-        ),
-        ..Config::default()
-    };
-    let mut registry = agentry_blocks::registry();
-    agentry_integrations::register(&mut registry);
-    TestApp::start_with_registry(config, registry).await
-}
 
 /// The webset trigger choosing only item creation, its event type and webset as outputs.
 fn trigger_graph(credential: &str) -> Value {
@@ -86,19 +53,7 @@ fn signature(secret: &str, body: &str) -> String {
 }
 
 async fn deliver(url: &str, signature: &str, body: &str) -> (u16, Value) {
-    let response = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("exa-signature", signature)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    trigger_app::deliver(url, &[("exa-signature", signature)], body).await
 }
 
 #[tokio::test]
@@ -124,17 +79,8 @@ async fn a_webset_trigger_registers_its_webhook_runs_on_signed_deliveries_and_re
         .expect(1)
         .mount(&exa)
         .await;
-    let app = app(&exa).await;
-    let credential = app
-        .post_json(
-            "/api/integrations/exa/credentials",
-            &json!({"type": "api_key", "title": "exa", "api_key": KEY}),
-        )
-        .await
-        .expect(201)["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let app = trigger_app::app("exa", &exa).await;
+    let credential = trigger_app::api_key_credential(&app, "exa", KEY).await;
     let saved = app.create_graph(&trigger_graph(&credential)).await;
     let graph_id = saved["id"].as_str().unwrap().to_string();
 

@@ -5,13 +5,6 @@
 //! the node did not choose is ignored, and the hook is removed when the node goes or the graph
 //! is deleted. A repository GitHub refuses leaves nothing saved.
 
-use std::sync::Arc;
-
-use agentry_blocks::http::{HttpSettings, OutboundHttp};
-use agentry_core::Resources;
-use agentry_engine::Config;
-use agentry_engine::integrations::{CredentialSettings, Keyring};
-use agentry_integrations::IntegrationSettings;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -19,48 +12,10 @@ use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{OUTPUT, TestApp, graph};
+use crate::trigger_app;
 
 const PR_TRIGGER: &str = "6c60ec01-8128-419e-988f-96a063ee2fea";
 const TOKEN: &str = "ghp_trigger_test_token";
-
-async fn app(github: &MockServer) -> TestApp {
-    let keyring = Keyring::parse(&[Keyring::generate_spec("k1")]).unwrap();
-    let mut settings = IntegrationSettings::default().with_base("github", &github.uri());
-    settings.retry.max_attempts = 1;
-    let config = Config {
-        credentials: CredentialSettings {
-            keyring: Some(Arc::new(keyring)),
-            ..CredentialSettings::default()
-        },
-        resources: Arc::new(
-            Resources::new()
-                .with(
-                    OutboundHttp::new(HttpSettings {
-                        allow_private_networks: true,
-                        ..HttpSettings::default()
-                    })
-                    .unwrap(),
-                )
-                .with(settings)
-                .with(agentry_integrations::webhook_providers()),
-        ),
-        ..Config::default()
-    };
-    let mut registry = agentry_blocks::registry();
-    agentry_integrations::register(&mut registry);
-    TestApp::start_with_registry(config, registry).await
-}
-
-async fn github_credential(app: &TestApp) -> String {
-    let created = app
-        .post_json(
-            "/api/integrations/github/credentials",
-            &json!({"type": "api_key", "title": "gh", "api_key": TOKEN}),
-        )
-        .await
-        .expect(201);
-    created["id"].as_str().unwrap().to_string()
-}
 
 /// A pull request trigger on `repo` choosing `opened` and `synchronize`, its event and number
 /// as graph outputs; or, without `trigger`, the outputs alone.
@@ -92,20 +47,11 @@ fn sign(secret: &str, body: &[u8]) -> String {
 }
 
 async fn deliver(url: &str, event: &str, signature: &str, body: &str) -> (u16, Value) {
-    let response = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("x-github-event", event)
-        .header("x-hub-signature-256", signature)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let headers = [
+        ("x-github-event", event),
+        ("x-hub-signature-256", signature),
+    ];
+    trigger_app::deliver(url, &headers, body).await
 }
 
 async fn run_count(app: &TestApp, graph_id: &str) -> usize {
@@ -137,8 +83,8 @@ async fn a_pull_request_trigger_registers_its_hook_runs_on_signed_deliveries_and
         .expect(1)
         .mount(&github)
         .await;
-    let app = app(&github).await;
-    let credential = github_credential(&app).await;
+    let app = trigger_app::app("github", &github).await;
+    let credential = trigger_app::api_key_credential(&app, "github", TOKEN).await;
     let saved = app
         .create_graph(&trigger_graph("octo/app", &credential, true))
         .await;
@@ -260,8 +206,8 @@ async fn deleting_the_graph_removes_its_hook() {
         .expect(1)
         .mount(&github)
         .await;
-    let app = app(&github).await;
-    let credential = github_credential(&app).await;
+    let app = trigger_app::app("github", &github).await;
+    let credential = trigger_app::api_key_credential(&app, "github", TOKEN).await;
     let saved = app
         .create_graph(&trigger_graph("octo/app", &credential, true))
         .await;
@@ -279,8 +225,8 @@ async fn a_repository_github_refuses_or_a_malformed_one_saves_nothing() {
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})))
         .mount(&github)
         .await;
-    let app = app(&github).await;
-    let credential = github_credential(&app).await;
+    let app = trigger_app::app("github", &github).await;
+    let credential = trigger_app::api_key_credential(&app, "github", TOKEN).await;
     let before = app.graph_ids().await;
     let refused = app
         .post_json(

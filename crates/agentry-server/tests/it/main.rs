@@ -34,6 +34,7 @@ mod store_search;
 mod store_secrets;
 mod store_subagents;
 mod support;
+mod trigger_app;
 mod web_app;
 mod webhooks;
 mod ws;
