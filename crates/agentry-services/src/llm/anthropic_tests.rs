@@ -9,9 +9,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use super::*;
 use crate::llm::providers::ProviderConfig;
 use crate::llm::testing::{
-    answer, input_message, only_provider, received_bodies, refuse, system_message,
+    after_weather_call, answer, input_message, only_provider, received_bodies, refuse,
+    system_message,
 };
-use crate::llm::{LlmProviders, Message, Tool};
+use crate::llm::{LlmProviders, Message};
 use agentry_core::BlockError;
 
 const CLAUDE: &str = "claude-sonnet-4-5-20250929";
@@ -85,20 +86,7 @@ async fn tool_use_and_tool_result_blocks() {
         ]))),
     )
     .await;
-    let mut request = ask("weather?");
-    request.tools = vec![Tool {
-        name: "weather".into(),
-        description: "Weather of a city".into(),
-        parameters: json!({"type": "object", "properties": {"city": {"type": "string"}}}),
-    }];
-    let mut earlier = Message::assistant("");
-    earlier.tool_calls = vec![ToolCall {
-        id: "t0".into(),
-        name: "weather".into(),
-        arguments: "{\"city\":\"Rome\"}".into(),
-    }];
-    request.messages.push(earlier);
-    request.messages.push(Message::tool("t0", "sunny"));
+    let request = after_weather_call(ask("weather?"), "t0", "{\"city\":\"Rome\"}");
     let done = providers(&server, Duration::from_secs(5))
         .chat(CLAUDE, request)
         .await

@@ -9,9 +9,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use super::*;
 use crate::llm::providers::ProviderConfig;
 use crate::llm::testing::{
-    answer, input_message, only_provider, openai_reply, received_bodies, refuse, system_message,
+    after_weather_call, answer, input_message, only_provider, openai_reply, received_bodies,
+    refuse, system_message,
 };
-use crate::llm::{ChatRequest, LlmProviders, Message, ResponseFormat, Tool};
+use crate::llm::{ChatRequest, LlmProviders, Message, ResponseFormat};
 
 fn providers(server: &MockServer, style: JsonStyle, timeout: Duration) -> LlmProviders {
     let base = format!("{}/v1", server.uri());
@@ -77,20 +78,7 @@ async fn tool_calls_both_ways() {
     )
     .await;
     let p = providers(&server, JsonStyle::JsonSchema, Duration::from_secs(5));
-    let mut request = ask("weather?");
-    request.tools = vec![Tool {
-        name: "weather".into(),
-        description: "Weather of a city".into(),
-        parameters: json!({"type": "object", "properties": {"city": {"type": "string"}}}),
-    }];
-    let mut earlier = Message::assistant("");
-    earlier.tool_calls = vec![ToolCall {
-        id: "c0".into(),
-        name: "weather".into(),
-        arguments: "{}".into(),
-    }];
-    request.messages.push(earlier);
-    request.messages.push(Message::tool("c0", "sunny"));
+    let request = after_weather_call(ask("weather?"), "c0", "{}");
     let done = p.chat("m", request).await.unwrap();
     assert_eq!(done.response.text, "");
     assert_eq!(

@@ -12,7 +12,7 @@ use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 use super::openai::JsonStyle;
 use super::providers::ProviderConfig;
-use super::{LlmProviders, RetryPolicy};
+use super::{ChatRequest, LlmProviders, Message, RetryPolicy, Tool, ToolCall};
 
 /// The one provider `name` with `config`, retrying fast, a call timing out after `timeout`.
 pub fn only_provider(name: &str, config: ProviderConfig, timeout: Duration) -> LlmProviders {
@@ -65,6 +65,25 @@ pub fn input_message(error: BlockError) -> String {
         BlockError::Input(message) => message,
         other => panic!("{other:?}"),
     }
+}
+
+/// `request` offering the `weather` tool, continued after the assistant called it (call `id`
+/// with `arguments`) and the tool answered "sunny": each adapter's tool-call round trip.
+pub fn after_weather_call(mut request: ChatRequest, id: &str, arguments: &str) -> ChatRequest {
+    request.tools = vec![Tool {
+        name: "weather".into(),
+        description: "Weather of a city".into(),
+        parameters: json!({"type": "object", "properties": {"city": {"type": "string"}}}),
+    }];
+    let mut earlier = Message::assistant("");
+    earlier.tool_calls = vec![ToolCall {
+        id: id.into(),
+        name: "weather".into(),
+        arguments: arguments.into(),
+    }];
+    request.messages.push(earlier);
+    request.messages.push(Message::tool(id, "sunny"));
+    request
 }
 
 /// Retries without waiting, so tests stay fast.
