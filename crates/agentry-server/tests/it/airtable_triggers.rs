@@ -128,15 +128,8 @@ async fn an_airtable_trigger_registers_fetches_payloads_by_cursor_and_removes_it
     let graph_id = saved["id"].as_str().unwrap().to_string();
 
     // The webhook asked for notifies this server's ingress of the table's record data.
-    let requests = airtable.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1);
-    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
-    let url = sent["notificationUrl"].as_str().unwrap().to_string();
-    let prefix = format!("http://{}/api/integrations/airtable/webhooks/", app.addr());
-    assert!(
-        url.starts_with(&prefix) && url.ends_with("/ingress"),
-        "{url}"
-    );
+    let (sent, url) =
+        trigger_app::hook_request(&app, &airtable, "airtable", "/notificationUrl").await;
     assert_eq!(
         sent["specification"],
         json!({"options": {"filters": {"dataTypes": ["tableData"],
@@ -159,15 +152,8 @@ async fn an_airtable_trigger_registers_fetches_payloads_by_cursor_and_removes_it
     assert_eq!(fetches(&airtable).await, 0);
 
     // A genuine notification: the payloads from cursor 1 run, one `payload` output each.
-    let (status, answer) = deliver(&url, Some(&mac(MAC_SECRET, &ping)), &ping).await;
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["event_type"], "notification");
-    assert_eq!(answer["outcome"], "started");
-    let run_id = answer["execution"]["id"].as_str().unwrap();
-    let done = app
-        .wait_for_status(&graph_id, run_id, &["COMPLETED", "FAILED"])
-        .await;
-    assert_eq!(done["status"], "COMPLETED", "{done}");
+    let delivered = deliver(&url, Some(&mac(MAC_SECRET, &ping)), &ping).await;
+    let done = trigger_app::started_run(&app, &graph_id, delivered, "notification").await;
     let outputs = done["outputs"]["payload"].as_array().unwrap();
     let transactions: Vec<&Value> = outputs
         .iter()

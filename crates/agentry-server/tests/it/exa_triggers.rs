@@ -85,30 +85,15 @@ async fn a_webset_trigger_registers_its_webhook_runs_on_signed_deliveries_and_re
     let graph_id = saved["id"].as_str().unwrap().to_string();
 
     // The webhook Exa was asked for delivers to this server's ingress.
-    let requests = exa.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1);
-    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
-    let url = sent["url"].as_str().unwrap().to_string();
-    let prefix = format!("http://{}/api/integrations/exa/webhooks/", app.addr());
-    assert!(
-        url.starts_with(&prefix) && url.ends_with("/ingress"),
-        "{url}"
-    );
+    let (_, url) = trigger_app::hook_request(&app, &exa, "exa", "/url").await;
 
     // A delivery signed with Exa's secret starts a run with the event on the trigger's pins.
     let body = json!({"id": "evt_1", "object": "event", "type": "webset.item.created",
         "data": {"id": "witem_1", "object": "webset_item", "websetId": "ws_7"},
         "createdAt": "2025-06-01T10:00:00Z"})
     .to_string();
-    let (status, answer) = deliver(&url, &signature(EXA_SECRET, &body), &body).await;
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["event_type"], "webset.item.created");
-    assert_eq!(answer["outcome"], "started");
-    let run_id = answer["execution"]["id"].as_str().unwrap();
-    let done = app
-        .wait_for_status(&graph_id, run_id, &["COMPLETED", "FAILED"])
-        .await;
-    assert_eq!(done["status"], "COMPLETED", "{done}");
+    let delivered = deliver(&url, &signature(EXA_SECRET, &body), &body).await;
+    let done = trigger_app::started_run(&app, &graph_id, delivered, "webset.item.created").await;
     assert_eq!(
         done["outputs"]["event"],
         json!(["webset.item.created"]),

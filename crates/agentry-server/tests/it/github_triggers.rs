@@ -91,15 +91,7 @@ async fn a_pull_request_trigger_registers_its_hook_runs_on_signed_deliveries_and
     let graph_id = saved["id"].as_str().unwrap().to_string();
 
     // The hook GitHub was asked for delivers to this server's ingress, signed with a secret.
-    let requests = github.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1);
-    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
-    let url = sent["config"]["url"].as_str().unwrap().to_string();
-    let prefix = format!("http://{}/api/integrations/github/webhooks/", app.addr());
-    assert!(
-        url.starts_with(&prefix) && url.ends_with("/ingress"),
-        "{url}"
-    );
+    let (sent, url) = trigger_app::hook_request(&app, &github, "github", "/config/url").await;
     let secret = sent["config"]["secret"].as_str().unwrap().to_string();
     assert_eq!(secret.len(), 64, "a fresh 32-byte secret in hex");
 
@@ -108,16 +100,8 @@ async fn a_pull_request_trigger_registers_its_hook_runs_on_signed_deliveries_and
         "pull_request": {"number": 8, "html_url": "https://github.com/octo/app/pull/8"},
         "repository": {"full_name": "octo/app"}})
     .to_string();
-    let (status, answer) =
-        deliver(&url, "pull_request", &sign(&secret, body.as_bytes()), &body).await;
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["event_type"], "pull_request.opened");
-    assert_eq!(answer["outcome"], "started");
-    let run_id = answer["execution"]["id"].as_str().unwrap();
-    let done = app
-        .wait_for_status(&graph_id, run_id, &["COMPLETED", "FAILED"])
-        .await;
-    assert_eq!(done["status"], "COMPLETED", "{done}");
+    let delivered = deliver(&url, "pull_request", &sign(&secret, body.as_bytes()), &body).await;
+    let done = trigger_app::started_run(&app, &graph_id, delivered, "pull_request.opened").await;
     assert_eq!(done["outputs"]["event"], json!(["opened"]), "{done}");
     assert_eq!(done["outputs"]["number"], json!([8]), "{done}");
 

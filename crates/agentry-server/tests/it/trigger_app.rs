@@ -1,6 +1,7 @@
 //! The set-up the provider trigger tests share (`github_triggers`, `exa_triggers`,
 //! `airtable_triggers`): an app whose provider API is a wiremock server on 127.0.0.1, an API
-//! key credential of that provider, and a delivery posted to a hook's ingress.
+//! key credential of that provider, the hook the provider was asked for, a delivery posted to
+//! its ingress (`webhooks` posts through it too) and the run a delivery started.
 
 use std::sync::Arc;
 
@@ -55,6 +56,53 @@ pub async fn api_key_credential(app: &TestApp, provider: &str, key: &str) -> Str
         .await
         .expect(201);
     created["id"].as_str().unwrap().to_string()
+}
+
+/// The body of the one hook `mock` was asked to create, and the URL it delivers to (at
+/// `url_pointer`, a JSON pointer), which must be this app's ingress for `provider`.
+pub async fn hook_request(
+    app: &TestApp,
+    mock: &MockServer,
+    provider: &str,
+    url_pointer: &str,
+) -> (Value, String) {
+    let requests = mock.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let url = sent
+        .pointer(url_pointer)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    let prefix = format!(
+        "http://{}/api/integrations/{provider}/webhooks/",
+        app.addr()
+    );
+    assert!(
+        url.starts_with(&prefix) && url.ends_with("/ingress"),
+        "{url}"
+    );
+    (sent, url)
+}
+
+/// The run a delivery's `answer` (with its HTTP `status`) says started for `event_type`,
+/// once it has finished completed.
+pub async fn started_run(
+    app: &TestApp,
+    graph_id: &str,
+    (status, answer): (u16, Value),
+    event_type: &str,
+) -> Value {
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["event_type"], event_type);
+    assert_eq!(answer["outcome"], "started");
+    let run_id = answer["execution"]["id"].as_str().unwrap();
+    let done = app
+        .wait_for_status(graph_id, run_id, &["COMPLETED", "FAILED"])
+        .await;
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    done
 }
 
 /// Posts `body` as JSON to an ingress `url` with `headers`; the status and the JSON answer

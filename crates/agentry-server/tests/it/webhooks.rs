@@ -7,23 +7,13 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::support::{OUTPUT, TestApp, graph};
+use crate::trigger_app;
 
 const WEBHOOK: &str = "8fa8c167-2002-47ce-aba8-97572fc5d387";
 
 async fn post(url: &str, body: &str, headers: &[(&str, String)]) -> (u16, Value) {
-    let mut request = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(url)
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    for (name, value) in headers {
-        request = request.header(*name, value);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    trigger_app::deliver(url, &headers, body).await
 }
 
 /// Saves the trigger graph and returns (graph id, ingress URL).
