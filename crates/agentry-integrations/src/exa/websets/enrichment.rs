@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::polling::{Backoff, found_in_webset};
 use super::search::{finished, present, status_of};
 use super::websets_model::webset_path;
-use super::{iso, text};
+use super::{iso, maybe_text, metadata, text};
 
 pub struct ExaCreateEnrichment;
 pub struct ExaGetEnrichment;
@@ -191,14 +191,12 @@ impl Block for ExaCreateEnrichment {
         cx.emit(CreateOutput::EnrichmentId(id));
         cx.emit(CreateOutput::WebsetId(input.webset_id));
         cx.emit(CreateOutput::Status(status));
-        cx.emit(CreateOutput::Title(
-            created["title"].as_str().map(str::to_string),
-        ));
+        cx.emit(CreateOutput::Title(maybe_text(&created["title"])));
         cx.emit(CreateOutput::Description(input.description));
         cx.emit(CreateOutput::Format(input.format.as_str().to_string()));
-        cx.emit(CreateOutput::Instructions(
-            created["instructions"].as_str().map(str::to_string),
-        ));
+        cx.emit(CreateOutput::Instructions(maybe_text(
+            &created["instructions"],
+        )));
         if let Some((enriched, elapsed)) = waited {
             cx.emit(CreateOutput::ItemsEnriched(Some(enriched)));
             cx.emit(CreateOutput::CompletionTime(Some(elapsed)));
@@ -270,20 +268,16 @@ impl Block for ExaGetEnrichment {
             .collect();
         cx.emit(GetOutput::EnrichmentId(text(&e["id"])));
         cx.emit(GetOutput::Status(status_of(&e)));
-        cx.emit(GetOutput::Title(e["title"].as_str().map(str::to_string)));
+        cx.emit(GetOutput::Title(maybe_text(&e["title"])));
         cx.emit(GetOutput::Description(text(&e["description"])));
         cx.emit(GetOutput::Format(
             e["format"].as_str().unwrap_or("text").to_string(),
         ));
         cx.emit(GetOutput::Options(options));
-        cx.emit(GetOutput::Instructions(
-            e["instructions"].as_str().map(str::to_string),
-        ));
+        cx.emit(GetOutput::Instructions(maybe_text(&e["instructions"])));
         cx.emit(GetOutput::CreatedAt(iso(&e["createdAt"])));
         cx.emit(GetOutput::UpdatedAt(iso(&e["updatedAt"])));
-        cx.emit(GetOutput::Metadata(
-            e["metadata"].as_object().cloned().unwrap_or_default(),
-        ));
+        cx.emit(GetOutput::Metadata(metadata(&e)));
         Ok(())
     }
 }
@@ -369,7 +363,7 @@ impl Block for ExaUpdateEnrichment {
         // AutoGPT reads each field with "" for a missing one (a null title stays null).
         let title = match data.get("title") {
             None => Some(String::new()),
-            Some(t) => t.as_str().map(str::to_string),
+            Some(t) => maybe_text(t),
         };
         cx.emit(UpdateOutput::EnrichmentId(text(&data["id"])));
         cx.emit(UpdateOutput::Status(status_of(&data)));

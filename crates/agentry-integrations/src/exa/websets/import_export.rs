@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{Page, iso, number, object, page_query, text};
+use super::{Page, iso, maybe_text, number, object, page_query, text};
 use crate::api::{Payload, segment};
 
 pub struct ExaCreateImport;
@@ -57,8 +57,8 @@ impl Import {
                 .unwrap_or("unknown")
                 .to_string(),
             count: number(&raw["count"]),
-            upload_url: raw["uploadUrl"].as_str().map(str::to_string),
-            upload_valid_until: raw["uploadValidUntil"].as_str().map(str::to_string),
+            upload_url: maybe_text(&raw["uploadUrl"]),
+            upload_valid_until: maybe_text(&raw["uploadValidUntil"]),
             failed_reason: text(&raw["failedReason"]),
             failed_message: text(&raw["failedMessage"]),
             metadata: object(&raw["metadata"]),

@@ -10,7 +10,7 @@ use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 use serde_json::{Map, Value};
 use std::io;
 
-use super::{items_path, pruned};
+use super::{items_path, maybe_text, pruned};
 
 pub struct ExaExportWebset;
 
@@ -283,7 +283,7 @@ impl Block for ExaExportWebset {
                     items.push(item);
                 }
             }
-            cursor = page["nextCursor"].as_str().map(str::to_string);
+            cursor = maybe_text(&page["nextCursor"]);
             if items.len() >= max || page["hasMore"].as_bool() != Some(true) || cursor.is_none() {
                 break;
             }

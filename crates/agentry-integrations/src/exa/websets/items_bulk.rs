@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{WebsetItem, items_path};
+use super::{WebsetItem, items_path, maybe_text};
 
 pub struct ExaBulkWebsetItems;
 pub struct ExaWebsetItemsSummary;
@@ -104,7 +104,7 @@ impl Block for ExaBulkWebsetItems {
                 }
                 items.push(item);
             }
-            cursor = page["nextCursor"].as_str().map(str::to_string);
+            cursor = maybe_text(&page["nextCursor"]);
             if page["hasMore"].as_bool() != Some(true) || cursor.is_none() {
                 break;
             }
@@ -282,9 +282,7 @@ impl Block for ExaGetNewItems {
             cx.emit(NewOutput::Item(Box::new(item)));
         }
         cx.emit(NewOutput::Count(count));
-        cx.emit(NewOutput::NextCursor(
-            page["nextCursor"].as_str().map(str::to_string),
-        ));
+        cx.emit(NewOutput::NextCursor(maybe_text(&page["nextCursor"])));
         cx.emit(NewOutput::HasMore(
             page["hasMore"].as_bool().unwrap_or(false),
         ));

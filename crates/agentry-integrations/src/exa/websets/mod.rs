@@ -124,6 +124,16 @@ pub fn text(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_string()
 }
 
+/// A text field that may be missing (`None` when absent, null or not text).
+pub fn maybe_text(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+
+/// An answer's metadata, `{}` when it has none (AutoGPT's `metadata or {}`).
+pub fn metadata(answer: &Value) -> Map<String, Value> {
+    answer["metadata"].as_object().cloned().unwrap_or_default()
+}
+
 /// A whole number from the API (counts come as floats in the SDK); 0 when absent.
 pub fn number(v: &Value) -> i64 {
     v.as_i64()
@@ -153,7 +163,7 @@ impl WebsetItem {
                             .map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_string))
                             .collect()
                     }),
-                    reasoning: e["reasoning"].as_str().map(str::to_string),
+                    reasoning: maybe_text(&e["reasoning"]),
                     references: e["references"]
                         .as_array()
                         .into_iter()
@@ -167,7 +177,7 @@ impl WebsetItem {
             .collect();
         WebsetItem {
             id: text(&raw["id"]),
-            url: props["url"].as_str().map(str::to_string),
+            url: maybe_text(&props["url"]),
             title,
             content,
             entity_data: without_nulls(props),
@@ -259,7 +269,7 @@ impl<T: Clone> Page<T> {
                 .map(convert)
                 .collect(),
             has_more: raw["hasMore"].as_bool().unwrap_or(false),
-            next_cursor: raw["nextCursor"].as_str().map(str::to_string),
+            next_cursor: maybe_text(&raw["nextCursor"]),
         }
     }
 

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::polling::{Backoff, given};
 use super::websets_model::SearchEntityType;
-use super::{iso, isoformat, number, text};
+use super::{iso, isoformat, maybe_text, metadata, number, text};
 
 pub struct ExaCreateWebsetSearch;
 pub struct ExaGetWebsetSearch;
@@ -386,12 +386,10 @@ impl Block for ExaGetWebsetSearch {
         cx.emit(GetOutput::CanceledAt(
             search["canceledAt"].as_str().map(isoformat),
         ));
-        cx.emit(GetOutput::CanceledReason(
-            search["canceledReason"].as_str().map(str::to_string),
-        ));
-        cx.emit(GetOutput::Metadata(
-            search["metadata"].as_object().cloned().unwrap_or_default(),
-        ));
+        cx.emit(GetOutput::CanceledReason(maybe_text(
+            &search["canceledReason"],
+        )));
+        cx.emit(GetOutput::Metadata(metadata(&search)));
         Ok(())
     }
 }

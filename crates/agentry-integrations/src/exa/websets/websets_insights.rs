@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::websets_model::{SearchEntityType, count, found, webset_path};
-use super::{dumps, iso, pruned, text};
+use super::{dumps, iso, maybe_text, pruned, text};
 
 pub struct ExaPreviewWebset;
 pub struct ExaWebsetStatus;
@@ -82,7 +82,7 @@ impl Block for ExaPreviewWebset {
         // `PreviewWebsetResponse`).
         let entity = pruned(&preview["search"]["entity"]);
         let entity_type = entity["type"].as_str().unwrap_or("auto").to_string();
-        let entity_description = entity["description"].as_str().map(str::to_string);
+        let entity_description = maybe_text(&entity["description"]);
         let criteria = dumps(&preview["search"], "criteria");
         let enrichments = dumps(&preview, "enrichments");
         let mut interpretation = format!("Query will search for {entity_type}");

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::websets_model::{Webset, webset_path};
-use super::{Page, dumps, iso, pruned, text};
+use super::{Page, dumps, iso, maybe_text, metadata, pruned, text};
 
 pub struct ExaGetWebset;
 pub struct ExaListWebsets;
@@ -49,11 +49,6 @@ pub enum GetOutput {
     UpdatedAt(String),
 }
 
-/// The webset's metadata, `{}` when it has none (AutoGPT's `metadata or {}`).
-pub fn metadata(webset: &Value) -> Map<String, Value> {
-    webset["metadata"].as_object().cloned().unwrap_or_default()
-}
-
 impl Block for ExaGetWebset {
     const META: BlockMeta = BlockMeta::standard(
         "6ab8e12a-132c-41bf-b5f3-d662620fa832",
@@ -70,9 +65,7 @@ impl Block for ExaGetWebset {
         let webset = client.get_json(cx, &path, &[]).await?;
         cx.emit(GetOutput::WebsetId(text(&webset["id"])));
         cx.emit(GetOutput::Status(text(&webset["status"])));
-        cx.emit(GetOutput::ExternalId(
-            webset["externalId"].as_str().map(str::to_string),
-        ));
+        cx.emit(GetOutput::ExternalId(maybe_text(&webset["externalId"])));
         cx.emit(GetOutput::Searches(dumps(&webset, "searches")));
         cx.emit(GetOutput::Enrichments(dumps(&webset, "enrichments")));
         cx.emit(GetOutput::Monitors(dumps(&webset, "monitors")));

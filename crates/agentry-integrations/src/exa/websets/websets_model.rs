@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{isoformat, text};
+use super::{isoformat, maybe_text, text};
 use crate::api::Client;
 
 /// The path of all websets, or of one by its id or external id (an escaped path segment).
@@ -77,8 +77,8 @@ impl Webset {
         let list = |key: &str| raw[key].as_array().cloned();
         Webset {
             id: text(&raw["id"]),
-            status: raw["status"].as_str().map(str::to_string),
-            external_id: raw["externalId"].as_str().map(str::to_string),
+            status: maybe_text(&raw["status"]),
+            external_id: maybe_text(&raw["externalId"]),
             searches: list("searches"),
             enrichments: list("enrichments"),
             monitors: list("monitors"),
