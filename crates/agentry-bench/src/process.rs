@@ -101,7 +101,7 @@ async fn start(mut command: Command, path: &str) -> anyhow::Result<Proc> {
         addr: String::new(),
         first_answer: Duration::ZERO,
     };
-    proc.addr = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(60)))
+    proc.addr = tokio::task::spawn_blocking(move || rx.recv_timeout(start_limit()))
         .await?
         .context("the process did not say where it listens")?;
     let client = reqwest::Client::new();
@@ -113,8 +113,9 @@ async fn start(mut command: Command, path: &str) -> anyhow::Result<Proc> {
             break;
         }
         ensure!(
-            started.elapsed() < Duration::from_secs(60),
-            "no answer in 60 s"
+            started.elapsed() < start_limit(),
+            "no answer in {} s",
+            start_limit().as_secs()
         );
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
@@ -131,9 +132,37 @@ pub(crate) async fn serve(dir: &Path, database_url: &str) -> anyhow::Result<Proc
              [perimeter.rate_limits]\nenabled = false\n"
         ),
     )?;
-    let mut command = Command::new(agentry_binary()?);
+    let mut command = wrapped(agentry_binary()?);
     command.args(["serve", "--no-auth"]).current_dir(dir);
     start(command, "/health").await
+}
+
+/// The variable giving a command the server runs under, split at whitespace (e.g.
+/// `valgrind --tool=callgrind --instr-atstart=no`), for profilers that must start the process.
+pub(crate) const WRAP: &str = "AGENTRY_BENCH_WRAP";
+
+/// `binary` as a command, under the `AGENTRY_BENCH_WRAP` command when one is set.
+fn wrapped(binary: std::path::PathBuf) -> Command {
+    let wrap = std::env::var(WRAP).unwrap_or_default();
+    let mut words = wrap.split_whitespace();
+    match words.next() {
+        Some(program) => {
+            let mut command = Command::new(program);
+            command.args(words).arg(binary);
+            command
+        }
+        None => Command::new(binary),
+    }
+}
+
+/// How long a started process may take to answer: a process under a wrapper (valgrind
+/// translates the binary's code as it first runs) takes many times longer than a bare one.
+fn start_limit() -> Duration {
+    if std::env::var(WRAP).is_ok_and(|w| !w.trim().is_empty()) {
+        Duration::from_secs(300)
+    } else {
+        Duration::from_secs(60)
+    }
 }
 
 /// Baseline: this bench as a trivial tokio + axum server (`agentry-bench hello`).

@@ -3,7 +3,11 @@
 //! of 40 calculators in this process. Each reports its figures and the CPU per run of each
 //! thread kind (tokio workers, the committer, sqlx's SQLite threads …) read from
 //! `/proc/<pid>/task`; with `AGENTRY_BENCH_PERF=FILE` the measured phase runs under
-//! `perf record --call-graph dwarf` writing FILE.
+//! `perf record --call-graph dwarf` writing FILE. For instruction counts, which the machine's
+//! load does not change: with `AGENTRY_BENCH_CALLGRIND=1` the measured phase alone is
+//! instrumented in a process started under `valgrind --tool=callgrind --instr-atstart=no`
+//! (the server through `AGENTRY_BENCH_WRAP`, or the bench itself for `w1p`) and dumped at its
+//! end, so that the dump holds exactly the measured runs.
 
 use std::collections::BTreeMap;
 use std::process::{Child, Command};
@@ -12,14 +16,56 @@ use std::time::Instant;
 use anyhow::{Context as _, ensure};
 
 use crate::process;
-use crate::{bench_engine, execute_http, graphs, inputs, post_graph, run_once};
+use crate::{
+    POSTGRES, backend_name, bench_engine, execute_http, graphs, inputs, post_graph, run_once,
+};
 
 /// The measured runs of each workload, unless `AGENTRY_BENCH_RUNS` says otherwise.
 fn runs(default: usize) -> usize {
-    std::env::var("AGENTRY_BENCH_RUNS")
+    count("AGENTRY_BENCH_RUNS", default)
+}
+
+/// A count from the variable `name`, or `default`.
+fn count(name: &str, default: usize) -> usize {
+    std::env::var(name)
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(default)
+}
+
+/// Callgrind's instrumentation of `pid` switched on for the measured phase, when
+/// `AGENTRY_BENCH_CALLGRIND` is set (the process runs under callgrind with instrumentation off).
+struct Callgrind(Option<u32>);
+
+impl Callgrind {
+    fn start(pid: u32) -> anyhow::Result<Self> {
+        if std::env::var_os("AGENTRY_BENCH_CALLGRIND").is_none() {
+            return Ok(Callgrind(None));
+        }
+        callgrind_control(&["--instr=on"], pid)?;
+        Ok(Callgrind(Some(pid)))
+    }
+
+    /// Dumps the counts of the measured phase (a file `….1` beside callgrind's output file)
+    /// and switches instrumentation off again.
+    fn stop(self) -> anyhow::Result<()> {
+        if let Some(pid) = self.0 {
+            callgrind_control(&["--dump=measured phase"], pid)?;
+            callgrind_control(&["--instr=off"], pid)?;
+        }
+        Ok(())
+    }
+}
+
+fn callgrind_control(args: &[&str], pid: u32) -> anyhow::Result<()> {
+    let status = Command::new("callgrind_control")
+        .args(args)
+        .arg(pid.to_string())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("cannot run callgrind_control")?;
+    ensure!(status.success(), "callgrind_control {args:?} {pid} failed");
+    Ok(())
 }
 
 /// CPU seconds (user + system) of each thread of `pid` by thread name, digits dropped so that
@@ -108,10 +154,19 @@ impl Perf {
 }
 
 /// W3 with 8 clients against `agentry serve` in its own process (SQLite, or PostgreSQL with
-/// `AGENTRY_BENCH_POSTGRES`), after 400 runs of warm-up.
+/// `AGENTRY_BENCH_POSTGRES`), after 400 runs of warm-up (`AGENTRY_BENCH_WARMUP`).
 pub async fn w3p(report: &mut Vec<String>) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("w3p.db").display());
+    let postgres = match std::env::var(POSTGRES) {
+        Ok(server) if !server.is_empty() => {
+            Some(agentry_store::testing::fresh_postgres(&server).await)
+        }
+        _ => None,
+    };
+    let url = match &postgres {
+        Some(db) => db.url().to_string(),
+        None => format!("sqlite://{}?mode=rwc", dir.path().join("w3p.db").display()),
+    };
     let server = process::serve(dir.path(), &url).await?;
     let client = reqwest::Client::new();
     let addr = server.addr.clone();
@@ -135,34 +190,42 @@ pub async fn w3p(report: &mut Vec<String>) -> anyhow::Result<()> {
             anyhow::Ok(())
         }
     };
-    phase(400).await?;
+    phase(count("AGENTRY_BENCH_WARMUP", 400)).await?;
     let total = runs(4000);
     let perf = Perf::start(server.pid())?;
+    let callgrind = Callgrind::start(server.pid())?;
     let (cpu, threads) = (server.cpu_secs(), thread_cpu(server.pid()));
     let started = Instant::now();
     phase(total).await?;
     let secs = started.elapsed().as_secs_f64();
     let (cpu, threads_after) = (server.cpu_secs() - cpu, thread_cpu(server.pid()));
+    callgrind.stop()?;
     perf.stop()?;
     report.push(format!(
-        "| W3p against the binary (SQLite), 8 clients | {total} runs of the 3-node graph, `?wait=true` | **{:.0} runs/s**; server CPU **{:.3} ms per run** | per thread kind, per run: {} |",
+        "| W3p against the binary ({}), 8 clients | {total} runs of the 3-node graph, `?wait=true` | **{:.0} runs/s**; server CPU **{:.3} ms per run** | per thread kind, per run: {} |",
+        backend_name(),
         total as f64 / secs,
         cpu / total as f64 * 1e3,
         per_run_split(&threads, &threads_after, total),
     ));
+    drop(server);
+    drop(postgres);
     Ok(())
 }
 
-/// W1's chain of 40 calculators in this process, run in sequence after 20 runs of warm-up.
+/// W1's chain of 40 calculators (`AGENTRY_BENCH_CHAIN` sets the length; 0 gives a run's fixed
+/// cost, to subtract) in this process, run in sequence after 20 runs of warm-up.
 pub async fn w1p(report: &mut Vec<String>) -> anyhow::Result<()> {
     let b = bench_engine().await?;
-    let chain = graphs::chain(40);
+    let steps = count("AGENTRY_BENCH_CHAIN", 40);
+    let chain = graphs::chain(steps);
     for _ in 0..20 {
         run_once(&b.engine, &chain, inputs(0.0)).await?;
     }
     let total = runs(1000);
     let pid = std::process::id();
     let perf = Perf::start(pid)?;
+    let callgrind = Callgrind::start(pid)?;
     let threads = thread_cpu(pid);
     let started = Instant::now();
     for i in 0..total {
@@ -170,12 +233,16 @@ pub async fn w1p(report: &mut Vec<String>) -> anyhow::Result<()> {
     }
     let secs = started.elapsed().as_secs_f64();
     let threads_after = thread_cpu(pid);
+    callgrind.stop()?;
     perf.stop()?;
     let cpu: f64 = threads_after.values().sum::<f64>() - threads.values().sum::<f64>();
+    // Per step over the chain's steps; a chain of 0 reports per run.
+    let per = steps.max(1) as f64;
     report.push(format!(
-        "| W1p in-process, chain of 40 | {total} runs in sequence | **{:.1} µs wall per step**, CPU {:.1} µs per step | per thread kind, per run of 40 steps: {} |",
-        secs / total as f64 / 40.0 * 1e6,
-        cpu / total as f64 / 40.0 * 1e6,
+        "| W1p in-process ({}), chain of {steps} | {total} runs in sequence | **{:.1} µs wall per step**, CPU {:.1} µs per step | per thread kind, per run of {steps} steps: {} |",
+        backend_name(),
+        secs / total as f64 / per * 1e6,
+        cpu / total as f64 / per * 1e6,
         per_run_split(&threads, &threads_after, total),
     ));
     Ok(())
