@@ -189,7 +189,7 @@ impl Store {
             crate::Backend::Postgres => "'null'::jsonb",
             crate::Backend::Sqlite => "'null'",
         };
-        graph_execution::Entity::find_by_id(exec_id.to_string())
+        let select = graph_execution::Entity::find_by_id(exec_id.to_string())
             .select_only()
             .columns([
                 C::Id,
@@ -208,17 +208,18 @@ impl Store {
                 C::Notice,
             ])
             .column_as(Expr::cust(null_json), "inputs")
-            .filter(C::UserId.eq(user_id))
-            .one(&self.db)
+            .filter(C::UserId.eq(user_id));
+        // Every `?wait=true` answer reads this: by its key, so SQLite keeps the statement.
+        crate::by_key::one(select, &self.db)
             .await?
             .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))
     }
 
     /// One run of this user, with its node executions and their outputs.
     pub async fn get_execution(&self, user_id: &str, exec_id: &str) -> Result<ExecutionRecord> {
-        let run = graph_execution::Entity::find_by_id(exec_id.to_string())
-            .filter(graph_execution::Column::UserId.eq(user_id))
-            .one(&self.db)
+        let select = graph_execution::Entity::find_by_id(exec_id.to_string())
+            .filter(graph_execution::Column::UserId.eq(user_id));
+        let run = crate::by_key::one(select, &self.db)
             .await?
             .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))?;
         let nodes = node_execution::Entity::find()
