@@ -188,7 +188,7 @@ impl SubAgents for ChildRuns {
             Ok(SubRunResult {
                 exec_id,
                 status: result.status,
-                outputs: result.outputs,
+                outputs: result.outputs.into_tree(),
                 error: result.error,
             })
         })

@@ -65,7 +65,7 @@ impl Engine {
             .ok()?;
         Some(RunResult {
             status,
-            outputs: graph_output::stored(&self.inner.registry, &record),
+            outputs: graph_output::stored(&self.inner.registry, &record).into(),
             error: row.error,
         })
     }

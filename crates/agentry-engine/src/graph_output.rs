@@ -2,8 +2,10 @@
 //! block is a graph output, named by that node's `name` input. A running run collects them as
 //! they come (`run/record.rs`); a stored run's are read back from its node outputs.
 
-use agentry_core::{BlockType, Registry};
+use agentry_core::{BlockType, Datum, Registry};
 use agentry_store::ExecutionRecord;
+use indexmap::IndexMap;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// The pin of an Output block whose values are graph outputs.
@@ -46,6 +48,71 @@ pub fn stored(registry: &Registry, record: &ExecutionRecord) -> Map<String, Valu
         }
     }
     outputs
+}
+
+/// A run's graph outputs by name, each name's values in the order yielded, held as they were
+/// yielded (a value passed on as text stays text); written as an object of lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GraphOutputs(IndexMap<String, Vec<Datum>>);
+
+impl GraphOutputs {
+    /// The values yielded under `name`, in order.
+    pub fn get(&self, name: &str) -> Option<&[Datum]> {
+        self.0.get(name).map(Vec::as_slice)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The outputs as a tree (`{"name": [v, …]}`): a copy, parsed where a value is text; for
+    /// readers that look inside (sub-agents, tests), not for answers, which write them as held.
+    pub fn tree(&self) -> Map<String, Value> {
+        self.0
+            .iter()
+            .map(|(name, values)| {
+                let list = values.iter().map(|v| v.tree().into_owned()).collect();
+                (name.clone(), Value::Array(list))
+            })
+            .collect()
+    }
+
+    /// As `tree`, taking the values (moved out where nothing else holds them).
+    pub fn into_tree(self) -> Map<String, Value> {
+        self.0
+            .into_iter()
+            .map(|(name, values)| {
+                let list = values.into_iter().map(Datum::into_tree).collect();
+                (name, Value::Array(list))
+            })
+            .collect()
+    }
+}
+
+impl From<IndexMap<String, Vec<Datum>>> for GraphOutputs {
+    fn from(outputs: IndexMap<String, Vec<Datum>>) -> GraphOutputs {
+        GraphOutputs(outputs)
+    }
+}
+
+/// From an object of lists (`stored`); a value that is not a list is one value.
+impl From<Map<String, Value>> for GraphOutputs {
+    fn from(outputs: Map<String, Value>) -> GraphOutputs {
+        let outputs = outputs.into_iter().map(|(name, values)| {
+            let values = match values {
+                Value::Array(list) => list.into_iter().map(Datum::from).collect(),
+                other => vec![Datum::from(other)],
+            };
+            (name, values)
+        });
+        GraphOutputs(outputs.collect())
+    }
+}
+
+impl Serialize for GraphOutputs {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(&self.0)
+    }
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ async fn run_cost(engine: &Engine, consumers: usize) -> f64 {
         result.error
     );
     for i in 0..consumers {
-        let out = &result.outputs[&format!("y{i}")][0];
+        let out = &result.outputs.tree()[&format!("y{i}")][0];
         assert_eq!(
             out.as_array().map(Vec::len),
             Some(ITEMS),
@@ -196,7 +196,7 @@ async fn pass_through_peak(engine: &Engine) -> (usize, usize) {
         result.error
     );
     assert_eq!(
-        result.outputs["y"][0].as_array().map(Vec::len),
+        result.outputs.tree()["y"][0].as_array().map(Vec::len),
         Some(1_000_000)
     );
     (peak, text_len)

@@ -58,8 +58,9 @@ pub struct OutputRow {
     pub graph_exec_id: String,
     pub user_id: String,
     pub name: String,
-    /// Shared with the events and the routed copies of the same value.
-    pub data: Arc<Value>,
+    /// Shared with the events and the routed copies of the same value; written from its text
+    /// when it is held as text.
+    pub data: agentry_core::Datum,
     pub seq: i32,
     /// The sequence number of the event telling the value.
     pub event_seq: i64,
