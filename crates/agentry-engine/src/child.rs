@@ -63,7 +63,7 @@ impl Engine {
             }
             next = self
                 .store()
-                .run_row(&id)
+                .run_row_without_inputs(&id)
                 .await?
                 .and_then(|row| row.parent_id);
         }

@@ -50,6 +50,27 @@ pub fn stored(registry: &Registry, record: &ExecutionRecord) -> Map<String, Valu
     outputs
 }
 
+/// Graph outputs by name of a run that ended, read from its rows as their stored text: nothing
+/// else of the run is read and no value is parsed (a waiter that came after the run ended
+/// answers megabytes of outputs at the cost of their text; issue 11, finding 3).
+pub(crate) async fn read(
+    store: &agentry_store::Store,
+    registry: &Registry,
+    user_id: &str,
+    exec_id: &str,
+) -> agentry_store::Result<GraphOutputs> {
+    let values = store
+        .named_outputs(user_id, exec_id, &output_blocks(registry), OUTPUT_PIN)
+        .await?;
+    let mut outputs: IndexMap<String, Vec<Datum>> = IndexMap::new();
+    for (name, value) in values {
+        if let Some(name) = name_of(BlockType::Output, OUTPUT_PIN, name.as_deref()) {
+            outputs.entry(name.to_string()).or_default().push(value);
+        }
+    }
+    Ok(GraphOutputs(outputs))
+}
+
 /// A run's graph outputs by name, each name's values in the order yielded, held as they were
 /// yielded (a value passed on as text stays text); written as an object of lists.
 #[derive(Debug, Clone, Default, PartialEq)]
