@@ -38,8 +38,8 @@ pub struct NodeRow {
     pub node_id: String,
     pub block_id: String,
     pub status: ExecutionStatus,
-    /// The execution's input as compact JSON, serialized once and shared by the execution's
-    /// rows: the parsed input itself goes to the block, not copied once more for the store.
+    /// The execution's input as compact JSON, written once and shared by the execution's rows
+    /// and its job: the block reads its typed input from this text.
     pub input_data: Arc<str>,
     pub stats: Option<Value>,
     pub attempt: i32,
