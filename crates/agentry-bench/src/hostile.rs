@@ -1,8 +1,12 @@
 //! W9, the hostile corpus: each hostile case of issue 11 (a cycle, a fan-out, huge inputs, a
 //! recursive agent) run through the HTTP API beside an ordinary run, reporting its outcome, the
 //! process's peak RSS while it ran and its RSS once it ended. The peak is the kernel's high-water
-//! mark (`VmHWM`), reset before each case by writing 5 to `/proc/self/clear_refs`.
+//! mark (`VmHWM`), reset before each case by writing 5 to `/proc/self/clear_refs`. Beside it, the
+//! peak of live bytes over the case's start, by jemalloc's statistics: RSS also counts pages the
+//! allocator keeps after a free, so the live peak is the one that says what the request held.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use agentry_core::Graph;
@@ -125,6 +129,48 @@ fn numbers(count: usize) -> Value {
     Value::Array((0..count).map(|i| json!(i % 10)).collect())
 }
 
+/// Bytes live in the whole process now, by jemalloc's statistics (refreshed first).
+fn live_bytes() -> usize {
+    let _ = tikv_jemalloc_ctl::epoch::advance();
+    tikv_jemalloc_ctl::stats::allocated::read().unwrap_or(0)
+}
+
+/// The most bytes live at once while a case ran, over what was live at its start, read by a
+/// thread that looks every half millisecond (jemalloc keeps no peak of its own).
+struct LivePeak {
+    stop: Arc<AtomicBool>,
+    sampler: std::thread::JoinHandle<usize>,
+    start: usize,
+}
+
+impl LivePeak {
+    fn start() -> LivePeak {
+        let stop = Arc::new(AtomicBool::new(false));
+        let start = live_bytes();
+        let flag = stop.clone();
+        let sampler = std::thread::spawn(move || {
+            let mut peak = 0;
+            while !flag.load(Ordering::Relaxed) {
+                peak = peak.max(live_bytes());
+                std::thread::sleep(Duration::from_micros(500));
+            }
+            peak.max(live_bytes())
+        });
+        LivePeak {
+            stop,
+            sampler,
+            start,
+        }
+    }
+
+    /// The peak over the start, in MiB.
+    fn end(self) -> f64 {
+        self.stop.store(true, Ordering::Relaxed);
+        let peak = self.sampler.join().unwrap_or(0);
+        peak.saturating_sub(self.start) as f64 / 1048576.0
+    }
+}
+
 struct Case {
     name: &'static str,
     graph: Graph,
@@ -169,8 +215,8 @@ pub async fn w9(report: &mut Vec<String>) -> anyhow::Result<()> {
         },
     ];
     report
-        .push("| W9 hostile case | ends | time | peak RSS | RSS after | RSS before |".to_string());
-    report.push("|---|---|---|---|---|---|".to_string());
+        .push("| W9 hostile case | ends | time | peak RSS | RSS after | RSS before | peak live over the start |".to_string());
+    report.push("|---|---|---|---|---|---|---|".to_string());
     // `AGENTRY_W9_ONLY=<words>`: only the cases whose name contains them.
     let only = std::env::var("AGENTRY_W9_ONLY").ok();
     for case in cases {
@@ -185,6 +231,7 @@ pub async fn w9(report: &mut Vec<String>) -> anyhow::Result<()> {
         tokio::time::sleep(settle()).await;
         let before = status_mib("VmRSS");
         reset_peak();
+        let live = LivePeak::start();
         let started = Instant::now();
         let answer: Answer = client
             .post(format!(
@@ -199,6 +246,7 @@ pub async fn w9(report: &mut Vec<String>) -> anyhow::Result<()> {
             .await?;
         let secs = started.elapsed().as_secs_f64();
         let peak = status_mib("VmHWM");
+        let live = live.end();
         let status = answer.status.clone();
         let error = answer.error.as_deref().unwrap_or_default();
         let cap = error
@@ -210,7 +258,7 @@ pub async fn w9(report: &mut Vec<String>) -> anyhow::Result<()> {
         tokio::time::sleep(settle()).await;
         let after = status_mib("VmRSS");
         report.push(format!(
-            "| {} | {status} {cap} | {secs:.2} s | **{peak:.0} MiB** | {after:.0} MiB | {before:.0} MiB |",
+            "| {} | {status} {cap} | {secs:.2} s | **{peak:.0} MiB** | {after:.0} MiB | {before:.0} MiB | {live:.1} MiB |",
             case.name
         ));
     }
@@ -225,16 +273,18 @@ pub async fn w9(report: &mut Vec<String>) -> anyhow::Result<()> {
     tokio::time::sleep(settle()).await;
     let before = status_mib("VmRSS");
     reset_peak();
+    let live = LivePeak::start();
     let started = Instant::now();
     // The inputs move into the run: no copy of them is made inside the measured window.
     let output = crate::run_once(&b.engine, &graph, inputs).await?;
     let secs = started.elapsed().as_secs_f64();
     let peak = status_mib("VmHWM");
+    let live = live.end();
     drop(output);
     tokio::time::sleep(settle()).await;
     let after = status_mib("VmRSS");
     report.push(format!(
-        "| {ENGINE_ONLY} | COMPLETED | {secs:.2} s | **{peak:.0} MiB** | {after:.0} MiB | {before:.0} MiB |"
+        "| {ENGINE_ONLY} | COMPLETED | {secs:.2} s | **{peak:.0} MiB** | {after:.0} MiB | {before:.0} MiB | {live:.1} MiB |"
     ));
     Ok(())
 }

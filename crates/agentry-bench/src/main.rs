@@ -123,7 +123,7 @@ async fn run_once(
         "run {id} ended {:?}",
         result.status
     );
-    Ok(Value::Object(result.outputs))
+    Ok(Value::Object(result.outputs.into_tree()))
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {

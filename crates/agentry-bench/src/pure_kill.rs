@@ -104,15 +104,16 @@ pub async fn w5_pure(report: &mut Vec<String>) -> anyhow::Result<()> {
     let twice = runs_of.values().filter(|c| **c > 1).count();
     // Every calculator must have run once; the chain adds 1 per step.
     let missing = graph.nodes.len() - runs_of.len();
-    let right = result.outputs.get("y") == Some(&json!([STEPS as f64]))
-        || result.outputs.get("y") == Some(&Value::from(vec![STEPS as f64]));
+    let outputs = result.outputs.tree();
+    let right = outputs.get("y") == Some(&json!([STEPS as f64]))
+        || outputs.get("y") == Some(&Value::from(vec![STEPS as f64]));
     report.push(format!(
         "| W5 kill -9 mid pure chain | chain of {STEPS} calculator steps on a worker process, killed after {} committed steps, a second worker process takes over | completed steps lost **{lost}**, run twice **{twice}**, steps never run {missing}, output {} | baseline: 0 / 0, output {STEPS} |",
         done_before.len(),
         if right {
             format!("{STEPS} (right)")
         } else {
-            format!("WRONG: {:?}", result.outputs.get("y"))
+            format!("WRONG: {:?}", outputs.get("y"))
         },
     ));
     ensure!(

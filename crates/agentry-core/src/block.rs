@@ -170,6 +170,11 @@ pub trait SubAgents: Send + Sync {
 pub trait Context: Send {
     /// Hands one value on one output pin to the engine, which persists and routes it.
     fn emit(&mut self, pin: &str, value: Value);
+    /// As `emit`, for a value the block holds as a datum (a pass-through block's JSON text):
+    /// the engine keeps it as it is; a context that only takes trees parses it.
+    fn emit_datum(&mut self, pin: &str, value: crate::Datum) {
+        self.emit(pin, value.into_tree());
+    }
     fn info(&self) -> &ExecutionInfo;
     /// The current time; a swap point so that tests can fix it.
     fn now(&self) -> DateTime<Utc> {
@@ -253,6 +258,12 @@ impl<'a, O: Serialize> Cx<'a, O> {
     /// Yields a value on a pin named at run time (dynamic pins).
     pub fn emit_raw(&mut self, pin: &str, value: Value) {
         self.inner.emit(pin, value);
+    }
+
+    /// Yields a value held as a datum on a pin named at run time: a block that only passes
+    /// its input on hands over the JSON text it read, never a tree of it.
+    pub fn emit_datum(&mut self, pin: &str, value: crate::Datum) {
+        self.inner.emit_datum(pin, value);
     }
 
     pub fn info(&self) -> &ExecutionInfo {

@@ -5,6 +5,7 @@ pub mod block;
 pub mod catalog;
 pub mod coerce;
 pub mod credentials;
+pub mod datum;
 pub mod export;
 pub mod graph;
 pub mod io_schema;
@@ -28,6 +29,7 @@ pub use block::{
 pub use credentials::{
     Credential, CredentialKind, CredentialSecret, Credentials, CredentialsMeta, SecretString,
 };
+pub use datum::Datum;
 pub use graph::{Graph, Link, Node};
 pub use memory::{Memory, VectorEntry, VectorHit};
 pub use registry::{BlockInfo, LazySchema, RegisteredBlock, Registry};

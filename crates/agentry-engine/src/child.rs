@@ -63,7 +63,7 @@ impl Engine {
             }
             next = self
                 .store()
-                .run_row(&id)
+                .run_row_without_inputs(&id)
                 .await?
                 .and_then(|row| row.parent_id);
         }
@@ -188,7 +188,7 @@ impl SubAgents for ChildRuns {
             Ok(SubRunResult {
                 exec_id,
                 status: result.status,
-                outputs: result.outputs,
+                outputs: result.outputs.into_tree(),
                 error: result.error,
             })
         })

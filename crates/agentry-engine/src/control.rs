@@ -53,19 +53,27 @@ impl Engine {
         }
     }
 
-    /// The result of a run that has ended, read from the store.
+    /// The result of a run that has ended, read from the store: its row without its inputs and
+    /// its graph outputs as their text.
     async fn stored_result(&self, exec_id: &str) -> Option<RunResult> {
-        let row = self.inner.store.run_row(exec_id).await.ok()??;
-        let status = Some(row.status.0).filter(|s| pauses_or_ends(*s))?;
-        let record = self
+        let row = self
             .inner
             .store
-            .get_execution(&row.user_id, exec_id)
+            .run_row_without_inputs(exec_id)
             .await
-            .ok()?;
+            .ok()??;
+        let status = Some(row.status.0).filter(|s| pauses_or_ends(*s))?;
+        let outputs = graph_output::read(
+            &self.inner.store,
+            &self.inner.registry,
+            &row.user_id,
+            exec_id,
+        )
+        .await
+        .ok()?;
         Some(RunResult {
             status,
-            outputs: graph_output::stored(&self.inner.registry, &record),
+            outputs,
             error: row.error,
         })
     }

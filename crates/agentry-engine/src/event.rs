@@ -2,9 +2,8 @@
 //! In one process they travel on a `tokio::sync::broadcast` channel; `relay` carries them to
 //! other processes.
 
-use agentry_core::ExecutionStatus;
+use agentry_core::{Datum, ExecutionStatus};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -31,8 +30,7 @@ pub enum EventKind {
         block_id: String,
         pin: String,
         /// Shared with the output row and the routed copies: an event does not copy a value.
-        #[serde(with = "shared")]
-        value: Arc<Value>,
+        value: Datum,
         /// Which of the execution's outputs this is (0 for its first); absent in events stored
         /// before it was recorded. A client resuming mid-node gets the earlier ones from the store.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,11 +46,7 @@ pub enum EventKind {
         delta: String,
     },
     /// An output node yielded a graph output.
-    GraphOutput {
-        name: String,
-        #[serde(with = "shared")]
-        value: Arc<Value>,
-    },
+    GraphOutput { name: String, value: Datum },
     /// The run changed status.
     RunStatus {
         status: ExecutionStatus,
@@ -76,22 +70,6 @@ pub enum RunNotice {
     Told { at: chrono::DateTime<chrono::Utc> },
     /// A top-level run not told yet: the notifier tells it as the user's preferences say.
     Untold,
-}
-
-/// (De)serializes a shared value as the value itself (serde's `rc` feature, for two fields).
-mod shared {
-    use std::sync::Arc;
-
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_json::Value;
-
-    pub fn serialize<S: Serializer>(value: &Arc<Value>, s: S) -> Result<S::Ok, S::Error> {
-        value.as_ref().serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Value>, D::Error> {
-        Value::deserialize(d).map(Arc::new)
-    }
 }
 
 /// One event of one run, with a per-run sequence number so that a client can resume. The

@@ -119,7 +119,7 @@ impl Engine {
         let inputs = RunInputs::written(new.inputs);
         match (run_here, parent) {
             (true, parent) => {
-                let mut spec = self.run_spec(exec_id, user_id.to_string(), plan, inputs.to_map());
+                let mut spec = self.run_spec(exec_id, user_id.to_string(), plan, inputs.values());
                 spec.node_inputs = node_inputs;
                 if let Some(parent) = parent {
                     spec.lineage = parent.lineage;

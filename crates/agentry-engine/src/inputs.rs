@@ -1,24 +1,28 @@
 //! Per-node input queues with AutoGPT's zip semantics (§3.3): the n-th value on pin A pairs
 //! with the n-th value on pin B; static links keep their last value for every later execution.
 //!
-//! Values are held as `Arc<Value>`: a value routed along several links, kept as a static, or
-//! waiting in several executions is one allocation, shared with the output row and events it
-//! came from. Only the block's own input object is a copy (`run::dispatch`).
+//! Values are held as `Datum`s: a value routed along several links, kept as a static, or
+//! waiting in several executions is one allocation (JSON text when it came as text), shared
+//! with the output row and events it came from. Only the block's own input object is written
+//! anew (`run::dispatch`).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 
+use agentry_core::Datum;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::plan::Plan;
 
 /// What one execution of a node received, by pin, in arrival order; each value shared.
-pub type Received = IndexMap<String, Arc<Value>>;
+pub type Received = IndexMap<String, Datum>;
 
 /// Shares every value of a plain input object (a tool call's or a webhook's inputs).
 pub fn share(values: Map<String, Value>) -> Received {
-    values.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
+    values
+        .into_iter()
+        .map(|(k, v)| (k, Datum::from(v)))
+        .collect()
 }
 
 /// An execution of a node that is still waiting for some of its linked pins.
@@ -30,7 +34,7 @@ pub struct Pending {
 /// The input side of one run: waiting executions and static values, per node.
 pub struct Inputs {
     pending: Vec<VecDeque<Pending>>,
-    statics: Vec<HashMap<String, Arc<Value>>>,
+    statics: Vec<HashMap<String, Datum>>,
 }
 
 impl Inputs {
@@ -48,7 +52,7 @@ impl Inputs {
         plan: &Plan,
         sink: usize,
         pin: &str,
-        value: Arc<Value>,
+        value: Datum,
         is_static: bool,
     ) -> Vec<Received> {
         let queue = &mut self.pending[sink];
@@ -98,7 +102,7 @@ impl Inputs {
                 let view: Map<String, Value> = p
                     .received
                     .iter()
-                    .map(|(k, v)| (k.clone(), Value::clone(v)))
+                    .map(|(k, v)| (k.clone(), v.tree().into_owned()))
                     .collect();
                 rule(&view)
             });

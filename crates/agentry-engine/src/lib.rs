@@ -59,7 +59,7 @@ pub use credits::CreditPolicy;
 pub use direct::BlockRun;
 pub use error::{Error, Result};
 pub use event::{Event, EventBus, EventKind, RunNotice};
-pub use graph_output::stored as graph_outputs;
+pub use graph_output::{GraphOutputs, stored as graph_outputs};
 pub use limits::RunLimits;
 pub use plan::RetryPolicy;
 pub use reaper::Reaper;

@@ -12,7 +12,9 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use agentry_core::tool_nodes::ToolNodes;
-use agentry_core::{BlockError, Context, ExecutionInfo, RegisteredBlock, Resources, SubAgents};
+use agentry_core::{
+    BlockError, Context, Datum, ExecutionInfo, RegisteredBlock, Resources, SubAgents,
+};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -37,7 +39,7 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Msg {
     pub exec_id: String,
-    pub outputs: Vec<(String, Value)>,
+    pub outputs: Vec<(String, Datum)>,
     pub done: Option<(Outcome, Value)>,
 }
 
@@ -70,7 +72,7 @@ pub type LiveText = Arc<dyn Fn(&str, &str) + Send + Sync>;
 /// What the block yielded since the last message, and the cap it passed, if any.
 #[derive(Default)]
 struct Yielded {
-    values: Vec<(String, Value)>,
+    values: Vec<(String, Datum)>,
     capped: Option<String>,
 }
 
@@ -85,7 +87,7 @@ struct OutputCaps {
 
 impl OutputCaps {
     /// `Err` names the cap this value would pass.
-    fn admit(&mut self, pin: &str, value: &Value) -> Result<(), String> {
+    fn admit(&mut self, pin: &str, value: &Datum) -> Result<(), String> {
         let caps = self.caps;
         if caps.max_outputs_per_node > 0 && self.total >= caps.max_outputs_per_node {
             return Err(limits::exceeded(
@@ -103,7 +105,7 @@ impl OutputCaps {
             ));
         }
         if caps.max_value_bytes > 0 {
-            let bytes = limits::json_bytes(value);
+            let bytes = value.bytes();
             if bytes > caps.max_value_bytes {
                 return Err(limits::exceeded(
                     "max_value_bytes",
@@ -132,6 +134,9 @@ struct NodeContext<'a> {
 
 impl Context for NodeContext<'_> {
     fn emit(&mut self, pin: &str, value: Value) {
+        self.emit_datum(pin, Datum::from(value));
+    }
+    fn emit_datum(&mut self, pin: &str, value: Datum) {
         let mut buffer = self.buffer.lock().expect("output buffer lock");
         if buffer.capped.is_some() {
             return;
@@ -177,7 +182,7 @@ impl Context for NodeContext<'_> {
     }
 }
 
-fn take(buffer: &Buffer) -> Vec<(String, Value)> {
+fn take(buffer: &Buffer) -> Vec<(String, Datum)> {
     std::mem::take(&mut buffer.lock().expect("output buffer lock").values)
 }
 
@@ -264,7 +269,7 @@ pub async fn run(job: NodeJob) {
     {
         let _ = job.tx.send(Msg {
             exec_id: job.exec_id.clone(),
-            outputs: vec![("error".into(), Value::String(refusal.clone()))],
+            outputs: vec![("error".into(), Datum::from(Value::String(refusal.clone())))],
             done: Some((Outcome::Capped(refusal), json!({}))),
         });
         return;
@@ -291,7 +296,7 @@ pub async fn run(job: NodeJob) {
                     .lock()
                     .expect("output buffer lock")
                     .values
-                    .push(("error".into(), Value::String(message.clone())));
+                    .push(("error".into(), Datum::from(Value::String(message.clone()))));
                 break Outcome::Failed(message);
             }
         }

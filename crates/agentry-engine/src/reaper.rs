@@ -208,7 +208,7 @@ impl Engine {
         holder: Holder,
     ) -> crate::Result<bool> {
         let store = &self.inner.store;
-        let Some(row) = store.run_row(exec_id).await? else {
+        let Some(row) = store.run_row_without_inputs(exec_id).await? else {
             return Ok(false);
         };
         if row.status.is_final() {

@@ -8,7 +8,7 @@
 //! A redacted run taken over by another worker resumes with the stored (redacted) outputs of
 //! the nodes that had completed.
 
-use std::sync::Arc;
+use agentry_core::Datum;
 
 use agentry_store::Batch;
 use serde_json::Value;
@@ -22,7 +22,7 @@ pub(crate) fn redact_node_data(batch: &mut Batch) {
         node.input_data = Value::String(REDACTED.into()).to_string().into();
     }
     for output in &mut batch.outputs {
-        output.data = Arc::new(Value::String(REDACTED.into()));
+        output.data = Datum::from(Value::String(REDACTED.into()));
     }
 }
 
@@ -47,7 +47,7 @@ mod tests {
         });
         redact_node_data(&mut batch);
         assert_eq!(batch.outputs.len(), 1);
-        assert_eq!(*batch.outputs[0].data, json!("redacted"));
+        assert_eq!(batch.outputs[0].data, json!("redacted"));
         assert_eq!(batch.outputs[0].name, "result");
     }
 }

@@ -141,7 +141,7 @@ impl Engine {
         exec_id: &str,
     ) -> crate::Result<Vec<pending_review::Model>> {
         let store = &self.inner.store;
-        match store.run_row(exec_id).await? {
+        match store.run_row_without_inputs(exec_id).await? {
             Some(run) if run.user_id == user_id => {}
             _ => return Err(crate::Error::NotFound(exec_id.to_string())),
         }

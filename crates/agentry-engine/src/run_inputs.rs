@@ -1,11 +1,12 @@
 //! A run's inputs as the JSON text of an object: checked for shape, size and required names
-//! without building a tree, written to the run row as they are, and parsed once, when the run
-//! starts here. A parsed tree costs tens of times its text (72 bytes a number in a list of
+//! without building a tree, written to the run row as they are, and split into each input's
+//! text when the run starts here (never parsed into trees on the way to the input nodes). A parsed tree costs tens of times its text (72 bytes a number in a list of
 //! numbers), so a request's megabytes of inputs never meet a second copy before the run.
 
 use std::collections::HashMap;
 use std::ops::Deref;
 
+use agentry_core::Datum;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -75,10 +76,16 @@ impl RunInputs {
             .collect()
     }
 
-    /// The inputs parsed, for a run starting in this process.
-    pub fn to_map(&self) -> Map<String, Value> {
-        // Always an object (checked or written from a map).
-        serde_json::from_str(self.0.get()).unwrap_or_default()
+    /// The inputs by name, each value held as its own text, for a run starting in this
+    /// process: its input nodes take the text as it is.
+    pub fn values(&self) -> HashMap<String, Datum> {
+        // Always an object (checked or written from a map); duplicate names keep the last.
+        let fields: HashMap<String, Box<RawValue>> =
+            serde_json::from_str(self.0.get()).unwrap_or_default();
+        fields
+            .into_iter()
+            .map(|(name, text)| (name, Datum::from_text(text)))
+            .collect()
     }
 
     pub fn into_raw(self) -> Box<RawValue> {
@@ -140,10 +147,9 @@ mod tests {
             RunInputs::from_text(&raw("{ \"a b\" : [1, 2 ,\n3],\t\"s\": \"x \\\" y\\\\\" }"))
                 .unwrap();
         assert_eq!(inputs.text(), r#"{"a b":[1,2,3],"s":"x \" y\\"}"#);
-        assert_eq!(
-            Value::Object(inputs.to_map()),
-            json!({"a b": [1, 2, 3], "s": "x \" y\\"})
-        );
+        let values = inputs.values();
+        assert_eq!(values["a b"].as_text(), Some("[1,2,3]"));
+        assert_eq!(values["s"], json!("x \" y\\"));
         assert_eq!(inputs.bytes(), inputs.text().len() as u64);
     }
 

@@ -107,7 +107,7 @@ impl Engine {
         let Some(parent_id) = row.parent_id.as_deref().filter(|_| resolved.is_err()) else {
             return Ok(resolved);
         };
-        let Some(parent) = self.store().run_row(parent_id).await? else {
+        let Some(parent) = self.store().run_row_without_inputs(parent_id).await? else {
             return Ok(resolved);
         };
         self.runnable(

@@ -1,13 +1,14 @@
 //! The worker side of the engine: starting runs in this process, claiming queued runs (and runs
 //! whose worker died) from the durable queue, renewing leases, and resuming taken-over runs.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use agentry_core::ExecutionStatus;
+use agentry_core::{Datum, ExecutionStatus};
 use agentry_store::{Claim, RunUpdate};
 use chrono::Utc;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
@@ -56,7 +57,7 @@ impl Engine {
         exec_id: String,
         user_id: String,
         plan: Arc<Plan>,
-        inputs: Map<String, Value>,
+        inputs: HashMap<String, Datum>,
     ) -> run::RunSpec {
         let bounds = self.bounds(&plan);
         run::RunSpec {
@@ -383,8 +384,8 @@ impl Engine {
             tracing::info!(exec = %claim.exec_id, attempt = claim.attempts, "resuming a run taken over from another worker");
         }
         let inputs = match row.inputs {
-            Value::Object(m) => m,
-            _ => Map::new(),
+            Value::Object(m) => m.into_iter().map(|(k, v)| (k, Datum::from(v))).collect(),
+            _ => HashMap::new(),
         };
         let node_inputs = crate::node_inputs_from(row.node_inputs);
         let lineage = match self.lineage_of(row.parent_id).await {

@@ -4,13 +4,13 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::{
-    OnConflict, PostgresQueryBuilder, QueryStatementWriter, SqliteQueryBuilder,
+    OnConflict, PostgresQueryBuilder, Query, QueryStatementWriter, SqliteQueryBuilder,
 };
 use sea_orm::sqlx::{self, AssertSqlSafe};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use serde_json::Value;
 
-use crate::entity::{graph_execution, node_execution, node_output, queue_entry};
+use crate::entity::{StatusColumn, graph_execution, node_execution, node_output, queue_entry};
 use crate::executions::{Batch, RunUpdate};
 use crate::{Backend, Result, Store};
 
@@ -84,55 +84,90 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
     let mut sql = String::from("BEGIN;\n");
     if !batch.nodes.is_empty() {
         use node_execution::Column as C;
-        let rows = batch.nodes.iter().map(|n| node_execution::ActiveModel {
-            id: Set(n.id.clone()),
-            graph_exec_id: Set(n.graph_exec_id.clone()),
-            user_id: Set(n.user_id.clone()),
-            node_id: Set(n.node_id.clone()),
-            block_id: Set(n.block_id.clone()),
-            status: Set(n.status.into()),
-            input_data: Set(serde_json::from_str(&n.input_data).unwrap_or(Value::Null)),
-            stats: Set(n.stats.clone()),
-            attempt: Set(n.attempt),
-            seq: Set(n.seq),
-            add_time: Set(n.add_time),
-            start_time: Set(n.start_time),
-            end_time: Set(n.end_time),
-            event_seq: Set(n.event_seq),
-        });
-        let q = node_execution::Entity::insert_many(rows)
-            .on_conflict(
-                OnConflict::column(C::Id)
-                    .update_columns([
-                        C::Status,
-                        C::InputData,
-                        C::Stats,
-                        C::Attempt,
-                        C::StartTime,
-                        C::EndTime,
-                        C::EventSeq,
-                    ])
-                    .to_owned(),
-            )
-            .into_query();
+        // Built column by column rather than from `ActiveModel`s, whose JSON columns take
+        // parsed trees: a node's input and an output's value go in as string literals of their
+        // text, which both databases read into their JSON columns (PostgreSQL casts the untyped
+        // literal to jsonb), as the run row's inputs do (`queue.rs`). A tree of a value costs
+        // tens of times its text.
+        let mut q = Query::insert();
+        q.into_table(node_execution::Entity).columns([
+            C::Id,
+            C::GraphExecId,
+            C::UserId,
+            C::NodeId,
+            C::BlockId,
+            C::Status,
+            C::InputData,
+            C::Stats,
+            C::Attempt,
+            C::Seq,
+            C::AddTime,
+            C::StartTime,
+            C::EndTime,
+            C::EventSeq,
+        ]);
+        for n in &batch.nodes {
+            q.values_panic([
+                n.id.clone().into(),
+                n.graph_exec_id.clone().into(),
+                n.user_id.clone().into(),
+                n.node_id.clone().into(),
+                n.block_id.clone().into(),
+                StatusColumn::from(n.status).into(),
+                n.input_data.to_string().into(),
+                n.stats.as_ref().map(Value::to_string).into(),
+                n.attempt.into(),
+                n.seq.into(),
+                n.add_time.into(),
+                n.start_time.into(),
+                n.end_time.into(),
+                n.event_seq.into(),
+            ]);
+        }
+        q.on_conflict(
+            OnConflict::column(C::Id)
+                .update_columns([
+                    C::Status,
+                    C::InputData,
+                    C::Stats,
+                    C::Attempt,
+                    C::StartTime,
+                    C::EndTime,
+                    C::EventSeq,
+                ])
+                .to_owned(),
+        );
         sql.push_str(&render(&q, backend));
         sql.push_str(";\n");
     }
     if !batch.outputs.is_empty() {
+        use node_output::Column as C;
         let now = Utc::now();
-        let rows = batch.outputs.iter().map(|o| node_output::ActiveModel {
-            node_exec_id: Set(o.node_exec_id.clone()),
-            graph_exec_id: Set(o.graph_exec_id.clone()),
-            user_id: Set(o.user_id.clone()),
-            name: Set(o.name.clone()),
-            data: Set(Value::clone(&o.data)),
-            seq: Set(o.seq),
-            created_at: Set(now),
-            event_seq: Set(o.event_seq),
-            graph_output: Set(o.graph_output.clone()),
-            ..Default::default()
-        });
-        let q = node_output::Entity::insert_many(rows).into_query();
+        let mut q = Query::insert();
+        q.into_table(node_output::Entity).columns([
+            C::NodeExecId,
+            C::GraphExecId,
+            C::UserId,
+            C::Name,
+            C::Data,
+            C::Seq,
+            C::CreatedAt,
+            C::EventSeq,
+            C::GraphOutput,
+        ]);
+        for o in &batch.outputs {
+            q.values_panic([
+                o.node_exec_id.clone().into(),
+                o.graph_exec_id.clone().into(),
+                o.user_id.clone().into(),
+                o.name.clone().into(),
+                o.data.text().into_owned().into(),
+                o.seq.into(),
+                now.into(),
+                o.event_seq.into(),
+                o.graph_output.clone().into(),
+            ]);
+        }
         sql.push_str(&render(&q, backend));
         sql.push_str(";\n");
     }

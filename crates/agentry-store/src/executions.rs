@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use agentry_core::ExecutionStatus;
+use agentry_core::{Datum, ExecutionStatus};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -38,8 +38,8 @@ pub struct NodeRow {
     pub node_id: String,
     pub block_id: String,
     pub status: ExecutionStatus,
-    /// The execution's input as compact JSON, serialized once and shared by the execution's
-    /// rows: the parsed input itself goes to the block, not copied once more for the store.
+    /// The execution's input as compact JSON, written once and shared by the execution's rows
+    /// and its job: the block reads its typed input from this text.
     pub input_data: Arc<str>,
     pub stats: Option<Value>,
     pub attempt: i32,
@@ -58,8 +58,9 @@ pub struct OutputRow {
     pub graph_exec_id: String,
     pub user_id: String,
     pub name: String,
-    /// Shared with the events and the routed copies of the same value.
-    pub data: Arc<Value>,
+    /// Shared with the events and the routed copies of the same value; written from its text
+    /// when it is held as text.
+    pub data: agentry_core::Datum,
     pub seq: i32,
     /// The sequence number of the event telling the value.
     pub event_seq: i64,
@@ -183,36 +184,93 @@ impl Store {
         user_id: &str,
         exec_id: &str,
     ) -> Result<graph_execution::Model> {
-        use graph_execution::Column as C;
-        use sea_orm::sea_query::Expr;
-        let null_json = match self.backend {
-            crate::Backend::Postgres => "'null'::jsonb",
-            crate::Backend::Sqlite => "'null'",
-        };
-        let select = graph_execution::Entity::find_by_id(exec_id.to_string())
-            .select_only()
-            .columns([
-                C::Id,
-                C::UserId,
-                C::GraphId,
-                C::GraphVersion,
-                C::Status,
-                C::Stats,
-                C::Error,
-                C::ParentId,
-                C::NodeInputs,
-                C::CreatedAt,
-                C::StartedAt,
-                C::EndedAt,
-                C::EventSeq,
-                C::Notice,
-            ])
-            .column_as(Expr::cust(null_json), "inputs")
-            .filter(C::UserId.eq(user_id));
-        // Every `?wait=true` answer reads this: by its key, so SQLite keeps the statement.
-        crate::by_key::one(select, &self.db)
+        self.row_without_inputs(Some(user_id), exec_id)
             .await?
             .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))
+    }
+
+    /// As `run_row`, with `inputs` null: for readers of a run's status, owner or lineage, which
+    /// must not parse megabytes of inputs back for it (issue 11, finding 3).
+    pub async fn run_row_without_inputs(
+        &self,
+        exec_id: &str,
+    ) -> Result<Option<graph_execution::Model>> {
+        self.row_without_inputs(None, exec_id).await
+    }
+
+    async fn row_without_inputs(
+        &self,
+        user_id: Option<&str>,
+        exec_id: &str,
+    ) -> Result<Option<graph_execution::Model>> {
+        let mut query = without_inputs(
+            graph_execution::Entity::find_by_id(exec_id.to_string()),
+            self.backend,
+        );
+        if let Some(user_id) = user_id {
+            query = query.filter(graph_execution::Column::UserId.eq(user_id));
+        }
+        // Every `?wait=true` answer reads this: by its key, so SQLite keeps the statement.
+        Ok(crate::by_key::one(query, &self.db).await?)
+    }
+
+    /// The values a run's nodes of these blocks yielded on `pin`, each with its node's `name`
+    /// input when that is a string, in the order the nodes and their outputs came; values as
+    /// their stored text, never parsed (the graph outputs of a run that ended, which may be
+    /// megabytes: issue 11, finding 3).
+    pub async fn named_outputs(
+        &self,
+        user_id: &str,
+        exec_id: &str,
+        block_ids: &[String],
+        pin: &str,
+    ) -> Result<Vec<(Option<String>, Datum)>> {
+        if block_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (name, data, marks) = match self.backend {
+            crate::Backend::Sqlite => (
+                "CASE WHEN json_type(n.input_data, '$.name') = 'text' \
+                 THEN json_extract(n.input_data, '$.name') END",
+                "o.data",
+                (1..=block_ids.len() + 3)
+                    .map(|_| "?".to_string())
+                    .collect::<Vec<_>>(),
+            ),
+            crate::Backend::Postgres => (
+                "CASE WHEN json_typeof(n.input_data -> 'name') = 'string' \
+                 THEN n.input_data ->> 'name' END",
+                "o.data::text",
+                (1..=block_ids.len() + 3)
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>(),
+            ),
+        };
+        let sql = format!(
+            "SELECT {name} AS name, {data} AS data FROM node_executions n \
+             JOIN node_outputs o ON o.node_exec_id = n.id \
+             WHERE n.graph_exec_id = {} AND n.user_id = {} AND o.name = {} \
+             AND n.block_id IN ({}) ORDER BY n.seq, o.seq",
+            marks[0],
+            marks[1],
+            marks[2],
+            marks[3..].join(", ")
+        );
+        let mut values: Vec<sea_orm::Value> = vec![exec_id.into(), user_id.into(), pin.into()];
+        values.extend(block_ids.iter().map(|b| b.as_str().into()));
+        use sea_orm::ConnectionTrait;
+        let statement =
+            sea_orm::Statement::from_sql_and_values(self.db.get_database_backend(), sql, values);
+        let rows = self.db.query_all_raw(statement).await?;
+        rows.iter()
+            .map(|row| {
+                let name: Option<String> = row.try_get("", "name")?;
+                let text: String = row.try_get("", "data")?;
+                let raw = RawValue::from_string(text)
+                    .map_err(|e| Error::Corrupt(format!("node_outputs.data: {e}")))?;
+                Ok((name, Datum::from_text(raw)))
+            })
+            .collect()
     }
 
     /// One run of this user, with its node executions and their outputs.
@@ -316,7 +374,7 @@ impl Store {
         if exec_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = graph_execution::Entity::find()
+        let rows = without_inputs(graph_execution::Entity::find(), self.backend)
             .filter(graph_execution::Column::Id.is_in(exec_ids.iter().cloned()))
             .filter(graph_execution::Column::Status.is_in([
                 ExecutionStatus::Terminated.as_str(),
@@ -329,8 +387,8 @@ impl Store {
 
     /// The status of a run, whoever owns it (for the engine).
     pub async fn run_status(&self, exec_id: &str) -> Result<ExecutionStatus> {
-        let run = graph_execution::Entity::find_by_id(exec_id.to_string())
-            .one(&self.db)
+        let run = self
+            .run_row_without_inputs(exec_id)
             .await?
             .ok_or_else(|| Error::NotFound(format!("execution {exec_id}")))?;
         Ok(run.status.0)
@@ -342,4 +400,38 @@ async fn update_run<C: sea_orm::ConnectionTrait>(db: &C, run: &RunUpdate) -> Res
         .get_database_backend()
         .build(&crate::batch::run_update(run));
     Ok(db.execute_raw(statement).await?.rows_affected() > 0)
+}
+
+/// A read of run rows with `inputs` null: for every reader of a run's status, owner, lineage
+/// or notice, which must not parse the run's inputs (possibly megabytes) back to a tree for it
+/// (issue 11, finding 3: a notification read of the whole row cost two trees of a 6 MB input).
+pub(crate) fn without_inputs(
+    select: sea_orm::Select<graph_execution::Entity>,
+    backend: crate::Backend,
+) -> sea_orm::Select<graph_execution::Entity> {
+    use graph_execution::Column as C;
+    use sea_orm::sea_query::Expr;
+    let null_json = match backend {
+        crate::Backend::Postgres => "'null'::jsonb",
+        crate::Backend::Sqlite => "'null'",
+    };
+    select
+        .select_only()
+        .columns([
+            C::Id,
+            C::UserId,
+            C::GraphId,
+            C::GraphVersion,
+            C::Status,
+            C::Stats,
+            C::Error,
+            C::ParentId,
+            C::NodeInputs,
+            C::CreatedAt,
+            C::StartedAt,
+            C::EndedAt,
+            C::EventSeq,
+            C::Notice,
+        ])
+        .column_as(Expr::cust(null_json), "inputs")
 }

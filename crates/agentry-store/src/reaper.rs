@@ -21,12 +21,14 @@ impl Store {
         queued
             .column(queue_entry::Column::ExecId)
             .from(queue_entry::Entity);
-        Ok(graph_execution::Entity::find()
-            .filter(G::Status.is_in(UNFINISHED))
-            .filter(G::CreatedAt.lt(before))
-            .filter(Expr::col(G::Id).not_in_subquery(queued))
-            .all(&self.db)
-            .await?)
+        Ok(
+            crate::executions::without_inputs(graph_execution::Entity::find(), self.backend)
+                .filter(G::Status.is_in(UNFINISHED))
+                .filter(G::CreatedAt.lt(before))
+                .filter(Expr::col(G::Id).not_in_subquery(queued))
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// Puts runs back in the queue, free for any worker (entries that exist are kept).

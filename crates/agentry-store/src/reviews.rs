@@ -222,10 +222,13 @@ impl Store {
             tx.commit().await?;
             return Ok(Decided::Waiting);
         }
-        let run = graph_execution::Entity::find_by_id(graph_exec_id.to_string())
-            .one(&tx)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("execution {graph_exec_id}")))?;
+        let run = crate::executions::without_inputs(
+            graph_execution::Entity::find_by_id(graph_exec_id.to_string()),
+            self.backend,
+        )
+        .one(&tx)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("execution {graph_exec_id}")))?;
         let requeue = RunUpdate {
             told: false,
             id: graph_exec_id.to_string(),

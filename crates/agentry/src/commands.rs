@@ -431,9 +431,9 @@ async fn run(
         match event.kind {
             EventKind::GraphOutput { name, value } => {
                 if json {
-                    println!("{}", json!({"output": name, "value": *value}));
+                    println!("{}", json!({"output": name, "value": value}));
                 } else {
-                    println!("{name}: {}", show(&value));
+                    println!("{name}: {}", show(&value.tree()));
                 }
             }
             // A run paused for human review goes on only after a decision: stop waiting.

@@ -1,10 +1,11 @@
 //! AgentInputBlock, the graph's input, and what its typed variants share: the common pins,
 //! the metadata and the `typed_input!` macro that declares each variant.
 
-use agentry_core::{BlockMeta, BlockType, Category, Effect};
+use agentry_core::{BlockMeta, BlockType, Category, Datum, Effect};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// What every input block is: a graph input, shown in the Input and Basic categories, whose
 /// output may be read by any number of consumers.
@@ -67,60 +68,62 @@ impl Given for bool {
     }
 }
 
-/// No run input and no default: the untyped input yields nothing, as in AutoGPT.
-impl Given for Value {
-    type Result = Value;
-    fn given(self) -> Option<Value> {
-        (!self.is_null()).then_some(self)
+/// No run input and no default (`null`): the untyped input yields nothing, as in AutoGPT.
+/// Its value is read as the JSON text it is and passed on as that text, never parsed: a graph
+/// input may be megabytes, and a tree of it tens of times more.
+impl Given for Box<RawValue> {
+    type Result = Box<RawValue>;
+    fn given(self) -> Option<Box<RawValue>> {
+        (self.get() != "null").then_some(self)
     }
 }
 
-/// A `result` pin's value as the engine takes it, moved where the type allows (a `Value`, a
+/// A `result` pin's value as the engine takes it, moved where the type allows (text, a
 /// string, a table): `Cx::emit` would serialize it into a second tree.
 pub trait PinValue {
-    fn into_pin_value(self) -> Value;
+    fn into_pin_value(self) -> Datum;
 }
 
-impl PinValue for Value {
-    fn into_pin_value(self) -> Value {
-        self
+impl PinValue for Box<RawValue> {
+    fn into_pin_value(self) -> Datum {
+        Datum::from_text(self)
     }
 }
 
 impl PinValue for String {
-    fn into_pin_value(self) -> Value {
-        Value::String(self)
+    fn into_pin_value(self) -> Datum {
+        Value::String(self).into()
     }
 }
 
 impl PinValue for bool {
-    fn into_pin_value(self) -> Value {
-        Value::Bool(self)
+    fn into_pin_value(self) -> Datum {
+        Value::Bool(self).into()
     }
 }
 
 impl PinValue for i64 {
-    fn into_pin_value(self) -> Value {
-        Value::from(self)
+    fn into_pin_value(self) -> Datum {
+        Value::from(self).into()
     }
 }
 
 impl PinValue for Vec<serde_json::Map<String, Value>> {
-    fn into_pin_value(self) -> Value {
-        Value::Array(self.into_iter().map(Value::Object).collect())
+    fn into_pin_value(self) -> Datum {
+        Value::Array(self.into_iter().map(Value::Object).collect()).into()
     }
 }
 
 /// Dates and times are written as their serde form ("2026-12-03", "14:05:00").
 impl PinValue for chrono::NaiveDate {
-    fn into_pin_value(self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+    fn into_pin_value(self) -> Datum {
+        serde_json::to_value(self).unwrap_or(Value::Null).into()
     }
 }
 
 impl PinValue for chrono::NaiveTime {
-    fn into_pin_value(self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+    fn into_pin_value(self) -> Datum {
+        serde_json::to_value(self).unwrap_or(Value::Null).into()
     }
 }
 
@@ -207,7 +210,7 @@ macro_rules! typed_input {
                 if let Some(value) = given(input.value) {
                     // Moved onto the pin, not serialized again: a huge input is not copied.
                     let value = $crate::io::input::PinValue::into_pin_value(value);
-                    cx.emit_raw("result", value);
+                    cx.emit_datum("result", value);
                 }
                 Ok(())
             }
@@ -230,7 +233,8 @@ typed_input! {
         "A block that accepts and processes user input values within a workflow, supporting various input types and validation.",
     ),
     /// The value to be passed as input.
-    value: Value,
+    #[schemars(with = "Value")]
+    value: Box<RawValue>,
     /// The value passed as input.
     result: Value,
 }

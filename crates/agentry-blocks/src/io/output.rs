@@ -1,8 +1,9 @@
 //! AgentOutputBlock: records a graph output, optionally formatted with a Jinja template.
 
-use agentry_core::{Block, BlockError, BlockMeta, BlockType, Category, Cx, Effect};
+use agentry_core::{Block, BlockError, BlockMeta, BlockType, Category, Cx, Datum, Effect};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::text::template;
@@ -12,8 +13,11 @@ pub struct AgentOutput;
 #[derive(Deserialize, JsonSchema)]
 pub struct Input {
     /// The value to be recorded as output.
+    // Read as the JSON text it is: without a format it passes on as that text, never parsed
+    // (a graph output may be megabytes, and a tree of it tens of times more).
     #[serde(default)]
-    pub value: Value,
+    #[schemars(with = "Value")]
+    pub value: Box<RawValue>,
     /// The name of the output.
     pub name: String,
     /// The title of the output.
@@ -62,16 +66,18 @@ impl Block for AgentOutput {
 
     async fn run(&self, input: Input, cx: &mut Cx<'_, Output>) -> Result<(), BlockError> {
         if input.format.is_empty() {
-            // Moved onto the pin as it came: `emit` would serialize a second tree of it.
-            cx.emit_raw("output", input.value);
+            // Moved onto the pin as the text it came as: no tree of it is made.
+            cx.emit_datum("output", Datum::from_text(input.value));
             cx.emit(Output::Name(Value::String(input.name)));
             return Ok(());
         }
         // As AutoGPT: the template sees the value under the output's name, a formatted output
         // yields no `name`, and a failed render is reported in the output itself, since output
         // blocks have no error pin.
+        let value = serde_json::from_str(input.value.get())
+            .map_err(|e| BlockError::input(format!("invalid value: {e}")))?;
         let mut values = Map::new();
-        values.insert(input.name, input.value);
+        values.insert(input.name, value);
         let text = match template::render(&input.format, &values, input.escape_html) {
             Ok(text) => text,
             Err(e) => {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use agentry_core::prepare::prepare_input_json;
 use agentry_core::tool_nodes::{ToolRun, select_for_link};
-use agentry_core::{BlockType, Effect, ExecutionInfo, ExecutionStatus};
+use agentry_core::{BlockType, Datum, Effect, ExecutionInfo, ExecutionStatus};
 use agentry_store::{Batch, NodeRow, ResumeState, RunUpdate};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -25,6 +25,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::event::{Event, EventBus, EventKind};
+use crate::graph_output::GraphOutputs;
 use crate::inputs::{Inputs, Received};
 use crate::limits::Bounds;
 use crate::node_task::{self, Msg, NodeJob, Outcome};
@@ -43,7 +44,8 @@ pub struct RunSpec {
     pub exec_id: String,
     pub user_id: String,
     pub plan: Arc<Plan>,
-    pub inputs: Map<String, Value>,
+    /// The run's inputs by name, each as it came (a request's as its JSON text).
+    pub inputs: HashMap<String, Datum>,
     /// Inputs for single starting nodes, by node id (a webhook trigger's payload).
     pub node_inputs: crate::NodeInputs,
     /// The run's caps and wall time (`limits.rs`).
@@ -69,7 +71,7 @@ pub struct RunSpec {
 #[derive(Debug, Clone, Serialize)]
 pub struct RunResult {
     pub status: ExecutionStatus,
-    pub outputs: Map<String, Value>,
+    pub outputs: GraphOutputs,
     pub error: Option<String>,
 }
 
@@ -121,7 +123,7 @@ struct Run {
     /// live events agree.
     events: Vec<Event>,
     /// Graph outputs by name, in the order yielded (made a plain object when the run ends).
-    outputs: indexmap::IndexMap<String, Vec<Arc<Value>>>,
+    outputs: indexmap::IndexMap<String, Vec<Datum>>,
     failure: Option<String>,
     node_count: u64,
     node_errors: u64,
@@ -192,12 +194,9 @@ pub async fn drive(
         run.next_seq = replay.next_seq;
     }
     run.set_status(ExecutionStatus::Running, None);
-    // The run's inputs are taken, not copied: each goes to its input node(s) shared, and
-    // leaves this map with its last one, which then owns it.
-    let mut run_inputs: HashMap<String, Arc<Value>> = std::mem::take(&mut run.spec.inputs)
-        .into_iter()
-        .map(|(name, value)| (name, Arc::new(value)))
-        .collect();
+    // The run's inputs are taken, not copied: each goes to its input node(s) shared (as the
+    // text it came as), and leaves this map with its last one, which then owns it.
+    let mut run_inputs = std::mem::take(&mut run.spec.inputs);
     let starting = run.spec.plan.starting.clone();
     let input_name = |node: usize| {
         let plan_node = &run.spec.plan.nodes[node];
@@ -226,8 +225,8 @@ pub async fn drive(
     // an adopted execution's outputs are replayed in turn).
     run.replaying = true;
     while let Some((node, pin, value)) = run.replay.as_mut().and_then(Replay::next_output) {
-        let value = Arc::new(value);
-        run.output_bytes += crate::limits::json_bytes(&value);
+        let value = Datum::from(value);
+        run.output_bytes += value.bytes();
         run.collect_graph_output(node, &pin, &value);
         run.route(node, &pin, value);
     }
@@ -463,7 +462,10 @@ impl Run {
         // run) apply to every execution of the node, as AutoGPT's `nodes_input_masks`.
         let mut received = received;
         if let Some(mask) = self.spec.node_inputs.get(&plan_node.id) {
-            received.extend(mask.iter().map(|(k, v)| (k.clone(), Arc::new(v.clone()))));
+            received.extend(
+                mask.iter()
+                    .map(|(k, v)| (k.clone(), Datum::from(v.clone()))),
+            );
         }
         let now = Utc::now();
         // The block's input is held once, as compact JSON text shared by the execution's rows
@@ -473,7 +475,9 @@ impl Run {
             .keys()
             .any(|pin| agentry_core::pin::is_nested(pin))
             .then(|| {
-                let plain = received.iter().map(|(k, v)| (k.clone(), Value::clone(v)));
+                let plain = received
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.tree().into_owned()));
                 Value::Object(plain.collect())
             });
         // Written straight to text from the shared values (an untyped pin's value is not
@@ -575,7 +579,7 @@ impl Run {
                 // A malformed nested pin: fail the node through the same path as a block error.
                 let _ = self.tx.send(Msg {
                     exec_id,
-                    outputs: vec![("error".into(), Value::String(message.clone()))],
+                    outputs: vec![("error".into(), Value::String(message.clone()).into())],
                     done: Some((Outcome::Failed(message), json!({}))),
                 });
             }
@@ -583,24 +587,17 @@ impl Run {
     }
 
     /// Sends one committed output along every link that selects it, starting sinks that are ready.
-    fn route(&mut self, node: usize, pin: &str, value: Arc<Value>) {
+    fn route(&mut self, node: usize, pin: &str, value: Datum) {
         let plan = self.spec.plan.clone();
         for edge in &plan.nodes[node].outgoing {
             let sink = &plan.nodes[edge.sink];
-            let Some(data) =
-                select_for_link(pin, &value, &edge.source_name, &sink.id, &edge.sink_name)
+            let Some(data) = select(pin, &value, &edge.source_name, &sink.id, &edge.sink_name)
             else {
                 continue;
             };
             if plan.nodes[edge.sink].kind == BlockType::Note {
                 continue;
             }
-            // The whole value goes along shared; only a nested selection is a new value.
-            let data = if std::ptr::eq(data, value.as_ref()) {
-                value.clone()
-            } else {
-                Arc::new(data.clone())
-            };
             let ready =
                 self.inputs
                     .deliver(&plan, edge.sink, &edge.sink_name, data, edge.is_static);
@@ -710,14 +707,35 @@ impl Run {
             tracing::error!(exec = %self.spec.exec_id, error = %e, source = ?source, "could not record the end of a run");
         }
         tracing::debug!(exec = %self.spec.exec_id, %status, waiting = self.inputs.waiting(), "run ended");
-        let outputs = self.outputs.into_iter().map(|(name, values)| {
-            let values = values.into_iter().map(Arc::unwrap_or_clone).collect();
-            (name, Value::Array(values))
-        });
         RunResult {
             status,
-            outputs: outputs.collect(),
+            outputs: GraphOutputs::from(self.outputs),
             error,
         }
     }
+}
+
+/// What of `value`, yielded on `pin`, goes along a link (`select_for_link`): the whole value
+/// shared, or a nested selection as a new value. Only a nested selection looks inside, so a
+/// value held as text is parsed only for one.
+fn select(
+    pin: &str,
+    value: &Datum,
+    source_name: &str,
+    sink_id: &str,
+    sink_name: &str,
+) -> Option<Datum> {
+    // Asked of a stand-in first: a link that takes the whole value answers the stand-in itself.
+    let stand_in = Value::Null;
+    let whole = select_for_link(pin, &stand_in, source_name, sink_id, sink_name)
+        .is_some_and(|v| std::ptr::eq(v, &stand_in));
+    if whole {
+        return Some(value.clone());
+    }
+    // Only a selector that extends the pin's name (`pin_$_0`, `pin_#_key`) looks inside.
+    if source_name.len() <= pin.len() || !source_name.starts_with(pin) {
+        return None;
+    }
+    let tree = value.tree();
+    select_for_link(pin, &tree, source_name, sink_id, sink_name).map(|v| Datum::from(v.clone()))
 }

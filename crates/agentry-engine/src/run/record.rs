@@ -1,10 +1,8 @@
 //! Recording what node tasks report: output rows, graph outputs, node ends (failures, reviews,
 //! tool replies) and their events, added to the batch the run commits next.
 
-use std::sync::Arc;
-
-use agentry_core::ExecutionStatus;
 use agentry_core::tool_nodes::ToolRun;
+use agentry_core::{Datum, ExecutionStatus};
 use agentry_store::OutputRow;
 use serde_json::Value;
 
@@ -14,7 +12,7 @@ use crate::node_task::{Msg, Outcome};
 
 impl Run {
     /// Adds a message's rows to the batch; outputs to route after commit go to `to_route`.
-    pub(super) fn record(&mut self, msg: Msg, to_route: &mut Vec<(usize, String, Arc<Value>)>) {
+    pub(super) fn record(&mut self, msg: Msg, to_route: &mut Vec<(usize, String, Datum)>) {
         for (pin, value) in msg.outputs {
             self.record_output(&msg.exec_id, pin, value, to_route);
         }
@@ -27,18 +25,17 @@ impl Run {
         &mut self,
         exec_id: &str,
         pin: String,
-        value: Value,
-        to_route: &mut Vec<(usize, String, Arc<Value>)>,
+        value: Datum,
+        to_route: &mut Vec<(usize, String, Datum)>,
     ) {
         if self.exceeded.is_some() {
             return;
         }
         // Held once from here: the output row, the events, the graph outputs and every link
-        // it is routed along share this allocation.
-        let value = Arc::new(value);
+        // it is routed along share this allocation (the block's text, when it passed text on).
         let cap = self.spec.bounds.caps.max_output_bytes;
         if cap > 0 {
-            self.output_bytes += crate::limits::json_bytes(&value);
+            self.output_bytes += value.bytes();
             if self.output_bytes > cap {
                 self.exceed(crate::limits::exceeded(
                     "max_output_bytes",
@@ -54,7 +51,7 @@ impl Run {
         let seq = st.outputs;
         st.outputs += 1;
         if let Some((_, yielded)) = &mut st.tool {
-            yielded.push((pin.clone(), Value::clone(&value)));
+            yielded.push((pin.clone(), value.tree().into_owned()));
         }
         let node_idx = st.node;
         // A graph output is told just before its node's output event: the output row
@@ -93,7 +90,7 @@ impl Run {
         &mut self,
         node: usize,
         pin: &str,
-        value: &Arc<Value>,
+        value: &Datum,
     ) -> Option<String> {
         let node = &self.spec.plan.nodes[node];
         let name = crate::graph_output::name_of(node.kind, pin, node.io_name.as_deref())?;

@@ -64,7 +64,7 @@ async fn other_user_completes(t: &TestEngine, g: &Graph) {
         "{:?}",
         result.error
     );
-    assert_eq!(result.outputs["y"], json!([42.0]));
+    assert_eq!(result.outputs.tree()["y"], json!([42.0]));
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 

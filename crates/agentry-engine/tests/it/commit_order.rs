@@ -117,7 +117,7 @@ async fn a_request_after_a_pure_chain_carries_only_committed_values() {
         "{:?}",
         result.error
     );
-    assert_eq!(result.outputs["response"], json!([{"ok": true}]));
+    assert_eq!(result.outputs.tree()["response"], json!([{"ok": true}]));
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1, "one request");
     assert_eq!(seen[0].0, json!(2.0 + STEPS as f64), "the chain's value");

@@ -173,7 +173,7 @@ async fn events_arrive_after_commit_in_order() {
         seqs.push(ev.seq);
         live.insert(ev.seq, serde_json::to_value(&ev).unwrap());
         if let agentry_engine::EventKind::GraphOutput { name, value } = &ev.kind {
-            assert_eq!((name.as_str(), &**value), ("Output", &json!(42.0)));
+            assert_eq!((name.as_str(), &*value.tree()), ("Output", &json!(42.0)));
             saw_output = true;
         }
     }
@@ -233,7 +233,7 @@ async fn values_travel_while_their_block_is_still_running() {
         &[("tick", "output_message", "out", "value")],
     );
     let (_, result) = t.run(&g, Default::default()).await;
-    assert_eq!(result.outputs["ticks"], json!(["tick", "tick"]));
+    assert_eq!(result.outputs.tree()["ticks"], json!(["tick", "tick"]));
     let mut order = Vec::new();
     while let Ok(ev) = rx.try_recv() {
         match ev.kind {

@@ -51,7 +51,8 @@ async fn a_later_run_reads_what_an_earlier_run_persisted() {
         "{:?}",
         second.error
     );
-    let out = second.outputs["Output"].as_array().unwrap();
+    let outputs = second.outputs.tree();
+    let out = outputs["Output"].as_array().unwrap();
     assert!(
         out == &vec![json!("first")] || out == &vec![json!("second")],
         "the retrieve node reads a persisted value: {out:?}"

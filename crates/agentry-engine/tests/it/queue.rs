@@ -62,7 +62,7 @@ async fn an_api_only_engine_enqueues_and_a_worker_runs() {
         .await
         .expect("the worker runs it");
     assert_eq!(result.status, ExecutionStatus::Completed);
-    assert_eq!(result.outputs["Output"], json!([42.0]));
+    assert_eq!(result.outputs.tree()["Output"], json!([42.0]));
     assert_eq!(
         api.store.queue_len().await.unwrap(),
         0,
@@ -139,7 +139,7 @@ async fn a_run_is_resumed_by_another_worker_without_repeating_steps() {
         result.error
     );
     assert_eq!(
-        result.outputs["last"],
+        result.outputs.tree()["last"],
         json!([0]),
         "the message travelled the whole chain"
     );

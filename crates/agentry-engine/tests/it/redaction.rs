@@ -50,7 +50,7 @@ async fn a_redacted_graph_routes_real_values_and_stores_redacted() {
         result.error
     );
     // Routing used the real values: 40 + 2, doubled.
-    assert_eq!(result.outputs["sum"], json!([84.0]));
+    assert_eq!(result.outputs.tree()["sum"], json!([84.0]));
     let rec = t.store.get_execution(DEFAULT_USER_ID, &id).await.unwrap();
     assert_eq!(rec.run.status, "COMPLETED");
     assert_eq!(rec.nodes.len(), 3, "every node execution is still stored");
@@ -62,7 +62,7 @@ async fn a_redacted_graph_routes_real_values_and_stores_redacted() {
     }
 
     let (id, result) = t.run(&plain, Default::default()).await;
-    assert_eq!(result.outputs["sum"], json!([84.0]));
+    assert_eq!(result.outputs.tree()["sum"], json!([84.0]));
     let rec = t.store.get_execution(DEFAULT_USER_ID, &id).await.unwrap();
     let twice = rec.nodes.iter().find(|n| n.row.node_id == "twice").unwrap();
     assert_eq!(twice.row.input_data["a"], json!(42.0));

@@ -68,8 +68,8 @@ async fn paused_run(t: &TestEngine, engine: &Engine, g: &Graph) -> String {
         .await
         .expect("the run pauses");
     assert_eq!(paused.status, ExecutionStatus::Review, "{:?}", paused.error);
-    assert_eq!(paused.outputs["echo"], json!(["first draft"]));
-    assert!(paused.outputs.get("approved").is_none());
+    assert_eq!(paused.outputs.tree()["echo"], json!(["first draft"]));
+    assert!(paused.outputs.tree().get("approved").is_none());
     id
 }
 
@@ -173,9 +173,9 @@ async fn approving_with_edits_resumes_the_run_without_running_earlier_nodes_agai
         .await
         .expect("the run resumes and ends");
     assert_eq!(done.status, ExecutionStatus::Completed, "{:?}", done.error);
-    assert_eq!(done.outputs["approved"], json!(["edited draft"]));
-    assert_eq!(done.outputs["message"], json!(["looks good"]));
-    assert!(done.outputs.get("rejected").is_none());
+    assert_eq!(done.outputs.tree()["approved"], json!(["edited draft"]));
+    assert_eq!(done.outputs.tree()["message"], json!(["looks good"]));
+    assert!(done.outputs.tree().get("rejected").is_none());
 
     let after = t.store.get_execution(DEFAULT_USER_ID, &id).await.unwrap();
     for node in ["in", "keep", "echo"] {
@@ -269,9 +269,9 @@ async fn rejecting_yields_the_original_data_on_rejected_data() {
     assert_eq!((tally.approved, tally.rejected), (0, 1));
     let done = t.engine.wait(&id, Duration::from_secs(20)).await.unwrap();
     assert_eq!(done.status, ExecutionStatus::Completed, "{:?}", done.error);
-    assert_eq!(done.outputs["rejected"], json!(["first draft"]));
-    assert_eq!(done.outputs["message"], json!(["not this one"]));
-    assert!(done.outputs.get("approved").is_none());
+    assert_eq!(done.outputs.tree()["rejected"], json!(["first draft"]));
+    assert_eq!(done.outputs.tree()["message"], json!(["not this one"]));
+    assert!(done.outputs.tree().get("approved").is_none());
     stop.cancel();
 }
 
@@ -305,7 +305,7 @@ async fn another_engine_takes_the_decision_and_its_worker_resumes_the_run() {
         .await
         .expect("the second engine's worker resumes the run");
     assert_eq!(done.status, ExecutionStatus::Completed, "{:?}", done.error);
-    assert_eq!(done.outputs["approved"], json!(["first draft"]));
+    assert_eq!(done.outputs.tree()["approved"], json!(["first draft"]));
     let after = second
         .store()
         .get_execution(DEFAULT_USER_ID, &id)

@@ -65,7 +65,7 @@ async fn a_due_schedule_runs_once_and_moves_on() {
         .wait(&started[0], Duration::from_secs(30))
         .await
         .expect("the run ends");
-    assert_eq!(result.outputs["result"], json!([42.0]));
+    assert_eq!(result.outputs.tree()["result"], json!([42.0]));
 
     let after = t.store.get_schedule(DEFAULT_USER_ID, &s.id).await.unwrap();
     assert!(
@@ -145,7 +145,7 @@ async fn node_inputs_reach_a_webhook_trigger() {
     let id = t.engine.execute(request).await.unwrap().row.id;
     let result = t.engine.wait(&id, Duration::from_secs(30)).await.unwrap();
     assert_eq!(
-        result.outputs["body"],
+        result.outputs.tree()["body"],
         Value::Array(vec![json!({"event": "push"})])
     );
 }

@@ -23,7 +23,7 @@ async fn calculator_agent_from_autogpt_gives_42() {
         "{:?}",
         result.error
     );
-    assert_eq!(result.outputs["Output"], json!([42.0]));
+    assert_eq!(result.outputs.tree()["Output"], json!([42.0]));
 
     // Everything is durable: the run, its three node executions and their outputs.
     let rec = t.store.get_execution(DEFAULT_USER_ID, &id).await.unwrap();
@@ -57,7 +57,7 @@ async fn values_on_two_pins_pair_up_in_order() {
     let t = engine().await;
     let (_, result) = t.run(&g, Default::default()).await;
     assert_eq!(result.status, ExecutionStatus::Completed);
-    let mut sums: Vec<f64> = result.outputs["sum"]
+    let mut sums: Vec<f64> = result.outputs.tree()["sum"]
         .as_array()
         .unwrap()
         .iter()
@@ -88,7 +88,7 @@ async fn a_static_value_is_reused_by_every_later_execution() {
     );
     let t = engine().await;
     let (_, result) = t.run(&g, Default::default()).await;
-    let mut products: Vec<f64> = result.outputs["product"]
+    let mut products: Vec<f64> = result.outputs.tree()["product"]
         .as_array()
         .unwrap()
         .iter()
@@ -114,7 +114,10 @@ async fn a_failure_routed_from_the_error_pin_completes_the_run() {
     let t = engine().await;
     let (_, result) = t.run(&g, Default::default()).await;
     assert_eq!(result.status, ExecutionStatus::Completed);
-    assert_eq!(result.outputs["problem"], json!(["Cannot divide by zero"]));
+    assert_eq!(
+        result.outputs.tree()["problem"],
+        json!(["Cannot divide by zero"])
+    );
 }
 
 #[tokio::test]
@@ -139,7 +142,7 @@ async fn an_unhandled_failure_fails_the_run_but_other_branches_finish() {
     let (id, result) = t.run(&g, Default::default()).await;
     assert_eq!(result.status, ExecutionStatus::Failed);
     assert!(result.error.unwrap().contains("Cannot divide by zero"));
-    assert_eq!(result.outputs["two"], json!([2.0]));
+    assert_eq!(result.outputs.tree()["two"], json!([2.0]));
     let rec = t.store.get_execution(DEFAULT_USER_ID, &id).await.unwrap();
     let failed = rec.nodes.iter().find(|n| n.row.node_id == "div").unwrap();
     assert_eq!(failed.row.status, "FAILED");
@@ -165,7 +168,7 @@ async fn notes_never_run_and_nested_pins_are_assembled() {
     );
     let t = engine().await;
     let (id, result) = t.run(&g, Default::default()).await;
-    assert_eq!(result.outputs["r"], json!([8.0]));
+    assert_eq!(result.outputs.tree()["r"], json!([8.0]));
     let rec = t.store.get_execution(DEFAULT_USER_ID, &id).await.unwrap();
     assert!(rec.nodes.iter().all(|n| n.row.node_id != "note"));
 }

@@ -64,7 +64,7 @@ async fn a_sub_agent_runs_as_a_child_and_its_outputs_come_back() {
         "{:?}",
         result.error
     );
-    assert_eq!(result.outputs["y"], json!([42.0]));
+    assert_eq!(result.outputs.tree()["y"], json!([42.0]));
     let (runs, _) = t
         .store
         .list_executions(

@@ -147,7 +147,7 @@ async fn mode_0_routes_tool_calls_and_loops_back_through_last_tool_output() {
         "{:?}",
         result.error
     );
-    assert_eq!(result.outputs["answer"], json!(["The sum is 5."]));
+    assert_eq!(result.outputs.tree()["answer"], json!(["The sum is 5."]));
 
     let calc = node_runs(&t, &id, "calc").await;
     assert_eq!(calc.len(), 1, "{calc:?}");
@@ -198,7 +198,7 @@ async fn agent_mode_runs_the_tool_node_as_a_node_execution_of_the_run() {
         "{:?}",
         result.error
     );
-    assert_eq!(result.outputs["answer"], json!(["The sum is 5."]));
+    assert_eq!(result.outputs.tree()["answer"], json!(["The sum is 5."]));
 
     let calc = node_runs(&t, &id, "calc").await;
     assert_eq!(calc.len(), 1, "{calc:?}");
@@ -272,7 +272,7 @@ async fn agent_mode_stops_at_its_iteration_cap_in_a_run() {
         result.error
     );
     assert_eq!(
-        result.outputs["answer"],
+        result.outputs.tree()["answer"],
         json!(["Agent mode completed after 3 iterations (limit reached)"])
     );
     assert_eq!(node_runs(&t, &id, "calc").await.len(), 3);

@@ -109,11 +109,20 @@ async fn on_event(notifier: &Notifier, engine: &Engine, event: Event) -> agentry
         // The event says what the row would: a top-level run of the event's user.
         Some(RunNotice::Told { .. } | RunNotice::Untold) => {}
         // An event read back from the rows or relayed from another process: the row says.
+        // Read without its inputs: they may be megabytes, and parsing them back for each
+        // ended run cost a tree of them after every run (issue 11, finding 3).
         None => {
-            let Some(run) = engine.store().run_row(&event.graph_exec_id).await? else {
-                return Ok(());
+            let run = match engine
+                .store()
+                .get_run_without_inputs(&event.user_id, &event.graph_exec_id)
+                .await
+            {
+                Ok(run) => run,
+                // Gone, or not the event's user's: nobody to tell.
+                Err(agentry_store::Error::NotFound(_)) => return Ok(()),
+                Err(e) => return Err(e),
             };
-            if run.parent_id.is_some() || run.user_id != event.user_id {
+            if run.parent_id.is_some() {
                 return Ok(());
             }
         }

@@ -222,7 +222,7 @@ impl Connection {
 
     async fn subscribe_run(&mut self, socket: &mut WebSocket, exec_id: String, after: u64) -> Sent {
         let store = self.state.engine.store();
-        let owned = match store.run_row(&exec_id).await {
+        let owned = match store.run_row_without_inputs(&exec_id).await {
             Ok(row) => row.is_some_and(|row| row.user_id == self.user_id),
             Err(e) => {
                 tracing::error!(exec = %exec_id, error = %e, "could not read a run");

@@ -38,12 +38,12 @@ pub enum Update {
     Text(Value),
 }
 
-fn push_value(map: &mut Map<String, Value>, key: &str, value: &Value) {
+fn push_value(map: &mut Map<String, Value>, key: &str, value: Value) {
     if let Value::Array(list) = map
         .entry(key.to_string())
         .or_insert_with(|| Value::Array(Vec::new()))
     {
-        list.push(value.clone());
+        list.push(value);
     }
 }
 
@@ -120,7 +120,7 @@ impl RunView {
                 if node.block_id.is_empty() {
                     node.block_id.clone_from(block_id);
                 }
-                push_value(&mut node.output_data, pin, value);
+                push_value(&mut node.output_data, pin, value.tree().into_owned());
                 if quiet {
                     return None;
                 }
@@ -135,7 +135,7 @@ impl RunView {
                 )))
             }
             EventKind::GraphOutput { name, value } => {
-                push_value(&mut self.outputs, name, value);
+                push_value(&mut self.outputs, name, value.tree().into_owned());
                 None
             }
             EventKind::NodeTextDelta { .. } => None,
@@ -222,7 +222,7 @@ impl RunSubscription {
     pub fn prefill(&mut self, node_exec_id: &str, outputs: &[(String, Value)]) {
         let node = self.view.nodes.entry(node_exec_id.to_string()).or_default();
         for (pin, value) in outputs {
-            push_value(&mut node.output_data, pin, value);
+            push_value(&mut node.output_data, pin, value.clone());
         }
     }
 

@@ -155,7 +155,7 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
                 o.graph_exec_id,
                 o.user_id,
                 o.name,
-                json(&o.data),
+                &*o.data.text(),
                 o.seq,
                 now,
                 o.event_seq,

@@ -17,11 +17,14 @@ impl Store {
         token_hash: &str,
         show_inputs: bool,
     ) -> Result<run_share::Model> {
-        graph_execution::Entity::find_by_id(graph_exec_id.to_string())
-            .filter(graph_execution::Column::UserId.eq(user_id))
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("execution {graph_exec_id}")))?;
+        crate::executions::without_inputs(
+            graph_execution::Entity::find_by_id(graph_exec_id.to_string()),
+            self.backend,
+        )
+        .filter(graph_execution::Column::UserId.eq(user_id))
+        .one(&self.db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("execution {graph_exec_id}")))?;
         Ok(Entity::insert(run_share::ActiveModel {
             id: Set(uuid::Uuid::now_v7().to_string()),
             user_id: Set(user_id.to_string()),

@@ -122,10 +122,13 @@ impl Store {
         if changed == 0 {
             return Ok(None);
         }
-        let rows = graph_execution::Entity::find_by_id(run_id.to_string())
-            .filter(C::UserId.eq(user_id))
-            .all(&self.db)
-            .await?;
+        let rows = crate::executions::without_inputs(
+            graph_execution::Entity::find_by_id(run_id.to_string()),
+            self.backend,
+        )
+        .filter(C::UserId.eq(user_id))
+        .all(&self.db)
+        .await?;
         Ok(self.derive(rows).await?.pop())
     }
 
@@ -151,9 +154,10 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<graph_execution::Model>> {
         use graph_execution::Column as C;
-        let mut q = graph_execution::Entity::find()
-            .filter(C::ParentId.is_null())
-            .filter(C::Status.is_in(ended()));
+        let mut q =
+            crate::executions::without_inputs(graph_execution::Entity::find(), self.backend)
+                .filter(C::ParentId.is_null())
+                .filter(C::Status.is_in(ended()));
         q = if self.backend == crate::Backend::Postgres {
             q.filter(C::EndedAt.gte(since))
         } else {
@@ -179,7 +183,9 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<notification::Model>> {
         use graph_execution::Column as C;
-        let mut q = graph_execution::Entity::find().filter(C::UserId.eq(user_id));
+        let mut q =
+            crate::executions::without_inputs(graph_execution::Entity::find(), self.backend)
+                .filter(C::UserId.eq(user_id));
         q = if unread_only {
             q.filter(C::Notice.eq(UNREAD))
         } else {

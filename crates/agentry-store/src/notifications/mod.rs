@@ -254,14 +254,16 @@ impl Store {
         if runs.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(graph_execution::Entity::find()
-            .filter(graph_execution::Column::UserId.eq(user_id))
-            .filter(graph_execution::Column::Id.is_in(runs))
-            .order_by_desc(graph_execution::Column::Id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|r| r.status.0)
-            .collect())
+        Ok(
+            crate::executions::without_inputs(graph_execution::Entity::find(), self.backend)
+                .filter(graph_execution::Column::UserId.eq(user_id))
+                .filter(graph_execution::Column::Id.is_in(runs))
+                .order_by_desc(graph_execution::Column::Id)
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|r| r.status.0)
+                .collect(),
+        )
     }
 }

@@ -267,3 +267,108 @@ async fn committed_times_are_compact_and_read_back_to_the_microsecond() {
         assert!(before);
     }
 }
+
+#[tokio::test]
+async fn named_outputs_are_read_as_their_text_in_order_for_their_user() {
+    let db = test_db().await;
+    let s = &db.store;
+    let exec = uuid::Uuid::new_v4().to_string();
+    s.create_execution(NewExecution {
+        id: exec.clone(),
+        user_id: DEFAULT_USER_ID.into(),
+        graph_id: "g".into(),
+        graph_version: 1,
+        inputs: serde_json::value::to_raw_value(&json!({"big": [1, 2, 3]})).unwrap(),
+        parent_id: None,
+        node_inputs: None,
+    })
+    .await
+    .unwrap();
+    // Two output nodes (block "out") and one other; the second output node's name is not a
+    // string; the first yields twice, on its output pin and once on another.
+    let mut nodes = Vec::new();
+    let mut outputs = Vec::new();
+    let cases = [
+        ("out", json!({"name": "answer", "value": 1})),
+        ("out", json!({"name": 7, "value": 2})),
+        ("other", json!({"name": "answer", "value": 3})),
+        ("out", json!({"name": "second", "value": 4})),
+    ];
+    for (seq, (block, input)) in cases.iter().enumerate() {
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut row = node_row(&exec, &id, ExecutionStatus::Completed, seq as i64);
+        row.block_id = (*block).into();
+        row.input_data = input.to_string().into();
+        nodes.push(row);
+        let yielded: &[(&str, &str)] = if seq == 0 {
+            &[
+                ("output", r#"{"b": 2,  "a": [1, 2]}"#),
+                ("name", "\"answer\""),
+                ("output", "\"é\""),
+            ]
+        } else {
+            &[("output", "[true]")]
+        };
+        for (i, (pin, text)) in yielded.iter().enumerate() {
+            let raw = serde_json::value::RawValue::from_string(text.to_string()).unwrap();
+            outputs.push(OutputRow {
+                node_exec_id: id.clone(),
+                graph_exec_id: exec.clone(),
+                user_id: DEFAULT_USER_ID.into(),
+                name: (*pin).into(),
+                data: agentry_core::Datum::from_text(raw),
+                seq: i as i32,
+                event_seq: 0,
+                graph_output: None,
+            });
+        }
+    }
+    s.apply_batch(&Batch {
+        nodes,
+        outputs,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let read = s
+        .named_outputs(DEFAULT_USER_ID, &exec, &["out".to_string()], "output")
+        .await
+        .unwrap();
+    let read: Vec<(Option<String>, String)> = read
+        .into_iter()
+        .map(|(name, value)| (name, value.text().into_owned()))
+        .collect();
+    // The values as they were written (key order and spacing kept), node by node.
+    assert_eq!(
+        read,
+        vec![
+            (Some("answer".into()), r#"{"b": 2,  "a": [1, 2]}"#.into()),
+            (Some("answer".into()), "\"é\"".into()),
+            (None, "[true]".into()),
+            (Some("second".into()), "[true]".into()),
+        ]
+    );
+    // Another user reads nothing; no block ids read nothing.
+    let others = s
+        .named_outputs("someone-else", &exec, &["out".to_string()], "output")
+        .await
+        .unwrap();
+    assert!(others.is_empty());
+    assert!(
+        s.named_outputs(DEFAULT_USER_ID, &exec, &[], "output")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The run's row without its inputs: everything else is there.
+    let row = s.run_row_without_inputs(&exec).await.unwrap().unwrap();
+    assert_eq!(row.inputs, serde_json::Value::Null);
+    assert_eq!(row.user_id, DEFAULT_USER_ID);
+    assert_eq!(row.graph_id, "g");
+    assert!(
+        s.run_row_without_inputs("no-such-run")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
