@@ -161,7 +161,13 @@ async fn a_cycle_ends_at_max_output_bytes() {
 
 #[tokio::test]
 async fn a_cycle_ends_at_its_wall_time() {
-    let t = engine().await;
+    // The platform's cap on node executions raised too: a graph only lowers the platform's
+    // caps, and at the default 10,000 a fast machine reached that cap before 0.5 s.
+    let limits = RunLimits {
+        max_node_executions: 100_000_000,
+        ..RunLimits::default()
+    };
+    let t = engine_with(agentry_blocks::registry(), with_limits(limits)).await;
     let mut g = cycle();
     g.extra.insert(
         "metadata".into(),
