@@ -5,8 +5,6 @@
 //! peak of live bytes over the case's start, by jemalloc's statistics: RSS also counts pages the
 //! allocator keeps after a free, so the live peak is the one that says what the request held.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use agentry_core::Graph;
@@ -129,48 +127,6 @@ fn numbers(count: usize) -> Value {
     Value::Array((0..count).map(|i| json!(i % 10)).collect())
 }
 
-/// Bytes live in the whole process now, by jemalloc's statistics (refreshed first).
-fn live_bytes() -> usize {
-    let _ = tikv_jemalloc_ctl::epoch::advance();
-    tikv_jemalloc_ctl::stats::allocated::read().unwrap_or(0)
-}
-
-/// The most bytes live at once while a case ran, over what was live at its start, read by a
-/// thread that looks every half millisecond (jemalloc keeps no peak of its own).
-struct LivePeak {
-    stop: Arc<AtomicBool>,
-    sampler: std::thread::JoinHandle<usize>,
-    start: usize,
-}
-
-impl LivePeak {
-    fn start() -> LivePeak {
-        let stop = Arc::new(AtomicBool::new(false));
-        let start = live_bytes();
-        let flag = stop.clone();
-        let sampler = std::thread::spawn(move || {
-            let mut peak = 0;
-            while !flag.load(Ordering::Relaxed) {
-                peak = peak.max(live_bytes());
-                std::thread::sleep(Duration::from_micros(500));
-            }
-            peak.max(live_bytes())
-        });
-        LivePeak {
-            stop,
-            sampler,
-            start,
-        }
-    }
-
-    /// The peak over the start, in MiB.
-    fn end(self) -> f64 {
-        self.stop.store(true, Ordering::Relaxed);
-        let peak = self.sampler.join().unwrap_or(0);
-        peak.saturating_sub(self.start) as f64 / 1048576.0
-    }
-}
-
 struct Case {
     name: &'static str,
     graph: Graph,
@@ -231,7 +187,7 @@ pub async fn w9(report: &mut Vec<String>) -> anyhow::Result<()> {
         tokio::time::sleep(settle()).await;
         let before = status_mib("VmRSS");
         reset_peak();
-        let live = LivePeak::start();
+        let live = crate::live_peak::Peak::start();
         let started = Instant::now();
         let answer: Answer = client
             .post(format!(
@@ -246,7 +202,7 @@ pub async fn w9(report: &mut Vec<String>) -> anyhow::Result<()> {
             .await?;
         let secs = started.elapsed().as_secs_f64();
         let peak = status_mib("VmHWM");
-        let live = live.end();
+        let live = live.end() as f64 / 1048576.0;
         let status = answer.status.clone();
         let error = answer.error.as_deref().unwrap_or_default();
         let cap = error
@@ -273,13 +229,13 @@ pub async fn w9(report: &mut Vec<String>) -> anyhow::Result<()> {
     tokio::time::sleep(settle()).await;
     let before = status_mib("VmRSS");
     reset_peak();
-    let live = LivePeak::start();
+    let live = crate::live_peak::Peak::start();
     let started = Instant::now();
     // The inputs move into the run: no copy of them is made inside the measured window.
     let output = crate::run_once(&b.engine, &graph, inputs).await?;
     let secs = started.elapsed().as_secs_f64();
     let peak = status_mib("VmHWM");
-    let live = live.end();
+    let live = live.end() as f64 / 1048576.0;
     drop(output);
     tokio::time::sleep(settle()).await;
     let after = status_mib("VmRSS");

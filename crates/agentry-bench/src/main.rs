@@ -8,6 +8,8 @@ mod footprint;
 mod graphs;
 mod hostile;
 mod live;
+#[path = "../../agentry-engine/tests/it/live_peak.rs"]
+mod live_peak;
 mod process;
 mod profiling;
 mod pure_kill;

@@ -5,8 +5,6 @@
 //! is not counted; it only writes text it is handed).
 
 use std::mem::size_of;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use agentry_core::ExecutionStatus;
 use agentry_engine::{Config, Engine};
@@ -20,50 +18,13 @@ mod support;
 
 use support::*;
 
+#[path = "it/live_peak.rs"]
+mod live_peak;
+
+use live_peak::Peak;
+
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-/// Bytes live in the whole process now, by jemalloc's statistics (refreshed first).
-fn live() -> usize {
-    tikv_jemalloc_ctl::epoch::advance().expect("jemalloc's epoch");
-    tikv_jemalloc_ctl::stats::allocated::read().expect("jemalloc's stats.allocated")
-}
-
-/// The most bytes live at once while it ran, over what was live when it started, as read by a
-/// thread that looks every half millisecond (jemalloc keeps no peak; a tree of the list takes
-/// tens of milliseconds to build, so none passes unseen).
-struct Peak {
-    stop: Arc<AtomicBool>,
-    sampler: std::thread::JoinHandle<usize>,
-    start: usize,
-}
-
-impl Peak {
-    fn start() -> Peak {
-        let stop = Arc::new(AtomicBool::new(false));
-        let start = live();
-        let flag = stop.clone();
-        let sampler = std::thread::spawn(move || {
-            let mut peak = 0;
-            while !flag.load(Ordering::Relaxed) {
-                peak = peak.max(live());
-                std::thread::sleep(std::time::Duration::from_micros(500));
-            }
-            peak.max(live())
-        });
-        Peak {
-            stop,
-            sampler,
-            start,
-        }
-    }
-
-    fn end(self) -> usize {
-        self.stop.store(true, Ordering::Relaxed);
-        let peak = self.sampler.join().expect("the sampler ends");
-        peak.saturating_sub(self.start)
-    }
-}
 
 const ITEMS: usize = 100_000;
 

@@ -4,8 +4,6 @@
 //! own test binary, on jemalloc, so that no other test allocates meanwhile.
 
 use std::mem::size_of;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Value, json};
 
@@ -15,50 +13,13 @@ mod support;
 
 use support::*;
 
+#[path = "../../agentry-engine/tests/it/live_peak.rs"]
+mod live_peak;
+
+use live_peak::Peak;
+
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-/// Bytes live in the whole process now, by jemalloc's statistics (refreshed first).
-fn live() -> usize {
-    tikv_jemalloc_ctl::epoch::advance().expect("jemalloc's epoch");
-    tikv_jemalloc_ctl::stats::allocated::read().expect("jemalloc's stats.allocated")
-}
-
-/// The most bytes live at once while it ran, over what was live when it started, as read by a
-/// thread that looks every half millisecond (jemalloc keeps no peak; a tree of the list takes
-/// tens of milliseconds to build, so none passes unseen).
-struct Peak {
-    stop: Arc<AtomicBool>,
-    sampler: std::thread::JoinHandle<usize>,
-    start: usize,
-}
-
-impl Peak {
-    fn start() -> Peak {
-        let stop = Arc::new(AtomicBool::new(false));
-        let start = live();
-        let flag = stop.clone();
-        let sampler = std::thread::spawn(move || {
-            let mut peak = 0;
-            while !flag.load(Ordering::Relaxed) {
-                peak = peak.max(live());
-                std::thread::sleep(std::time::Duration::from_micros(500));
-            }
-            peak.max(live())
-        });
-        Peak {
-            stop,
-            sampler,
-            start,
-        }
-    }
-
-    fn end(self) -> usize {
-        self.stop.store(true, Ordering::Relaxed);
-        let peak = self.sampler.join().expect("the sampler ends");
-        peak.saturating_sub(self.start)
-    }
-}
 
 #[tokio::test]
 async fn a_huge_input_over_http_costs_a_small_multiple_of_its_text() {
