@@ -118,8 +118,7 @@ fn probes_metrics_and_json_logs() {
     assert_eq!(status, 200);
     assert!(text.contains("agentry_runs{"));
 
-    let lines = server.stderr();
-    server.terminate();
+    let lines = server.terminate_and_read();
     assert!(
         lines.iter().all(|l| !l.contains('\u{1b}')),
         "colour codes in a pipe: {lines:?}"
@@ -189,8 +188,7 @@ fn text_logs_have_no_colour_codes_off_a_terminal() {
         Some(&json!({"graph": calculator()})),
     );
     start_run(&api, graph["id"].as_str().unwrap(), 1);
-    let lines = server.stderr();
-    server.terminate();
+    let lines = server.terminate_and_read();
     assert!(lines.iter().any(|l| l.contains("run ended")), "{lines:?}");
     assert!(lines.iter().all(|l| !l.contains('\u{1b}')), "{lines:?}");
 }

@@ -23,6 +23,8 @@ pub struct Server {
     /// The metrics listener's `host:port`, when `metrics.bind` is set.
     pub metrics: Option<String>,
     pub lines: Arc<Mutex<Vec<String>>>,
+    /// The thread reading standard error; it ends at the pipe's end, after the process's.
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -45,7 +47,7 @@ impl Server {
         let (lines_tx, lines) = std::sync::mpsc::channel();
         let sink = seen.clone();
         // Keep reading, so the child never blocks on a full pipe and the test sees every line.
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 sink.lock().unwrap().push(line.clone());
                 let _ = lines_tx.send(line);
@@ -83,6 +85,7 @@ impl Server {
             api,
             metrics,
             lines: seen,
+            reader: Some(reader),
         }
     }
 
@@ -119,6 +122,22 @@ impl Server {
 
     pub fn stderr(&self) -> Vec<String> {
         self.lines.lock().unwrap().clone()
+    }
+
+    /// SIGTERM, then every line the process wrote: read once its output has ended, so that a
+    /// line written just before is not still in the pipe (the reader thread lags under load).
+    pub fn terminate_and_read(mut self) -> Vec<String> {
+        let reader = self.reader.take();
+        let lines = self.lines.clone();
+        self.terminate();
+        if let Some(reader) = reader {
+            // The pipe ends with the process; bounded all the same.
+            let since = Instant::now();
+            while !reader.is_finished() && since.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        lines.lock().unwrap().clone()
     }
 }
 
