@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
@@ -29,8 +30,10 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 #[derive(Clone, Debug, Default)]
 pub struct HostPolicy {
     /// `host:port` (lower case). Empty: any host (a non-loopback listener with no
-    /// `allowed_hosts` configured, where rebinding onto it gains nothing).
-    hosts: Vec<String>,
+    /// `allowed_hosts` configured, where rebinding onto it gains nothing). Shared: the state
+    /// holding it is cloned for every layer and extractor of every request (a `Vec` here was
+    /// 2.4 % of a 3-node run's instructions, 91 clones per request).
+    hosts: Arc<[String]>,
 }
 
 impl HostPolicy {
@@ -58,7 +61,9 @@ impl HostPolicy {
                 add(name);
             }
         }
-        HostPolicy { hosts }
+        HostPolicy {
+            hosts: hosts.into(),
+        }
     }
 
     fn host_ok(&self, host: &str) -> bool {
