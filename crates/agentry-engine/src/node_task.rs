@@ -5,8 +5,10 @@
 //! when it finished in that poll: a quick node costs its run one message and one commit, while a
 //! block that awaits between yields still delivers each value as it goes.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::{Duration, Instant};
@@ -15,6 +17,7 @@ use agentry_core::tool_nodes::ToolNodes;
 use agentry_core::{
     BlockError, Context, Datum, ExecutionInfo, RegisteredBlock, Resources, SubAgents,
 };
+use futures::FutureExt;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -137,7 +140,7 @@ impl Context for NodeContext<'_> {
         self.emit_datum(pin, Datum::from(value));
     }
     fn emit_datum(&mut self, pin: &str, value: Datum) {
-        let mut buffer = self.buffer.lock().expect("output buffer lock");
+        let mut buffer = lock(&self.buffer);
         if buffer.capped.is_some() {
             return;
         }
@@ -182,12 +185,20 @@ impl Context for NodeContext<'_> {
     }
 }
 
+/// The buffer, also after a panic while it was held (the block's panic is caught and its node
+/// fails; what it yielded before is still reported).
+fn lock(buffer: &Buffer) -> std::sync::MutexGuard<'_, Yielded> {
+    buffer
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn take(buffer: &Buffer) -> Vec<(String, Datum)> {
-    std::mem::take(&mut buffer.lock().expect("output buffer lock").values)
+    std::mem::take(&mut lock(buffer).values)
 }
 
 fn capped(buffer: &Buffer) -> Option<String> {
-    buffer.lock().expect("output buffer lock").capped.clone()
+    lock(buffer).capped.clone()
 }
 
 /// Polls `fut`, sending what was yielded whenever it waits; `None` when it passed a cap, which
@@ -234,7 +245,19 @@ async fn attempt(
         live_text: job.live_text.as_ref(),
     };
     let input = job.input_json.clone();
-    let run = streaming(job.block.run_json(input, &mut cx), job, buffer);
+    // A block that panics fails its node like any other error: left to the task, the panic
+    // would end the task without a message, and the run would wait for the node until its wall
+    // time (a day by default) while holding its worker slot.
+    let block = async {
+        match AssertUnwindSafe(job.block.run_json(input, &mut cx))
+            .catch_unwind()
+            .await
+        {
+            Ok(result) => result,
+            Err(panic) => Err(panicked(job, panic.as_ref())),
+        }
+    };
+    let run = streaming(block, job, buffer);
     let result = match job.timeout {
         Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or_else(|_| {
             Some(Err(BlockError::System(format!(
@@ -247,6 +270,21 @@ async fn attempt(
     // Stopped at a cap: reported as the run's failure, not retried.
     let result = result.unwrap_or(Ok(()));
     (result, cx.emitted)
+}
+
+/// What a block's panic becomes: a failure that is not retried (the same input would panic
+/// again). The panic's own message may quote the input, so it goes to the log only.
+fn panicked(job: &NodeJob, panic: &(dyn Any + Send)) -> BlockError {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    tracing::error!(block = job.block.info.name, node_exec = %job.exec_id, panic = message, "a block panicked");
+    BlockError::Input(format!(
+        "the {} block stopped on an internal error; the server's log has the details",
+        job.block.info.name
+    ))
 }
 
 /// Runs the node to its end and reports it; never panics the run loop.
@@ -292,9 +330,7 @@ pub async fn run(job: NodeJob) {
             }
             (Err(e), _) => {
                 let message = e.to_string();
-                buffer
-                    .lock()
-                    .expect("output buffer lock")
+                lock(&buffer)
                     .values
                     .push(("error".into(), Datum::from(Value::String(message.clone()))));
                 break Outcome::Failed(message);

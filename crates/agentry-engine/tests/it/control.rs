@@ -141,6 +141,92 @@ async fn system_failures_are_retried_by_policy() {
     assert_eq!(outputs, json!([["error", "upstream 503 on call 2"]]));
 }
 
+/// Panics on every call, with a message that quotes its input.
+struct Panicky {
+    calls: Arc<AtomicUsize>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct PanickyInput {
+    #[serde(default)]
+    token: String,
+}
+
+impl Block for Panicky {
+    const META: BlockMeta = BlockMeta::standard(
+        "00000000-0000-4000-8000-0000000bad00",
+        "PanickyTestBlock",
+        "Panics.",
+        &[Category::Basic],
+    );
+    type Input = PanickyInput;
+    type Output = FlakyOutput;
+
+    async fn run(
+        &self,
+        input: PanickyInput,
+        _: &mut Cx<'_, FlakyOutput>,
+    ) -> Result<(), BlockError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        panic!("index out of range near {}", input.token);
+    }
+}
+
+#[tokio::test]
+async fn a_block_that_panics_fails_its_node_at_once_and_the_run_goes_on() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut registry = agentry_blocks::registry();
+    registry.register(Panicky {
+        calls: calls.clone(),
+    });
+    // Without the panic caught, the run would wait for the node until this wall time.
+    let config = Config {
+        run_timeout: Some(Duration::from_secs(60)),
+        ..Config::default()
+    };
+    let t = engine_with(registry, config).await;
+    let mut g = graph(
+        &[
+            ("boom", CALCULATOR, json!({"token": "sk-secret-42"})),
+            (
+                "calc",
+                CALCULATOR,
+                json!({"operation": "Add", "a": 2, "b": 3}),
+            ),
+        ],
+        &[],
+    );
+    g.nodes[0].block_id = Panicky::META.id.into();
+    g.nodes[0].metadata = json!({"agentry": {"retry": {"attempts": 3, "backoff_ms": 1}}})
+        .as_object()
+        .cloned()
+        .unwrap();
+    let (id, result) = t.run(&g, Default::default()).await;
+    assert_eq!(result.status, ExecutionStatus::Failed);
+    let error = result.error.unwrap();
+    assert!(!error.contains("timed out"), "{error}");
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "a panic is not retried");
+    let rec = t.store.get_execution(DEFAULT_USER_ID, &id).await.unwrap();
+    let node = |id: &str| {
+        rec.nodes
+            .iter()
+            .find(|n| n.row.node_id == id)
+            .unwrap_or_else(|| panic!("no execution of {id}"))
+    };
+    assert_eq!(node("boom").row.status, "FAILED");
+    let outputs = json!(node("boom").outputs);
+    assert_eq!(
+        outputs,
+        json!([[
+            "error",
+            "the PanickyTestBlock block stopped on an internal error; the server's log has the details"
+        ]]),
+        "the panic's message stays in the log"
+    );
+    assert_eq!(node("calc").row.status, "COMPLETED");
+    assert_eq!(json!(node("calc").outputs), json!([["result", 5.0]]));
+}
+
 #[tokio::test]
 async fn a_node_timeout_is_a_system_failure() {
     let t = engine().await;
