@@ -51,6 +51,7 @@ use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 
 pub use self::protocol::Request;
@@ -99,11 +100,15 @@ pub async fn upgrade(
         }
     };
     let user = connection_user(principal);
+    // On the bus and the notices before the answer that opens the socket, so that what ends
+    // after the client sees it open (and reads its notifications again) is pushed to it, not
+    // lost before the connection's task starts. A refused client's feeds go with its close.
+    let feeds = Feeds::subscribe(&state);
     upgrade.on_upgrade(move |mut socket| async move {
         match user {
             Ok(user_id) => {
                 metrics::gauge!("agentry_websocket_connections").increment(1.0);
-                Connection::new(state, user_id).serve(socket).await;
+                Connection::new(state, user_id).serve(socket, feeds).await;
                 metrics::gauge!("agentry_websocket_connections").decrement(1.0);
             }
             Err(refusal) => {
@@ -115,6 +120,22 @@ pub async fn upgrade(
             }
         }
     })
+}
+
+/// What a connection hears: every run event of this process (and relayed ones), and pushed
+/// notifications.
+struct Feeds {
+    bus: broadcast::Receiver<Event>,
+    notices: broadcast::Receiver<crate::notifications::Pushed>,
+}
+
+impl Feeds {
+    fn subscribe(state: &AppState) -> Self {
+        Feeds {
+            bus: state.engine.events().subscribe(),
+            notices: state.notifier().subscribe(),
+        }
+    }
 }
 
 /// The socket went away; the connection ends.
@@ -151,10 +172,12 @@ impl Connection {
         }
     }
 
-    async fn serve(mut self, mut socket: WebSocket) {
+    async fn serve(mut self, mut socket: WebSocket, feeds: Feeds) {
         // On the bus before any subscription reads the store: nothing falls between the two.
-        let mut bus = self.state.engine.events().subscribe();
-        let mut notices = self.state.notifier().subscribe();
+        let Feeds {
+            mut bus,
+            mut notices,
+        } = feeds;
         loop {
             let step = tokio::select! {
                 incoming = socket.recv() => match incoming {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import { NOTIFICATIONS, linkOf, markedRead, notificationOf, receive, type Notification, type NotificationPage } from "./notifications";
 
 const note = (id: string, read = false): Notification => ({
@@ -11,6 +11,9 @@ const note = (id: string, read = false): Notification => ({
   read,
   created_at: "2026-12-03T12:00:00Z",
 });
+
+/** Lets react-query's scheduled work (fetches, their answers) run. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function cached(client: QueryClient) {
   return client.getQueryData<NotificationPage>(NOTIFICATIONS)!;
@@ -39,6 +42,46 @@ describe("notifications", () => {
     const client = new QueryClient();
     receive(client, note("a"));
     expect(client.getQueryData(NOTIFICATIONS)).toBeUndefined();
+  });
+
+  it("reads the list again when a push comes while a read is in flight", async () => {
+    const client = new QueryClient();
+    const answers: ((page: NotificationPage) => void)[] = [];
+    const observer = new QueryObserver(client, {
+      queryKey: NOTIFICATIONS,
+      queryFn: () => new Promise<NotificationPage>((resolve) => answers.push(resolve)),
+    });
+    const stop = observer.subscribe(() => {});
+    await settled();
+    expect(answers.length).toBe(1);
+    // Pushed while the first read is in flight: that read may have been answered without it.
+    receive(client, note("new"));
+    await settled();
+    expect(answers.length).toBe(2);
+    answers[1]({ notifications: [note("new")], unread_count: 1 });
+    await settled();
+    expect(cached(client).unread_count).toBe(1);
+    stop();
+  });
+
+  it("does not read the list again for a push when no read is in flight", async () => {
+    const client = new QueryClient();
+    let reads = 0;
+    const observer = new QueryObserver(client, {
+      queryKey: NOTIFICATIONS,
+      queryFn: async () => {
+        reads += 1;
+        return { notifications: [], unread_count: 0 };
+      },
+      staleTime: Infinity,
+    });
+    const stop = observer.subscribe(() => {});
+    await settled();
+    receive(client, note("new"));
+    await settled();
+    expect(reads).toBe(1);
+    expect(cached(client).unread_count).toBe(1);
+    stop();
   });
 
   it("marks some or all read with the server's count", () => {

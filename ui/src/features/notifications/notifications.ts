@@ -22,8 +22,15 @@ export function useNotifications() {
   });
 }
 
-/** Puts a pushed notification at the top of the cached page, once, and counts it unread. */
+/** Puts a pushed notification at the top of the cached page, once, and counts it unread. A read
+ * of the list in flight may have been answered before this one was stored, and would put back a
+ * page without it: the list is then read again once more. */
 export function receive(client: QueryClient, n: Notification) {
+  if (client.isFetching({ queryKey: NOTIFICATIONS, exact: true }) > 0) {
+    // Cancelled first: a read of a list not loaded yet would otherwise be joined, not repeated.
+    const filter = { queryKey: NOTIFICATIONS, exact: true };
+    void client.cancelQueries(filter).then(() => client.invalidateQueries(filter));
+  }
   client.setQueryData<NotificationPage>(NOTIFICATIONS, (page) => {
     if (!page) return page;
     if (page.notifications.some((m) => m.id === n.id)) return page;
@@ -67,8 +74,10 @@ export function notificationOf(frame: string): Notification | null {
   return typeof n.id === "string" && typeof n.title === "string" ? (n as Notification) : null;
 }
 
-/** While signed in: one WebSocket for pushed notifications, reconnecting with backoff; after a
- * reconnect the list is read again, since pushes while it was down are only in the store. */
+/** While signed in: one WebSocket for pushed notifications, reconnecting with backoff. Each time
+ * it opens, the first time too, the list is read again: what was pushed before it opened (a run
+ * that ended between the page's first read and the socket's connect, or while it was down) is
+ * only in the store. */
 export function useNotificationSocket(enabled: boolean) {
   const client = useQueryClient();
   useEffect(() => {
@@ -81,7 +90,7 @@ export function useNotificationSocket(enabled: boolean) {
       const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`);
       socket = ws;
       ws.onopen = () => {
-        if (retry > 0) void client.invalidateQueries({ queryKey: NOTIFICATIONS, exact: true });
+        void client.invalidateQueries({ queryKey: NOTIFICATIONS, exact: true });
         retry = 0;
       };
       ws.onmessage = (msg) => {
