@@ -10,6 +10,7 @@
 //! published, tool results answered and the run's end reported only after theirs.
 
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -571,9 +572,17 @@ impl Run {
                     live_text: Some(self.bus.live_text(&job.info)),
                     ..job
                 };
+                let inline = plan_node.block.info.effect == Effect::Pure
+                    && job.balance.is_none()
+                    && job.tool_nodes.is_none()
+                    && !job.review_desk;
                 let span = tracing::info_span!("node", node_exec_id = %job.exec_id, node_id = %job.info.node_id, block = job.block.info.name);
-                self.tasks
-                    .spawn(tracing::Instrument::instrument(node_task::run(job), span));
+                let task = tracing::Instrument::instrument(node_task::run(job), span);
+                if inline {
+                    self.run_inline(task);
+                } else {
+                    self.tasks.spawn(task);
+                }
             }
             Err(message) => {
                 // A malformed nested pin: fail the node through the same path as a block error.
@@ -583,6 +592,20 @@ impl Run {
                     done: Some((Outcome::Failed(message), json!({}))),
                 });
             }
+        }
+    }
+
+    /// Runs a pure node's task in the loop itself: a pure block almost always ends in its first
+    /// poll, and then costs no task, no hand-over to another thread and no wake-up. Its end
+    /// still comes back as a message on the loop's channel, read on the loop's next turn, so
+    /// it is recorded, committed and routed as any other node's. One that waits (a retry's
+    /// backoff, a timer) goes on as a task of its own from where it stopped: the next poll,
+    /// by the task, registers the task's waker where this one registered none.
+    fn run_inline(&mut self, task: impl Future<Output = ()> + Send + 'static) {
+        let mut task = Box::pin(task);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        if task.as_mut().poll(&mut cx).is_pending() {
+            self.tasks.spawn(task);
         }
     }
 
