@@ -86,6 +86,9 @@ export const editingScenarios = {
     await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=library-agent]")].every((a) => a.textContent.includes("Zebra")));
     await page.getByRole("searchbox").fill("");
     await agents.filter({ hasText: "Yak shaver" }).getByRole("button", { name: /favourite/i }).click();
+    // Saved and read back before the reload: a reload right after the click could cancel the
+    // request before it reached the server (CI saw the list come back unfavourited).
+    await agents.filter({ hasText: "Yak shaver" }).getByRole("button", { name: /favourite/i, pressed: true }).waitFor();
     await page.reload();
     assert((await agents.first().textContent()).includes("Yak shaver"), "a favourite comes first, also after a reload");
     // Kept on the server's library record, not in this browser: any browser sees it.
