@@ -7,6 +7,21 @@ use serde_json::json;
 
 use crate::support::test_db;
 
+/// Creates the default user's run `exec` of graph "g" with `inputs`.
+async fn create_run(s: &agentry_store::Store, exec: &str, inputs: serde_json::Value) {
+    s.create_execution(NewExecution {
+        id: exec.to_string(),
+        user_id: DEFAULT_USER_ID.into(),
+        graph_id: "g".into(),
+        graph_version: 1,
+        inputs: serde_json::value::to_raw_value(&inputs).unwrap(),
+        parent_id: None,
+        node_inputs: None,
+    })
+    .await
+    .unwrap();
+}
+
 fn node_row(exec: &str, id: &str, status: ExecutionStatus, seq: i64) -> NodeRow {
     NodeRow {
         id: id.into(),
@@ -31,17 +46,7 @@ async fn batches_persist_and_survive_a_restart() {
     let db = test_db().await;
     let exec = uuid::Uuid::new_v4().to_string();
     let s = &db.store;
-    s.create_execution(NewExecution {
-        id: exec.clone(),
-        user_id: DEFAULT_USER_ID.into(),
-        graph_id: "g".into(),
-        graph_version: 1,
-        inputs: serde_json::value::to_raw_value(&json!({"Input": 8})).unwrap(),
-        parent_id: None,
-        node_inputs: None,
-    })
-    .await
-    .unwrap();
+    create_run(s, &exec, json!({"Input": 8})).await;
     let ne = uuid::Uuid::new_v4().to_string();
     let started = Batch {
         nodes: vec![node_row(&exec, &ne, ExecutionStatus::Running, 0)],
@@ -141,17 +146,7 @@ async fn hostile_values_round_trip_exactly() {
     let db = test_db().await;
     let s = &db.store;
     let exec = uuid::Uuid::new_v4().to_string();
-    s.create_execution(NewExecution {
-        id: exec.clone(),
-        user_id: DEFAULT_USER_ID.into(),
-        graph_id: "g".into(),
-        graph_version: 1,
-        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
-        parent_id: None,
-        node_inputs: None,
-    })
-    .await
-    .unwrap();
+    create_run(s, &exec, json!({})).await;
     let nasty = json!({
         "quote": "it's \"quoted\"",
         "sql": "'); DROP TABLE node_outputs; --",
@@ -205,17 +200,7 @@ async fn committed_times_are_compact_and_read_back_to_the_microsecond() {
     let db = test_db().await;
     let s = &db.store;
     let exec = uuid::Uuid::now_v7().to_string();
-    s.create_execution(NewExecution {
-        id: exec.clone(),
-        user_id: DEFAULT_USER_ID.into(),
-        graph_id: "g".into(),
-        graph_version: 1,
-        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
-        parent_id: None,
-        node_inputs: None,
-    })
-    .await
-    .unwrap();
+    create_run(s, &exec, json!({})).await;
     let added = Utc.timestamp_micros(1_796_300_000_123_456).unwrap();
     let ended = Utc.timestamp_micros(1_796_300_001_000_001).unwrap();
     let ne = uuid::Uuid::now_v7().to_string();
@@ -273,17 +258,7 @@ async fn named_outputs_are_read_as_their_text_in_order_for_their_user() {
     let db = test_db().await;
     let s = &db.store;
     let exec = uuid::Uuid::new_v4().to_string();
-    s.create_execution(NewExecution {
-        id: exec.clone(),
-        user_id: DEFAULT_USER_ID.into(),
-        graph_id: "g".into(),
-        graph_version: 1,
-        inputs: serde_json::value::to_raw_value(&json!({"big": [1, 2, 3]})).unwrap(),
-        parent_id: None,
-        node_inputs: None,
-    })
-    .await
-    .unwrap();
+    create_run(s, &exec, json!({"big": [1, 2, 3]})).await;
     // Two output nodes (block "out") and one other; the second output node's name is not a
     // string; the first yields twice, on its output pin and once on another.
     let mut nodes = Vec::new();
