@@ -75,6 +75,11 @@ impl Engine {
             status,
             outputs,
             error: row.error,
+            row: crate::run::RunEnd {
+                started_at: row.started_at,
+                ended_at: row.ended_at,
+                stats: row.stats,
+            },
         })
     }
 

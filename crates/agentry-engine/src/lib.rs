@@ -67,7 +67,7 @@ pub(crate) use request::node_inputs_from;
 pub use request::{ExecuteRequest, NodeInputs};
 pub use retention::RetentionPolicy;
 pub use review::{ReviewAction, ReviewError, ReviewTally};
-pub use run::RunResult;
+pub use run::{RunEnd, RunResult};
 pub use run_inputs::{CreatedRun, RunInputs};
 pub use scheduler::Scheduler;
 pub use services::NodeServices;

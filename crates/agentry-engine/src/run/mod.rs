@@ -81,6 +81,18 @@ pub struct RunResult {
     pub status: ExecutionStatus,
     pub outputs: GraphOutputs,
     pub error: Option<String>,
+    /// The run's row as its end left it, so that an answer need not read it back.
+    #[serde(skip)]
+    pub row: RunEnd,
+}
+
+/// The fields of a run's row that its run changes, as it wrote them last (to the microsecond,
+/// as both databases keep them).
+#[derive(Debug, Clone, Default)]
+pub struct RunEnd {
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub stats: Option<Value>,
 }
 
 struct ExecState {
@@ -144,6 +156,8 @@ struct Run {
     replay: Option<Replay>,
     /// Node executions waiting for a human review.
     reviewing: usize,
+    /// The row's fields as the run last set them.
+    row: RunEnd,
 }
 
 enum End {
@@ -196,6 +210,7 @@ pub async fn drive(
         started: Instant::now(),
         replay,
         reviewing: 0,
+        row: RunEnd::default(),
     };
     if let Some(replay) = &run.replay {
         run.event_seq = replay.last_event_seq;
@@ -320,7 +335,8 @@ impl Run {
     }
 
     fn set_status(&mut self, status: ExecutionStatus, error: Option<String>) {
-        let now = Utc::now();
+        // At the precision the row keeps: the end answered (`RunEnd`) is the end read back.
+        let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
         let ended = status.is_final().then_some(now);
         let notice = crate::notices::at_end(
             self.spec.notices.as_ref(),
@@ -342,10 +358,16 @@ impl Run {
                 "commits": self.commits + 1,
             })
         });
+        let started_at = (status == ExecutionStatus::Running).then_some(now);
+        self.row = RunEnd {
+            started_at: started_at.or(self.row.started_at),
+            ended_at: ended,
+            stats: stats.clone().or(self.row.stats.take()),
+        };
         self.batch.runs.push(RunUpdate {
             id: self.spec.exec_id.clone(),
             status,
-            started_at: (status == ExecutionStatus::Running).then_some(now),
+            started_at,
             ended_at: ended,
             stats,
             error,
@@ -742,6 +764,7 @@ impl Run {
             status,
             outputs: GraphOutputs::from(self.outputs),
             error,
+            row: self.row,
         }
     }
 }

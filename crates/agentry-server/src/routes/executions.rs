@@ -258,17 +258,14 @@ pub(crate) async fn execute_graph(
     if q.wait
         && let Some(result) = state.engine.wait_shared(&run.id, wait_limit).await
     {
-        // The run's row without its inputs (the answer has their text already), nor its node
-        // inputs and outputs, which are not part of the answer.
-        let row = state
-            .engine
-            .store()
-            .get_run_without_inputs(&principal.user_id, &run.id)
-            .await?;
-        let mut meta = ExecutionMeta::created(CreatedRun {
-            row,
-            inputs: run.inputs,
-        });
+        // The row as created, with what the run's end wrote to it: nothing is read back.
+        let CreatedRun { mut row, inputs } = run;
+        row.status = result.status.into();
+        row.error = result.error.clone();
+        row.started_at = result.row.started_at;
+        row.ended_at = result.row.ended_at;
+        row.stats = result.row.stats.clone();
+        let mut meta = ExecutionMeta::created(CreatedRun { row, inputs });
         meta.outputs = Some(RunOutputs::Waited(result));
         return Ok(Json(meta));
     }

@@ -32,6 +32,51 @@ async fn waiting_answers_with_the_outputs() {
     assert!(run["ended_at"].is_string(), "{run}");
 }
 
+/// The waited answer is built from the run's end, not read back: it must say what the stored
+/// run says, field by field, for a run that completes and for one that fails.
+#[tokio::test]
+async fn a_waited_answer_is_the_run_as_stored() {
+    let app = TestApp::start().await;
+    let completes = calculator(&app).await;
+    let fails = app
+        .create_graph(&json!({ "graph": graph(
+            "divides by zero",
+            &[("calc", CALCULATOR, json!({"operation": "Divide", "a": 1, "b": 0}))],
+            &[],
+        )}))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (id, body, status) in [
+        (&completes, json!({"inputs": {"Input": 8}}), "COMPLETED"),
+        (&fails, json!({}), "FAILED"),
+    ] {
+        let waited = app
+            .post_json(&format!("/api/graphs/{id}/execute/1?wait=true"), &body)
+            .await
+            .expect(200);
+        assert_eq!(waited["status"], json!(status), "{waited}");
+        let exec_id = waited["id"].as_str().unwrap();
+        let stored = app
+            .get(&format!("/api/graphs/{id}/executions/{exec_id}"))
+            .await
+            .expect(200);
+        let fields = waited.as_object().unwrap();
+        for (key, value) in fields {
+            assert_eq!(
+                &stored[key], value,
+                "{key}: waited {waited}, stored {stored}"
+            );
+        }
+        for key in ["started_at", "ended_at", "stats", "created_at", "status"] {
+            assert!(fields.contains_key(key), "{key} missing from {waited}");
+        }
+        assert!(waited["stats"]["node_count"].is_number(), "{waited}");
+        assert!(waited["ended_at"].is_string(), "{waited}");
+    }
+}
+
 #[tokio::test]
 async fn a_started_run_can_be_polled_until_it_completes() {
     let app = TestApp::start().await;
