@@ -111,10 +111,10 @@ impl Engine {
             worker_id: self.inner.config.worker_id.clone(),
             until_ms: now_ms() + self.inner.config.lease.as_millis() as i64,
         });
-        let row = self
+        let (row, new) = self
             .inner
             .store
-            .enqueue_traced_execution(&new, lease, trace_context::current())
+            .enqueue_traced_execution(new, lease, trace_context::current())
             .await?;
         let inputs = RunInputs::written(new.inputs);
         match (run_here, parent) {

@@ -76,12 +76,17 @@ pub(crate) fn run_event_seq(run: &RunUpdate) -> Option<sea_orm::sea_query::Updat
     )
 }
 
-/// The batch as one script; `None` when there is nothing to write.
-pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
-    if batch.is_empty() {
+/// `before` (new runs' inserts, `queue.rs`) and the batch as one script; `None` when there is
+/// nothing to write.
+pub(crate) fn script(before: &[String], batch: &Batch, backend: Backend) -> Option<String> {
+    if before.is_empty() && batch.is_empty() {
         return None;
     }
     let mut sql = String::from("BEGIN;\n");
+    for statement in before {
+        sql.push_str(statement);
+        sql.push_str(";\n");
+    }
     if !batch.nodes.is_empty() {
         use node_execution::Column as C;
         // Built column by column rather than from `ActiveModel`s, whose JSON columns take
@@ -203,8 +208,8 @@ pub(crate) fn script(batch: &Batch, backend: Backend) -> Option<String> {
 impl Store {
     /// Makes a batch durable in one transaction and one round trip on the pool (the committer
     /// of PostgreSQL and in-memory SQLite, `commit.rs`).
-    pub(crate) async fn apply_script(&self, batch: &Batch) -> Result<()> {
-        let Some(sql) = script(batch, self.backend) else {
+    pub(crate) async fn apply_script(&self, before: &[String], batch: &Batch) -> Result<()> {
+        let Some(sql) = script(before, batch, self.backend) else {
             return Ok(());
         };
         self.run_sql(sql).await

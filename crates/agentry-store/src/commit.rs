@@ -19,14 +19,44 @@ use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::executions::Batch;
+use crate::queue::Enqueued;
 use crate::{Backend, Error, Result, Store};
 
 mod sqlite;
 
-/// A batch and who waits for its commit.
-struct Job {
-    batch: Batch,
-    reply: oneshot::Sender<Result<()>>,
+/// What the committer writes, and who waits for its commit.
+enum Job {
+    /// A run's progress.
+    Progress {
+        batch: Batch,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    /// A new run and its queue entry, handed back with the result.
+    Enqueue {
+        run: Enqueued,
+        reply: oneshot::Sender<(Enqueued, Result<()>)>,
+    },
+}
+
+impl Job {
+    fn answer(self, result: Result<()>) {
+        match self {
+            Job::Progress { reply, .. } => {
+                let _ = reply.send(result);
+            }
+            Job::Enqueue { run, reply } => {
+                let _ = reply.send((run, result));
+            }
+        }
+    }
+
+    /// Rows it writes, for the batch size metric.
+    fn rows(&self) -> usize {
+        match self {
+            Job::Progress { batch: b, .. } => b.nodes.len() + b.outputs.len() + b.runs.len(),
+            Job::Enqueue { .. } => 2,
+        }
+    }
 }
 
 /// Hands batches to the committer; cheap to clone.
@@ -64,10 +94,19 @@ impl Committer {
             return Commit(State::Done(Some(Ok(()))));
         }
         let (reply, done) = oneshot::channel();
-        match self.tx.send(Job { batch, reply }) {
+        match self.tx.send(Job::Progress { batch, reply }) {
             Ok(()) => Commit(State::Waiting(done)),
             Err(_) => Commit(State::Done(Some(Err(Error::CommitterStopped)))),
         }
+    }
+
+    /// Hands a new run over now, in order with the batches.
+    fn enqueue(&self, run: Enqueued) -> Result<oneshot::Receiver<(Enqueued, Result<()>)>> {
+        let (reply, done) = oneshot::channel();
+        self.tx
+            .send(Job::Enqueue { run, reply })
+            .map_err(|_| Error::CommitterStopped)?;
+        Ok(done)
     }
 }
 
@@ -104,6 +143,16 @@ impl Store {
         }
     }
 
+    /// Writes a new run and its queue entry through the committer; answers the run back with
+    /// the commit's result once it is durable (`queue.rs`).
+    pub(crate) async fn submit_enqueue(&self, run: Enqueued) -> Result<(Enqueued, Result<()>)> {
+        let committer = self.committer.as_ref().ok_or(Error::CommitterStopped)?;
+        committer
+            .enqueue(run)?
+            .await
+            .map_err(|_| Error::CommitterStopped)
+    }
+
     /// Makes a batch durable; returns once it has committed.
     pub async fn apply_batch(&self, batch: &Batch) -> Result<()> {
         self.submit(batch.clone()).await
@@ -123,48 +172,57 @@ fn group(first: Job, rx: &mut mpsc::UnboundedReceiver<Job>) -> Vec<Job> {
 }
 
 fn record_metrics(jobs: &[Job], started: Instant) {
-    let rows: usize = jobs
-        .iter()
-        .map(|j| {
-            let b = &j.batch;
-            b.nodes.len() + b.outputs.len() + b.runs.len()
-        })
-        .sum();
+    let rows: usize = jobs.iter().map(Job::rows).sum();
     metrics::histogram!("agentry_writer_batch_rows").record(rows as f64);
     metrics::histogram!("agentry_writer_commit_seconds").record(started.elapsed().as_secs_f64());
 }
 
-/// The committer of PostgreSQL and in-memory SQLite: each group as one script on the pool.
+/// The committer of PostgreSQL and in-memory SQLite: each group as one script on the pool,
+/// new runs first (a run's progress is only ever submitted after its enqueue has committed).
 async fn run_on_pool(store: Store, mut rx: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = rx.recv().await {
         let jobs = group(first, &mut rx);
         let started = Instant::now();
+        let mut enqueues = Vec::new();
         let mut all = Batch::default();
         for job in &jobs {
-            all.extend(job.batch.clone());
+            match job {
+                Job::Progress { batch, .. } => all.extend(batch.clone()),
+                Job::Enqueue { run, .. } => enqueues.extend(run.statements(store.backend)),
+            }
         }
         dedupe_nodes(&mut all);
-        let result = store.apply_script(&all).await;
+        let result = store.apply_script(&enqueues, &all).await;
         record_metrics(&jobs, started);
         match result {
             Ok(()) => {
                 for job in jobs {
-                    let _ = job.reply.send(Ok(()));
+                    job.answer(Ok(()));
                 }
             }
             Err(e) if jobs.len() == 1 => {
                 tracing::error!(error = %e, "committing execution progress failed");
-                let _ = jobs.into_iter().next().map(|j| j.reply.send(Err(e)));
+                if let Some(job) = jobs.into_iter().next() {
+                    job.answer(Err(e));
+                }
             }
             Err(_) => {
                 for job in jobs {
-                    let mut batch = job.batch;
-                    dedupe_nodes(&mut batch);
-                    let result = store.apply_script(&batch).await;
+                    let (result, job) = match job {
+                        Job::Progress { mut batch, reply } => {
+                            dedupe_nodes(&mut batch);
+                            let result = store.apply_script(&[], &batch).await;
+                            (result, Job::Progress { batch, reply })
+                        }
+                        Job::Enqueue { run, reply } => {
+                            let result = store.run_script(&run.statements(store.backend)).await;
+                            (result, Job::Enqueue { run, reply })
+                        }
+                    };
                     if let Err(e) = &result {
                         tracing::error!(error = %e, "committing execution progress failed");
                     }
-                    let _ = job.reply.send(result);
+                    job.answer(result);
                 }
             }
         }

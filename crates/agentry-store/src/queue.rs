@@ -2,7 +2,7 @@
 //! row; workers claim with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises
 //! writers), renew it while running, and the run's final batch removes the entry.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LockBehavior, LockType, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
@@ -62,33 +62,23 @@ pub struct ResumeState {
     pub last_event_seq: i64,
 }
 
-impl Store {
-    /// Writes a QUEUED run and its queue entry in one transaction (one round trip); answers
-    /// the run's row as written.
-    pub async fn enqueue_execution(
-        &self,
-        new: &NewExecution,
-        lease: Option<Lease>,
-    ) -> Result<graph_execution::Model> {
-        self.enqueue_traced_execution(new, lease, None).await
-    }
+/// A run to write QUEUED with its queue entry, in one transaction through the committer
+/// (`commit.rs`), which hands it back once durable: its inputs (possibly megabytes) are
+/// written from their text and never copied.
+#[derive(Debug)]
+pub(crate) struct Enqueued {
+    pub new: NewExecution,
+    pub lease: Option<Lease>,
+    pub trace_context: Option<String>,
+    /// At the precision both databases keep, so the row answered is the row read back.
+    pub created_at: DateTime<Utc>,
+}
 
-    /// As `enqueue_execution`, keeping the enqueuing span's W3C `traceparent` with the entry,
-    /// for the worker that claims the run to continue the trace.
-    ///
-    /// The inputs are written from their text, never parsed here; the row answered has
-    /// `inputs` null: the caller holds them (`new.inputs`), and a copy of a huge input in the
-    /// answer would cost more than the whole write.
-    pub async fn enqueue_traced_execution(
-        &self,
-        new: &NewExecution,
-        lease: Option<Lease>,
-        trace_context: Option<String>,
-    ) -> Result<graph_execution::Model> {
-        use graph_execution::Column as C;
-        // At the precision both databases keep, so the row answered is the row read back.
-        let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
-        let row = graph_execution::Model {
+impl Enqueued {
+    /// The run's row as written; `inputs` null (the caller holds their text).
+    fn row(&self) -> graph_execution::Model {
+        let new = &self.new;
+        graph_execution::Model {
             id: new.id.clone(),
             user_id: new.user_id.clone(),
             graph_id: new.graph_id.clone(),
@@ -99,12 +89,19 @@ impl Store {
             error: None,
             parent_id: new.parent_id.clone(),
             node_inputs: new.node_inputs.clone(),
-            created_at: now,
+            created_at: self.created_at,
             started_at: None,
             ended_at: None,
             event_seq: 0,
             notice: None,
-        };
+        }
+    }
+
+    /// The two inserts rendered for `backend` (the committer on the pool, `commit.rs`); the
+    /// SQLite committer thread binds the same values to statements it prepared once.
+    pub(crate) fn statements(&self, backend: crate::Backend) -> [String; 2] {
+        use graph_execution::Column as C;
+        let new = &self.new;
         // Built column by column rather than from an `ActiveModel`, whose JSON column takes
         // a parsed tree: the inputs go in as a string literal, which both databases read into
         // their JSON column (PostgreSQL casts the untyped literal to jsonb).
@@ -123,37 +120,84 @@ impl Store {
                 C::EventSeq,
             ])
             .values_panic([
-                row.id.clone().into(),
-                row.user_id.clone().into(),
-                row.graph_id.clone().into(),
-                row.graph_version.into(),
-                row.status.into(),
+                new.id.clone().into(),
+                new.user_id.clone().into(),
+                new.graph_id.clone().into(),
+                new.graph_version.into(),
+                crate::entity::StatusColumn::from(agentry_core::ExecutionStatus::Queued).into(),
                 new.inputs.get().into(),
-                row.parent_id.clone().into(),
-                row.node_inputs.clone().into(),
-                now.into(),
+                new.parent_id.clone().into(),
+                new.node_inputs.clone().into(),
+                self.created_at.into(),
                 0i64.into(),
             ])
             .to_owned();
         let entry = queue_entry::ActiveModel {
             exec_id: Set(new.id.clone()),
-            user_id: Set(row.user_id.clone()),
-            graph_id: Set(row.graph_id.clone()),
-            enqueued_at: Set(now.timestamp_millis()),
-            locked_by: Set(lease.as_ref().map(|l| l.worker_id.clone())),
-            locked_until: Set(lease.as_ref().map_or(0, |l| l.until_ms)),
-            attempts: Set(i32::from(lease.is_some())),
-            trace_context: Set(trace_context),
+            user_id: Set(new.user_id.clone()),
+            graph_id: Set(new.graph_id.clone()),
+            enqueued_at: Set(self.enqueued_at_ms()),
+            locked_by: Set(self.lease.as_ref().map(|l| l.worker_id.clone())),
+            locked_until: Set(self.lease.as_ref().map_or(0, |l| l.until_ms)),
+            attempts: Set(self.attempts()),
+            trace_context: Set(self.trace_context.clone()),
         };
-        let script = [
-            crate::batch::render(&run, self.backend),
-            crate::batch::render(
-                &queue_entry::Entity::insert(entry).into_query(),
-                self.backend,
-            ),
-        ];
-        self.run_script(&script).await?;
+        [
+            crate::batch::render(&run, backend),
+            crate::batch::render(&queue_entry::Entity::insert(entry).into_query(), backend),
+        ]
+    }
+
+    pub(crate) fn enqueued_at_ms(&self) -> i64 {
+        self.created_at.timestamp_millis()
+    }
+
+    /// A run leased from the start counts as claimed once.
+    pub(crate) fn attempts(&self) -> i32 {
+        i32::from(self.lease.is_some())
+    }
+}
+
+impl Store {
+    /// Writes a QUEUED run and its queue entry in one transaction; answers the run's row as
+    /// written.
+    pub async fn enqueue_execution(
+        &self,
+        new: &NewExecution,
+        lease: Option<Lease>,
+    ) -> Result<graph_execution::Model> {
+        let (row, _) = self
+            .enqueue_traced_execution(new.clone(), lease, None)
+            .await?;
         Ok(row)
+    }
+
+    /// As `enqueue_execution`, keeping the enqueuing span's W3C `traceparent` with the entry,
+    /// for the worker that claims the run to continue the trace; `new` comes back with the
+    /// row.
+    ///
+    /// The write goes through the committer, in a transaction with whatever progress of other
+    /// runs is queued there (on a SQLite file: the committer thread's prepared statements,
+    /// no SQL rendered or parsed, no hand-over to the pool). The inputs are written from
+    /// their text, never parsed or copied here; the row answered has `inputs` null: the
+    /// caller holds them (`new.inputs`), and a copy of a huge input in the answer would cost
+    /// more than the whole write.
+    pub async fn enqueue_traced_execution(
+        &self,
+        new: NewExecution,
+        lease: Option<Lease>,
+        trace_context: Option<String>,
+    ) -> Result<(graph_execution::Model, NewExecution)> {
+        let run = Enqueued {
+            new,
+            lease,
+            trace_context,
+            created_at: chrono::SubsecRound::trunc_subsecs(Utc::now(), 6),
+        };
+        let (run, result) = self.submit_enqueue(run).await?;
+        result?;
+        let row = run.row();
+        Ok((row, run.new))
     }
 
     /// Claims the next run whose lease is free or expired, for `lease_ms` from now.

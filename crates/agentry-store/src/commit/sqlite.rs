@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 
 use super::{Job, group, record_metrics};
 use crate::executions::Batch;
+use crate::queue::Enqueued;
 use crate::{Backend, Error, Result};
 
 const UPSERT_NODE: &str = "INSERT INTO node_executions \
@@ -43,6 +44,15 @@ const RUN_EVENT_SEQ: &str =
     "UPDATE graph_executions SET event_seq = ?2 WHERE id = ?1 AND event_seq < ?2";
 
 const DEQUEUE: &str = "DELETE FROM execution_queue WHERE exec_id = ?1";
+
+/// A new run, QUEUED (`queue.rs`); its inputs bound as their text, read into the JSON column.
+const INSERT_RUN: &str = "INSERT INTO graph_executions \
+    (id, user_id, graph_id, graph_version, status, inputs, parent_id, node_inputs, created_at, \
+     event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)";
+
+const INSERT_QUEUE_ENTRY: &str = "INSERT INTO execution_queue \
+    (exec_id, user_id, graph_id, enqueued_at, locked_by, locked_until, attempts, trace_context) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /// The file behind a SQLite URL; `None` for PostgreSQL and in-memory databases.
 pub(super) fn file_path(url: &str, backend: Backend) -> Option<PathBuf> {
@@ -74,40 +84,69 @@ pub(super) fn run(mut conn: Connection, mut rx: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = rx.blocking_recv() {
         let jobs = group(first, &mut rx);
         let started = Instant::now();
-        let result = commit(&mut conn, jobs.iter().map(|j| &j.batch));
+        let result = commit(&mut conn, jobs.iter());
         record_metrics(&jobs, started);
         match result {
             Ok(()) => {
                 for job in jobs {
-                    let _ = job.reply.send(Ok(()));
+                    job.answer(Ok(()));
                 }
             }
             Err(e) if jobs.len() == 1 => {
                 tracing::error!(error = %e, "committing execution progress failed");
-                let _ = jobs.into_iter().next().map(|j| j.reply.send(Err(e.into())));
+                if let Some(job) = jobs.into_iter().next() {
+                    job.answer(Err(e.into()));
+                }
             }
             Err(_) => {
                 for job in jobs {
-                    let result = commit(&mut conn, std::iter::once(&job.batch));
+                    let result = commit(&mut conn, std::iter::once(&job));
                     if let Err(e) = &result {
                         tracing::error!(error = %e, "committing execution progress failed");
                     }
-                    let _ = job.reply.send(result.map_err(Error::from));
+                    job.answer(result.map_err(Error::from));
                 }
             }
         }
     }
 }
 
-fn commit<'a>(
-    conn: &mut Connection,
-    batches: impl Iterator<Item = &'a Batch>,
-) -> rusqlite::Result<()> {
+fn commit<'a>(conn: &mut Connection, jobs: impl Iterator<Item = &'a Job>) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for batch in batches {
-        write(&tx, batch)?;
+    for job in jobs {
+        match job {
+            Job::Progress { batch, .. } => write(&tx, batch)?,
+            Job::Enqueue { run, .. } => enqueue(&tx, run)?,
+        }
     }
     tx.commit()
+}
+
+/// A new run's row and queue entry, as `Enqueued::statements` renders them for the pool.
+fn enqueue(tx: &Transaction<'_>, run: &Enqueued) -> rusqlite::Result<()> {
+    let new = &run.new;
+    tx.prepare_cached(INSERT_RUN)?.execute(params![
+        new.id,
+        new.user_id,
+        new.graph_id,
+        new.graph_version,
+        agentry_core::ExecutionStatus::Queued.as_str(),
+        new.inputs.get(),
+        new.parent_id,
+        new.node_inputs.as_ref().map(json),
+        time(&run.created_at),
+    ])?;
+    tx.prepare_cached(INSERT_QUEUE_ENTRY)?.execute(params![
+        new.id,
+        new.user_id,
+        new.graph_id,
+        run.enqueued_at_ms(),
+        run.lease.as_ref().map(|l| l.worker_id.as_str()),
+        run.lease.as_ref().map_or(0, |l| l.until_ms),
+        run.attempts(),
+        run.trace_context,
+    ])?;
+    Ok(())
 }
 
 /// A time as SQLite's date functions write it, in UTC to the microsecond

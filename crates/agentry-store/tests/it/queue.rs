@@ -62,6 +62,83 @@ async fn run_inputs_are_written_from_their_text() {
     ));
 }
 
+/// New runs are written by the committer, in a transaction with whatever else is queued
+/// there: each answers the row the database holds (times, lease, node inputs), hands its
+/// inputs back as the same text, and one that breaks a constraint (a run id taken) fails
+/// alone, changing nothing, while the runs beside it commit.
+#[tokio::test]
+async fn new_runs_commit_together_and_a_bad_one_fails_alone() {
+    let db = test_db().await;
+    let s = &db.store;
+    let taken = new_run();
+    s.enqueue_execution(&taken, None).await.unwrap();
+    let lease = || Lease {
+        worker_id: "here".into(),
+        until_ms: now_ms() + 60_000,
+    };
+    let mut runs: Vec<NewExecution> = (0..8)
+        .map(|i| NewExecution {
+            node_inputs: (i % 2 == 0).then(|| json!({"node": {"payload": i}})),
+            ..new_run()
+        })
+        .collect();
+    runs.insert(4, taken.clone());
+    let answers = futures::future::join_all(runs.iter().enumerate().map(|(i, run)| {
+        let lease = (i % 3 == 0).then(lease);
+        s.enqueue_traced_execution(run.clone(), lease, Some(format!("trace-{i}")))
+    }))
+    .await;
+    for (run, answer) in runs.iter().zip(answers) {
+        if run.id == taken.id {
+            assert!(
+                answer.is_err(),
+                "a second run with id {} was written",
+                run.id
+            );
+            continue;
+        }
+        let (row, back) = answer.unwrap();
+        assert_eq!(
+            back.inputs.get(),
+            run.inputs.get(),
+            "the inputs come back as given"
+        );
+        let stored = s
+            .get_run_without_inputs(DEFAULT_USER_ID, &run.id)
+            .await
+            .unwrap();
+        assert_eq!(row, stored, "the row answered is the row stored");
+        assert_eq!(stored.node_inputs, run.node_inputs);
+        let full = s.get_execution(DEFAULT_USER_ID, &run.id).await.unwrap();
+        assert_eq!(full.run.inputs, json!({"x": 1}));
+    }
+    // The taken id's run is as its first enqueue left it.
+    let first = s.get_execution(DEFAULT_USER_ID, &taken.id).await.unwrap();
+    assert_eq!(first.run.status.as_str(), "QUEUED");
+    // Leased runs stay with their holder; the other seven (the first run and six unleased)
+    // are claimable, each once.
+    let mut claimed = std::collections::HashSet::new();
+    while let Some(claim) = s
+        .claim_next("elsewhere", 60_000, ClaimLimits::default())
+        .await
+        .unwrap()
+    {
+        assert!(claimed.insert(claim.exec_id.clone()), "claimed twice");
+        let i = runs.iter().position(|r| r.id == claim.exec_id);
+        if let Some(i) = i.filter(|_| claim.exec_id != taken.id) {
+            assert_ne!(
+                i % 3,
+                0,
+                "run {i} was leased to `here` and claimed elsewhere"
+            );
+            assert_eq!(claim.trace_context, Some(format!("trace-{i}")));
+        }
+    }
+    assert_eq!(claimed.len(), 1 + 8 - 3, "{claimed:?}");
+    // The three leased runs are held by `here`, by name.
+    assert_eq!(s.release_leases("here").await.unwrap(), 3);
+}
+
 #[tokio::test]
 async fn a_run_is_claimed_once_until_its_lease_expires() {
     let db = test_db().await;
@@ -168,7 +245,7 @@ async fn the_claim_carries_the_trace_context_stored_at_enqueue() {
     let s = &db.store;
     let traced = new_run();
     let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    s.enqueue_traced_execution(&traced, None, Some(traceparent.into()))
+    s.enqueue_traced_execution(traced.clone(), None, Some(traceparent.into()))
         .await
         .unwrap();
     let claim = s
