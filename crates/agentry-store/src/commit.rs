@@ -231,18 +231,28 @@ async fn run_on_pool(store: Store, mut rx: mpsc::UnboundedReceiver<Job>) {
 
 /// Keeps only the last state of each node execution: one statement may not upsert a row twice.
 fn dedupe_nodes(batch: &mut Batch) {
-    if batch.nodes.len() < 2 {
-        return;
+    let keep = last_states(&batch.nodes);
+    let mut keep = keep.into_iter();
+    batch.nodes.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// For each row, whether it is the last state of its node execution among `nodes`: an earlier
+/// one is overwritten by the later one's upsert (a pure node's RUNNING and COMPLETED usually
+/// travel in one batch), so writing it would be a statement for nothing. The last row carries
+/// every column the first would have inserted.
+pub(crate) fn last_states(nodes: &[crate::NodeRow]) -> Vec<bool> {
+    if nodes.len() < 2 {
+        return vec![true; nodes.len()];
     }
-    let mut last = std::collections::HashMap::new();
-    for (i, n) in batch.nodes.iter().enumerate() {
-        last.insert(n.id.clone(), i);
+    let mut last = std::collections::HashMap::with_capacity(nodes.len());
+    for (i, n) in nodes.iter().enumerate() {
+        last.insert(n.id.as_str(), i);
     }
-    let mut i = 0;
-    batch.nodes.retain(|n| {
-        i += 1;
-        last[&n.id] == i - 1
-    });
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| last[n.id.as_str()] == i)
+        .collect()
 }
 
 impl Backend {

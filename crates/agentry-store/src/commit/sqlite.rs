@@ -193,7 +193,15 @@ fn json(v: &serde_json::Value) -> String {
 fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
     if !batch.nodes.is_empty() {
         let mut upsert = tx.prepare_cached(UPSERT_NODE)?;
-        for n in &batch.nodes {
+        // Only a node execution's last state in the batch: its rows come before the batch's
+        // outputs, which refer to them, either way.
+        let last = super::last_states(&batch.nodes);
+        for n in batch
+            .nodes
+            .iter()
+            .zip(last)
+            .filter_map(|(n, last)| last.then_some(n))
+        {
             upsert.execute(params![
                 n.id,
                 n.graph_exec_id,

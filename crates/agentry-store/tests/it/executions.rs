@@ -141,6 +141,64 @@ async fn batches_persist_and_survive_a_restart() {
     assert!(runs.iter().any(|r| r.id == exec));
 }
 
+/// A node execution's several states in one batch (a pure node's RUNNING and COMPLETED travel
+/// together) are written as its last one, which the committers write alone: the row holds
+/// every field of that state, its first state's insert-only fields (sequence, add time) too,
+/// and the outputs of the batch that refer to it are stored.
+#[tokio::test]
+async fn a_node_executions_states_in_one_batch_leave_its_last() {
+    let db = test_db().await;
+    let exec = uuid::Uuid::new_v4().to_string();
+    let s = &db.store;
+    create_run(s, &exec, json!({})).await;
+    let (first, second) = (
+        uuid::Uuid::new_v4().to_string(),
+        uuid::Uuid::new_v4().to_string(),
+    );
+    let running = node_row(&exec, &first, ExecutionStatus::Running, 4);
+    let mut completed = running.clone();
+    completed.status = ExecutionStatus::Completed;
+    completed.end_time = Some(Utc::now());
+    completed.stats = Some(json!({"walltime": 0.5}));
+    completed.event_seq = 7;
+    let output = OutputRow {
+        node_exec_id: first.clone(),
+        graph_exec_id: exec.clone(),
+        user_id: DEFAULT_USER_ID.into(),
+        name: "result".into(),
+        data: json!("done").into(),
+        seq: 0,
+        event_seq: 6,
+        graph_output: None,
+    };
+    s.apply_batch(&Batch {
+        nodes: vec![
+            running.clone(),
+            node_row(&exec, &second, ExecutionStatus::Running, 5),
+            completed.clone(),
+        ],
+        outputs: vec![output],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let rec = s.get_execution(DEFAULT_USER_ID, &exec).await.unwrap();
+    assert_eq!(rec.nodes.len(), 2);
+    let row = &rec.nodes.iter().find(|n| n.row.id == first).unwrap();
+    assert_eq!(row.row.status.as_str(), "COMPLETED");
+    assert_eq!(row.row.seq, 4);
+    assert_eq!(row.row.event_seq, 7);
+    assert_eq!(row.row.stats, Some(json!({"walltime": 0.5})));
+    assert!(row.row.end_time.is_some());
+    assert_eq!(
+        row.row.add_time.timestamp_micros(),
+        running.add_time.timestamp_micros()
+    );
+    assert_eq!(row.outputs, vec![("result".to_string(), json!("done"))]);
+    let other = rec.nodes.iter().find(|n| n.row.id == second).unwrap();
+    assert_eq!(other.row.status.as_str(), "RUNNING");
+}
+
 #[tokio::test]
 async fn hostile_values_round_trip_exactly() {
     let db = test_db().await;
