@@ -1,8 +1,6 @@
 //! The execute path: a request becomes a validated, recorded run, started here when a slot is
 //! free, or queued for any worker to claim.
 
-use agentry_core::io_schema;
-use agentry_core::validate::{self, Mode};
 use agentry_store::queue::now_ms;
 use agentry_store::{Lease, NewExecution};
 
@@ -42,9 +40,8 @@ impl Engine {
         schedule_id: Option<&str>,
     ) -> Result<CreatedRun> {
         let graph = &cached.record.graph;
-        let registry = &self.inner.registry;
-        validate::validate(graph, registry, Mode::Run)?;
-        let missing = inputs.missing(io_schema::required_inputs(graph, registry));
+        let required = cached.run_check(&self.inner.registry)?;
+        let missing = inputs.missing(required.iter().cloned());
         if !missing.is_empty() {
             return Err(Error::MissingInputs(missing));
         }

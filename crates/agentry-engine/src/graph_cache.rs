@@ -6,9 +6,10 @@
 //! the versions and drops their entries together. The cache is bounded (least recently used
 //! entries go first), so a process that runs many graphs holds only the recent ones.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use agentry_core::Registry;
+use agentry_core::validate;
+use agentry_core::{Registry, io_schema};
 use agentry_store::GraphRecord;
 use hashlink::LruCache;
 
@@ -21,6 +22,25 @@ const DEFAULT_CAPACITY: usize = 1024;
 pub struct CachedGraph {
     pub record: Arc<GraphRecord>,
     pub plan: Option<Arc<Plan>>,
+    /// Whether the version may run, and the graph inputs it requires (`run_check`).
+    run_check: OnceLock<Result<Vec<String>, validate::Error>>,
+}
+
+impl CachedGraph {
+    /// The version checked for running (`Mode::Run`) and the graph inputs it requires, worked
+    /// out on its first run and kept: a saved version never changes, nor does the process's
+    /// registry, and the check was 3 % of a 3-node run's instructions (docs/benchmarks.md).
+    pub(crate) fn run_check(&self, registry: &Registry) -> Result<&[String], validate::Error> {
+        self.run_check
+            .get_or_init(|| {
+                let graph = &self.record.graph;
+                validate::validate(graph, registry, validate::Mode::Run)?;
+                Ok(io_schema::required_inputs(graph, registry))
+            })
+            .as_ref()
+            .map(Vec::as_slice)
+            .map_err(Clone::clone)
+    }
 }
 
 pub(crate) struct GraphCache {
@@ -55,6 +75,7 @@ impl GraphCache {
         let entry = Arc::new(CachedGraph {
             record: Arc::new(record),
             plan,
+            run_check: OnceLock::new(),
         });
         self.entries
             .lock()

@@ -189,6 +189,9 @@ async fn running_refuses_incomplete_nodes_and_missing_inputs() {
     for pin in ["operation", "`a`", "`b`"] {
         assert!(err.contains(pin), "{err} names {pin}");
     }
+    // The check is kept with the cached version: the next run is refused alike.
+    let req = request(&t.engine, DEFAULT_USER_ID, &g, Default::default()).await;
+    assert_eq!(t.engine.execute(req).await.unwrap_err().to_string(), err);
 
     let calc = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -196,6 +199,13 @@ async fn running_refuses_incomplete_nodes_and_missing_inputs() {
     );
     let g: agentry_core::Graph =
         serde_json::from_str(&std::fs::read_to_string(calc).unwrap()).unwrap();
+    let req = request(&t.engine, DEFAULT_USER_ID, &g, Default::default()).await;
+    let err = t.engine.execute(req).await.unwrap_err();
+    assert!(matches!(err, agentry_engine::Error::MissingInputs(ref m) if m == &["Input"]));
+    // Kept with the cached version too: given, it runs; left out again, it is missing again.
+    let given = json!({"Input": 3}).as_object().unwrap().clone();
+    let req = request(&t.engine, DEFAULT_USER_ID, &g, given).await;
+    t.engine.execute(req).await.unwrap();
     let req = request(&t.engine, DEFAULT_USER_ID, &g, Default::default()).await;
     let err = t.engine.execute(req).await.unwrap_err();
     assert!(matches!(err, agentry_engine::Error::MissingInputs(ref m) if m == &["Input"]));
