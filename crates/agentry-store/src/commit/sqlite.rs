@@ -156,34 +156,42 @@ fn enqueue(tx: &Transaction<'_>, run: &Enqueued) -> rusqlite::Result<()> {
 /// it is (same prefix, and the offset is always `+00:00`), except just before a rendered time
 /// of the same microsecond: comparisons with bound times (retention, the reaper) hold.
 ///
-/// Written from the time's fields rather than through `format("%Y-…")`, which reads its format
-/// string again for every time: that was 5 % of a 3-node run's instructions (docs/benchmarks.md,
-/// "Where a 3-node run's CPU goes now"). Years outside 0–9999 keep chrono's spelling.
+/// Written from the time's fields, digit by digit: through `format("%Y-…")` chrono read its
+/// format string again for every time (5 % of a 3-node run's instructions), and through
+/// `write!` with padded integers it still cost about 2,500 instructions a time, a tenth of a
+/// pure step's (docs/benchmarks.md). Years outside 0–9999 keep chrono's spelling.
 fn time(t: &DateTime<Utc>) -> String {
     use chrono::{Datelike, Timelike};
-    use std::fmt::Write;
-    let year = t.year();
+    let n = t.naive_utc();
+    let year = n.year();
     if !(0..=9999).contains(&year) {
         return t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
     }
     // A leap second is held as second 59 with a nanosecond count past one second (chrono).
-    let nanos = t.nanosecond();
+    let nanos = n.nanosecond();
     let (second, nanos) = if nanos >= 1_000_000_000 {
-        (t.second() + 1, nanos - 1_000_000_000)
+        (n.second() + 1, nanos - 1_000_000_000)
     } else {
-        (t.second(), nanos)
+        (n.second(), nanos)
     };
-    let mut text = String::with_capacity(26);
-    let _ = write!(
-        text,
-        "{year:04}-{:02}-{:02} {:02}:{:02}:{second:02}.{:06}",
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        nanos / 1_000
-    );
-    text
+    let mut text = *b"0000-00-00 00:00:00.000000";
+    digits(&mut text[0..4], year.unsigned_abs());
+    digits(&mut text[5..7], n.month());
+    digits(&mut text[8..10], n.day());
+    digits(&mut text[11..13], n.hour());
+    digits(&mut text[14..16], n.minute());
+    digits(&mut text[17..19], second);
+    digits(&mut text[20..26], nanos / 1_000);
+    // Digits and separators only: always ASCII.
+    String::from_utf8(text.to_vec()).expect("a time's text is ASCII")
+}
+
+/// Writes `value`'s last `out.len()` decimal digits into `out`, zero-padded.
+fn digits(out: &mut [u8], mut value: u32) {
+    for digit in out.iter_mut().rev() {
+        *digit = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
 }
 
 fn json(v: &serde_json::Value) -> String {
