@@ -207,16 +207,14 @@ async fn run_on_pool(store: Store, mut rx: mpsc::UnboundedReceiver<Job>) {
                 }
             }
             Err(_) => {
-                for job in jobs {
-                    let (result, job) = match job {
-                        Job::Progress { mut batch, reply } => {
-                            dedupe_nodes(&mut batch);
-                            let result = store.apply_script(&[], &batch).await;
-                            (result, Job::Progress { batch, reply })
+                for mut job in jobs {
+                    let result = match &mut job {
+                        Job::Progress { batch, .. } => {
+                            dedupe_nodes(batch);
+                            store.apply_script(&[], batch).await
                         }
-                        Job::Enqueue { run, reply } => {
-                            let result = store.run_script(&run.statements(store.backend)).await;
-                            (result, Job::Enqueue { run, reply })
+                        Job::Enqueue { run, .. } => {
+                            store.run_script(&run.statements(store.backend)).await
                         }
                     };
                     if let Err(e) = &result {
