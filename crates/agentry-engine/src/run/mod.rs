@@ -95,6 +95,19 @@ pub struct RunEnd {
     pub stats: Option<Value>,
 }
 
+impl RunResult {
+    /// `row` (the run as created) as the run's end left it in the store: an answer built from
+    /// it says what a read of the row would, without the read.
+    pub fn ended_row(&self, mut row: crate::RunRow) -> crate::RunRow {
+        row.status = self.status.into();
+        row.error = self.error.clone();
+        row.started_at = self.row.started_at;
+        row.ended_at = self.row.ended_at;
+        row.stats = self.row.stats.clone();
+        row
+    }
+}
+
 struct ExecState {
     node: usize,
     seq: i64,

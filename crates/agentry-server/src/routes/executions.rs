@@ -259,12 +259,8 @@ pub(crate) async fn execute_graph(
         && let Some(result) = state.engine.wait_shared(&run.id, wait_limit).await
     {
         // The row as created, with what the run's end wrote to it: nothing is read back.
-        let CreatedRun { mut row, inputs } = run;
-        row.status = result.status.into();
-        row.error = result.error.clone();
-        row.started_at = result.row.started_at;
-        row.ended_at = result.row.ended_at;
-        row.stats = result.row.stats.clone();
+        let CreatedRun { row, inputs } = run;
+        let row = result.ended_row(row);
         let mut meta = ExecutionMeta::created(CreatedRun { row, inputs });
         meta.outputs = Some(RunOutputs::Waited(result));
         return Ok(Json(meta));
