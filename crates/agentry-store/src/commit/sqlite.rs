@@ -30,14 +30,17 @@ const INSERT_OUTPUT: &str = "INSERT INTO node_outputs \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 /// A run's status change, only from the statuses AutoGPT allows (`?7`…`?13`, unused ones
-/// NULL, which `IN` never matches); `?15` is 0 when the end is told on the row
-/// (`RunUpdate::told`, a top-level run only).
+/// NULL, which no `WHEN` matches); `?15` is 0 when the end is told on the row
+/// (`RunUpdate::told`, a top-level run only). A `CASE`, not `status IN (?7, …, ?13)`: SQLite
+/// builds and drops a temporary b-tree for an `IN` list of more than two bound values on every
+/// execution, about 5 % of a 3-node run's instructions (docs/benchmarks.md).
 const UPDATE_RUN: &str = "UPDATE graph_executions SET status = ?1, \
     started_at = COALESCE(?2, started_at), ended_at = COALESCE(?3, ended_at), \
     stats = COALESCE(?4, stats), error = COALESCE(?5, error), \
     event_seq = COALESCE(?14, event_seq), \
     notice = COALESCE(notice, CASE WHEN parent_id IS NULL THEN ?15 END) \
-    WHERE id = ?6 AND status IN (?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    WHERE id = ?6 AND CASE status WHEN ?7 THEN 1 WHEN ?8 THEN 1 WHEN ?9 THEN 1 \
+    WHEN ?10 THEN 1 WHEN ?11 THEN 1 WHEN ?12 THEN 1 WHEN ?13 THEN 1 ELSE 0 END";
 
 /// A refused status change still moves the run's `event_seq` to its event (`batch.rs`).
 const RUN_EVENT_SEQ: &str =
@@ -296,6 +299,41 @@ fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use chrono::{NaiveDate, TimeZone, Utc};
+
+    use super::*;
+
+    /// Every statement of the committer's hot path, as SQLite compiles it against the migrated
+    /// schema, without a temporary b-tree (`OpenEphemeral`): one would be built and dropped on
+    /// every execution.
+    #[tokio::test]
+    async fn no_statement_of_the_committer_builds_a_temporary_table() {
+        let db = crate::testing::fresh_sqlite();
+        let _store = crate::Store::open(db.url()).await.unwrap();
+        let conn = open(&file_path(db.url(), Backend::Sqlite).unwrap()).unwrap();
+        let statements = [
+            UPSERT_NODE,
+            INSERT_OUTPUT,
+            UPDATE_RUN,
+            RUN_EVENT_SEQ,
+            DEQUEUE,
+            INSERT_RUN,
+            INSERT_QUEUE_ENTRY,
+        ];
+        for sql in statements {
+            let mut explain = conn.prepare(&format!("EXPLAIN {sql}")).unwrap();
+            // Unbound parameters are NULL; `EXPLAIN` only compiles the statement.
+            let mut rows = explain.raw_query();
+            let mut opcodes = Vec::new();
+            while let Some(row) = rows.next().unwrap() {
+                opcodes.push(row.get::<_, String>(1).unwrap());
+            }
+            assert!(!opcodes.is_empty(), "{sql}");
+            assert!(
+                !opcodes.iter().any(|o| o == "OpenEphemeral"),
+                "{sql} builds a temporary b-tree: {opcodes:?}"
+            );
+        }
+    }
 
     #[test]
     fn times_are_written_as_chronos_format_writes_them() {
