@@ -8,14 +8,21 @@
 //! the graph output it also is, numbered just before it), and the run's status now. Live
 //! events carry the same numbers, so a client moving from a replay to live events neither
 //! misses nor repeats one. Partial text (`node_text_delta`) is live only.
+//!
+//! The run, node and output rows are read in one read-only transaction, one snapshot: read one
+//! after another, a batch committed between two reads left a page with a node's outputs but
+//! not its status, numbered past the status a subscriber then dropped as already told.
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    AccessMode, ColumnTrait, DatabaseTransaction, EntityTrait, IsolationLevel, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
 use serde_json::{Map, Value, json};
 
 use crate::entity::{StatusColumn, graph_execution, node_execution, node_output};
-use crate::{Result, Store};
+use crate::{Backend, Result, Store};
 
 /// (id, node id, block id, status, event_seq) of a node execution.
 type NodeEventRow = (String, String, String, StatusColumn, i64);
@@ -82,8 +89,38 @@ impl Store {
             .unwrap_or(0))
     }
 
+    /// A read-only transaction whose statements all see one snapshot. SQLite's WAL gives
+    /// every read transaction one (and refuses the settings); PostgreSQL's default, READ
+    /// COMMITTED, takes a new one per statement, so it asks for REPEATABLE READ.
+    async fn snapshot(&self) -> Result<DatabaseTransaction> {
+        let (isolation, access) = match self.backend {
+            Backend::Postgres => (
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            ),
+            Backend::Sqlite => (None, None),
+        };
+        Ok(self.db.begin_with_config(isolation, access).await?)
+    }
+
     async fn derived_events(
         &self,
+        user_id: &str,
+        exec_id: &str,
+        after: i64,
+        limit: Option<u64>,
+    ) -> Result<Vec<Value>> {
+        let snapshot = self.snapshot().await?;
+        let events = self
+            .derived_events_in(&snapshot, user_id, exec_id, after, limit)
+            .await?;
+        snapshot.commit().await?;
+        Ok(events)
+    }
+
+    async fn derived_events_in(
+        &self,
+        db: &DatabaseTransaction,
         user_id: &str,
         exec_id: &str,
         after: i64,
@@ -104,7 +141,7 @@ impl Store {
                     G::EventSeq,
                 ])
                 .into_tuple()
-                .one(&self.db)
+                .one(db)
                 .await?;
         let Some((graph_id, graph_version, run_status, run_error, run_seq)) = run else {
             return Ok(Vec::new());
@@ -136,8 +173,8 @@ impl Store {
             nodes = nodes.limit(rows);
             outputs = outputs.limit(rows);
         }
-        let nodes: Vec<NodeEventRow> = nodes.into_tuple().all(&self.db).await?;
-        let outputs: Vec<OutputEventRow> = outputs.into_tuple().all(&self.db).await?;
+        let nodes: Vec<NodeEventRow> = nodes.into_tuple().all(db).await?;
+        let outputs: Vec<OutputEventRow> = outputs.into_tuple().all(db).await?;
         // Rows not read have a higher `event_seq` than the last read of a full table, and tell
         // nothing before the number just below it: events from there on wait for the next page.
         let full = |len: usize, last: Option<i64>| match (rows, last) {
@@ -185,7 +222,7 @@ impl Store {
                 .filter(N::UserId.eq(user_id))
                 .filter(N::Id.is_in(missing))
                 .into_tuple()
-                .all(&self.db)
+                .all(db)
                 .await?;
             known.extend(
                 more.into_iter()

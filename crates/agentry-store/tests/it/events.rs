@@ -204,3 +204,62 @@ async fn a_refused_status_change_still_numbers_the_runs_row() {
     assert_eq!(after[0]["status"], "COMPLETED");
     assert_eq!(s.last_event_seq(&exec).await.unwrap(), 10);
 }
+
+/// A replay read while batches commit is one snapshot: each node's value comes with the
+/// node's status, never alone. (Read one table after the other, a node whose row and value
+/// committed between the two reads showed only its value, numbered past its status, and a
+/// subscriber then dropped the live status as already told.)
+#[tokio::test]
+async fn a_replay_read_while_batches_commit_tells_each_value_with_its_nodes_status() {
+    let db = test_db().await;
+    let s = db.store.clone();
+    let exec = uuid::Uuid::now_v7().to_string();
+    s.create_execution(NewExecution {
+        id: exec.clone(),
+        user_id: DEFAULT_USER_ID.into(),
+        graph_id: "g".into(),
+        graph_version: 1,
+        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
+        parent_id: None,
+        node_inputs: None,
+    })
+    .await
+    .unwrap();
+    const NODES: i64 = 300;
+    let writer = {
+        let (s, exec) = (s.clone(), exec.clone());
+        tokio::spawn(async move {
+            for i in 1..=NODES {
+                let id = format!("n{i}");
+                s.apply_batch(&Batch {
+                    nodes: vec![node(&exec, &id, "N", ExecutionStatus::Running, 2 * i)],
+                    outputs: vec![output(&exec, &id, i, 2 * i + 1, None)],
+                    ..Batch::default()
+                })
+                .await
+                .unwrap();
+            }
+        })
+    };
+    let mut reads = 0;
+    while !writer.is_finished() || reads == 0 {
+        let events = s.events_since(DEFAULT_USER_ID, &exec, 0).await.unwrap();
+        let told: std::collections::HashSet<&str> = events
+            .iter()
+            .filter(|e| e["kind"] == "node_status")
+            .filter_map(|e| e["node_exec_id"].as_str())
+            .collect();
+        for event in events.iter().filter(|e| e["kind"] == "node_output") {
+            let node = event["node_exec_id"].as_str().unwrap();
+            assert!(
+                told.contains(node),
+                "read {reads}: {node}'s value without its status: {:?}",
+                seqs(&events)
+            );
+        }
+        reads += 1;
+    }
+    writer.await.unwrap();
+    let all = s.events_since(DEFAULT_USER_ID, &exec, 0).await.unwrap();
+    assert_eq!(all.len() as i64, 2 * NODES, "{reads} reads");
+}
