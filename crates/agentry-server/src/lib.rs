@@ -36,6 +36,7 @@ use axum::extract::State;
 use axum::http::{Method, Uri, header};
 use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
+use tower::ServiceBuilder;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -314,34 +315,37 @@ pub fn router(state: AppState) -> Router {
                 "this route does not accept that method",
             )
         })
-        .layer(axum::middleware::from_fn(ops::metrics::track))
-        // Inside `authenticate`: counts the principal it found.
-        .layer(from_fn_with_state(
-            state.clone(),
-            perimeter::layer::by_principal,
-        ))
-        .layer(from_fn_with_state(
-            state.clone(),
-            auth::middleware::authenticate,
-        ))
-        .layer(from_fn_with_state(state.clone(), auth::middleware::guard))
-        .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        // One `layer` call per stack, outermost first: each call wraps every route in a boxed
+        // service that is cloned on every request.
+        .layer(
+            ServiceBuilder::new()
+                .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+                .layer(from_fn_with_state(state.clone(), auth::middleware::guard))
+                .layer(from_fn_with_state(
+                    state.clone(),
+                    auth::middleware::authenticate,
+                ))
+                // Inside `authenticate`: counts the principal it found.
+                .layer(from_fn_with_state(
+                    state.clone(),
+                    perimeter::layer::by_principal,
+                ))
+                .layer(axum::middleware::from_fn(ops::metrics::track)),
+        )
         // Probes and scrapers: outside sign-in and the host guard (`ops`).
-        .merge(ops::api_port_routes())
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            perimeter::layer::by_ip,
-        ));
-    // Outside the limits, so a 429 still carries CORS headers (a page may read Retry-After).
-    let router = match perimeter::cors::layer(state.perimeter().settings()) {
-        Ok(Some(cors)) => router.layer(cors),
-        Ok(None) => router,
+        .merge(ops::api_port_routes());
+    let cors = perimeter::cors::layer(state.perimeter().settings()).unwrap_or_else(|e| {
         // Perimeter::new checked them; a state built otherwise gets no CORS at all.
-        Err(e) => {
-            tracing::error!(error = %e, "CORS is off");
-            router
-        }
-    };
+        tracing::error!(error = %e, "CORS is off");
+        None
+    });
+    let router = router.layer(
+        ServiceBuilder::new()
+            // Outside the limits, so a 429 still carries CORS headers (a page may read
+            // Retry-After).
+            .option_layer(cors)
+            .layer(from_fn_with_state(state.clone(), perimeter::layer::by_ip)),
+    );
     perimeter::panics::apply(perimeter::headers::apply(router)).with_state(state)
 }
 

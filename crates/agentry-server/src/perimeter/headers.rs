@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
-use tower_http::set_header::SetResponseHeaderLayer;
+use axum::response::Response;
 
 /// For the embedded web app served at `/`: its own scripts, styles (inline style attributes
 /// included, which React and the graph editor set), images and fonts only; fetches and
@@ -30,13 +30,18 @@ pub const SECURITY_HEADERS: [(HeaderName, &str); 6] = [
     ),
 ];
 
-/// Adds the security headers to every answer of `router`, error answers included.
-pub fn apply<S: Clone + Send + Sync + 'static>(mut router: Router<S>) -> Router<S> {
+/// Adds the security headers to every answer of `router`, error answers included: one
+/// layer (each `Router::layer` wraps every route in a boxed service cloned per request).
+pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(axum::middleware::map_response(add))
+}
+
+async fn add(mut response: Response) -> Response {
+    let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ));
+        headers
+            .entry(name)
+            .or_insert_with(|| HeaderValue::from_static(value));
     }
-    router
+    response
 }

@@ -8,6 +8,7 @@ use std::any::Any;
 use axum::Router;
 use axum::http::{HeaderName, Request};
 use axum::response::{IntoResponse, Response};
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -36,23 +37,26 @@ fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response {
     ApiError::new(Code::Internal, "internal server error").into_response()
 }
 
-/// Wraps `router` (outermost last): the request id is set before the span opens, the span is
-/// open while the panic is caught, and the id goes back on every answer.
+/// Wraps `router` in one layer (each `Router::layer` wraps every route in a boxed service
+/// cloned per request), outermost first: the request id is set before the span opens, the
+/// span is open while the panic is caught, and the id goes back on every answer.
 pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router
-        .layer(CatchPanicLayer::custom(answer_panic))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                let id = request
-                    .headers()
-                    .get(REQUEST_ID)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = id)
-            }),
-        )
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = id)
+                }),
+            )
+            .layer(CatchPanicLayer::custom(answer_panic)),
+    )
 }
 
 #[cfg(test)]
