@@ -55,9 +55,22 @@ pub enum AuthMode {
     Accounts(Arc<Accounts>),
 }
 
-/// Everything a handler needs; cheap to clone.
+/// Everything a handler needs; one reference count to clone. Axum clones the state for every
+/// middleware and handler a request passes, so it is one `Arc`, not a dozen.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+/// What an `AppState` holds (reached through it).
+#[derive(Clone)]
+pub struct SharedState {
     pub engine: Engine,
     /// The block catalogue, serialized once.
     blocks: axum::body::Bytes,
@@ -99,7 +112,7 @@ impl AppState {
             notifications::NotificationSettings::default(),
             None,
         );
-        AppState {
+        AppState(Arc::new(SharedState {
             engine,
             notifier,
             blocks: blocks.into(),
@@ -114,13 +127,18 @@ impl AppState {
             hosts: HostPolicy::default(),
             loopback: true,
             platform_url: None,
-        }
+        }))
+    }
+
+    /// The fields to set while building; copies them only if the state is already shared.
+    fn fields(&mut self) -> &mut SharedState {
+        Arc::make_mut(&mut self.0)
     }
 
     /// Providers deliver trigger events to ingress URLs under `url` (AutoGPT's
     /// `platform_base_url`, such as `https://agentry.example.com`).
     pub fn with_platform_url(mut self, url: &str) -> Self {
-        self.platform_url = Some(url.trim_end_matches('/').into());
+        self.fields().platform_url = Some(url.trim_end_matches('/').into());
         self
     }
 
@@ -139,15 +157,14 @@ impl AppState {
 
     /// Accounts mode: requests sign in.
     pub fn with_accounts(engine: Engine, accounts: Accounts) -> Self {
-        AppState {
-            auth: AuthMode::Accounts(Arc::new(accounts)),
-            ..AppState::new(engine)
-        }
+        let mut state = AppState::new(engine);
+        state.fields().auth = AuthMode::Accounts(Arc::new(accounts));
+        state
     }
 
     /// Host names (`name` or `name:port`) the server answers to besides its loopback names.
     pub fn allowed_hosts(mut self, hosts: Vec<String>) -> Self {
-        self.allowed_hosts = Arc::new(hosts);
+        self.fields().allowed_hosts = Arc::new(hosts);
         self
     }
 
@@ -170,7 +187,7 @@ impl AppState {
     /// With the operator's rate limits, CORS origins and OIDC issuer (default: rate limits
     /// on at their defaults, no CORS, no OIDC).
     pub fn with_perimeter(mut self, perimeter: Perimeter) -> Self {
-        self.perimeter = Arc::new(perimeter);
+        self.fields().perimeter = Arc::new(perimeter);
         self
     }
 
@@ -185,7 +202,7 @@ impl AppState {
 
     /// With the process's metrics recorder and readiness state (default: no metrics).
     pub fn with_ops(mut self, ops: Arc<ops::Ops>) -> Self {
-        self.ops = ops;
+        self.fields().ops = ops;
         self
     }
 
@@ -195,7 +212,7 @@ impl AppState {
 
     /// Credits can be bought through this payment provider (`payments`).
     pub fn with_payments(mut self, settings: payments::PaymentSettings) -> Self {
-        self.payments = Some(Arc::new(payments::Payments::new(settings)));
+        self.fields().payments = Some(Arc::new(payments::Payments::new(settings)));
         self
     }
 
@@ -205,7 +222,7 @@ impl AppState {
 
     /// Stores media (submission images) there (default: in memory).
     pub fn with_media(mut self, media: media::Media) -> Self {
-        self.media = media;
+        self.fields().media = media;
         self
     }
 
@@ -220,7 +237,8 @@ impl AppState {
         settings: notifications::NotificationSettings,
         mailer: Option<notifications::Mailer>,
     ) -> Self {
-        self.notifier = notifications::Notifier::new(self.engine.store().clone(), settings, mailer);
+        self.fields().notifier =
+            notifications::Notifier::new(self.engine.store().clone(), settings, mailer);
         self
     }
 
@@ -231,7 +249,7 @@ impl AppState {
     /// Store search is hybrid: approved listing versions and queries are embedded so
     /// (default: full-text search alone).
     pub fn with_store_embeddings(mut self, embeddings: store_search::StoreEmbeddings) -> Self {
-        self.store_embeddings = Some(Arc::new(embeddings));
+        self.fields().store_embeddings = Some(Arc::new(embeddings));
         self
     }
 
@@ -241,7 +259,7 @@ impl AppState {
 
     /// Serves `app` at `/`, with its client-side routes.
     pub fn with_web_app(mut self, app: web_app::WebApp) -> Self {
-        self.web_app = Some(app);
+        self.fields().web_app = Some(app);
         self
     }
 }
@@ -371,14 +389,15 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
-    state.loopback = addr.ip().is_loopback();
+    state.fields().loopback = addr.ip().is_loopback();
     if !state.loopback && matches!(state.auth, AuthMode::Local) {
         return Err(std::io::Error::other(format!(
             "refusing to listen on {addr} without sign-in: anyone who can reach it could run \
              anything as the local user. Listen on 127.0.0.1, or drop --no-auth"
         )));
     }
-    state.hosts = HostPolicy::new(addr, &state.allowed_hosts);
+    let hosts = HostPolicy::new(addr, &state.allowed_hosts);
+    state.fields().hosts = hosts;
     let (notifier, engine) = (state.notifier.clone(), state.engine.clone());
     let app = router(state);
     // Small writes go out at once: WebSocket events are small frames, and Nagle's algorithm
