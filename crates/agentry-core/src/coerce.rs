@@ -7,34 +7,160 @@
 
 use serde_json::{Map, Number, Value};
 
+/// A JSON type a schema names; `Other` is one coercion does not know, which every value
+/// matches and none is converted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JsonType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Array,
+    Object,
+    Null,
+    Other,
+}
+
+impl JsonType {
+    fn named(name: &str) -> Self {
+        match name {
+            "string" => JsonType::String,
+            "number" => JsonType::Number,
+            "integer" => JsonType::Integer,
+            "boolean" => JsonType::Boolean,
+            "array" => JsonType::Array,
+            "object" => JsonType::Object,
+            "null" => JsonType::Null,
+            _ => JsonType::Other,
+        }
+    }
+
+    fn matches(self, value: &Value) -> bool {
+        match self {
+            JsonType::String => value.is_string(),
+            JsonType::Number => value.is_number(),
+            JsonType::Integer => value.as_i64().is_some() || value.as_u64().is_some(),
+            JsonType::Boolean => value.is_boolean(),
+            JsonType::Array => value.is_array(),
+            JsonType::Object => value.is_object(),
+            JsonType::Null => value.is_null(),
+            JsonType::Other => true,
+        }
+    }
+}
+
 /// The JSON types a schema allows, in the order given (`null` last).
-fn schema_types(schema: &Value) -> Vec<&str> {
-    let mut types = Vec::new();
+fn schema_types(schema: &Value, types: &mut Vec<JsonType>) {
     match schema.get("type") {
-        Some(Value::String(t)) => types.push(t.as_str()),
-        Some(Value::Array(ts)) => types.extend(ts.iter().filter_map(Value::as_str)),
+        Some(Value::String(t)) => types.push(JsonType::named(t)),
+        Some(Value::Array(ts)) => {
+            types.extend(ts.iter().filter_map(Value::as_str).map(JsonType::named))
+        }
         _ => {}
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(alts)) = schema.get(key) {
             for alt in alts {
-                types.extend(schema_types(alt));
+                schema_types(alt, types);
             }
         }
     }
-    types
 }
 
-fn matches_type(value: &Value, ty: &str) -> bool {
-    match ty {
-        "string" => value.is_string(),
-        "number" => value.is_number(),
-        "integer" => value.as_i64().is_some() || value.as_u64().is_some(),
-        "boolean" => value.is_boolean(),
-        "array" => value.is_array(),
-        "object" => value.is_object(),
-        "null" => value.is_null(),
-        _ => true,
+/// What coercion reads of one property schema, worked out once: the types it allows, and
+/// what its array items and dictionary values are (type.py's `list[T]` and `dict[str, T]`).
+#[derive(Debug, Clone, Default)]
+pub struct Coercion {
+    types: Vec<JsonType>,
+    items: Option<Box<Coercion>>,
+    values: Option<Box<Coercion>>,
+}
+
+impl Coercion {
+    pub fn of(schema: &Value) -> Self {
+        let mut types = Vec::new();
+        schema_types(schema, &mut types);
+        let nested = |key: &str| {
+            schema
+                .get(key)
+                .filter(|s| s.is_object())
+                .map(|s| Box::new(Coercion::of(s)))
+        };
+        Coercion {
+            types,
+            items: nested("items"),
+            values: nested("additionalProperties"),
+        }
+    }
+
+    /// Whether `apply` can change a value: not on an untyped ("any") pin whose items and
+    /// values are untyped too, which a block takes as it comes.
+    pub fn may_change(&self) -> bool {
+        !self.types.is_empty() || self.items.is_some() || self.values.is_some()
+    }
+
+    /// Coerces one value; returns it unchanged when no rule applies.
+    pub fn apply(&self, value: Value) -> Value {
+        if self.types.is_empty() || self.types.iter().any(|t| t.matches(&value)) {
+            return self.apply_inside(value);
+        }
+        for ty in self.types.iter().filter(|t| **t != JsonType::Null) {
+            if let Some(converted) = convert(&value, *ty) {
+                return self.apply_inside(converted);
+            }
+        }
+        value
+    }
+
+    /// Recurses into array items and dictionary values when the schema says what they are, as
+    /// type.py converts `list[T]` items and `dict[str, T]` values (a map reaching
+    /// `dict[str, str]` becomes its JSON text).
+    fn apply_inside(&self, value: Value) -> Value {
+        match (value, &self.items, &self.values) {
+            (Value::Array(items), Some(item), _) => {
+                Value::Array(items.into_iter().map(|v| item.apply(v)).collect())
+            }
+            (Value::Object(map), _, Some(each)) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, each.apply(v))).collect())
+            }
+            (v, _, _) => v,
+        }
+    }
+}
+
+/// A block's input coercion, worked out once from its input schema (`BlockInfo::coercion`):
+/// the pins a value may change on, in the schema's order.
+#[derive(Debug, Clone, Default)]
+pub struct InputCoercion {
+    pins: Vec<(String, Coercion)>,
+}
+
+impl InputCoercion {
+    pub fn of(input_schema: &Value) -> Self {
+        let pins = input_schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(name, schema)| (name.clone(), Coercion::of(schema)))
+            .filter(|(_, coercion)| coercion.may_change())
+            .collect();
+        InputCoercion { pins }
+    }
+
+    /// Whether a value on `pin` may be changed (a few pins: a scan beats hashing the name).
+    pub fn changes(&self, pin: &str) -> bool {
+        self.pins.iter().any(|(name, _)| name == pin)
+    }
+
+    /// Coerces every input whose pin the schema types, in place: each keeps its place in the
+    /// object (a remove and insert moved it to the end and another key into its place).
+    pub fn apply(&self, input: &mut Map<String, Value>) {
+        for (name, coercion) in &self.pins {
+            if let Some(v) = input.get_mut(name) {
+                *v = coercion.apply(v.take());
+            }
+        }
     }
 }
 
@@ -100,96 +226,44 @@ pub fn wrap_value(v: Value) -> Value {
     Value::Object(map)
 }
 
-fn convert(value: &Value, ty: &str) -> Option<Value> {
+fn convert(value: &Value, ty: JsonType) -> Option<Value> {
     match (ty, value) {
-        ("string", v) if !v.is_null() => Some(Value::String(to_text(v))),
+        (JsonType::String, v) if !v.is_null() => Some(Value::String(to_text(v))),
         // type.py's `__convert_num`: `float(value)`, and 0 when that fails ("Fallback
         // conversion"), so an empty or wordy text reaches a number pin as 0.
-        ("number", Value::String(s)) => {
+        (JsonType::Number, Value::String(s)) => {
             Number::from_f64(py_float(s).unwrap_or(0.0)).map(Value::Number)
         }
-        ("number", Value::Bool(b)) => Some(Value::from(u8::from(*b))),
+        (JsonType::Number, Value::Bool(b)) => Some(Value::from(u8::from(*b))),
         // `int(float(value))`: truncated, 0 when the text is no number.
-        ("integer", Value::String(s)) => {
+        (JsonType::Integer, Value::String(s)) => {
             Some(Value::from(py_float(s).unwrap_or(0.0).trunc() as i64))
         }
-        ("integer", Value::Number(n)) => Some(Value::from(n.as_f64()?.trunc() as i64)),
-        ("integer", Value::Bool(b)) => Some(Value::from(u8::from(*b))),
-        ("boolean", v @ (Value::String(_) | Value::Number(_))) => Some(Value::Bool(to_bool(v))),
-        ("array", Value::String(s)) => Some(list_from_text(s)),
-        ("array", Value::Object(m)) => Some(Value::Array(
+        (JsonType::Integer, Value::Number(n)) => Some(Value::from(n.as_f64()?.trunc() as i64)),
+        (JsonType::Integer, Value::Bool(b)) => Some(Value::from(u8::from(*b))),
+        (JsonType::Boolean, v @ (Value::String(_) | Value::Number(_))) => {
+            Some(Value::Bool(to_bool(v)))
+        }
+        (JsonType::Array, Value::String(s)) => Some(list_from_text(s)),
+        (JsonType::Array, Value::Object(m)) => Some(Value::Array(
             m.iter()
                 .map(|(k, v)| Value::Array(vec![Value::String(k.clone()), v.clone()]))
                 .collect(),
         )),
-        ("array", v) if !v.is_null() => Some(Value::Array(vec![v.clone()])),
-        ("object", Value::String(s)) => Some(dict_from_text(s)),
+        (JsonType::Array, v) if !v.is_null() => Some(Value::Array(vec![v.clone()])),
+        (JsonType::Object, Value::String(s)) => Some(dict_from_text(s)),
         _ => None,
     }
 }
 
 /// Coerces one value to a property schema; returns it unchanged when no rule applies.
 pub fn coerce_value(value: Value, schema: &Value) -> Value {
-    let types = schema_types(schema);
-    if types.is_empty() || types.iter().any(|t| matches_type(&value, t)) {
-        return coerce_items(value, schema);
-    }
-    for ty in types.iter().filter(|t| **t != "null") {
-        if let Some(converted) = convert(&value, ty) {
-            return coerce_items(converted, schema);
-        }
-    }
-    value
+    Coercion::of(schema).apply(value)
 }
 
-/// Recurses into array items and dictionary values when the schema says what they are, as
-/// type.py converts `list[T]` items and `dict[str, T]` values (a map reaching
-/// `dict[str, str]` becomes its JSON text).
-fn coerce_items(value: Value, schema: &Value) -> Value {
-    match value {
-        Value::Array(items) => match schema.get("items").filter(|s| s.is_object()) {
-            Some(item_schema) => Value::Array(
-                items
-                    .into_iter()
-                    .map(|v| coerce_value(v, item_schema))
-                    .collect(),
-            ),
-            None => Value::Array(items),
-        },
-        Value::Object(map) => match schema.get("additionalProperties").filter(|s| s.is_object()) {
-            Some(value_schema) => Value::Object(
-                map.into_iter()
-                    .map(|(k, v)| (k, coerce_value(v, value_schema)))
-                    .collect(),
-            ),
-            None => Value::Object(map),
-        },
-        v => v,
-    }
-}
-
-/// Whether `coerce_value` can change a value on a pin of this schema: not on an untyped
-/// ("any") pin whose items and values are untyped too, which a block takes as it comes.
-pub fn may_coerce(schema: &Value) -> bool {
-    !schema_types(schema).is_empty()
-        || schema.get("items").is_some_and(Value::is_object)
-        || schema
-            .get("additionalProperties")
-            .is_some_and(Value::is_object)
-}
-
-/// Coerces every input whose pin the schema describes, in place: each keeps its place in the
-/// object (a remove and insert moved it to the end and another key into its place, and cost
-/// a copy of its name and two more lookups, on every pin of every node start).
+/// Coerces every input whose pin the schema describes, in place (`InputCoercion::apply`).
 pub fn coerce_inputs(input: &mut Map<String, Value>, input_schema: &Value) {
-    let Some(props) = input_schema.get("properties").and_then(Value::as_object) else {
-        return;
-    };
-    for (name, schema) in props {
-        if let Some(v) = input.get_mut(name) {
-            *v = coerce_value(v.take(), schema);
-        }
-    }
+    InputCoercion::of(input_schema).apply(input);
 }
 
 #[cfg(test)]
@@ -210,6 +284,30 @@ mod tests {
         assert_eq!(
             Value::Object(input).to_string(),
             r#"{"a":"1","x":true,"b":2.0,"c":"3"}"#
+        );
+    }
+
+    /// Only pins a value may change on are kept, in the schema's order; an untyped list of
+    /// typed items is one of them, an untyped pin is not.
+    #[test]
+    fn a_blocks_coercion_keeps_the_pins_a_value_may_change_on() {
+        let schema = json!({"properties": {
+            "any": {}, "n": {"type": "number"}, "list": {"items": {"type": "integer"}},
+            "opt": {"anyOf": [{"type": "string"}, {"type": "null"}]}, "map": {"type": "object"},
+            "untyped_items": {"items": {}}
+        }});
+        let coercion = InputCoercion::of(&schema);
+        let pins: Vec<&str> = coercion.pins.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(pins, ["n", "list", "opt", "map", "untyped_items"]);
+        assert!(coercion.changes("list") && !coercion.changes("any"));
+        let mut input = serde_json::from_str::<Map<String, Value>>(
+            r#"{"any": "1", "n": "2", "list": ["3", 4.5], "opt": 6, "map": "{\"k\": 7}"}"#,
+        )
+        .unwrap();
+        coercion.apply(&mut input);
+        assert_eq!(
+            Value::Object(input),
+            json!({"any": "1", "n": 2.0, "list": [3, 4], "opt": "6", "map": {"k": 7}})
         );
     }
 

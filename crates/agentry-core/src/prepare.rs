@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::coerce::{coerce_inputs, may_coerce};
 use crate::datum::Datum;
 use crate::pin::{is_nested, merge_nested_inputs};
 use crate::registry::BlockInfo;
@@ -22,7 +21,7 @@ pub fn prepare_input(
         input.insert(pin, value);
     }
     merge_nested_inputs(&mut input)?;
-    coerce_inputs(&mut input, &info.input_schema);
+    info.input_coercion().apply(&mut input);
     Ok(Value::Object(input))
 }
 
@@ -45,12 +44,11 @@ pub fn prepare_input_json(
             .map(|(pin, value)| (pin, value.into_tree()));
         return prepare_input(info, defaults, owned).map(|input| input.to_string());
     }
-    let props = info.input_schema.get("properties");
+    let coercion = info.input_coercion();
     let mut input = defaults.clone();
     let mut shared = HashMap::new();
     for (pin, value) in received {
-        let coerced = props.and_then(|p| p.get(&pin)).is_some_and(may_coerce);
-        if coerced {
+        if coercion.changes(&pin) {
             shared.remove(&pin);
             input.insert(pin, value.into_tree());
         } else {
@@ -61,7 +59,7 @@ pub fn prepare_input_json(
     }
     // The shared pins hold `null` here, which their untyped schemas leave as it is; the
     // object then has the keys, in the order, `prepare_input` gives it.
-    coerce_inputs(&mut input, &info.input_schema);
+    coercion.apply(&mut input);
     let object = Object {
         input: &input,
         shared: &shared,
@@ -120,6 +118,7 @@ mod tests {
             effect: crate::Effect::Pure,
             input_schema: crate::LazySchema::ready(schema),
             output_schema: crate::LazySchema::ready(json!({})),
+            input_coercion: Default::default(),
         }
     }
 

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::block::{Block, BlockError, BlockType, Category, Context, Cx};
+use crate::coerce::InputCoercion;
 pub use crate::lazy_schema::LazySchema;
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -69,6 +70,9 @@ pub struct BlockInfo {
     /// `{"type":"object","properties":{pin: schema}}`, the `error` pin included where AutoGPT
     /// has it; generated on first use.
     pub output_schema: LazySchema,
+    /// What coercion reads of `input_schema`, worked out on the first node start.
+    #[serde(skip)]
+    pub(crate) input_coercion: OnceLock<InputCoercion>,
 }
 
 impl BlockInfo {
@@ -80,6 +84,11 @@ impl BlockInfo {
             .get("properties")
             .and_then(|p| p.get(name))
             .is_some()
+    }
+    /// How values reaching the input pins are coerced (`coerce`), worked out once.
+    pub fn input_coercion(&self) -> &InputCoercion {
+        self.input_coercion
+            .get_or_init(|| InputCoercion::of(&self.input_schema))
     }
     /// Input pins the schema marks required (no default).
     pub fn required_inputs(&self) -> impl Iterator<Item = &str> {
@@ -148,6 +157,7 @@ impl Registry {
             effect: meta.effect,
             input_schema: LazySchema::new(input_schema::<B::Input>),
             output_schema: LazySchema::new(output_schema::<B>),
+            input_coercion: OnceLock::new(),
         };
         self.order.push(meta.id);
         self.blocks.insert(
