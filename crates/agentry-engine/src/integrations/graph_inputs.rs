@@ -145,6 +145,10 @@ pub fn node_credentials(
     registry: &Registry,
     credentials_inputs: &Map<String, Value>,
 ) -> Result<NodeInputs, String> {
+    // Most runs name no credentials: no need to walk every node's schema for their fields.
+    if credentials_inputs.is_empty() {
+        return Ok(NodeInputs::new());
+    }
     let fields = aggregate(graph, registry);
     let mut out = NodeInputs::new();
     for (key, meta) in credentials_inputs {

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, params};
 use sea_orm::sqlx::sqlite::SqliteConnectOptions;
 use tokio::sync::mpsc;
 
@@ -78,7 +78,7 @@ pub(super) fn open(path: &std::path::Path) -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", true)?;
     // It writes appends and updates by key: 1 MiB of page cache instead of 2 (issue 10, point 6).
     conn.pragma_update(None, "cache_size", -1024)?;
-    conn.set_prepared_statement_cache_capacity(16);
+    conn.set_prepared_statement_cache_capacity(24);
     Ok(conn)
 }
 
@@ -114,19 +114,27 @@ pub(super) fn run(mut conn: Connection, mut rx: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
+/// One transaction for `jobs`. Its `BEGIN` and `COMMIT` are prepared once and kept, like every
+/// statement here (rusqlite's `Transaction` parses both on every group).
 fn commit<'a>(conn: &mut Connection, jobs: impl Iterator<Item = &'a Job>) -> rusqlite::Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for job in jobs {
-        match job {
-            Job::Progress { batch, .. } => write(&tx, batch)?,
-            Job::Enqueue { run, .. } => enqueue(&tx, run)?,
-        }
+    conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+    let written = jobs.into_iter().try_for_each(|job| match job {
+        Job::Progress { batch, .. } => write(conn, batch),
+        Job::Enqueue { run, .. } => enqueue(conn, run),
+    });
+    let done = written.and_then(|()| conn.prepare_cached("COMMIT")?.execute([]).map(drop));
+    // A failed group leaves nothing behind (what dropping rusqlite's `Transaction` does).
+    if done.is_err()
+        && !conn.is_autocommit()
+        && let Err(e) = conn.execute_batch("ROLLBACK")
+    {
+        tracing::error!(error = %e, "rolling back a failed group failed");
     }
-    tx.commit()
+    done
 }
 
 /// A new run's row and queue entry, as `Enqueued::statements` renders them for the pool.
-fn enqueue(tx: &Transaction<'_>, run: &Enqueued) -> rusqlite::Result<()> {
+fn enqueue(tx: &Connection, run: &Enqueued) -> rusqlite::Result<()> {
     let new = &run.new;
     tx.prepare_cached(INSERT_RUN)?.execute(params![
         new.id,
@@ -201,7 +209,7 @@ fn json(v: &serde_json::Value) -> String {
     v.to_string()
 }
 
-fn write(tx: &Transaction<'_>, batch: &Batch) -> rusqlite::Result<()> {
+fn write(tx: &Connection, batch: &Batch) -> rusqlite::Result<()> {
     if !batch.nodes.is_empty() {
         let mut upsert = tx.prepare_cached(UPSERT_NODE)?;
         // Only a node execution's last state in the batch: its rows come before the batch's
