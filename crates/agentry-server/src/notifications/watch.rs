@@ -147,19 +147,22 @@ async fn on_event(notifier: &Notifier, engine: &Engine, event: Event) -> agentry
         })
     };
     if let Some(RunNotice::Told { at }) = notice {
-        // Told on the run's row as it committed: only the push is left, and nothing to read.
-        let told = RunEnd {
-            run_id: &event.graph_exec_id,
-            user_id,
-            graph_id: &event.graph_id,
-            graph_version: event.graph_version,
-            graph_name: &graph_name,
-            status: *status,
-            error: error.as_deref(),
-            at: *at,
-            read: false,
-        };
-        notifier.push(user_id, &told.notification());
+        // Told on the run's row as it committed: only the push is left, and nothing to read;
+        // and with no WebSocket listening here, nobody to push to.
+        if notifier.listened() {
+            let told = RunEnd {
+                run_id: &event.graph_exec_id,
+                user_id,
+                graph_id: &event.graph_id,
+                graph_version: event.graph_version,
+                graph_name: &graph_name,
+                status: *status,
+                error: error.as_deref(),
+                at: *at,
+                read: false,
+            };
+            notifier.push(user_id, &told.notification());
+        }
     } else {
         notifier
             .notify_run(
