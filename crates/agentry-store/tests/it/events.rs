@@ -2,11 +2,11 @@
 //! page by page, and the last number a take-over continues from.
 
 use agentry_core::ExecutionStatus;
-use agentry_store::{Batch, DEFAULT_USER_ID, NewExecution, NodeRow, OutputRow, RunUpdate, Store};
+use agentry_store::{Batch, DEFAULT_USER_ID, NodeRow, OutputRow, RunUpdate, Store};
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::support::test_db;
+use crate::support::{queued_run, test_db};
 
 fn node(exec: &str, id: &str, node_id: &str, status: ExecutionStatus, event_seq: i64) -> NodeRow {
     NodeRow {
@@ -63,18 +63,7 @@ fn run(exec: &str, status: ExecutionStatus, event_seq: i64) -> RunUpdate {
 /// live were numbered 1 (run RUNNING), 2 (A RUNNING), 3 (A's value), 4 (A COMPLETED),
 /// 5 (B RUNNING), 6 (graph output), 7 (B's value), 8 (B COMPLETED), 9 (run COMPLETED).
 async fn two_node_run(s: &Store) -> String {
-    let exec = uuid::Uuid::now_v7().to_string();
-    s.create_execution(NewExecution {
-        id: exec.clone(),
-        user_id: DEFAULT_USER_ID.into(),
-        graph_id: "g".into(),
-        graph_version: 3,
-        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
-        parent_id: None,
-        node_inputs: None,
-    })
-    .await
-    .unwrap();
+    let exec = queued_run(s, "g", 3).await;
     s.apply_batch(&Batch {
         nodes: vec![node(&exec, "a1", "A", ExecutionStatus::Running, 2)],
         runs: vec![run(&exec, ExecutionStatus::Running, 1)],
@@ -213,18 +202,7 @@ async fn a_refused_status_change_still_numbers_the_runs_row() {
 async fn a_replay_read_while_batches_commit_tells_each_value_with_its_nodes_status() {
     let db = test_db().await;
     let s = db.store.clone();
-    let exec = uuid::Uuid::now_v7().to_string();
-    s.create_execution(NewExecution {
-        id: exec.clone(),
-        user_id: DEFAULT_USER_ID.into(),
-        graph_id: "g".into(),
-        graph_version: 1,
-        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
-        parent_id: None,
-        node_inputs: None,
-    })
-    .await
-    .unwrap();
+    let exec = queued_run(&s, "g", 1).await;
     const NODES: i64 = 300;
     let writer = {
         let (s, exec) = (s.clone(), exec.clone());

@@ -4,7 +4,7 @@ use agentry_core::ExecutionStatus;
 use agentry_store::{ClaimLimits, DEFAULT_USER_ID, NewExecution, RunUpdate, Store};
 use serde_json::json;
 
-use crate::support::test_db;
+use crate::support::{queued_run, test_db};
 
 const OTHER_USER: &str = "0b0b0b0b-0000-4000-8000-000000000002";
 
@@ -108,18 +108,7 @@ async fn the_reaper_finds_orphans_exhausted_stale_and_overdue_runs() {
     let later = chrono::Utc::now() + chrono::Duration::seconds(5);
 
     // An orphan: a QUEUED run with no queue entry.
-    let orphan = uuid::Uuid::now_v7().to_string();
-    s.create_execution(NewExecution {
-        id: orphan.clone(),
-        user_id: DEFAULT_USER_ID.into(),
-        graph_id: "g".into(),
-        graph_version: 1,
-        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
-        parent_id: None,
-        node_inputs: None,
-    })
-    .await
-    .unwrap();
+    let orphan = queued_run(s, "g", 1).await;
     let found = s.orphaned_runs(later).await.unwrap();
     assert_eq!(
         found.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),

@@ -7,7 +7,7 @@ use agentry_store::{DEFAULT_USER_ID, NewExecution, RunUpdate, Store};
 use chrono::Utc;
 use serde_json::json;
 
-use crate::support::{graph, test_db};
+use crate::support::{graph, queued_run, test_db};
 
 async fn run(s: &Store, graph_id: &str, parent: Option<&str>, end: ExecutionStatus) -> String {
     let id = uuid::Uuid::now_v7().to_string();
@@ -82,18 +82,7 @@ async fn run_notices_are_derived_listed_with_stored_ones_and_marked_read() {
     assert!(s.tell_run("someone-else", &ok).await.unwrap().is_none());
     let child = run(s, &graph_id, Some(&ok), ExecutionStatus::Completed).await;
     assert!(s.tell_run(DEFAULT_USER_ID, &child).await.unwrap().is_none());
-    let going = uuid::Uuid::now_v7().to_string();
-    s.create_execution(NewExecution {
-        id: going.clone(),
-        user_id: DEFAULT_USER_ID.into(),
-        graph_id: graph_id.clone(),
-        graph_version: 1,
-        inputs: serde_json::value::to_raw_value(&json!({})).unwrap(),
-        parent_id: None,
-        node_inputs: None,
-    })
-    .await
-    .unwrap();
+    let going = queued_run(s, &graph_id, 1).await;
     assert!(s.tell_run(DEFAULT_USER_ID, &going).await.unwrap().is_none());
     // A run told by a stored notification (emailed) is not told again from its row.
     let emailed = run(s, &graph_id, None, ExecutionStatus::Completed).await;
