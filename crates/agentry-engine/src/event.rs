@@ -89,9 +89,6 @@ pub struct Event {
 #[derive(Clone)]
 pub struct EventBus {
     tx: broadcast::Sender<Event>,
-    /// The run status events alone, for whoever needs only those (the notification watcher,
-    /// which took every event of every run to find the runs' ends).
-    run_statuses: broadcast::Sender<Event>,
     remote: Arc<OnceLock<crate::relay::Outbox>>,
     /// Signals dropped because the relay's outbox was full.
     dropped: Arc<AtomicU64>,
@@ -100,10 +97,8 @@ pub struct EventBus {
 impl EventBus {
     pub fn new(capacity: usize) -> Self {
         let (tx, _) = broadcast::channel(capacity);
-        let (run_statuses, _) = broadcast::channel(capacity);
         EventBus {
             tx,
-            run_statuses,
             remote: Arc::default(),
             dropped: Arc::default(),
         }
@@ -120,11 +115,6 @@ impl EventBus {
     /// Publishes an event here only (one that came from another process).
     pub fn publish_local(&self, event: Event) {
         // No subscriber is not an error: events are for whoever listens now.
-        if matches!(event.kind, EventKind::RunStatus { .. })
-            && self.run_statuses.receiver_count() > 0
-        {
-            let _ = self.run_statuses.send(event.clone());
-        }
         let _ = self.tx.send(event);
     }
 
@@ -191,12 +181,6 @@ impl EventBus {
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.tx.subscribe()
     }
-
-    /// Every later run status event of this process and, with a relay, of the others; no
-    /// node events.
-    pub fn subscribe_run_statuses(&self) -> broadcast::Receiver<Event> {
-        self.run_statuses.subscribe()
-    }
 }
 
 /// How often partial text is relayed to other processes, at most.
@@ -246,57 +230,6 @@ impl PendingText {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn event(seq: u64, kind: EventKind) -> Event {
-        Event {
-            user_id: "u".into(),
-            graph_id: "g".into(),
-            graph_version: 1,
-            graph_exec_id: "r".into(),
-            seq,
-            kind,
-        }
-    }
-
-    /// A run-status subscriber gets the run's status events, in order, and nothing else; a
-    /// bus subscriber still gets every event.
-    #[test]
-    fn run_status_subscribers_get_only_run_statuses() {
-        let bus = EventBus::new(16);
-        let mut all = bus.subscribe();
-        let mut statuses = bus.subscribe_run_statuses();
-        let run = |seq, status| {
-            event(
-                seq,
-                EventKind::RunStatus {
-                    status,
-                    error: None,
-                    notice: None,
-                },
-            )
-        };
-        bus.publish(run(1, ExecutionStatus::Running));
-        bus.publish(event(
-            2,
-            EventKind::NodeStatus {
-                node_exec_id: "n".into(),
-                node_id: "a".into(),
-                block_id: "b".into(),
-                status: ExecutionStatus::Completed,
-            },
-        ));
-        bus.publish_local(run(3, ExecutionStatus::Completed));
-        let mut seqs = Vec::new();
-        while let Ok(e) = statuses.try_recv() {
-            seqs.push(e.seq);
-        }
-        assert_eq!(seqs, [1, 3]);
-        let mut every = Vec::new();
-        while let Ok(e) = all.try_recv() {
-            every.push(e.seq);
-        }
-        assert_eq!(every, [1, 2, 3]);
-    }
 
     #[test]
     fn partial_text_is_relayed_in_order_in_coalesced_pieces() {

@@ -21,8 +21,7 @@ const CATCH_UP_SLACK: chrono::Duration = chrono::Duration::seconds(60);
 const CATCH_UP_PAGE: u64 = 200;
 
 pub(super) async fn run(notifier: Notifier, engine: Engine, stop: CancellationToken) {
-    // Run ends are all it looks at: not every node event of every run.
-    let mut events = engine.events().subscribe_run_statuses();
+    let mut events = engine.events().subscribe();
     // Runs that ended after this may be among the events missed next.
     let mut caught_up_to = chrono::Utc::now();
     loop {
