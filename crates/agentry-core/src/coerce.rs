@@ -69,7 +69,7 @@ fn schema_types(schema: &Value, types: &mut Vec<JsonType>) {
 
 /// What coercion reads of one property schema, worked out once: the types it allows, and
 /// what its array items and dictionary values are (type.py's `list[T]` and `dict[str, T]`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Coercion {
     types: Vec<JsonType>,
     items: Option<Box<Coercion>>,
@@ -128,9 +128,9 @@ impl Coercion {
     }
 }
 
-/// A block's input coercion, worked out once from its input schema (`BlockInfo::coercion`):
+/// A block's input coercion, worked out once from its input schema (`BlockInfo::input_coercion`):
 /// the pins a value may change on, in the schema's order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct InputCoercion {
     pins: Vec<(String, Coercion)>,
 }
@@ -256,20 +256,15 @@ fn convert(value: &Value, ty: JsonType) -> Option<Value> {
     }
 }
 
-/// Coerces one value to a property schema; returns it unchanged when no rule applies.
-pub fn coerce_value(value: Value, schema: &Value) -> Value {
-    Coercion::of(schema).apply(value)
-}
-
-/// Coerces every input whose pin the schema describes, in place (`InputCoercion::apply`).
-pub fn coerce_inputs(input: &mut Map<String, Value>, input_schema: &Value) {
-    InputCoercion::of(input_schema).apply(input);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// One value coerced to a property schema.
+    fn coerce_value(value: Value, schema: &Value) -> Value {
+        Coercion::of(schema).apply(value)
+    }
 
     #[test]
     fn inputs_are_coerced_where_they_are() {
@@ -280,7 +275,7 @@ mod tests {
             r#"{"a": 1, "x": true, "b": "2", "c": "3"}"#,
         )
         .unwrap();
-        coerce_inputs(&mut input, &schema);
+        InputCoercion::of(&schema).apply(&mut input);
         assert_eq!(
             Value::Object(input).to_string(),
             r#"{"a":"1","x":true,"b":2.0,"c":"3"}"#
