@@ -111,15 +111,13 @@ impl Store {
         limit: Option<u64>,
     ) -> Result<Vec<Value>> {
         let snapshot = self.snapshot().await?;
-        let events = self
-            .derived_events_in(&snapshot, user_id, exec_id, after, limit)
-            .await?;
+        let events = Self::derived_events_in(&snapshot, user_id, exec_id, after, limit).await?;
         snapshot.commit().await?;
         Ok(events)
     }
 
+    /// The events, read in `db`'s one snapshot.
     async fn derived_events_in(
-        &self,
         db: &DatabaseTransaction,
         user_id: &str,
         exec_id: &str,
